@@ -1,0 +1,16 @@
+// The module's exports: pointer-and-length functions of i32/f32 only (DESIGN: never v128).
+
+export { alloc, free, memory_bytes } from "./memory";
+export {
+  fmt_count, fmt_cols, fmt_col, fmt_names_ptr, fmt_names_len, fmt_max_code, fmt_nan_code, fmt_inf_code,
+} from "./formats/table";
+export { random_fill } from "./formats/random";
+export {
+  cast_encode, cast_encode_ref, cast_decode, cast_decode_ref, pack4, unpack4, pack6, unpack6, packed_bytes,
+} from "./formats/bulk";
+export { mx_quantize, mx_quantize_ref, mx_dequantize } from "./formats/mx";
+export { quant_affine, quant_affine_ref, dequant_affine, affine_params } from "./formats/affine";
+export { pack_w_f32, packed_f32_bytes } from "./kernels/pack";
+export { dense_f32, dense_f32_ref } from "./kernels/dense_f32";
+export { relu_f32, softmax_f32, canonicalize_nan } from "./kernels/activations";
+export { crc32 } from "./util/crc32";

@@ -1,0 +1,46 @@
+// Build: asc (AssemblyScript -> wasm), binaryen wasm-opt, esbuild (host, CLI, demo, bench).
+// Prints the sizes of alloy.wasm and the host, raw and gzipped.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+
+const root = new URL('..', import.meta.url).pathname;
+const bin = (n) => join(root, 'node_modules', '.bin', n);
+const quiet = process.argv.includes('--quiet');
+mkdirSync(join(root, 'build'), { recursive: true });
+
+// Features the module may use: the AssemblyScript defaults plus SIMD128, nothing else
+// (test/wasm-features.test.ts checks the output against exactly this list).
+export const FEATURES = ['--enable-simd', '--enable-sign-ext', '--enable-mutable-globals', '--enable-nontrapping-float-to-int', '--enable-bulk-memory'];
+
+execFileSync(bin('asc'), ['assembly/index.ts', '--target', 'release', '-o', 'build/alloy.asc.wasm'], { cwd: root, stdio: 'inherit' });
+execFileSync(bin('wasm-opt'), ['build/alloy.asc.wasm', '--mvp-features', ...FEATURES, '-O3', '--converge', '-o', 'build/alloy.wasm'], { cwd: root, stdio: 'inherit' });
+
+const common = { bundle: true, format: 'esm', target: 'es2022', logLevel: 'warning', legalComments: 'none' };
+await esbuild.build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/alloy.mjs'), platform: 'neutral', mainFields: ['module', 'main'], minify: true });
+const nodeEntries = [['src/cli/main.ts', 'alloy-cli.mjs'], ['scripts/demo.ts', 'demo.mjs'], ['bench/main.ts', 'bench.mjs']];
+for (const [src, out] of nodeEntries) {
+  if (!existsSync(join(root, src))) continue;
+  await esbuild.build({ ...common, entryPoints: [join(root, src)], outfile: join(root, 'build', out), platform: 'node', packages: 'external', external: ['./alloy.mjs'], banner: { js: src.includes('cli') ? '#!/usr/bin/env node' : '' } });
+}
+// The wasm is read next to the host file: keep a copy under build/ for bundled entries.
+const stamp = { sources: latestSource(), built: Date.now() };
+writeFileSync(join(root, 'build/.stamp.json'), JSON.stringify(stamp));
+
+function latestSource() {
+  let t = 0;
+  const walk = (d) => { for (const f of readdirSync(d)) { const p = join(d, f); const s = statSync(p); if (s.isDirectory()) walk(p); else t = Math.max(t, s.mtimeMs); } };
+  for (const d of ['assembly', 'src', 'scripts', 'bench']) if (existsSync(join(root, d))) walk(join(root, d));
+  return t;
+}
+
+const size = (f) => { const b = readFileSync(join(root, 'build', f)); return [b.length, gzipSync(b, { level: 9 }).length]; };
+const [wr, wg] = size('alloy.wasm');
+const [hr, hg] = size('alloy.mjs');
+if (!quiet) {
+  console.log(`alloy.wasm  ${wr} bytes  (${wg} gzipped)`);
+  console.log(`alloy.mjs   ${hr} bytes  (${hg} gzipped)`);
+  console.log(`total       ${wr + hr} bytes  (${wg + hg} gzipped)`);
+}

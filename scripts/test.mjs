@@ -1,0 +1,36 @@
+// `npm test`: the uvu unit suites (test/**/*.test.ts, run through tsx), then the cross-runtime
+// harness (test/xrt/run.ts). Ends with one plain line: `N passed, N failed[, N skipped]`.
+// Arguments filter the unit test files by a regular expression; `--no-xrt` skips the harness.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const noXrt = args.includes('--no-xrt');
+const pattern = args.find((a) => !a.startsWith('--')) ?? '\\.test\\.ts$';
+let passed = 0, failed = 0, skipped = 0;
+
+function run(cmd, argv) {
+  const r = spawnSync(cmd, argv, { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, maxBuffer: 1 << 28 });
+  process.stdout.write(r.stdout ?? '');
+  process.stderr.write(r.stderr ?? '');
+  return r;
+}
+
+const unit = run(process.execPath, ['--import', 'tsx', join(root, 'node_modules/uvu/bin.js'), 'test', pattern, '-i', 'xrt', '-c', 'false']);
+const num = (label) => Number((unit.stdout.match(new RegExp(`${label}:\\s+(\\d+)`)) ?? [])[1] ?? NaN);
+const total = num('Total'), ok = num('Passed'), skip = num('Skipped');
+if (Number.isNaN(total)) { failed += 1; console.log('unit tests: the uvu run printed no summary (crashed?)'); }
+else { passed += ok; skipped += skip; failed += total - ok - skip; }
+if (unit.status !== 0 && total === ok + skip) failed += 1;
+
+if (!noXrt && existsSync(join(root, 'test/xrt/run.ts'))) {
+  const x = run(process.execPath, ['--import', 'tsx', join(root, 'test/xrt/run.ts')]);
+  const m = x.stdout.match(/^xrt: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/m);
+  if (!m) { failed += 1; console.log('xrt: the harness printed no summary (crashed?)'); }
+  else { passed += +m[1]; failed += +m[2]; skipped += +(m[3] ?? 0); if (x.status !== 0 && +m[2] === 0) failed += 1; }
+}
+
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,49 @@
+// Bundle v1 layout constants and header types (docs/BUNDLE.md is the spec).
+//
+//   0   8 bytes  magic  "ALLOY\0\r\n"   (the \r\n catches text-mode mangling, as PNG's does)
+//   8   u32 LE   version = 1
+//   12  u32 LE   flags = 0 (reserved, must be 0)
+//   16  u64 LE   header length H (bytes of JSON, including trailing space padding)
+//   24  H bytes  JSON header, UTF-8, padded with spaces so 24 + H is a multiple of 64
+//   24+H         data: tensors at 64-byte aligned offsets, zero padding between them
+
+export const MAGIC = new Uint8Array([0x41, 0x4c, 0x4c, 0x4f, 0x59, 0x00, 0x0d, 0x0a]);
+export const VERSION = 1;
+export const PREAMBLE = 24;
+export const ALIGN = 64;
+
+export interface TensorEntry {
+  format: string;
+  shape: number[];
+  /** byte offset from the start of the data section */
+  offset: number;
+  /** bytes stored (codes, packed for sub-byte formats) */
+  bytes: number;
+  /** quantized tensors: name of the f32 scale tensor (per tensor / channel / group / MX block) */
+  scale?: string;
+  /** affine integers: name of the i32 zero-point tensor */
+  zeroPoint?: string;
+  /** affine integers: elements per scale group along the flattened tensor */
+  group?: number;
+}
+
+export interface ValueInfo { name: string; shape: number[]; format: string }
+
+export interface NodeEntry {
+  name: string;
+  op: string;
+  inputs: string[];
+  outputs: string[];
+  attrs?: Record<string, unknown>;
+}
+
+export interface Header {
+  alloy: number;
+  graph: { inputs: ValueInfo[]; outputs: ValueInfo[]; nodes: NodeEntry[] };
+  tensors: Record<string, TensorEntry>;
+  precision?: unknown;
+  metadata?: Record<string, unknown>;
+  data: { bytes: number; crc32: string };
+}
+
+export const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;

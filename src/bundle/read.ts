@@ -1,0 +1,112 @@
+// Bundle reader. Validates instead of trusting (the safetensors idea): every size and offset is
+// checked before it is used, and every problem is an AlloyError naming the byte or the field.
+
+import { MAGIC, VERSION, PREAMBLE, ALIGN, align, type Header, type TensorEntry } from './layout.js';
+import { crc32 } from './crc.js';
+import { fail } from '../errors.js';
+import { formatByName, type FormatInfo } from '../formats.js';
+
+export interface Limits {
+  /** largest JSON header, bytes */
+  maxHeaderBytes: number;
+  /** most elements in one tensor */
+  maxTensorElements: number;
+  /** most tensors */
+  maxTensors: number;
+  /** most graph nodes */
+  maxNodes: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxHeaderBytes: 16 << 20,
+  maxTensorElements: 1 << 28,
+  maxTensors: 100_000,
+  maxNodes: 100_000,
+};
+
+export interface Bundle { header: Header; data: Uint8Array }
+
+/** Bytes that n elements of a format occupy in a bundle (sub-byte formats packed). */
+export function storedBytes(f: FormatInfo, n: number): number {
+  if (f.bits === 4) return Math.ceil(n / 2);
+  if (f.bits === 6) return Math.ceil(n / 4) * 3;
+  return n * Math.ceil(f.bits / 8);
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function checkShape(shape: unknown, where: string, maxElements: number, allowDynamic = false): number {
+  if (!Array.isArray(shape) || shape.length > 8) fail('BAD_TENSOR', `${where}: shape must be an array of at most 8 dimensions`);
+  let n = 1;
+  for (const [i, d] of shape.entries()) {
+    if (allowDynamic && i === 0 && d === -1) continue;
+    if (!Number.isSafeInteger(d) || d < 0) fail('BAD_TENSOR', `${where}: dimension ${i} is ${JSON.stringify(d)}, not a non-negative integer`);
+    n *= d;
+    if (n > maxElements) fail('LIMIT_EXCEEDED', `${where}: more than ${maxElements} elements (limit maxTensorElements)`);
+  }
+  return n;
+}
+
+export function readBundle(bytes: Uint8Array, limits: Partial<Limits> = {}): Bundle {
+  const L = { ...DEFAULT_LIMITS, ...limits };
+  if (!(bytes instanceof Uint8Array)) fail('BAD_ARGUMENT', 'load(): bundle must be a Uint8Array or ArrayBuffer');
+  if (bytes.length < PREAMBLE) fail('BUNDLE_TRUNCATED', `bundle is ${bytes.length} bytes, shorter than the ${PREAMBLE}-byte preamble`);
+  for (let i = 0; i < MAGIC.length; i++) {
+    if (bytes[i] !== MAGIC[i]) fail('BAD_MAGIC', `byte ${i}: not an Alloy bundle (magic "ALLOY\\0\\r\\n" expected)`);
+  }
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = dv.getUint32(8, true);
+  if (version !== VERSION) fail('BAD_VERSION', `byte 8: bundle version ${version}, this reader knows ${VERSION}`);
+  if (dv.getUint32(12, true) !== 0) fail('BAD_HEADER', 'byte 12: reserved flags must be 0');
+  const hlen = dv.getBigUint64(16, true);
+  if (hlen > BigInt(L.maxHeaderBytes)) fail('LIMIT_EXCEEDED', `byte 16: header length ${hlen} exceeds maxHeaderBytes ${L.maxHeaderBytes}`);
+  const h = Number(hlen);
+  if ((PREAMBLE + h) % ALIGN !== 0) fail('BAD_HEADER', `byte 16: header length ${h} does not end on a ${ALIGN}-byte boundary`);
+  if (PREAMBLE + h > bytes.length) fail('BUNDLE_TRUNCATED', `header of ${h} bytes runs past the end of the ${bytes.length}-byte bundle`);
+  let header: Header;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREAMBLE, PREAMBLE + h)));
+  } catch (e) {
+    return fail('BAD_HEADER', `bytes ${PREAMBLE}..${PREAMBLE + h}: header is not valid UTF-8 JSON (${(e as Error).message})`);
+  }
+  if (!isObj(header) || header.alloy !== VERSION) fail('BAD_HEADER', 'header: field "alloy" must be 1');
+  if (!isObj(header.data) || !Number.isSafeInteger(header.data.bytes) || header.data.bytes < 0) fail('BAD_HEADER', 'header.data.bytes must be a non-negative integer');
+  if (typeof header.data.crc32 !== 'string' || !/^[0-9a-f]{8}$/.test(header.data.crc32)) fail('BAD_HEADER', 'header.data.crc32 must be 8 hex digits');
+  const dataStart = PREAMBLE + h;
+  const dataBytes = header.data.bytes;
+  if (dataStart + dataBytes > bytes.length) fail('BUNDLE_TRUNCATED', `data section of ${dataBytes} bytes at byte ${dataStart} runs past the end (${bytes.length} bytes)`);
+  if (dataStart + dataBytes < bytes.length) fail('BAD_OFFSET', `${bytes.length - dataStart - dataBytes} unexpected bytes after the data section (byte ${dataStart + dataBytes})`);
+  const data = bytes.subarray(dataStart, dataStart + dataBytes);
+
+  // Tensors: known formats, checked shapes, offsets in order, aligned, inside the data, no
+  // overlap, and nothing but zero padding shorter than the alignment between them.
+  if (!isObj(header.tensors)) fail('BAD_HEADER', 'header.tensors must be an object');
+  const names = Object.keys(header.tensors);
+  if (names.length > L.maxTensors) fail('LIMIT_EXCEEDED', `${names.length} tensors exceed maxTensors ${L.maxTensors}`);
+  const list: [string, TensorEntry][] = [];
+  for (const name of names) {
+    const t = header.tensors[name] as TensorEntry;
+    const where = `tensor ${JSON.stringify(name)}`;
+    if (!isObj(t)) fail('BAD_TENSOR', `${where}: entry must be an object`);
+    const f = formatByName(t.format, `${where} format`);
+    const n = checkShape(t.shape, where, L.maxTensorElements);
+    if (!Number.isSafeInteger(t.offset) || t.offset < 0 || t.offset % ALIGN !== 0) fail('BAD_OFFSET', `${where}: offset ${JSON.stringify(t.offset)} is not a non-negative multiple of ${ALIGN}`);
+    if (!Number.isSafeInteger(t.bytes) || t.bytes < 0) fail('BAD_TENSOR', `${where}: bytes ${JSON.stringify(t.bytes)} is not a non-negative integer`);
+    const want = f.kind === 'mx' ? storedBytes(formatByName(f.element), n) : storedBytes(f, n);
+    if (t.bytes !== want) fail('BAD_TENSOR', `${where}: ${t.bytes} bytes stored, ${f.name} ${JSON.stringify(t.shape)} needs ${want}`);
+    if (t.offset + t.bytes > dataBytes) fail('BAD_OFFSET', `${where}: bytes ${t.offset}..${t.offset + t.bytes} lie outside the ${dataBytes}-byte data section`);
+    list.push([name, t]);
+  }
+  list.sort((a, b) => a[1].offset - b[1].offset);
+  let end = 0;
+  for (const [name, t] of list) {
+    if (t.offset < end) fail('BAD_OFFSET', `tensor ${JSON.stringify(name)}: offset ${t.offset} overlaps the previous tensor (ends at ${end})`);
+    if (t.offset - end >= ALIGN) fail('BAD_OFFSET', `tensor ${JSON.stringify(name)}: hole of ${t.offset - end} bytes before offset ${t.offset}`);
+    for (let i = end; i < t.offset; i++) if (data[i] !== 0) fail('BAD_OFFSET', `data byte ${i}: padding before tensor ${JSON.stringify(name)} is not zero`);
+    end = t.offset + t.bytes;
+  }
+  if (dataBytes !== end) fail('BAD_OFFSET', `data section is ${dataBytes} bytes but its tensors end at ${end}`);
+  const crc = crc32(data).toString(16).padStart(8, '0');
+  if (crc !== header.data.crc32) fail('BAD_CHECKSUM', `data CRC-32 is ${crc}, header says ${header.data.crc32}`);
+  return { header, data };
+}

@@ -1,0 +1,140 @@
+// Host API of the casts: encode / decode any format, quantize / dequantize MX blocks.
+// All arithmetic happens in the module; this file checks arguments and moves bytes.
+
+import { get, guard } from './wasm.js';
+import * as heap from './heap.js';
+import { fail } from './errors.js';
+import { formatByName, codeBytes, type FormatInfo } from './formats.js';
+
+export const ROUNDING = ['rne', 'rna', 'rtz', 'floor', 'ceil', 'stochastic'] as const;
+export const OVERFLOW = ['saturate', 'ieee'] as const;
+export type Rounding = (typeof ROUNDING)[number];
+export type OverflowPolicy = (typeof OVERFLOW)[number];
+
+export interface CastOptions {
+  /** rounding mode, default 'rne' */
+  round?: Rounding;
+  /** overflow policy, default 'saturate' */
+  overflow?: OverflowPolicy;
+  /** stochastic rounding: 64-bit seed of the counter-based generator (number or bigint) */
+  seed?: number | bigint;
+  /** stochastic rounding: one uint32 random word per element, instead of a seed */
+  random?: Uint32Array;
+  /** use the scalar reference instead of the SIMD path (tests and benchmarks) */
+  reference?: boolean;
+}
+
+export interface ResolvedOptions { mode: number; ovf: number; seedLo: number; seedHi: number; random?: Uint32Array; reference: boolean }
+
+export function resolveOptions(opts: CastOptions | undefined, n: number, where: string): ResolvedOptions {
+  const o = opts ?? {};
+  if (typeof o !== 'object') fail('BAD_OPTION', `${where}: options must be an object`);
+  const round = o.round ?? 'rne';
+  const mode = ROUNDING.indexOf(round as Rounding);
+  if (mode < 0) fail('BAD_OPTION', `${where}: options.round ${JSON.stringify(round)} is not one of ${ROUNDING.join(', ')}`);
+  const overflow = o.overflow ?? 'saturate';
+  const ovf = OVERFLOW.indexOf(overflow as OverflowPolicy);
+  if (ovf < 0) fail('BAD_OPTION', `${where}: options.overflow ${JSON.stringify(overflow)} is not one of ${OVERFLOW.join(', ')}`);
+  let seed = 0n;
+  if (o.seed !== undefined) {
+    if (typeof o.seed === 'bigint') seed = o.seed;
+    else if (Number.isSafeInteger(o.seed)) seed = BigInt(o.seed);
+    else fail('BAD_OPTION', `${where}: options.seed must be an integer or a bigint`);
+    seed = BigInt.asUintN(64, seed);
+  }
+  if (o.random !== undefined) {
+    if (!(o.random instanceof Uint32Array)) fail('BAD_OPTION', `${where}: options.random must be a Uint32Array`);
+    if (o.random.length < n) fail('BAD_OPTION', `${where}: options.random has ${o.random.length} words for ${n} values`);
+    if (round !== 'stochastic') fail('BAD_OPTION', `${where}: options.random is only used with round: 'stochastic'`);
+  }
+  if (o.seed !== undefined && round !== 'stochastic') fail('BAD_OPTION', `${where}: options.seed is only used with round: 'stochastic'`);
+  return { mode, ovf, seedLo: Number(seed & 0xffffffffn), seedHi: Number(seed >> 32n), random: o.random, reference: !!o.reference };
+}
+
+function checkValues(values: unknown, where: string): Float32Array {
+  if (!(values instanceof Float32Array)) fail('BAD_ARGUMENT', `${where}: values must be a Float32Array`);
+  return values;
+}
+
+function scalarFormat(format: string, where: string): FormatInfo {
+  const f = formatByName(format, where);
+  if (f.kind === 'mx') fail('BAD_ARGUMENT', `${where}: ${f.name} is a block format; use quantizeMX / dequantizeMX`);
+  return f;
+}
+
+/** One code per element: Uint8Array for formats of 8 bits or fewer (code in the low bits),
+ *  Uint16Array for 16-bit formats, Uint32Array for f32 and i32. */
+export function encode(format: string, values: Float32Array, opts?: CastOptions): Uint8Array | Uint16Array | Uint32Array {
+  const where = `encode(${JSON.stringify(format)})`;
+  const f = scalarFormat(format, where);
+  const v = checkValues(values, where);
+  const o = resolveOptions(opts, v.length, where);
+  const n = v.length, w = codeBytes(f);
+  const x = get();
+  return heap.withBlocks([n * 4, n * w, o.random ? n * 4 : 0], ([src, dst, rnd]) => {
+    heap.f32(src, n).set(v);
+    if (o.random) new Uint32Array(heap.buffer(), rnd, n).set(o.random.subarray(0, n));
+    const fn = o.reference ? x.cast_encode_ref : x.cast_encode;
+    guard(where, () => fn(f.id, src, dst, n, o.mode, o.ovf, o.random ? rnd : 0, o.seedLo, o.seedHi));
+    const buf = heap.buffer();
+    return w === 1 ? new Uint8Array(buf, dst, n).slice() : w === 2 ? new Uint16Array(buf, dst, n).slice() : new Uint32Array(buf, dst, n).slice();
+  });
+}
+
+export function decode(format: string, codes: Uint8Array | Uint16Array | Uint32Array, opts?: { reference?: boolean }): Float32Array {
+  const where = `decode(${JSON.stringify(format)})`;
+  const f = scalarFormat(format, where);
+  const w = codeBytes(f);
+  const ok = w === 1 ? codes instanceof Uint8Array : w === 2 ? codes instanceof Uint16Array : codes instanceof Uint32Array;
+  if (!ok) fail('BAD_ARGUMENT', `${where}: codes must be a ${w === 1 ? 'Uint8Array' : w === 2 ? 'Uint16Array' : 'Uint32Array'}`);
+  const n = codes.length;
+  const x = get();
+  return heap.withBlocks([n * w, n * 4], ([src, dst]) => {
+    heap.u8(src, n * w).set(new Uint8Array(codes.buffer, codes.byteOffset, n * w));
+    guard(where, () => (opts?.reference ? x.cast_decode_ref : x.cast_decode)(f.id, src, dst, n));
+    return heap.f32(dst, n).slice();
+  });
+}
+
+function mxFormat(format: string, where: string): FormatInfo {
+  const f = formatByName(format, where);
+  if (f.kind !== 'mx') fail('BAD_ARGUMENT', `${where}: ${f.name} is not an MX block format`);
+  return f;
+}
+
+export interface MXBlocks { scales: Uint8Array; elements: Uint8Array }
+
+/** Quantize to an MX format: one e8m0fnu scale per 32 values, one element code per value
+ *  (codes unpacked, one per byte; see pack() for storage). */
+export function quantizeMX(format: string, values: Float32Array, opts?: CastOptions): MXBlocks {
+  const where = `quantizeMX(${JSON.stringify(format)})`;
+  const f = mxFormat(format, where);
+  const v = checkValues(values, where);
+  const o = resolveOptions(opts, v.length, where);
+  const n = v.length, nb = Math.ceil(n / f.block);
+  const x = get();
+  return heap.withBlocks([n * 4, nb, n, o.random ? n * 4 : 0], ([src, sc, el, rnd]) => {
+    heap.f32(src, n).set(v);
+    if (o.random) new Uint32Array(heap.buffer(), rnd, n).set(o.random.subarray(0, n));
+    const fn = o.reference ? x.mx_quantize_ref : x.mx_quantize;
+    guard(where, () => fn(f.id, src, n, sc, el, o.mode, o.ovf, o.random ? rnd : 0, o.seedLo, o.seedHi));
+    return { scales: heap.u8(sc, nb).slice(), elements: heap.u8(el, n).slice() };
+  });
+}
+
+export function dequantizeMX(format: string, blocks: MXBlocks): Float32Array {
+  const where = `dequantizeMX(${JSON.stringify(format)})`;
+  const f = mxFormat(format, where);
+  if (!blocks || !(blocks.scales instanceof Uint8Array) || !(blocks.elements instanceof Uint8Array)) {
+    fail('BAD_ARGUMENT', `${where}: expected { scales: Uint8Array, elements: Uint8Array }`);
+  }
+  const n = blocks.elements.length, nb = Math.ceil(n / f.block);
+  if (blocks.scales.length !== nb) fail('SHAPE_MISMATCH', `${where}: ${n} elements need ${nb} scales, got ${blocks.scales.length}`);
+  const x = get();
+  return heap.withBlocks([nb, n, n * 4], ([sc, el, dst]) => {
+    heap.u8(sc, nb).set(blocks.scales);
+    heap.u8(el, n).set(blocks.elements);
+    guard(where, () => x.mx_dequantize(f.id, sc, el, dst, n));
+    return heap.f32(dst, n).slice();
+  });
+}

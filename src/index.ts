@@ -1,0 +1,46 @@
+// Alloy's public entry: `const alloy = await init(wasm?)`.
+
+import * as wasm from './wasm.js';
+import { formats, formatByName, type FormatInfo } from './formats.js';
+import { encode, decode, quantizeMX, dequantizeMX, type CastOptions, type MXBlocks } from './cast.js';
+import { Model, type Feed, type TensorOut } from './model.js';
+import type { Limits } from './bundle/read.js';
+
+export { AlloyError } from './errors.js';
+export type { AlloyErrorCode } from './errors.js';
+export type { FormatInfo, CastOptions, MXBlocks, Feed, TensorOut, Limits };
+export { Model };
+export { writeBundle, type BundleInput, type TensorInput } from './bundle/write.js';
+export { readBundle } from './bundle/read.js';
+
+export interface Alloy {
+  /** the format table: bits, bias, max, min normal, min subnormal, epsilon, inf/NaN */
+  readonly formats: FormatInfo[];
+  format(name: string): FormatInfo;
+  encode(format: string, values: Float32Array, opts?: CastOptions): Uint8Array | Uint16Array | Uint32Array;
+  decode(format: string, codes: Uint8Array | Uint16Array | Uint32Array): Float32Array;
+  quantizeMX(format: string, values: Float32Array, opts?: CastOptions): MXBlocks;
+  dequantizeMX(format: string, blocks: MXBlocks): Float32Array;
+  /** load a bundle (validated) */
+  load(bundle: Uint8Array | ArrayBuffer, limits?: Partial<Limits>): Model;
+  /** bytes of wasm linear memory */
+  memoryBytes(): number;
+}
+
+export async function init(source?: wasm.WasmSource): Promise<Alloy> {
+  await wasm.init(source);
+  return {
+    get formats() { return formats(); },
+    format: (name) => formatByName(name),
+    encode, decode, quantizeMX, dequantizeMX,
+    load: (bundle, limits) => new Model(bundle, limits),
+    memoryBytes: () => wasm.get().memory.buffer.byteLength,
+  };
+}
+
+export const VERSION = '0.1.0';
+
+/** Internals for tests and benchmarks (not a stable API): the raw module exports and the
+ *  helpers that move bytes in and out of its memory. */
+export { get as _exports } from './wasm.js';
+export * as _heap from './heap.js';

@@ -1,0 +1,164 @@
+// A loaded bundle: validated graph, weights in wasm memory, and per batch size a memory plan
+// that places every intermediate tensor in one arena by its lifetime.
+
+import { get, guard } from './wasm.js';
+import * as heap from './heap.js';
+import { fail } from './errors.js';
+import { readBundle, checkShape, type Limits } from './bundle/read.js';
+import type { ValueInfo } from './bundle/layout.js';
+import { OPS, type PreparedNode, type Weight } from './ops.js';
+
+export interface TensorOut { data: Float32Array; shape: number[] }
+export type Feed = Float32Array | { data: Float32Array; shape: number[] };
+
+interface Plan { batch: number; arena: number; offsets: Map<string, number>; shapes: Map<string, number[]>; bytes: number }
+
+const elements = (s: number[]) => s.reduce((a, b) => a * b, 1);
+const pad16 = (n: number) => Math.ceil(n / 16) * 16 + 16; // 16-byte aligned, 16 spare bytes
+
+export class Model {
+  readonly inputs: ValueInfo[];
+  readonly outputs: ValueInfo[];
+  readonly metadata: Record<string, unknown>;
+  readonly precision: unknown;
+  private nodes: { name: string; out: string; prep: PreparedNode }[] = [];
+  private plan: Plan | null = null;
+  private disposed = false;
+
+  constructor(bytes: Uint8Array | ArrayBuffer, limits: Partial<Limits> = {}) {
+    const u8 = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+    const { header, data } = readBundle(u8, limits);
+    const g = header.graph;
+    if (!g || !Array.isArray(g.inputs) || !Array.isArray(g.outputs) || !Array.isArray(g.nodes)) fail('BAD_GRAPH', 'header.graph needs inputs, outputs and nodes arrays');
+    const maxNodes = limits.maxNodes ?? 100_000;
+    if (g.nodes.length > maxNodes) fail('LIMIT_EXCEEDED', `${g.nodes.length} nodes exceed maxNodes ${maxNodes}`);
+    this.metadata = header.metadata ?? {};
+    this.precision = header.precision ?? null;
+    const weights = new Map<string, Weight>();
+    for (const [name, t] of Object.entries(header.tensors)) weights.set(name, { entry: t, bytes: data.subarray(t.offset, t.offset + t.bytes) });
+
+    const known = new Set<string>();
+    for (const [i, v] of g.inputs.entries()) {
+      const where = `graph input ${i} ${JSON.stringify(v?.name)}`;
+      if (typeof v?.name !== 'string' || known.has(v.name) || weights.has(v.name)) fail('BAD_GRAPH', `${where}: name missing or not unique`);
+      if (v.format !== 'f32') fail('BAD_GRAPH', `${where}: input format ${JSON.stringify(v.format)}; inputs are f32`);
+      checkShape(v.shape, where, limits.maxTensorElements ?? 1 << 28, true);
+      known.add(v.name);
+    }
+    this.inputs = g.inputs.map((v) => ({ name: v.name, shape: [...v.shape], format: v.format }));
+
+    // Nodes must be in topological order: every input already known (this also rules out cycles).
+    const unsupported: string[] = [];
+    for (const node of g.nodes) if (!OPS[node?.op]) unsupported.push(`${node?.op} (${node?.name})`);
+    if (unsupported.length) fail('UNSUPPORTED_OP', `unsupported operators: ${unsupported.join(', ')}`);
+    try {
+      for (const [i, node] of g.nodes.entries()) {
+        const where = `node ${i} ${JSON.stringify(node.name)} (${node.op})`;
+        if (typeof node.name !== 'string' || !Array.isArray(node.inputs) || !Array.isArray(node.outputs) || node.outputs.length !== 1) {
+          fail('BAD_GRAPH', `${where}: needs a name, an inputs array and exactly one output`);
+        }
+        const prep = OPS[node.op](node, weights, where);
+        for (const v of prep.valueInputs) if (!known.has(v)) fail('BAD_GRAPH', `${where}: input ${JSON.stringify(v)} is not produced before this node (dangling reference or cycle)`);
+        const out = node.outputs[0];
+        if (typeof out !== 'string' || known.has(out) || weights.has(out)) { prep.dispose(); fail('BAD_GRAPH', `${where}: output ${JSON.stringify(out)} is not a new name`); }
+        known.add(out);
+        this.nodes.push({ name: node.name, out, prep });
+      }
+      for (const v of g.outputs) if (!known.has(v?.name)) fail('BAD_GRAPH', `graph output ${JSON.stringify(v?.name)} is never produced`);
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+    this.outputs = g.outputs.map((v) => ({ name: v.name, shape: [...v.shape], format: v.format ?? 'f32' }));
+  }
+
+  /** Shapes of every value for a given batch, and an arena layout by lifetimes (first fit). */
+  private planFor(batch: number): Plan {
+    if (this.plan && this.plan.batch === batch) return this.plan;
+    if (this.plan) { heap.free(this.plan.arena); this.plan = null; }
+    const shapes = new Map<string, number[]>();
+    for (const v of this.inputs) shapes.set(v.name, v.shape.map((d, i) => (i === 0 && d === -1 ? batch : d)));
+    const lastUse = new Map<string, number>();
+    this.nodes.forEach((n, i) => {
+      shapes.set(n.out, n.prep.infer(n.prep.valueInputs.map((v) => shapes.get(v)!)));
+      for (const v of n.prep.valueInputs) lastUse.set(v, i);
+    });
+    const end = this.nodes.length;
+    for (const v of this.outputs) lastUse.set(v.name, end);
+    const born = new Map<string, number>();
+    for (const v of this.inputs) born.set(v.name, -1);
+    this.nodes.forEach((n, i) => born.set(n.out, i));
+    // First fit over live intervals, in order of birth.
+    const live: { off: number; size: number; until: number }[] = [];
+    const offsets = new Map<string, number>();
+    let top = 0;
+    for (const [name, b] of [...born.entries()].sort((a, c) => a[1] - c[1])) {
+      const size = pad16(elements(shapes.get(name)!) * 4);
+      const until = lastUse.get(name) ?? b;
+      const busy = live.filter((l) => l.until >= b).sort((a, c) => a.off - c.off);
+      let off = 0;
+      for (const l of busy) { if (off + size <= l.off) break; off = Math.max(off, l.off + l.size); }
+      offsets.set(name, off);
+      live.push({ off, size, until });
+      top = Math.max(top, off + size);
+    }
+    const arena = heap.alloc(top);
+    this.plan = { batch, arena, offsets, shapes, bytes: top };
+    return this.plan;
+  }
+
+  /** Bytes of the activation arena of the last run (0 before the first). */
+  get arenaBytes(): number { return this.plan?.bytes ?? 0; }
+
+  run(feeds: Record<string, Feed>): Record<string, TensorOut> {
+    if (this.disposed) fail('DISPOSED', 'run(): this model was disposed');
+    if (typeof feeds !== 'object' || feeds === null) fail('BAD_ARGUMENT', 'run(): feeds must be an object { inputName: Float32Array | { data, shape } }');
+    let batch = -1;
+    const datas = new Map<string, Float32Array>();
+    for (const v of this.inputs) {
+      const f = feeds[v.name];
+      if (f === undefined) fail('MISSING_INPUT', `run(): input ${JSON.stringify(v.name)} is missing`);
+      const data = f instanceof Float32Array ? f : f?.data;
+      if (!(data instanceof Float32Array)) fail('BAD_ARGUMENT', `run(): input ${JSON.stringify(v.name)} must be a Float32Array or { data: Float32Array, shape }`);
+      const fixed = elements(v.shape.slice(1));
+      const shape = f instanceof Float32Array ? null : f.shape;
+      let b: number;
+      if (shape) {
+        const ok = Array.isArray(shape) && shape.length === v.shape.length &&
+          shape.every((d, i) => Number.isSafeInteger(d) && (i === 0 && v.shape[0] === -1 ? d >= 1 : d === v.shape[i]));
+        if (!ok) fail('SHAPE_MISMATCH', `run(): input ${JSON.stringify(v.name)} has shape ${JSON.stringify(shape)}, expected ${JSON.stringify(v.shape)}`);
+        b = shape[0];
+      } else {
+        b = v.shape[0] === -1 ? data.length / fixed : v.shape[0];
+      }
+      if (!Number.isInteger(b) || b < 1 || b * fixed !== data.length) fail('SHAPE_MISMATCH', `run(): input ${JSON.stringify(v.name)} has ${data.length} values, expected a multiple of ${fixed} matching ${JSON.stringify(v.shape)}`);
+      if (batch >= 0 && b !== batch) fail('SHAPE_MISMATCH', `run(): input ${JSON.stringify(v.name)} has batch ${b}, other inputs ${batch}`);
+      batch = b;
+      datas.set(v.name, data);
+    }
+    const plan = this.planFor(batch);
+    const at = (name: string) => plan.arena + plan.offsets.get(name)!;
+    for (const [name, data] of datas) heap.f32(at(name), data.length).set(data);
+    for (const n of this.nodes) {
+      guard(`node ${JSON.stringify(n.name)}`, () => n.prep.run(n.prep.valueInputs.map(at), n.prep.valueInputs.map((v) => plan.shapes.get(v)!), at(n.out), plan.shapes.get(n.out)!));
+    }
+    const out: Record<string, TensorOut> = {};
+    const x = get();
+    for (const v of this.outputs) {
+      const shape = plan.shapes.get(v.name)!;
+      const n = elements(shape);
+      x.canonicalize_nan(at(v.name), n);
+      out[v.name] = { data: heap.f32(at(v.name), n).slice(), shape: [...shape] };
+    }
+    return out;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const n of this.nodes) n.prep.dispose();
+    this.nodes = [];
+    if (this.plan) heap.free(this.plan.arena);
+    this.plan = null;
+  }
+}

@@ -1,0 +1,16 @@
+// Shared test helpers: the built host (what ships) and raw module access.
+import { init, _exports, _heap, type Alloy } from '../build/alloy.mjs';
+
+let alloy: Alloy | null = null;
+export async function getAlloy(): Promise<Alloy> {
+  if (!alloy) alloy = await init();
+  return alloy;
+}
+export const wasm = () => _exports();
+export const heap = _heap;
+
+/** Deterministic integer PRNG (xorshift32) for test data; exact in every JS engine. */
+export function rng(seed: number) {
+  let s = seed >>> 0 || 1;
+  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
+}
