@@ -1,0 +1,124 @@
+// Bundle v1: round trip, and every kind of corruption rejected with its AlloyError code.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { getAlloy } from '../util.ts';
+import { writeBundle, readBundle, AlloyError } from '../../build/alloy.mjs';
+
+const graph = {
+  inputs: [{ name: 'x', shape: [-1, 3], format: 'f32' }],
+  outputs: [{ name: 'y', shape: [-1, 2], format: 'f32' }],
+  nodes: [
+    { name: 'fc', op: 'Dense', inputs: ['x', 'w', 'b'], outputs: ['h'], attrs: { activation: 'relu' } },
+    { name: 'sm', op: 'Softmax', inputs: ['h'], outputs: ['y'] },
+  ],
+};
+const tensors = () => ({
+  w: { format: 'f32', shape: [2, 3], data: new Float32Array([1, 0, -1, 0.5, 0.5, 0.5]) },
+  b: { format: 'f32', shape: [2], data: new Float32Array([0, 1]) },
+});
+const good = () => writeBundle({ graph, tensors: tensors(), metadata: { tool: 'test' } });
+
+function header(bytes: Uint8Array) {
+  const h = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(16, true));
+  return { h, json: JSON.parse(new TextDecoder().decode(bytes.subarray(24, 24 + h))) };
+}
+function withHeader(bytes: Uint8Array, edit: (j: any) => void, dataEdit?: (d: Uint8Array) => Uint8Array): Uint8Array {
+  const { h, json } = header(bytes);
+  edit(json);
+  let data = bytes.slice(24 + h);
+  if (dataEdit) data = dataEdit(data);
+  let enc = new TextEncoder().encode(JSON.stringify(json));
+  const padded = Math.ceil((24 + enc.length) / 64) * 64 - 24;
+  const out = new Uint8Array(24 + padded + data.length).fill(0x20, 24, 24 + padded);
+  out.set(bytes.subarray(0, 24));
+  new DataView(out.buffer).setBigUint64(16, BigInt(padded), true);
+  out.set(enc, 24);
+  out.set(data, 24 + padded);
+  return out;
+}
+function rejects(bytes: Uint8Array, code: string, re?: RegExp) {
+  try { readBundle(bytes); } catch (e) {
+    assert.instance(e, AlloyError);
+    assert.is((e as AlloyError).code, code, (e as Error).message);
+    if (re) assert.match((e as Error).message, re);
+    return;
+  }
+  assert.unreachable(`expected ${code}`);
+}
+
+test('round trip: header, 64-byte aligned data, checksum', async () => {
+  await getAlloy();
+  const b = good();
+  const { h, json } = header(b);
+  assert.is((24 + h) % 64, 0);
+  assert.is(json.tensors.b.offset % 64, 0);
+  const r = readBundle(b);
+  assert.equal(r.header.graph, graph);
+  assert.equal(new Float32Array(r.data.slice(r.header.tensors.w.offset, r.header.tensors.w.offset + 24).buffer), tensors().w.data);
+});
+
+test('bad magic, version, flags', async () => {
+  await getAlloy();
+  const b = good();
+  const m = b.slice(); m[0] = 0x42; rejects(m, 'BAD_MAGIC', /byte 0/);
+  const crlf = b.slice(); crlf[6] = 0x0a; rejects(crlf, 'BAD_MAGIC', /byte 6/);
+  const v = b.slice(); v[8] = 2; rejects(v, 'BAD_VERSION');
+  const f = b.slice(); f[12] = 1; rejects(f, 'BAD_HEADER');
+});
+
+test('truncation at every section boundary and at every 7th byte', async () => {
+  await getAlloy();
+  const b = good();
+  const { h } = header(b);
+  const cuts = [0, 7, 8, 16, 23, 24, 24 + h - 1, 24 + h, b.length - 1];
+  for (let i = 0; i < b.length; i += 7) cuts.push(i);
+  for (const c of cuts) {
+    try { readBundle(b.slice(0, c)); assert.unreachable(`cut at ${c} accepted`); } catch (e) { assert.instance(e, AlloyError, `cut at ${c}: ${e}`); }
+  }
+});
+
+test('header size bomb is refused before reading', async () => {
+  await getAlloy();
+  const b = good().slice();
+  new DataView(b.buffer).setBigUint64(16, 2n ** 62n, true);
+  rejects(b, 'LIMIT_EXCEEDED', /maxHeaderBytes/);
+});
+
+test('checksum mismatch', async () => {
+  await getAlloy();
+  const b = good().slice();
+  b[b.length - 1] ^= 1;
+  rejects(b, 'BAD_CHECKSUM');
+});
+
+test('offsets: overlap, out of order, outside, unaligned, holes, non-zero padding, trailing bytes', async () => {
+  await getAlloy();
+  const b = good();
+  rejects(withHeader(b, (j) => { j.tensors.b.offset = 0; }), 'BAD_OFFSET', /overlaps/);
+  rejects(withHeader(b, (j) => { j.tensors.b.offset = 1024; }), 'BAD_OFFSET', /outside/);
+  rejects(withHeader(b, (j) => { j.tensors.b.offset = 32; }), 'BAD_OFFSET', /multiple of 64/);
+  rejects(withHeader(b, (j) => { j.tensors.b.offset = 128; j.data.bytes += 64; }, (d) => { const e = new Uint8Array(d.length + 64); e.set(d.subarray(0, 64)); e.set(d.subarray(64), 128); return e; }), 'BAD_OFFSET', /hole/);
+  rejects(withHeader(b, () => {}, (d) => { const e = d.slice(); e[30] = 9; return e; }), 'BAD_OFFSET', /padding/);
+  const extra = new Uint8Array(b.length + 1); extra.set(b);
+  rejects(extra, 'BAD_OFFSET', /after the data/);
+});
+
+test('tensors: unknown format, bad shapes, overflow, size mismatch', async () => {
+  await getAlloy();
+  const b = good();
+  rejects(withHeader(b, (j) => { j.tensors.w.format = 'f7'; }), 'UNKNOWN_FORMAT', /tensor "w"/);
+  rejects(withHeader(b, (j) => { j.tensors.w.shape = [2, -3]; }), 'BAD_TENSOR');
+  rejects(withHeader(b, (j) => { j.tensors.w.shape = [2 ** 30, 2 ** 30]; }), 'LIMIT_EXCEEDED');
+  rejects(withHeader(b, (j) => { j.tensors.w.shape = [3, 3]; }), 'BAD_TENSOR', /needs 36/);
+  rejects(withHeader(b, (j) => { j.tensors.w.shape = 'big'; }), 'BAD_TENSOR');
+});
+
+test('header: not JSON, not UTF-8, missing fields', async () => {
+  await getAlloy();
+  const b = good().slice();
+  b[24] = 0xff; rejects(b, 'BAD_HEADER', /UTF-8 JSON/);
+  rejects(withHeader(good(), (j) => { j.alloy = 2; }), 'BAD_HEADER');
+  rejects(withHeader(good(), (j) => { delete j.data; }), 'BAD_HEADER');
+});
+
+test.run();
