@@ -49,92 +49,109 @@ function ovfCode(fmt: i32, mode: i32, ovf: i32, neg: bool, isInf: bool): i32 {
   return <i32>maxMagCode(fmt);
 }
 
-// Codes of four lanes, as i32 lanes.
+// Codes of four lanes, as i32 lanes. `mode` and `ovf` are compile-time constants at every call
+// (see encodeFloatLoop), so each specialisation keeps only its own rounding and overflow code.
+// Rounding to an integer uses the magic-number identity: for 0 <= v < 2^23 integral, the bits of
+// v + 2^23 are 0x4B000000 + v; for round-to-nearest-even, adding 2^23 to n itself rounds n in
+// the wasm default mode (RNE) in the same step.
 // @ts-ignore: decorator
 @inline function encodeFloat4(
-  x: v128, mode: i32, r: v128, E: i32, M: i32, emin: i32, etop: i32, maxMag: v128,
-  ovfPos: v128, ovfNeg: v128, infPos: v128, infNeg: v128, nanPos: v128, nanNeg: v128,
+  x: v128, mode: i32, ovf: i32, r: v128, E: i32, M: i32, emin: i32, etop: i32, maxMag: v128,
+  ovfPos: v128, ovfNeg: v128, infPos: v128, infNeg: v128, nanMag: v128, noNan: v128,
 ): v128 {
-  const signMask = i32x4.splat(0x80000000);
   const neg = i32x4.lt_s(x, i32x4.splat(0));                  // all-ones where sign set
-  const a = v128.andnot(x, signMask);
+  const a = v128.and(x, i32x4.splat(0x7FFFFFFF));
   const e = i32x4.sub(i32x4.shr_u(a, 23), i32x4.splat(127));
   // Clamp the binade to [emin, etop + 1]: above etop everything overflows anyway.
   const ecl = i32x4.min_s(i32x4.max_s(e, i32x4.splat(emin)), i32x4.splat(etop + 1));
   const inv = i32x4.shl(i32x4.sub(i32x4.splat(M + 127), ecl), 23);   // 2^(M - ecl) as f32
-  let n = f32x4.mul(a, inv);                                            // exact
-  n = f32x4.min(n, f32x4.splat(<f32>(1 << (M + 2))));                  // keeps codes from wrapping
-  let rn: v128;
-  switch (mode) {
-    case Round.RNE: rn = f32x4.nearest(n); break;
-    case Round.RNA: {
-      const t = f32x4.trunc(n);
-      rn = f32x4.add(t, v128.and(f32x4.ge(f32x4.sub(n, t), f32x4.splat(0.5)), f32x4.splat(1.0)));
-      break;
-    }
-    case Round.RTZ: rn = f32x4.trunc(n); break;
-    case Round.FLOOR: rn = v128.bitselect(f32x4.ceil(n), f32x4.trunc(n), neg); break;
-    case Round.CEIL: rn = v128.bitselect(f32x4.trunc(n), f32x4.ceil(n), neg); break;
-    default: {
-      const t = f32x4.trunc(n);
-      const F = i32x4.trunc_sat_f32x4_u(f32x4.mul(f32x4.sub(n, t), f32x4.splat(4294967296.0)));
-      rn = f32x4.add(t, v128.and(i32x4.gt_u(F, r), f32x4.splat(1.0)));
-    }
+  // |x| * 2^(M - ecl) is exact; the clamp keeps overflowing lanes (and inf, NaN) small.
+  const n = f32x4.pmin(f32x4.splat(<f32>(1 << (M + 2))), f32x4.mul(a, inv));
+  const magic = f32x4.splat(8388608.0);
+  let ri: v128;                                                // bits of (rounded n) + 2^23
+  if (mode == Round.RNE) ri = f32x4.add(n, magic);
+  else if (mode == Round.RTZ) ri = f32x4.add(f32x4.trunc(n), magic);
+  else if (mode == Round.FLOOR) ri = f32x4.add(v128.bitselect(f32x4.ceil(n), f32x4.trunc(n), neg), magic);
+  else if (mode == Round.CEIL) ri = f32x4.add(v128.bitselect(f32x4.trunc(n), f32x4.ceil(n), neg), magic);
+  else if (mode == Round.RNA) {
+    const t = f32x4.trunc(n);
+    ri = i32x4.sub(f32x4.add(t, magic), f32x4.ge(f32x4.sub(n, t), f32x4.splat(0.5)));
+  } else {
+    const t = f32x4.trunc(n);
+    const F = i32x4.trunc_sat_f32x4_u(f32x4.mul(f32x4.sub(n, t), f32x4.splat(4294967296.0)));
+    ri = i32x4.sub(f32x4.add(t, magic), i32x4.gt_u(F, r));
   }
-  const code = i32x4.add(i32x4.shl(i32x4.sub(ecl, i32x4.splat(emin)), M), i32x4.trunc_sat_f32x4_s(rn));
-  const over = i32x4.gt_s(code, maxMag);
-  let out = v128.bitselect(v128.bitselect(ovfNeg, ovfPos, neg), code, over);
-  const isInf = i32x4.eq(a, i32x4.splat(0x7F800000));
-  out = v128.bitselect(v128.bitselect(infNeg, infPos, neg), out, isInf);
+  const code = i32x4.add(i32x4.shl(i32x4.sub(ecl, i32x4.splat(emin)), M), i32x4.sub(ri, i32x4.splat(0x4B000000)));
+  let out: v128;
+  if (ovf == Overflow.SATURATE) {
+    out = i32x4.min_s(code, maxMag);                           // overflow and inf: max
+  } else {
+    out = v128.bitselect(v128.bitselect(ovfNeg, ovfPos, neg), code, i32x4.gt_s(code, maxMag));
+    out = v128.bitselect(v128.bitselect(infNeg, infPos, neg), out, i32x4.eq(a, i32x4.splat(0x7F800000)));
+  }
   const isNan = i32x4.gt_s(a, i32x4.splat(0x7F800000));
-  out = v128.bitselect(v128.bitselect(nanNeg, nanPos, neg), out, isNan);
-  // Sign into bit E+M (NaN lanes of formats without NaN were set to +0 above: keep them +0).
-  const sbit = v128.andnot(v128.and(neg, i32x4.splat(1 << (E + M))), isNan);
+  out = v128.bitselect(nanMag, out, isNan);
+  // Sign into bit E+M, except on NaN lanes of formats without NaN (those give +0).
+  const sbit = v128.andnot(v128.and(neg, i32x4.splat(1 << (E + M))), v128.and(isNan, noNan));
   return v128.or(out, sbit);
 }
 
-// Generic float encode (f16, f8, f6, f4) of n elements, 1 or 2 bytes per code.
-// Random word of element i: rnd[i] when rnd != 0, else the generator at index first + i.
-export function encodeFloatSimd(fmt: i32, src: usize, dst: usize, n: i32, mode: i32, ovf: i32, rnd: usize, seed: u64, first: i32): void {
+// @ts-ignore: decorator
+@inline function encodeFloatLoop(fmt: i32, src: usize, dst: usize, n: i32, mode: i32, ovf: i32, rnd: usize, seed: u64, first: i32): i32 {
   const E = col(fmt, C_EBITS), M = col(fmt, C_MBITS);
   const emin = eminOf(fmt), etop = etopOf(fmt);
   const maxMag = i32x4.splat(<i32>maxMagCode(fmt));
-  const sb = 1 << (E + M);
   const nanM = nanMagCode(fmt);
-  // NaN lanes get the sign bit afterwards only where a NaN exists; otherwise +0.
-  const nanPos = i32x4.splat(nanM >= 0 ? nanM : 0);
-  const nanNeg = i32x4.splat(nanM >= 0 ? nanM | sb : 0);
+  const nanMag = i32x4.splat(nanM >= 0 ? nanM : 0);
+  const noNan = i32x4.splat(nanM >= 0 ? 0 : -1);
   const ovfPos = i32x4.splat(ovfCode(fmt, mode, ovf, false, false));
   const ovfNeg = i32x4.splat(ovfCode(fmt, mode, ovf, true, false));
   const infPos = i32x4.splat(ovfCode(fmt, mode, ovf, false, true));
   const infNeg = i32x4.splat(ovfCode(fmt, mode, ovf, true, true));
-  const wide = E + M >= 8;               // 16-bit codes (f16)
   const zero = i32x4.splat(0);
+  const sto = mode == Round.STOCHASTIC;
   let i = 0;
-  if (wide) {
+  if (E + M >= 8) {                      // 16-bit codes (f16)
     for (; i + 8 <= n; i += 8) {
       const p = src + (<usize>i << 2);
-      const r0 = mode == Round.STOCHASTIC ? words4(rnd, seed, i, first) : zero;
-      const r1 = mode == Round.STOCHASTIC ? words4(rnd, seed, i + 4, first) : zero;
-      const c0 = encodeFloat4(v128.load(p), mode, r0, E, M, emin, etop, maxMag, ovfPos, ovfNeg, infPos, infNeg, nanPos, nanNeg);
-      const c1 = encodeFloat4(v128.load(p, 16), mode, r1, E, M, emin, etop, maxMag, ovfPos, ovfNeg, infPos, infNeg, nanPos, nanNeg);
+      const r0 = sto ? words4(rnd, seed, i, first) : zero;
+      const r1 = sto ? words4(rnd, seed, i + 4, first) : zero;
+      const c0 = encodeFloat4(v128.load(p), mode, ovf, r0, E, M, emin, etop, maxMag, ovfPos, ovfNeg, infPos, infNeg, nanMag, noNan);
+      const c1 = encodeFloat4(v128.load(p, 16), mode, ovf, r1, E, M, emin, etop, maxMag, ovfPos, ovfNeg, infPos, infNeg, nanMag, noNan);
       v128.store(dst + (<usize>i << 1), i16x8.narrow_i32x4_u(c0, c1));
     }
   } else {
     for (; i + 16 <= n; i += 16) {
       const p = src + (<usize>i << 2);
       let r0 = zero, r1 = zero, r2 = zero, r3 = zero;
-      if (mode == Round.STOCHASTIC) {
+      if (sto) {
         r0 = words4(rnd, seed, i, first); r1 = words4(rnd, seed, i + 4, first);
         r2 = words4(rnd, seed, i + 8, first); r3 = words4(rnd, seed, i + 12, first);
       }
-      const c0 = encodeFloat4(v128.load(p), mode, r0, E, M, emin, etop, maxMag, ovfPos, ovfNeg, infPos, infNeg, nanPos, nanNeg);
-      const c1 = encodeFloat4(v128.load(p, 16), mode, r1, E, M, emin, etop, maxMag, ovfPos, ovfNeg, infPos, infNeg, nanPos, nanNeg);
-      const c2 = encodeFloat4(v128.load(p, 32), mode, r2, E, M, emin, etop, maxMag, ovfPos, ovfNeg, infPos, infNeg, nanPos, nanNeg);
-      const c3 = encodeFloat4(v128.load(p, 48), mode, r3, E, M, emin, etop, maxMag, ovfPos, ovfNeg, infPos, infNeg, nanPos, nanNeg);
+      const c0 = encodeFloat4(v128.load(p), mode, ovf, r0, E, M, emin, etop, maxMag, ovfPos, ovfNeg, infPos, infNeg, nanMag, noNan);
+      const c1 = encodeFloat4(v128.load(p, 16), mode, ovf, r1, E, M, emin, etop, maxMag, ovfPos, ovfNeg, infPos, infNeg, nanMag, noNan);
+      const c2 = encodeFloat4(v128.load(p, 32), mode, ovf, r2, E, M, emin, etop, maxMag, ovfPos, ovfNeg, infPos, infNeg, nanMag, noNan);
+      const c3 = encodeFloat4(v128.load(p, 48), mode, ovf, r3, E, M, emin, etop, maxMag, ovfPos, ovfNeg, infPos, infNeg, nanMag, noNan);
       v128.store(dst + <usize>i, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(c0, c1), i16x8.narrow_i32x4_u(c2, c3)));
     }
   }
+  return i;
+}
+
+// Generic float encode (f16, f8, f6, f4) of n elements, 1 or 2 bytes per code.
+// Random word of element i: rnd[i] when rnd != 0, else the generator at index first + i.
+export function encodeFloatSimd(fmt: i32, src: usize, dst: usize, n: i32, mode: i32, ovf: i32, rnd: usize, seed: u64, first: i32): void {
+  let i = 0;
+  const sat = ovf == Overflow.SATURATE;
+  switch (mode) {
+    case Round.RNE: i = sat ? encodeFloatLoop(fmt, src, dst, n, Round.RNE, Overflow.SATURATE, rnd, seed, first) : encodeFloatLoop(fmt, src, dst, n, Round.RNE, Overflow.IEEE, rnd, seed, first); break;
+    case Round.RNA: i = sat ? encodeFloatLoop(fmt, src, dst, n, Round.RNA, Overflow.SATURATE, rnd, seed, first) : encodeFloatLoop(fmt, src, dst, n, Round.RNA, Overflow.IEEE, rnd, seed, first); break;
+    case Round.RTZ: i = sat ? encodeFloatLoop(fmt, src, dst, n, Round.RTZ, Overflow.SATURATE, rnd, seed, first) : encodeFloatLoop(fmt, src, dst, n, Round.RTZ, Overflow.IEEE, rnd, seed, first); break;
+    case Round.FLOOR: i = sat ? encodeFloatLoop(fmt, src, dst, n, Round.FLOOR, Overflow.SATURATE, rnd, seed, first) : encodeFloatLoop(fmt, src, dst, n, Round.FLOOR, Overflow.IEEE, rnd, seed, first); break;
+    case Round.CEIL: i = sat ? encodeFloatLoop(fmt, src, dst, n, Round.CEIL, Overflow.SATURATE, rnd, seed, first) : encodeFloatLoop(fmt, src, dst, n, Round.CEIL, Overflow.IEEE, rnd, seed, first); break;
+    default: i = sat ? encodeFloatLoop(fmt, src, dst, n, Round.STOCHASTIC, Overflow.SATURATE, rnd, seed, first) : encodeFloatLoop(fmt, src, dst, n, Round.STOCHASTIC, Overflow.IEEE, rnd, seed, first);
+  }
+  const wide = col(fmt, C_EBITS) + col(fmt, C_MBITS) >= 8;
   for (; i < n; i++) {
     const r = mode == Round.STOCHASTIC ? word1(rnd, seed, i, first) : 0;
     const c = encodeScalar(fmt, load<f32>(src + (<usize>i << 2)), mode, ovf, r);
@@ -144,47 +161,69 @@ export function encodeFloatSimd(fmt: i32, src: usize, dst: usize, n: i32, mode: 
 
 // bf16: round the low 16 bits of the magnitude; the exponent is f32's own, subnormals included.
 // @ts-ignore: decorator
-@inline function encodeBf16x4(x: v128, mode: i32, r: v128, ovfPos: v128, ovfNeg: v128, infPos: v128, infNeg: v128): v128 {
+@inline function encodeBf16x4(x: v128, mode: i32, ovf: i32, r: v128, ovfPos: v128, ovfNeg: v128, infPos: v128, infNeg: v128): v128 {
   const neg = i32x4.lt_s(x, i32x4.splat(0));
-  const a = v128.andnot(x, i32x4.splat(0x80000000));
-  const n = i32x4.shr_u(a, 16);
-  const rem = v128.and(a, i32x4.splat(0xFFFF));
-  const half = i32x4.splat(0x8000);
-  let up: v128;
-  switch (mode) {
-    case Round.RNE: up = v128.or(i32x4.gt_u(rem, half), v128.and(i32x4.eq(rem, half), i32x4.eq(v128.and(n, i32x4.splat(1)), i32x4.splat(1)))); break;
-    case Round.RNA: up = i32x4.ge_u(rem, half); break;
-    case Round.RTZ: up = i32x4.splat(0); break;
-    case Round.FLOOR: up = v128.and(neg, i32x4.ne(rem, i32x4.splat(0))); break;
-    case Round.CEIL: up = v128.andnot(i32x4.ne(rem, i32x4.splat(0)), neg); break;
-    default: up = i32x4.gt_u(i32x4.shl(rem, 16), r);
+  const a = v128.and(x, i32x4.splat(0x7FFFFFFF));
+  let code: v128;
+  if (mode == Round.RNE) {
+    // a + 0x7FFF + lsb, then >> 16: round half to even on the integer bit pattern.
+    code = i32x4.shr_u(i32x4.add(i32x4.add(a, i32x4.splat(0x7FFF)), v128.and(i32x4.shr_u(a, 16), i32x4.splat(1))), 16);
+  } else {
+    const n = i32x4.shr_u(a, 16);
+    const rem = v128.and(a, i32x4.splat(0xFFFF));
+    let up: v128;
+    if (mode == Round.RNA) up = i32x4.ge_u(rem, i32x4.splat(0x8000));
+    else if (mode == Round.RTZ) up = i32x4.splat(0);
+    else if (mode == Round.FLOOR) up = v128.and(neg, i32x4.ne(rem, i32x4.splat(0)));
+    else if (mode == Round.CEIL) up = v128.andnot(i32x4.ne(rem, i32x4.splat(0)), neg);
+    else up = i32x4.gt_u(i32x4.shl(rem, 16), r);
+    code = i32x4.sub(n, up);                                   // up is -1 where true
   }
-  const code = i32x4.sub(n, up);                                 // up is -1 where true
-  let out = v128.bitselect(v128.bitselect(ovfNeg, ovfPos, neg), code, i32x4.gt_s(code, i32x4.splat(0x7F7F)));
-  out = v128.bitselect(v128.bitselect(infNeg, infPos, neg), out, i32x4.eq(a, i32x4.splat(0x7F800000)));
+  let out: v128;
+  if (ovf == Overflow.SATURATE) out = i32x4.min_s(code, i32x4.splat(0x7F7F));
+  else {
+    out = v128.bitselect(v128.bitselect(ovfNeg, ovfPos, neg), code, i32x4.gt_s(code, i32x4.splat(0x7F7F)));
+    out = v128.bitselect(v128.bitselect(infNeg, infPos, neg), out, i32x4.eq(a, i32x4.splat(0x7F800000)));
+  }
   out = v128.bitselect(i32x4.splat(0x7FC0), out, i32x4.gt_s(a, i32x4.splat(0x7F800000)));
   return v128.or(out, v128.and(neg, i32x4.splat(0x8000)));
 }
 
-export function encodeBf16Simd(src: usize, dst: usize, n: i32, mode: i32, ovf: i32, rnd: usize, seed: u64, first: i32): void {
+// @ts-ignore: decorator
+@inline function encodeBf16Loop(src: usize, dst: usize, n: i32, mode: i32, ovf: i32, rnd: usize, seed: u64, first: i32): i32 {
   const BF16 = 2;
   const ovfPos = i32x4.splat(ovfCode(BF16, mode, ovf, false, false));
   const ovfNeg = i32x4.splat(ovfCode(BF16, mode, ovf, true, false));
   const infPos = i32x4.splat(ovfCode(BF16, mode, ovf, false, true));
   const infNeg = i32x4.splat(ovfCode(BF16, mode, ovf, true, true));
   const zero = i32x4.splat(0);
+  const sto = mode == Round.STOCHASTIC;
   let i = 0;
   for (; i + 8 <= n; i += 8) {
     const p = src + (<usize>i << 2);
-    const r0 = mode == Round.STOCHASTIC ? words4(rnd, seed, i, first) : zero;
-    const r1 = mode == Round.STOCHASTIC ? words4(rnd, seed, i + 4, first) : zero;
-    const c0 = encodeBf16x4(v128.load(p), mode, r0, ovfPos, ovfNeg, infPos, infNeg);
-    const c1 = encodeBf16x4(v128.load(p, 16), mode, r1, ovfPos, ovfNeg, infPos, infNeg);
+    const r0 = sto ? words4(rnd, seed, i, first) : zero;
+    const r1 = sto ? words4(rnd, seed, i + 4, first) : zero;
+    const c0 = encodeBf16x4(v128.load(p), mode, ovf, r0, ovfPos, ovfNeg, infPos, infNeg);
+    const c1 = encodeBf16x4(v128.load(p, 16), mode, ovf, r1, ovfPos, ovfNeg, infPos, infNeg);
     v128.store(dst + (<usize>i << 1), i16x8.narrow_i32x4_u(c0, c1));
+  }
+  return i;
+}
+
+export function encodeBf16Simd(src: usize, dst: usize, n: i32, mode: i32, ovf: i32, rnd: usize, seed: u64, first: i32): void {
+  let i = 0;
+  const sat = ovf == Overflow.SATURATE;
+  switch (mode) {
+    case Round.RNE: i = sat ? encodeBf16Loop(src, dst, n, Round.RNE, Overflow.SATURATE, rnd, seed, first) : encodeBf16Loop(src, dst, n, Round.RNE, Overflow.IEEE, rnd, seed, first); break;
+    case Round.RNA: i = sat ? encodeBf16Loop(src, dst, n, Round.RNA, Overflow.SATURATE, rnd, seed, first) : encodeBf16Loop(src, dst, n, Round.RNA, Overflow.IEEE, rnd, seed, first); break;
+    case Round.RTZ: i = sat ? encodeBf16Loop(src, dst, n, Round.RTZ, Overflow.SATURATE, rnd, seed, first) : encodeBf16Loop(src, dst, n, Round.RTZ, Overflow.IEEE, rnd, seed, first); break;
+    case Round.FLOOR: i = sat ? encodeBf16Loop(src, dst, n, Round.FLOOR, Overflow.SATURATE, rnd, seed, first) : encodeBf16Loop(src, dst, n, Round.FLOOR, Overflow.IEEE, rnd, seed, first); break;
+    case Round.CEIL: i = sat ? encodeBf16Loop(src, dst, n, Round.CEIL, Overflow.SATURATE, rnd, seed, first) : encodeBf16Loop(src, dst, n, Round.CEIL, Overflow.IEEE, rnd, seed, first); break;
+    default: i = sat ? encodeBf16Loop(src, dst, n, Round.STOCHASTIC, Overflow.SATURATE, rnd, seed, first) : encodeBf16Loop(src, dst, n, Round.STOCHASTIC, Overflow.IEEE, rnd, seed, first);
   }
   for (; i < n; i++) {
     const r = mode == Round.STOCHASTIC ? word1(rnd, seed, i, first) : 0;
-    store<u16>(dst + (<usize>i << 1), <u16>encodeScalar(BF16, load<f32>(src + (<usize>i << 2)), mode, ovf, r));
+    store<u16>(dst + (<usize>i << 1), <u16>encodeScalar(2, load<f32>(src + (<usize>i << 2)), mode, ovf, r));
   }
 }
 

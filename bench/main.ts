@@ -1,0 +1,35 @@
+// `npm run bench [section...]`: sections casts, mlp. Prints markdown tables with medians.
+import { init, writeBundle } from './alloy.mjs';
+import { castBench } from './casts.ts';
+import { seededMLP, seededInputs } from '../scripts/seeded-mlp.ts';
+import { warmup, medianMs } from '../scripts/timing.ts';
+import { cpus } from 'node:os';
+
+const want = process.argv.slice(2);
+const on = (s: string) => want.length === 0 || want.includes(s);
+const alloy = await init();
+console.log(`# Alloy benchmarks\n\nNode ${process.versions.node} (V8 ${process.versions.v8}), ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, one thread. Medians.\n`);
+
+if (on('casts')) {
+  const rows = castBench();
+  console.log('## Casts (GB/s of f32, 2^18 values, RNE, saturate)\n');
+  console.log('| cast | SIMD | scalar ref | plain JS | SIMD / JS |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const r of rows) console.log(`| ${r.cast} | ${r.simd.toFixed(2)} | ${r.scalar.toFixed(2)} | ${r.js.toFixed(2)} | ${(r.simd / r.js).toFixed(1)}x |`);
+  console.log('\n(i8 and mxfp4 decode have one implementation: the scalar column repeats it.)\n');
+}
+
+if (on('mlp')) {
+  const model = alloy.load(seededMLP(writeBundle));
+  const x1 = seededInputs(1, 784), x32 = seededInputs(32, 784);
+  const r1 = () => model.run({ x: x1 }), r32 = () => model.run({ x: x32 });
+  warmup(() => { r1(); r32(); }, 3000);
+  const t1 = medianMs(r1, 41, 20), t32 = medianMs(r32, 21, 4);
+  console.log('## MLP 784-512-256-128-64-10, f32 (seeded weights)\n');
+  console.log('| batch | latency | GFLOP/s |');
+  console.log('|---:|---:|---:|');
+  const flops = 2 * (784 * 512 + 512 * 256 + 256 * 128 + 128 * 64 + 64 * 10);
+  console.log(`| 1 | ${(t1 * 1000).toFixed(1)} us | ${(flops / (t1 * 1e6)).toFixed(1)} |`);
+  console.log(`| 32 | ${(t32 * 1000).toFixed(1)} us | ${((32 * flops) / (t32 * 1e6)).toFixed(1)} |`);
+  model.dispose();
+}

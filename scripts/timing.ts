@@ -1,0 +1,23 @@
+// Timing helpers for the demo and the benchmarks: a time-based warm-up (V8 tiers wasm up late),
+// then the median of repeated samples.
+export function warmup(f: () => void, ms = 2000): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) f();
+}
+
+/** Median milliseconds per call; each sample runs f `inner` times. */
+export function medianMs(f: () => void, samples = 31, inner = 1): number {
+  const t: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    const t0 = performance.now();
+    for (let i = 0; i < inner; i++) f();
+    t.push((performance.now() - t0) / inner);
+  }
+  t.sort((a, b) => a - b);
+  return t[t.length >> 1];
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const d = await crypto.subtle.digest('SHA-256', bytes);
+  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}

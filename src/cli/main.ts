@@ -1,0 +1,50 @@
+// The `alloy` command. Node only.
+import { init, AlloyError } from '../index.js';
+import { formatsCommand, castCommand } from './formats.js';
+
+const USAGE = `alloy <command> [options]
+
+Commands:
+  formats                         print the format table
+  cast VALUE [--to FMT] [--round R] [--overflow P] [--seed S]
+                                  encode VALUE in one format (or all) and show code, fields,
+                                  decoded value and error
+  help                            this text
+
+Rounding R: rne (default) rna rtz floor ceil stochastic.  Overflow P: saturate (default) ieee.`;
+
+export function parseFlags(argv: string[]): { pos: string[]; flags: Record<string, string | true> } {
+  const pos: string[] = [];
+  const flags: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) {
+      const [k, v] = a.slice(2).split('=', 2);
+      if (v !== undefined) flags[k] = v;
+      else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) flags[k] = argv[++i];
+      else flags[k] = true;
+    } else if (a === '-o' && i + 1 < argv.length) flags.o = argv[++i];
+    else pos.push(a);
+  }
+  return { pos, flags };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') { console.log(USAGE); return cmd ? 0 : 1; }
+  const alloy = await init();
+  const { pos, flags } = parseFlags(rest);
+  switch (cmd) {
+    case 'formats': return formatsCommand(alloy);
+    case 'cast': return castCommand(alloy, pos, flags);
+    default:
+      console.error(`alloy: unknown command ${JSON.stringify(cmd)}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
+  if (e instanceof AlloyError) { console.error(`alloy: ${e.message}`); process.exit(1); }
+  console.error(e);
+  process.exit(3);
+});
