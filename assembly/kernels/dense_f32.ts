@@ -29,6 +29,13 @@ export const ACT_RELU = 1;
 export function dense_f32(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32): void {
   const panels = (N + NR - 1) / NR;
   const biasTmp = memory.data(32, 16);
+  // Rows left over after the 4-row tiles take four panels at a time (eight accumulators keep the
+  // add latency hidden when M is 1); the 1x8 loop below finishes the last panels.
+  const mTail = M & ~3;
+  let p4 = 0;
+  if (mTail < M) {
+    for (; p4 + 4 <= panels; p4 += 4) rows1x32(x, mTail, M, K, wp, bias, N, y, act, p4);
+  }
   for (let p = 0; p < panels; p++) {
     const n0 = p * NR;
     const cols = min(NR, N - n0);
@@ -63,6 +70,7 @@ export function dense_f32(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i
       store8(yr + 2 * ys, finish(a20, b0, act), finish(a21, b1, act), cols);
       store8(yr + 3 * ys, finish(a30, b0, act), finish(a31, b1, act), cols);
     }
+    if (p < p4) continue;                // rows >= mTail of these panels are done
     for (; m < M; m++) {
       const x0 = x + (<usize>(m * K) << 2);
       let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
@@ -74,6 +82,36 @@ export function dense_f32(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i
       }
       store8(y + (<usize>(m * N + n0) << 2), finish(a0, b0, act), finish(a1, b1, act), cols);
     }
+  }
+}
+
+// gemm_f32_f32_f32__simd128_1x32: rows [m0, M) against panels p0..p0+3.
+function rows1x32(x: usize, m0: i32, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, p0: i32): void {
+  const biasTmp = memory.data(128, 16);
+  memory.fill(biasTmp, 0, 128);
+  const n0 = p0 * NR;
+  const cols = min(4 * NR, N - n0);
+  if (bias != 0) memory.copy(biasTmp, bias + (<usize>n0 << 2), <usize>cols << 2);
+  const stride = <usize>(K * NR) << 2;
+  const w0 = wp + <usize>(p0 * K * NR) * 4;
+  for (let m = m0; m < M; m++) {
+    const xr = x + (<usize>(m * K) << 2);
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
+    let wk = w0;
+    for (let k = 0; k < K; k++) {
+      const v = v128.load32_splat(xr + (<usize>k << 2));
+      a0 = f32x4.add(a0, f32x4.mul(v, v128.load(wk))); a1 = f32x4.add(a1, f32x4.mul(v, v128.load(wk, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(v, v128.load(wk + stride))); a3 = f32x4.add(a3, f32x4.mul(v, v128.load(wk + stride, 16)));
+      a4 = f32x4.add(a4, f32x4.mul(v, v128.load(wk + 2 * stride))); a5 = f32x4.add(a5, f32x4.mul(v, v128.load(wk + 2 * stride, 16)));
+      a6 = f32x4.add(a6, f32x4.mul(v, v128.load(wk + 3 * stride))); a7 = f32x4.add(a7, f32x4.mul(v, v128.load(wk + 3 * stride, 16)));
+      wk += 32;
+    }
+    const yr = y + (<usize>(m * N + n0) << 2);
+    store8(yr, finish(a0, v128.load(biasTmp), act), finish(a1, v128.load(biasTmp, 16), act), cols);
+    store8(yr + 32, finish(a2, v128.load(biasTmp, 32), act), finish(a3, v128.load(biasTmp, 48), act), cols - 8);
+    store8(yr + 64, finish(a4, v128.load(biasTmp, 64), act), finish(a5, v128.load(biasTmp, 80), act), cols - 16);
+    store8(yr + 96, finish(a6, v128.load(biasTmp, 96), act), finish(a7, v128.load(biasTmp, 112), act), cols - 24);
   }
 }
 

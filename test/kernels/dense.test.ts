@@ -11,7 +11,7 @@ function rand(n: number, seed: number): Float32Array {
 
 const Ms = [1, 2, 3, 4, 5, 8, 13];
 const Ks = [1, 3, 4, 7, 16, 33];
-const Ns = [1, 3, 7, 8, 9, 16, 17, 31];
+const Ns = [1, 3, 7, 8, 9, 16, 17, 31, 32, 33, 40, 65];
 
 for (const act of [0, 1]) {
   test(`dense_f32 == dense_f32_ref bitwise, activation ${act ? 'relu' : 'none'}, ${Ms.length * Ks.length * Ns.length} shapes`, async () => {

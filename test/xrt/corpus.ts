@@ -1,0 +1,253 @@
+import { seededMLP, seededInputs, MLP_LAYERS } from '../../scripts/seeded-mlp.ts';
+// The cross-runtime corpus: a fixed list of checks whose output bytes must be identical in Node,
+// Deno, Chromium and workerd. Runtime-agnostic ESM, bundled by esbuild for every leg (each leg
+// passes in its own loaded Alloy instance and writeBundle), SHA-256 through crypto.subtle, all test data from an
+// integer PRNG mapped to floats by exact operations only (no Math.* on values).
+
+export interface CaseResult {
+  case: string;
+  sha256: string;
+  /** false when a check inside the case failed (the hash is still reported) */
+  ok?: boolean;
+  detail?: string;
+  /** sub-hashes (per format) to pinpoint a divergence; not compared against the golden */
+  parts?: Record<string, string>;
+}
+
+type Alloy = any;
+type WriteBundle = (input: any) => Uint8Array;
+
+
+/** xorshift32: exact in every JS engine (integer ops only). */
+function rng(seed: number) {
+  let s = seed >>> 0 || 1;
+  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
+}
+
+/** 2**e as an exact f32-representable double (e in the f32 normal range), built from bits. */
+function pow2(e: number): number {
+  const u = new Uint32Array([((e + 127) << 23) >>> 0]);
+  return new Float32Array(u.buffer)[0];
+}
+
+/** uniform in [-a, a) with 24 significant bits: exact in f32 when a is a power of two */
+function symmetric(next: () => number, a: number): number {
+  return ((next() >>> 8) - 8388608) * pow2(-23) * a;
+}
+
+function bytesOf(a: ArrayBufferView): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const c of chunks) { out.set(c, o); o += c.length; }
+  return out;
+}
+
+export async function sha256(data: Uint8Array | Uint8Array[]): Promise<string> {
+  const buf = Array.isArray(data) ? concat(data) : data;
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', buf));
+  let s = '';
+  for (const b of d) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+const text = (s: string) => new TextEncoder().encode(s);
+const errCode = (e: any) => String(e?.code ?? e?.name ?? 'Error');
+
+// ---------------------------------------------------------------------------------------------
+// (a) MLP 784-512-256-128-64-10, batch 64 in one run, batch-1 rows checked against it
+// ---------------------------------------------------------------------------------------------
+
+// The same seeded model and inputs as `npm run demo`, so the demo's hash is this case's hash.
+const MLP_DIMS = MLP_LAYERS;
+const MLP_BATCH = 64;
+
+async function caseMLP(alloy: Alloy, writeBundle: WriteBundle): Promise<CaseResult> {
+  const name = 'mlp-784-512-256-128-64-10';
+  const bundle = seededMLP(writeBundle);
+  const x = seededInputs(MLP_BATCH, MLP_DIMS[0]);
+  const nOut = MLP_DIMS[MLP_DIMS.length - 1];
+  const model = alloy.load(bundle);
+  try {
+    const y = model.run({ x }).probs;
+    const problems: string[] = [];
+    if (y.shape.join(',') !== `${MLP_BATCH},${nOut}`) problems.push(`batch output shape ${JSON.stringify(y.shape)}`);
+    const all = bytesOf(y.data);
+    for (let r = 0; r < 4; r++) {
+      const one = model.run({ x: x.slice(r * MLP_DIMS[0], (r + 1) * MLP_DIMS[0]) }).probs;
+      const a = bytesOf(one.data), b = all.subarray(r * nOut * 4, (r + 1) * nOut * 4);
+      let diff = a.length === b.length ? -1 : 0;
+      for (let i = 0; diff < 0 && i < a.length; i++) if (a[i] !== b[i]) diff = i;
+      if (diff >= 0) {
+        const k = diff >> 2;
+        problems.push(`batch-1 row ${r} differs from batch-64 row ${r} at y[${k}]: ${one.data[k]} vs ${y.data[r * nOut + k]}`);
+      }
+    }
+    const sha = await sha256(all);
+    return { case: name, sha256: sha, ok: problems.length === 0,
+      detail: problems.length ? problems.join('; ') : undefined };
+  } finally {
+    model.dispose();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// (b) cast sweep: every non-MX format x every rounding x both overflow policies, plus decode of
+//     every code of every format of <= 16 bits
+// ---------------------------------------------------------------------------------------------
+
+export const ROUNDS = ['rne', 'rna', 'rtz', 'floor', 'ceil', 'stochastic'];
+export const OVERFLOWS = ['saturate', 'ieee'];
+
+export function castValues(): Float32Array {
+  const bits: number[] = [
+    0x00000000, 0x80000000, // +-0
+    0x7f800000, 0xff800000, // +-inf
+    0x7fc00000, 0xffc00000, 0x7f800001, 0x7fbfffff, 0xffffffff, 0x7fc00001, // NaNs with payloads
+    0x7f7fffff, 0xff7fffff, // +-max
+    0x00800000, 0x80800000, // +-min normal
+    0x00000001, 0x80000001, // +-min subnormal
+    0x007fffff, 0x807fffff, // +-max subnormal
+  ];
+  // powers of two 2^-150 .. 2^128 with +-1 ulp neighbours (2^-150 -> 0, 2^128 -> inf), both signs
+  for (let e = -150; e <= 128; e++) {
+    const b = e >= -126 ? Math.min(e + 127, 255) << 23 : e >= -149 ? 1 << (e + 149) : 0;
+    for (const sign of [0, 0x80000000]) {
+      if (b > 0) bits.push((b - 1) | sign);
+      bits.push(b | sign);
+      bits.push((b + 1) | sign);
+    }
+  }
+  const next = rng(0xca57ca57);
+  for (let i = 0; i < 4096; i++) bits.push(next());
+  // a few values on rounding ties for the small formats: k/16 .. with 1 ulp either side
+  for (let k = 1; k <= 64; k++) {
+    const base = (k * pow2(-3));
+    const u = new Uint32Array(new Float32Array([base]).buffer)[0];
+    bits.push(u, u + 1, u - 1, (u | 0x80000000) >>> 0);
+  }
+  const u32 = new Uint32Array(bits.length);
+  for (let i = 0; i < bits.length; i++) u32[i] = bits[i] >>> 0;
+  return new Float32Array(u32.buffer);
+}
+
+async function caseCasts(alloy: Alloy): Promise<CaseResult> {
+  const values = castValues();
+  const all: Uint8Array[] = [];
+  const parts: Record<string, string> = {};
+  const errors: string[] = [];
+  for (const f of alloy.formats) {
+    if (f.kind === 'mx') continue;
+    const chunks: Uint8Array[] = [text(`encode ${f.name}\n`)];
+    for (const round of ROUNDS) {
+      for (const overflow of OVERFLOWS) {
+        const opts: any = { round, overflow };
+        if (round === 'stochastic') opts.seed = 12345;
+        chunks.push(text(`${round}/${overflow}\n`));
+        try {
+          chunks.push(bytesOf(alloy.encode(f.name, values, opts)).slice());
+        } catch (e) {
+          errors.push(`encode ${f.name} ${round}/${overflow}: ${errCode(e)}`);
+          chunks.push(text(`ERR ${errCode(e)}\n`));
+        }
+      }
+    }
+    if (f.bits <= 16) {
+      const n = 2 ** f.bits;
+      const codes = f.bits <= 8 ? new Uint8Array(n) : new Uint16Array(n);
+      for (let i = 0; i < n; i++) codes[i] = i;
+      chunks.push(text(`decode ${f.name}\n`));
+      try {
+        chunks.push(bytesOf(alloy.decode(f.name, codes)).slice());
+      } catch (e) {
+        errors.push(`decode ${f.name}: ${errCode(e)}`);
+        chunks.push(text(`ERR ${errCode(e)}\n`));
+      }
+    }
+    parts[f.name] = (await sha256(chunks)).slice(0, 16);
+    all.push(...chunks);
+  }
+  return { case: 'casts', sha256: await sha256(all), ok: true, parts,
+    detail: `${values.length} values` + (errors.length ? `; rejected: ${errors.join(', ')}` : '') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// (c) MX: every MX format, quantizeMX of 1024 values (with NaN, zero, tiny, inf and huge blocks)
+//     under rne and stochastic (seed 7), both overflow policies; scales + elements + dequantized
+// ---------------------------------------------------------------------------------------------
+
+export function mxValues(): Float32Array {
+  const next = rng(0x00c0ffee);
+  const v = new Float32Array(1024);
+  for (let blk = 0; blk < 32; blk++) {
+    // block scale exponent sweeps -24 .. +22 so the shared scale varies
+    const a = pow2(((blk * 3) % 47) - 24);
+    for (let i = 0; i < 32; i++) v[blk * 32 + i] = symmetric(next, a);
+  }
+  v[3 * 32 + 5] = NaN;                                       // block 3: one NaN
+  for (let i = 0; i < 32; i++) v[4 * 32 + i] = 0;            // block 4: all zeros
+  for (let i = 0; i < 32; i++) {                             // block 5: tiny (~2^-130), exact
+    v[5 * 32 + i] = ((next() >>> 13) - 262144) * pow2(-18) * pow2(-126) * pow2(-4);
+  }
+  v[6 * 32 + 1] = Infinity; v[6 * 32 + 2] = -Infinity;       // block 6: +-inf
+  for (let i = 0; i < 32; i++) v[7 * 32 + i] = symmetric(next, pow2(127)); // block 7: huge
+  v[8 * 32 + 0] = -0;                                        // block 8: a negative zero
+  return v;
+}
+
+async function caseMX(alloy: Alloy): Promise<CaseResult> {
+  const values = mxValues();
+  const all: Uint8Array[] = [];
+  const parts: Record<string, string> = {};
+  const errors: string[] = [];
+  for (const f of alloy.formats) {
+    if (f.kind !== 'mx') continue;
+    const chunks: Uint8Array[] = [text(`mx ${f.name}\n`)];
+    for (const round of ['rne', 'stochastic']) {
+      for (const overflow of OVERFLOWS) {
+        const opts: any = { round, overflow };
+        if (round === 'stochastic') opts.seed = 7;
+        chunks.push(text(`${round}/${overflow}\n`));
+        try {
+          const q = alloy.quantizeMX(f.name, values, opts);
+          chunks.push(q.scales.slice(), q.elements.slice());
+          chunks.push(bytesOf(alloy.dequantizeMX(f.name, q)).slice());
+        } catch (e) {
+          errors.push(`${f.name} ${round}/${overflow}: ${errCode(e)}`);
+          chunks.push(text(`ERR ${errCode(e)}\n`));
+        }
+      }
+    }
+    parts[f.name] = (await sha256(chunks)).slice(0, 16);
+    all.push(...chunks);
+  }
+  return { case: 'mx', sha256: await sha256(all), ok: true, parts,
+    detail: errors.length ? `rejected: ${errors.join(', ')}` : undefined };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export const CASES = ['mlp-784-512-256-128-64-10', 'casts', 'mx'];
+
+/** Runs every case; a case that throws is reported with ok: false and no hash. */
+export async function runCorpus(alloy: Alloy, writeBundle: WriteBundle): Promise<CaseResult[]> {
+  const runs: [string, () => Promise<CaseResult>][] = [
+    [CASES[0], () => caseMLP(alloy, writeBundle)],
+    [CASES[1], () => caseCasts(alloy)],
+    [CASES[2], () => caseMX(alloy)],
+  ];
+  const out: CaseResult[] = [];
+  for (const [name, fn] of runs) {
+    try {
+      out.push(await fn());
+    } catch (e: any) {
+      out.push({ case: name, sha256: '', ok: false, detail: `threw ${e?.name ?? 'Error'}: ${e?.message ?? e}` });
+    }
+  }
+  return out;
+}
