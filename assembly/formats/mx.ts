@@ -6,7 +6,7 @@
 // MXINT8 elements are 1.6 fixed point: round(v / X * 64) clamped to +-127.
 // A last block shorter than 32 is quantized over its own elements.
 
-import { col, C_ELEM, C_EMAX, MXINT8 } from "./table";
+import { col, C_ELEM, C_EMAX, C_BITS, MXINT8 } from "./table";
 import { Round, encodeFloat, roundToInt, decodeScalar, decodeE8M0, intValue } from "./scalar";
 import { encodeFloatSimd, simdFloatOk, roundInt4, words4 } from "./simd";
 import { wordAt } from "./random";
@@ -105,13 +105,28 @@ export function mx_quantize(fmt: i32, src: usize, n: i32, scales: usize, elems: 
 
 export function mx_dequantize(fmt: i32, scales: usize, elems: usize, dst: usize, n: i32): void {
   const elem = col(fmt, C_ELEM);
-  for (let i = 0; i < n; i++) {
-    const sc = <u32>load<u8>(scales + <usize>(i / BLOCK));
-    const c = <u32>load<u8>(elems + <usize>i);
-    let v: f32;
-    if (sc == 0xFF) v = reinterpret<f32>(0x7FC00000);
-    else if (fmt == MXINT8) v = <f32>intValue(elem, c) * 0.015625 * decodeE8M0(sc);
-    else v = decodeScalar(elem, c) * decodeE8M0(sc);
-    store<f32>(dst + (<usize>i << 2), v);
+  // Element values through a 256-entry table (MXINT8: code / 64, exact), then one f32 multiply
+  // by the block's X per element.
+  const lut = DEQ_LUT;
+  if (load<i32>(DEQ_FMT) != fmt + 1) {
+    for (let c: u32 = 0; c < 256; c++) {
+      store<f32>(lut + (<usize>c << 2), fmt == MXINT8 ? <f32>intValue(elem, c) * 0.015625 : decodeScalar(elem, c & ((<u32>1 << col(elem, C_BITS)) - 1)));
+    }
+    store<i32>(DEQ_FMT, fmt + 1);
+  }
+  for (let b = 0; b * BLOCK < n; b++) {
+    const sc = <u32>load<u8>(scales + <usize>b);
+    const start = b * BLOCK, end = min(start + BLOCK, n);
+    if (sc == 0xFF) {
+      for (let i = start; i < end; i++) store<u32>(dst + (<usize>i << 2), 0x7FC00000);
+      continue;
+    }
+    const X = decodeE8M0(sc);
+    for (let i = start; i < end; i++) {
+      store<f32>(dst + (<usize>i << 2), load<f32>(lut + (<usize>load<u8>(elems + <usize>i) << 2)) * X);
+    }
   }
 }
+
+const DEQ_FMT = memory.data(4);
+const DEQ_LUT = memory.data(1024, 16);
