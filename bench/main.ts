@@ -1,9 +1,10 @@
-// `npm run bench [section...]`: sections casts, mlp. Prints markdown tables with medians.
+// `npm run bench [section...]`: sections casts, mlp, ort (Alloy vs onnxruntime-web). Prints markdown tables with medians.
 import { init, writeBundle } from './alloy.mjs';
 import { castBench } from './casts.ts';
 import { seededMLP, seededInputs } from '../scripts/seeded-mlp.ts';
 import { warmup, medianMs } from '../scripts/timing.ts';
 import { cpus } from 'node:os';
+import { ortBench, ortTable } from './ort.ts';
 
 const want = process.argv.slice(2);
 const on = (s: string) => want.length === 0 || want.includes(s);
@@ -32,4 +33,9 @@ if (on('mlp')) {
   console.log(`| 1 | ${(t1 * 1000).toFixed(1)} us | ${(flops / (t1 * 1e6)).toFixed(1)} |`);
   console.log(`| 32 | ${(t32 * 1000).toFixed(1)} us | ${((32 * flops) / (t32 * 1e6)).toFixed(1)} |`);
   model.dispose();
+}
+
+if (on('ort')) {
+  console.log('## Alloy vs onnxruntime-web (wasm, 1 thread), same shapes and weights\n');
+  console.log(ortTable(await ortBench()));
 }

@@ -1,0 +1,85 @@
+// Builds small ONNX models (ModelProto bytes) in memory for the peer benchmarks, with protobufjs and a
+// minimal subset of onnx.proto (field numbers as in onnx/onnx.proto, checked against
+// onnxruntime-web's generated lib/onnxjs/ort-schema/protobuf/onnx.js). Benchmark-only code.
+import protobuf from 'protobufjs';
+
+const ONNX_SUBSET = `
+syntax = "proto2";
+package onnx;
+message OperatorSetIdProto { optional string domain = 1; optional int64 version = 2; }
+message AttributeProto {
+  optional string name = 1; optional float f = 2; optional int64 i = 3; optional bytes s = 4;
+  repeated float floats = 7; repeated int64 ints = 8; optional int32 type = 20;
+}
+message TensorProto {
+  repeated int64 dims = 1; optional int32 data_type = 2; optional string name = 8; optional bytes raw_data = 9;
+}
+message TensorShapeProto {
+  message Dimension { oneof value { int64 dim_value = 1; string dim_param = 2; } }
+  repeated Dimension dim = 1;
+}
+message TypeProto {
+  message Tensor { optional int32 elem_type = 1; optional TensorShapeProto shape = 2; }
+  oneof value { Tensor tensor_type = 1; }
+}
+message ValueInfoProto { optional string name = 1; optional TypeProto type = 2; }
+message NodeProto {
+  repeated string input = 1; repeated string output = 2; optional string name = 3; optional string op_type = 4;
+  repeated AttributeProto attribute = 5; optional string domain = 7;
+}
+message GraphProto {
+  repeated NodeProto node = 1; optional string name = 2; repeated TensorProto initializer = 5;
+  repeated ValueInfoProto input = 11; repeated ValueInfoProto output = 12;
+}
+message ModelProto {
+  optional int64 ir_version = 1; optional string producer_name = 2; optional GraphProto graph = 7;
+  repeated OperatorSetIdProto opset_import = 8;
+}
+`;
+
+const ModelProto = protobuf.parse(ONNX_SUBSET, { keepCase: true }).root.lookupType('onnx.ModelProto');
+const FLOAT = 1; // TensorProto.DataType.FLOAT
+const ATTR_FLOAT = 1, ATTR_INT = 2;
+
+export type Dim = number | string; // number: fixed size, string: symbolic (e.g. 'batch')
+export interface Node { op: string; inputs: string[]; outputs: string[]; attrs?: Record<string, number | { f: number }> }
+export interface GraphSpec {
+  inputs: { name: string; shape: Dim[] }[];
+  outputs: { name: string; shape: Dim[] }[];
+  initializers: { name: string; shape: number[]; data: Float32Array }[];
+  nodes: Node[];
+}
+
+const valueInfo = (name: string, shape: Dim[]) => ({
+  name,
+  type: { tensor_type: { elem_type: FLOAT, shape: { dim: shape.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } } },
+});
+
+/** f32 ONNX model, ir_version 8, default-domain opset 17. */
+export function buildModel(g: GraphSpec): Uint8Array {
+  const msg = {
+    ir_version: 8,
+    producer_name: 'alloy-bench',
+    opset_import: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'g',
+      node: g.nodes.map((n, i) => ({
+        name: `${n.op.toLowerCase()}${i}`,
+        op_type: n.op,
+        input: n.inputs,
+        output: n.outputs,
+        attribute: Object.entries(n.attrs ?? {}).map(([name, v]) =>
+          typeof v === 'number' ? { name, type: ATTR_INT, i: v } : { name, type: ATTR_FLOAT, f: v.f }),
+      })),
+      initializer: g.initializers.map((t) => ({
+        name: t.name, dims: t.shape, data_type: FLOAT,
+        raw_data: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), // little-endian, as ONNX requires
+      })),
+      input: g.inputs.map((v) => valueInfo(v.name, v.shape)),
+      output: g.outputs.map((v) => valueInfo(v.name, v.shape)),
+    },
+  };
+  const err = ModelProto.verify(msg);
+  if (err) throw new Error(`onnx-build: ${err}`);
+  return ModelProto.encode(ModelProto.fromObject(msg)).finish();
+}
