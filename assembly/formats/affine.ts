@@ -5,9 +5,17 @@
 // length of an [out, ...] weight), or per block of G along a row (groupSize = G).
 
 import { col, C_IMIN, C_IMAX, C_BITS } from "./table";
-import { Round, roundToInt } from "./scalar";
+import { Round, roundToInt, roundToInt64 } from "./scalar";
 import { roundInt4, words4, word1 } from "./simd";
 import { randomWord } from "./random";
+
+// clamp(round(q) + zp, lo, hi) in i64: round(q) saturates at +-2^40, far outside any code range
+// whatever the i32 zero point, so no intermediate clamp changes the result.
+// @ts-ignore: decorator
+@inline function affineCode(q: f32, mode: i32, r: u32, zp: i32, lo: i32, hi: i32): i32 {
+  const v = roundToInt64(q, mode, r, 0, -(<i64>1 << 40), <i64>1 << 40) + <i64>zp;
+  return <i32>min(max(v, <i64>lo), <i64>hi);
+}
 
 export function quant_affine_ref(fmt: i32, src: usize, dst: usize, n: i32, group: i32, scales: usize, zps: usize, mode: i32, rnd: usize, seedLo: u32, seedHi: u32): void {
   const seed = (<u64>seedHi << 32) | <u64>seedLo;
@@ -17,8 +25,7 @@ export function quant_affine_ref(fmt: i32, src: usize, dst: usize, n: i32, group
     const s = load<f32>(scales + (<usize>g << 2));
     const zp = zps != 0 ? load<i32>(zps + (<usize>g << 2)) : 0;
     const r = mode == Round.STOCHASTIC ? (rnd != 0 ? load<u32>(rnd + (<usize>i << 2)) : randomWord(seed, <u64>i)) : 0;
-    const q = <i64>roundToInt(load<f32>(src + (<usize>i << 2)) / s, mode, r, 0, i32.MIN_VALUE, i32.MAX_VALUE) + zp;
-    const v = <i32>min(max(q, <i64>lo), <i64>hi);
+    const v = affineCode(load<f32>(src + (<usize>i << 2)) / s, mode, r, zp, lo, hi);
     if (wide) store<i16>(dst + (<usize>i << 1), <i16>v); else store<i8>(dst + <usize>i, <i8>v);
   }
 }
@@ -36,7 +43,11 @@ export function quant_affine(fmt: i32, src: usize, dst: usize, n: i32, group: i3
     const vs = f32x4.splat(s), vz = i32x4.splat(zp);
     let i = g0;
     // Add the zero point with saturation in i32 lanes: roundInt4 saturates to the i32 range.
-    for (; i + 8 <= end; i += 8) {
+    // addSat is exact only when q + zp cannot wrap for |q| <= 2^30 and a kept |q| > 2^30 stays
+    // outside [lo, hi] after adding zp: |zp| < 2^30, zp > hi - 2^30, zp < lo + 2^30. Other zero
+    // points take the scalar loop below, which adds in i64 like the reference.
+    const vec = zp > -0x40000000 && zp < 0x40000000 && zp > hi - 0x40000000 && zp < lo + 0x40000000;
+    for (; vec && i + 8 <= end; i += 8) {
       const p = src + (<usize>i << 2);
       const r0 = sto ? words4(rnd, seed, i, 0) : z, r1 = sto ? words4(rnd, seed, i + 4, 0) : z;
       let q0 = roundInt4(f32x4.div(v128.load(p), vs), mode, r0);
@@ -45,12 +56,12 @@ export function quant_affine(fmt: i32, src: usize, dst: usize, n: i32, group: i3
       q1 = i32x4.min_s(i32x4.max_s(addSat(q1, vz, zp), vlo), vhi);
       const h = i16x8.narrow_i32x4_s(q0, q1);
       if (wide) v128.store(dst + (<usize>i << 1), h);
-      else v128.store64_lane(dst + <usize>i, i8x16.narrow_i16x8_s(h, z), 0);
+      // u8 (lo >= 0) needs the unsigned narrow: the signed one would saturate 128..255 to 127
+      else v128.store64_lane(dst + <usize>i, lo >= 0 ? i8x16.narrow_i16x8_u(h, z) : i8x16.narrow_i16x8_s(h, z), 0);
     }
     for (; i < end; i++) {
       const r = sto ? word1(rnd, seed, i, 0) : 0;
-      const q = <i64>roundToInt(load<f32>(src + (<usize>i << 2)) / s, mode, r, 0, i32.MIN_VALUE, i32.MAX_VALUE) + zp;
-      const v = <i32>min(max(q, <i64>lo), <i64>hi);
+      const v = affineCode(load<f32>(src + (<usize>i << 2)) / s, mode, r, zp, lo, hi);
       if (wide) store<i16>(dst + (<usize>i << 1), <i16>v); else store<i8>(dst + <usize>i, <i8>v);
     }
   }

@@ -94,8 +94,9 @@ export function encodeFloat(fmt: i32, x: f32, mode: i32, ovf: i32, r: u32, expAd
   return code | signBit;
 }
 
-// Round x * 2^-expAdj to an integer by `mode`, then clamp to [lo, hi]. NaN gives 0.
-export function roundToInt(x: f32, mode: i32, r: u32, expAdj: i32, lo: i32, hi: i32): i32 {
+// Round x * 2^-expAdj to an integer by `mode`, then clamp to [lo, hi] (|lo|, |hi| <= 2^40).
+// NaN gives 0.
+export function roundToInt64(x: f32, mode: i32, r: u32, expAdj: i32, lo: i64, hi: i64): i64 {
   const b = reinterpret<u32>(x);
   const neg = (b >> 31) != 0;
   const a = b & 0x7FFFFFFF;
@@ -108,7 +109,7 @@ export function roundToInt(x: f32, mode: i32, r: u32, expAdj: i32, lo: i32, hi: 
   const ea = ex - 150 - expAdj;
   let n: u64;
   if (ea >= 0) {
-    if (ea > 8) return neg ? lo : hi;    // |value| >= 2^31
+    if (ea > 16) return neg ? lo : hi;   // |value| >= 2^40
     n = <u64>sig << <u64>ea;
   } else {
     let shift = -ea;
@@ -119,7 +120,13 @@ export function roundToInt(x: f32, mode: i32, r: u32, expAdj: i32, lo: i32, hi: 
     if (roundsUp(n, rem, shift, neg, mode, r)) n++;
   }
   const v: i64 = neg ? -<i64>n : <i64>n;
-  return <i32>min(max(v, <i64>lo), <i64>hi);
+  return min(max(v, lo), hi);
+}
+
+// roundToInt64 for i32 bounds.
+// @ts-ignore: decorator
+@inline export function roundToInt(x: f32, mode: i32, r: u32, expAdj: i32, lo: i32, hi: i32): i32 {
+  return <i32>roundToInt64(x, mode, r, expAdj, <i64>lo, <i64>hi);
 }
 
 // e8m0fnu: 2^(code-127). Nearest modes round ties up (rne == rna) in the linear domain
