@@ -14,3 +14,10 @@ export { pack_w_f32, packed_f32_bytes } from "./kernels/pack";
 export { dense_f32, dense_f32_ref } from "./kernels/dense_f32";
 export { relu_f32, softmax_f32, canonicalize_nan } from "./kernels/activations";
 export { crc32 } from "./util/crc32";
+export { conv2d_f32, conv2d_f32_ref, pack_conv_w_f32, packed_conv_f32_bytes, conv_out_dim } from "./kernels/conv2d";
+export { depthwise_conv2d_f32, depthwise_conv2d_f32_ref } from "./kernels/depthwise";
+export { max_pool2d_f32, max_pool2d_f32_ref, avg_pool2d_f32, avg_pool2d_f32_ref, global_avg_pool_f32, global_avg_pool_f32_ref } from "./kernels/pool";
+export {
+  binary_f32, binary_f32_ref, clamp_f32, clamp_f32_ref, relu6_f32, relu6_f32_ref, leaky_relu_f32, leaky_relu_f32_ref,
+  hardswish_f32, hardswish_f32_ref, sigmoid_f32, tanh_f32, gelu_f32,
+} from "./kernels/eltwise";

@@ -1,0 +1,197 @@
+// Elementwise f32 kernels: binary ops with broadcast of the second operand, and activations.
+// Every SIMD kernel has a scalar _ref doing the same f32 operations in the same order (tests
+// compare bit for bit). Kernels read up to 12 bytes past their inputs and never write past n.
+// In-place use (y == a or y == x) is allowed.
+//
+// binary_f32(a, b, y, n, bn, op) -> 0 | 1: y[i] = a[i] op b[i % bn], op 0 add, 1 sub, 2 mul,
+//   3 div. b is broadcast along the leading dims of a: bn == n (same shape), bn == 1 (scalar),
+//   bn == C (per channel over NHWC), or any bn dividing n (b's shape = trailing dims of a).
+//   Returns 1 (nothing written) when bn < 1, n % bn != 0 or op is unknown.
+// relu6_f32(x, y, n)                 y = min(max(x, 0), 6)
+// clamp_f32(x, y, n, lo, hi)         y = min(max(x, lo), hi)          (wasm min/max: NaN propagates)
+// leaky_relu_f32(x, y, n, alpha)     y = x < 0 ? alpha * x : x
+// hardswish_f32(x, y, n)             y = x * (min(max(x + 3, 0), 6) / 6): exactly x for x >= 3, -0/+0
+//                                    for x <= -3, and no overflow for huge x (x * 6 / 6 would)
+// and relu6_f32_ref, clamp_f32_ref, leaky_relu_f32_ref, hardswish_f32_ref.
+// Scalar only (no SIMD path, so no _ref):
+// sigmoid_f32(x, y, n)               x >= 0: 1 / (1 + Mathf.exp(-x)); else e / (1 + e), e = Mathf.exp(x)
+//                                    (f32; Mathf.exp is AssemblyScript's port of musl expf)
+// tanh_f32(x, y, n)                  y = Mathf.tanh(x)
+// gelu_f32(x, y, n)                  y = f32(0.5 * x * (1 + erf(x / sqrt 2))), computed in f64 and
+//   rounded once (AssemblyScript has no erf): erf by its Maclaurin series for |t| < 2, erfc by its
+//   continued fraction (80 terms, evaluated backwards) times Math.exp(-t*t) for |t| >= 2; relative
+//   error about 1e-15 before the final rounding, so the result is within 1 ulp of the true GELU.
+// All transcendentals are compiled into this module: the same bits in every engine.
+
+export const OP_ADD = 0;
+export const OP_SUB = 1;
+export const OP_MUL = 2;
+export const OP_DIV = 3;
+
+// @ts-ignore: decorator
+@inline function vop(a: v128, b: v128, op: i32): v128 {
+  if (op == OP_ADD) return f32x4.add(a, b);
+  if (op == OP_SUB) return f32x4.sub(a, b);
+  if (op == OP_MUL) return f32x4.mul(a, b);
+  return f32x4.div(a, b);
+}
+
+// @ts-ignore: decorator
+@inline function sop(a: f32, b: f32, op: i32): f32 {
+  if (op == OP_ADD) return a + b;
+  if (op == OP_SUB) return a - b;
+  if (op == OP_MUL) return a * b;
+  return a / b;
+}
+
+// One specialised loop per op (op is a compile-time constant after inlining).
+// @ts-ignore: decorator
+@inline function binaryLoop(a: usize, b: usize, y: usize, n: i32, bn: i32, op: i32): void {
+  if (bn == 1) {
+    const bv = v128.load32_splat(b);
+    const bs = load<f32>(b);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) v128.store(y + (<usize>i << 2), vop(v128.load(a + (<usize>i << 2)), bv, op));
+    for (; i < n; i++) store<f32>(y + (<usize>i << 2), sop(load<f32>(a + (<usize>i << 2)), bs, op));
+    return;
+  }
+  for (let r = 0; r < n; r += bn) {
+    const ar = a + (<usize>r << 2), yr = y + (<usize>r << 2);
+    let j = 0;
+    for (; j + 4 <= bn; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(yr + o, vop(v128.load(ar + o), v128.load(b + o), op));
+    }
+    for (; j < bn; j++) {
+      const o = <usize>j << 2;
+      store<f32>(yr + o, sop(load<f32>(ar + o), load<f32>(b + o), op));
+    }
+  }
+}
+
+export function binary_f32(a: usize, b: usize, y: usize, n: i32, bn: i32, op: i32): i32 {
+  if (n < 0 || bn < 1 || n % bn != 0 || op < OP_ADD || op > OP_DIV) return 1;
+  if (op == OP_ADD) binaryLoop(a, b, y, n, bn, OP_ADD);
+  else if (op == OP_SUB) binaryLoop(a, b, y, n, bn, OP_SUB);
+  else if (op == OP_MUL) binaryLoop(a, b, y, n, bn, OP_MUL);
+  else binaryLoop(a, b, y, n, bn, OP_DIV);
+  return 0;
+}
+
+export function binary_f32_ref(a: usize, b: usize, y: usize, n: i32, bn: i32, op: i32): i32 {
+  if (n < 0 || bn < 1 || n % bn != 0 || op < OP_ADD || op > OP_DIV) return 1;
+  for (let i = 0; i < n; i++) {
+    store<f32>(y + (<usize>i << 2), sop(load<f32>(a + (<usize>i << 2)), load<f32>(b + (<usize>(i % bn) << 2)), op));
+  }
+  return 0;
+}
+
+// clamp: the one SIMD loop behind relu6 and clamp.
+export function clamp_f32(x: usize, y: usize, n: i32, lo: f32, hi: f32): void {
+  const l = f32x4.splat(lo), h = f32x4.splat(hi);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(y + (<usize>i << 2), f32x4.min(f32x4.max(v128.load(x + (<usize>i << 2)), l), h));
+  for (; i < n; i++) store<f32>(y + (<usize>i << 2), min<f32>(max<f32>(load<f32>(x + (<usize>i << 2)), lo), hi));
+}
+
+export function clamp_f32_ref(x: usize, y: usize, n: i32, lo: f32, hi: f32): void {
+  for (let i = 0; i < n; i++) store<f32>(y + (<usize>i << 2), min<f32>(max<f32>(load<f32>(x + (<usize>i << 2)), lo), hi));
+}
+
+export function relu6_f32(x: usize, y: usize, n: i32): void { clamp_f32(x, y, n, 0, 6); }
+export function relu6_f32_ref(x: usize, y: usize, n: i32): void { clamp_f32_ref(x, y, n, 0, 6); }
+
+export function leaky_relu_f32(x: usize, y: usize, n: i32, alpha: f32): void {
+  const av = f32x4.splat(alpha), z = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    v128.store(y + (<usize>i << 2), v128.bitselect(f32x4.mul(v, av), v, f32x4.lt(v, z)));
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    store<f32>(y + (<usize>i << 2), v < 0 ? alpha * v : v);
+  }
+}
+
+export function leaky_relu_f32_ref(x: usize, y: usize, n: i32, alpha: f32): void {
+  for (let i = 0; i < n; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    store<f32>(y + (<usize>i << 2), v < 0 ? alpha * v : v);
+  }
+}
+
+export function hardswish_f32(x: usize, y: usize, n: i32): void {
+  const three = f32x4.splat(3), six = f32x4.splat(6), z = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    const r = f32x4.min(f32x4.max(f32x4.add(v, three), z), six);
+    v128.store(y + (<usize>i << 2), f32x4.mul(v, f32x4.div(r, six)));
+  }
+  for (; i < n; i++) store<f32>(y + (<usize>i << 2), hardswish1(load<f32>(x + (<usize>i << 2))));
+}
+
+// @ts-ignore: decorator
+@inline function hardswish1(v: f32): f32 {
+  return v * (min<f32>(max<f32>(v + 3, 0), 6) / 6);
+}
+
+export function hardswish_f32_ref(x: usize, y: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<f32>(y + (<usize>i << 2), hardswish1(load<f32>(x + (<usize>i << 2))));
+}
+
+export function sigmoid_f32(x: usize, y: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    let r: f32;
+    if (v >= 0) r = <f32>1 / (<f32>1 + Mathf.exp(-v));
+    else { const e = Mathf.exp(v); r = e / (<f32>1 + e); }   // no overflow, tiny tails kept
+    store<f32>(y + (<usize>i << 2), r);
+  }
+}
+
+export function tanh_f32(x: usize, y: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<f32>(y + (<usize>i << 2), Mathf.tanh(load<f32>(x + (<usize>i << 2))));
+}
+
+const TWO_OVER_SQRTPI: f64 = 1.1283791670955126;
+const ONE_OVER_SQRTPI: f64 = 0.5641895835477563;
+const SQRT1_2: f64 = 0.7071067811865476;
+
+// erf(t) for |t| < 2: (2/sqrt(pi)) * sum_n (-1)^n t^(2n+1) / (n! (2n+1)), until the term is
+// below 1e-17 of the sum (at most 60 terms).
+function erfSeries(t: f64): f64 {
+  const t2 = t * t;
+  let term = t, sum = t;
+  for (let n = 1; n < 60; n++) {
+    term *= -t2 / <f64>n;
+    const c = term / <f64>(2 * n + 1);
+    sum += c;
+    if (Math.abs(c) < 1e-17 * Math.abs(sum)) break;
+  }
+  return TWO_OVER_SQRTPI * sum;
+}
+
+// erfc(t) for t >= 2: exp(-t^2)/sqrt(pi) / (t + (1/2)/(t + 1/(t + (3/2)/(t + ...)))).
+function erfcFrac(t: f64): f64 {
+  let f = t;
+  for (let k = 80; k >= 1; k--) f = t + (<f64>k * 0.5) / f;
+  return Math.exp(-t * t) * ONE_OVER_SQRTPI / f;
+}
+
+// 1 + erf(t) = erfc(-t), accurate relative to its value for every t.
+function onePlusErf(t: f64): f64 {
+  if (t != t) return t;
+  if (t <= -2) return erfcFrac(-t);
+  if (t >= 2) return 2 - erfcFrac(t);
+  return 1 + erfSeries(t);
+}
+
+export function gelu_f32(x: usize, y: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const v = <f64>load<f32>(x + (<usize>i << 2));
+    const r = v == Infinity ? v : v == -Infinity ? -0.0 : 0.5 * v * onePlusErf(v * SQRT1_2);
+    store<f32>(y + (<usize>i << 2), <f32>r);
+  }
+}
