@@ -11,7 +11,7 @@ export {
 export { mx_quantize, mx_quantize_ref, mx_dequantize } from "./formats/mx";
 export { quant_affine, quant_affine_ref, dequant_affine, affine_params } from "./formats/affine";
 export { pack_w_f32, packed_f32_bytes } from "./kernels/pack";
-export { dense_f32, dense_f32_ref } from "./kernels/dense_f32";
+export { dense_f32, dense_f32_panels, dense_f32_ref } from "./kernels/dense_f32";
 export { relu_f32, softmax_f32, canonicalize_nan } from "./kernels/activations";
 export { crc32 } from "./util/crc32";
 export { conv2d_f32, conv2d_f32_ref, pack_conv_w_f32, packed_conv_f32_bytes, conv_out_dim } from "./kernels/conv2d";

@@ -27,16 +27,24 @@ export const ACT_RELU = 1;
 // gemm_f32_f32_f32__simd128_4x8 (+ its 1x8 remainder): x row-major [M, K], wp packed by
 // pack_w_f32, bias [N] or 0, y row-major [M, N].
 export function dense_f32(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32): void {
-  const panels = (N + NR - 1) / NR;
+  dense_f32_panels(x, M, K, wp, bias, N, y, act, 0, (N + NR - 1) / NR);
+}
+
+// The output columns [p0 * 8, min(p1 * 8, N)) of dense_f32: `wp` points at panel p0 (panels
+// p0..p1-1 contiguous, as pack_w_f32 lays them out), `bias` at the whole bias (or 0), `y` at the
+// whole [M, N] output. Quantized-weight kernels decode a few panels to f32 and call this.
+export function dense_f32_panels(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, p0: i32, p1: i32): void {
+  const panels = p1;
+  wp -= <usize>(p0 * K * NR) * 4;        // so that panel p is at wp + p * K * NR * 4
   const biasTmp = memory.data(32, 16);
   // Rows left over after the 4-row tiles take four panels at a time (eight accumulators keep the
   // add latency hidden when M is 1); the 1x8 loop below finishes the last panels.
   const mTail = M & ~3;
-  let p4 = 0;
+  let p4 = p0;
   if (mTail < M) {
     for (; p4 + 4 <= panels; p4 += 4) rows1x32(x, mTail, M, K, wp, bias, N, y, act, p4);
   }
-  for (let p = 0; p < panels; p++) {
+  for (let p = p0; p < panels; p++) {
     const n0 = p * NR;
     const cols = min(NR, N - n0);
     let b0 = f32x4.splat(0), b1 = f32x4.splat(0);
