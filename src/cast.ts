@@ -138,3 +138,103 @@ export function dequantizeMX(format: string, blocks: MXBlocks): Float32Array {
     return heap.f32(dst, n).slice();
   });
 }
+
+export interface AffineOptions {
+  /** consecutive elements sharing one scale: n (per tensor, default), a row length (per
+   *  channel of an [out, ...] weight) or a block size */
+  groupSize?: number;
+  /** symmetric (zero point 0, default) or asymmetric */
+  symmetric?: boolean;
+  round?: Rounding;
+  seed?: number | bigint;
+  random?: Uint32Array;
+  /** given scales (one per group) instead of scales from the data */
+  scales?: Float32Array;
+  zeroPoints?: Int32Array;
+}
+
+export interface AffineQuantized { codes: Int8Array | Uint8Array | Int16Array; scales: Float32Array; zeroPoints: Int32Array; groupSize: number }
+
+const AFFINE = ['i8', 'u8', 'i4', 'i16'];
+
+/** Affine integer quantization (docs/FORMATS.md "Integers"): scales (and zero points) per group
+ *  from the data, or given; codes one per element (i4 as sign-extended bytes). */
+export function quantizeAffine(format: string, values: Float32Array, opts: AffineOptions = {}): AffineQuantized {
+  const where = `quantizeAffine(${JSON.stringify(format)})`;
+  const f = formatByName(format, where);
+  if (!AFFINE.includes(f.name)) fail('BAD_ARGUMENT', `${where}: affine quantization targets ${AFFINE.join(', ')}`);
+  const v = checkValues(values, where);
+  const n = v.length;
+  const group = opts.groupSize ?? n;
+  if (!Number.isSafeInteger(group) || group < 1) fail('BAD_OPTION', `${where}: options.groupSize must be a positive integer`);
+  const groups = Math.ceil(n / group);
+  const symmetric = opts.symmetric ?? true;
+  if (symmetric && f.name === 'u8') fail('BAD_OPTION', `${where}: u8 is unsigned; use symmetric: false`);
+  if (opts.scales && opts.scales.length !== groups) fail('SHAPE_MISMATCH', `${where}: options.scales has ${opts.scales.length} entries for ${groups} groups`);
+  if (opts.zeroPoints && opts.zeroPoints.length !== groups) fail('SHAPE_MISMATCH', `${where}: options.zeroPoints has ${opts.zeroPoints.length} entries for ${groups} groups`);
+  const o = resolveOptions({ round: opts.round, seed: opts.seed, random: opts.random }, n, where);
+  const w = f.bits > 8 ? 2 : 1;
+  const x = get();
+  return heap.withBlocks([n * 4, n * w, groups * 4, groups * 4, o.random ? n * 4 : 0], ([src, dst, sc, zp, rnd]) => {
+    heap.f32(src, n).set(v);
+    if (opts.scales) heap.f32(sc, groups).set(opts.scales);
+    if (opts.zeroPoints) new Int32Array(heap.buffer(), zp, groups).set(opts.zeroPoints);
+    if (!opts.scales) guard(where, () => x.affine_params(f.id, src, n, group, symmetric ? 1 : 0, sc, zp));
+    if (o.random) new Uint32Array(heap.buffer(), rnd, n).set(o.random.subarray(0, n));
+    guard(where, () => x.quant_affine(f.id, src, dst, n, group, sc, zp, o.mode, o.random ? rnd : 0, o.seedLo, o.seedHi));
+    const buf = heap.buffer();
+    const codes = w === 2 ? new Int16Array(buf, dst, n).slice() : f.name === 'u8' ? new Uint8Array(buf, dst, n).slice() : new Int8Array(buf, dst, n).slice();
+    return { codes, scales: heap.f32(sc, groups).slice(), zeroPoints: new Int32Array(buf, zp, groups).slice(), groupSize: group };
+  });
+}
+
+export function dequantizeAffine(format: string, q: AffineQuantized): Float32Array {
+  const where = `dequantizeAffine(${JSON.stringify(format)})`;
+  const f = formatByName(format, where);
+  if (!AFFINE.includes(f.name)) fail('BAD_ARGUMENT', `${where}: affine quantization targets ${AFFINE.join(', ')}`);
+  const n = q?.codes?.length ?? 0;
+  const group = q?.groupSize;
+  if (!Number.isSafeInteger(group) || group < 1) fail('BAD_ARGUMENT', `${where}: groupSize must be a positive integer`);
+  const groups = Math.ceil(n / group);
+  if (!(q.scales instanceof Float32Array) || q.scales.length !== groups) fail('SHAPE_MISMATCH', `${where}: need ${groups} scales`);
+  const w = f.bits > 8 ? 2 : 1;
+  const x = get();
+  return heap.withBlocks([n * w, groups * 4, groups * 4, n * 4], ([src, sc, zp, dst]) => {
+    heap.u8(src, n * w).set(new Uint8Array(q.codes.buffer, q.codes.byteOffset, n * w));
+    heap.f32(sc, groups).set(q.scales);
+    if (q.zeroPoints) new Int32Array(heap.buffer(), zp, groups).set(q.zeroPoints);
+    guard(where, () => x.dequant_affine(f.id, src, dst, n, group, sc, q.zeroPoints ? zp : 0));
+    return heap.f32(dst, n).slice();
+  });
+}
+
+/** Sub-byte storage: 4-bit codes two per byte (element 2k in the low nibble), 6-bit codes four
+ *  per three bytes; other widths are returned as they are. */
+export function pack(format: string, codes: Uint8Array): Uint8Array {
+  const where = `pack(${JSON.stringify(format)})`;
+  const f = formatByName(format, where);
+  const bits = f.kind === 'mx' ? formatByName(f.element).bits : f.bits;
+  if (!(codes instanceof Uint8Array)) fail('BAD_ARGUMENT', `${where}: codes must be a Uint8Array`);
+  if (bits !== 4 && bits !== 6) return codes.slice();
+  const n = codes.length, x = get(), out = x.packed_bytes(bits, n);
+  return heap.withBlocks([n, out], ([src, dst]) => {
+    heap.u8(src, n).set(codes);
+    (bits === 4 ? x.pack4 : x.pack6)(src, dst, n);
+    return heap.u8(dst, out).slice();
+  });
+}
+
+export function unpack(format: string, packed: Uint8Array, n: number): Uint8Array {
+  const where = `unpack(${JSON.stringify(format)})`;
+  const f = formatByName(format, where);
+  const bits = f.kind === 'mx' ? formatByName(f.element).bits : f.bits;
+  if (!(packed instanceof Uint8Array)) fail('BAD_ARGUMENT', `${where}: packed must be a Uint8Array`);
+  if (bits !== 4 && bits !== 6) return packed.slice(0, n);
+  const x = get(), need = x.packed_bytes(bits, n);
+  if (!Number.isSafeInteger(n) || n < 0 || packed.length < need) fail('SHAPE_MISMATCH', `${where}: ${n} codes need ${need} bytes, got ${packed.length}`);
+  return heap.withBlocks([need, n], ([src, dst]) => {
+    heap.u8(src, need).set(packed.subarray(0, need));
+    (bits === 4 ? x.unpack4 : x.unpack6)(src, dst, n);
+    return heap.u8(dst, n).slice();
+  });
+}

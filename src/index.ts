@@ -2,13 +2,13 @@
 
 import * as wasm from './wasm.js';
 import { formats, formatByName, type FormatInfo } from './formats.js';
-import { encode, decode, quantizeMX, dequantizeMX, type CastOptions, type MXBlocks } from './cast.js';
+import { encode, decode, quantizeMX, dequantizeMX, quantizeAffine, dequantizeAffine, pack, unpack, type CastOptions, type MXBlocks, type AffineOptions, type AffineQuantized } from './cast.js';
 import { Model, type Feed, type TensorOut } from './model.js';
 import type { Limits } from './bundle/read.js';
 
 export { AlloyError } from './errors.js';
 export type { AlloyErrorCode } from './errors.js';
-export type { FormatInfo, CastOptions, MXBlocks, Feed, TensorOut, Limits };
+export type { FormatInfo, CastOptions, MXBlocks, AffineOptions, AffineQuantized, Feed, TensorOut, Limits };
 export { Model };
 export { writeBundle, type BundleInput, type TensorInput } from './bundle/write.js';
 export { readBundle } from './bundle/read.js';
@@ -21,6 +21,10 @@ export interface Alloy {
   decode(format: string, codes: Uint8Array | Uint16Array | Uint32Array): Float32Array;
   quantizeMX(format: string, values: Float32Array, opts?: CastOptions): MXBlocks;
   dequantizeMX(format: string, blocks: MXBlocks): Float32Array;
+  quantizeAffine(format: string, values: Float32Array, opts?: AffineOptions): AffineQuantized;
+  dequantizeAffine(format: string, q: AffineQuantized): Float32Array;
+  pack(format: string, codes: Uint8Array): Uint8Array;
+  unpack(format: string, packed: Uint8Array, n: number): Uint8Array;
   /** load a bundle (validated) */
   load(bundle: Uint8Array | ArrayBuffer, limits?: Partial<Limits>): Model;
   /** bytes of wasm linear memory */
@@ -32,7 +36,7 @@ export async function init(source?: wasm.WasmSource): Promise<Alloy> {
   return {
     get formats() { return formats(); },
     format: (name) => formatByName(name),
-    encode, decode, quantizeMX, dequantizeMX,
+    encode, decode, quantizeMX, dequantizeMX, quantizeAffine, dequantizeAffine, pack, unpack,
     load: (bundle, limits) => new Model(bundle, limits),
     memoryBytes: () => wasm.get().memory.buffer.byteLength,
   };
