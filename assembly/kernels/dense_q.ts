@@ -1,0 +1,190 @@
+// Dense layers with quantized weights and f32 activations (weight-only quantization).
+//
+// Semantics (the scalar reference dense_wq_ref is the definition; the SIMD path equals it bit
+// for bit):
+//  - float formats (f16, bf16, f8_*, f6_*, f4_*) and MX: every weight decodes exactly to an f32
+//    (MX: element * 2^(scale-127), exact), then the f32 dense of dense_f32.ts runs on those
+//    values: acc = 0; acc += x[k] * w[k], k ascending; acc + bias; activation.
+//  - affine integers (i8, u8, i4) with groups of G consecutive k of one output (G = K: per
+//    channel): per group acc_g = sum over its k (ascending) of x[k] * f32(q - zp), starting at 0;
+//    total = 0; total += acc_g * s_g, groups ascending; then total + bias; activation.
+//    With G = K this is y = acc * s + bias: the scale is applied once, after the sum.
+// Weights are repacked at load from row-major [N, K] codes (one code per byte, or per u16 for
+// 16-bit formats) into panels of 8 outputs, [ceil(N/8)][K][8] codes, like pack_w_f32.
+
+import { NR } from "./pack";
+import { dense_f32_panels, ACT_RELU } from "./dense_f32";
+import { col, Kind, C_KIND, C_BITS, C_ELEM, C_IMIN, I4 } from "../formats/table";
+import { decodeScalar, decodeE8M0, intValue } from "../formats/scalar";
+import { cast_decode } from "../formats/bulk";
+
+// @ts-ignore: decorator
+@inline function codeWidth(fmt: i32): i32 { return col(fmt, C_BITS) > 8 ? 2 : 1; }
+
+export function packed_q_bytes(fmt: i32, N: i32, K: i32): i32 {
+  return ((N + NR - 1) / NR) * K * NR * codeWidth(fmt);
+}
+
+// Row-major codes [N, K] -> panels [ceil(N/8)][K][8] (zero codes past N).
+export function pack_w_q(fmt: i32, w: usize, N: i32, K: i32, dst: usize): void {
+  const cw = codeWidth(fmt);
+  const panels = (N + NR - 1) / NR;
+  for (let p = 0; p < panels; p++) {
+    for (let k = 0; k < K; k++) {
+      for (let j = 0; j < NR; j++) {
+        const n = p * NR + j;
+        const o = dst + <usize>(((p * K + k) * NR + j) * cw);
+        if (cw == 2) store<u16>(o, n < N ? load<u16>(w + (<usize>(n * K + k) << 1)) : 0);
+        else if (fmt == I4) store<i8>(o, n < N ? <i8>intValue(I4, <u32>load<u8>(w + <usize>(n * K + k))) : 0); // sign-extend the nibble
+        else store<u8>(o, n < N ? load<u8>(w + <usize>(n * K + k)) : 0);
+      }
+    }
+  }
+}
+
+// Exact f32 value of weight code c of a float or MX format (scale code sc for MX).
+// @ts-ignore: decorator
+@inline function weightValue(fmt: i32, c: u32, sc: u32): f32 {
+  if (col(fmt, C_KIND) == Kind.MX) {
+    if (sc == 0xFF) return reinterpret<f32>(0x7FC00000);
+    const elem = col(fmt, C_ELEM);
+    const e: f32 = fmt == 21 ? <f32>intValue(elem, c) * 0.015625 : decodeScalar(elem, c);
+    return e * decodeE8M0(sc);
+  }
+  return decodeScalar(fmt, c);
+}
+
+// @ts-ignore: decorator
+@inline function loadCode(p: usize, i: i32, cw: i32): u32 {
+  return cw == 2 ? <u32>load<u16>(p + (<usize>i << 1)) : <u32>load<u8>(p + <usize>i);
+}
+
+// Scalar reference. w: row-major codes [N, K]. scales: f32 per group (affine) or u8 e8m0 per
+// (row, block of 32 along k) for MX, [N][ceil(K/32)]. zps: i32 per group or 0. group: G.
+export function dense_wq_ref(x: usize, M: i32, K: i32, w: usize, fmt: i32, scales: usize, zps: usize, group: i32, bias: usize, N: i32, y: usize, act: i32): void {
+  const cw = codeWidth(fmt);
+  const kind = col(fmt, C_KIND);
+  const nb = (K + 31) >> 5;
+  for (let m = 0; m < M; m++) {
+    for (let n = 0; n < N; n++) {
+      let acc: f32 = 0;
+      if (kind == Kind.INT) {
+        const gpr = (K + group - 1) / group;     // groups per row
+        for (let g = 0; g < gpr; g++) {
+          const gi = n * gpr + g;
+          const zp = zps != 0 ? load<i32>(zps + (<usize>gi << 2)) : 0;
+          let a: f32 = 0;
+          for (let k = g * group; k < min(K, (g + 1) * group); k++) {
+            const q = intValue(fmt, loadCode(w, n * K + k, cw));
+            a += load<f32>(x + (<usize>(m * K + k) << 2)) * <f32>(q - zp);
+          }
+          acc += a * load<f32>(scales + (<usize>gi << 2));
+        }
+      } else {
+        for (let k = 0; k < K; k++) {
+          const sc: u32 = kind == Kind.MX ? <u32>load<u8>(scales + <usize>(n * nb + (k >> 5))) : 0;
+          acc += load<f32>(x + (<usize>(m * K + k) << 2)) * weightValue(fmt, loadCode(w, n * K + k, cw), sc);
+        }
+      }
+      acc += bias != 0 ? load<f32>(bias + (<usize>n << 2)) : 0;
+      store<f32>(y + (<usize>(m * N + n) << 2), act == ACT_RELU ? max<f32>(acc, 0) : acc);
+    }
+  }
+}
+
+// Scratch for decoded panels, grown on demand.
+let scratch: usize = 0;
+let scratchBytes: i32 = 0;
+function scratchFor(bytes: i32): usize {
+  if (bytes > scratchBytes) {
+    if (scratch != 0) heap.free(scratch);
+    scratch = heap.alloc(<usize>bytes + 16);
+    scratchBytes = bytes;
+  }
+  return scratch;
+}
+
+const CHUNK = 4; // panels decoded at a time (32 outputs)
+
+// Float and MX weights: decode CHUNK panels to f32, then the f32 panel kernel. `wp` is packed by
+// pack_w_q; for MX `scales` is the [N][ceil(K/32)] e8m0 tensor (row-major, by output).
+function denseFloatW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, bias: usize, N: i32, y: usize, act: i32): void {
+  const cw = codeWidth(fmt);
+  const panels = (N + NR - 1) / NR;
+  const buf = scratchFor(CHUNK * K * NR * 4);
+  const isMX = col(fmt, C_KIND) == Kind.MX;
+  const nb = (K + 31) >> 5;
+  for (let p0 = 0; p0 < panels; p0 += CHUNK) {
+    const p1 = min(p0 + CHUNK, panels);
+    const n = (p1 - p0) * K * NR;
+    const src = wp + <usize>(p0 * K * NR * cw);
+    if (!isMX) {
+      cast_decode(fmt, src, buf, n);
+    } else {
+      for (let p = p0; p < p1; p++) {
+        for (let k = 0; k < K; k++) {
+          for (let j = 0; j < NR; j++) {
+            const col_ = p * NR + j;
+            const i = ((p - p0) * K + k) * NR + j;
+            const sc: u32 = col_ < N ? <u32>load<u8>(scales + <usize>(col_ * nb + (k >> 5))) : 0;
+            store<f32>(buf + (<usize>i << 2), weightValue(fmt, <u32>load<u8>(wp + <usize>((p * K + k) * NR + j)), sc));
+          }
+        }
+      }
+    }
+    dense_f32_panels(x, M, K, buf, bias, N, y, act, p0, p1);
+  }
+}
+
+// Affine integer weights: per panel and row, the group sums in f32 lanes, then the scale.
+function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, zps: usize, group: i32, bias: usize, N: i32, y: usize, act: i32): void {
+  const panels = (N + NR - 1) / NR;
+  const gpr = (K + group - 1) / group;
+  const unsigned = col(fmt, C_IMIN) == 0;
+  const tmp = memory.data(96, 16);      // 8 scales, 8 zero points, 8 biases
+  for (let p = 0; p < panels; p++) {
+    const n0 = p * NR, cols = min(NR, N - n0);
+    memory.fill(tmp, 0, 96);
+    if (bias != 0) memory.copy(tmp + 64, bias + (<usize>n0 << 2), <usize>cols << 2);
+    const b0 = v128.load(tmp, 64), b1 = v128.load(tmp, 80);
+    const w = wp + <usize>(p * K * NR);
+    for (let m = 0; m < M; m++) {
+      const xr = x + (<usize>(m * K) << 2);
+      let t0 = f32x4.splat(0), t1 = f32x4.splat(0);
+      for (let g = 0; g < gpr; g++) {
+        for (let j = 0; j < cols; j++) {
+          const gi = (n0 + j) * gpr + g;
+          store<f32>(tmp + (<usize>j << 2), load<f32>(scales + (<usize>gi << 2)));
+          store<i32>(tmp + 32 + (<usize>j << 2), zps != 0 ? load<i32>(zps + (<usize>gi << 2)) : 0);
+        }
+        const s0 = v128.load(tmp), s1 = v128.load(tmp, 16);
+        const z0 = v128.load(tmp, 32), z1 = v128.load(tmp, 48);
+        let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+        const kEnd = min(K, (g + 1) * group);
+        for (let k = g * group; k < kEnd; k++) {
+          const c = v128.load64_zero(w + <usize>(k * NR));
+          const h = unsigned ? i16x8.extend_low_i8x16_u(c) : i16x8.extend_low_i8x16_s(c);
+          const q0 = f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_s(h), z0));
+          const q1 = f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_s(h), z1));
+          const v = v128.load32_splat(xr + (<usize>k << 2));
+          a0 = f32x4.add(a0, f32x4.mul(v, q0));
+          a1 = f32x4.add(a1, f32x4.mul(v, q1));
+        }
+        t0 = f32x4.add(t0, f32x4.mul(a0, s0));
+        t1 = f32x4.add(t1, f32x4.mul(a1, s1));
+      }
+      t0 = f32x4.add(t0, b0); t1 = f32x4.add(t1, b1);
+      if (act == ACT_RELU) { t0 = f32x4.max(t0, f32x4.splat(0)); t1 = f32x4.max(t1, f32x4.splat(0)); }
+      const yr = y + (<usize>(m * N + n0) << 2);
+      if (cols == NR) { v128.store(yr, t0); v128.store(yr, t1, 16); }
+      else { v128.store(tmp, t0); v128.store(tmp, t1, 16); memory.copy(yr, tmp, <usize>cols << 2); }
+    }
+  }
+}
+
+// dense_<fmt>_f32_f32__simd128: weights packed by pack_w_q. i4 codes are one per byte
+// (sign-extended), like i8.
+export function dense_wq(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, zps: usize, group: i32, bias: usize, N: i32, y: usize, act: i32): void {
+  if (col(fmt, C_KIND) == Kind.INT) denseIntW(x, M, K, wp, fmt, scales, zps, group, bias, N, y, act);
+  else denseFloatW(x, M, K, wp, fmt, scales, bias, N, y, act);
+}

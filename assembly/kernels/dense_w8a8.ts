@@ -1,0 +1,119 @@
+// w8a8 dense: int8 weights x int8 activations, exact int32 accumulation with i32x4.dot_i16x8_s.
+// Activations are quantized per row (dynamic, symmetric): s_m = amax(row) / 127 (1 if the row is
+// all zero), q = clamp(rne(x / s_m), -127, 127) (quant_affine's rounding). Then
+//   acc = sum_k qx[m,k] * qw[n,k]            (exact in i32 for K < 133,000)
+//   y   = f32(acc) * f32(s_m * sw[n]) + bias  (f32(acc) rounds to nearest even past 2^24)
+// then the activation. Per-row scales keep each row independent of the rest of the batch.
+// Weights: symmetric per output channel, codes i8 in [-127, 127], scales sw[n].
+
+import { NR } from "./pack";
+import { ACT_RELU } from "./dense_f32";
+import { affine_params, quant_affine } from "../formats/affine";
+import { I8 } from "../formats/table";
+
+// Weights [N, K] i8 -> panels [ceil(N/8)][ceil(K/2)][8][2]: a 16-byte load holds k and k+1 of
+// eight outputs; the pair of one output is what dot_i16x8_s multiplies with the pair of x.
+export function packed_w8a8_bytes(N: i32, K: i32): i32 {
+  return ((N + NR - 1) / NR) * ((K + 1) >> 1) * 16;
+}
+
+export function pack_w_i8_k2(w: usize, N: i32, K: i32, dst: usize): void {
+  const K2 = (K + 1) >> 1, panels = (N + NR - 1) / NR;
+  for (let p = 0; p < panels; p++) {
+    for (let k2 = 0; k2 < K2; k2++) {
+      for (let j = 0; j < NR; j++) {
+        const n = p * NR + j;
+        for (let t = 0; t < 2; t++) {
+          const k = 2 * k2 + t;
+          const v: i8 = n < N && k < K ? load<i8>(w + <usize>(n * K + k)) : 0;
+          store<i8>(dst + <usize>(((p * K2 + k2) * NR + j) * 2 + t), v);
+        }
+      }
+    }
+  }
+}
+
+// x [M, K] f32 -> xq [M, 2 * ceil(K/2)] i16 (zero padded) and sx [M] f32. tmp: M*K bytes.
+export function quant_rows_i8(x: usize, M: i32, K: i32, xq: usize, sx: usize, tmp: usize): void {
+  const n = M * K, K2 = (K + 1) >> 1;
+  affine_params(I8, x, n, K, 1, sx, 0);
+  quant_affine(I8, x, tmp, n, K, sx, 0, 0, 0, 0, 0);
+  for (let m = 0; m < M; m++) {
+    const row = xq + (<usize>(m * 2 * K2) << 1);
+    for (let k = 0; k < K; k++) store<i16>(row + (<usize>k << 1), <i16>load<i8>(tmp + <usize>(m * K + k)));
+    if (K & 1) store<i16>(row + (<usize>K << 1), 0);
+  }
+}
+
+// gemm_i8_i8_i32__simd128_4x8 (+1x8 for the remaining rows).
+export function dense_w8a8(xq: usize, sx: usize, M: i32, K: i32, wp: usize, sw: usize, bias: usize, N: i32, y: usize, act: i32): void {
+  const K2 = (K + 1) >> 1, panels = (N + NR - 1) / NR;
+  const rowBytes = <usize>(4 * K2);      // i16 row of xq
+  const tmp = memory.data(96, 16);
+  for (let p = 0; p < panels; p++) {
+    const n0 = p * NR, cols = min(NR, N - n0);
+    memory.fill(tmp, 0, 96);
+    memory.copy(tmp, sw + (<usize>n0 << 2), <usize>cols << 2);
+    if (bias != 0) memory.copy(tmp + 32, bias + (<usize>n0 << 2), <usize>cols << 2);
+    const sw0 = v128.load(tmp), sw1 = v128.load(tmp, 16), b0 = v128.load(tmp, 32), b1 = v128.load(tmp, 48);
+    const w = wp + <usize>(p * K2 * 16);
+    let m = 0;
+    for (; m + 4 <= M; m += 4) {
+      const x0 = xq + <usize>m * rowBytes, x1 = x0 + rowBytes, x2 = x1 + rowBytes, x3 = x2 + rowBytes;
+      let a00 = i32x4.splat(0), a01 = i32x4.splat(0), a10 = i32x4.splat(0), a11 = i32x4.splat(0);
+      let a20 = i32x4.splat(0), a21 = i32x4.splat(0), a30 = i32x4.splat(0), a31 = i32x4.splat(0);
+      for (let k2 = 0; k2 < K2; k2++) {
+        const wv = v128.load(w + <usize>(k2 * 16));
+        const wl = i16x8.extend_low_i8x16_s(wv), wh = i16x8.extend_high_i8x16_s(wv);
+        const o = <usize>(k2 << 2);
+        const v0 = v128.load32_splat(x0 + o), v1 = v128.load32_splat(x1 + o);
+        const v2 = v128.load32_splat(x2 + o), v3 = v128.load32_splat(x3 + o);
+        a00 = i32x4.add(a00, i32x4.dot_i16x8_s(wl, v0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(wh, v0));
+        a10 = i32x4.add(a10, i32x4.dot_i16x8_s(wl, v1)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(wh, v1));
+        a20 = i32x4.add(a20, i32x4.dot_i16x8_s(wl, v2)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(wh, v2));
+        a30 = i32x4.add(a30, i32x4.dot_i16x8_s(wl, v3)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(wh, v3));
+      }
+      finishRow(y, N, m, n0, cols, a00, a01, sx, sw0, sw1, b0, b1, act, tmp);
+      finishRow(y, N, m + 1, n0, cols, a10, a11, sx, sw0, sw1, b0, b1, act, tmp);
+      finishRow(y, N, m + 2, n0, cols, a20, a21, sx, sw0, sw1, b0, b1, act, tmp);
+      finishRow(y, N, m + 3, n0, cols, a30, a31, sx, sw0, sw1, b0, b1, act, tmp);
+    }
+    for (; m < M; m++) {
+      const x0 = xq + <usize>m * rowBytes;
+      let a0 = i32x4.splat(0), a1 = i32x4.splat(0);
+      for (let k2 = 0; k2 < K2; k2++) {
+        const wv = v128.load(w + <usize>(k2 * 16));
+        const v0 = v128.load32_splat(x0 + <usize>(k2 << 2));
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(wv), v0));
+        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(wv), v0));
+      }
+      finishRow(y, N, m, n0, cols, a0, a1, sx, sw0, sw1, b0, b1, act, tmp);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function finishRow(y: usize, N: i32, m: i32, n0: i32, cols: i32, a0: v128, a1: v128, sx: usize, sw0: v128, sw1: v128, b0: v128, b1: v128, act: i32, tmp: usize): void {
+  const s = f32x4.splat(load<f32>(sx + (<usize>m << 2)));
+  let r0 = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(a0), f32x4.mul(s, sw0)), b0);
+  let r1 = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(a1), f32x4.mul(s, sw1)), b1);
+  if (act == ACT_RELU) { r0 = f32x4.max(r0, f32x4.splat(0)); r1 = f32x4.max(r1, f32x4.splat(0)); }
+  const yr = y + (<usize>(m * N + n0) << 2);
+  if (cols == NR) { v128.store(yr, r0); v128.store(yr, r1, 16); }
+  else { v128.store(tmp, r0, 64); v128.store(tmp, r1, 80); memory.copy(yr, tmp + 64, <usize>cols << 2); }
+}
+
+// Scalar reference. xq, sx as quant_rows_i8 makes them; w row-major i8 [N, K].
+export function dense_w8a8_ref(xq: usize, sx: usize, M: i32, K: i32, w: usize, sw: usize, bias: usize, N: i32, y: usize, act: i32): void {
+  const K2 = (K + 1) >> 1;
+  for (let m = 0; m < M; m++) {
+    for (let n = 0; n < N; n++) {
+      let acc: i32 = 0;
+      for (let k = 0; k < K; k++) acc += <i32>load<i16>(xq + (<usize>(m * 2 * K2 + k) << 1)) * <i32>load<i8>(w + <usize>(n * K + k));
+      const s = load<f32>(sx + (<usize>m << 2)) * load<f32>(sw + (<usize>n << 2));
+      let v = <f32>acc * s + (bias != 0 ? load<f32>(bias + (<usize>n << 2)) : 0);
+      if (act == ACT_RELU) v = max<f32>(v, 0);
+      store<f32>(y + (<usize>(m * N + n) << 2), v);
+    }
+  }
+}

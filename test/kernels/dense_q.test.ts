@@ -1,0 +1,125 @@
+// Quantized-weight dense (weight-only) and w8a8: SIMD == scalar reference bit for bit at sizes
+// around the 8-column panel and the 4-row tile, for every weight format; values checked in f64.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { getAlloy, wasm, heap, rng } from '../util.ts';
+
+const rand = (n: number, seed: number, a = 1) => { const r = rng(seed); return new Float32Array(n).map(() => ((r() >>> 8) - 8388608) * 2 ** -23 * a); };
+const Ms = [1, 3, 4, 5];
+const Ks = [1, 7, 32, 33, 70];
+const Ns = [1, 7, 8, 9, 17, 33];
+
+const FLOAT_W = ['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2', 'f8_e3m4', 'f6_e2m3fn', 'f4_e2m1fn', 'mxfp8_e4m3', 'mxfp4_e2m1', 'mxint8', 'mxfp6_e3m2'];
+const INT_W = ['i8', 'u8', 'i4'];
+
+function sameBits(a: Float32Array, b: Float32Array, what: string) {
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length), ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < a.length; i++) if (ua[i] !== ub[i]) assert.unreachable(`${what}: output ${i}: simd ${a[i]} ref ${b[i]}`);
+}
+
+/** Row-major weight codes (+ scales / zero points) for a format, and their exact f64 values. */
+function weights(a: any, fmt: string, N: number, K: number, seed: number, group: number) {
+  const f = a.format(fmt);
+  const v = rand(N * K, seed, 2);
+  if (f.kind === 'int') {
+    const q = a.quantizeAffine(fmt, v, { groupSize: group, symmetric: fmt !== 'u8' });
+    // one group per (row, block): groups never cross rows because group divides K or equals K
+    const codes = fmt === 'u8' ? new Uint8Array(q.codes.buffer) : new Uint8Array(q.codes.buffer);
+    return { codes, scales: q.scales, zps: q.zeroPoints, mx: null as Uint8Array | null };
+  }
+  if (f.kind === 'mx') {
+    // MX blocks run along each row: quantize row by row
+    const nb = Math.ceil(K / 32);
+    const codes = new Uint8Array(N * K), scales = new Uint8Array(N * nb);
+    for (let n = 0; n < N; n++) {
+      const r = a.quantizeMX(fmt, v.subarray(n * K, (n + 1) * K));
+      codes.set(r.elements, n * K); scales.set(r.scales, n * nb);
+    }
+    return { codes, scales: null, zps: null, mx: scales };
+  }
+  return { codes: a.encode(fmt, v), scales: null, zps: null, mx: null };
+}
+
+for (const fmt of [...FLOAT_W, ...INT_W]) {
+  test(`dense_wq ${fmt}: SIMD == reference bitwise, ${Ms.length * Ks.length * Ns.length} shapes x 2 activations`, async () => {
+    const a = await getAlloy();
+    const x = wasm();
+    const f = a.format(fmt);
+    let seed = 100;
+    for (const M of Ms) for (const K of Ks) for (const N of Ns) for (const act of [0, 1]) {
+      const group = f.kind === 'int' && K % 32 === 0 && K > 32 ? 32 : K;
+      const W = weights(a, fmt, N, K, seed++, group);
+      const xs = rand(M * K, seed++), bs = rand(N, seed++);
+      const cw = f.bits > 8 ? 2 : 1;
+      const pw = heap.put(W.codes), px = heap.put(xs), pb = heap.put(bs);
+      const ps = W.scales ? heap.put(W.scales) : W.mx ? heap.put(W.mx) : 0;
+      const pz = W.zps ? heap.put(W.zps) : 0;
+      const pp = heap.alloc(x.packed_q_bytes(f.id, N, K));
+      x.pack_w_q(f.id, pw, N, K, pp);
+      const y1 = heap.alloc(M * N * 4), y2 = heap.alloc(M * N * 4);
+      x.dense_wq(px, M, K, pp, f.id, ps, pz, group, pb, N, y1, act);
+      x.dense_wq_ref(px, M, K, pw, f.id, ps, pz, group, pb, N, y2, act);
+      sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `${fmt} M=${M} K=${K} N=${N} act=${act}`);
+      // f64 check: weights as the format's exact values
+      const wv = f.kind === 'int' ? a.dequantizeAffine(fmt, { codes: fmt === 'u8' ? W.codes : new Int8Array(W.codes.buffer), scales: W.scales, zeroPoints: W.zps, groupSize: group })
+        : f.kind === 'mx' ? Float32Array.from({ length: N * K }, (_, i) => a.dequantizeMX(fmt, { scales: W.mx!.subarray(Math.floor(i / K) * Math.ceil(K / 32), Math.floor(i / K) * Math.ceil(K / 32) + Math.ceil(K / 32)), elements: W.codes.subarray(Math.floor(i / K) * K, Math.floor(i / K) * K + K) })[i % K])
+        : a.decode(fmt, W.codes);
+      const out = heap.f32(y1, M * N);
+      for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
+        let s = bs[n], abs = Math.abs(bs[n]);
+        for (let k = 0; k < K; k++) { s += xs[m * K + k] * wv[n * K + k]; abs += Math.abs(xs[m * K + k] * wv[n * K + k]); }
+        if (act) s = Math.max(s, 0);
+        // affine: the scale is applied after the sum and dequantized weights carry one rounding each
+        const bound = (K + 3) * 2 ** -23 * abs + 1e-30;
+        if (!(Math.abs(out[m * N + n] - s) <= bound)) assert.unreachable(`${fmt} M=${M} K=${K} N=${N}: ${out[m * N + n]} vs f64 ${s}`);
+      }
+      for (const p of [pw, px, pb, ps, pz, pp, y1, y2]) heap.free(p);
+    }
+  });
+}
+
+test('dense_wq float formats equal dense_f32 on the decoded weights (the definition)', async () => {
+  const a = await getAlloy();
+  const x = wasm();
+  const M = 5, K = 33, N = 17;
+  const v = rand(N * K, 7), xs = rand(M * K, 8);
+  const codes = a.encode('f8_e4m3fn', v), dec = a.decode('f8_e4m3fn', codes);
+  const pw = heap.put(codes), pd = heap.put(dec), px = heap.put(xs);
+  const pq = heap.alloc(x.packed_q_bytes(3, N, K)), pf = heap.alloc(x.packed_f32_bytes(N, K));
+  x.pack_w_q(3, pw, N, K, pq); x.pack_w_f32(pd, N, K, pf);
+  const y1 = heap.alloc(M * N * 4), y2 = heap.alloc(M * N * 4);
+  x.dense_wq(px, M, K, pq, 3, 0, 0, K, 0, N, y1, 0);
+  x.dense_f32(px, M, K, pf, 0, N, y2, 0);
+  sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), 'e4m3 vs f32 on decoded');
+  for (const p of [pw, pd, px, pq, pf, y1, y2]) heap.free(p);
+});
+
+test('w8a8: SIMD == reference bitwise; close to f64 within the quantization error', async () => {
+  const a = await getAlloy();
+  const x = wasm();
+  let seed = 900;
+  for (const M of [1, 3, 4, 5, 9]) for (const K of [1, 2, 7, 16, 33, 100]) for (const N of [1, 7, 8, 9, 17]) for (const act of [0, 1]) {
+    const wv = rand(N * K, seed++), xs = rand(M * K, seed++), bs = rand(N, seed++);
+    const q = a.quantizeAffine('i8', wv, { groupSize: K });
+    const K2 = (K + 1) >> 1;
+    const pw = heap.put(q.codes), psw = heap.put(q.scales), px = heap.put(xs), pb = heap.put(bs);
+    const pxq = heap.alloc(M * K2 * 4), psx = heap.alloc(M * 4), ptmp = heap.alloc(M * K);
+    x.quant_rows_i8(px, M, K, pxq, psx, ptmp);
+    const pp = heap.alloc(x.packed_w8a8_bytes(N, K));
+    x.pack_w_i8_k2(pw, N, K, pp);
+    const y1 = heap.alloc(M * N * 4), y2 = heap.alloc(M * N * 4);
+    x.dense_w8a8(pxq, psx, M, K, pp, psw, pb, N, y1, act);
+    x.dense_w8a8_ref(pxq, psx, M, K, pw, psw, pb, N, y2, act);
+    sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `w8a8 M=${M} K=${K} N=${N}`);
+    const out = heap.f32(y1, M * N), sx = heap.f32(psx, M);
+    for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
+      let s = bs[n], err = 0;
+      for (let k = 0; k < K; k++) { s += xs[m * K + k] * wv[n * K + k]; err += (Math.abs(xs[m * K + k]) * q.scales[n] + Math.abs(wv[n * K + k]) * sx[m]) / 2 + sx[m] * q.scales[n] / 4; }
+      if (act) s = Math.max(s, 0);
+      if (!(Math.abs(out[m * N + n] - s) <= err + 1e-6)) assert.unreachable(`w8a8 M=${M} K=${K} N=${N}: ${out[m * N + n]} vs ${s} (bound ${err})`);
+    }
+    for (const p of [pw, psw, px, pb, pxq, psx, ptmp, pp, y1, y2]) heap.free(p);
+  }
+});
+
+test.run();
