@@ -6,7 +6,7 @@ export {
 } from "./formats/table";
 export { random_fill } from "./formats/random";
 export {
-  cast_encode, cast_encode_ref, cast_decode, cast_decode_ref, pack4, unpack4, pack6, unpack6, packed_bytes,
+  cast_encode, cast_encode_ref, cast_decode, cast_decode_ref, pack4, unpack4, sext4, pack6, unpack6, packed_bytes,
 } from "./formats/bulk";
 export { mx_quantize, mx_quantize_ref, mx_dequantize } from "./formats/mx";
 export { quant_affine, quant_affine_ref, dequant_affine, affine_params } from "./formats/affine";
@@ -23,3 +23,8 @@ export {
 } from "./kernels/eltwise";
 export { dense_wq, dense_wq_ref, pack_w_q, packed_q_bytes } from "./kernels/dense_q";
 export { dense_w8a8, dense_w8a8_ref, pack_w_i8_k2, packed_w8a8_bytes, quant_rows_i8 } from "./kernels/dense_w8a8";
+export { round_f32_to, round_f32_to_ref } from "./emulate/round";
+export { dense_acc, dense_acc_ref } from "./emulate/dense_acc";
+export { transpose_f32, transpose_f32_ref, pad_f32, pad_f32_ref, concat_copy_f32, prelu_f32, prelu_f32_ref } from "./kernels/shape";
+export { log_softmax_f32, layer_norm_f32, layer_norm_f32_ref, batch_norm_f32, batch_norm_f32_ref } from "./kernels/norm";
+export { resize_nearest_f32, resize_bilinear_f32, resize_bilinear_f32_ref } from "./kernels/resize";

@@ -19,7 +19,8 @@ export type AlloyErrorCode =
   | 'UNSUPPORTED_OP'
   | 'SHAPE_MISMATCH'
   | 'MISSING_INPUT'
-  | 'LIMIT_EXCEEDED';
+  | 'LIMIT_EXCEEDED'
+  | 'BAD_PRECISION_MAP';
 
 export class AlloyError extends Error {
   readonly code: AlloyErrorCode;

@@ -3,15 +3,17 @@
 import * as wasm from './wasm.js';
 import { formats, formatByName, type FormatInfo } from './formats.js';
 import { encode, decode, quantizeMX, dequantizeMX, quantizeAffine, dequantizeAffine, pack, unpack, type CastOptions, type MXBlocks, type AffineOptions, type AffineQuantized } from './cast.js';
-import { Model, type Feed, type TensorOut } from './model.js';
+import { Model, type Feed, type TensorOut, type LoadOptions } from './model.js';
+export { validatePrecisionMap, type PrecisionMap, type LayerPrecision } from './precision.js';
 import type { Limits } from './bundle/read.js';
 
 export { AlloyError } from './errors.js';
 export type { AlloyErrorCode } from './errors.js';
-export type { FormatInfo, CastOptions, MXBlocks, AffineOptions, AffineQuantized, Feed, TensorOut, Limits };
+export type { FormatInfo, CastOptions, MXBlocks, AffineOptions, AffineQuantized, Feed, TensorOut, Limits, LoadOptions };
 export { Model };
 export { writeBundle, type BundleInput, type TensorInput } from './bundle/write.js';
 export { readBundle } from './bundle/read.js';
+export { quantizeTensor, type QuantizeOptions } from './bundle/quantize.js';
 
 export interface Alloy {
   /** the format table: bits, bias, max, min normal, min subnormal, epsilon, inf/NaN */
@@ -26,7 +28,7 @@ export interface Alloy {
   pack(format: string, codes: Uint8Array): Uint8Array;
   unpack(format: string, packed: Uint8Array, n: number): Uint8Array;
   /** load a bundle (validated) */
-  load(bundle: Uint8Array | ArrayBuffer, limits?: Partial<Limits>): Model;
+  load(bundle: Uint8Array | ArrayBuffer, options?: LoadOptions): Model;
   /** bytes of wasm linear memory */
   memoryBytes(): number;
 }

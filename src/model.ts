@@ -6,12 +6,21 @@ import * as heap from './heap.js';
 import { fail } from './errors.js';
 import { readBundle, checkShape, type Limits } from './bundle/read.js';
 import type { ValueInfo } from './bundle/layout.js';
-import { OPS, type PreparedNode, type Weight } from './ops.js';
+import { OPS, type PreparedNode, type Weight } from './ops/index.js';
+import { validatePrecisionMap, resolve, checkOverride, type PrecisionMap, type ResolvedPrecision } from './precision.js';
+import { formatByName } from './formats.js';
+
+export interface LoadOptions extends Partial<Limits> {
+  /** override activations / accumulator / rounding per layer (weights stay as stored) */
+  precision?: PrecisionMap;
+}
+
+const ROUND_IDS: Record<string, number> = { rne: 0, rna: 1, rtz: 2, floor: 3, ceil: 4 };
 
 export interface TensorOut { data: Float32Array; shape: number[] }
 export type Feed = Float32Array | { data: Float32Array; shape: number[] };
 
-interface Plan { batch: number; arena: number; offsets: Map<string, number>; shapes: Map<string, number[]>; bytes: number }
+interface Plan { batch: number; arena: number; offsets: Map<string, number>; shapes: Map<string, number[]>; bytes: number; scratch: number }
 
 const elements = (s: number[]) => s.reduce((a, b) => a * b, 1);
 const pad16 = (n: number) => Math.ceil(n / 16) * 16 + 16; // 16-byte aligned, 16 spare bytes
@@ -21,11 +30,11 @@ export class Model {
   readonly outputs: ValueInfo[];
   readonly metadata: Record<string, unknown>;
   readonly precision: unknown;
-  private nodes: { name: string; out: string; prep: PreparedNode }[] = [];
+  private nodes: { name: string; out: string; prep: PreparedNode; precision: ResolvedPrecision }[] = [];
   private plan: Plan | null = null;
   private disposed = false;
 
-  constructor(bytes: Uint8Array | ArrayBuffer, limits: Partial<Limits> = {}) {
+  constructor(bytes: Uint8Array | ArrayBuffer, limits: LoadOptions = {}) {
     const u8 = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
     const { header, data } = readBundle(u8, limits);
     const g = header.graph;
@@ -33,6 +42,10 @@ export class Model {
     const maxNodes = limits.maxNodes ?? 100_000;
     if (g.nodes.length > maxNodes) fail('LIMIT_EXCEEDED', `${g.nodes.length} nodes exceed maxNodes ${maxNodes}`);
     this.metadata = header.metadata ?? {};
+    const nodeNames = g.nodes.map((n) => n?.name);
+    const map = header.precision == null ? null : validatePrecisionMap(header.precision, nodeNames, 'bundle precision map');
+    const override = limits.precision == null ? null : validatePrecisionMap(limits.precision, nodeNames, 'load() options.precision');
+    if (override) checkOverride(override);
     this.precision = header.precision ?? null;
     const weights = new Map<string, Weight>();
     for (const [name, t] of Object.entries(header.tensors)) weights.set(name, { entry: t, bytes: data.subarray(t.offset, t.offset + t.bytes) });
@@ -57,12 +70,13 @@ export class Model {
         if (typeof node.name !== 'string' || !Array.isArray(node.inputs) || !Array.isArray(node.outputs) || node.outputs.length !== 1) {
           fail('BAD_GRAPH', `${where}: needs a name, an inputs array and exactly one output`);
         }
-        const prep = OPS[node.op](node, weights, where);
+        const precision = resolve(map, node.name, override);
+        const prep = OPS[node.op]({ node, weights, precision, where });
         for (const v of prep.valueInputs) if (!known.has(v)) fail('BAD_GRAPH', `${where}: input ${JSON.stringify(v)} is not produced before this node (dangling reference or cycle)`);
         const out = node.outputs[0];
         if (typeof out !== 'string' || known.has(out) || weights.has(out)) { prep.dispose(); fail('BAD_GRAPH', `${where}: output ${JSON.stringify(out)} is not a new name`); }
         known.add(out);
-        this.nodes.push({ name: node.name, out, prep });
+        this.nodes.push({ name: node.name, out, prep, precision });
       }
       for (const v of g.outputs) if (!known.has(v?.name)) fail('BAD_GRAPH', `graph output ${JSON.stringify(v?.name)} is never produced`);
     } catch (e) {
@@ -75,7 +89,7 @@ export class Model {
   /** Shapes of every value for a given batch, and an arena layout by lifetimes (first fit). */
   private planFor(batch: number): Plan {
     if (this.plan && this.plan.batch === batch) return this.plan;
-    if (this.plan) { heap.free(this.plan.arena); this.plan = null; }
+    if (this.plan) { heap.free(this.plan.arena); heap.free(this.plan.scratch); this.plan = null; }
     const shapes = new Map<string, number[]>();
     for (const v of this.inputs) shapes.set(v.name, v.shape.map((d, i) => (i === 0 && d === -1 ? batch : d)));
     const lastUse = new Map<string, number>();
@@ -103,7 +117,10 @@ export class Model {
       top = Math.max(top, off + size);
     }
     const arena = heap.alloc(top);
-    this.plan = { batch, arena, offsets, shapes, bytes: top };
+    let scratchBytes = 0;
+    for (const n of this.nodes) if (n.prep.scratch) scratchBytes = Math.max(scratchBytes, n.prep.scratch(n.prep.valueInputs.map((v) => shapes.get(v)!)));
+    const scratch = scratchBytes ? heap.alloc(scratchBytes) : 0;
+    this.plan = { batch, arena, offsets, shapes, bytes: top + scratchBytes, scratch };
     return this.plan;
   }
 
@@ -139,11 +156,18 @@ export class Model {
     const plan = this.planFor(batch);
     const at = (name: string) => plan.arena + plan.offsets.get(name)!;
     for (const [name, data] of datas) heap.f32(at(name), data.length).set(data);
+    const x = get();
     for (const n of this.nodes) {
-      guard(`node ${JSON.stringify(n.name)}`, () => n.prep.run(n.prep.valueInputs.map(at), n.prep.valueInputs.map((v) => plan.shapes.get(v)!), at(n.out), plan.shapes.get(n.out)!));
+      const outShape = plan.shapes.get(n.out)!;
+      guard(`node ${JSON.stringify(n.name)}`, () => {
+        n.prep.run(n.prep.valueInputs.map(at), n.prep.valueInputs.map((v) => plan.shapes.get(v)!), at(n.out), outShape, plan.scratch);
+        // Emulated f16 / bf16 activations: the layer's output rounded to the format (IEEE
+        // overflow, as f16 hardware would), so the next layer reads exactly representable values.
+        const a = n.precision.activations;
+        if (a === 'f16' || a === 'bf16') x.round_f32_to(formatByName(a).id, at(n.out), at(n.out), elements(outShape), ROUND_IDS[n.precision.round], 1);
+      });
     }
     const out: Record<string, TensorOut> = {};
-    const x = get();
     for (const v of this.outputs) {
       const shape = plan.shapes.get(v.name)!;
       const n = elements(shape);
@@ -158,7 +182,7 @@ export class Model {
     this.disposed = true;
     for (const n of this.nodes) n.prep.dispose();
     this.nodes = [];
-    if (this.plan) heap.free(this.plan.arena);
+    if (this.plan) { heap.free(this.plan.arena); heap.free(this.plan.scratch); }
     this.plan = null;
   }
 }

@@ -123,6 +123,10 @@ export function pack4(src: usize, dst: usize, n: i32): void {
 export function unpack4(src: usize, dst: usize, n: i32): void {
   for (let i = 0; i < n; i++) store<u8>(dst + <usize>i, <u8>((<u32>load<u8>(src + <usize>(i >> 1)) >> ((i & 1) << 2)) & 15));
 }
+// Sign-extend n 4-bit codes (one per byte, low nibble) in place: i4 codes as i8 bytes.
+export function sext4(p: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<i8>(p + <usize>i, <i8>(<i32>(<u32>load<u8>(p + <usize>i) << 28) >> 28));
+}
 export function pack6(src: usize, dst: usize, n: i32): void {
   for (let g = 0; g < n; g += 4) {
     let w: u32 = 0;

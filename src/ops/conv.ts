@@ -1,0 +1,111 @@
+// Conv (NHWC activations, OHWI weights [OC, KH, KW, C/groups]) and DepthwiseConv ([KH, KW, C]).
+// Weights in any format are decoded to f32 at load (the bundle is smaller; the kernel is f32).
+// attrs: strides [sh, sw], pads [top, left, bottom, right] or "same" / "valid", dilations
+// [dh, dw], group, activation none | relu | relu6.
+
+import { get } from '../wasm.js';
+import * as heap from '../heap.js';
+import { fail } from '../errors.js';
+import type { Builder, OpContext } from './types.js';
+import { stored, f32Ptr } from './weights.js';
+
+const ACTS = ['none', 'relu', 'relu6'];
+
+function pair(v: unknown, dflt: number, what: string, where: string): [number, number] {
+  if (v === undefined) return [dflt, dflt];
+  if (Array.isArray(v) && v.length === 2 && v.every((d) => Number.isSafeInteger(d) && d >= 1)) return [v[0], v[1]];
+  return fail('BAD_GRAPH', `${where}: attrs.${what} must be two positive integers`);
+}
+
+/** Output size and the padding actually used (SAME: TF / ONNX SAME_UPPER split). */
+export function geometry(ctx: OpContext, H: number, W: number, KH: number, KW: number) {
+  const a = ctx.node.attrs ?? {};
+  const [sh, sw] = pair(a.strides, 1, 'strides', ctx.where);
+  const [dh, dw] = pair(a.dilations, 1, 'dilations', ctx.where);
+  let pads: number[];
+  const ekh = dh * (KH - 1) + 1, ekw = dw * (KW - 1) + 1;
+  if (a.pads === 'same') {
+    const oh = Math.ceil(H / sh), ow = Math.ceil(W / sw);
+    const ph = Math.max(0, (oh - 1) * sh + ekh - H), pw = Math.max(0, (ow - 1) * sw + ekw - W);
+    pads = [Math.floor(ph / 2), Math.floor(pw / 2), ph - Math.floor(ph / 2), pw - Math.floor(pw / 2)];
+  } else if (a.pads === undefined || a.pads === 'valid') pads = [0, 0, 0, 0];
+  else if (Array.isArray(a.pads) && a.pads.length === 4 && a.pads.every((p) => Number.isSafeInteger(p) && p >= 0)) pads = a.pads as number[];
+  else return fail('BAD_GRAPH', `${ctx.where}: attrs.pads must be [top, left, bottom, right], "same" or "valid"`);
+  const OH = Math.floor((H + pads[0] + pads[2] - ekh) / sh) + 1, OW = Math.floor((W + pads[1] + pads[3] - ekw) / sw) + 1;
+  if (!(OH >= 1 && OW >= 1)) fail('SHAPE_MISMATCH', `${ctx.where}: input ${H}x${W} is smaller than the ${KH}x${KW} kernel (dilated ${ekh}x${ekw})`);
+  return { sh, sw, dh, dw, pads, OH, OW };
+}
+
+function activation(ctx: OpContext): number {
+  const act = ACTS.indexOf((ctx.node.attrs?.activation ?? 'none') as string);
+  if (act < 0) fail('BAD_GRAPH', `${ctx.where}: attrs.activation ${JSON.stringify(ctx.node.attrs?.activation)} is not one of ${ACTS.join(', ')}`);
+  return act;
+}
+
+function bias(ctx: OpContext, name: string | undefined, n: number): number {
+  const b = stored(ctx, name, 'input 2 (bias)', true);
+  if (!b) return 0;
+  if (b.entry.format !== 'f32' || b.entry.shape.length !== 1 || b.entry.shape[0] !== n) fail('SHAPE_MISMATCH', `${ctx.where}: bias ${JSON.stringify(name)} must be f32 [${n}]`);
+  return heap.put(b.bytes);
+}
+
+function checkNHWC(ctx: OpContext, s: number[], C: number): void {
+  if (s.length !== 4 || s[3] !== C) fail('SHAPE_MISMATCH', `${ctx.where}: input ${JSON.stringify(ctx.node.inputs[0])} has shape ${JSON.stringify(s)}, expected NHWC with ${C} channels`);
+}
+
+export const conv: Builder = (ctx) => {
+  const [xName, wName, bName] = ctx.node.inputs;
+  const w = stored(ctx, wName, 'input 1 (weights)')!;
+  if (w.entry.shape.length !== 4) fail('SHAPE_MISMATCH', `${ctx.where}: weight ${JSON.stringify(wName)} must be OHWI [OC, KH, KW, C/groups], got ${JSON.stringify(w.entry.shape)}`);
+  const [OC, KH, KW, ICg] = w.entry.shape;
+  const groups = (ctx.node.attrs?.group ?? 1) as number;
+  if (!Number.isSafeInteger(groups) || groups < 1 || OC % groups !== 0) fail('BAD_GRAPH', `${ctx.where}: attrs.group ${JSON.stringify(groups)} must divide the ${OC} output channels`);
+  const act = activation(ctx);
+  const x = get();
+  const wf = f32Ptr(ctx, wName, w);
+  const packed = heap.alloc(x.packed_conv_f32_bytes(OC, KH, KW, ICg, groups));
+  x.pack_conv_w_f32(wf, OC, KH, KW, ICg, groups, packed);
+  heap.free(wf);
+  let b = 0;
+  try { b = bias(ctx, bName, OC); } catch (e) { heap.free(packed); throw e; }
+  return {
+    valueInputs: [xName],
+    infer([s]) {
+      checkNHWC(ctx, s, ICg * groups);
+      const g = geometry(ctx, s[1], s[2], KH, KW);
+      return [s[0], g.OH, g.OW, OC];
+    },
+    run([xp], [s], yp) {
+      const g = geometry(ctx, s[1], s[2], KH, KW);
+      const rc = x.conv2d_f32(xp, s[0], s[1], s[2], s[3], packed, b, OC, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, groups, yp, g.OH, g.OW, act);
+      if (rc !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the conv kernel rejected the geometry`);
+    },
+    dispose() { heap.free(packed); heap.free(b); },
+  };
+};
+
+export const depthwiseConv: Builder = (ctx) => {
+  const [xName, wName, bName] = ctx.node.inputs;
+  const w = stored(ctx, wName, 'input 1 (weights)')!;
+  if (w.entry.shape.length !== 3) fail('SHAPE_MISMATCH', `${ctx.where}: weight ${JSON.stringify(wName)} must be [KH, KW, C], got ${JSON.stringify(w.entry.shape)}`);
+  const [KH, KW, C] = w.entry.shape;
+  const act = activation(ctx);
+  const x = get();
+  const wf = f32Ptr(ctx, wName, w);
+  let b = 0;
+  try { b = bias(ctx, bName, C); } catch (e) { heap.free(wf); throw e; }
+  return {
+    valueInputs: [xName],
+    infer([s]) {
+      checkNHWC(ctx, s, C);
+      const g = geometry(ctx, s[1], s[2], KH, KW);
+      return [s[0], g.OH, g.OW, C];
+    },
+    run([xp], [s], yp) {
+      const g = geometry(ctx, s[1], s[2], KH, KW);
+      const rc = x.depthwise_conv2d_f32(xp, s[0], s[1], s[2], C, wf, b, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, yp, g.OH, g.OW, act);
+      if (rc !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the depthwise kernel rejected the geometry`);
+    },
+    dispose() { heap.free(wf); heap.free(b); },
+  };
+};

@@ -1,0 +1,75 @@
+// Elementwise operators and softmax.
+// Add / Sub / Mul / Div: y = a op b, b broadcast along a's trailing dimensions (b's shape must
+// equal a suffix of a's shape, or b has one element). b may be a value or a stored f32 tensor.
+
+import { get } from '../wasm.js';
+import * as heap from '../heap.js';
+import { fail } from '../errors.js';
+import { elements, type Builder, type OpContext } from './types.js';
+
+const BINARY: Record<string, number> = { Add: 0, Sub: 1, Mul: 2, Div: 3 };
+
+export const binary = (op: string): Builder => (ctx) => {
+  const [aName, bName] = ctx.node.inputs;
+  const stored = ctx.weights.get(bName);
+  let constPtr = 0, constShape: number[] | null = null;
+  if (stored) {
+    if (stored.entry.format !== 'f32') fail('UNSUPPORTED_OP', `${ctx.where}: constant operand ${JSON.stringify(bName)} must be f32`);
+    constPtr = heap.put(stored.bytes);
+    constShape = stored.entry.shape;
+  }
+  const bShape = (inputs: number[][]) => constShape ?? inputs[1];
+  const check = (a: number[], b: number[]) => {
+    const n = elements(b);
+    const suffix = b.length <= a.length && b.every((d, i) => d === a[a.length - b.length + i]);
+    if (n !== 1 && !suffix) fail('SHAPE_MISMATCH', `${ctx.where}: cannot broadcast ${JSON.stringify(b)} onto ${JSON.stringify(a)} (b must match a's trailing dimensions)`);
+  };
+  return {
+    valueInputs: stored ? [aName] : [aName, bName],
+    infer(inputs) { check(inputs[0], bShape(inputs)); return [...inputs[0]]; },
+    run(ptrs, inputs, yp) {
+      get().binary_f32(ptrs[0], stored ? constPtr : ptrs[1], yp, elements(inputs[0]), elements(bShape(inputs)), BINARY[op]);
+    },
+    dispose() { heap.free(constPtr); },
+  };
+};
+
+const unaryWith = (run: (ctx: OpContext, x: any, xp: number, yp: number, n: number) => void): Builder => (ctx) => ({
+  valueInputs: [ctx.node.inputs[0]],
+  infer: ([s]) => [...s],
+  run([xp], [s], yp) { run(ctx, get(), xp, yp, elements(s)); },
+  dispose() {},
+});
+
+const num = (ctx: OpContext, k: string, dflt: number): number => {
+  const v = ctx.node.attrs?.[k] ?? dflt;
+  if (typeof v !== 'number' || Number.isNaN(v)) fail('BAD_GRAPH', `${ctx.where}: attrs.${k} must be a number`);
+  return v;
+};
+
+export const UNARY: Record<string, Builder> = {
+  Relu: unaryWith((_c, x, a, b, n) => x.relu_f32(a, b, n)),
+  Relu6: unaryWith((_c, x, a, b, n) => x.relu6_f32(a, b, n)),
+  Clip: unaryWith((c, x, a, b, n) => x.clamp_f32(a, b, n, num(c, 'min', -Infinity), num(c, 'max', Infinity))),
+  LeakyRelu: unaryWith((c, x, a, b, n) => x.leaky_relu_f32(a, b, n, num(c, 'alpha', 0.01))),
+  Sigmoid: unaryWith((_c, x, a, b, n) => x.sigmoid_f32(a, b, n)),
+  Tanh: unaryWith((_c, x, a, b, n) => x.tanh_f32(a, b, n)),
+  Gelu: unaryWith((_c, x, a, b, n) => x.gelu_f32(a, b, n)),
+  HardSwish: unaryWith((_c, x, a, b, n) => x.hardswish_f32(a, b, n)),
+};
+
+export const softmax: Builder = (ctx) => {
+  const axis = (ctx.node.attrs?.axis ?? -1) as number;
+  return {
+    valueInputs: [ctx.node.inputs[0]],
+    infer: ([s]) => {
+      if (axis !== -1 && axis !== s.length - 1) fail('UNSUPPORTED_OP', `${ctx.where}: Softmax over axis ${axis}; only the last axis is supported`);
+      return [...s];
+    },
+    run([xp], [s], yp) {
+      const len = s[s.length - 1];
+      get().softmax_f32(xp, yp, elements(s) / len, len);
+    },
+    dispose() {},
+  };
+};

@@ -1,0 +1,23 @@
+// The operator registry: op name -> builder. Importers map their op sets onto these names.
+import type { Builder } from './types.js';
+import { dense } from './dense.js';
+import { conv, depthwiseConv } from './conv.js';
+import { maxPool, avgPool, globalAvgPool } from './pool.js';
+import { binary, UNARY, softmax } from './eltwise.js';
+import { reshape, flatten } from './shape.js';
+
+export const OPS: Record<string, Builder> = {
+  Dense: dense,
+  Conv: conv,
+  DepthwiseConv: depthwiseConv,
+  MaxPool: maxPool,
+  AveragePool: avgPool,
+  GlobalAveragePool: globalAvgPool,
+  Add: binary('Add'), Sub: binary('Sub'), Mul: binary('Mul'), Div: binary('Div'),
+  ...UNARY,
+  Softmax: softmax,
+  Reshape: reshape,
+  Flatten: flatten,
+};
+
+export type { Builder, PreparedNode, OpContext, Weight } from './types.js';

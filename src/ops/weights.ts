@@ -1,0 +1,80 @@
+// Stored tensors into wasm memory, in the form a kernel wants. Decoding is done by the module.
+
+import { get } from '../wasm.js';
+import * as heap from '../heap.js';
+import { fail } from '../errors.js';
+import { formatByName, type FormatInfo } from '../formats.js';
+import { elements, type OpContext, type Weight } from './types.js';
+
+export function stored(ctx: OpContext, name: string | undefined, what: string, optional = false): Weight | undefined {
+  if (name === undefined || name === '') { if (optional) return undefined; fail('BAD_GRAPH', `${ctx.where}: ${what} is missing`); }
+  const w = ctx.weights.get(name);
+  if (!w) fail('BAD_GRAPH', `${ctx.where}: ${what} ${JSON.stringify(name)} must be a stored tensor`);
+  return w;
+}
+
+/** Unpacked codes of a tensor, one per byte (u16 for 16-bit formats); i4 sign-extended to i8. */
+export function codesPtr(w: Weight): { ptr: number; f: FormatInfo; n: number } {
+  const f = formatByName(w.entry.format);
+  const n = elements(w.entry.shape);
+  const bits = f.kind === 'mx' ? formatByName(f.element).bits : f.bits;
+  const x = get();
+  if (bits === 4 || bits === 6) {
+    const src = heap.put(w.bytes), dst = heap.alloc(n);
+    (bits === 4 ? x.unpack4 : x.unpack6)(src, dst, n);
+    heap.free(src);
+    if (f.name === 'i4') x.sext4(dst, n);
+    return { ptr: dst, f, n };
+  }
+  return { ptr: heap.put(w.bytes), f, n };
+}
+
+/** The scale (and zero point) tensors named by a quantized tensor, checked against its shape. */
+export function scalesOf(ctx: OpContext, name: string, w: Weight): { scales: number; zps: number; group: number } {
+  const f = formatByName(w.entry.format);
+  const n = elements(w.entry.shape);
+  const where = `${ctx.where}: tensor ${JSON.stringify(name)}`;
+  if (f.kind === 'int') {
+    const group = w.entry.group ?? n;
+    if (!Number.isSafeInteger(group) || group < 1) fail('BAD_TENSOR', `${where}: group ${JSON.stringify(group)} is not a positive integer`);
+    const s = w.entry.scale !== undefined ? ctx.weights.get(w.entry.scale) : undefined;
+    if (!s || s.entry.format !== 'f32' || elements(s.entry.shape) !== Math.ceil(n / group)) fail('BAD_TENSOR', `${where}: needs an f32 scale tensor of ${Math.ceil(n / group)} values (entry "scale")`);
+    const z = w.entry.zeroPoint !== undefined ? ctx.weights.get(w.entry.zeroPoint) : undefined;
+    if (w.entry.zeroPoint !== undefined && (!z || z.entry.format !== 'i32' || elements(z.entry.shape) !== Math.ceil(n / group))) fail('BAD_TENSOR', `${where}: zero point tensor must be i32 with ${Math.ceil(n / group)} values`);
+    return { scales: heap.put(s.bytes), zps: z ? heap.put(z.bytes) : 0, group };
+  }
+  if (f.kind === 'mx') {
+    const K = w.entry.shape[w.entry.shape.length - 1] ?? 1;
+    const want = (n / Math.max(K, 1)) * Math.ceil(K / 32);
+    const s = w.entry.scale !== undefined ? ctx.weights.get(w.entry.scale) : undefined;
+    if (!s || s.entry.format !== 'e8m0fnu' || elements(s.entry.shape) !== want) fail('BAD_TENSOR', `${where}: needs an e8m0fnu scale tensor of ${want} values, blocks of 32 along the last axis (entry "scale")`);
+    return { scales: heap.put(s.bytes), zps: 0, group: 32 };
+  }
+  return { scales: 0, zps: 0, group: n };
+}
+
+/** A tensor's exact f32 values (dequantized: affine (q - zp) * s, MX element * X). */
+export function f32Ptr(ctx: OpContext, name: string, w: Weight): number {
+  const f = formatByName(w.entry.format);
+  const n = elements(w.entry.shape);
+  if (f.name === 'f32') return heap.put(w.bytes);
+  const x = get();
+  const c = codesPtr(w);
+  const out = heap.alloc(n * 4);
+  try {
+    if (f.kind === 'float') x.cast_decode(f.id, c.ptr, out, n);
+    else if (f.kind === 'int') {
+      const s = scalesOf(ctx, name, w);
+      x.dequant_affine(f.id, c.ptr, out, n, s.group, s.scales, s.zps);
+      heap.free(s.scales); heap.free(s.zps);
+    } else if (f.kind === 'mx') {
+      const s = scalesOf(ctx, name, w);
+      const K = w.entry.shape[w.entry.shape.length - 1], rows = n / K, nb = Math.ceil(K / 32);
+      for (let r = 0; r < rows; r++) x.mx_dequantize(f.id, s.scales + r * nb, c.ptr + r * K, out + r * K * 4, K);
+      heap.free(s.scales);
+    } else fail('BAD_TENSOR', `${ctx.where}: tensor ${JSON.stringify(name)} of format ${f.name} cannot be a weight`);
+  } finally {
+    heap.free(c.ptr);
+  }
+  return out;
+}

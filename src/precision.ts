@@ -1,0 +1,90 @@
+// The precision map: per layer (node name) the formats its kernels use, with a default.
+// docs/PRECISION_MAP.md is the spec. Every field is checked, and every problem is reported at once.
+
+import { AlloyError } from './errors.js';
+
+export const WEIGHT_FORMATS = ['f32', 'f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2', 'f8_e3m4', 'f6_e2m3fn', 'f6_e3m2fn', 'f4_e2m1fn', 'i8', 'u8', 'i4',
+  'mxfp8_e4m3', 'mxfp8_e5m2', 'mxfp6_e2m3', 'mxfp6_e3m2', 'mxfp4_e2m1', 'mxint8'] as const;
+/** f32; f16 / bf16: emulated (every output of the layer rounded to the format); i8: w8a8 dense */
+export const ACTIVATION_FORMATS = ['f32', 'f16', 'bf16', 'i8'] as const;
+/** f32; i32 (with i8 activations); f16 / bf16 / f8: emulated, every partial sum rounded */
+export const ACCUMULATORS = ['f32', 'i32', 'f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2'] as const;
+export const GRANULARITIES = ['tensor', 'channel', 'group', 'block'] as const;
+export const ROUNDS = ['rne', 'rna', 'rtz', 'floor', 'ceil'] as const;
+
+export interface LayerPrecision {
+  weights?: (typeof WEIGHT_FORMATS)[number];
+  granularity?: (typeof GRANULARITIES)[number];
+  groupSize?: number;
+  activations?: (typeof ACTIVATION_FORMATS)[number];
+  accumulator?: (typeof ACCUMULATORS)[number];
+  /** rounding of emulated activations / accumulators and of weight quantization */
+  round?: (typeof ROUNDS)[number];
+}
+
+export interface PrecisionMap { version: 1; default?: LayerPrecision; layers?: Record<string, LayerPrecision> }
+
+export interface ResolvedPrecision { weights?: string; granularity?: string; groupSize?: number; activations: string; accumulator: string; round: string }
+
+const FIELDS: Record<string, readonly unknown[] | 'int'> = {
+  weights: WEIGHT_FORMATS, granularity: GRANULARITIES, groupSize: 'int', activations: ACTIVATION_FORMATS, accumulator: ACCUMULATORS, round: ROUNDS,
+};
+
+function checkEntry(e: unknown, where: string, problems: string[]): void {
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) { problems.push(`${where}: must be an object`); return; }
+  for (const [k, v] of Object.entries(e)) {
+    const allowed = FIELDS[k];
+    if (!allowed) { problems.push(`${where}.${k}: unknown field (known: ${Object.keys(FIELDS).join(', ')})`); continue; }
+    if (allowed === 'int') { if (!Number.isSafeInteger(v) || (v as number) < 1) problems.push(`${where}.${k}: ${JSON.stringify(v)} is not a positive integer`); }
+    else if (!allowed.includes(v)) problems.push(`${where}.${k}: ${JSON.stringify(v)} is not one of ${allowed.join(', ')}`);
+  }
+  const x = e as LayerPrecision;
+  if (x.activations === 'i8' && x.accumulator !== undefined && x.accumulator !== 'i32') problems.push(`${where}: i8 activations accumulate in i32, not ${x.accumulator}`);
+  if (x.accumulator === 'i32' && x.activations !== undefined && x.activations !== 'i8') problems.push(`${where}: an i32 accumulator needs i8 activations`);
+  if (x.activations === 'i8' && x.weights !== undefined && x.weights !== 'i8') problems.push(`${where}: i8 activations (w8a8) need i8 weights, not ${x.weights}`);
+  if (x.granularity === 'group' && x.groupSize === undefined) problems.push(`${where}: granularity "group" needs groupSize`);
+}
+
+/** Check a map against the graph's node names; throws one BAD_PRECISION_MAP listing every problem. */
+export function validatePrecisionMap(map: unknown, nodeNames: Iterable<string>, where = 'precision map'): PrecisionMap {
+  const problems: string[] = [];
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new AlloyError('BAD_PRECISION_MAP', `${where}: must be an object`);
+  const m = map as Record<string, unknown>;
+  for (const k of Object.keys(m)) if (!['version', 'default', 'layers'].includes(k)) problems.push(`${where}.${k}: unknown field`);
+  if (m.version !== 1) problems.push(`${where}.version: must be 1`);
+  if (m.default !== undefined) checkEntry(m.default, `${where}.default`, problems);
+  if (m.layers !== undefined) {
+    if (typeof m.layers !== 'object' || m.layers === null || Array.isArray(m.layers)) problems.push(`${where}.layers: must be an object`);
+    else {
+      const names = new Set(nodeNames);
+      for (const [name, e] of Object.entries(m.layers)) {
+        if (!names.has(name)) problems.push(`${where}.layers[${JSON.stringify(name)}]: no node of that name`);
+        checkEntry(e, `${where}.layers[${JSON.stringify(name)}]`, problems);
+      }
+    }
+  }
+  if (problems.length) throw new AlloyError('BAD_PRECISION_MAP', `${problems.length} problem${problems.length > 1 ? 's' : ''}:\n  ${problems.join('\n  ')}`);
+  return m as unknown as PrecisionMap;
+}
+
+/** The settings of one layer: built-in defaults < map default < map layer < session override. */
+export function resolve(map: PrecisionMap | null, node: string, override?: PrecisionMap | null): ResolvedPrecision {
+  const r: ResolvedPrecision = { activations: 'f32', accumulator: 'f32', round: 'rne' };
+  for (const m of [map, override]) {
+    if (!m) continue;
+    Object.assign(r, m.default ?? {}, m.layers?.[node] ?? {});
+  }
+  if (r.activations === 'i8' && r.accumulator === 'f32') r.accumulator = 'i32';
+  return r;
+}
+
+/** Session overrides may change only what needs no re-encoding of weights. */
+export function checkOverride(map: PrecisionMap, where = 'session precision override'): void {
+  const problems: string[] = [];
+  const check = (e: LayerPrecision | undefined, at: string) => {
+    for (const k of ['weights', 'granularity', 'groupSize'] as const) if (e?.[k] !== undefined) problems.push(`${at}.${k}: weights are encoded in the bundle; re-pack to change them`);
+  };
+  check(map.default, `${where}.default`);
+  for (const [n, e] of Object.entries(map.layers ?? {})) check(e, `${where}.layers[${JSON.stringify(n)}]`);
+  if (problems.length) throw new AlloyError('BAD_PRECISION_MAP', `${problems.length} problem${problems.length > 1 ? 's' : ''}:\n  ${problems.join('\n  ')}`);
+}

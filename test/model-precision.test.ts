@@ -1,0 +1,135 @@
+// The executor with quantized weights and precision maps: each path's results against its
+// definition (docs/PRECISION_MAP.md), and precision-map validation.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { getAlloy, rng } from './util.ts';
+import { writeBundle, quantizeTensor, AlloyError } from '../build/alloy.mjs';
+
+const rand = (n: number, seed: number, a = 1) => { const r = rng(seed); return new Float32Array(n).map(() => ((r() >>> 8) - 8388608) * 2 ** -23 * a); };
+const LAYERS = [40, 33, 17, 10];
+
+/** An MLP whose Dense weights are stored in `fmt` (per layer), relu between, no softmax. */
+function mlp(fmts: string[], precision?: unknown, values?: Float32Array[]) {
+  const tensors: Record<string, any> = {};
+  const nodes: any[] = [];
+  let prev = 'x';
+  for (let l = 0; l + 1 < LAYERS.length; l++) {
+    const [K, N] = [LAYERS[l], LAYERS[l + 1]];
+    const w = values?.[l] ?? rand(N * K, 10 + l, 0.5);
+    Object.assign(tensors, quantizeTensor(`fc${l}.w`, w, [N, K], fmts[l]));
+    tensors[`fc${l}.b`] = { format: 'f32', shape: [N], data: rand(N, 20 + l, 0.1) };
+    const out = l + 2 === LAYERS.length ? 'y' : `h${l}`;
+    nodes.push({ name: `fc${l}`, op: 'Dense', inputs: [prev, `fc${l}.w`, `fc${l}.b`], outputs: [out], attrs: { activation: out === 'y' ? 'none' : 'relu' } });
+    prev = out;
+  }
+  return writeBundle({ graph: { inputs: [{ name: 'x', shape: [-1, LAYERS[0]], format: 'f32' }], outputs: [{ name: 'y', shape: [-1, 10], format: 'f32' }], nodes }, tensors, precision });
+}
+
+const X = rand(6 * 40, 99);
+const bits = (a: Float32Array) => [...new Uint32Array(a.buffer, a.byteOffset, a.length)];
+
+test('float and MX weight formats: bit-identical to the f32 model on the decoded weights', async () => {
+  const a = await getAlloy();
+  for (const fmt of ['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2', 'f6_e3m2fn', 'f4_e2m1fn', 'mxfp8_e4m3', 'mxfp4_e2m1', 'mxint8', 'mxfp6_e2m3']) {
+    const q = a.load(mlp([fmt, fmt, fmt]));
+    // decoded weights, as the format defines them
+    const decoded = [0, 1, 2].map((l) => {
+      const [K, N] = [LAYERS[l], LAYERS[l + 1]];
+      const w = rand(N * K, 10 + l, 0.5);
+      if (a.format(fmt).kind === 'mx') {
+        const out = new Float32Array(N * K);
+        for (let r = 0; r < N; r++) out.set(a.dequantizeMX(fmt, a.quantizeMX(fmt, w.subarray(r * K, (r + 1) * K))), r * K);
+        return out;
+      }
+      return a.decode(fmt, a.encode(fmt, w));
+    });
+    const ref = a.load(mlp(['f32', 'f32', 'f32'], undefined, decoded));
+    assert.equal(bits(q.run({ x: X }).y.data), bits(ref.run({ x: X }).y.data), fmt);
+    q.dispose(); ref.dispose();
+  }
+});
+
+test('i8 / u8 / i4 weights (per channel and per group) stay close to the f32 model', async () => {
+  const a = await getAlloy();
+  const f32 = a.load(mlp(['f32', 'f32', 'f32']));
+  const y0 = f32.run({ x: X }).y.data;
+  const scale = Math.max(...y0.map(Math.abs));
+  for (const [fmt, tol] of [['i8', 0.03], ['u8', 0.03], ['i4', 0.4]] as const) {
+    const m = a.load(mlp([fmt, fmt, fmt]));
+    const y = m.run({ x: X }).y.data;
+    const err = Math.max(...y.map((v, i) => Math.abs(v - y0[i])));
+    assert.ok(err < tol * scale, `${fmt}: max error ${err} vs output scale ${scale}`);
+    assert.ok(err > 0, `${fmt}: no error at all is suspicious`);
+    m.dispose();
+  }
+  f32.dispose();
+});
+
+test('w8a8 (activations i8) runs the integer kernel: close to f32, and rows are batch-independent', async () => {
+  const a = await getAlloy();
+  const pm = { version: 1, default: { activations: 'i8' } };
+  const m = a.load(mlp(['i8', 'i8', 'i8'], pm));
+  const wonly = a.load(mlp(['i8', 'i8', 'i8']));
+  const y = m.run({ x: X }).y.data, yw = wonly.run({ x: X }).y.data;
+  assert.not.equal(bits(y), bits(yw));
+  const scale = Math.max(...yw.map(Math.abs));
+  assert.ok(Math.max(...y.map((v, i) => Math.abs(v - yw[i]))) < 0.05 * scale);
+  const row2 = m.run({ x: X.subarray(80, 120) }).y.data;
+  assert.equal(bits(row2), bits(y.subarray(20, 30)));
+  m.dispose(); wonly.dispose();
+});
+
+test('emulated f16 / bf16 activations: every output is a value of the format', async () => {
+  const a = await getAlloy();
+  for (const fmt of ['f16', 'bf16']) {
+    const m = a.load(mlp(['f32', 'f32', 'f32'], { version: 1, default: { activations: fmt } }));
+    const y = m.run({ x: X }).y.data;
+    assert.equal(bits(a.decode(fmt, a.encode(fmt, y) as any)), bits(y), fmt);
+    m.dispose();
+  }
+});
+
+test('emulated accumulators change results and a load-time override selects them', async () => {
+  const a = await getAlloy();
+  const bundle = mlp(['f32', 'f32', 'f32']);
+  const base = a.load(bundle).run({ x: X }).y.data;
+  for (const acc of ['f16', 'bf16', 'f8_e5m2']) {
+    const m = a.load(bundle, { precision: { version: 1, default: { accumulator: acc } } as any });
+    const y = m.run({ x: X }).y.data;
+    assert.not.equal(bits(y), bits(base), acc);
+    const rel = Math.max(...y.map((v, i) => Math.abs(v - base[i]))) / Math.max(...base.map(Math.abs));
+    assert.ok(rel < (acc === 'f8_e5m2' ? 1 : 0.05), `${acc}: relative error ${rel}`);
+    m.dispose();
+  }
+});
+
+test('precision maps are validated, every problem listed at once', async () => {
+  const a = await getAlloy();
+  const bad = { version: 2, default: { activations: 'f8', accumulator: 'i32' }, layers: { nope: { weights: 'f7' }, fc0: { colour: 'red' } } };
+  try { a.load(mlp(['f32', 'f32', 'f32'], bad)); assert.unreachable('accepted'); } catch (e) {
+    assert.instance(e, AlloyError);
+    assert.is((e as AlloyError).code, 'BAD_PRECISION_MAP');
+    for (const part of ['version', 'activations', '"nope"', 'f7', 'colour', 'i32 accumulator']) assert.match((e as Error).message, part);
+  }
+  try { a.load(mlp(['f32', 'f32', 'f32']), { precision: { version: 1, default: { weights: 'i8' } } as any }); assert.unreachable('override of weights accepted'); } catch (e) {
+    assert.is((e as AlloyError).code, 'BAD_PRECISION_MAP');
+  }
+  try { a.load(mlp(['f16', 'f32', 'f32'], { version: 1, layers: { fc0: { weights: 'i8' } } })); assert.unreachable('mismatch accepted'); } catch (e) {
+    assert.is((e as AlloyError).code, 'BAD_PRECISION_MAP');
+    assert.match((e as Error).message, 'fc0');
+  }
+  try { a.load(mlp(['f16', 'f32', 'f32'], { version: 1, layers: { fc0: { activations: 'i8' } } })); assert.unreachable('w8a8 on f16 weights accepted'); } catch (e) {
+    assert.is((e as AlloyError).code, 'BAD_PRECISION_MAP');
+  }
+});
+
+test('quantized bundles are smaller: i8 <= 27% and i4 / mxfp4 smaller still', async () => {
+  await getAlloy();
+  const size = (f: string) => mlp([f, f, f]).length;
+  const f32 = size('f32');
+  assert.ok(size('i8') <= 0.27 * f32 + 2048, `i8 ${size('i8')} vs f32 ${f32}`);
+  assert.ok(size('i4') < size('i8'));
+  assert.ok(size('mxfp4_e2m1') < size('i8'));
+});
+
+test.run();
