@@ -5,6 +5,7 @@ import { conv, depthwiseConv } from './conv.js';
 import { maxPool, avgPool, globalAvgPool } from './pool.js';
 import { binary, UNARY, softmax } from './eltwise.js';
 import { reshape, flatten } from './shape.js';
+import { transpose, pad, concat, prelu, logSoftmax, layerNorm, resize } from './tensor.js';
 
 export const OPS: Record<string, Builder> = {
   Dense: dense,
@@ -18,6 +19,13 @@ export const OPS: Record<string, Builder> = {
   Softmax: softmax,
   Reshape: reshape,
   Flatten: flatten,
+  Transpose: transpose,
+  Pad: pad,
+  Concat: concat,
+  PRelu: prelu,
+  LogSoftmax: logSoftmax,
+  LayerNorm: layerNorm,
+  Resize: resize,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';
