@@ -232,14 +232,122 @@ async function caseMX(alloy: Alloy): Promise<CaseResult> {
 
 // ---------------------------------------------------------------------------------------------
 
-export const CASES = ['mlp-784-512-256-128-64-10', 'casts', 'mx'];
+// ---------------------------------------------------------------------------------------------
+// (d) every executor operator in one NHWC graph, and (e) the MLP under each weight format and
+//     precision path (quantized weights, w8a8, emulated accumulators and activations)
+// ---------------------------------------------------------------------------------------------
+
+type Quantize = (name: string, values: Float32Array, shape: number[], format: string, opts?: any) => Record<string, any>;
+
+function seeded(n: number, seed: number, a: number): Float32Array {
+  const next = rng(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = symmetric(next, a);
+  return out;
+}
+
+async function caseOps(alloy: Alloy, writeBundle: WriteBundle): Promise<CaseResult> {
+  const C = 8;
+  const t = (shape: number[], seed: number, a = pow2(-2)) => ({ format: 'f32', shape, data: seeded(shape.reduce((p, q) => p * q, 1), seed, a) });
+  const tensors: Record<string, any> = {
+    c1w: t([C, 3, 3, 3], 11), c1b: t([C], 12), dww: t([3, 3, C], 13), dwb: t([C], 14), c2w: t([C, 1, 1, C / 2], 15),
+    k: t([C], 16, 1), sl: t([C], 17), lg: t([C], 18, 1), lb: t([C], 19), fw: t([10, 4 * 4 * 2 * C], 20, pow2(-4)), fb: t([10], 21),
+  };
+  const n = (name: string, op: string, inputs: string[], out: string, attrs: any = {}) => ({ name, op, inputs, outputs: [out], attrs });
+  const nodes = [
+    n('c1', 'Conv', ['x', 'c1w', 'c1b'], 'a1', { pads: 'same', activation: 'relu6' }),
+    n('dw', 'DepthwiseConv', ['a1', 'dww', 'dwb'], 'a2', { strides: [2, 2], pads: [1, 1, 1, 1], dilations: [1, 1] }),
+    n('hs', 'HardSwish', ['a2'], 'a3'),
+    n('c2', 'Conv', ['a3', 'c2w'], 'a4', { group: 2 }),
+    n('mul', 'Mul', ['a4', 'k'], 'a5'),
+    n('pr', 'PRelu', ['a5', 'sl'], 'a6'),
+    n('ln', 'LayerNorm', ['a6', 'lg', 'lb'], 'a7', { epsilon: 1e-5 }),
+    n('mp', 'MaxPool', ['a7', ], 'a8', { kernel: [2, 2], strides: [2, 2] }),
+    n('ap', 'AveragePool', ['a7'], 'a9', { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], countIncludePad: false }),
+    n('add', 'Add', ['a8', 'a9'], 'a10'),
+    n('up', 'Resize', ['a10'], 'a11', { size: [4, 4], mode: 'bilinear', coordMode: 'half_pixel' }),
+    n('sg', 'Sigmoid', ['a11'], 'a12'),
+    n('th', 'Tanh', ['a11'], 'a13'),
+    n('cat', 'Concat', ['a12', 'a13'], 'a14', { axis: -1 }),
+    n('pad', 'Pad', ['a14'], 'a15', { pads: [0, 1, 0, 0, 0, 0, 1, 0], mode: 'reflect' }),
+    n('tr', 'Transpose', ['a15'], 'a16', { perm: [0, 2, 1, 3] }),
+    n('gelu', 'Gelu', ['a16'], 'a17'),
+    n('crop', 'Resize', ['a17'], 'a18', { size: [4, 4], mode: 'nearest', coordMode: 'asymmetric', nearestMode: 'floor' }),
+    n('fl', 'Flatten', ['a18'], 'a19'),
+    n('fc', 'Dense', ['a19', 'fw', 'fb'], 'a20'),
+    n('lsm', 'LogSoftmax', ['a20'], 'y'),
+    n('gap', 'GlobalAveragePool', ['a7'], 'g1'),
+    n('rs', 'Reshape', ['g1'], 'g2', { shape: [0, -1] }),
+    n('sm', 'Softmax', ['g2'], 'g'),
+  ];
+  const bundle = writeBundle({
+    graph: { inputs: [{ name: 'x', shape: [-1, 16, 16, 3], format: 'f32' }], outputs: [{ name: 'y', shape: [-1, 10], format: 'f32' }, { name: 'g', shape: [-1, C], format: 'f32' }], nodes },
+    tensors,
+  });
+  const model = alloy.load(bundle);
+  try {
+    const next = rng(0x0c5);
+    const x = new Float32Array(2 * 16 * 16 * 3);
+    for (let i = 0; i < x.length; i++) x[i] = symmetric(next, pow2(0));
+    const r = model.run({ x });
+    return { case: 'ops', sha256: await sha256([bytesOf(r.y.data), bytesOf(r.g.data)]) };
+  } finally {
+    model.dispose();
+  }
+}
+
+async function caseMixed(alloy: Alloy, writeBundle: WriteBundle, quantize: Quantize): Promise<CaseResult> {
+  const dims = [64, 48, 32, 10];
+  const variants: [string, string, any][] = [
+    ['f16', 'f16', undefined], ['bf16', 'bf16', undefined], ['f8_e4m3fn', 'f8_e4m3fn', undefined], ['i8', 'i8', undefined],
+    ['u8', 'u8', undefined], ['i4-g16', 'i4', { granularity: 'group', groupSize: 16 }], ['mxfp4', 'mxfp4_e2m1', undefined], ['mxint8', 'mxint8', undefined],
+    ['w8a8', 'i8', 'w8a8'], ['acc-f16', 'f32', 'acc-f16'], ['acc-bf16', 'f32', 'acc-bf16'], ['acc-e5m2', 'f32', 'acc-e5m2'], ['act-f16', 'f32', 'act-f16'],
+  ];
+  const chunks: Uint8Array[] = [];
+  const parts: Record<string, string> = {};
+  const next = rng(0x3a3a);
+  const x = new Float32Array(5 * dims[0]);
+  for (let i = 0; i < x.length; i++) x[i] = symmetric(next, pow2(0));
+  for (const [label, fmt, how] of variants) {
+    const tensors: Record<string, any> = {};
+    const nodes: any[] = [];
+    let prev = 'x';
+    for (let l = 0; l + 1 < dims.length; l++) {
+      const [K, N] = [dims[l], dims[l + 1]];
+      Object.assign(tensors, quantize(`w${l}`, seeded(N * K, 100 + l, pow2(-3)), [N, K], fmt, typeof how === 'object' ? how : undefined));
+      tensors[`b${l}`] = { format: 'f32', shape: [N], data: seeded(N, 200 + l, pow2(-4)) };
+      const out = l + 2 === dims.length ? 'y' : `h${l}`;
+      nodes.push({ name: `fc${l}`, op: 'Dense', inputs: [prev, `w${l}`, `b${l}`], outputs: [out], attrs: { activation: out === 'y' ? 'none' : 'relu' } });
+      prev = out;
+    }
+    const dflt = how === 'w8a8' ? { activations: 'i8' } : how === 'acc-f16' ? { accumulator: 'f16' } : how === 'acc-bf16' ? { accumulator: 'bf16' }
+      : how === 'acc-e5m2' ? { accumulator: 'f8_e5m2' } : how === 'act-f16' ? { activations: 'f16' } : null;
+    const bundle = writeBundle({
+      graph: { inputs: [{ name: 'x', shape: [-1, dims[0]], format: 'f32' }], outputs: [{ name: 'y', shape: [-1, 10], format: 'f32' }], nodes },
+      tensors, ...(dflt ? { precision: { version: 1, default: dflt } } : {}),
+    });
+    const model = alloy.load(bundle);
+    try {
+      const y = bytesOf(model.run({ x }).y.data);
+      chunks.push(y);
+      parts[label] = (await sha256(y)).slice(0, 16);
+    } finally {
+      model.dispose();
+    }
+  }
+  return { case: 'mixed-precision-mlp', sha256: await sha256(chunks), parts };
+}
+
+export const CASES = ['mlp-784-512-256-128-64-10', 'casts', 'mx', 'ops', 'mixed-precision-mlp'];
 
 /** Runs every case; a case that throws is reported with ok: false and no hash. */
-export async function runCorpus(alloy: Alloy, writeBundle: WriteBundle): Promise<CaseResult[]> {
+export async function runCorpus(alloy: Alloy, writeBundle: WriteBundle, quantize: Quantize): Promise<CaseResult[]> {
   const runs: [string, () => Promise<CaseResult>][] = [
     [CASES[0], () => caseMLP(alloy, writeBundle)],
     [CASES[1], () => caseCasts(alloy)],
     [CASES[2], () => caseMX(alloy)],
+    [CASES[3], () => caseOps(alloy, writeBundle)],
+    [CASES[4], () => caseMixed(alloy, writeBundle, quantize)],
   ];
   const out: CaseResult[] = [];
   for (const [name, fn] of runs) {

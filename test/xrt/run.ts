@@ -92,9 +92,9 @@ async function prepare() {
     outfile: join(xrtDir, 'corpus.mjs'),
     bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', logLevel: 'silent',
   });
-  const body = `const alloy = await init(SOURCE);\n  return await runCorpus(alloy, writeBundle);`;
+  const body = `const alloy = await init(SOURCE);\n  return await runCorpus(alloy, writeBundle, quantizeTensor);`;
   // Deno: init() reads alloy.wasm next to alloy.mjs with Deno.readFile
-  writeFileSync(join(xrtDir, 'deno.mjs'), `import { init, writeBundle } from '../alloy.mjs';
+  writeFileSync(join(xrtDir, 'deno.mjs'), `import { init, writeBundle, quantizeTensor } from '../alloy.mjs';
 import { runCorpus } from './corpus.mjs';
 let out;
 try { out = await (async () => { ${body.replace('SOURCE', '')} })(); }
@@ -104,14 +104,14 @@ console.log(${JSON.stringify(RESULT_MARK)} + JSON.stringify(out));
   // Chromium: the page imports the host from the static server; init() fetches alloy.wasm
   writeFileSync(join(xrtDir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>alloy xrt</title>
 <script type="module">
-import { init, writeBundle } from '../alloy.mjs';
+import { init, writeBundle, quantizeTensor } from '../alloy.mjs';
 import { runCorpus } from './corpus.mjs';
 window.__xrt = (async () => { ${body.replace('SOURCE', "new URL('../alloy.wasm', location.href)")} })()
   .catch((e) => ({ error: String(e && e.stack || e) }));
 </script>
 `);
   // workerd: a module worker; alloy.wasm is a wasm module import (a compiled WebAssembly.Module)
-  writeFileSync(join(xrtDir, 'worker.mjs'), `import { init, writeBundle } from './alloy.mjs';
+  writeFileSync(join(xrtDir, 'worker.mjs'), `import { init, writeBundle, quantizeTensor } from './alloy.mjs';
 import wasmModule from './alloy.wasm';
 import { runCorpus } from './corpus.mjs';
 let pending = null;
@@ -146,7 +146,7 @@ async function nodeLeg(): Promise<CaseResult[]> {
   const host = await import(pathToFileURL(join(buildDir, 'alloy.mjs')).href);
   const { runCorpus } = await import(pathToFileURL(join(xrtDir, 'corpus.mjs')).href);
   const alloy = await host.init();
-  return runCorpus(alloy, host.writeBundle);
+  return runCorpus(alloy, host.writeBundle, host.quantizeTensor);
 }
 
 async function denoLeg(): Promise<CaseResult[]> {
