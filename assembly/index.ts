@@ -28,3 +28,5 @@ export { dense_acc, dense_acc_ref } from "./emulate/dense_acc";
 export { transpose_f32, transpose_f32_ref, pad_f32, pad_f32_ref, concat_copy_f32, prelu_f32, prelu_f32_ref } from "./kernels/shape";
 export { log_softmax_f32, layer_norm_f32, layer_norm_f32_ref, batch_norm_f32, batch_norm_f32_ref } from "./kernels/norm";
 export { resize_nearest_f32, resize_bilinear_f32, resize_bilinear_f32_ref } from "./kernels/resize";
+export { peak_f32_muladd, peak_i8_dot } from "./kernels/peak";
+export { dense_wf, weights_fusable } from "./kernels/dense_fused";

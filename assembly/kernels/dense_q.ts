@@ -121,13 +121,25 @@ function denseFloatW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usiz
     if (!isMX) {
       cast_decode(fmt, src, buf, n);
     } else {
+      // Elements through the element format's table, then times the block scale of each lane
+      // (exact: a power of two; MXINT8's 1/64 folded into it).
+      const elem = col(fmt, C_ELEM);
+      cast_decode(elem, src, buf, n);
+      const sc = memory.data(32, 16);
       for (let p = p0; p < p1; p++) {
-        for (let k = 0; k < K; k++) {
+        for (let kb = 0; kb < nb; kb++) {
           for (let j = 0; j < NR; j++) {
-            const col_ = p * NR + j;
-            const i = ((p - p0) * K + k) * NR + j;
-            const sc: u32 = col_ < N ? <u32>load<u8>(scales + <usize>(col_ * nb + (k >> 5))) : 0;
-            store<f32>(buf + (<usize>i << 2), weightValue(fmt, <u32>load<u8>(wp + <usize>((p * K + k) * NR + j)), sc));
+            const c = p * NR + j;
+            const code: u32 = c < N ? <u32>load<u8>(scales + <usize>(c * nb + kb)) : 127;
+            const X = code == 0xFF ? reinterpret<f32>(0x7FC00000) : decodeE8M0(code);
+            store<f32>(sc + (<usize>j << 2), fmt == 21 ? X * 0.015625 : X);
+          }
+          const x0 = v128.load(sc), x1 = v128.load(sc, 16);
+          const k1 = min(K, (kb + 1) * 32);
+          for (let k = kb * 32; k < k1; k++) {
+            const q = buf + (<usize>(((p - p0) * K + k) * NR) << 2);
+            v128.store(q, f32x4.mul(v128.load(q), x0));
+            v128.store(q, f32x4.mul(v128.load(q, 16), x1), 16);
           }
         }
       }

@@ -83,7 +83,10 @@ export const dense: Builder = (ctx) => {
     const c = codesPtr(w);
     const packed = keep(heap.alloc(x.packed_q_bytes(f.id, N, K)));
     x.pack_w_q(f.id, c.ptr, N, K, packed);
+    // The fused kernel (decode inside the microkernel) gives the same bits where it applies.
+    const fused = x.weights_fusable(f.id, c.ptr, c.n, s.group, K) === 1;
     heap.free(c.ptr);
+    if (fused) return { valueInputs: [xName], infer, dispose, run: ([xp], [sh], yp) => x.dense_wf(xp, rows(sh), K, packed, f.id, s.scales, s.zps, bias, N, yp, act) };
     return { valueInputs: [xName], infer, dispose, run: ([xp], [sh], yp) => x.dense_wq(xp, rows(sh), K, packed, f.id, s.scales, s.zps, s.group, bias, N, yp, act) };
   } catch (e) {
     dispose();

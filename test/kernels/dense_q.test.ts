@@ -122,4 +122,43 @@ test('w8a8: SIMD == reference bitwise; close to f64 within the quantization erro
   }
 });
 
+
+
+test('fused decode kernels (dense_wf) == dense_wq_ref bitwise, incl. subnormal weights and -0 bias', async () => {
+  const a = await getAlloy();
+  const x = wasm();
+  let seed = 5000;
+  for (const fmt of ['f16', 'bf16', 'f8_e5m2', 'f8_e4m3fn', 'i8', 'u8']) {
+    const f = a.format(fmt);
+    for (const M of [1, 2, 3, 4, 5, 8, 9]) for (const K of [1, 7, 33]) for (const N of [1, 7, 8, 9, 31, 32, 33, 40]) for (const act of [0, 1]) {
+      const scaleW = fmt === 'f16' ? 2 ** -14 : 1;   // f16: many subnormal weights
+      const W = weights(a, fmt, N, K, seed++, K);
+      if (fmt === 'f16') { const v = rand(N * K, seed++, scaleW); W.codes = a.encode('f16', v) as any; }
+      const xs = rand(M * K, seed++, 4), bs = rand(N, seed++);
+      bs[0] = -0;
+      const pw = heap.put(W.codes), px = heap.put(xs), pb = heap.put(bs);
+      const ps = W.scales ? heap.put(W.scales) : 0, pz = W.zps ? heap.put(W.zps) : 0;
+      assert.is(x.weights_fusable(f.id, pw, N * K, K, K), 1, `${fmt} fusable`);
+      const pp = heap.alloc(x.packed_q_bytes(f.id, N, K));
+      x.pack_w_q(f.id, pw, N, K, pp);
+      const y1 = heap.alloc(M * N * 4), y2 = heap.alloc(M * N * 4);
+      x.dense_wf(px, M, K, pp, f.id, ps, pz, pb, N, y1, act);
+      x.dense_wq_ref(px, M, K, pw, f.id, ps, pz, K, pb, N, y2, act);
+      sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `dense_wf ${fmt} M=${M} K=${K} N=${N} act=${act}`);
+      for (const p of [pw, px, pb, ps, pz, pp, y1, y2]) heap.free(p);
+    }
+  }
+});
+
+test('weights_fusable refuses inf / NaN codes and per-group integer weights', async () => {
+  await getAlloy();
+  const x = wasm();
+  const p16 = heap.put(new Uint16Array([0x3c00, 0x7c00])), p8 = heap.put(new Uint8Array([0x38, 0x7f])), p5 = heap.put(new Uint8Array([0x3c, 0xfd]));
+  assert.is(x.weights_fusable(1, p16, 2, 2, 2), 0);
+  assert.is(x.weights_fusable(1, p16, 1, 1, 1), 1);
+  assert.is(x.weights_fusable(3, p8, 2, 2, 2), 0);
+  assert.is(x.weights_fusable(4, p5, 2, 2, 2), 0);
+  assert.is(x.weights_fusable(11, p8, 2, 1, 2), 0);
+  for (const p of [p16, p8, p5]) heap.free(p);
+});
 test.run();

@@ -1,0 +1,161 @@
+// Dense with the weight decode fused into the microkernel (no decoded copy of the weights):
+// gemm_{f16,bf16,f8_e5m2,f8_e4m3fn}_f32_f32__simd128_4x8 and gemm_{i8,u8}_f32_f32__simd128_4x8
+// (per-channel scales), each with a 1x32 tile for the rows left over (M = 1: four panels at a
+// time keep eight accumulators in flight) and a 1x8 remainder.
+//
+// The results are the ones of dense_wq_ref (dense_q.ts), bit for bit:
+//  - float codes decode exactly to f32 in a few integer ops: the code's bits are moved into f32
+//    position (sign kept by sign extension), which is the value times 2^-(127 - bias) exactly,
+//    and one multiply by 2^(127 - bias) restores it (exact: every value of these formats is a
+//    normal f32). Codes of inf / NaN would decode wrongly, so weights holding any take the
+//    decode-to-scratch path instead (weights_fusable says which).
+//  - i8 / u8 per output channel: acc = sum x[k] * f32(q - zp), then acc * s + bias.
+
+import { NR } from "./pack";
+import { ACT_RELU } from "./dense_f32";
+import { F16, BF16, F8_E5M2, F8_E4M3FN, I8, U8 } from "../formats/table";
+
+// Whether the fused kernel reproduces dense_wq_ref for these row-major codes: float formats
+// without inf / NaN codes; i8 / u8 with one group per output row.
+export function weights_fusable(fmt: i32, codes: usize, n: i32, group: i32, K: i32): i32 {
+  if (fmt == I8 || fmt == U8) return group == K ? 1 : 0;
+  if (fmt == F16) { for (let i = 0; i < n; i++) if ((load<u16>(codes + (<usize>i << 1)) & 0x7C00) == 0x7C00) return 0; return 1; }
+  if (fmt == BF16) return 1;           // bf16 -> f32 is a shift, inf / NaN included
+  if (fmt == F8_E5M2) { for (let i = 0; i < n; i++) if ((load<u8>(codes + <usize>i) & 0x7C) == 0x7C) return 0; return 1; }
+  if (fmt == F8_E4M3FN) { for (let i = 0; i < n; i++) if ((load<u8>(codes + <usize>i) & 0x7F) == 0x7F) return 0; return 1; }
+  return 0;
+}
+
+// Four weights (lanes j0..j0+3 of 8) of row k of a panel, as f32 (int kinds: q - zp).
+// @ts-ignore: decorator
+@inline function w4(fmt: i32, p: usize, k: i32, half: i32, z: v128): v128 {
+  if (fmt == F16) {
+    const h = i32x4.extend_low_i16x8_s(v128.load64_zero(p + <usize>(k * 16 + half * 8)));
+    return f32x4.mul(v128.and(i32x4.shl(h, 13), i32x4.splat(0x8FFFE000)), f32x4.splat(5.192296858534828e33)); // 2^112
+  }
+  if (fmt == BF16) return i32x4.shl(i32x4.extend_low_i16x8_u(v128.load64_zero(p + <usize>(k * 16 + half * 8))), 16);
+  const c = i32x4.extend_low_i16x8_s(i16x8.extend_low_i8x16_s(v128.load32_zero(p + <usize>(k * 8 + half * 4))));
+  if (fmt == F8_E5M2) return f32x4.mul(v128.and(i32x4.shl(c, 21), i32x4.splat(0x8FE00000)), f32x4.splat(5.192296858534828e33)); // 2^112
+  if (fmt == F8_E4M3FN) return f32x4.mul(v128.and(i32x4.shl(c, 20), i32x4.splat(0x87F00000)), f32x4.splat(1.329227995784916e36)); // 2^120
+  if (fmt == U8) return f32x4.convert_i32x4_s(i32x4.sub(v128.and(c, i32x4.splat(0xFF)), z));
+  return f32x4.convert_i32x4_s(i32x4.sub(c, z));   // I8
+}
+
+// @ts-ignore: decorator
+@inline function codeBytes(fmt: i32): i32 { return fmt == F16 || fmt == BF16 ? 2 : 1; }
+
+// @ts-ignore: decorator
+@inline function isInt(fmt: i32): bool { return fmt == I8 || fmt == U8; }
+
+// Finish 8 outputs (two vectors) of one row: float kinds acc + b; int kinds acc * s + b.
+// @ts-ignore: decorator
+@inline function fin(fmt: i32, acc: v128, s: v128, b: v128, act: i32): v128 {
+  // int kinds: (0 + acc * s) + b, as the reference sums its one group into a zero total
+  const v = isInt(fmt) ? f32x4.add(f32x4.add(f32x4.splat(0), f32x4.mul(acc, s)), b) : f32x4.add(acc, b);
+  return act == ACT_RELU ? f32x4.max(v, f32x4.splat(0)) : v;
+}
+
+// @ts-ignore: decorator
+@inline function store8(y: usize, lo: v128, hi: v128, cols: i32, tmp: usize): void {
+  if (cols >= 8) { v128.store(y, lo); v128.store(y, hi, 16); return; }
+  if (cols <= 0) return;
+  v128.store(tmp, lo); v128.store(tmp, hi, 16);
+  memory.copy(y, tmp, <usize>cols << 2);
+}
+
+// Per-panel constants: 8 biases, 8 scales, 8 zero points (zero-filled past N) at `c`.
+// @ts-ignore: decorator
+@inline function loadConsts(c: usize, n0: i32, cols: i32, bias: usize, scales: usize, zps: usize): void {
+  memory.fill(c, 0, 96);
+  if (cols <= 0) return;
+  if (bias != 0) memory.copy(c, bias + (<usize>n0 << 2), <usize>cols << 2);
+  if (scales != 0) memory.copy(c + 32, scales + (<usize>n0 << 2), <usize>cols << 2);
+  if (zps != 0) memory.copy(c + 64, zps + (<usize>n0 << 2), <usize>cols << 2);
+}
+
+// @ts-ignore: decorator
+@inline function denseFused(fmt: i32, x: usize, M: i32, K: i32, wp: usize, scales: usize, zps: usize, bias: usize, N: i32, y: usize, act: i32): void {
+  const panels = (N + NR - 1) / NR;
+  const pstride = <usize>(K * NR * codeBytes(fmt));
+  const C = memory.data(4 * 96 + 64, 16);     // constants of up to four panels, and a store buffer
+  const tmp = C + 4 * 96;
+  const mTail = M & ~3;
+  // Rows left over after the 4-row tiles: four panels at a time, then single panels.
+  let p4 = 0;
+  if (mTail < M) {
+    for (; p4 + 4 <= panels; p4 += 4) {
+      for (let q = 0; q < 4; q++) loadConsts(C + q * 96, (p4 + q) * NR, min(NR, N - (p4 + q) * NR), bias, scales, zps);
+      const z0 = v128.load(C, 64), z1 = v128.load(C, 80), z2 = v128.load(C + 96, 64), z3 = v128.load(C + 96, 80);
+      const z4 = v128.load(C + 192, 64), z5 = v128.load(C + 192, 80), z6 = v128.load(C + 288, 64), z7 = v128.load(C + 288, 80);
+      const w0 = wp + <usize>p4 * pstride;
+      for (let m = mTail; m < M; m++) {
+        const xr = x + (<usize>(m * K) << 2);
+        let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+        let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
+        for (let k = 0; k < K; k++) {
+          const v = v128.load32_splat(xr + (<usize>k << 2));
+          a0 = f32x4.add(a0, f32x4.mul(v, w4(fmt, w0, k, 0, z0))); a1 = f32x4.add(a1, f32x4.mul(v, w4(fmt, w0, k, 1, z1)));
+          a2 = f32x4.add(a2, f32x4.mul(v, w4(fmt, w0 + pstride, k, 0, z2))); a3 = f32x4.add(a3, f32x4.mul(v, w4(fmt, w0 + pstride, k, 1, z3)));
+          a4 = f32x4.add(a4, f32x4.mul(v, w4(fmt, w0 + 2 * pstride, k, 0, z4))); a5 = f32x4.add(a5, f32x4.mul(v, w4(fmt, w0 + 2 * pstride, k, 1, z5)));
+          a6 = f32x4.add(a6, f32x4.mul(v, w4(fmt, w0 + 3 * pstride, k, 0, z6))); a7 = f32x4.add(a7, f32x4.mul(v, w4(fmt, w0 + 3 * pstride, k, 1, z7)));
+        }
+        const yr = y + (<usize>(m * N + p4 * NR) << 2);
+        const cols = N - p4 * NR;
+        store8(yr, fin(fmt, a0, v128.load(C, 32), v128.load(C), act), fin(fmt, a1, v128.load(C, 48), v128.load(C, 16), act), cols, tmp);
+        store8(yr + 32, fin(fmt, a2, v128.load(C + 96, 32), v128.load(C + 96), act), fin(fmt, a3, v128.load(C + 96, 48), v128.load(C + 96, 16), act), cols - 8, tmp);
+        store8(yr + 64, fin(fmt, a4, v128.load(C + 192, 32), v128.load(C + 192), act), fin(fmt, a5, v128.load(C + 192, 48), v128.load(C + 192, 16), act), cols - 16, tmp);
+        store8(yr + 96, fin(fmt, a6, v128.load(C + 288, 32), v128.load(C + 288), act), fin(fmt, a7, v128.load(C + 288, 48), v128.load(C + 288, 16), act), cols - 24, tmp);
+      }
+    }
+  }
+  for (let p = 0; p < panels; p++) {
+    const n0 = p * NR, cols = min(NR, N - n0);
+    loadConsts(C, n0, cols, bias, scales, zps);
+    const b0 = v128.load(C), b1 = v128.load(C, 16), s0 = v128.load(C, 32), s1 = v128.load(C, 48);
+    const z0 = v128.load(C, 64), z1 = v128.load(C, 80);
+    const w = wp + <usize>p * pstride;
+    let m = 0;
+    for (; m + 4 <= M; m += 4) {
+      const x0 = x + (<usize>(m * K) << 2);
+      const x1 = x0 + (<usize>K << 2), x2 = x1 + (<usize>K << 2), x3 = x2 + (<usize>K << 2);
+      let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+      let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+      for (let k = 0; k < K; k++) {
+        const wl = w4(fmt, w, k, 0, z0), wh = w4(fmt, w, k, 1, z1);
+        const o = <usize>k << 2;
+        const v0 = v128.load32_splat(x0 + o), v1 = v128.load32_splat(x1 + o);
+        const v2 = v128.load32_splat(x2 + o), v3 = v128.load32_splat(x3 + o);
+        a00 = f32x4.add(a00, f32x4.mul(v0, wl)); a01 = f32x4.add(a01, f32x4.mul(v0, wh));
+        a10 = f32x4.add(a10, f32x4.mul(v1, wl)); a11 = f32x4.add(a11, f32x4.mul(v1, wh));
+        a20 = f32x4.add(a20, f32x4.mul(v2, wl)); a21 = f32x4.add(a21, f32x4.mul(v2, wh));
+        a30 = f32x4.add(a30, f32x4.mul(v3, wl)); a31 = f32x4.add(a31, f32x4.mul(v3, wh));
+      }
+      const yr = y + (<usize>(m * N + n0) << 2), ys = <usize>N << 2;
+      store8(yr, fin(fmt, a00, s0, b0, act), fin(fmt, a01, s1, b1, act), cols, tmp);
+      store8(yr + ys, fin(fmt, a10, s0, b0, act), fin(fmt, a11, s1, b1, act), cols, tmp);
+      store8(yr + 2 * ys, fin(fmt, a20, s0, b0, act), fin(fmt, a21, s1, b1, act), cols, tmp);
+      store8(yr + 3 * ys, fin(fmt, a30, s0, b0, act), fin(fmt, a31, s1, b1, act), cols, tmp);
+    }
+    if (p < p4) continue;                // rows >= mTail of these panels are done
+    for (; m < M; m++) {
+      const x0 = x + (<usize>(m * K) << 2);
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+      for (let k = 0; k < K; k++) {
+        const v = v128.load32_splat(x0 + (<usize>k << 2));
+        a0 = f32x4.add(a0, f32x4.mul(v, w4(fmt, w, k, 0, z0)));
+        a1 = f32x4.add(a1, f32x4.mul(v, w4(fmt, w, k, 1, z1)));
+      }
+      store8(y + (<usize>(m * N + n0) << 2), fin(fmt, a0, s0, b0, act), fin(fmt, a1, s1, b1, act), cols, tmp);
+    }
+  }
+}
+
+// wp: packed by pack_w_q; scales / zps: per output channel (int kinds), else 0.
+export function dense_wf(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, zps: usize, bias: usize, N: i32, y: usize, act: i32): void {
+  if (fmt == F16) denseFused(F16, x, M, K, wp, 0, 0, bias, N, y, act);
+  else if (fmt == BF16) denseFused(BF16, x, M, K, wp, 0, 0, bias, N, y, act);
+  else if (fmt == F8_E5M2) denseFused(F8_E5M2, x, M, K, wp, 0, 0, bias, N, y, act);
+  else if (fmt == F8_E4M3FN) denseFused(F8_E4M3FN, x, M, K, wp, 0, 0, bias, N, y, act);
+  else if (fmt == U8) denseFused(U8, x, M, K, wp, scales, zps, bias, N, y, act);
+  else denseFused(I8, x, M, K, wp, scales, zps, bias, N, y, act);
+}
