@@ -1,15 +1,21 @@
-// `npm run bench [section...]`: sections casts, mlp, ort (Alloy vs onnxruntime-web). Prints markdown tables with medians.
+// `npm run bench [section...]`: sections peak, casts, mlp, ort (Alloy vs onnxruntime-web). Prints markdown tables with medians.
 import { init, writeBundle } from './alloy.mjs';
 import { castBench } from './casts.ts';
 import { seededMLP, seededInputs } from '../scripts/seeded-mlp.ts';
 import { warmup, medianMs } from '../scripts/timing.ts';
 import { cpus } from 'node:os';
 import { ortBench, ortTable } from './ort.ts';
+import { peakBench } from './peak.ts';
 
 const want = process.argv.slice(2);
 const on = (s: string) => want.length === 0 || want.includes(s);
 const alloy = await init();
 console.log(`# Alloy benchmarks\n\nNode ${process.versions.node} (V8 ${process.versions.v8}), ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, one thread. Medians.\n`);
+
+if (on('peak')) {
+  const p = await peakBench();
+  console.log(`## wasm SIMD128 peak (one thread)\n\n| probe | rate |\n|---|---:|\n| f32 mul+add, 12 chains | ${p.f32Gflops.toFixed(1)} GFLOP/s |\n| i8 dot (i16 dot + i32 add, GEMM inner loop) | ${p.i8Gops.toFixed(1)} GOP/s |\n`);
+}
 
 if (on('casts')) {
   const rows = castBench();

@@ -14,6 +14,7 @@ export { Model };
 export { writeBundle, type BundleInput, type TensorInput } from './bundle/write.js';
 export { readBundle } from './bundle/read.js';
 export { quantizeTensor, type QuantizeOptions } from './bundle/quantize.js';
+export { packBundle, tensorValues, type PackReport } from './bundle/pack.js';
 
 export interface Alloy {
   /** the format table: bits, bias, max, min normal, min subnormal, epsilon, inf/NaN */

@@ -1,6 +1,7 @@
 // The `alloy` command. Node only.
 import { init, AlloyError } from '../index.js';
 import { formatsCommand, castCommand } from './formats.js';
+import { inspectCommand, runCommand, benchCommand, packCommand } from './model-commands.js';
 
 const USAGE = `alloy <command> [options]
 
@@ -9,6 +10,12 @@ Commands:
   cast VALUE [--to FMT] [--round R] [--overflow P] [--seed S]
                                   encode VALUE in one format (or all) and show code, fields,
                                   decoded value and error
+  inspect BUNDLE.alloy [--json]   graph table: formats and bytes per layer, precision map
+  run BUNDLE.alloy --input [name=]FILE.npy|.json|.f32 [--shape name=1,784] [-o OUT.npy|.json]
+                                  run once; prints JSON outputs or writes them
+  bench BUNDLE.alloy [--batch N]  latency: median after a 2 s warm-up
+  pack IN.alloy --map MAP.json -o OUT.alloy
+                                  re-encode weights as the precision map says, embed the map
   help                            this text
 
 Rounding R: rne (default) rna rtz floor ceil stochastic.  Overflow P: saturate (default) ieee.`;
@@ -37,6 +44,10 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'formats': return formatsCommand(alloy);
     case 'cast': return castCommand(alloy, pos, flags);
+    case 'inspect': return inspectCommand(alloy, pos, flags);
+    case 'run': return runCommand(alloy, pos, flags);
+    case 'bench': return benchCommand(alloy, pos, flags);
+    case 'pack': return packCommand(alloy, pos, flags);
     default:
       console.error(`alloy: unknown command ${JSON.stringify(cmd)}\n\n${USAGE}`);
       return 2;

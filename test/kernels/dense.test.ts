@@ -45,6 +45,60 @@ for (const act of [0, 1]) {
   });
 }
 
+// The blocked path (M >= 5): 5x8 tiles, kc-slices of <= 256 (K = 257 gives two of 132 and 125),
+// mc-blocks of 16384 / kc floats rounded down to 5 rows (K = 256: 60 rows; K = 16: 1020 rows).
+// Sizes at, below and above each boundary, with and without bias, through dense_f32 and through
+// dense_f32_panels on a middle range of panels.
+function blockedCase(M: number, K: number, N: number, act: number, withBias: boolean, seed: number, panels?: [number, number]) {
+  const x = wasm();
+  const xs = rand(M * K, seed), ws = rand(N * K, seed + 1), bs = rand(N, seed + 2);
+  const px = heap.put(xs), pw = heap.put(ws), pb = withBias ? heap.put(bs) : 0;
+  const pp = heap.alloc(x.packed_f32_bytes(N, K));
+  const y1 = heap.alloc(M * N * 4), y2 = heap.alloc(M * N * 4);
+  x.pack_w_f32(pw, N, K, pp);
+  x.dense_f32_ref(px, M, K, pw, pb, N, y2, act);
+  if (panels) {
+    const [p0, p1] = panels;
+    new Uint32Array(heap.buffer(), y1, M * N).fill(0xdeadbeef);
+    x.dense_f32_panels(px, M, K, pp + p0 * K * 8 * 4, pb, N, y1, act, p0, p1);
+    const a = new Uint32Array(heap.buffer(), y1, M * N), b = new Uint32Array(heap.buffer(), y2, M * N);
+    for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
+      const inside = n >= p0 * 8 && n < Math.min(p1 * 8, N);
+      const want = inside ? b[m * N + n] : 0xdeadbeef;
+      if (a[m * N + n] !== want) assert.unreachable(`panels ${p0}..${p1} M=${M} K=${K} N=${N} (${m},${n}): ${a[m * N + n].toString(16)} want ${want.toString(16)}`);
+    }
+  } else {
+    x.dense_f32(px, M, K, pp, pb, N, y1, act);
+    const a = new Uint32Array(heap.buffer(), y1, M * N), b = new Uint32Array(heap.buffer(), y2, M * N);
+    for (let i = 0; i < M * N; i++) {
+      if (a[i] !== b[i]) assert.unreachable(`M=${M} K=${K} N=${N} act=${act} bias=${withBias} output ${i}: simd ${a[i].toString(16)} ref ${b[i].toString(16)}`);
+    }
+  }
+  for (const p of [px, pw, pb, pp, y1, y2]) if (p) heap.free(p);
+}
+
+test('dense_f32 blocked path == dense_f32_ref bitwise at tile, kc-slice and mc-block boundaries', async () => {
+  await getAlloy();
+  let seed = 9000;
+  const shapes: [number, number, number][] = [];
+  for (const M of [5, 6, 9, 10, 11]) for (const K of [0, 1, 4, 5, 255, 256, 257, 515]) for (const N of [7, 8, 9, 17]) shapes.push([M, K, N]);
+  for (const M of [59, 60, 61, 65, 121]) for (const K of [255, 256, 257]) shapes.push([M, K, 9]);
+  for (const M of [1019, 1020, 1021, 1031]) shapes.push([M, 16, 9]);
+  shapes.push([64, 1024, 24], [33, 769, 40], [200, 600, 10]);
+  for (const [M, K, N] of shapes) {
+    for (const act of [0, 1]) blockedCase(M, K, N, act, true, seed++ * 3);
+    blockedCase(M, K, N, 0, false, seed++ * 3);
+  }
+});
+
+test('dense_f32_panels (blocked path) writes exactly its columns, bit-identical to the reference', async () => {
+  await getAlloy();
+  let seed = 7000;
+  for (const [M, K, N, p0, p1] of [[5, 3, 40, 1, 4], [13, 257, 33, 2, 5], [64, 300, 65, 0, 9], [7, 16, 17, 2, 3], [3, 9, 40, 1, 3]] as const) {
+    for (const act of [0, 1]) blockedCase(M, K, N, act, true, seed++ * 3, [p0, p1]);
+  }
+});
+
 test('dense_f32 without bias adds +0 like the reference (-0 sums become +0)', async () => {
   await getAlloy();
   const x = wasm();

@@ -1,0 +1,91 @@
+// Apply a precision map to a bundle: re-encode each weighted layer's weights in the format the
+// map asks for (decoding what is stored first, through the module), embed the map.
+
+import { readBundle, type Bundle } from './read.js';
+import type { BundleInput, TensorInput } from './write.js';
+import type { TensorEntry } from './layout.js';
+import { quantizeTensor } from './quantize.js';
+import { validatePrecisionMap, resolve, type PrecisionMap } from '../precision.js';
+import { formatByName } from '../formats.js';
+import { decode, dequantizeAffine, dequantizeMX, unpack } from '../cast.js';
+import { fail } from '../errors.js';
+
+const WEIGHTED: Record<string, number> = { Dense: 1, Conv: 1, DepthwiseConv: 1 };
+const elements = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+function bytesOf(b: Bundle, e: TensorEntry): Uint8Array { return b.data.subarray(e.offset, e.offset + e.bytes); }
+
+/** The exact f32 values of a stored tensor (decoded / dequantized by the module). */
+export function tensorValues(b: Bundle, name: string): Float32Array {
+  const e = b.header.tensors[name];
+  if (!e) fail('BAD_GRAPH', `no tensor ${JSON.stringify(name)}`);
+  const f = formatByName(e.format);
+  const n = elements(e.shape);
+  const raw = bytesOf(b, e).slice();
+  if (f.name === 'f32') return new Float32Array(raw.buffer, 0, n);
+  const bits = f.kind === 'mx' ? formatByName(f.element).bits : f.bits;
+  const codes = bits === 4 || bits === 6 ? unpack(f.name, raw, n) : raw;
+  if (f.kind === 'float') return decode(f.name, f.bits === 16 ? new Uint16Array(codes.buffer, codes.byteOffset, n) : codes);
+  if (f.kind === 'int') {
+    const s = b.header.tensors[e.scale ?? ''];
+    if (!s) fail('BAD_TENSOR', `tensor ${JSON.stringify(name)}: missing scale tensor`);
+    const z = e.zeroPoint ? b.header.tensors[e.zeroPoint] : undefined;
+    const typed = f.name === 'u8' ? codes : f.name === 'i16' ? new Int16Array(codes.buffer, codes.byteOffset, n)
+      : f.name === 'i4' ? Int8Array.from(codes, (c) => (c << 28) >> 28) : new Int8Array(codes.buffer, codes.byteOffset, n);
+    return dequantizeAffine(f.name, {
+      codes: typed as any, groupSize: e.group ?? n,
+      scales: new Float32Array(bytesOf(b, s).slice().buffer),
+      zeroPoints: z ? new Int32Array(bytesOf(b, z).slice().buffer) : new Int32Array(Math.ceil(n / (e.group ?? n))),
+    });
+  }
+  if (f.kind === 'mx') {
+    const s = b.header.tensors[e.scale ?? ''];
+    if (!s) fail('BAD_TENSOR', `tensor ${JSON.stringify(name)}: missing scale tensor`);
+    const scales = bytesOf(b, s);
+    const K = e.shape[e.shape.length - 1], rows = n / K, nb = Math.ceil(K / 32);
+    const out = new Float32Array(n);
+    for (let r = 0; r < rows; r++) out.set(dequantizeMX(f.name, { scales: scales.slice(r * nb, (r + 1) * nb), elements: codes.slice(r * K, (r + 1) * K) }), r * K);
+    return out;
+  }
+  return fail('BAD_TENSOR', `tensor ${JSON.stringify(name)} of format ${f.name} cannot be decoded`);
+}
+
+export interface PackReport { layer: string; tensor: string; from: string; to: string; bytesBefore: number; bytesAfter: number }
+
+export function packBundle(bundle: Uint8Array, map: PrecisionMap, onLayer?: (done: number, total: number, layer: string) => void): { input: BundleInput; report: PackReport[] } {
+  const b = readBundle(bundle);
+  const nodes = b.header.graph.nodes;
+  const pm = validatePrecisionMap(map, nodes.map((n) => n.name), 'precision map');
+  const tensors: Record<string, TensorInput> = {};
+  const replaced = new Set<string>();
+  const report: PackReport[] = [];
+  const weighted = nodes.filter((n) => WEIGHTED[n.op] !== undefined);
+  weighted.forEach((node, i) => {
+    const target = resolve(pm, node.name).weights;
+    const wName = node.inputs[WEIGHTED[node.op]];
+    const e = b.header.tensors[wName];
+    onLayer?.(i + 1, weighted.length, node.name);
+    if (!target || !e || target === e.format) return;
+    const r = resolve(pm, node.name);
+    const values = tensorValues(b, wName);
+    const gran = r.granularity === 'block' ? undefined : r.granularity;
+    const q = quantizeTensor(wName, values, e.shape, target, { granularity: gran as any, groupSize: r.groupSize, round: r.round as any });
+    for (const old of [wName, e.scale, e.zeroPoint]) if (old) replaced.add(old);
+    Object.assign(tensors, q);
+    const after = Object.values(q).reduce((t, x) => t + x.data.byteLength, 0);
+    const before = e.bytes + (e.scale ? b.header.tensors[e.scale].bytes : 0) + (e.zeroPoint ? b.header.tensors[e.zeroPoint].bytes : 0);
+    report.push({ layer: node.name, tensor: wName, from: e.format, to: target, bytesBefore: before, bytesAfter: after });
+  });
+  for (const [name, e] of Object.entries(b.header.tensors)) {
+    if (replaced.has(name) || tensors[name]) continue;
+    const t: TensorInput = { format: e.format, shape: e.shape, data: bytesOf(b, e) };
+    if (e.scale !== undefined) t.scale = e.scale;
+    if (e.zeroPoint !== undefined) t.zeroPoint = e.zeroPoint;
+    if (e.group !== undefined) t.group = e.group;
+    tensors[name] = t;
+  }
+  return {
+    input: { graph: b.header.graph, tensors, precision: pm, metadata: { ...(b.header.metadata ?? {}), packed: true } },
+    report,
+  };
+}

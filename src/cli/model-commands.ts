@@ -1,0 +1,135 @@
+// `alloy inspect`, `alloy run`, `alloy bench`, `alloy pack`.
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Alloy } from '../index.js';
+import { readBundle } from '../bundle/read.js';
+import { writeBundle } from '../bundle/write.js';
+import { packBundle } from '../bundle/pack.js';
+import { resolve, validatePrecisionMap } from '../precision.js';
+import { AlloyError } from '../errors.js';
+import { table } from './formats.js';
+import { readNpy, writeNpy } from './npy.js';
+import { progress } from './progress.js';
+
+type Flags = Record<string, string | true>;
+const need = (pos: string[], n: number, usage: string) => { if (pos.length < n) throw new AlloyError('BAD_ARGUMENT', `usage: ${usage}`); };
+const readBytes = (path: string) => {
+  try { return new Uint8Array(readFileSync(path)); } catch (e) { throw new AlloyError('BAD_ARGUMENT', `cannot read ${path}: ${(e as Error).message}`); }
+};
+const kb = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
+
+export function inspectCommand(alloy: Alloy, pos: string[], flags: Flags): number {
+  need(pos, 1, 'alloy inspect BUNDLE.alloy [--json]');
+  const bytes = readBytes(pos[0]);
+  const b = readBundle(bytes);
+  const h = b.header;
+  const map = h.precision ? validatePrecisionMap(h.precision, h.graph.nodes.map((n) => n.name)) : null;
+  const model = alloy.load(bytes);
+  const rows = [['#', 'node', 'op', 'weights', 'format', 'bytes', 'activations', 'accumulator']];
+  let total = 0;
+  h.graph.nodes.forEach((n, i) => {
+    const stored = n.inputs.filter((x) => h.tensors[x]);
+    const bytesOf = (x: string) => { const e = h.tensors[x]; return e.bytes + (e.scale ? h.tensors[e.scale]?.bytes ?? 0 : 0) + (e.zeroPoint ? h.tensors[e.zeroPoint]?.bytes ?? 0 : 0); };
+    const by = stored.reduce((t, x) => t + bytesOf(x), 0);
+    total += by;
+    const w = stored[0] ? h.tensors[stored[0]] : undefined;
+    const p = resolve(map, n.name);
+    rows.push([String(i), n.name, n.op, w ? JSON.stringify(w.shape) : '-', w ? w.format : '-', by ? kb(by) : '-', p.activations, p.accumulator]);
+  });
+  if (flags.json) {
+    console.log(JSON.stringify({ inputs: model.inputs, outputs: model.outputs, nodes: rows.slice(1), metadata: h.metadata, precision: h.precision ?? null, bytes: bytes.length }, null, 2));
+  } else {
+    console.log(`bundle   ${pos[0]}: ${kb(bytes.length)} (${h.graph.nodes.length} nodes, ${Object.keys(h.tensors).length} tensors, weights ${kb(total)})`);
+    console.log(`inputs   ${model.inputs.map((v) => `${v.name} ${JSON.stringify(v.shape)} ${v.format}`).join(', ')}`);
+    console.log(`outputs  ${model.outputs.map((v) => `${v.name} ${JSON.stringify(v.shape)}`).join(', ')}`);
+    if (h.metadata && Object.keys(h.metadata).length) console.log(`metadata ${JSON.stringify(h.metadata)}`);
+    console.log(table(rows));
+  }
+  model.dispose();
+  return 0;
+}
+
+/** --input name=file.npy | name=file.f32 (with --shape name=1,784) | name=file.json; default name: the model's first input. */
+function readInputs(model: { inputs: { name: string; shape: number[] }[] }, flags: Flags, extra: string[]): Record<string, { data: Float32Array; shape: number[] }> {
+  const specs = [...extra, ...(typeof flags.input === 'string' ? [flags.input] : [])];
+  const shapes: Record<string, number[]> = {};
+  if (typeof flags.shape === 'string') for (const s of flags.shape.split(';')) {
+    const [n, d] = s.includes('=') ? s.split('=') : [model.inputs[0].name, s];
+    shapes[n] = d.split(/[,x]/).map(Number);
+  }
+  const feeds: Record<string, { data: Float32Array; shape: number[] }> = {};
+  for (const spec of specs) {
+    const [name, path] = spec.includes('=') ? spec.split('=', 2) : [model.inputs[0].name, spec];
+    const bytes = readBytes(path);
+    if (path.endsWith('.npy')) feeds[name] = readNpy(bytes, path);
+    else if (path.endsWith('.json')) {
+      const j = JSON.parse(new TextDecoder().decode(bytes));
+      const flat = (a: unknown): number[] => (Array.isArray(a) ? a.flatMap(flat) : [Number(a)]);
+      const dims = (a: unknown): number[] => (Array.isArray(a) ? [a.length, ...dims(a[0])] : []);
+      const arr = j.data ?? j;
+      feeds[name] = { data: Float32Array.from(flat(arr)), shape: j.shape ?? dims(arr) };
+    } else {
+      if (bytes.length % 4) throw new AlloyError('BAD_ARGUMENT', `${path}: raw f32 file of ${bytes.length} bytes is not a whole number of floats`);
+      const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4).slice();
+      const shape = shapes[name];
+      if (!shape) throw new AlloyError('BAD_ARGUMENT', `${path}: a raw .f32 input needs --shape ${name}=d0,d1,...`);
+      feeds[name] = { data, shape };
+    }
+  }
+  for (const v of model.inputs) if (!feeds[v.name]) throw new AlloyError('MISSING_INPUT', `no data for input ${JSON.stringify(v.name)}: pass --input ${v.name}=FILE(.npy|.json|.f32)`);
+  return feeds;
+}
+
+export function runCommand(alloy: Alloy, pos: string[], flags: Flags): number {
+  need(pos, 1, 'alloy run BUNDLE.alloy --input [name=]FILE.npy|.json|.f32 [--shape name=1,784] [-o OUT.npy|OUT.json] [--precision map.json]');
+  const precision = typeof flags.precision === 'string' ? JSON.parse(readFileSync(flags.precision, 'utf8')) : undefined;
+  const model = alloy.load(readBytes(pos[0]), precision ? { precision } : {});
+  const out = model.run(readInputs(model, flags, pos.slice(1)));
+  const o = flags.o ?? flags.output;
+  if (typeof o === 'string' && o.endsWith('.npy')) {
+    const first = Object.values(out)[0];
+    writeFileSync(o, writeNpy(first));
+    console.error(`wrote ${o}: ${JSON.stringify(first.shape)}`);
+  } else {
+    const json = JSON.stringify(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, { shape: v.shape, data: Array.from(v.data, (x) => (Number.isNaN(x) ? null : x)) }])));
+    if (typeof o === 'string') writeFileSync(o, json); else console.log(json);
+  }
+  model.dispose();
+  return 0;
+}
+
+export function benchCommand(alloy: Alloy, pos: string[], flags: Flags): number {
+  need(pos, 1, 'alloy bench BUNDLE.alloy [--batch N] [--warmup-ms 2000] [--runs 51]');
+  const model = alloy.load(readBytes(pos[0]));
+  const batch = Number(flags.batch ?? 1), warm = Number(flags['warmup-ms'] ?? 2000), runs = Number(flags.runs ?? 51);
+  const feeds: Record<string, { data: Float32Array; shape: number[] }> = {};
+  for (const v of model.inputs) {
+    const shape = v.shape.map((d, i) => (i === 0 && d === -1 ? batch : d));
+    const n = shape.reduce((a, b) => a * b, 1);
+    feeds[v.name] = { data: Float32Array.from({ length: n }, (_, i) => ((i * 2654435761) % 1000) / 1000), shape };
+  }
+  const t0 = performance.now();
+  while (performance.now() - t0 < warm) model.run(feeds);
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) { const s = performance.now(); model.run(feeds); t.push(performance.now() - s); }
+  t.sort((a, b) => a - b);
+  console.log(`${pos[0]}: batch ${batch}, median ${t[t.length >> 1].toFixed(3)} ms, p10 ${t[Math.floor(runs * 0.1)].toFixed(3)} ms, p90 ${t[Math.floor(runs * 0.9)].toFixed(3)} ms (${runs} runs after ${warm} ms warm-up); arena ${model.arenaBytes} bytes`);
+  model.dispose();
+  return 0;
+}
+
+export function packCommand(_alloy: Alloy, pos: string[], flags: Flags): number {
+  need(pos, 1, 'alloy pack IN.alloy --map MAP.json -o OUT.alloy');
+  if (typeof flags.map !== 'string' || typeof flags.o !== 'string') throw new AlloyError('BAD_ARGUMENT', 'usage: alloy pack IN.alloy --map MAP.json -o OUT.alloy');
+  let map: unknown;
+  try { map = JSON.parse(readFileSync(flags.map, 'utf8')); } catch (e) { throw new AlloyError('BAD_PRECISION_MAP', `${flags.map}: ${(e as Error).message}`); }
+  const bar = progress('pack');
+  const { input, report } = packBundle(readBytes(pos[0]), map as any, (d, t, l) => bar.tick(d, t, l));
+  bar.end();
+  const out = writeBundle(input);
+  writeFileSync(flags.o, out);
+  const rows = [['layer', 'tensor', 'from', 'to', 'bytes before', 'bytes after']];
+  for (const r of report) rows.push([r.layer, r.tensor, r.from, r.to, kb(r.bytesBefore), kb(r.bytesAfter)]);
+  if (report.length) console.log(table(rows));
+  console.log(`wrote ${flags.o}: ${kb(out.length)}`);
+  return 0;
+}
