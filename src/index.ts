@@ -51,3 +51,4 @@ export const VERSION = '0.1.0';
  *  helpers that move bytes in and out of its memory. */
 export { get as _exports } from './wasm.js';
 export * as _heap from './heap.js';
+export { KERNELS, HELPERS, type KernelEntry } from './registry.js';
