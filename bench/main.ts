@@ -1,10 +1,11 @@
-// `npm run bench [section...]`: sections peak, casts, mlp, ort (Alloy vs onnxruntime-web). Prints markdown tables with medians.
+// `npm run bench [section...]`: sections peak, casts, mlp, ort (Alloy vs onnxruntime-web; or
+// ort:gemm, ort:mlp, ort:mlp-q, ort:cnn for one part). Prints markdown tables with medians.
 import { init, writeBundle } from './alloy.mjs';
 import { castBench } from './casts.ts';
 import { seededMLP, seededInputs } from '../scripts/seeded-mlp.ts';
 import { warmup, medianMs } from '../scripts/timing.ts';
 import { cpus } from 'node:os';
-import { ortBench, ortTable } from './ort.ts';
+import { ortBench, ortTable, type Section } from './ort.ts';
 import { peakBench } from './peak.ts';
 
 const want = process.argv.slice(2);
@@ -41,7 +42,8 @@ if (on('mlp')) {
   model.dispose();
 }
 
-if (on('ort')) {
+const ortSections = want.filter((s) => s.startsWith('ort:')).map((s) => s.slice(4)) as Section[];
+if (on('ort') || ortSections.length) {
   console.log('## Alloy vs onnxruntime-web (wasm, 1 thread), same shapes and weights\n');
-  console.log(ortTable(await ortBench()));
+  console.log(ortTable(await ortBench(ortSections.length ? { sections: ortSections } : {})));
 }

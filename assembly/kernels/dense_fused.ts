@@ -12,7 +12,7 @@
 //  - i8 / u8 per output channel: acc = sum x[k] * f32(q - zp), then acc * s + bias.
 
 import { NR } from "./pack";
-import { ACT_RELU } from "./dense_f32";
+import { ACT_RELU, dense_f32_panels } from "./dense_f32";
 import { F16, BF16, F8_E5M2, F8_E4M3FN, I8, U8 } from "../formats/table";
 
 // Whether the fused kernel reproduces dense_wq_ref for these row-major codes: float formats
@@ -150,12 +150,71 @@ export function weights_fusable(fmt: i32, codes: usize, n: i32, group: i32, K: i
   }
 }
 
+// For more than 4 rows every weight would be decoded once per 4-row tile; instead a chunk of
+// panels is decoded once (the same w4 decode) to f32 and the f32 panel kernel runs all rows on
+// it. Float kinds: exactly the f32 dense on decoded weights, as the fused tiles compute. Int
+// kinds: the panel kernel sums acc = sum x * f32(q - zp) (+0 for the bias), then each output is
+// (0 + acc * s) + b, as fin() does.
+const CHUNK = 16;                        // panels per decoded chunk (128 outputs)
+let scratch: usize = 0;
+let scratchBytes: i32 = 0;
+
+// @ts-ignore: decorator
+@inline function decodeChunk(fmt: i32, wp: usize, p0: i32, p1: i32, K: i32, N: i32, zps: usize, buf: usize): void {
+  const pstride = <usize>(K * NR * codeBytes(fmt));
+  const zt = memory.data(32, 16);
+  for (let p = p0; p < p1; p++) {
+    memory.fill(zt, 0, 32);
+    const cols = min(NR, N - p * NR);
+    if (zps != 0 && cols > 0) memory.copy(zt, zps + (<usize>(p * NR) << 2), <usize>cols << 2);
+    const z0 = v128.load(zt), z1 = v128.load(zt, 16);
+    const w = wp + <usize>p * pstride;
+    const out = buf + (<usize>((p - p0) * K * NR) << 2);
+    for (let k = 0; k < K; k++) {
+      v128.store(out + (<usize>(k * NR) << 2), w4(fmt, w, k, 0, z0));
+      v128.store(out + (<usize>(k * NR) << 2), w4(fmt, w, k, 1, z1), 16);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function denseDecoded(fmt: i32, x: usize, M: i32, K: i32, wp: usize, scales: usize, zps: usize, bias: usize, N: i32, y: usize, act: i32): void {
+  const panels = (N + NR - 1) / NR;
+  const need = CHUNK * K * NR * 4;
+  if (need > scratchBytes) {
+    if (scratch != 0) heap.free(scratch);
+    scratch = heap.alloc(<usize>need + 16);
+    scratchBytes = need;
+  }
+  for (let p0 = 0; p0 < panels; p0 += CHUNK) {
+    const p1 = min(p0 + CHUNK, panels);
+    decodeChunk(fmt, wp, p0, p1, K, N, zps, scratch);
+    if (!isInt(fmt)) { dense_f32_panels(x, M, K, scratch, bias, N, y, act, p0, p1); continue; }
+    dense_f32_panels(x, M, K, scratch, 0, N, y, 0, p0, p1);
+    const n1 = min(p1 * NR, N);
+    for (let m = 0; m < M; m++) {
+      for (let n = p0 * NR; n < n1; n++) {
+        const o = y + (<usize>(m * N + n) << 2);
+        let v: f32 = (<f32>0 + load<f32>(o) * load<f32>(scales + (<usize>n << 2))) + (bias != 0 ? load<f32>(bias + (<usize>n << 2)) : 0);
+        if (act == ACT_RELU) v = max<f32>(v, 0);
+        store<f32>(o, v);
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function dispatch(fmt: i32, x: usize, M: i32, K: i32, wp: usize, scales: usize, zps: usize, bias: usize, N: i32, y: usize, act: i32): void {
+  if (M > 4) denseDecoded(fmt, x, M, K, wp, scales, zps, bias, N, y, act);
+  else denseFused(fmt, x, M, K, wp, scales, zps, bias, N, y, act);
+}
+
 // wp: packed by pack_w_q; scales / zps: per output channel (int kinds), else 0.
 export function dense_wf(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, zps: usize, bias: usize, N: i32, y: usize, act: i32): void {
-  if (fmt == F16) denseFused(F16, x, M, K, wp, 0, 0, bias, N, y, act);
-  else if (fmt == BF16) denseFused(BF16, x, M, K, wp, 0, 0, bias, N, y, act);
-  else if (fmt == F8_E5M2) denseFused(F8_E5M2, x, M, K, wp, 0, 0, bias, N, y, act);
-  else if (fmt == F8_E4M3FN) denseFused(F8_E4M3FN, x, M, K, wp, 0, 0, bias, N, y, act);
-  else if (fmt == U8) denseFused(U8, x, M, K, wp, scales, zps, bias, N, y, act);
-  else denseFused(I8, x, M, K, wp, scales, zps, bias, N, y, act);
+  if (fmt == F16) dispatch(F16, x, M, K, wp, 0, 0, bias, N, y, act);
+  else if (fmt == BF16) dispatch(BF16, x, M, K, wp, 0, 0, bias, N, y, act);
+  else if (fmt == F8_E5M2) dispatch(F8_E5M2, x, M, K, wp, 0, 0, bias, N, y, act);
+  else if (fmt == F8_E4M3FN) dispatch(F8_E4M3FN, x, M, K, wp, 0, 0, bias, N, y, act);
+  else if (fmt == U8) dispatch(U8, x, M, K, wp, scales, zps, bias, N, y, act);
+  else dispatch(I8, x, M, K, wp, scales, zps, bias, N, y, act);
 }

@@ -148,50 +148,90 @@ function denseFloatW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usiz
   }
 }
 
-// Affine integer weights: per panel and row, the group sums in f32 lanes, then the scale.
+// Affine integer weights in groups: per panel and group, the group's codes are decoded once to
+// f32 (q - zp) in a [G][8] slab, every row sums its group in f32 lanes (four rows at a time), and
+// the running totals (total += acc_g * s_g, groups in order) live in a [M][8] buffer.
 function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, zps: usize, group: i32, bias: usize, N: i32, y: usize, act: i32): void {
   const panels = (N + NR - 1) / NR;
   const gpr = (K + group - 1) / group;
   const unsigned = col(fmt, C_IMIN) == 0;
   const tmp = memory.data(96, 16);      // 8 scales, 8 zero points, 8 biases
+  const slab = scratchFor((min(group, K) * NR + M * NR) * 4 + 32);
+  const tot = slab + (<usize>(min(group, K) * NR) << 2);
   for (let p = 0; p < panels; p++) {
     const n0 = p * NR, cols = min(NR, N - n0);
-    memory.fill(tmp, 0, 96);
+    memory.fill(tmp + 64, 0, 32);
     if (bias != 0) memory.copy(tmp + 64, bias + (<usize>n0 << 2), <usize>cols << 2);
-    const b0 = v128.load(tmp, 64), b1 = v128.load(tmp, 80);
+    memory.fill(tot, 0, <usize>(M * NR) << 2);
     const w = wp + <usize>(p * K * NR);
-    for (let m = 0; m < M; m++) {
-      const xr = x + (<usize>(m * K) << 2);
-      let t0 = f32x4.splat(0), t1 = f32x4.splat(0);
-      for (let g = 0; g < gpr; g++) {
-        for (let j = 0; j < cols; j++) {
-          const gi = (n0 + j) * gpr + g;
-          store<f32>(tmp + (<usize>j << 2), load<f32>(scales + (<usize>gi << 2)));
-          store<i32>(tmp + 32 + (<usize>j << 2), zps != 0 ? load<i32>(zps + (<usize>gi << 2)) : 0);
-        }
-        const s0 = v128.load(tmp), s1 = v128.load(tmp, 16);
-        const z0 = v128.load(tmp, 32), z1 = v128.load(tmp, 48);
-        let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
-        const kEnd = min(K, (g + 1) * group);
-        for (let k = g * group; k < kEnd; k++) {
-          const c = v128.load64_zero(w + <usize>(k * NR));
-          const h = unsigned ? i16x8.extend_low_i8x16_u(c) : i16x8.extend_low_i8x16_s(c);
-          const q0 = f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_s(h), z0));
-          const q1 = f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_s(h), z1));
-          const v = v128.load32_splat(xr + (<usize>k << 2));
-          a0 = f32x4.add(a0, f32x4.mul(v, q0));
-          a1 = f32x4.add(a1, f32x4.mul(v, q1));
-        }
-        t0 = f32x4.add(t0, f32x4.mul(a0, s0));
-        t1 = f32x4.add(t1, f32x4.mul(a1, s1));
+    for (let g = 0; g < gpr; g++) {
+      memory.fill(tmp, 0, 64);
+      for (let j = 0; j < cols; j++) {
+        const gi = (n0 + j) * gpr + g;
+        store<f32>(tmp + (<usize>j << 2), load<f32>(scales + (<usize>gi << 2)));
+        store<i32>(tmp + 32 + (<usize>j << 2), zps != 0 ? load<i32>(zps + (<usize>gi << 2)) : 0);
       }
-      t0 = f32x4.add(t0, b0); t1 = f32x4.add(t1, b1);
+      const s0 = v128.load(tmp), s1 = v128.load(tmp, 16);
+      const z0 = v128.load(tmp, 32), z1 = v128.load(tmp, 48);
+      const k0 = g * group, kEnd = min(K, k0 + group), G = kEnd - k0;
+      for (let k = k0; k < kEnd; k++) {
+        const c = v128.load64_zero(w + <usize>(k * NR));
+        const h = unsigned ? i16x8.extend_low_i8x16_u(c) : i16x8.extend_low_i8x16_s(c);
+        const o = slab + (<usize>((k - k0) * NR) << 2);
+        v128.store(o, f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_s(h), z0)));
+        v128.store(o, f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_s(h), z1)), 16);
+      }
+      let m = 0;
+      for (; m + 4 <= M; m += 4) {
+        const x0 = x + (<usize>(m * K + k0) << 2);
+        const x1 = x0 + (<usize>K << 2), x2 = x1 + (<usize>K << 2), x3 = x2 + (<usize>K << 2);
+        let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+        let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+        for (let k = 0; k < G; k++) {
+          const q = slab + (<usize>(k * NR) << 2);
+          const q0 = v128.load(q), q1 = v128.load(q, 16);
+          const o = <usize>k << 2;
+          const v0 = v128.load32_splat(x0 + o), v1 = v128.load32_splat(x1 + o);
+          const v2 = v128.load32_splat(x2 + o), v3 = v128.load32_splat(x3 + o);
+          a00 = f32x4.add(a00, f32x4.mul(v0, q0)); a01 = f32x4.add(a01, f32x4.mul(v0, q1));
+          a10 = f32x4.add(a10, f32x4.mul(v1, q0)); a11 = f32x4.add(a11, f32x4.mul(v1, q1));
+          a20 = f32x4.add(a20, f32x4.mul(v2, q0)); a21 = f32x4.add(a21, f32x4.mul(v2, q1));
+          a30 = f32x4.add(a30, f32x4.mul(v3, q0)); a31 = f32x4.add(a31, f32x4.mul(v3, q1));
+        }
+        accumulate(tot + (<usize>(m * NR) << 2), a00, a01, s0, s1);
+        accumulate(tot + (<usize>((m + 1) * NR) << 2), a10, a11, s0, s1);
+        accumulate(tot + (<usize>((m + 2) * NR) << 2), a20, a21, s0, s1);
+        accumulate(tot + (<usize>((m + 3) * NR) << 2), a30, a31, s0, s1);
+      }
+      for (; m < M; m++) {
+        const xr = x + (<usize>(m * K + k0) << 2);
+        let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+        for (let k = 0; k < G; k++) {
+          const q = slab + (<usize>(k * NR) << 2);
+          const v = v128.load32_splat(xr + (<usize>k << 2));
+          a0 = f32x4.add(a0, f32x4.mul(v, v128.load(q)));
+          a1 = f32x4.add(a1, f32x4.mul(v, v128.load(q, 16)));
+        }
+        accumulate(tot + (<usize>(m * NR) << 2), a0, a1, s0, s1);
+      }
+    }
+    const b0 = v128.load(tmp, 64), b1 = v128.load(tmp, 80);
+    for (let m = 0; m < M; m++) {
+      const t = tot + (<usize>(m * NR) << 2);
+      let t0 = f32x4.add(v128.load(t), b0), t1 = f32x4.add(v128.load(t, 16), b1);
       if (act == ACT_RELU) { t0 = f32x4.max(t0, f32x4.splat(0)); t1 = f32x4.max(t1, f32x4.splat(0)); }
       const yr = y + (<usize>(m * N + n0) << 2);
       if (cols == NR) { v128.store(yr, t0); v128.store(yr, t1, 16); }
       else { v128.store(tmp, t0); v128.store(tmp, t1, 16); memory.copy(yr, tmp, <usize>cols << 2); }
     }
   }
+}
+
+// total += acc * s, in place.
+// @ts-ignore: decorator
+@inline function accumulate(t: usize, a0: v128, a1: v128, s0: v128, s1: v128): void {
+  v128.store(t, f32x4.add(v128.load(t), f32x4.mul(a0, s0)));
+  v128.store(t, f32x4.add(v128.load(t, 16), f32x4.mul(a1, s1)), 16);
 }
 
 // dense_<fmt>_f32_f32__simd128: weights packed by pack_w_q. i4 codes are one per byte

@@ -6,7 +6,7 @@ import { getAlloy, wasm, heap, rng } from '../util.ts';
 
 const rand = (n: number, seed: number, a = 1) => { const r = rng(seed); return new Float32Array(n).map(() => ((r() >>> 8) - 8388608) * 2 ** -23 * a); };
 const Ms = [1, 3, 4, 5];
-const Ks = [1, 7, 32, 33, 70];
+const Ks = [1, 7, 32, 33, 64, 70];
 const Ns = [1, 7, 8, 9, 17, 33];
 
 const FLOAT_W = ['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2', 'f8_e3m4', 'f6_e2m3fn', 'f4_e2m1fn', 'mxfp8_e4m3', 'mxfp4_e2m1', 'mxint8', 'mxfp6_e3m2'];
