@@ -2,6 +2,8 @@
 import { init, AlloyError } from '../index.js';
 import { formatsCommand, castCommand } from './formats.js';
 import { inspectCommand, runCommand, benchCommand, packCommand } from './model-commands.js';
+import { importCommand } from './import.js';
+import { planCommand } from './plan.js';
 
 const USAGE = `alloy <command> [options]
 
@@ -10,12 +12,16 @@ Commands:
   cast VALUE [--to FMT] [--round R] [--overflow P] [--seed S]
                                   encode VALUE in one format (or all) and show code, fields,
                                   decoded value and error
+  import MODEL.onnx -o OUT.alloy   convert an ONNX model (opsets 11-21) into a bundle
   inspect BUNDLE.alloy [--json]   graph table: formats and bytes per layer, precision map
   run BUNDLE.alloy --input [name=]FILE.npy|.json|.f32 [--shape name=1,784] [-o OUT.npy|.json]
                                   run once; prints JSON outputs or writes them
   bench BUNDLE.alloy [--batch N]  latency: median after a 2 s warm-up
   pack IN.alloy --map MAP.json -o OUT.alloy
                                   re-encode weights as the precision map says, embed the map
+  plan MODEL.alloy --calib DATA [--labels L] --metric M --tolerance T [--relative] --formats f16,i8,i4
+       --search greedy|binary|pareto -o map.json --report report.html [--samples N --seed S]
+                                  plan a precision map (alloy plan --help for every option)
   help                            this text
 
 Rounding R: rne (default) rna rtz floor ceil stochastic.  Overflow P: saturate (default) ieee.`;
@@ -44,10 +50,12 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'formats': return formatsCommand(alloy);
     case 'cast': return castCommand(alloy, pos, flags);
+    case 'import': return importCommand(alloy, pos, flags);
     case 'inspect': return inspectCommand(alloy, pos, flags);
     case 'run': return runCommand(alloy, pos, flags);
     case 'bench': return benchCommand(alloy, pos, flags);
     case 'pack': return packCommand(alloy, pos, flags);
+    case 'plan': return planCommand(alloy, rest);
     default:
       console.error(`alloy: unknown command ${JSON.stringify(cmd)}\n\n${USAGE}`);
       return 2;

@@ -6,6 +6,7 @@ import { maxPool, avgPool, globalAvgPool } from './pool.js';
 import { binary, UNARY, softmax } from './eltwise.js';
 import { reshape, flatten } from './shape.js';
 import { transpose, pad, concat, prelu, logSoftmax, layerNorm, resize } from './tensor.js';
+import { fakeQuant } from './quant.js';
 
 export const OPS: Record<string, Builder> = {
   Dense: dense,
@@ -26,6 +27,7 @@ export const OPS: Record<string, Builder> = {
   LogSoftmax: logSoftmax,
   LayerNorm: layerNorm,
   Resize: resize,
+  FakeQuant: fakeQuant,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';

@@ -1,0 +1,22 @@
+// `alloy import MODEL.onnx -o OUT.alloy`
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Alloy } from '../index.js';
+import { writeBundle } from '../bundle/write.js';
+import { importOnnx } from '../import/onnx.js';
+import { AlloyError } from '../errors.js';
+
+export function importCommand(alloy: Alloy, pos: string[], flags: Record<string, string | true>): number {
+  if (pos.length !== 1 || typeof flags.o !== 'string') throw new AlloyError('BAD_ARGUMENT', 'usage: alloy import MODEL.onnx -o OUT.alloy');
+  let bytes: Uint8Array;
+  try { bytes = new Uint8Array(readFileSync(pos[0])); } catch (e) { throw new AlloyError('BAD_ARGUMENT', `cannot read ${pos[0]}: ${(e as Error).message}`); }
+  const lower = pos[0].toLowerCase();
+  if (!lower.endsWith('.onnx')) throw new AlloyError('BAD_ARGUMENT', `${pos[0]}: only .onnx models are imported by this build`);
+  const t0 = performance.now();
+  const input = importOnnx(bytes);
+  const out = writeBundle(input);
+  const model = alloy.load(out); // validate the result before writing it
+  model.dispose();
+  writeFileSync(flags.o, out);
+  console.log(`imported ${pos[0]} (${bytes.length} bytes, ${input.graph.nodes.length} nodes) -> ${flags.o} (${out.length} bytes) in ${(performance.now() - t0).toFixed(0)} ms`);
+  return 0;
+}

@@ -1,0 +1,141 @@
+// importOnnx: QDQ models (i8/u8 weights + FakeQuant activations), errors, metadata.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createHash } from 'node:crypto';
+import { buildModel, compare, importModel, rand, type Spec } from './onnx-helpers.ts';
+import { rng } from '../util.ts';
+
+const feed = (shape: number[], seed: number, scale = 1) => ({ data: rand(shape.reduce((a, b) => a * b, 1), seed, scale), shape });
+const codes = (n: number, seed: number, lo = -127, hi = 127) => { const r = rng(seed); return new Int8Array(n).map(() => lo + (r() % (hi - lo + 1))); };
+const sc = (name: string, v: number[] | number) => ({ name, shape: Array.isArray(v) ? [v.length] : [], data: new Float32Array(Array.isArray(v) ? v : [v]) });
+const zp8 = (name: string, v: number, type: 'int8' | 'uint8' = 'int8') => ({ name, shape: [], data: type === 'int8' ? new Int8Array([v]) : new Uint8Array([v]), type });
+
+test('QDQ MLP: u8 activations, int8 weights per output column (MatMul) and per tensor (Gemm); within one quantization step', async () => {
+  const K = 16, N = 12, O = 6;
+  const outScale = 0.02;
+  const spec: Spec = {
+    opset: 13,
+    inputs: [{ name: 'x', shape: ['batch', K] }], outputs: [{ name: 'y' }],
+    inits: [
+      sc('xs', 0.01), zp8('xz', 128, 'uint8'),
+      { name: 'w1q', shape: [K, N], data: codes(K * N, 1), type: 'int8' }, sc('w1s', Array.from({ length: N }, (_, i) => 0.002 + i * 0.0003)), { name: 'w1z', shape: [N], data: new Int8Array(N), type: 'int8' },
+      { name: 'b1', shape: [N], data: rand(N, 2, 0.1) },
+      sc('hs', 0.01), zp8('hz', 0, 'uint8'),
+      { name: 'w2q', shape: [O, N], data: codes(O * N, 3), type: 'int8' }, sc('w2s', 0.003), zp8('w2z', 3),
+      { name: 'b2', shape: [O], data: rand(O, 4, 0.1) },
+      sc('ys', outScale), zp8('yz', -5),
+    ],
+    nodes: [
+      { op: 'QuantizeLinear', inputs: ['x', 'xs', 'xz'], outputs: ['xq'] },
+      { op: 'DequantizeLinear', inputs: ['xq', 'xs', 'xz'], outputs: ['xd'] },
+      { op: 'DequantizeLinear', inputs: ['w1q', 'w1s', 'w1z'], outputs: ['w1'], attrs: { axis: 1 } },
+      { op: 'MatMul', inputs: ['xd', 'w1'], outputs: ['m1'] },
+      { op: 'Add', inputs: ['m1', 'b1'], outputs: ['a1'] },
+      { op: 'Relu', inputs: ['a1'], outputs: ['r1'] },
+      { op: 'QuantizeLinear', inputs: ['r1', 'hs', 'hz'], outputs: ['hq'] },
+      { op: 'DequantizeLinear', inputs: ['hq', 'hs', 'hz'], outputs: ['hd'] },
+      { op: 'DequantizeLinear', inputs: ['w2q', 'w2s', 'w2z'], outputs: ['w2'] },
+      { op: 'Gemm', inputs: ['hd', 'w2', 'b2'], outputs: ['g'], attrs: { transB: 1 } },
+      { op: 'QuantizeLinear', inputs: ['g', 'ys', 'yz'], outputs: ['yq'] },
+      { op: 'DequantizeLinear', inputs: ['yq', 'ys', 'yz'], outputs: ['y'] },
+    ],
+  };
+  const { input, diffs } = await compare(buildModel(spec), { x: feed([4, K], 5) }, outScale * 1.001);
+  const w = Object.values(input.tensors).filter((t) => t.format === 'i8');
+  assert.equal(w.length, 2, 'two i8 weight tensors');
+  assert.equal(w.map((t) => t.group).sort((a, b) => a! - b!), [N, K]);
+  assert.equal(input.graph.nodes.filter((n) => n.op === 'FakeQuant').length, 3);
+  assert.ok(diffs.y.abs <= outScale * 1.001);
+});
+
+test('QDQ conv: int8 weights per output channel (axis 0), i8 activations, Relu', async () => {
+  const O = 4, C = 3, outScale = 0.05;
+  const spec: Spec = {
+    opset: 13,
+    inputs: [{ name: 'x', shape: [1, C, 6, 6] }], outputs: [{ name: 'y' }],
+    inits: [
+      sc('xs', 0.02), zp8('xz', 0),
+      { name: 'wq', shape: [O, C, 3, 3], data: codes(O * C * 9, 7), type: 'int8' }, sc('ws', [0.004, 0.003, 0.005, 0.002]), { name: 'wz', shape: [O], data: new Int8Array(O), type: 'int8' },
+      { name: 'b', shape: [O], data: rand(O, 8, 0.2) }, sc('ys', outScale), zp8('yz', 0),
+    ],
+    nodes: [
+      { op: 'QuantizeLinear', inputs: ['x', 'xs', 'xz'], outputs: ['xq'] },
+      { op: 'DequantizeLinear', inputs: ['xq', 'xs', 'xz'], outputs: ['xd'] },
+      { op: 'DequantizeLinear', inputs: ['wq', 'ws', 'wz'], outputs: ['w'], attrs: { axis: 0 } },
+      { op: 'Conv', inputs: ['xd', 'w', 'b'], outputs: ['c'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } },
+      { op: 'Relu', inputs: ['c'], outputs: ['r'] },
+      { op: 'QuantizeLinear', inputs: ['r', 'ys', 'yz'], outputs: ['yq'] },
+      { op: 'DequantizeLinear', inputs: ['yq', 'ys', 'yz'], outputs: ['y'] },
+    ],
+  };
+  const { input } = await compare(buildModel(spec), { x: feed([1, C, 6, 6], 9) }, outScale * 1.001);
+  const w = Object.values(input.tensors).find((t) => t.format === 'i8')!;
+  assert.equal(w.shape, [O, 3, 3, C]);
+  assert.equal(w.group, 9 * C);
+});
+
+test('unsupported operators: one UNSUPPORTED_OP error lists every one', async () => {
+  const spec: Spec = {
+    inputs: [{ name: 'x', shape: [2, 4] }, { name: 'z', shape: [2, 4] }], outputs: [{ name: 'y' }],
+    inits: [{ name: 'k', shape: [1], data: [2], type: 'int64' }],
+    nodes: [
+      { op: 'Exp', inputs: ['x'], outputs: ['e'], name: 'exp_node' },
+      { op: 'MatMul', inputs: ['e', 'z'], outputs: ['mm'], name: 'batched_mm' },
+      { op: 'TopK', inputs: ['x', 'k'], outputs: ['tv', 'ti'], name: 'topk' },
+      { op: 'Relu', inputs: ['mm'], outputs: ['r'] },
+      { op: 'MyOp', domain: 'com.example', inputs: ['r'], outputs: ['y'], name: 'custom' },
+    ],
+  };
+  try {
+    await importModel(buildModel(spec));
+    assert.unreachable('should throw');
+  } catch (e: any) {
+    assert.is(e.name, 'AlloyError');
+    assert.is(e.code, 'UNSUPPORTED_OP');
+    for (const s of ['Exp (exp_node)', 'TopK (topk)', 'MyOp (custom)']) assert.ok(e.message.includes(s), `${s} in ${e.message}`);
+    assert.ok(e.message.includes('4 unsupported') || e.message.includes('3 unsupported'), e.message);
+  }
+  // MatMul of two activations is reported with its reason
+  const spec2: Spec = { inputs: [{ name: 'a', shape: [2, 3] }, { name: 'b', shape: [3, 2] }], outputs: [{ name: 'y' }], nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['y'], name: 'mm' }, { op: 'Exp', inputs: ['a'], outputs: ['q'], name: 'e2' }] };
+  try { await importModel(buildModel(spec2)); assert.unreachable(); } catch (e: any) {
+    assert.is(e.code, 'UNSUPPORTED_OP');
+    assert.ok(e.message.includes('MatMul (mm): both inputs are activations'), e.message);
+    assert.ok(e.message.includes('Exp (e2)'), e.message);
+  }
+});
+
+test('bad files: corrupted, truncated, empty, wrong opset -> AlloyError', async () => {
+  const good = buildModel({ inputs: [{ name: 'x', shape: [1, 4] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] });
+  const cases: [string, Uint8Array, string][] = [
+    ['random bytes', Uint8Array.from({ length: 64 }, (_, i) => (i * 97 + 13) & 255), 'BAD_GRAPH'],
+    ['truncated', good.subarray(0, good.length - 7), 'BAD_GRAPH'],
+    ['empty', new Uint8Array(0), 'BAD_GRAPH'],
+    ['opset 9', buildModel({ opset: 9, inputs: [{ name: 'x', shape: [1, 4] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] }), 'UNSUPPORTED_OP'],
+    ['dangling input', buildModel({ inputs: [{ name: 'x', shape: [1, 4] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Add', inputs: ['x', 'nowhere'], outputs: ['y'] }] }), 'BAD_GRAPH'],
+    ['bad raw_data size', buildModel({ inputs: [{ name: 'x', shape: [1, 4] }], outputs: [{ name: 'y' }], inits: [{ name: 'w', shape: [4, 4], data: new Float32Array(3) }], nodes: [{ op: 'MatMul', inputs: ['x', 'w'], outputs: ['y'] }] }), 'BAD_GRAPH'],
+  ];
+  const flipped = good.slice(); flipped[2] ^= 0xff; flipped[5] ^= 0x55;
+  cases.push(['flipped bits', flipped, '']);
+  for (const [what, bytes, code] of cases) {
+    try {
+      await importModel(bytes);
+      assert.unreachable(`${what}: should throw`);
+    } catch (e: any) {
+      assert.is(e.name, 'AlloyError', `${what}: ${e.message}`);
+      if (code) assert.is(e.code, code, `${what}: ${e.message}`);
+    }
+  }
+});
+
+test('metadata: sha256, opset, producer, names', async () => {
+  const bytes = buildModel({ opset: 15, inputs: [{ name: 'x', shape: ['n', 4] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] });
+  const b = await importModel(bytes);
+  assert.is(b.metadata!.sha256, createHash('sha256').update(bytes).digest('hex'));
+  assert.is(b.metadata!.opset, 15);
+  assert.equal(b.metadata!.producer, { name: 'alloy-test', version: '1.0' });
+  assert.equal(b.metadata!.inputs, ['x']);
+  assert.equal(b.metadata!.outputs, ['y']);
+  assert.equal(b.graph.inputs, [{ name: 'x', shape: [-1, 4], format: 'f32' }]);
+});
+
+test.run();
