@@ -1,0 +1,122 @@
+// `alloy plan`: calibrate, measure per-layer sensitivities and search a precision map that keeps
+// a metric within a tolerance; writes the map (for `alloy pack`) and a self-contained HTML report.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap, AlloyError, type Alloy } from '../index.js';
+import type { Host } from '../plan/host.js';
+import { plan, type PlanOptions, type SensitivityKind } from '../plan/planner.js';
+import { loadInputs, loadLabels, subset, type ImageOptions } from '../plan/data.js';
+import { METRICS, type MetricName, type MetricOptions } from '../plan/metrics.js';
+import { htmlReport, layerTableRows, fmtNum } from '../plan/report.js';
+import type { CalibMethod, CalibGranularity } from '../plan/calibrate.js';
+import { table } from './formats.js';
+import { progress } from './progress.js';
+
+export const PLAN_USAGE = `alloy plan MODEL.alloy --calib DATA [--labels LABELS.npy|.json] --metric M --tolerance T [--relative]
+           --formats f16,i8,i4 --search greedy|binary|pareto -o map.json --report report.html [--samples N --seed S]
+  DATA: .npy | .json | .f32 (with --shape 1000,784) | a folder of .png/.jpg images
+        images: [--layout nhwc|nchw|flat] [--size HxW] [--channels C] [--mean a,b,c] [--std a,b,c] [--scale 0.0039]
+  metrics: top1 ce kl cosine mse nme pck (without labels the FP32 output is the ground truth)
+        [--norm X | --norm FILE.npy] [--landmark-dims 2] [--pck 0.1] [--output-kind auto|probs|logits]
+  formats: WEIGHTS[:tensor|:channel|:gN][/ACTS[/ACC]], e.g. f16 bf16 f8_e4m3fn i8 i4:g32 mxfp4_e2m1 i8/i8 f32/bf16
+  sensitivity: [--rank-by perturb|hessian|secant] [--hutchinson 8] [--h-rel 0.01] [--no-secant]
+  calibration: [--calib-method minmax|percentile|mse|kl] [--calib-granularity tensor|channel|block]
+        [--block 32] [--percentile 99.99] [--asymmetric] [--calib-out calib.json] [--no-calibration]
+  other: [--bundle-out OUT.alloy] [--pareto-points 16] [--batch 64] [--warmup-ms 500] [--runs 21] [--no-latency]`;
+
+const BOOL = new Set(['relative', 'asymmetric', 'no-secant', 'no-latency', 'no-calibration', 'json']);
+
+export function parsePlanArgs(argv: string[]): { pos: string[]; flags: Record<string, string | true> } {
+  const pos: string[] = [], flags: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-o') { flags.o = argv[++i]; continue; }
+    if (!a.startsWith('--')) { pos.push(a); continue; }
+    const [k, v] = a.slice(2).split(/=(.*)/s, 2);
+    if (v !== undefined) flags[k] = v;
+    else if (BOOL.has(k) || i + 1 >= argv.length) flags[k] = true;
+    else flags[k] = argv[++i];
+  }
+  return { pos, flags };
+}
+
+const bad = (m: string): never => { throw new AlloyError('BAD_ARGUMENT', `alloy plan: ${m}`); };
+const kb = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
+
+export function planCommand(alloy: Alloy, argv: string[]): number {
+  const { pos, flags } = parsePlanArgs(argv);
+  if (!pos[0] || flags.help) { console.log(PLAN_USAGE); return flags.help ? 0 : 2; }
+  const str = (k: string, d?: string) => { const v = flags[k]; if (v === true) bad(`--${k} needs a value`); return (v as string | undefined) ?? d; };
+  const num = (k: string, d: number) => { const v = str(k); if (v === undefined) return d; const n = Number(v); if (!Number.isFinite(n)) bad(`--${k} ${v} is not a number`); return n; };
+  const list = (k: string) => str(k)?.split(',').map(Number);
+  const calibPath = str('calib') ?? bad('--calib DATA is required');
+  const metricName = (str('metric', 'top1') as MetricName);
+  if (!METRICS.includes(metricName)) bad(`--metric ${metricName}: one of ${METRICS.join(', ')}`);
+  const search = str('search', 'greedy') as PlanOptions['search'];
+  if (!['greedy', 'binary', 'pareto'].includes(search)) bad(`--search ${search}: greedy, binary or pareto`);
+  const rankBy = str('rank-by', 'perturb') as SensitivityKind;
+  if (!['perturb', 'hessian', 'secant'].includes(rankBy)) bad(`--rank-by ${rankBy}: perturb, hessian or secant`);
+  let bytes: Uint8Array;
+  try { bytes = new Uint8Array(readFileSync(pos[0])); } catch (e) { return bad(`cannot read ${pos[0]}: ${(e as Error).message}`); }
+
+  const host: Host = { alloy, readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap };
+  const probe = alloy.load(bytes);
+  const inputShape = probe.inputs[0].shape;
+  if (probe.inputs.length !== 1) bad(`the model has ${probe.inputs.length} inputs; calibration data feeds one`);
+  probe.dispose();
+
+  const size = str('size')?.split(/[x,]/).map(Number);
+  const img: ImageOptions & { shape?: number[] } = {
+    layout: str('layout') as any, height: size?.[0], width: size?.[1], channels: flags.channels ? num('channels', 1) : undefined,
+    mean: list('mean'), std: list('std'), scale: flags.scale ? num('scale', 1 / 255) : undefined, shape: list('shape'),
+  };
+  const all = loadInputs(calibPath, inputShape, img);
+  const labels = typeof flags.labels === 'string' ? loadLabels(flags.labels) : undefined;
+  const samples = num('samples', 256), seed = num('seed', 1);
+  const data = subset(all.x, all.shape, labels, samples, seed);
+
+  const mo: MetricOptions = { landmarkDims: num('landmark-dims', 2), pckThreshold: num('pck', 0.1), outputKind: str('output-kind', 'auto') as any };
+  const norm = str('norm');
+  if (norm !== undefined) mo.norm = Number.isFinite(Number(norm)) ? Number(norm) : Float64Array.from(subset(loadLabels(norm).data, [all.shape[0]], undefined, samples, seed).x);
+
+  const bar = progress('plan');
+  let phase = '';
+  const opts: PlanOptions = {
+    metric: metricName, metricOptions: mo,
+    tolerance: { value: num('tolerance', 0.01), relative: flags.relative === true },
+    formats: (str('formats', 'f16,i8,i4') as string).split(',').filter(Boolean),
+    search, rankBy,
+    hutchinson: { samples: num('hutchinson', 8), hRel: num('h-rel', 1e-2), seed },
+    secant: !flags['no-secant'],
+    calibration: flags['no-calibration'] ? null : { method: str('calib-method', 'percentile') as CalibMethod, granularity: str('calib-granularity', 'tensor') as CalibGranularity, block: num('block', 32), percentile: num('percentile', 99.99), symmetric: !flags.asymmetric },
+    paretoPoints: num('pareto-points', 16), batch: num('batch', 64),
+    latency: flags['no-latency'] ? null : { warmupMs: num('warmup-ms', 500), runs: num('runs', 21) },
+    onProgress: (p, d, t, w) => { if (p !== phase) { if (phase) bar.end(); phase = p; } bar.tick(d, t, `${p}: ${w}`); },
+  };
+  if (!['minmax', 'percentile', 'mse', 'kl'].includes(opts.calibration?.method ?? 'minmax')) bad('--calib-method: minmax, percentile, mse or kl');
+  const r = plan(host, bytes, data, opts);
+  bar.end();
+
+  const lt = layerTableRows(r);
+  console.log(table([lt.head.slice(0, 6).concat(r.formats.map((f) => `${f} Δ`)), ...lt.rows.map((row) => row.slice(0, 6).concat(r.formats.map((_, i) => row[7 + i * 5])))]));
+  for (const [k, v] of Object.entries(r.correlations)) console.log(`spearman ${k}: ${fmtNum(v)}`);
+  const chosen = r.layers.map((l) => `${l.layer}=${r.result.assign[l.layer] ?? 'f32'}`).join(' ');
+  console.log(`${search}: ${chosen}`);
+  console.log(`${metricName}: baseline ${fmtNum(r.baseline)}, planned ${fmtNum(r.after.metric)}, degradation ${fmtNum(r.after.degradation)} (allowed ${fmtNum(r.allowed)}) ${r.after.ok ? 'OK' : 'OUT OF TOLERANCE'}`);
+  console.log(`size: ${kb(r.size.before)} -> ${kb(r.size.after)}${r.latency ? `; latency ${r.latency.beforeMs.toFixed(3)} -> ${r.latency.afterMs.toFixed(3)} ms` : ''}; ${r.evaluations} model runs in ${r.seconds.toFixed(1)} s`);
+
+  const o = str('o');
+  if (o) { writeFileSync(o, JSON.stringify(r.map, null, 2) + '\n'); console.log(`wrote ${o}`); }
+  const rep = str('report');
+  if (rep) { writeFileSync(rep, htmlReport(r, { model: pos[0], calib: calibPath, command: `alloy plan ${argv.join(' ')}` })); console.log(`wrote ${rep}`); }
+  const co = str('calib-out');
+  if (co && r.calibration) { writeFileSync(co, JSON.stringify(r.calibration, null, 1) + '\n'); console.log(`wrote ${co}`); }
+  const bo = str('bundle-out');
+  if (bo) {
+    const b = readBundle(r.packed);
+    const input = { graph: b.header.graph, tensors: {} as Record<string, any>, precision: b.header.precision, metadata: { ...(b.header.metadata ?? {}), calibration: r.calibration ?? null, plan: { metric: metricName, baseline: r.baseline, after: r.after.metric, tolerance: opts.tolerance, search } } };
+    for (const [n, e] of Object.entries(b.header.tensors)) input.tensors[n] = { format: e.format, shape: e.shape, data: b.data.subarray(e.offset, e.offset + e.bytes), ...(e.scale ? { scale: e.scale } : {}), ...(e.zeroPoint ? { zeroPoint: e.zeroPoint } : {}), ...(e.group ? { group: e.group } : {}) };
+    writeFileSync(bo, writeBundle(input));
+    console.log(`wrote ${bo}`);
+  }
+  return r.after.ok ? 0 : 4;
+}
