@@ -2,12 +2,23 @@
 // memory.grow detaches the old buffer.
 
 import { get } from './wasm.js';
-import { fail } from './errors.js';
+import { AlloyError, fail } from './errors.js';
 
 type Typed = Float32Array | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
 
+/** The largest block the module's allocator (TLSF, 32-bit) can hand out, less the padding. */
+export const MAX_BLOCK = 2 ** 30 - 64;
+
 export function alloc(bytes: number): number {
-  const p = get().alloc(bytes) >>> 0;
+  // Checked here: the export takes an i32, so 2^32 + 16 would silently become 16.
+  if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > MAX_BLOCK) fail('LIMIT_EXCEEDED', `could not allocate ${bytes} bytes in wasm memory (blocks hold at most ${MAX_BLOCK})`);
+  let p: number;
+  try {
+    p = get().alloc(bytes) >>> 0;
+  } catch (e) {
+    if (e instanceof AlloyError || e instanceof WebAssembly.RuntimeError) fail('LIMIT_EXCEEDED', `could not allocate ${bytes} bytes in wasm memory (${(e as Error).message})`);
+    throw e;
+  }
   if (p === 0 || p % 16 !== 0) fail('LIMIT_EXCEEDED', `could not allocate ${bytes} bytes in wasm memory`);
   return p;
 }

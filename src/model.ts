@@ -4,7 +4,7 @@
 import { get, guard } from './wasm.js';
 import * as heap from './heap.js';
 import { fail } from './errors.js';
-import { readBundle, checkShape, type Limits } from './bundle/read.js';
+import { readBundle, checkShape, resolveLimits, type Limits } from './bundle/read.js';
 import type { ValueInfo } from './bundle/layout.js';
 import { OPS, type PreparedNode, type Weight } from './ops/index.js';
 import { validatePrecisionMap, resolve, checkOverride, type PrecisionMap, type ResolvedPrecision } from './precision.js';
@@ -13,7 +13,11 @@ import { formatByName } from './formats.js';
 export interface LoadOptions extends Partial<Limits> {
   /** override activations / accumulator / rounding per layer (weights stay as stored) */
   precision?: PrecisionMap;
+  /** largest activation arena plus scratch for one batch size, bytes (1 GiB by default) */
+  maxArenaBytes?: number;
 }
+
+export const DEFAULT_MAX_ARENA_BYTES = 2 ** 30;
 
 const ROUND_IDS: Record<string, number> = { rne: 0, rna: 1, rtz: 2, floor: 3, ceil: 4 };
 
@@ -33,18 +37,26 @@ export class Model {
   private nodes: { name: string; out: string; prep: PreparedNode; precision: ResolvedPrecision }[] = [];
   private plan: Plan | null = null;
   private disposed = false;
+  private maxTensorElements: number;
+  private maxArenaBytes: number;
 
-  constructor(bytes: Uint8Array | ArrayBuffer, limits: LoadOptions = {}) {
+  constructor(bytes: Uint8Array | ArrayBuffer, options: LoadOptions = {}) {
     const u8 = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+    if (typeof options !== 'object' || options === null) fail('BAD_OPTION', 'load(): options must be an object');
+    const limits = resolveLimits(options);
+    const maxArena = options.maxArenaBytes === undefined ? DEFAULT_MAX_ARENA_BYTES : options.maxArenaBytes;
+    if (!Number.isSafeInteger(maxArena) || maxArena < 0) fail('BAD_OPTION', `load(): options.maxArenaBytes ${JSON.stringify(maxArena)} is not a non-negative integer`);
+    this.maxArenaBytes = maxArena;
+    this.maxTensorElements = limits.maxTensorElements;
     const { header, data } = readBundle(u8, limits);
     const g = header.graph;
     if (!g || !Array.isArray(g.inputs) || !Array.isArray(g.outputs) || !Array.isArray(g.nodes)) fail('BAD_GRAPH', 'header.graph needs inputs, outputs and nodes arrays');
-    const maxNodes = limits.maxNodes ?? 100_000;
+    const maxNodes = limits.maxNodes;
     if (g.nodes.length > maxNodes) fail('LIMIT_EXCEEDED', `${g.nodes.length} nodes exceed maxNodes ${maxNodes}`);
     this.metadata = header.metadata ?? {};
     const nodeNames = g.nodes.map((n) => n?.name);
     const map = header.precision == null ? null : validatePrecisionMap(header.precision, nodeNames, 'bundle precision map');
-    const override = limits.precision == null ? null : validatePrecisionMap(limits.precision, nodeNames, 'load() options.precision');
+    const override = options.precision == null ? null : validatePrecisionMap(options.precision, nodeNames, 'load() options.precision');
     if (override) checkOverride(override);
     this.precision = header.precision ?? null;
     const weights = new Map<string, Weight>();
@@ -55,14 +67,16 @@ export class Model {
       const where = `graph input ${i} ${JSON.stringify(v?.name)}`;
       if (typeof v?.name !== 'string' || known.has(v.name) || weights.has(v.name)) fail('BAD_GRAPH', `${where}: name missing or not unique`);
       if (v.format !== 'f32') fail('BAD_GRAPH', `${where}: input format ${JSON.stringify(v.format)}; inputs are f32`);
-      checkShape(v.shape, where, limits.maxTensorElements ?? 1 << 28, true);
+      checkShape(v.shape, where, limits.maxTensorElements, true);
       known.add(v.name);
     }
     this.inputs = g.inputs.map((v) => ({ name: v.name, shape: [...v.shape], format: v.format }));
 
     // Nodes must be in topological order: every input already known (this also rules out cycles).
+    // Own keys only: "constructor" or "toString" must not find Object.prototype's functions.
+    const builder = (op: unknown) => (typeof op === 'string' && Object.hasOwn(OPS, op) ? OPS[op] : undefined);
     const unsupported: string[] = [];
-    for (const node of g.nodes) if (!OPS[node?.op]) unsupported.push(`${node?.op} (${node?.name})`);
+    for (const node of g.nodes) if (!builder(node?.op)) unsupported.push(`${node?.op} (${node?.name})`);
     if (unsupported.length) fail('UNSUPPORTED_OP', `unsupported operators: ${unsupported.join(', ')}`);
     try {
       for (const [i, node] of g.nodes.entries()) {
@@ -71,14 +85,17 @@ export class Model {
           fail('BAD_GRAPH', `${where}: needs a name, an inputs array and exactly one output`);
         }
         const precision = resolve(map, node.name, override);
-        const prep = OPS[node.op]({ node, weights, precision, where });
+        const prep = guard(where, () => builder(node.op)!({ node, weights, precision, where }));
         for (const v of prep.valueInputs) if (!known.has(v)) fail('BAD_GRAPH', `${where}: input ${JSON.stringify(v)} is not produced before this node (dangling reference or cycle)`);
         const out = node.outputs[0];
         if (typeof out !== 'string' || known.has(out) || weights.has(out)) { prep.dispose(); fail('BAD_GRAPH', `${where}: output ${JSON.stringify(out)} is not a new name`); }
         known.add(out);
         this.nodes.push({ name: node.name, out, prep, precision });
       }
-      for (const v of g.outputs) if (!known.has(v?.name)) fail('BAD_GRAPH', `graph output ${JSON.stringify(v?.name)} is never produced`);
+      for (const v of g.outputs) {
+        if (!known.has(v?.name)) fail('BAD_GRAPH', `graph output ${JSON.stringify(v?.name)} is never produced`);
+        if (!Array.isArray(v.shape)) fail('BAD_GRAPH', `graph output ${JSON.stringify(v.name)}: shape must be an array`);
+      }
     } catch (e) {
       this.dispose();
       throw e;
@@ -94,7 +111,9 @@ export class Model {
     for (const v of this.inputs) shapes.set(v.name, v.shape.map((d, i) => (i === 0 && d === -1 ? batch : d)));
     const lastUse = new Map<string, number>();
     this.nodes.forEach((n, i) => {
-      shapes.set(n.out, n.prep.infer(n.prep.valueInputs.map((v) => shapes.get(v)!)));
+      const s = n.prep.infer(n.prep.valueInputs.map((v) => shapes.get(v)!));
+      this.checkValue(s, `node ${JSON.stringify(n.name)}: output ${JSON.stringify(n.out)}`);
+      shapes.set(n.out, s);
       for (const v of n.prep.valueInputs) lastUse.set(v, i);
     });
     const end = this.nodes.length;
@@ -116,12 +135,25 @@ export class Model {
       live.push({ off, size, until });
       top = Math.max(top, off + size);
     }
-    const arena = heap.alloc(top);
     let scratchBytes = 0;
     for (const n of this.nodes) if (n.prep.scratch) scratchBytes = Math.max(scratchBytes, n.prep.scratch(n.prep.valueInputs.map((v) => shapes.get(v)!)));
-    const scratch = scratchBytes ? heap.alloc(scratchBytes) : 0;
+    if (!(top + scratchBytes <= this.maxArenaBytes)) fail('LIMIT_EXCEEDED', `run(): batch ${batch} needs an activation arena of ${top} bytes plus ${scratchBytes} bytes of scratch, above maxArenaBytes ${this.maxArenaBytes}`);
+    const arena = heap.alloc(top);
+    let scratch = 0;
+    try { scratch = scratchBytes ? heap.alloc(scratchBytes) : 0; } catch (e) { heap.free(arena); throw e; }
     this.plan = { batch, arena, offsets, shapes, bytes: top + scratchBytes, scratch };
     return this.plan;
+  }
+
+  /** An inferred shape: non-negative integer dimensions, at most maxTensorElements elements. */
+  private checkValue(s: unknown, where: string): void {
+    if (!Array.isArray(s) || s.length > 8) fail('SHAPE_MISMATCH', `${where}: inferred shape ${JSON.stringify(s)} is not a list of at most 8 dimensions`);
+    let n = 1;
+    for (const d of s) {
+      if (!Number.isSafeInteger(d) || d < 0) fail('SHAPE_MISMATCH', `${where}: inferred shape ${JSON.stringify(s)} has a dimension that is not a non-negative integer`);
+      n *= d;
+      if (n > this.maxTensorElements) fail('LIMIT_EXCEEDED', `${where}: inferred shape ${JSON.stringify(s)} has more than ${this.maxTensorElements} elements (limit maxTensorElements)`);
+    }
   }
 
   /** Bytes of the activation arena of the last run (0 before the first). */

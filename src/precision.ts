@@ -33,7 +33,7 @@ const FIELDS: Record<string, readonly unknown[] | 'int'> = {
 function checkEntry(e: unknown, where: string, problems: string[]): void {
   if (typeof e !== 'object' || e === null || Array.isArray(e)) { problems.push(`${where}: must be an object`); return; }
   for (const [k, v] of Object.entries(e)) {
-    const allowed = FIELDS[k];
+    const allowed = Object.hasOwn(FIELDS, k) ? FIELDS[k] : undefined; // not FIELDS[k]: "constructor" is no field
     if (!allowed) { problems.push(`${where}.${k}: unknown field (known: ${Object.keys(FIELDS).join(', ')})`); continue; }
     if (allowed === 'int') { if (!Number.isSafeInteger(v) || (v as number) < 1) problems.push(`${where}.${k}: ${JSON.stringify(v)} is not a positive integer`); }
     else if (!allowed.includes(v)) problems.push(`${where}.${k}: ${JSON.stringify(v)} is not one of ${allowed.join(', ')}`);

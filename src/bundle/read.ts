@@ -47,8 +47,21 @@ export function checkShape(shape: unknown, where: string, maxElements: number, a
   return n;
 }
 
+/** The limits in force: defaults for those not given (or given as undefined); a given limit must
+ *  be a non-negative integer. */
+export function resolveLimits(limits: Partial<Limits> = {}): Limits {
+  const L = { ...DEFAULT_LIMITS };
+  for (const k of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
+    const v = (limits as Record<string, unknown>)?.[k];
+    if (v === undefined) continue;
+    if (!Number.isSafeInteger(v) || (v as number) < 0) fail('BAD_OPTION', `load(): options.${k} ${JSON.stringify(v)} is not a non-negative integer`);
+    L[k] = v as number;
+  }
+  return L;
+}
+
 export function readBundle(bytes: Uint8Array, limits: Partial<Limits> = {}): Bundle {
-  const L = { ...DEFAULT_LIMITS, ...limits };
+  const L = resolveLimits(limits);
   if (!(bytes instanceof Uint8Array)) fail('BAD_ARGUMENT', 'load(): bundle must be a Uint8Array or ArrayBuffer');
   if (bytes.length < PREAMBLE) fail('BUNDLE_TRUNCATED', `bundle is ${bytes.length} bytes, shorter than the ${PREAMBLE}-byte preamble`);
   for (let i = 0; i < MAGIC.length; i++) {

@@ -41,6 +41,12 @@ export function scalesOf(ctx: OpContext, name: string, w: Weight): { scales: num
     if (!s || s.entry.format !== 'f32' || elements(s.entry.shape) !== Math.ceil(n / group)) fail('BAD_TENSOR', `${where}: needs an f32 scale tensor of ${Math.ceil(n / group)} values (entry "scale")`);
     const z = w.entry.zeroPoint !== undefined ? ctx.weights.get(w.entry.zeroPoint) : undefined;
     if (w.entry.zeroPoint !== undefined && (!z || z.entry.format !== 'i32' || elements(z.entry.shape) !== Math.ceil(n / group))) fail('BAD_TENSOR', `${where}: zero point tensor must be i32 with ${Math.ceil(n / group)} values`);
+    // A NaN or infinite scale would turn the whole group into NaN at every run: reject it here,
+    // naming the tensor and the value (a check on the stored bits, no arithmetic).
+    const sv = new DataView(s.bytes.buffer, s.bytes.byteOffset, s.bytes.byteLength);
+    for (let i = 0; i + 4 <= s.bytes.byteLength; i += 4) {
+      if (!Number.isFinite(sv.getFloat32(i, true))) fail('BAD_TENSOR', `${where}: scale tensor ${JSON.stringify(w.entry.scale)} value ${i / 4} is ${sv.getFloat32(i, true)}; scales must be finite`);
+    }
     return { scales: heap.put(s.bytes), zps: z ? heap.put(z.bytes) : 0, group };
   }
   if (f.kind === 'mx') {

@@ -1,0 +1,157 @@
+// Fuzz targets and the oracle. An input passes when it ends in an AlloyError with a known code,
+// or in a valid run (outputs of the declared shapes, NaNs canonical); it fails on any other
+// exception (TypeError, RangeError, a raw WebAssembly.RuntimeError, ...), on taking more than
+// 1 s, on wasm memory above the cap, or when the canary model stops giving its golden bytes
+// (a sign that an earlier input wrote where it must not).
+import { AlloyError, validatePrecisionMap, readBundle, _exports } from '../../build/alloy.mjs';
+import type { Alloy } from '../../build/alloy.mjs';
+import { seeds } from './seeds.ts';
+import { mutateBundle, mutatePrecision, makeRng, type World, type Mutated } from './mutate.ts';
+
+/** Load limits for fuzzing: small enough that no input can reach the memory cap. */
+export const FUZZ_LIMITS = { maxHeaderBytes: 1 << 20, maxTensorElements: 1 << 20, maxTensors: 2000, maxNodes: 2000, maxArenaBytes: 64 << 20 };
+export const MEMORY_CAP = 512 << 20;
+export const TIME_CAP_MS = 1000;
+export const CODES = new Set(['BAD_ARGUMENT', 'UNKNOWN_FORMAT', 'BAD_OPTION', 'WASM_TRAP', 'BAD_MAGIC', 'BAD_VERSION', 'BUNDLE_TRUNCATED', 'BAD_HEADER',
+  'BAD_TENSOR', 'BAD_OFFSET', 'BAD_CHECKSUM', 'BAD_GRAPH', 'UNSUPPORTED_OP', 'SHAPE_MISMATCH', 'MISSING_INPUT', 'LIMIT_EXCEEDED', 'BAD_PRECISION_MAP']);
+/** Codes that a fuzzed input may produce, but that point at a kernel reading or writing out of
+ *  bounds: counted and reported, and the runner saves the input. */
+export const SUSPICIOUS = new Set(['WASM_TRAP']);
+export const OPS = ['Dense', 'Conv', 'DepthwiseConv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Add', 'Sub', 'Mul', 'Div', 'Relu', 'Relu6', 'Clip',
+  'LeakyRelu', 'Sigmoid', 'Tanh', 'Gelu', 'HardSwish', 'Softmax', 'Reshape', 'Flatten', 'Transpose', 'Pad', 'Concat', 'PRelu', 'LogSoftmax', 'LayerNorm',
+  'Resize', 'FakeQuant'];
+
+export class FuzzFailure extends Error {
+  constructor(readonly kind: 'exception' | 'slow' | 'memory' | 'canary' | 'output' | 'hang', message: string, readonly cause?: unknown) { super(`${kind}: ${message}`); }
+}
+
+export function world(alloy: Alloy): World {
+  const x = _exports();
+  const crc32 = (d: Uint8Array) => {
+    const p = x.alloc(d.length);
+    try { new Uint8Array(x.memory.buffer, p, d.length).set(d); return x.crc32(0, p, d.length) >>> 0; } finally { x.free(p); }
+  };
+  return { formats: alloy.formats.map((f) => ({ name: f.name, bits: f.bits, kind: f.kind, element: f.element })), ops: OPS, crc32 };
+}
+
+export type Outcome = { ok: true; runs: number } | { ok: false; code: string };
+
+const elements = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+/** Load, run once with inputs that match the declared shapes, check the outputs, dispose. */
+export function execute(alloy: Alloy, bytes: Uint8Array, options: Record<string, unknown>, feedSeed: number): Outcome {
+  let model: any;
+  try {
+    model = alloy.load(bytes, { ...FUZZ_LIMITS, ...options });
+    const r = makeRng(feedSeed, 7, 0);
+    const batch = 1 + r.int(3);
+    const feeds: Record<string, any> = {};
+    for (const v of model.inputs) {
+      const shape = v.shape.map((d: number, i: number) => (i === 0 && d === -1 ? batch : d));
+      const n = elements(shape);
+      if (!Number.isSafeInteger(n) || n > 1 << 20) return { ok: true, runs: 0 }; // a valid model whose input we will not build
+      const data = new Float32Array(n);
+      for (let i = 0; i < n; i++) data[i] = ((r.u32() >>> 8) - 8388608) * 2 ** -22;
+      if (n && r.chance(0.2)) data[r.int(n)] = r.pick([NaN, Infinity, -Infinity, 3.4e38, -0]);
+      feeds[v.name] = r.chance(0.7) ? { data, shape } : data;
+    }
+    const out = model.run(feeds);
+    for (const o of model.outputs) {
+      const t = out[o.name];
+      if (!t || !(t.data instanceof Float32Array) || !Array.isArray(t.shape) || elements(t.shape) !== t.data.length) throw new FuzzFailure('output', `output ${JSON.stringify(o.name)} missing or of the wrong size`);
+      const u = new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length);
+      for (let i = 0; i < u.length; i++) if (t.data[i] !== t.data[i] && u[i] !== 0x7fc00000) throw new FuzzFailure('output', `output ${JSON.stringify(o.name)}[${i}] is a NaN with bits ${u[i].toString(16)}, not the canonical 7fc00000`);
+    }
+    return { ok: true, runs: 1 };
+  } catch (e) {
+    if (e instanceof FuzzFailure) throw e;
+    if (e instanceof AlloyError && CODES.has((e as AlloyError).code)) return { ok: false, code: (e as AlloyError).code };
+    throw new FuzzFailure('exception', `${(e as Error)?.name}: ${(e as Error)?.message}`, e);
+  } finally {
+    try { model?.dispose(); } catch (e) { throw new FuzzFailure('exception', `dispose(): ${(e as Error)?.message}`, e); }
+  }
+}
+
+export interface Target {
+  name: string;
+  /** the input number `index` (bytes and load options) */
+  input(seed: number, index: number): Mutated;
+  /** run one input through the oracle; returns the outcome or throws FuzzFailure */
+  run(input: Mutated, seed: number, index: number): Outcome;
+}
+
+export function targets(alloy: Alloy): Record<string, Target> {
+  const w = world(alloy);
+  const seedBytes = seeds().map((s) => s.bytes);
+  return {
+    bundle: {
+      name: 'bundle',
+      input: (seed, index) => mutateBundle(w, seedBytes, seed, index),
+      run(input, seed, index) {
+        // readBundle alone first (it is public), then the full load + run.
+        try { readBundle(input.bytes, FUZZ_LIMITS); } catch (e) {
+          if (!(e instanceof AlloyError)) throw new FuzzFailure('exception', `readBundle: ${(e as Error)?.name}: ${(e as Error)?.message}`, e);
+        }
+        return execute(alloy, input.bytes, {}, seed ^ index);
+      },
+    },
+    precision: {
+      name: 'precision',
+      input: (seed, index) => mutatePrecision(w, seedBytes, seed, index),
+      run(input, seed, index) {
+        const m = input as ReturnType<typeof mutatePrecision>;
+        try { validatePrecisionMap(m.map, m.nodeNames); } catch (e) {
+          if (!(e instanceof AlloyError) || (e as AlloyError).code !== 'BAD_PRECISION_MAP') throw new FuzzFailure('exception', `validatePrecisionMap: ${(e as Error)?.name}: ${(e as Error)?.message}`, e);
+        }
+        return execute(alloy, input.bytes, input.precision === undefined ? {} : { precision: input.precision }, seed ^ index);
+      },
+    },
+  };
+}
+
+/** Golden output of a seed model; checked every so often to catch heap corruption. */
+export function canary(alloy: Alloy): () => void {
+  const bytes = seeds()[1].bytes; // the all-operator graph
+  const x = new Float32Array(2 * 8 * 8 * 2).map((_, i) => ((i * 37) % 17) / 8 - 1);
+  const once = () => { const m = alloy.load(bytes); try { const r = m.run({ x }); return [...new Uint8Array(r.y.data.buffer), ...new Uint8Array(r.g.data.buffer)].join(','); } finally { m.dispose(); } };
+  const golden = once();
+  return () => { if (once() !== golden) throw new FuzzFailure('canary', 'the canary model no longer gives its golden output (heap corruption?)'); };
+}
+
+export interface Stats { target: string; inputs: number; ok: number; runs: number; codes: Record<string, number>; failures: { index: number; kind: string; message: string }[]; ms: number; slowestMs: number; slowestIndex: number; memoryBytes: number }
+
+/** Run inputs [start, start + count) of a target in this thread, within `budgetMs` if given.
+ *  `progress` is told the index before each input (the watchdog reads it). */
+export function fuzz(alloy: Alloy, target: Target, seed: number, start: number, count: number, opts: { budgetMs?: number; progress?: (i: number) => void; onFailure?: (f: { index: number; kind: string; message: string; input: Mutated }) => void } = {}): Stats {
+  const check = canary(alloy);
+  const st: Stats = { target: target.name, inputs: 0, ok: 0, runs: 0, codes: {}, failures: [], ms: 0, slowestMs: 0, slowestIndex: -1, memoryBytes: 0 };
+  const t0 = performance.now();
+  for (let i = start; i < start + count; i++) {
+    if (opts.budgetMs !== undefined && performance.now() - t0 > opts.budgetMs) break;
+    opts.progress?.(i);
+    const input = target.input(seed, i);
+    const a = performance.now();
+    let failure: FuzzFailure | null = null;
+    try {
+      const o = target.run(input, seed, i);
+      if (o.ok) { st.ok++; st.runs += o.runs; } else st.codes[o.code] = (st.codes[o.code] ?? 0) + 1;
+    } catch (e) {
+      failure = e instanceof FuzzFailure ? e : new FuzzFailure('exception', String(e), e);
+    }
+    const ms = performance.now() - a;
+    if (ms > st.slowestMs) { st.slowestMs = ms; st.slowestIndex = i; }
+    if (!failure && ms > TIME_CAP_MS) failure = new FuzzFailure('slow', `took ${ms.toFixed(0)} ms`);
+    if (!failure && alloy.memoryBytes() > MEMORY_CAP) failure = new FuzzFailure('memory', `wasm memory ${alloy.memoryBytes()} bytes`);
+    if (!failure && i % 500 === 0) { try { check(); } catch (e) { failure = e as FuzzFailure; } }
+    if (failure) {
+      const f = { index: i, kind: failure.kind, message: failure.message + ((failure.cause as Error)?.stack ? `\n${(failure.cause as Error).stack!.split('\n').slice(0, 6).join('\n')}` : '') };
+      st.failures.push(f);
+      opts.onFailure?.({ ...f, input });
+      if (failure.kind === 'memory' || failure.kind === 'canary') break; // the instance cannot be trusted any more
+    }
+    st.inputs++;
+  }
+  st.ms = performance.now() - t0;
+  st.memoryBytes = alloy.memoryBytes();
+  return st;
+}
