@@ -23,6 +23,8 @@ await esbuild.build({ ...common, entryPoints: [join(root, 'src/index.ts')], outf
 const nodeEntries = [['src/cli/main.ts', 'alloy-cli.mjs'], ['scripts/demo.ts', 'demo.mjs'], ['bench/main.ts', 'bench.mjs']];
 for (const [src, out] of nodeEntries) {
   if (!existsSync(join(root, src))) continue;
+  // ./alloy.mjs stays external (one module instance with the host); entries that import src/
+  // directly bundle their own host and read alloy.wasm next to themselves in build/.
   await esbuild.build({ ...common, entryPoints: [join(root, src)], outfile: join(root, 'build', out), platform: 'node', packages: 'external', external: ['./alloy.mjs', '../build/alloy.mjs'], banner: { js: src.includes('cli') ? '#!/usr/bin/env node' : '' } });
 }
 // The wasm is read next to the host file: keep a copy under build/ for bundled entries.

@@ -227,6 +227,60 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize,
   }
 }
 
+// Few rows (M < 4): no slab; two panels at a time, the codes decoded inside the k loop, four
+// accumulators in flight. Scales and zero points are first laid out [panel][group][8] so each
+// group's eight lanes load as vectors. Same sums, same order as the slab path and the reference.
+function denseIntWRows(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, zps: usize, group: i32, bias: usize, N: i32, y: usize, act: i32): void {
+  const panels = (N + NR - 1) / NR;
+  const gpr = (K + group - 1) / group;
+  const unsigned = col(fmt, C_IMIN) == 0;
+  const ps = scratchFor(panels * gpr * NR * 8 + 64);            // packed scales, then zero points
+  const pz = ps + (<usize>(panels * gpr * NR) << 2);
+  for (let p = 0; p < panels; p++) for (let g = 0; g < gpr; g++) for (let j = 0; j < NR; j++) {
+    const n = p * NR + j, o = (<usize>((p * gpr + g) * NR + j)) << 2;
+    store<f32>(ps + o, n < N ? load<f32>(scales + (<usize>(n * gpr + g) << 2)) : 0);
+    store<i32>(pz + o, n < N && zps != 0 ? load<i32>(zps + (<usize>(n * gpr + g) << 2)) : 0);
+  }
+  const tmp = memory.data(128, 16);
+  for (let p = 0; p < panels; p += 2) {
+    const two = p + 1 < panels;
+    const wA = wp + <usize>(p * K * NR), wB = two ? wA + <usize>(K * NR) : wA;
+    for (let m = 0; m < M; m++) {
+      const xr = x + (<usize>(m * K) << 2);
+      let t0 = f32x4.splat(0), t1 = f32x4.splat(0), t2 = f32x4.splat(0), t3 = f32x4.splat(0);
+      for (let g = 0; g < gpr; g++) {
+        const oa = (<usize>((p * gpr + g) * NR)) << 2, ob = two ? (<usize>(((p + 1) * gpr + g) * NR)) << 2 : oa;
+        const z0 = v128.load(pz + oa), z1 = v128.load(pz + oa, 16), z2 = v128.load(pz + ob), z3 = v128.load(pz + ob, 16);
+        let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+        const kEnd = min(K, (g + 1) * group);
+        for (let k = g * group; k < kEnd; k++) {
+          const v = v128.load32_splat(xr + (<usize>k << 2));
+          const cA = v128.load64_zero(wA + <usize>(k * NR)), cB = v128.load64_zero(wB + <usize>(k * NR));
+          const hA = unsigned ? i16x8.extend_low_i8x16_u(cA) : i16x8.extend_low_i8x16_s(cA);
+          const hB = unsigned ? i16x8.extend_low_i8x16_u(cB) : i16x8.extend_low_i8x16_s(cB);
+          a0 = f32x4.add(a0, f32x4.mul(v, f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_s(hA), z0))));
+          a1 = f32x4.add(a1, f32x4.mul(v, f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_s(hA), z1))));
+          a2 = f32x4.add(a2, f32x4.mul(v, f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_s(hB), z2))));
+          a3 = f32x4.add(a3, f32x4.mul(v, f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_s(hB), z3))));
+        }
+        t0 = f32x4.add(t0, f32x4.mul(a0, v128.load(ps + oa))); t1 = f32x4.add(t1, f32x4.mul(a1, v128.load(ps + oa, 16)));
+        t2 = f32x4.add(t2, f32x4.mul(a2, v128.load(ps + ob))); t3 = f32x4.add(t3, f32x4.mul(a3, v128.load(ps + ob, 16)));
+      }
+      memory.fill(tmp + 64, 0, 64);
+      const cols = min(2 * NR, N - p * NR);
+      if (bias != 0) memory.copy(tmp + 64, bias + (<usize>(p * NR) << 2), <usize>cols << 2);
+      t0 = f32x4.add(t0, v128.load(tmp, 64)); t1 = f32x4.add(t1, v128.load(tmp, 80));
+      t2 = f32x4.add(t2, v128.load(tmp, 96)); t3 = f32x4.add(t3, v128.load(tmp, 112));
+      if (act == ACT_RELU) {
+        const zr = f32x4.splat(0);
+        t0 = f32x4.max(t0, zr); t1 = f32x4.max(t1, zr); t2 = f32x4.max(t2, zr); t3 = f32x4.max(t3, zr);
+      }
+      v128.store(tmp, t0); v128.store(tmp, t1, 16); v128.store(tmp, t2, 32); v128.store(tmp, t3, 48);
+      memory.copy(y + (<usize>(m * N + p * NR) << 2), tmp, <usize>cols << 2);
+    }
+  }
+}
+
 // total += acc * s, in place.
 // @ts-ignore: decorator
 @inline function accumulate(t: usize, a0: v128, a1: v128, s0: v128, s1: v128): void {
@@ -237,6 +291,9 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize,
 // dense_<fmt>_f32_f32__simd128: weights packed by pack_w_q. i4 codes are one per byte
 // (sign-extended), like i8.
 export function dense_wq(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, zps: usize, group: i32, bias: usize, N: i32, y: usize, act: i32): void {
-  if (col(fmt, C_KIND) == Kind.INT) denseIntW(x, M, K, wp, fmt, scales, zps, group, bias, N, y, act);
+  if (col(fmt, C_KIND) == Kind.INT) {
+    if (M < 4) denseIntWRows(x, M, K, wp, fmt, scales, zps, group, bias, N, y, act);
+    else denseIntW(x, M, K, wp, fmt, scales, zps, group, bias, N, y, act);
+  }
   else denseFloatW(x, M, K, wp, fmt, scales, bias, N, y, act);
 }
