@@ -30,3 +30,4 @@ export { log_softmax_f32, layer_norm_f32, layer_norm_f32_ref, batch_norm_f32, ba
 export { resize_nearest_f32, resize_bilinear_f32, resize_bilinear_f32_ref } from "./kernels/resize";
 export { peak_f32_muladd, peak_i8_dot } from "./kernels/peak";
 export { dense_wf, weights_fusable } from "./kernels/dense_fused";
+export { dense_recompute, dense_recompute_ref, kappa_act_f32 } from "./emulate/recompute";

@@ -11,6 +11,17 @@ export const ACTIVATION_FORMATS = ['f32', 'f16', 'bf16', 'i8'] as const;
 export const ACCUMULATORS = ['f32', 'i32', 'f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2'] as const;
 export const GRANULARITIES = ['tensor', 'channel', 'group', 'block'] as const;
 export const ROUNDS = ['rne', 'rna', 'rtz', 'floor', 'ceil'] as const;
+/** rounding of a Dense layer's fake-quantized input (radical rounding) */
+export const INPUT_ROUNDS = ['rne', 'floor', 'ceil'] as const;
+/** integer level of a Dense layer's fake-quantized input */
+export const INPUT_FORMATS = ['i4', 'i8', 'i16'] as const;
+/** accumulators a recompute pass can follow (emulated) and the recompute accumulator */
+export const RECOMPUTE_FROM = ['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2'] as const;
+export const RECOMPUTE_FORMATS = ['f32'] as const;
+
+/** Componentwise recomputation (Dense, emulated accumulator): outputs with
+ *  kappa_ip * kappa_act > tau are computed again with the `format` accumulator (f32). */
+export interface RecomputePrecision { tau: number; format?: (typeof RECOMPUTE_FORMATS)[number] }
 
 export interface LayerPrecision {
   weights?: (typeof WEIGHT_FORMATS)[number];
@@ -20,22 +31,41 @@ export interface LayerPrecision {
   accumulator?: (typeof ACCUMULATORS)[number];
   /** rounding of emulated activations / accumulators and of weight quantization */
   round?: (typeof ROUNDS)[number];
+  /** Dense: recompute the ill-conditioned outputs of an emulated accumulator in f32 */
+  recompute?: RecomputePrecision;
+  /** Dense: fake-quantize the layer's input to `inputFormat` (or the integer weight format) with
+   *  this rounding, one symmetric scale per row (amax / imax) */
+  inputRound?: (typeof INPUT_ROUNDS)[number];
+  inputFormat?: (typeof INPUT_FORMATS)[number];
 }
 
 export interface PrecisionMap { version: 1; default?: LayerPrecision; layers?: Record<string, LayerPrecision> }
 
-export interface ResolvedPrecision { weights?: string; granularity?: string; groupSize?: number; activations: string; accumulator: string; round: string }
+export interface ResolvedPrecision {
+  weights?: string; granularity?: string; groupSize?: number; activations: string; accumulator: string; round: string;
+  recompute?: RecomputePrecision; inputRound?: string; inputFormat?: string;
+}
 
-const FIELDS: Record<string, readonly unknown[] | 'int'> = {
+const FIELDS: Record<string, readonly unknown[] | 'int' | 'recompute'> = {
   weights: WEIGHT_FORMATS, granularity: GRANULARITIES, groupSize: 'int', activations: ACTIVATION_FORMATS, accumulator: ACCUMULATORS, round: ROUNDS,
+  recompute: 'recompute', inputRound: INPUT_ROUNDS, inputFormat: INPUT_FORMATS,
 };
+
+function checkRecompute(v: unknown, where: string, problems: string[]): void {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) { problems.push(`${where}: must be an object { tau, format }`); return; }
+  for (const k of Object.keys(v)) if (k !== 'tau' && k !== 'format') problems.push(`${where}.${k}: unknown field (known: tau, format)`);
+  const r = v as Record<string, unknown>;
+  if (typeof r.tau !== 'number' || !Number.isFinite(r.tau) || r.tau < 0) problems.push(`${where}.tau: ${JSON.stringify(r.tau)} is not a finite number >= 0`);
+  if (r.format !== undefined && !(RECOMPUTE_FORMATS as readonly unknown[]).includes(r.format)) problems.push(`${where}.format: ${JSON.stringify(r.format)} is not one of ${RECOMPUTE_FORMATS.join(', ')}`);
+}
 
 function checkEntry(e: unknown, where: string, problems: string[]): void {
   if (typeof e !== 'object' || e === null || Array.isArray(e)) { problems.push(`${where}: must be an object`); return; }
   for (const [k, v] of Object.entries(e)) {
     const allowed = Object.hasOwn(FIELDS, k) ? FIELDS[k] : undefined; // not FIELDS[k]: "constructor" is no field
     if (!allowed) { problems.push(`${where}.${k}: unknown field (known: ${Object.keys(FIELDS).join(', ')})`); continue; }
-    if (allowed === 'int') { if (!Number.isSafeInteger(v) || (v as number) < 1) problems.push(`${where}.${k}: ${JSON.stringify(v)} is not a positive integer`); }
+    if (allowed === 'recompute') checkRecompute(v, `${where}.${k}`, problems);
+    else if (allowed === 'int') { if (!Number.isSafeInteger(v) || (v as number) < 1) problems.push(`${where}.${k}: ${JSON.stringify(v)} is not a positive integer`); }
     else if (!allowed.includes(v)) problems.push(`${where}.${k}: ${JSON.stringify(v)} is not one of ${allowed.join(', ')}`);
   }
   const x = e as LayerPrecision;
@@ -43,6 +73,9 @@ function checkEntry(e: unknown, where: string, problems: string[]): void {
   if (x.accumulator === 'i32' && x.activations !== undefined && x.activations !== 'i8') problems.push(`${where}: an i32 accumulator needs i8 activations`);
   if (x.activations === 'i8' && x.weights !== undefined && x.weights !== 'i8') problems.push(`${where}: i8 activations (w8a8) need i8 weights, not ${x.weights}`);
   if (x.granularity === 'group' && x.groupSize === undefined) problems.push(`${where}: granularity "group" needs groupSize`);
+  if (x.recompute !== undefined && x.accumulator !== undefined && !(RECOMPUTE_FROM as readonly string[]).includes(x.accumulator)) problems.push(`${where}: recompute follows an emulated accumulator (${RECOMPUTE_FROM.join(', ')}), not ${x.accumulator}`);
+  if ((x.recompute !== undefined || x.inputRound !== undefined) && x.activations === 'i8') problems.push(`${where}: recompute / inputRound do not combine with i8 activations (w8a8)`);
+  if (x.inputRound !== undefined && x.inputFormat === undefined && x.weights !== undefined && x.weights !== 'i8' && x.weights !== 'i4') problems.push(`${where}: inputRound needs inputFormat (i4, i8, i16) when the weights (${x.weights}) are not i4 / i8`);
 }
 
 /** Check a map against the graph's node names; throws one BAD_PRECISION_MAP listing every problem. */

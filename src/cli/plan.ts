@@ -10,6 +10,7 @@ import { htmlReport, layerTableRows, fmtNum } from '../plan/report.js';
 import type { CalibMethod, CalibGranularity } from '../plan/calibrate.js';
 import { table } from './formats.js';
 import { progress } from './progress.js';
+import { planRadical, RADICAL_LEVELS, type Level } from '../plan/radical.js';
 
 export const PLAN_USAGE = `alloy plan MODEL.alloy --calib DATA [--labels LABELS.npy|.json] --metric M --tolerance T [--relative]
            --formats f16,i8,i4 --search greedy|binary|pareto -o map.json --report report.html [--samples N --seed S]
@@ -21,7 +22,10 @@ export const PLAN_USAGE = `alloy plan MODEL.alloy --calib DATA [--labels LABELS.
   sensitivity: [--rank-by perturb|hessian|secant] [--hutchinson 8] [--h-rel 0.01] [--no-secant]
   calibration: [--calib-method minmax|percentile|mse|kl] [--calib-granularity tensor|channel|block]
         [--block 32] [--percentile 99.99] [--asymmetric] [--calib-out calib.json] [--no-calibration]
-  other: [--bundle-out OUT.alloy] [--pareto-points 16] [--batch 64] [--warmup-ms 500] [--runs 21] [--no-latency]`;
+  other: [--bundle-out OUT.alloy] [--pareto-points 16] [--batch 64] [--warmup-ms 500] [--runs 21] [--no-latency]
+  radical rounding (docs/EXPERIMENTS.md): --scheme radical --levels i4,i8,i16 --error-min 1e-5 --error-max 7e-3 --mu 0
+        per Dense layer the smallest level whose output error is <= error-max, input rounding floor/ceil by the
+        secant slope when error-min < error <= error-max and |slope| > mu; -o map.json [--bundle-out OUT.alloy]`;
 
 const BOOL = new Set(['relative', 'asymmetric', 'no-secant', 'no-latency', 'no-calibration', 'json']);
 
@@ -59,6 +63,8 @@ export function planCommand(alloy: Alloy, argv: string[]): number {
   try { bytes = new Uint8Array(readFileSync(pos[0])); } catch (e) { return bad(`cannot read ${pos[0]}: ${(e as Error).message}`); }
 
   const host: Host = { alloy, readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap };
+  const scheme = str('scheme', 'search');
+  if (scheme !== 'search' && scheme !== 'radical') bad(`--scheme ${scheme}: search or radical`);
   const probe = alloy.load(bytes);
   const inputShape = probe.inputs[0].shape;
   if (probe.inputs.length !== 1) bad(`the model has ${probe.inputs.length} inputs; calibration data feeds one`);
@@ -73,6 +79,20 @@ export function planCommand(alloy: Alloy, argv: string[]): number {
   const labels = typeof flags.labels === 'string' ? loadLabels(flags.labels) : undefined;
   const samples = num('samples', 256), seed = num('seed', 1);
   const data = subset(all.x, all.shape, labels, samples, seed);
+
+  if (scheme === 'radical') {
+    const levels = (str('levels', 'i4,i8,i16') as string).split(',') as Level[];
+    for (const l of levels) if (!RADICAL_LEVELS.includes(l)) bad(`--levels ${l}: one of ${RADICAL_LEVELS.join(', ')}`);
+    const r = planRadical(host, bytes, data, { levels, errorMin: num('error-min', 1e-5), errorMax: num('error-max', 7e-3), mu: num('mu', 0), batch: num('batch', 64) });
+    console.log(table([['layer', ...levels.map((l) => `Δ ${l}`), 'level', 'input round', 'slope'], ...r.layers.map((l) => [l.layer, ...levels.map((v) => (l.deltas[v] === undefined ? '' : fmtNum(l.deltas[v]!))), l.level ?? 'f32', l.inputRound ?? '-', l.slope === undefined ? '' : fmtNum(l.slope)])]));
+    console.log(`calibration loss: fp32 ${fmtNum(r.calib.fp32.loss)}, round-to-nearest ${fmtNum(r.calib.rtn.loss)}, radical ${fmtNum(r.calib.radical.loss)}; top1 ${fmtNum(r.calib.fp32.top1)} / ${fmtNum(r.calib.rtn.top1)} / ${fmtNum(r.calib.radical.top1)}`);
+    console.log(`weights: ${kb(r.weightBytes.fp32)} -> ${kb(r.weightBytes.planned)}; ${r.evaluations} model runs in ${r.seconds.toFixed(1)} s`);
+    const o = str('o');
+    if (o) { writeFileSync(o, JSON.stringify(r.map, null, 2) + '\n'); console.log(`wrote ${o}`); }
+    const bo = str('bundle-out');
+    if (bo) { writeFileSync(bo, r.bundle); console.log(`wrote ${bo}`); }
+    return 0;
+  }
 
   const mo: MetricOptions = { landmarkDims: num('landmark-dims', 2), pckThreshold: num('pck', 0.1), outputKind: str('output-kind', 'auto') as any };
   const norm = str('norm');

@@ -1,6 +1,16 @@
 // Dense: y = act(x . W^T + b), W [N, K] in any weight format. The kernel follows the layer's
 // precision: f32 weights -> dense_f32; other weight formats -> dense_wq (weight-only); i8
-// activations -> dense_w8a8; an emulated accumulator (f16, bf16, f8) -> dense_acc.
+// activations -> dense_w8a8; an emulated accumulator (f16, bf16, f8) -> dense_acc, or with
+// `recompute: { tau, format: 'f32' }` -> dense_recompute (the outputs with kappa_ip * kappa_act >
+// tau computed again in f32; assembly/emulate/recompute.ts).
+// attrs.activation: none | relu (inside the kernels) | tanh | sigmoid | gelu (the eltwise kernels
+// tanh_f32 / sigmoid_f32 / gelu_f32 run on the output afterwards: the same bits as a separate
+// Tanh / Sigmoid / Gelu node after the Dense).
+// `inputRound` (+ `inputFormat`): the input is first fake-quantized, per row r of x [M, K]:
+// s_r = amax_r / imax (affine_params, symmetric; s_r = 1 for an all-zero row), q = clamp(round(x /
+// s_r), imin, imax) with round = rne | floor | ceil (quant_affine), x' = q * s_r (dequant_affine);
+// imin/imax of the level: i4 -8/7, i8 -128/127, i16 -32768/32767. The level is inputFormat, else
+// the integer weight format (i4 / i8). The kernel then reads x'.
 
 import { get } from '../wasm.js';
 import * as heap from '../heap.js';
@@ -9,7 +19,18 @@ import { formatByName } from '../formats.js';
 import { elements, type Builder } from './types.js';
 import { stored, codesPtr, scalesOf, f32Ptr } from './weights.js';
 
-const ACTIVATIONS = ['none', 'relu'];
+const ACTIVATIONS = ['none', 'relu', 'tanh', 'sigmoid', 'gelu'];
+const EMULATED_ACC = ['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2'];
+const INPUT_ROUND_IDS: Record<string, number> = { rne: 0, floor: 3, ceil: 4 };
+
+/** Recompute counters of one Dense layer (summed over runs and over models with that layer name). */
+export interface RecomputeCounter { layer: string; accumulator: string; tau: number; K: number; N: number; runs: number; outputs: number; recomputed: number }
+const COUNTERS = new Map<string, RecomputeCounter>();
+/** Per Dense layer with `recompute`: outputs computed and recomputed since the last reset. The cost
+ *  in f32-MAC units is rho * outputs * K + recomputed * K (docs/EXPERIMENTS.md). Process-global,
+ *  keyed by node name. */
+export function recomputeStats(): RecomputeCounter[] { return [...COUNTERS.values()].map((c) => ({ ...c })); }
+export function resetRecomputeStats(): void { COUNTERS.clear(); }
 
 export const dense: Builder = (ctx) => {
   const { node, where, precision } = ctx;
@@ -19,8 +40,9 @@ export const dense: Builder = (ctx) => {
   const [N, K] = w.entry.shape;
   const b = stored(ctx, bName, 'input 2 (bias)', true);
   if (b && (b.entry.format !== 'f32' || b.entry.shape.length !== 1 || b.entry.shape[0] !== N)) fail('SHAPE_MISMATCH', `${where}: bias ${JSON.stringify(bName)} must be f32 [${N}], got ${b.entry.format} ${JSON.stringify(b.entry.shape)}`);
-  const act = ACTIVATIONS.indexOf((node.attrs?.activation ?? 'none') as string);
-  if (act < 0) fail('BAD_GRAPH', `${where}: attrs.activation ${JSON.stringify(node.attrs?.activation)} is not one of ${ACTIVATIONS.join(', ')}`);
+  const actIdx = ACTIVATIONS.indexOf((node.attrs?.activation ?? 'none') as string);
+  const act = actIdx === 1 ? 1 : 0;                     // what the kernels apply
+  if (actIdx < 0) fail('BAD_GRAPH', `${where}: attrs.activation ${JSON.stringify(node.attrs?.activation)} is not one of ${ACTIVATIONS.join(', ')}`);
   const f = formatByName(w.entry.format, `${where}: weight format`);
   if (precision.weights !== undefined && precision.weights !== f.name) fail('BAD_PRECISION_MAP', `${where}: the precision map says weights ${precision.weights}, the bundle stores ${f.name}`);
   const x = get();
@@ -33,15 +55,62 @@ export const dense: Builder = (ctx) => {
   };
   const rows = (s: number[]) => elements(s) / K;
   const dispose = () => { for (const p of blocks.splice(0)) heap.free(p); };
+  const a16 = (n: number) => Math.ceil(n / 16) * 16 + 16;
+
+  // Input fake-quantization (inputRound), then the kernel, then a smooth activation.
+  let inQ: { fid: number; mode: number; wide: boolean } | null = null;
+  if (precision.inputRound !== undefined) {
+    const lvl = precision.inputFormat ?? (f.name === 'i8' || f.name === 'i4' ? f.name : undefined);
+    if (!lvl) fail('BAD_PRECISION_MAP', `${where}: inputRound needs inputFormat (i4, i8, i16) when the weights are ${f.name}`);
+    if (precision.activations === 'i8') fail('BAD_PRECISION_MAP', `${where}: inputRound does not combine with i8 activations (w8a8)`);
+    inQ = { fid: formatByName(lvl).id, mode: INPUT_ROUND_IDS[precision.inputRound], wide: lvl === 'i16' };
+  }
+  const post = actIdx >= 2 ? (['tanh_f32', 'sigmoid_f32', 'gelu_f32'] as const)[actIdx - 2] : null;
+  const inBytes = (M: number) => (inQ ? a16(M * K * 4) + a16(M * K * (inQ.wide ? 2 : 1)) + a16(M * 4) : 0);
+  type Core = { run: (xp: number, M: number, yp: number, scratch: number) => void; scratch?: (M: number) => number };
+  const wrap = (core: Core) => ({
+    valueInputs: [xName], infer, dispose,
+    scratch: ([s]: number[][]) => inBytes(rows(s)) + (core.scratch ? core.scratch(rows(s)) : 0),
+    run: ([xp]: number[], [s]: number[][], yp: number, _o: number[], scratch: number) => {
+      const M = rows(s);
+      let xin = xp, sc = scratch;
+      if (inQ && M * K > 0) {
+        const xq = sc, codes = xq + a16(M * K * 4), sx = codes + a16(M * K * (inQ.wide ? 2 : 1));
+        x.affine_params(inQ.fid, xp, M * K, K, 1, sx, 0);
+        x.quant_affine(inQ.fid, xp, codes, M * K, K, sx, 0, inQ.mode, 0, 0, 0);
+        x.dequant_affine(inQ.fid, codes, xq, M * K, K, sx, 0);
+        xin = xq;
+      }
+      sc += inBytes(M);
+      core.run(xin, M, yp, sc);
+      if (post) x[post](yp, yp, M * N);
+    },
+  });
 
   try {
+    if (precision.recompute !== undefined && !EMULATED_ACC.includes(precision.accumulator)) fail('BAD_PRECISION_MAP', `${where}: recompute follows an emulated accumulator (${EMULATED_ACC.join(', ')}), this layer accumulates in ${precision.accumulator}`);
     if (precision.accumulator !== 'f32' && precision.accumulator !== 'i32') {
       const accFmt = formatByName(precision.accumulator).id;
       const wf = f32Ptr(ctx, wName, w);
       const packed = keep(heap.alloc(x.packed_f32_bytes(N, K)));
       x.pack_w_f32(wf, N, K, packed);
       heap.free(wf);
-      return { valueInputs: [xName], infer, dispose, run: ([xp], [s], yp) => x.dense_acc(xp, rows(s), K, packed, bias, N, yp, act, accFmt, 0) };
+      const rc = precision.recompute;
+      if (rc) {
+        const tau = Math.fround(rc.tau);
+        const kact = actIdx === 0 ? 0 : actIdx === 1 ? 1 : actIdx; // none 0, relu 1, tanh 2, sigmoid 3, gelu 4
+        const c: RecomputeCounter = COUNTERS.get(node.name) ?? { layer: node.name, accumulator: precision.accumulator, tau, K, N, runs: 0, outputs: 0, recomputed: 0 };
+        COUNTERS.set(node.name, c);
+        return wrap({
+          scratch: (M) => a16(M * N * 4),
+          run: (xp, M, yp, sc) => {
+            const r = x.dense_recompute(xp, M, K, packed, bias, N, yp, act, accFmt, kact, tau, sc);
+            if (r < 0) fail('BAD_ARGUMENT', `${where}: dense_recompute refused its arguments`);
+            c.runs++; c.outputs += M * N; c.recomputed += r;
+          },
+        });
+      }
+      return wrap({ run: (xp, M, yp) => x.dense_acc(xp, M, K, packed, bias, N, yp, act, accFmt, 0) });
     }
     if (precision.activations === 'i8') {
       const s = scalesOf(ctx, wName, w);
@@ -58,23 +127,21 @@ export const dense: Builder = (ctx) => {
       x.pack_w_i8_k2(c.ptr, N, K, packed);
       heap.free(c.ptr);
       const K2 = (K + 1) >> 1;
-      return {
-        valueInputs: [xName], infer, dispose,
-        scratch: ([sh]) => { const M = rows(sh); return M * K2 * 4 + 16 + M * 4 + 16 + M * K; },
-        run: ([xp], [sh], yp, _o, scratch) => {
-          const M = rows(sh);
+      return wrap({
+        scratch: (M) => M * K2 * 4 + 16 + M * 4 + 16 + M * K,
+        run: (xp, M, yp, scratch) => {
           const xq = scratch, sx = xq + Math.ceil((M * K2 * 4) / 16) * 16 + 16, tmp = sx + Math.ceil((M * 4) / 16) * 16 + 16;
           x.quant_rows_i8(xp, M, K, xq, sx, tmp);
           x.dense_w8a8(xq, sx, M, K, packed, s.scales, bias, N, yp, act);
         },
-      };
+      });
     }
     if (f.name === 'f32') {
       const raw = heap.put(w.bytes);
       const packed = keep(heap.alloc(x.packed_f32_bytes(N, K)));
       x.pack_w_f32(raw, N, K, packed);
       heap.free(raw);
-      return { valueInputs: [xName], infer, dispose, run: ([xp], [s], yp) => x.dense_f32(xp, rows(s), K, packed, bias, N, yp, act) };
+      return wrap({ run: (xp, M, yp) => x.dense_f32(xp, M, K, packed, bias, N, yp, act) });
     }
     const s = scalesOf(ctx, wName, w);
     if (s.scales) blocks.push(s.scales);
@@ -86,8 +153,8 @@ export const dense: Builder = (ctx) => {
     // The fused kernel (decode inside the microkernel) gives the same bits where it applies.
     const fused = x.weights_fusable(f.id, c.ptr, c.n, s.group, K) === 1;
     heap.free(c.ptr);
-    if (fused) return { valueInputs: [xName], infer, dispose, run: ([xp], [sh], yp) => x.dense_wf(xp, rows(sh), K, packed, f.id, s.scales, s.zps, bias, N, yp, act) };
-    return { valueInputs: [xName], infer, dispose, run: ([xp], [sh], yp) => x.dense_wq(xp, rows(sh), K, packed, f.id, s.scales, s.zps, s.group, bias, N, yp, act) };
+    if (fused) return wrap({ run: (xp, M, yp) => x.dense_wf(xp, M, K, packed, f.id, s.scales, s.zps, bias, N, yp, act) });
+    return wrap({ run: (xp, M, yp) => x.dense_wq(xp, M, K, packed, f.id, s.scales, s.zps, s.group, bias, N, yp, act) });
   } catch (e) {
     dispose();
     throw e;

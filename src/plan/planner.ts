@@ -69,7 +69,7 @@ export class Evaluator {
         let o = 0;
         for (const p of ps) { data.set(p, o); o += p.length; }
         const sh = shapes.get(w)!;
-        const rows = ps.length * sh[0];
+        const rows = data.length / sh.slice(1).reduce((a, b) => a * b, 1); // every batch's rows (the last batch may be short)
         res.set(w, { data, shape: [rows, ...sh.slice(1)] });
       }
       return res;

@@ -338,7 +338,43 @@ async function caseMixed(alloy: Alloy, writeBundle: WriteBundle, quantize: Quant
   return { case: 'mixed-precision-mlp', sha256: await sha256(chunks), parts };
 }
 
-export const CASES = ['mlp-784-512-256-128-64-10', 'casts', 'mx', 'ops', 'mixed-precision-mlp'];
+async function caseRecompute(alloy: Alloy, writeBundle: WriteBundle): Promise<CaseResult> {
+  const dims = [64, 48, 40, 32, 10];
+  const acts = ['relu', 'tanh', 'sigmoid', 'none'];
+  const tensors: Record<string, any> = {};
+  const nodes: any[] = [];
+  let prev = 'x';
+  for (let l = 0; l + 1 < dims.length; l++) {
+    const [K, N] = [dims[l], dims[l + 1]];
+    tensors[`w${l}`] = { format: 'f32', shape: [N, K], data: seeded(N * K, 300 + l, pow2(-2)) };
+    tensors[`b${l}`] = { format: 'f32', shape: [N], data: seeded(N, 400 + l, pow2(-4)) };
+    const out = l + 2 === dims.length ? 'y' : `h${l}`;
+    nodes.push({ name: `fc${l}`, op: 'Dense', inputs: [prev, `w${l}`, `b${l}`], outputs: [out], attrs: { activation: acts[l] } });
+    prev = out;
+  }
+  const bundle = writeBundle({ graph: { inputs: [{ name: 'x', shape: [-1, dims[0]], format: 'f32' }], outputs: [{ name: 'y', shape: [-1, 10], format: 'f32' }], nodes }, tensors });
+  const next = rng(0x5ec0);
+  const x = new Float32Array(7 * dims[0]);
+  for (let i = 0; i < x.length; i++) x[i] = symmetric(next, pow2(1));
+  const chunks: Uint8Array[] = [];
+  const parts: Record<string, string> = {};
+  for (const acc of ['f16', 'bf16', 'f8_e4m3fn']) {
+    for (const tau of [0, 8, 1e30]) {
+      const precision = { version: 1, default: { accumulator: acc, recompute: { tau, format: 'f32' } } };
+      const model = alloy.load(bundle, { precision });
+      try {
+        const y = bytesOf(model.run({ x }).y.data);
+        chunks.push(y);
+        parts[`${acc}-tau${tau}`] = (await sha256(y)).slice(0, 16);
+      } finally {
+        model.dispose();
+      }
+    }
+  }
+  return { case: 'recompute-mlp', sha256: await sha256(chunks), parts };
+}
+
+export const CASES = ['mlp-784-512-256-128-64-10', 'casts', 'mx', 'ops', 'mixed-precision-mlp', 'recompute-mlp'];
 
 /** Runs every case; a case that throws is reported with ok: false and no hash. */
 export async function runCorpus(alloy: Alloy, writeBundle: WriteBundle, quantize: Quantize): Promise<CaseResult[]> {
@@ -348,6 +384,7 @@ export async function runCorpus(alloy: Alloy, writeBundle: WriteBundle, quantize
     [CASES[2], () => caseMX(alloy)],
     [CASES[3], () => caseOps(alloy, writeBundle)],
     [CASES[4], () => caseMixed(alloy, writeBundle, quantize)],
+    [CASES[5], () => caseRecompute(alloy, writeBundle)],
   ];
   const out: CaseResult[] = [];
   for (const [name, fn] of runs) {
