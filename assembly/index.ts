@@ -31,3 +31,4 @@ export { resize_nearest_f32, resize_bilinear_f32, resize_bilinear_f32_ref } from
 export { peak_f32_muladd, peak_i8_dot } from "./kernels/peak";
 export { dense_wf, weights_fusable } from "./kernels/dense_fused";
 export { dense_recompute, dense_recompute_ref, kappa_act_f32 } from "./emulate/recompute";
+export { im2col_f32 } from "./kernels/im2col";

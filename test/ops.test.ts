@@ -120,4 +120,29 @@ test('Reshape, Flatten, Transpose, Pad, Concat, LayerNorm, Resize', async () => 
   close(rb.y.subarray(4, 5), [(rb.x[0] + rb.x[1] + rb.x[2] + rb.x[3]) / 4], 1e-6, 'resize bilinear');
 });
 
+
+
+test('Conv through im2col + GEMM (deep filters) is bit-identical to the direct reference', async () => {
+  const { wasm, heap } = await import('./util.ts');
+  const a = await getAlloy();
+  const x = wasm();
+  for (const [H, W, C, OC, k, s, pads, act, dil] of [[9, 7, 16, 24, 3, 1, [1, 1, 1, 1], 'relu', 1], [11, 13, 8, 17, 3, 2, [0, 1, 2, 1], 'relu6', 1], [6, 6, 64, 16, 1, 1, [0, 0, 0, 0], 'none', 1], [10, 9, 12, 20, 3, 1, [2, 2, 2, 2], 'none', 2]] as any[]) {
+    const N = 2;
+    const w = rand(OC * k * k * C, H * 7 + C), b = rand(OC, OC), xs = rand(N * H * W * C, W);
+    const bundle = writeBundle({ graph: { inputs: [{ name: 'x', shape: [-1, H, W, C], format: 'f32' }], outputs: [{ name: 'y', shape: [], format: 'f32' }],
+      nodes: [{ name: 'c', op: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: { strides: [s, s], pads, activation: act, dilations: [dil, dil] } }] },
+      tensors: { w: { format: 'f32', shape: [OC, k, k, C], data: w }, b: { format: 'f32', shape: [OC], data: b } } });
+    const m = a.load(bundle);
+    const out = m.run({ x: { data: xs, shape: [N, H, W, C] } }).y;
+    m.dispose();
+    const [, OH, OW] = out.shape;
+    const px = heap.put(xs), pw = heap.put(w), pb = heap.put(b), py = heap.alloc(N * OH * OW * OC * 4);
+    assert.is(x.conv2d_f32_ref(px, N, H, W, C, pw, pb, OC, k, k, s, s, pads[0], pads[1], pads[2], pads[3], dil, dil, 1, py, OH, OW, act === 'relu' ? 1 : act === 'relu6' ? 2 : 0), 0);
+    const ref = new Uint32Array(heap.buffer(), py, N * OH * OW * OC).slice();
+    const got = new Uint32Array(out.data.buffer, out.data.byteOffset, out.data.length);
+    for (let i = 0; i < ref.length; i++) if (ref[i] !== got[i]) assert.unreachable(`H=${H} C=${C} OC=${OC} k=${k} s=${s}: output ${i} ${got[i].toString(16)} vs ref ${ref[i].toString(16)}`);
+    for (const p of [px, pw, pb, py]) heap.free(p);
+  }
+});
+
 test.run();

@@ -63,11 +63,22 @@ export const conv: Builder = (ctx) => {
   const act = activation(ctx);
   const x = get();
   const wf = f32Ptr(ctx, wName, w);
-  const packed = heap.alloc(x.packed_conv_f32_bytes(OC, KH, KW, ICg, groups));
-  x.pack_conv_w_f32(wf, OC, KH, KW, ICg, groups, packed);
+  // Deep filters (groups 1, K = KH*KW*C >= 64) run as im2col rows through the blocked f32 GEMM,
+  // which is faster than the direct kernel there and sums in the same order (same bits).
+  const Kd = KH * KW * ICg;
+  const gemm = groups === 1 && Kd >= 64 && OC >= 16;
+  let packed: number;
+  if (gemm) {
+    packed = heap.alloc(x.packed_f32_bytes(OC, Kd));
+    x.pack_w_f32(wf, OC, Kd, packed);
+  } else {
+    packed = heap.alloc(x.packed_conv_f32_bytes(OC, KH, KW, ICg, groups));
+    x.pack_conv_w_f32(wf, OC, KH, KW, ICg, groups, packed);
+  }
   heap.free(wf);
   let b = 0;
   try { b = bias(ctx, bName, OC); } catch (e) { heap.free(packed); throw e; }
+  const ROWS = 240; // output pixels per im2col chunk (a multiple of the GEMM's 5-row tile)
   return {
     valueInputs: [xName],
     infer([s]) {
@@ -75,10 +86,22 @@ export const conv: Builder = (ctx) => {
       const g = geometry(ctx, s[1], s[2], KH, KW);
       return [s[0], g.OH, g.OW, OC];
     },
-    run([xp], [s], yp) {
+    scratch: gemm ? () => ROWS * Kd * 4 + 16 : undefined,
+    run([xp], [s], yp, _o, scratch) {
       const g = geometry(ctx, s[1], s[2], KH, KW);
-      const rc = x.conv2d_f32(xp, s[0], s[1], s[2], s[3], packed, b, OC, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, groups, yp, g.OH, g.OW, act);
-      if (rc !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the conv kernel rejected the geometry`);
+      if (!gemm) {
+        const rc = x.conv2d_f32(xp, s[0], s[1], s[2], s[3], packed, b, OC, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, groups, yp, g.OH, g.OW, act);
+        if (rc !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the conv kernel rejected the geometry`);
+        return;
+      }
+      const P = s[0] * g.OH * g.OW;
+      for (let p0 = 0; p0 < P; p0 += ROWS) {
+        const p1 = Math.min(P, p0 + ROWS);
+        x.im2col_f32(xp, s[0], s[1], s[2], s[3], KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.dh, g.dw, g.OH, g.OW, p0, p1, scratch);
+        const yc = yp + p0 * OC * 4;
+        x.dense_f32(scratch, p1 - p0, Kd, packed, b, OC, yc, act === 1 ? 1 : 0);
+        if (act === 2) x.clamp_f32(yc, yc, (p1 - p0) * OC, 0, 6);
+      }
     },
     dispose() { heap.free(packed); heap.free(b); },
   };
