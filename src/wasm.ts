@@ -2,7 +2,7 @@
 // init(source) instantiates once, get() hands out the exports, dispose() drops them.
 // @assemblyscript/loader stays behind this file.
 
-import { instantiate } from '@assemblyscript/loader';
+import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { AlloyError, fail } from './errors.js';
 
 /** What the host accepts as the module: bytes, a compiled module (Workers), a URL or Response
@@ -14,6 +14,10 @@ export interface Exports {
   [name: string]: any;
 }
 
+// Built at run time so that minifiers cannot fold it into a literal import that browser bundlers
+// would try to resolve.
+const NODE_FS = ['node', 'fs/promises'].join(':');
+
 let current: Exports | null = null;
 let pending: Promise<Exports> | null = null;
 
@@ -22,8 +26,7 @@ async function readDefault(): Promise<Uint8Array> {
   const g = globalThis as any;
   if (g.Deno?.readFile && url.protocol === 'file:') return g.Deno.readFile(url);
   if (g.process?.versions?.node && url.protocol === 'file:') {
-    const spec = 'node:fs/promises'; // computed so bundlers for browsers leave it alone
-    const fs = await import(/* @vite-ignore */ spec);
+    const fs = await import(/* @vite-ignore */ NODE_FS);
     return new Uint8Array(await fs.readFile(url));
   }
   if (typeof fetch === 'function') {
@@ -41,8 +44,7 @@ async function toInstantiable(source: WasmSource | undefined): Promise<any> {
     const g = globalThis as any;
     if (source.protocol === 'file:' && (g.Deno || g.process?.versions?.node)) {
       if (g.Deno?.readFile) return g.Deno.readFile(source);
-      const spec = 'node:fs/promises';
-      const fs = await import(/* @vite-ignore */ spec);
+      const fs = await import(/* @vite-ignore */ NODE_FS);
       return new Uint8Array(await fs.readFile(source));
     }
     return fetch(source);
@@ -56,14 +58,20 @@ export async function init(source?: WasmSource): Promise<Exports> {
     pending = (async () => {
       let mod: any;
       try {
-        mod = await instantiate(await toInstantiable(source), {
+        const src = await toInstantiable(source);
+        const imports = {
           env: {
             abort(_msg: number, _file: number, line: number, col: number) {
               throw new AlloyError('WASM_TRAP', `alloy.wasm aborted at line ${line}:${col}`);
             },
             seed() { return 0; }, // the module draws no random numbers from the host
           },
-        });
+        };
+        // Bytes and compiled modules skip the loader's Response check: touching the global
+        // Response makes Node load its fetch implementation (~50 ms of cold start).
+        if (src instanceof WebAssembly.Module) mod = instantiateSync(src, imports);
+        else if (src instanceof Uint8Array || src instanceof ArrayBuffer) mod = instantiateSync(await WebAssembly.compile(src), imports);
+        else mod = await instantiate(src, imports);
       } catch (e) {
         pending = null;
         if (e instanceof AlloyError) throw e;

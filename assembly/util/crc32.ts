@@ -1,14 +1,26 @@
 // CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320, init and final xor 0xFFFFFFFF: the zlib /
-// PNG checksum) over a byte range, table-driven one byte at a time. The bundle reader checks it.
+// PNG checksum) over a byte range. Slicing-by-8: eight 256-entry tables, eight bytes a step.
+// see: Kounavis & Berry, "A Systematic Approach to Building High Performance Software-Based CRC
+// Generators" (Intel, 2005).
 
-const TABLE = memory.data(1024, 16);
+const TABLES = memory.data(8 * 1024, 16);
 let ready = false;
+
+// @ts-ignore: decorator
+@inline function t(k: u32, i: u32): u32 { return load<u32>(TABLES + (<usize>((k << 8) | i) << 2)); }
 
 function build(): void {
   for (let i: u32 = 0; i < 256; i++) {
     let c = i;
     for (let k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
-    store<u32>(TABLE + (<usize>i << 2), c);
+    store<u32>(TABLES + (<usize>i << 2), c);
+  }
+  for (let i: u32 = 0; i < 256; i++) {
+    let c = t(0, i);
+    for (let k: u32 = 1; k < 8; k++) {
+      c = t(0, c & 0xFF) ^ (c >> 8);
+      store<u32>(TABLES + (<usize>((k << 8) | i) << 2), c);
+    }
   }
   ready = true;
 }
@@ -17,6 +29,12 @@ function build(): void {
 export function crc32(crc: u32, p: usize, n: i32): u32 {
   if (!ready) build();
   let c = ~crc;
-  for (let i = 0; i < n; i++) c = load<u32>(TABLE + (<usize>((c ^ <u32>load<u8>(p + <usize>i)) & 0xFF) << 2)) ^ (c >> 8);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const a = load<u32>(p + <usize>i) ^ c, b = load<u32>(p + <usize>i + 4);
+    c = t(7, a & 0xFF) ^ t(6, (a >> 8) & 0xFF) ^ t(5, (a >> 16) & 0xFF) ^ t(4, a >> 24) ^
+        t(3, b & 0xFF) ^ t(2, (b >> 8) & 0xFF) ^ t(1, (b >> 16) & 0xFF) ^ t(0, b >> 24);
+  }
+  for (; i < n; i++) c = t(0, (c ^ <u32>load<u8>(p + <usize>i)) & 0xFF) ^ (c >> 8);
   return ~c;
 }
