@@ -78,4 +78,19 @@ test('on a seeded MLP the Hessian (hawq) and secant estimates rank like the meas
   assert.ok(r.after.ok);
 });
 
+test('Evaluator: a sample count that is not a multiple of the batch gives every row (regression)', async () => {
+  const h = await host();
+  const { seededMLP, seededInputs } = await import('../../scripts/seeded-mlp.ts');
+  const bundle = seededMLP(writeBundle as any, [16, 12, 10], 5);
+  const n = 70;                                   // 64 + 6: two batches of different sizes
+  const x = seededInputs(n, 16, 9);
+  const ev = new Evaluator(h, { x, shape: [n, 16] }, { metric: 'kl' });
+  const out = [...ev.outputs(bundle).values()][0];
+  const m = h.alloy.load(bundle);
+  const direct = m.run({ x }).probs.data;
+  m.dispose();
+  assert.is(out.data.length, n * 10);
+  assert.equal([...new Uint32Array(out.data.buffer, out.data.byteOffset, out.data.length)], [...new Uint32Array(direct.buffer, direct.byteOffset, direct.length)]);
+});
+
 test.run();
