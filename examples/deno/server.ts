@@ -1,0 +1,36 @@
+// Alloy on Deno: the API of examples/shared/api.mjs (the same code the Cloudflare Worker runs) on
+// Deno.serve. init() with no argument reads build/alloy.wasm next to build/alloy.mjs.
+//
+//   npm run build && node --import tsx scripts/build-examples.ts
+//   node_modules/.bin/deno run --no-config --no-lock --allow-net=127.0.0.1 --allow-read=build \
+//     examples/deno/server.ts --port 8000 [--hostname 127.0.0.1]
+//
+// Prints `listening on http://HOST:PORT/` once it accepts connections.
+// @ts-ignore: plain ESM without type declarations
+import * as host from '../../build/alloy.mjs';
+// @ts-ignore: plain ESM without type declarations
+import { createApi } from '../shared/api.mjs';
+
+declare const Deno: any;
+
+function arg(name: string, fallback: string): string {
+  const i = Deno.args.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < Deno.args.length ? Deno.args[i + 1] : fallback;
+}
+
+const models = new URL('../../build/examples/models/', import.meta.url);
+const bundles = {
+  f32: await Deno.readFile(new URL('mnist-f32.alloy', models)),
+  mixed: await Deno.readFile(new URL('mnist-mixed.alloy', models)),
+};
+const api = createApi({ host, bundles, runtime: `deno ${Deno.version.deno}` });
+// Instantiate and load before listening unless --lazy (then the first request pays the cold start).
+if (!Deno.args.includes('--lazy')) await api.ready();
+
+const hostname = arg('hostname', '127.0.0.1');
+const port = Number(arg('port', '8000'));
+Deno.serve({
+  hostname,
+  port,
+  onListen: ({ hostname, port }: { hostname: string; port: number }) => console.log(`listening on http://${hostname}:${port}/`),
+}, (request: Request) => api.fetch(request));

@@ -1,0 +1,273 @@
+// The HTTP API of the edge examples, shared as-is by the Cloudflare Worker (examples/worker, bundled
+// by esbuild or wrangler) and the Deno server (examples/deno, imported directly). Web-standard
+// Request / Response / crypto.subtle only: no runtime-specific code here.
+//
+//   GET  /v1/model   inputs, outputs and precision map of every bundle, limits, startup timing
+//   POST /v1/infer   JSON {"input": [784 numbers] | [[784 numbers], ...], "precision": "f32" | "mixed"}
+//                    or a little-endian f32 body (content-type: application/octet-stream) with
+//                    ?precision=... in the query. Answers outputs, timing and the SHA-256 (hex) of
+//                    the output f32 bytes; `accept: application/octet-stream` answers the raw f32
+//                    bytes instead, with the hash and shape in x-alloy-* headers.
+//
+// Errors are JSON `{ "error": { "code", "message" } }` with a 4xx status. `code` is an AlloyError
+// code (BAD_ARGUMENT, SHAPE_MISMATCH, BAD_OPTION, LIMIT_EXCEEDED, ...) whenever the problem is the
+// request's content; NOT_FOUND / METHOD_NOT_ALLOWED for routing.
+//
+// Rule 1 of DESIGN.md holds here too: the handler moves bytes and never computes on tensor values
+// (the only work on them is the JSON number -> f32 conversion and a finiteness check).
+
+export const MAX_BODY_BYTES = 1 << 20; // 1 MiB
+export const MAX_BATCH = 256;
+
+const STATUS = { LIMIT_EXCEEDED: 413, NOT_FOUND: 404, METHOD_NOT_ALLOWED: 405, UNSUPPORTED_MEDIA_TYPE: 415 };
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+/** The JSON header of a bundle (already validated by `alloy.load`): bytes 16..24 hold its length. */
+export function bundleHeader(bytes) {
+  const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const n = Number(new DataView(u8.buffer, u8.byteOffset, u8.byteLength).getBigUint64(16, true));
+  return JSON.parse(new TextDecoder().decode(u8.subarray(24, 24 + n)));
+}
+
+/** What a client (or the widget's format chips) needs to know about a bundle: its inputs and
+ *  outputs, the embedded precision map and, per node, the stored weight format and the activation
+ *  and accumulator formats the map gives it. */
+export function describeBundle(bytes) {
+  const h = bundleHeader(bytes);
+  const map = h.precision ?? null;
+  const layers = h.graph.nodes.map((node) => {
+    const p = { activations: 'f32', accumulator: 'f32', ...(map?.default ?? {}), ...(map?.layers?.[node.name] ?? {}) };
+    if (p.activations === 'i8' && p.accumulator === 'f32') p.accumulator = 'i32';
+    const w = ['Dense', 'Conv', 'DepthwiseConv'].includes(node.op) ? h.tensors[node.inputs[1]] : undefined;
+    return { name: node.name, op: node.op, weights: w ? w.format : null, activations: p.activations, accumulator: p.accumulator };
+  });
+  return { inputs: h.graph.inputs, outputs: h.graph.outputs, precision: map, layers, bytes: bytes.byteLength, metadata: h.metadata ?? {} };
+}
+
+export async function sha256Hex(bytes) {
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  let s = '';
+  for (const b of d) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+/**
+ * @param {object} o
+ * @param {{ init: Function, AlloyError: any }} o.host  the alloy.mjs module namespace
+ * @param {any} [o.wasm]  what init() takes: a WebAssembly.Module in Workers, nothing in Deno
+ * @param {Record<string, ArrayBuffer | Uint8Array>} o.bundles  precision name -> bundle bytes
+ * @param {string} [o.runtime]  reported by GET /v1/model
+ */
+export function createApi({ host, wasm, bundles, runtime = 'unknown', maxBodyBytes = MAX_BODY_BYTES, maxBatch = MAX_BATCH }) {
+  const names = Object.keys(bundles);
+  const defaultPrecision = names.includes('f32') ? 'f32' : names[0];
+  const err = (code, message) => new host.AlloyError(code, message);
+  let ready = null;
+
+  // Cold start: instantiate the module and load every bundle, timed with performance.now() on the
+  // first request (Workers instantiate lazily, inside a request).
+  async function start() {
+    const t0 = performance.now();
+    const alloy = await host.init(wasm);
+    const t1 = performance.now();
+    const models = {}, info = {}, loadMs = {};
+    for (const name of names) {
+      const s = performance.now();
+      const bytes = bundles[name] instanceof Uint8Array ? bundles[name] : new Uint8Array(bundles[name]);
+      models[name] = alloy.load(bytes);
+      loadMs[name] = performance.now() - s;
+      info[name] = describeBundle(bytes);
+    }
+    const startup = { runtime, initMs: t1 - t0, loadMs, totalMs: performance.now() - t0 };
+    return { models, info, startup };
+  }
+
+  function ensure() {
+    if (!ready) {
+      ready = start();
+      ready.catch(() => { ready = null; }); // a failed start is retried by the next request
+      return ready.then((s) => ({ ...s, coldStart: true }));
+    }
+    return ready.then((s) => ({ ...s, coldStart: false }));
+  }
+
+  async function handleModel() {
+    const s = await ensure();
+    return json(200, {
+      default: defaultPrecision,
+      precisions: names,
+      bundles: s.info,
+      limits: { maxBodyBytes, maxBatch },
+      startup: s.startup,
+    });
+  }
+
+  async function handleInfer(request, url) {
+    const t0 = performance.now();
+    const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+    const binary = type === 'application/octet-stream';
+    if (!binary && type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
+      throw Object.assign(err('BAD_ARGUMENT', `content-type ${JSON.stringify(type)}: send application/json or application/octet-stream`), { status: 415 });
+    }
+    const body = await readLimited(request, maxBodyBytes, err);
+    const s = await ensure();
+    let precision = url.searchParams.get('precision');
+    let data, batch;
+    if (binary) {
+      if (body.byteLength === 0 || body.byteLength % 4 !== 0) throw err('SHAPE_MISMATCH', `binary body of ${body.byteLength} bytes is not a whole number of f32 values`);
+      data = new Float32Array(body.buffer, body.byteOffset, body.byteLength / 4);
+      if (body.byteOffset % 4 !== 0) data = new Float32Array(body.slice().buffer);
+      ({ batch } = rows(data.length, s, precision ?? defaultPrecision));
+    } else {
+      let msg;
+      try { msg = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body)); } catch (e) { throw err('BAD_ARGUMENT', `request body is not valid JSON: ${e.message}`); }
+      if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) throw err('BAD_ARGUMENT', 'request body must be a JSON object { "input": [...], "precision": "f32" }');
+      for (const k of Object.keys(msg)) if (k !== 'input' && k !== 'precision') throw err('BAD_ARGUMENT', `unknown field ${JSON.stringify(k)} (known: input, precision)`);
+      if (msg.precision !== undefined) {
+        if (typeof msg.precision !== 'string') throw err('BAD_OPTION', '"precision" must be a string');
+        if (precision !== null && precision !== msg.precision) throw err('BAD_OPTION', `precision ${JSON.stringify(msg.precision)} in the body and ${JSON.stringify(precision)} in the query differ`);
+        precision = msg.precision;
+      }
+      ({ data, batch } = fromJson(msg.input, s, precision ?? defaultPrecision));
+    }
+    precision ??= defaultPrecision;
+    const model = pick(s, precision);
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) throw err('BAD_ARGUMENT', `input value ${i} (row ${Math.floor(i / (data.length / batch))}) is not a finite number`);
+    }
+    const input = model.inputs[0];
+    const t1 = performance.now();
+    const out = model.run({ [input.name]: { data, shape: [batch, ...input.shape.slice(1)] } });
+    const t2 = performance.now();
+    const outputs = {};
+    const parts = [];
+    for (const o of model.outputs) { outputs[o.name] = out[o.name]; parts.push(out[o.name].data); }
+    const all = concatBytes(parts);
+    const sha256 = await sha256Hex(all);
+    const timing = { inferMs: t2 - t1, totalMs: performance.now() - t0, ...(s.coldStart ? { startup: s.startup } : {}) };
+    const accept = request.headers.get('accept') ?? '';
+    if (accept.includes('application/octet-stream')) {
+      const first = outputs[model.outputs[0].name];
+      return new Response(all, {
+        status: 200,
+        headers: {
+          'content-type': 'application/octet-stream', 'cache-control': 'no-store',
+          'x-alloy-sha256': sha256, 'x-alloy-precision': precision,
+          'x-alloy-outputs': model.outputs.map((o) => `${o.name}=${outputs[o.name].shape.join('x')}`).join(', '),
+          'x-alloy-shape': first.shape.join(','),
+          'server-timing': `infer;dur=${timing.inferMs.toFixed(3)}, total;dur=${timing.totalMs.toFixed(3)}`,
+        },
+      });
+    }
+    return json(200, {
+      precision,
+      outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, { shape: v.shape, data: Array.from(v.data) }])),
+      sha256,
+      timing,
+    }, { 'server-timing': `infer;dur=${timing.inferMs.toFixed(3)}, total;dur=${timing.totalMs.toFixed(3)}` });
+  }
+
+  function pick(s, precision) {
+    const m = Object.hasOwn(s.models, precision) ? s.models[precision] : undefined;
+    if (!m) throw err('BAD_OPTION', `unknown precision ${JSON.stringify(precision)} (available: ${names.join(', ')})`);
+    return m;
+  }
+
+  function rowSize(model) { return model.inputs[0].shape.slice(1).reduce((a, b) => a * b, 1); }
+
+  function rows(n, s, precision) {
+    const model = pick(s, precision);
+    const size = rowSize(model);
+    if (n % size !== 0) throw err('SHAPE_MISMATCH', `input has ${n} values, not a multiple of ${size} (input ${JSON.stringify(model.inputs[0].name)} ${JSON.stringify(model.inputs[0].shape)})`);
+    const batch = n / size;
+    if (batch > maxBatch) throw err('LIMIT_EXCEEDED', `batch ${batch} exceeds ${maxBatch}`);
+    return { batch };
+  }
+
+  function fromJson(input, s, precision) {
+    const model = pick(s, precision);
+    const size = rowSize(model);
+    const where = `"input" (${JSON.stringify(model.inputs[0].name)} ${JSON.stringify(model.inputs[0].shape)})`;
+    if (!Array.isArray(input) || input.length === 0) throw err('SHAPE_MISMATCH', `${where} must be a non-empty array of ${size} numbers or of rows of ${size} numbers`);
+    const nested = Array.isArray(input[0]);
+    const list = nested ? input : [input];
+    if (list.length > maxBatch) throw err('LIMIT_EXCEEDED', `batch ${list.length} exceeds ${maxBatch}`);
+    const data = new Float32Array(list.length * size);
+    list.forEach((row, r) => {
+      if (!Array.isArray(row)) throw err('SHAPE_MISMATCH', `${where}: row ${r} is not an array (mixing rows and numbers)`);
+      if (row.length !== size) throw err('SHAPE_MISMATCH', `${where}: row ${r} has ${row.length} values, expected ${size}`);
+      for (let i = 0; i < size; i++) {
+        const v = row[i];
+        if (typeof v !== 'number') throw err('BAD_ARGUMENT', `${where}: row ${r} value ${i} is ${v === null ? 'null' : typeof v}, not a number`);
+        data[r * size + i] = v;
+      }
+    });
+    return { data, batch: list.length };
+  }
+
+  return {
+    /** Resolves once the module is instantiated and every bundle loaded (optional warm-up). */
+    ready: () => ensure().then((s) => s.startup),
+    async fetch(request) {
+      const url = new URL(request.url);
+      try {
+        if (url.pathname === '/v1/model') {
+          if (request.method !== 'GET' && request.method !== 'HEAD') return error(405, 'METHOD_NOT_ALLOWED', `${request.method} /v1/model: use GET`, { allow: 'GET, HEAD' });
+          return await handleModel();
+        }
+        if (url.pathname === '/v1/infer') {
+          if (request.method !== 'POST') return error(405, 'METHOD_NOT_ALLOWED', `${request.method} /v1/infer: use POST`, { allow: 'POST' });
+          return await handleInfer(request, url);
+        }
+        return error(404, 'NOT_FOUND', `no route ${url.pathname} (routes: GET /v1/model, POST /v1/infer)`);
+      } catch (e) {
+        if (e && e.name === 'AlloyError' && typeof e.code === 'string') {
+          return error(e.status ?? STATUS[e.code] ?? 400, e.code, e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message);
+        }
+        return error(500, 'INTERNAL', String(e && e.message || e));
+      }
+    },
+  };
+}
+
+function json(status, body, headers = {}) {
+  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+}
+
+function error(status, code, message, headers = {}) {
+  return json(status, { error: { code, message } }, headers);
+}
+
+function concatBytes(parts) {
+  if (parts.length === 1) return new Uint8Array(parts[0].buffer, parts[0].byteOffset, parts[0].byteLength);
+  const n = parts.reduce((t, p) => t + p.byteLength, 0);
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) { out.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), at); at += p.byteLength; }
+  return out;
+}
+
+/** The body, refused with LIMIT_EXCEEDED (413) past `max` bytes: by content-length when given,
+ *  else while streaming (chunked bodies), so an oversized upload is never held in memory. */
+async function readLimited(request, max, err) {
+  const len = request.headers.get('content-length');
+  if (len !== null && Number(len) > max) throw err('LIMIT_EXCEEDED', `request body of ${len} bytes exceeds ${max} bytes`);
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    n += value.byteLength;
+    if (n > max) {
+      try { await reader.cancel(); } catch { /* already closed */ }
+      throw err('LIMIT_EXCEEDED', `request body exceeds ${max} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) { out.set(c, at); at += c.byteLength; }
+  return out;
+}
