@@ -10,7 +10,7 @@ const args = process.argv.slice(2);
 const noXrt = args.includes('--no-xrt');
 const filter = args.find((a) => !a.startsWith('--'));
 // A filter names test files only: data files under test/ (fixtures, goldens) must never match.
-const pattern = filter === undefined ? '\\.test\\.ts$' : filter.endsWith('.test.ts$') ? filter : `${filter}.*\\.test\\.ts$`;
+const pattern = filter === undefined ? '\\.test\\.ts$' : filter.endsWith('.test.ts$') ? filter : `(${filter}).*\\.test\\.ts$`;
 let passed = 0, failed = 0, skipped = 0;
 
 function run(cmd, argv) {

@@ -49,11 +49,22 @@ function bias(ctx: OpContext, name: string | undefined, n: number): number {
   return heap.put(b.bytes);
 }
 
+/** Convolutions run f32 arithmetic (activations may be emulated f16 / bf16 by the executor):
+ *  a precision map asking them for another accumulator or for i8 activations is an error, not
+ *  something to ignore. */
+function checkPrecision(ctx: OpContext): void {
+  const p = ctx.precision;
+  if (p.accumulator !== 'f32') fail('BAD_PRECISION_MAP', `${ctx.where}: convolutions accumulate in f32; accumulator ${p.accumulator} is only implemented for Dense`);
+  if (p.activations === 'i8') fail('BAD_PRECISION_MAP', `${ctx.where}: i8 activations (w8a8) are only implemented for Dense`);
+  if (p.recompute || p.inputRound) fail('BAD_PRECISION_MAP', `${ctx.where}: recompute / inputRound are only implemented for Dense`);
+}
+
 function checkNHWC(ctx: OpContext, s: number[], C: number): void {
   if (s.length !== 4 || s[3] !== C) fail('SHAPE_MISMATCH', `${ctx.where}: input ${JSON.stringify(ctx.node.inputs[0])} has shape ${JSON.stringify(s)}, expected NHWC with ${C} channels`);
 }
 
 export const conv: Builder = (ctx) => {
+  checkPrecision(ctx);
   const [xName, wName, bName] = ctx.node.inputs;
   const w = stored(ctx, wName, 'input 1 (weights)')!;
   if (w.entry.shape.length !== 4) fail('SHAPE_MISMATCH', `${ctx.where}: weight ${JSON.stringify(wName)} must be OHWI [OC, KH, KW, C/groups], got ${JSON.stringify(w.entry.shape)}`);
@@ -108,6 +119,7 @@ export const conv: Builder = (ctx) => {
 };
 
 export const depthwiseConv: Builder = (ctx) => {
+  checkPrecision(ctx);
   const [xName, wName, bName] = ctx.node.inputs;
   const w = stored(ctx, wName, 'input 1 (weights)')!;
   if (w.entry.shape.length !== 3) fail('SHAPE_MISMATCH', `${ctx.where}: weight ${JSON.stringify(wName)} must be [KH, KW, C], got ${JSON.stringify(w.entry.shape)}`);
