@@ -1,4 +1,4 @@
-// `npm run fuzz [-- --count N --seed S --targets bundle,precision]`: the fuzz runner
+// `npm run fuzz [-- --count N --seed S --targets bundle,precision,onnx]`: the fuzz runner
 // (test/fuzz/run.ts) through tsx, against the built host (build/alloy.mjs).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';

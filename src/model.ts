@@ -24,6 +24,24 @@ const ROUND_IDS: Record<string, number> = { rne: 0, rna: 1, rtz: 2, floor: 3, ce
 export interface TensorOut { data: Float32Array; shape: number[] }
 export type Feed = Float32Array | { data: Float32Array; shape: number[] };
 
+/** One node's output, as `run()` just computed it (after the emulated f16 / bf16 rounding). */
+export interface NodeOutput {
+  name: string;
+  op: string;
+  /** the output value's name */
+  output: string;
+  shape: number[];
+  /** the layer's activation format: 'f32', 'f16', 'bf16' (emulated) or 'i8' */
+  activations: string;
+  /** a view of the output in wasm memory: valid only during the callback, do not keep or write it */
+  data: Float32Array;
+}
+export interface RunOptions {
+  /** called after every node, in graph order (statistics, debugging). It must not call this
+   *  model's run(). Its exceptions propagate out of run(). */
+  onNode?: (node: NodeOutput) => void;
+}
+
 interface Plan { batch: number; arena: number; offsets: Map<string, number>; shapes: Map<string, number[]>; bytes: number; scratch: number }
 
 const elements = (s: number[]) => s.reduce((a, b) => a * b, 1);
@@ -34,7 +52,7 @@ export class Model {
   readonly outputs: ValueInfo[];
   readonly metadata: Record<string, unknown>;
   readonly precision: unknown;
-  private nodes: { name: string; out: string; prep: PreparedNode; precision: ResolvedPrecision }[] = [];
+  private nodes: { name: string; op: string; out: string; prep: PreparedNode; precision: ResolvedPrecision }[] = [];
   private plan: Plan | null = null;
   private disposed = false;
   private maxTensorElements: number;
@@ -90,7 +108,7 @@ export class Model {
         const out = node.outputs[0];
         if (typeof out !== 'string' || known.has(out) || weights.has(out)) { prep.dispose(); fail('BAD_GRAPH', `${where}: output ${JSON.stringify(out)} is not a new name`); }
         known.add(out);
-        this.nodes.push({ name: node.name, out, prep, precision });
+        this.nodes.push({ name: node.name, op: node.op, out, prep, precision });
       }
       for (const v of g.outputs) {
         if (!known.has(v?.name)) fail('BAD_GRAPH', `graph output ${JSON.stringify(v?.name)} is never produced`);
@@ -159,9 +177,12 @@ export class Model {
   /** Bytes of the activation arena of the last run (0 before the first). */
   get arenaBytes(): number { return this.plan?.bytes ?? 0; }
 
-  run(feeds: Record<string, Feed>): Record<string, TensorOut> {
+  run(feeds: Record<string, Feed>, options?: RunOptions): Record<string, TensorOut> {
     if (this.disposed) fail('DISPOSED', 'run(): this model was disposed');
     if (typeof feeds !== 'object' || feeds === null) fail('BAD_ARGUMENT', 'run(): feeds must be an object { inputName: Float32Array | { data, shape } }');
+    if (options !== undefined && (typeof options !== 'object' || options === null)) fail('BAD_OPTION', 'run(): options must be an object');
+    const onNode = options?.onNode;
+    if (onNode !== undefined && typeof onNode !== 'function') fail('BAD_OPTION', 'run(): options.onNode must be a function');
     let batch = -1;
     const datas = new Map<string, Float32Array>();
     for (const v of this.inputs) {
@@ -198,6 +219,7 @@ export class Model {
         const a = n.precision.activations;
         if (a === 'f16' || a === 'bf16') x.round_f32_to(formatByName(a).id, at(n.out), at(n.out), elements(outShape), ROUND_IDS[n.precision.round], 1);
       });
+      if (onNode) onNode({ name: n.name, op: n.op, output: n.out, shape: [...outShape], activations: n.precision.activations, data: heap.f32(at(n.out), elements(outShape)) });
     }
     const out: Record<string, TensorOut> = {};
     for (const v of this.outputs) {

@@ -1,12 +1,14 @@
 // `alloy inspect`, `alloy run`, `alloy bench`, `alloy pack`.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Alloy } from '../index.js';
+import type { NodeOutput } from '../model.js';
 import { readBundle } from '../bundle/read.js';
 import { writeBundle } from '../bundle/write.js';
 import { packBundle } from '../bundle/pack.js';
 import { resolve, validatePrecisionMap } from '../precision.js';
 import { AlloyError } from '../errors.js';
 import { table } from './formats.js';
+import { formatByName } from '../formats.js';
 import { readNpy, writeNpy } from './npy.js';
 import { progress } from './progress.js';
 
@@ -79,11 +81,57 @@ function readInputs(model: { inputs: { name: string; shape: number[] }[] }, flag
   return feeds;
 }
 
+/** Per-node counts for `alloy run --stats`. */
+export interface NodeStats { name: string; op: string; activations: string; shape: number[]; values: number; nan: number; posInf: number; negInf: number; atMax: number | null; max: number | null }
+
+/** f32 bit pattern of the largest finite value of an emulated activation format (f16 65504 ->
+ *  0x477fe000, bf16 -> 0x7f7f0000): a format constant, read once from the format table. */
+function maxBits(format: string): number | null {
+  if (format !== 'f16' && format !== 'bf16') return null;
+  return new Uint32Array(new Float32Array([formatByName(format).max]).buffer)[0];
+}
+
+/** Count NaN, +Inf, -Inf and |v| == the format's max in one node's output. A host-side scan of
+ *  the f32 bit patterns with integer compares only (no arithmetic on tensor values, so no
+ *  rounding question: it gives the same counts in every engine). */
+export function countSpecials(node: NodeOutput): NodeStats {
+  const d = node.data;
+  const u = new Uint32Array(d.buffer, d.byteOffset, d.length);
+  const sat = maxBits(node.activations);
+  let nan = 0, posInf = 0, negInf = 0, atMax = 0;
+  for (let i = 0; i < u.length; i++) {
+    const v = u[i], mag = v & 0x7fffffff;
+    if (mag >= 0x7f800000) { if (mag > 0x7f800000) nan++; else if (v === mag) posInf++; else negInf++; }
+    else if (mag === sat) atMax++;
+  }
+  return { name: node.name, op: node.op, activations: node.activations, shape: node.shape, values: u.length, nan, posInf, negInf,
+    atMax: sat === null ? null : atMax, max: sat === null ? null : formatByName(node.activations).max };
+}
+
+export function statsTable(stats: NodeStats[]): string {
+  const rows = [['#', 'node', 'op', 'activations', 'shape', 'values', 'NaN', '+Inf', '-Inf', 'at max']];
+  stats.forEach((s, i) => rows.push([String(i), s.name, s.op, s.activations, JSON.stringify(s.shape), String(s.values), String(s.nan), String(s.posInf), String(s.negInf),
+    s.atMax === null ? '-' : `${s.atMax} (|v| = ${s.max})`]));
+  const first = stats.findIndex((s) => s.nan + s.posInf + s.negInf > 0);
+  const firstSat = stats.findIndex((s) => (s.atMax ?? 0) > 0);
+  const lines = [table(rows)];
+  lines.push(first < 0 ? 'no NaN or Inf in any node output' : `first non-finite output: node ${first} ${JSON.stringify(stats[first].name)} (${stats[first].op})`);
+  if (firstSat >= 0) lines.push(`first saturated output: node ${firstSat} ${JSON.stringify(stats[firstSat].name)} (${stats[firstSat].op}, ${stats[firstSat].activations})`);
+  return lines.join('\n');
+}
+
 export function runCommand(alloy: Alloy, pos: string[], flags: Flags): number {
-  need(pos, 1, 'alloy run BUNDLE.alloy --input [name=]FILE.npy|.json|.f32 [--shape name=1,784] [-o OUT.npy|OUT.json] [--precision map.json]');
+  need(pos, 1, 'alloy run BUNDLE.alloy --input [name=]FILE.npy|.json|.f32 [--shape name=1,784] [-o OUT.npy|OUT.json] [--precision map.json] [--stats [json]]');
   const precision = typeof flags.precision === 'string' ? JSON.parse(readFileSync(flags.precision, 'utf8')) : undefined;
+  // `--stats` takes an optional value (json); anything else after it is a positional argument
+  if (typeof flags.stats === 'string' && flags.stats !== 'json' && flags.stats !== 'table') { if (flags.stats.endsWith('.alloy')) pos.unshift(flags.stats); else pos.push(flags.stats); flags.stats = true; }
   const model = alloy.load(readBytes(pos[0]), precision ? { precision } : {});
-  const out = model.run(readInputs(model, flags, pos.slice(1)));
+  const feeds = readInputs(model, flags, pos.slice(1));
+  const stats: NodeStats[] = [];
+  const out = flags.stats ? model.run(feeds, { onNode: (n) => stats.push(countSpecials(n)) }) : model.run(feeds);
+  // --stats: the per-node table on stderr (stdout keeps the JSON outputs); --stats json: JSON lines
+  if (flags.stats === 'json') console.error(JSON.stringify({ stats }));
+  else if (flags.stats) console.error(statsTable(stats));
   const o = flags.o ?? flags.output;
   if (typeof o === 'string' && o.endsWith('.npy')) {
     const first = Object.values(out)[0];

@@ -307,6 +307,12 @@ class Importer {
     if (!v) fail('BAD_GRAPH', `${this.where()}: input ${JSON.stringify(name)} is not produced before this node (graph not topologically sorted, or a dangling name)`);
     return v;
   }
+  /** A required input (a missing or empty name is BAD_GRAPH, not a TypeError in the handler). */
+  need(i: number): Val {
+    const v = this.val(i);
+    if (!v) fail('BAD_GRAPH', `${this.where()}: input ${i} is missing`);
+    return v;
+  }
   where() { return `node ${JSON.stringify(this.nodeName)} (${this.node.op_type})`; }
   act(i: number): Act {
     const v = this.val(i);
@@ -587,7 +593,7 @@ HANDLERS.Identity = (m) => {
 HANDLERS.Dropout = (m) => { unusedOutputs(m, 1, 'mask'); HANDLERS.Identity(m); };
 
 HANDLERS.Shape = (m) => {
-  const v = m.val(0)!;
+  const v = m.need(0);
   const dims = v.kind === 'const' ? v.dims : v.kind === 'act' ? v.shape : unsupported('input is quantized');
   const r = dims.length;
   let s = m.at.i('start', 0), e = m.at.has('end') ? m.at.i('end', r) : r;
@@ -607,7 +613,7 @@ function makeLike(c: Const, n: number): Data {
 }
 
 HANDLERS.Gather = (m) => {
-  const d = m.val(0)!;
+  const d = m.need(0);
   if (d.kind !== 'const') unsupported('data is an activation (only constant folding of Gather is supported)');
   const data = d as Const;
   const idx = m.ints(1, 'indices'), idims = m.cst(1, 'indices').dims;
@@ -636,7 +642,7 @@ function reshapeAct(m: Importer, x: Act, shape: Ints): Act {
 }
 
 HANDLERS.Unsqueeze = (m) => {
-  const v = m.val(0)!;
+  const v = m.need(0);
   const axes = axesArg(m, 13);
   if (!axes) fail('BAD_GRAPH', `${m.where()}: axes missing`);
   const dims = v.kind === 'const' ? v.dims : v.kind === 'act' ? v.shape : unsupported('quantized input');
@@ -649,7 +655,7 @@ HANDLERS.Unsqueeze = (m) => {
 };
 
 HANDLERS.Squeeze = (m) => {
-  const v = m.val(0)!;
+  const v = m.need(0);
   const dims = v.kind === 'const' ? v.dims : v.kind === 'act' ? v.shape : unsupported('quantized input');
   const axes = axesArg(m, 13);
   const ax = axes ? axes.map((a) => normAxis(a, dims.length)) : dims.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0);
@@ -660,7 +666,7 @@ HANDLERS.Squeeze = (m) => {
 };
 
 HANDLERS.Cast = (m) => {
-  const v = m.val(0)!;
+  const v = m.need(0);
   const to = m.at.i('to', 0);
   if (v.kind === 'act') {
     // Alloy computes in f32; a cast between float types of an activation is the identity here.
@@ -684,7 +690,7 @@ HANDLERS.Cast = (m) => {
 };
 
 HANDLERS.Slice = (m) => {
-  const v = m.val(0)!;
+  const v = m.need(0);
   if (v.kind !== 'const') unsupported('data is an activation (only constant folding of Slice is supported)');
   const c = v as Const;
   let starts: Ints, ends: Ints, axes: Ints | undefined, steps: Ints | undefined;
@@ -1208,7 +1214,7 @@ HANDLERS.ReduceMean = (m) => {
 // --- data movement
 
 HANDLERS.Flatten = (m) => {
-  const v = m.val(0)!;
+  const v = m.need(0);
   const dims = v.kind === 'const' ? v.dims : v.kind === 'act' ? v.shape : unsupported('quantized input');
   const r = dims.length;
   let axis = m.at.i('axis', 1); if (axis < 0) axis += r;
@@ -1224,7 +1230,7 @@ HANDLERS.Flatten = (m) => {
 };
 
 HANDLERS.Reshape = (m) => {
-  const v = m.val(0)!;
+  const v = m.need(0);
   const target = m.ints(1, 'shape');
   const allowzero = m.at.i('allowzero', 0);
   const dims = v.kind === 'const' ? v.dims : v.kind === 'act' ? v.shape : unsupported('quantized input');
@@ -1255,7 +1261,7 @@ HANDLERS.Reshape = (m) => {
 };
 
 HANDLERS.Transpose = (m) => {
-  const v = m.val(0)!;
+  const v = m.need(0);
   const dims = v.kind === 'const' ? v.dims : v.kind === 'act' ? v.shape : unsupported('quantized input');
   const r = dims.length;
   const perm = m.at.ints('perm', [...Array(r).keys()].reverse())!;
@@ -1272,11 +1278,13 @@ HANDLERS.Transpose = (m) => {
 };
 
 HANDLERS.Concat = (m) => {
-  const vs = (m.node.input ?? []).map((_, i) => m.val(i)!);
+  const vs = (m.node.input ?? []).map((_, i) => m.need(i));
+  if (!vs.length) fail('BAD_GRAPH', `${m.where()}: no inputs`);
   const r = (vs[0].kind === 'const' ? vs[0].dims : vs[0].kind === 'act' ? vs[0].shape : []).length;
   const axis = normAxis(m.at.i('axis', 0), r);
   if (vs.every((v) => v.kind === 'const')) {
     const cs = vs as Const[];
+    if (cs.some((c) => c.dims.length !== r || c.dims.some((d, i) => i !== axis && d !== cs[0].dims[i]))) fail('BAD_GRAPH', `${m.where()}: constant inputs of shapes ${cs.map((c) => JSON.stringify(c.dims)).join(', ')} do not concatenate along axis ${axis}`);
     const outer = prod(cs[0].dims.slice(0, axis));
     const parts = cs.map((c) => ({ c, len: prod(c.dims.slice(axis)) }));
     const total = parts.reduce((s, p) => s + p.len, 0);
@@ -1384,7 +1392,7 @@ function qParams(m: Importer, si: number, zi: number): { scale: Float32Array; zp
 }
 
 HANDLERS.QuantizeLinear = (m) => {
-  const v = m.val(0)!;
+  const v = m.need(0);
   const { scale, zp, fmt: zf, sdims } = qParams(m, 1, 2);
   const od = m.at.i('output_dtype', 0);
   const fmt = zf ?? (od === DT.INT8 ? 'i8' : od === 0 || od === DT.UINT8 ? 'u8' : unsupported(`output type ${od}`));
@@ -1411,7 +1419,7 @@ HANDLERS.QuantizeLinear = (m) => {
 };
 
 HANDLERS.DequantizeLinear = (m) => {
-  const v = m.val(0)!;
+  const v = m.need(0);
   const { scale, zp, sdims } = qParams(m, 1, 2);
   if (v.kind === 'qact') {
     const q = v as QAct;

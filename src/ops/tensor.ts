@@ -143,6 +143,9 @@ export const resize: Builder = (ctx) => {
     valueInputs: [ctx.node.inputs[0]],
     infer([s]) {
       if (s.length !== 4) fail('SHAPE_MISMATCH', `${ctx.where}: input must be NHWC`);
+      // An empty output with a huge width would slip past the element limits while the kernel
+      // still builds per-column tables: sizes must be at least 1.
+      if (size[0] === 0 || size[1] === 0 || s[1] === 0 || s[2] === 0) fail('SHAPE_MISMATCH', `${ctx.where}: resize from ${s[1]}x${s[2]} to ${size[0]}x${size[1]}: an empty size is not supported`);
       return [s[0], size[0], size[1], s[3]];
     },
     run([xp], [s], yp) {

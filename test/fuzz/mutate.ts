@@ -290,7 +290,7 @@ function mutateData(r: Rng, w: World, p: Parsed): void {
   fixCrc(w, p);
 }
 
-function mutateRaw(r: Rng, b: Uint8Array): Uint8Array {
+export function mutateRaw(r: Rng, b: Uint8Array): Uint8Array {
   const op = r.int(8);
   if (b.length === 0) return new Uint8Array([r.u32() & 0xff]);
   const at = r.int(b.length);

@@ -2,7 +2,7 @@
 // its own worker thread under a watchdog. Failing inputs are written to test/fuzz/regressions/
 // (replayed by test/reliability/regressions.test.ts). Prints inputs/s per target; exits 1 on any
 // failure.
-//   node --import tsx test/fuzz/run.ts [--count N] [--seed S] [--targets bundle,precision]
+//   node --import tsx test/fuzz/run.ts [--count N] [--seed S] [--targets bundle,precision,onnx,tflite]
 //        [--start I] [--hang-ms 5000] [--no-save]
 import { Worker } from 'node:worker_threads';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ const count = Number(arg('count', '100000'));
 const seed = Number(arg('seed', '1'));
 const start = Number(arg('start', '0'));
 const hangMs = Number(arg('hang-ms', '5000'));
-const names = arg('targets', 'bundle,precision').split(',');
+const names = arg('targets', 'bundle,precision,onnx,tflite').split(',');
 const save = !process.argv.includes('--no-save');
 const regressions = fileURLToPath(new URL('./regressions/', import.meta.url));
 
@@ -28,7 +28,9 @@ function saveInput(target: string, index: number, kind: string, message: string)
   if (save) {
     mkdirSync(regressions, { recursive: true });
     writeFileSync(`${regressions}${base}.bin`, input.bytes);
-    writeFileSync(`${regressions}${base}.json`, JSON.stringify({ target, seed, index, kind, message: message.split('\n')[0], options: input.precision === undefined ? {} : { precision: input.precision } }, null, 2) + '\n');
+    const importOptions = (input as { importOptions?: unknown }).importOptions;
+    writeFileSync(`${regressions}${base}.json`, JSON.stringify({ target, seed, index, kind, message: message.split('\n')[0], options: input.precision === undefined ? {} : { precision: input.precision },
+      ...(importOptions === undefined ? {} : { importOptions }) }, null, 2) + '\n');
   }
   return base;
 }

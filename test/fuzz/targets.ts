@@ -7,6 +7,8 @@ import { AlloyError, validatePrecisionMap, readBundle, _exports } from '../../bu
 import type { Alloy } from '../../build/alloy.mjs';
 import { seeds } from './seeds.ts';
 import { mutateBundle, mutatePrecision, makeRng, type World, type Mutated } from './mutate.ts';
+import { onnxSeeds, mutateOnnx, importToBundle, isAlloyError, importerMemoryBytes, type OnnxInput } from './onnx.ts';
+import { tfliteSeeds, mutateTflite, importTflite } from './tflite.ts';
 
 /** Load limits for fuzzing: small enough that no input can reach the memory cap. */
 export const FUZZ_LIMITS = { maxHeaderBytes: 1 << 20, maxTensorElements: 1 << 20, maxTensors: 2000, maxNodes: 2000, maxArenaBytes: 64 << 20 };
@@ -65,7 +67,7 @@ export function execute(alloy: Alloy, bytes: Uint8Array, options: Record<string,
     return { ok: true, runs: 1 };
   } catch (e) {
     if (e instanceof FuzzFailure) throw e;
-    if (e instanceof AlloyError && CODES.has((e as AlloyError).code)) return { ok: false, code: (e as AlloyError).code };
+    if ((e instanceof AlloyError || isAlloyError(e)) && CODES.has((e as AlloyError).code)) return { ok: false, code: (e as AlloyError).code };
     throw new FuzzFailure('exception', `${(e as Error)?.name}: ${(e as Error)?.message}`, e);
   } finally {
     try { model?.dispose(); } catch (e) { throw new FuzzFailure('exception', `dispose(): ${(e as Error)?.message}`, e); }
@@ -83,6 +85,8 @@ export interface Target {
 export function targets(alloy: Alloy): Record<string, Target> {
   const w = world(alloy);
   const seedBytes = seeds().map((s) => s.bytes);
+  const onnxSeedBytes = onnxSeeds().map((s) => s.bytes);
+  const tfliteSeedBytes = tfliteSeeds().map((s) => s.bytes);
   return {
     bundle: {
       name: 'bundle',
@@ -106,7 +110,47 @@ export function targets(alloy: Alloy): Record<string, Target> {
         return execute(alloy, input.bytes, input.precision === undefined ? {} : { precision: input.precision }, seed ^ index);
       },
     },
+    onnx: {
+      name: 'onnx',
+      input: (seed, index) => mutateOnnx(onnxSeedBytes, seed, index),
+      run: (input, seed, index) => runOnnx(alloy, input as OnnxInput, seed ^ index),
+    },
+    tflite: {
+      name: 'tflite',
+      input: (seed, index) => mutateTflite(tfliteSeedBytes, seed, index),
+      run: (input, seed, index) => runTflite(alloy, input, seed ^ index),
+    },
   };
+}
+
+/** The onnx target's oracle: importOnnx + writeBundle end in an AlloyError with a known code or a
+ *  bundle, which then goes through execute() (load + run + output checks). The importer's own
+ *  instance of the module must stay under the memory cap too. */
+export function runOnnx(alloy: Alloy, input: OnnxInput, feedSeed: number): Outcome {
+  let r;
+  try { r = importToBundle(input); } catch (e) {
+    throw new FuzzFailure('exception', `${(e as any)?.stage ?? 'import'}: ${(e as Error)?.name}: ${(e as Error)?.message}`, e);
+  }
+  if (importerMemoryBytes() > MEMORY_CAP) throw new FuzzFailure('memory', `importer wasm memory ${importerMemoryBytes()} bytes`);
+  if ('code' in r) {
+    if (!CODES.has(r.code)) throw new FuzzFailure('exception', `importer AlloyError with an unexpected code ${r.code}`);
+    return { ok: false, code: r.code };
+  }
+  return execute(alloy, r.bytes, {}, feedSeed);
+}
+
+/** The tflite target's oracle: as runOnnx, with importTflite. */
+export function runTflite(alloy: Alloy, input: Mutated, feedSeed: number): Outcome {
+  let r;
+  try { r = importToBundle(input, (b) => importTflite(b)); } catch (e) {
+    throw new FuzzFailure('exception', `${(e as any)?.stage ?? 'import'}: ${(e as Error)?.name}: ${(e as Error)?.message}`, e);
+  }
+  if (importerMemoryBytes() > MEMORY_CAP) throw new FuzzFailure('memory', `importer wasm memory ${importerMemoryBytes()} bytes`);
+  if ('code' in r) {
+    if (!CODES.has(r.code)) throw new FuzzFailure('exception', `importer AlloyError with an unexpected code ${r.code}`);
+    return { ok: false, code: r.code };
+  }
+  return execute(alloy, r.bytes, {}, feedSeed);
 }
 
 /** Golden output of a seed model; checked every so often to catch heap corruption. */

@@ -1,12 +1,13 @@
 // Inputs the fuzzers once crashed on (test/fuzz/regressions/*.bin, each with a .json naming the
 // target, the load options and the original failure): each must now end in an AlloyError with a
-// code, or in a valid run.
+// code, or in a valid run. Inputs of the onnx / tflite targets are model files: importOnnx /
+// importTflite + writeBundle + load + run.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { getAlloy } from '../util.ts';
 import { AlloyError, validatePrecisionMap } from '../../build/alloy.mjs';
-import { execute, CODES } from '../fuzz/targets.ts';
+import { execute, runOnnx, runTflite, CODES } from '../fuzz/targets.ts';
 import { parse } from '../fuzz/mutate.ts';
 
 const dir = new URL('../fuzz/regressions/', import.meta.url);
@@ -19,6 +20,11 @@ for (const f of files) {
   test(`${f} (was: ${meta.message})`, async () => {
     const alloy = await getAlloy();
     const bytes = new Uint8Array(readFileSync(new URL(f, dir)));
+    if (meta.target === 'onnx' || meta.target === 'tflite') {
+      const o = meta.target === 'onnx' ? runOnnx(alloy, { bytes, importOptions: meta.importOptions }, meta.index ?? 0) : runTflite(alloy, { bytes }, meta.index ?? 0); // throw FuzzFailure on a crash
+      if (!o.ok) assert.ok(CODES.has(o.code), o.code);
+      return;
+    }
     if (meta.options?.precision !== undefined) {
       let nodes: string[] = [];
       try { nodes = parse(bytes).header.graph.nodes.map((n: any) => n?.name); } catch { /* not parseable: fine */ }
