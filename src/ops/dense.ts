@@ -97,7 +97,7 @@ export const dense: Builder = (ctx) => {
       heap.free(wf);
       const rc = precision.recompute;
       if (rc) {
-        const tau = Math.fround(rc.tau);
+        const tau = new Float32Array([rc.tau])[0]; // the f32 the kernel receives
         const kact = actIdx === 0 ? 0 : actIdx === 1 ? 1 : actIdx; // none 0, relu 1, tanh 2, sigmoid 3, gelu 4
         const c: RecomputeCounter = COUNTERS.get(node.name) ?? { layer: node.name, accumulator: precision.accumulator, tau, K, N, runs: 0, outputs: 0, recomputed: 0 };
         COUNTERS.set(node.name, c);

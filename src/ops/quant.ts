@@ -18,7 +18,7 @@ export const fakeQuant: Builder = (ctx) => {
   const format = a.format as string;
   if (!(format in RANGES)) fail('BAD_GRAPH', `${ctx.where}: attrs.format must be one of ${Object.keys(RANGES).join(', ')}`);
   const scale = a.scale as number, zp = (a.zeroPoint ?? 0) as number;
-  if (typeof scale !== 'number' || !(scale > 0) || !Number.isFinite(scale) || Math.fround(scale) !== scale) fail('BAD_GRAPH', `${ctx.where}: attrs.scale must be a positive finite f32 value`);
+  if (typeof scale !== 'number' || !(scale > 0) || !Number.isFinite(scale) || new Float32Array([scale])[0] !== scale) fail('BAD_GRAPH', `${ctx.where}: attrs.scale must be a positive finite f32 value`);
   const [lo, hi] = RANGES[format];
   if (!Number.isSafeInteger(zp) || zp < lo || zp > hi) fail('BAD_GRAPH', `${ctx.where}: attrs.zeroPoint must be an integer in [${lo}, ${hi}] for ${format}`);
   const fid = formatByName(format).id;
