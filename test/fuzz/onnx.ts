@@ -35,6 +35,7 @@ import { AlloyError as SrcAlloyError } from '../../src/errors.ts';
 import { AlloyError, writeBundle } from '../../build/alloy.mjs';
 import type { Alloy } from '../../build/alloy.mjs';
 import { makeRng, mutateRaw, type Rng, type Mutated } from './mutate.ts';
+import { DT, buildModel, type Spec } from '../import/onnx-build.ts';
 
 await initSrcWasm(new URL('../../build/alloy.wasm', import.meta.url));
 
@@ -43,46 +44,10 @@ export const importerMemoryBytes = () => srcExports().memory.buffer.byteLength;
 // ---------------------------------------------------------------------------------------------
 // seeds
 
-const DT = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, float16: 10 } as const;
-type Attr = number | number[] | string | { f: number } | { fs: number[] } | { t: Init };
-interface Node { op: string; inputs: string[]; outputs: string[]; attrs?: Record<string, Attr> }
-interface Init { name?: string; shape: number[]; data: ArrayBufferView | number[]; type?: keyof typeof DT }
-interface Spec { inputs: { name: string; shape: (number | string)[] }[]; outputs: { name: string; shape?: (number | string)[] }[]; inits?: (Init & { name: string })[]; nodes: Node[]; opset?: number }
-
-function tensorProto(t: Init) {
-  const type = t.type ?? 'float';
-  if (Array.isArray(t.data)) {
-    if (type === 'int64') return { name: t.name, dims: t.shape, data_type: DT.int64, int64_data: t.data };
-    if (type === 'float') return { name: t.name, dims: t.shape, data_type: DT.float, float_data: t.data };
-    return { name: t.name, dims: t.shape, data_type: DT[type], int32_data: t.data };
-  }
-  const d = t.data as ArrayBufferView;
-  return { name: t.name, dims: t.shape, data_type: DT[type], raw_data: new Uint8Array(d.buffer, d.byteOffset, d.byteLength).slice() };
-}
-function attr(name: string, v: Attr) {
-  if (typeof v === 'number') return { name, type: 2, i: v };
-  if (typeof v === 'string') return { name, type: 3, s: new TextEncoder().encode(v) };
-  if (Array.isArray(v)) return { name, type: 7, ints: v };
-  if ('f' in v) return { name, type: 1, f: v.f };
-  if ('fs' in v) return { name, type: 6, floats: v.fs };
-  return { name, type: 4, t: tensorProto(v.t) };
-}
 const MODEL = () => onnxRoot().lookupType('onnx.ModelProto');
 
-function build(s: Spec): Uint8Array {
-  const opset = s.opset ?? 17;
-  const vi = (name: string, shape?: (number | string)[]) => ({ name, type: { tensor_type: { elem_type: DT.float, ...(shape ? { shape: { dim: shape.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } } : {}) } } });
-  const msg = {
-    ir_version: 8, producer_name: 'alloy-fuzz', producer_version: '1', opset_import: [{ domain: '', version: opset }],
-    graph: {
-      name: 'g',
-      node: s.nodes.map((n, i) => ({ name: `/${n.op}_${i}`, op_type: n.op, input: n.inputs, output: n.outputs, attribute: Object.entries(n.attrs ?? {}).map(([k, v]) => attr(k, v)) })),
-      initializer: (s.inits ?? []).map(tensorProto), input: s.inputs.map((v) => vi(v.name, v.shape)), output: s.outputs.map((v) => vi(v.name, v.shape)),
-    },
-  };
-  const T = MODEL();
-  return new Uint8Array(T.encode(T.fromObject(msg)).finish()); // a copy: in Node, finish() gives a Buffer whose slice() is a view
-}
+// a copy: in Node, finish() gives a Buffer whose slice() is a view
+const build = (s: Spec): Uint8Array => new Uint8Array(buildModel(s));
 
 function rnd(n: number, seed: number, scale = 0.5): Float32Array {
   const r = makeRng(seed, 99, n);
