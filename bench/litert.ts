@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { raceN } from './race.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const POSE_DIR = path.join(root, 'node_modules/@mediapipe/pose');
@@ -77,30 +78,12 @@ export async function liteRtModel(bytes: Uint8Array): Promise<LiteRtModel> {
 // ---------------------------------------------------------------------------------------------
 // the benchmark
 
-const median = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
-
 /** Round-robin warm-up for >= warmMs, then `samples` rounds sampling each function once (order
- *  rotating); each sample times `inner` awaited calls. Median ms per call, and the median of the
- *  per-round ratios to function 0. */
+ *  rotating; bench/race.ts). Median ms per call, and the median of the per-round ratios to
+ *  function 0. */
 export async function race(fns: (() => Promise<unknown>)[], warmMs = 2000, samples = 31, sampleMs = 150) {
-  const n = fns.length, tot = new Array(n).fill(0);
-  let calls = 0;
-  const end = performance.now() + warmMs;
-  while (performance.now() < end) {
-    for (let i = 0; i < n; i++) { const t0 = performance.now(); await fns[i](); tot[i] += performance.now() - t0; }
-    calls++;
-  }
-  const inner = Math.max(1, Math.round(sampleMs / Math.max(...tot.map((t) => t / calls))));
-  const t: number[][] = fns.map(() => []);
-  for (let s = 0; s < samples; s++) {
-    for (let r = 0; r < n; r++) {
-      const i = (s + r) % n;
-      const t0 = performance.now();
-      for (let k = 0; k < inner; k++) await fns[i]();
-      t[i].push((performance.now() - t0) / inner);
-    }
-  }
-  return { ms: t.map(median), ratioTo0: t.map((ti) => median(ti.map((v, s) => v / t[0][s]))), inner, warmCalls: calls };
+  const r = await raceN(fns, warmMs, samples, sampleMs);
+  return { ms: r.ms, ratioTo0: fns.map((_, i) => r.paired(i, 0)), inner: r.inner, warmCalls: r.warmCalls };
 }
 
 export interface PoseBenchRow { name: string; ms: number; vsLiteRt: number }
