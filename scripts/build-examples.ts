@@ -17,7 +17,7 @@
 // Also a library for the tests (test/examples/): buildExamples(), startWorkerd(), startDeno().
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort, killGroup, workerdConfig } from './proc.ts';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -69,26 +69,15 @@ function newestInput(): number {
   return t;
 }
 
-export function workerdConfig(port = 8787): string {
-  return `# workerd config for examples/worker (written by scripts/build-examples.ts).
+export function exampleWorkerdConfig(port = 8787): string {
+  return workerdConfig('alloyWorker', [
+    { name: 'worker.mjs', kind: 'esModule', file: 'worker.mjs' },
+    { name: 'alloy.wasm', kind: 'wasm', file: 'alloy.wasm' },
+    { name: 'mnist-f32.alloy', kind: 'data', file: 'mnist-f32.alloy' },
+    { name: 'mnist-mixed.alloy', kind: 'data', file: 'mnist-mixed.alloy' },
+  ], port, `# workerd config for examples/worker (written by scripts/build-examples.ts).
 #   node_modules/.bin/workerd serve build/examples/worker/config.capnp [--socket-addr http=127.0.0.1:PORT]
-using Workerd = import "/workerd/workerd.capnp";
-
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .alloyWorker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-
-const alloyWorker :Workerd.Worker = (
-  modules = [
-    (name = "worker.mjs", esModule = embed "worker.mjs"),
-    (name = "alloy.wasm", wasm = embed "alloy.wasm"),
-    (name = "mnist-f32.alloy", data = embed "mnist-f32.alloy"),
-    (name = "mnist-mixed.alloy", data = embed "mnist-mixed.alloy"),
-  ],
-  compatibilityDate = "2025-09-01",
-);
-`;
+`);
 }
 
 let building: Promise<Sizes> | null = null;
@@ -152,7 +141,7 @@ async function doBuild({ force = false, quiet = true }: { force?: boolean; quiet
   copyAtomic(join(ROOT, 'build/alloy.wasm'), join(worker, 'alloy.wasm'));
   writeAtomic(join(worker, 'mnist-f32.alloy'), f32);
   writeAtomic(join(worker, 'mnist-mixed.alloy'), mixed);
-  writeAtomic(join(worker, 'config.capnp'), workerdConfig());
+  writeAtomic(join(worker, 'config.capnp'), exampleWorkerdConfig());
 
   // Widget: one script (the element + the host), the page, the module and the two bundles.
   const widget = join(OUT, 'widget');
@@ -188,19 +177,10 @@ async function doBuild({ force = false, quiet = true }: { force?: boolean; quiet
 
 export interface Server { url: string; port: number; stop: () => void; output: () => string; process: ChildProcess }
 
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as AddressInfo; s.close(() => res(port)); });
-  });
-}
+export { freePort };
 
 const live = new Set<ChildProcess>();
-function kill(c: ChildProcess): void {
-  if (c.exitCode !== null || c.signalCode !== null || c.pid === undefined) return;
-  try { process.kill(-c.pid, 'SIGKILL'); } catch { try { c.kill('SIGKILL'); } catch { /* gone */ } }
-}
+const kill = killGroup;
 process.on('exit', () => { for (const c of live) kill(c); });
 
 /** Spawn, then poll `probe` (GET) until it answers or `timeoutMs` passes (then kill and throw). */

@@ -10,7 +10,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createReadStream, statSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { freePort, killGroup, workerdConfig } from '../../scripts/proc.ts';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -31,10 +32,7 @@ const RESULT_MARK = 'XRT_RESULT ';
 const children = new Set<ChildProcess>();
 const cleanups = new Set<() => Promise<void> | void>();
 
-function killChild(c: ChildProcess) {
-  if (c.exitCode !== null || c.signalCode !== null || c.pid === undefined) return;
-  try { process.kill(-c.pid, 'SIGKILL'); } catch { try { c.kill('SIGKILL'); } catch { /* gone */ } }
-}
+const killChild = killGroup;
 function killAll() { for (const c of children) killChild(c); }
 process.on('exit', killAll);
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { killAll(); process.exit(130); });
@@ -69,13 +67,6 @@ function parseMarked(stdout: string): CaseResult[] {
   return v;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createNetServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as AddressInfo; s.close(() => res(port)); });
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // scratch files: the corpus bundle and one entry per runtime
@@ -230,23 +221,12 @@ async function workerdLeg(): Promise<CaseResult[]> {
   const bin = join(root, 'node_modules/.bin/workerd');
   if (!existsSync(bin)) throw new Error('node_modules/.bin/workerd not found (npm install)');
   const port = await freePort();
-  writeFileSync(join(xrtDir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
-
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .xrtWorker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-
-const xrtWorker :Workerd.Worker = (
-  modules = [
-    (name = "worker.mjs", esModule = embed "worker.mjs"),
-    (name = "corpus.mjs", esModule = embed "corpus.mjs"),
-    (name = "alloy.mjs", esModule = embed "../alloy.mjs"),
-    (name = "alloy.wasm", wasm = embed "../alloy.wasm"),
-  ],
-  compatibilityDate = "2025-09-01",
-);
-`);
+  writeFileSync(join(xrtDir, 'config.capnp'), workerdConfig('xrtWorker', [
+    { name: 'worker.mjs', kind: 'esModule', file: 'worker.mjs' },
+    { name: 'corpus.mjs', kind: 'esModule', file: 'corpus.mjs' },
+    { name: 'alloy.mjs', kind: 'esModule', file: '../alloy.mjs' },
+    { name: 'alloy.wasm', kind: 'wasm', file: '../alloy.wasm' },
+  ], port));
   const c = spawn(bin, ['serve', join(xrtDir, 'config.capnp')], { cwd: xrtDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(c);
   let stderr = '';
