@@ -132,4 +132,23 @@ test('quantized bundles are smaller: i8 <= 27% and i4 / mxfp4 smaller still', as
   assert.ok(size('mxfp4_e2m1') < size('i8'));
 });
 
+test('per-tensor integer weights run as per-row groups: same bits as the scale repeated per row', async () => {
+  const a = await getAlloy();
+  const [K, N] = [40, 33];
+  const w = rand(N * K, 77, 0.5);
+  const graph = (precision?: unknown) => (tensors: Record<string, any>) => writeBundle({
+    graph: { inputs: [{ name: 'x', shape: [-1, K], format: 'f32' }], outputs: [{ name: 'y', shape: [-1, N], format: 'f32' }], nodes: [{ name: 'fc', op: 'Dense', inputs: ['x', 'w'], outputs: ['y'] }] },
+    tensors, ...(precision ? { precision } : {}),
+  });
+  for (const [fmt, pm] of [['i8', undefined], ['u8', undefined], ['i8', { version: 1, default: { activations: 'i8' } }]] as const) {
+    const per = quantizeTensor('w', w, [N, K], fmt, { granularity: 'tensor' });
+    assert.is(per.w.group, N * K);
+    const rows: Record<string, any> = { w: { ...per.w, group: K }, 'w.scale': { format: 'f32', shape: [N], data: new Float32Array(N).fill(per['w.scale'].data[0]) } };
+    if (per['w.zero_point']) rows['w.zero_point'] = { format: 'i32', shape: [N], data: new Int32Array(N).fill(per['w.zero_point'].data[0]) };
+    const y1 = a.load(graph(pm)(per)).run({ x: X.subarray(0, 5 * K) }).y.data;
+    const y2 = a.load(graph(pm)(rows)).run({ x: X.subarray(0, 5 * K) }).y.data;
+    assert.equal(bits(y1), bits(y2), `${fmt} ${pm ? 'w8a8' : 'weight-only'}`);
+  }
+});
+
 test.run();

@@ -986,13 +986,13 @@ function denseWeight(m: Importer, c: Const, nk: boolean, alpha: number): { w: st
     const perN = !perTensor && (nk ? q.axis === 0 : q.axis === 1);
     if (perTensor || perN) {
       const codes = nk ? q.codes : permute(q.codes, c.dims, [1, 0]);
-      // Dense's groups must divide a row: a per-tensor scale is repeated for every row
-      const scale = perTensor ? new Float32Array(N).fill(q.scale[0]) : q.scale;
-      const zp = perTensor ? new Int32Array(N).fill(q.zp[0]) : q.zp;
-      const t: TensorInput = { format: q.fmt, shape: [N, K], data: codes as Int8Array | Uint8Array, group: K };
+      // per tensor: one group of N * K (the Dense op gives each row the tensor's scale)
+      const groups = perTensor ? 1 : N;
+      const t: TensorInput = { format: q.fmt, shape: [N, K], data: codes as Int8Array | Uint8Array, group: perTensor ? N * K : K };
       const w = m.fresh(base);
-      t.scale = m.f32Tensor(`${w}.scale`, scale, [N]);
-      if (zp.some((z) => z !== 0) || q.fmt === 'u8') t.zeroPoint = m.tensor(`${w}.zero_point`, { format: 'i32', shape: [N], data: zp });
+      t.scale = m.f32Tensor(`${w}.scale`, q.scale.subarray(0, groups), [groups]);
+      const zp = q.zp.subarray(0, groups);
+      if (zp.some((z) => z !== 0) || q.fmt === 'u8') t.zeroPoint = m.tensor(`${w}.zero_point`, { format: 'i32', shape: [groups], data: zp });
       m.tensors[w] = t;
       return { w, N, K };
     }

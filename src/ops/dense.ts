@@ -17,7 +17,7 @@ import * as heap from '../heap.js';
 import { fail } from '../errors.js';
 import { formatByName } from '../formats.js';
 import { elements, type Builder } from './types.js';
-import { stored, codesPtr, scalesOf, f32Ptr } from './weights.js';
+import { stored, codesPtr, scalesOf, scalesPerRow, f32Ptr } from './weights.js';
 
 const ACTIVATIONS = ['none', 'relu', 'tanh', 'sigmoid', 'gelu'];
 const EMULATED_ACC = ['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2'];
@@ -113,7 +113,7 @@ export const dense: Builder = (ctx) => {
       return wrap({ run: (xp, M, yp) => x.dense_acc(xp, M, K, packed, bias, N, yp, act, accFmt, 0) });
     }
     if (precision.activations === 'i8') {
-      const s = scalesOf(ctx, wName, w);
+      const s = scalesPerRow(scalesOf(ctx, wName, w), N, K);
       blocks.push(s.scales);
       if (f.name !== 'i8' || s.group !== K) fail('BAD_PRECISION_MAP', `${where}: i8 activations (w8a8) need i8 weights quantized per output channel (group ${K}), the bundle has ${f.name} with group ${s.group}`);
       if (s.zps) {
@@ -143,10 +143,10 @@ export const dense: Builder = (ctx) => {
       heap.free(raw);
       return wrap({ run: (xp, M, yp) => x.dense_f32(xp, M, K, packed, bias, N, yp, act) });
     }
-    const s = scalesOf(ctx, wName, w);
+    const s = f.kind === 'int' ? scalesPerRow(scalesOf(ctx, wName, w), N, K) : scalesOf(ctx, wName, w);
     if (s.scales) blocks.push(s.scales);
     if (s.zps) blocks.push(s.zps);
-    if (f.kind === 'int' && K % s.group !== 0 && s.group !== K) fail('BAD_TENSOR', `${where}: weight groups of ${s.group} must divide the row length ${K}`);
+    if (f.kind === 'int' && K % s.group !== 0) fail('BAD_TENSOR', `${where}: weight groups of ${s.group} must divide the row length ${K}`);
     const c = codesPtr(w);
     const packed = keep(heap.alloc(x.packed_q_bytes(f.id, N, K)));
     x.pack_w_q(f.id, c.ptr, N, K, packed);

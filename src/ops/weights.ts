@@ -59,6 +59,28 @@ export function scalesOf(ctx: OpContext, name: string, w: Weight): { scales: num
   return { scales: 0, zps: 0, group: n };
 }
 
+/** Scales of a [rows, K] integer weight as per-row groups: a group spanning whole rows (per
+ *  tensor, or several rows) has its scale and zero point repeated for each of its rows, so row
+ *  kernels see one group size that divides K. Frees and replaces the blocks it expands. */
+export function scalesPerRow(s: { scales: number; zps: number; group: number }, rows: number, K: number): { scales: number; zps: number; group: number } {
+  if (s.group <= K || s.group % K !== 0) return s;
+  const per = s.group / K, groups = Math.ceil(rows / per);
+  const expand = (p: number, bytes: (ptr: number, n: number) => Int32Array | Float32Array) => {
+    if (!p) return 0;
+    const src = bytes(p, groups).slice();
+    const q = heap.alloc(rows * 4);
+    const dst = bytes(q, rows);
+    for (let r = 0; r < rows; r++) dst[r] = src[Math.floor(r / per)];
+    heap.free(p);
+    return q;
+  };
+  return {
+    scales: expand(s.scales, (p, n) => heap.f32(p, n)),
+    zps: expand(s.zps, (p, n) => new Int32Array(heap.buffer(), p, n)),
+    group: K,
+  };
+}
+
 /** A tensor's exact f32 values (dequantized: affine (q - zp) * s, MX element * X). */
 export function f32Ptr(ctx: OpContext, name: string, w: Weight): number {
   const f = formatByName(w.entry.format);

@@ -43,7 +43,8 @@ test('QDQ MLP: u8 activations, int8 weights per output column (MatMul) and per t
   const { input, diffs } = await compare(buildModel(spec), { x: feed([4, K], 5) }, outScale * 1.001);
   const w = Object.values(input.tensors).filter((t) => t.format === 'i8');
   assert.equal(w.length, 2, 'two i8 weight tensors');
-  assert.equal(w.map((t) => t.group).sort((a, b) => a! - b!), [N, K]);
+  // per output column: one group per row of K; per tensor: one group of the whole [O, N] weight
+  assert.equal(w.map((t) => t.group).sort((a, b) => a! - b!), [K, O * N]);
   assert.equal(input.graph.nodes.filter((n) => n.op === 'FakeQuant').length, 3);
   assert.ok(diffs.y.abs <= outScale * 1.001);
 });
