@@ -61,7 +61,7 @@ function load(): NonNullable<typeof cache> {
     const c = (k: number) => x.fmt_col(id, k) as number;
     if (c(0) < 0) continue;
     const kind = KINDS[c(0)];
-    const [bits, eb, mb, bias, special, signed, block, scale, elem] = [c(1), c(2), c(3), c(4), c(5), c(6), c(7), c(8), c(9)];
+    const [bits, eb, mb, bias, signed, block, scale, elem] = [c(1), c(2), c(3), c(4), c(6), c(7), c(8), c(9)];
     const elemId = kind === 'mx' ? elem : id;
     let max: number, minNormal: number, minSub: number, eps: number;
     if (kind === 'int' || (kind === 'mx' && eb === 0)) {
@@ -83,7 +83,6 @@ function load(): NonNullable<typeof cache> {
       max, minNormal, minSubnormal: minSub, epsilon: eps,
     };
     if (kind === 'int' || id === 21) { info.intMin = c(11); info.intMax = c(12); }
-    if (special === 0 && kind !== 'int' && kind !== 'mx') info.hasNaN = false;
     list.push(info);
   }
   cache = { list, byName: new Map(list.map((f) => [f.name, f])), exports: x };

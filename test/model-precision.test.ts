@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy, rng } from './util.ts';
-import { writeBundle, quantizeTensor, AlloyError } from '../build/alloy.mjs';
+import { writeBundle, readBundle, quantizeTensor, AlloyError } from '../build/alloy.mjs';
 
 const rand = (n: number, seed: number, a = 1) => { const r = rng(seed); return new Float32Array(n).map(() => ((r() >>> 8) - 8388608) * 2 ** -23 * a); };
 const LAYERS = [40, 33, 17, 10];
@@ -123,13 +123,21 @@ test('precision maps are validated, every problem listed at once', async () => {
   }
 });
 
-test('quantized bundles are smaller: i8 <= 27% and i4 / mxfp4 smaller still', async () => {
+test('stored weight bytes are exactly codes plus scales: i8 N*K + 4N, i4 ceil(N*K/2) + 4N, mxfp4 ceil(N*K/2) + N*ceil(K/32)', async () => {
   await getAlloy();
-  const size = (f: string) => mlp([f, f, f]).length;
-  const f32 = size('f32');
-  assert.ok(size('i8') <= 0.27 * f32 + 2048, `i8 ${size('i8')} vs f32 ${f32}`);
-  assert.ok(size('i4') < size('i8'));
-  assert.ok(size('mxfp4_e2m1') < size('i8'));
+  const stored = (f: string) => {
+    const h = readBundle(mlp([f, f, f])).header;
+    return Object.values(h.tensors).filter((_, i) => !Object.keys(h.tensors)[i].endsWith('.b')).reduce((t, e) => t + e.bytes, 0);
+  };
+  let f32 = 0, i8 = 0, i4 = 0, mx = 0;
+  for (let l = 0; l + 1 < LAYERS.length; l++) {
+    const [K, N] = [LAYERS[l], LAYERS[l + 1]];
+    f32 += 4 * N * K; i8 += N * K + 4 * N; i4 += Math.ceil((N * K) / 2) + 4 * N; mx += Math.ceil((N * K) / 2) + N * Math.ceil(K / 32);
+  }
+  assert.is(stored('f32'), f32);
+  assert.is(stored('i8'), i8);
+  assert.is(stored('i4'), i4);
+  assert.is(stored('mxfp4_e2m1'), mx);
 });
 
 test('per-tensor integer weights run as per-row groups: same bits as the scale repeated per row', async () => {
