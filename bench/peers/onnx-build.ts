@@ -1,46 +1,13 @@
-// Builds small ONNX models (ModelProto bytes) in memory for the peer benchmarks, with protobufjs and a
-// minimal subset of onnx.proto (field numbers as in onnx/onnx.proto, checked against
-// onnxruntime-web's generated lib/onnxjs/ort-schema/protobuf/onnx.js). Benchmark-only code.
+// Builds small ONNX models (ModelProto bytes) in memory for the peer benchmarks and the MNIST
+// training script, with protobufjs and the importer's subset of onnx.proto (src/import/onnx-proto.ts;
+// field numbers as in onnx/onnx.proto). Benchmark-only code.
 // Initializers may be f32 (default) or raw bytes of another element type (float16, int8, uint8,
 // int32, int64, int4/uint4 packed two per byte, low nibble first); nodes may name a domain
 // (com.microsoft for contrib ops) and carry int, float or int-list attributes.
-import protobuf from 'protobufjs';
+import { onnxRoot } from '../../src/import/onnx-proto.ts';
 
-const ONNX_SUBSET = `
-syntax = "proto2";
-package onnx;
-message OperatorSetIdProto { optional string domain = 1; optional int64 version = 2; }
-message AttributeProto {
-  optional string name = 1; optional float f = 2; optional int64 i = 3; optional bytes s = 4;
-  repeated float floats = 7; repeated int64 ints = 8; optional int32 type = 20;
-}
-message TensorProto {
-  repeated int64 dims = 1; optional int32 data_type = 2; optional string name = 8; optional bytes raw_data = 9;
-}
-message TensorShapeProto {
-  message Dimension { oneof value { int64 dim_value = 1; string dim_param = 2; } }
-  repeated Dimension dim = 1;
-}
-message TypeProto {
-  message Tensor { optional int32 elem_type = 1; optional TensorShapeProto shape = 2; }
-  oneof value { Tensor tensor_type = 1; }
-}
-message ValueInfoProto { optional string name = 1; optional TypeProto type = 2; }
-message NodeProto {
-  repeated string input = 1; repeated string output = 2; optional string name = 3; optional string op_type = 4;
-  repeated AttributeProto attribute = 5; optional string domain = 7;
-}
-message GraphProto {
-  repeated NodeProto node = 1; optional string name = 2; repeated TensorProto initializer = 5;
-  repeated ValueInfoProto input = 11; repeated ValueInfoProto output = 12;
-}
-message ModelProto {
-  optional int64 ir_version = 1; optional string producer_name = 2; optional GraphProto graph = 7;
-  repeated OperatorSetIdProto opset_import = 8;
-}
-`;
-
-const ModelProto = protobuf.parse(ONNX_SUBSET, { keepCase: true }).root.lookupType('onnx.ModelProto');
+// The importer's proto subset (upstream field numbers): one definition for importing and building.
+const ModelProto = onnxRoot().lookupType('onnx.ModelProto');
 const FLOAT = 1; // TensorProto.DataType.FLOAT
 const ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_INTS = 7;
 /** TensorProto.DataType values (onnx.proto). */
