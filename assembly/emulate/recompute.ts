@@ -39,6 +39,7 @@
 
 import { NR } from "../kernels/pack";
 import { dense_acc, dense_acc_ref, accFmtOk } from "./dense_acc";
+import { onePlusErf } from "../kernels/eltwise";
 
 export const KACT_IDENTITY = 0;
 export const KACT_RELU = 1;
@@ -46,30 +47,8 @@ export const KACT_TANH = 2;
 export const KACT_SIGMOID = 3;
 export const KACT_GELU = 4;
 
-const ONE_OVER_SQRTPI: f64 = 0.5641895835477563;
-const TWO_OVER_SQRTPI: f64 = 1.1283791670955126;
 const SQRT1_2: f64 = 0.7071067811865476;
 const ONE_OVER_SQRT2PI: f64 = 0.3989422804014327;
-
-// 1 + erf(t) (= 2 Phi(t sqrt 2)): Maclaurin series for |t| < 2, erfc continued fraction outside.
-function onePlusErf(t: f64): f64 {
-  if (t <= -2 || t >= 2) {
-    const a = Math.abs(t);
-    let f = a;
-    for (let k = 80; k >= 1; k--) f = a + (<f64>k * 0.5) / f;
-    const c = Math.exp(-a * a) * ONE_OVER_SQRTPI / f;
-    return t < 0 ? c : 2 - c;
-  }
-  const t2 = t * t;
-  let term = t, sum = t;
-  for (let n = 1; n < 60; n++) {
-    term *= -t2 / <f64>n;
-    const c = term / <f64>(2 * n + 1);
-    sum += c;
-    if (Math.abs(c) < 1e-17 * Math.abs(sum)) break;
-  }
-  return 1 + TWO_OVER_SQRTPI * sum;
-}
 
 /** kappa_act(v) of the header (v finite). */
 export function kappaAct(kact: i32, v: f32): f32 {

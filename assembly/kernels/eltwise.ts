@@ -180,8 +180,9 @@ function erfcFrac(t: f64): f64 {
   return Math.exp(-t * t) * ONE_OVER_SQRTPI / f;
 }
 
-// 1 + erf(t) = erfc(-t), accurate relative to its value for every t.
-function onePlusErf(t: f64): f64 {
+// 1 + erf(t) = erfc(-t), accurate relative to its value for every t (also the GELU condition
+// number in emulate/recompute.ts).
+export function onePlusErf(t: f64): f64 {
   if (t != t) return t;
   if (t <= -2) return erfcFrac(-t);
   if (t >= 2) return 2 - erfcFrac(t);

@@ -37,7 +37,7 @@ export interface ImportOptions {
 
 type Ints = number[];
 type DType = 'f32' | 'f16' | 'i8' | 'u8' | 'i32' | 'i64' | 'bool' | 'f64' | 'other';
-type Data = Float32Array | Uint16Array | Int8Array | Uint8Array | Int32Array | number[];
+import { permute, type Data } from './permute.js';
 
 interface QInfo { fmt: 'i8' | 'u8'; codes: Int8Array | Uint8Array; scale: Float32Array; zp: Int32Array; axis: number /* -1: per tensor */ }
 interface Const { kind: 'const'; dims: Ints; dtype: DType; data: Data; q?: QInfo }
@@ -130,28 +130,6 @@ function safeInt(v: bigint | number, where: string): number {
   return x;
 }
 
-/** Row-major permutation of any element array: out dims = dims[perm[i]]. */
-function permute<T extends Data>(data: T, dims: Ints, perm: Ints): T {
-  const r = dims.length;
-  const out = (Array.isArray(data) ? new Array(data.length) : new (data.constructor as any)(data.length)) as T;
-  if (r === 0 || data.length === 0) { (out as any).set ? (out as any).set(data) : data.forEach((v, i) => ((out as any)[i] = v)); return out; }
-  const od = perm.map((p) => dims[p]);
-  const inStride = new Array(r).fill(1);
-  for (let i = r - 2; i >= 0; i--) inStride[i] = inStride[i + 1] * dims[i + 1];
-  const st = perm.map((p) => inStride[p]);
-  const idx = new Array(r).fill(0);
-  const n = data.length;
-  let src = 0;
-  for (let o = 0; o < n; o++) {
-    (out as any)[o] = (data as any)[src];
-    for (let k = r - 1; k >= 0; k--) {
-      idx[k]++; src += st[k];
-      if (idx[k] < od[k]) break;
-      src -= st[k] * od[k]; idx[k] = 0;
-    }
-  }
-  return out;
-}
 
 /** Numpy broadcast of `data` (dims) to `to` (same rank; each dim equal or 1 in dims). */
 function broadcastTo(data: Float32Array, dims: Ints, to: Ints): Float32Array {

@@ -40,7 +40,7 @@ export interface TfliteImportOptions {
 
 type Ints = number[];
 type DType = 'f32' | 'f16' | 'i8' | 'u8' | 'i32' | 'i64' | 'bool' | 'other';
-type Data = Float32Array | Uint16Array | Int8Array | Uint8Array | Int32Array | number[];
+import { permute, type Data } from './permute.js';
 interface Const { kind: 'const'; dims: Ints; dtype: DType; data: Data; quant: Quant | null }
 interface Act { kind: 'act'; name: string; shape: Ints; pendingPad?: { x: Act; pads: Ints } }
 type Val = Const | Act;
@@ -61,26 +61,6 @@ function copyOf<T extends Data>(ctor: { new(b: ArrayBuffer): T }, raw: Uint8Arra
   return new ctor(b);
 }
 
-/** Row-major permutation: out dims = dims[perm[i]]. */
-function permute<T extends Data>(data: T, dims: Ints, perm: Ints): T {
-  const r = dims.length, n = data.length;
-  const out = (Array.isArray(data) ? new Array(n) : new (data.constructor as any)(n)) as T;
-  const od = perm.map((p) => dims[p]);
-  const inStride = new Array(r).fill(1);
-  for (let i = r - 2; i >= 0; i--) inStride[i] = inStride[i + 1] * dims[i + 1];
-  const st = perm.map((p) => inStride[p]);
-  const idx = new Array(r).fill(0);
-  let src = 0;
-  for (let o = 0; o < n; o++) {
-    (out as any)[o] = (data as any)[src];
-    for (let k = r - 1; k >= 0; k--) {
-      idx[k]++; src += st[k];
-      if (idx[k] < od[k]) break;
-      src -= st[k] * od[k]; idx[k] = 0;
-    }
-  }
-  return out;
-}
 
 class Importer {
   vals = new Map<number, Val | typeof POISON>();
