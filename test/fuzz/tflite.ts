@@ -13,63 +13,15 @@
 // inputs / outputs; then (25%) raw byte mutations of the built FlatBuffer (bit flips, offsets and
 // lengths overwritten, truncation, insertion, deletion), never repaired; 10% of the inputs are
 // byte-level mutations of a seed alone.
-import { OP, OPT_TYPE, TYPE, tflite, type Opt, type T, type O } from '../import/tflite-build.ts';
+import { OP, OPT_TYPE, TYPE, tflite, cnnSpec, headSpec, type Opt, type T, type O, type Spec } from '../import/tflite-build.ts';
 import { importTflite } from '../../src/import/tflite.ts';
 import { makeRng, mutateRaw, type Rng, type Mutated } from './mutate.ts';
 
 
 
 const rnd = (n: number, seed: number, scale = 1) => { const r = makeRng(seed, 97, n); return Float32Array.from({ length: n }, () => ((r.u32() >>> 8) / 2 ** 24 * 2 - 1) * scale); };
-const f16 = (n: number, seed: number) => { const v = rnd(n, seed, 0.5); const u = new Uint16Array(n); const dv = new DataView(new ArrayBuffer(4)); v.forEach((x, i) => { dv.setFloat32(0, x); const f = dv.getUint32(0); const e = ((f >>> 23) & 0xff) - 127 + 15; u[i] = (f >>> 16 & 0x8000) | (e > 0 ? (e << 10) | ((f >>> 13) & 0x3ff) : 0); }); return u; };
-
-interface Spec { tensors: T[]; ops: O[]; inputs: number[]; outputs: number[] }
-
 function specs(): Spec[] {
-  const C = 4;
-  const cnn: Spec = {
-    tensors: [
-      { name: 'x', shape: [1, 8, 8, 3] }, { name: 'pads', shape: [4, 2], type: 'i32', data: new Int32Array([0, 0, 1, 1, 1, 1, 0, 0]) }, { name: 'xp', shape: [1, 10, 10, 3] },
-      { name: 'w1h', shape: [C, 3, 3, 3], type: 'f16', data: f16(C * 27, 1) }, { name: 'w1', shape: [C, 3, 3, 3] }, { name: 'b1', shape: [C], data: rnd(C, 2, 0.1) },
-      { name: 'c1', shape: [1, 4, 4, C] }, { name: 'dw', shape: [1, 3, 3, C], data: rnd(9 * C, 3) }, { name: 'db', shape: [C], data: rnd(C, 4, 0.1) },
-      { name: 'd1', shape: [1, 4, 4, C] }, { name: 'a1', shape: [1, 4, 4, C] }, { name: 'p1', shape: [1, 2, 2, C] },
-      { name: 'size', shape: [2], type: 'i32', data: new Int32Array([4, 4]) }, { name: 'r1', shape: [1, 4, 4, C] }, { name: 'y', shape: [1, 4, 4, C] },
-    ],
-    ops: [
-      { op: OP.PAD, inputs: [0, 1], outputs: [2] },
-      { op: OP.DEQUANTIZE, inputs: [3], outputs: [4] },
-      { op: OP.CONV_2D, inputs: [2, 4, 5], outputs: [6], opts: [[0, 'u8', 1], [1, 'i32', 2], [2, 'i32', 2], [3, 'u8', 3]] },
-      { op: OP.DEPTHWISE_CONV_2D, inputs: [6, 7, 8], outputs: [9], opts: [[0, 'u8', 0], [1, 'i32', 1], [2, 'i32', 1], [3, 'i32', 1], [4, 'u8', 1]] },
-      { op: OP.ADD, inputs: [9, 6], outputs: [10], opts: [[0, 'u8', 3]] },
-      { op: OP.MAX_POOL_2D, inputs: [10], outputs: [11], opts: [[0, 'u8', 1], [1, 'i32', 2], [2, 'i32', 2], [3, 'i32', 2], [4, 'i32', 2]] },
-      { op: OP.RESIZE_BILINEAR, inputs: [11, 12], outputs: [13], opts: [[2, 'bool', false], [3, 'bool', true]] },
-      { op: OP.LOGISTIC, inputs: [13], outputs: [14] },
-    ],
-    inputs: [0], outputs: [14],
-  };
-  const N = 5, K = 6;
-  const head: Spec = {
-    tensors: [
-      { name: 'x', shape: [1, 4, 4, K] }, { name: 'axes', shape: [2], type: 'i32', data: new Int32Array([1, 2]) }, { name: 'gap', shape: [1, K] },
-      { name: 'wq', shape: [N, K], type: 'i8', data: Int8Array.from(rnd(N * K, 5, 127), (v) => Math.round(v)), quant: { scale: [0.01, 0.02, 0.005, 0.03, 0.015], axis: 0 } },
-      { name: 'w', shape: [N, K] }, { name: 'b', shape: [N], data: rnd(N, 6, 0.1) }, { name: 'fc', shape: [1, N] }, { name: 'hs', shape: [1, N] },
-      { name: 'k', shape: [N], data: rnd(N, 7) }, { name: 'mul', shape: [1, N] }, { name: 'sub', shape: [1, N] }, { name: 'ap', shape: [1, 2, 2, K] },
-      { name: 'shape', shape: [2], type: 'i32', data: new Int32Array([1, 4 * K]) }, { name: 'flat', shape: [1, 4 * K] }, { name: 'cat', shape: [1, N + 4 * K] }, { name: 'y', shape: [1, N + 4 * K] },
-    ],
-    ops: [
-      { op: OP.MEAN, inputs: [0, 1], outputs: [2], opts: [[0, 'bool', false]] },
-      { op: OP.DEQUANTIZE, inputs: [3], outputs: [4] },
-      { op: OP.FULLY_CONNECTED, inputs: [2, 4, 5], outputs: [6], opts: [[0, 'u8', 1]] },
-      { op: OP.HARD_SWISH, inputs: [6], outputs: [7] },
-      { op: OP.MUL, inputs: [7, 8], outputs: [9], opts: [[0, 'u8', 0]] },
-      { op: OP.SUB, inputs: [9, 6], outputs: [10], opts: [[0, 'u8', 0]] },
-      { op: OP.AVERAGE_POOL_2D, inputs: [0], outputs: [11], opts: [[0, 'u8', 0], [1, 'i32', 2], [2, 'i32', 2], [3, 'i32', 3], [4, 'i32', 3]] },
-      { op: OP.RESHAPE, inputs: [11, 12], outputs: [13], opts: [[0, 'ints', [1, 4 * K]]] },
-      { op: OP.CONCATENATION, inputs: [10, 13], outputs: [14], opts: [[0, 'i32', 1], [1, 'u8', 0]] },
-      { op: OP.SOFTMAX, inputs: [14], outputs: [15], opts: [[0, 'f32', 0.5]] },
-    ],
-    inputs: [0], outputs: [15],
-  };
-  return [cnn, head];
+  return [cnnSpec(4, 8, 4, rnd), headSpec(6, rnd)];
 }
 
 export function tfliteSeeds(): { name: string; bytes: Uint8Array }[] {

@@ -71,3 +71,69 @@ export function tflite(tensors: T[], ops: O[], inputs: number[], outputs: number
   b.finish(b.endObject(), 'TFL3');
   return b.asUint8Array().slice();
 }
+
+export interface Spec { tensors: T[]; ops: O[]; inputs: number[]; outputs: number[] }
+type Rand = (n: number, seed: number, scale?: number) => Float32Array;
+
+/** f32 values rounded toward zero into f16 codes (test data; subnormals flushed). */
+export function f16Codes(v: Float32Array): Uint16Array {
+  const u = new Uint16Array(v.length), dv = new DataView(new ArrayBuffer(4));
+  v.forEach((x, i) => { dv.setFloat32(0, x); const f = dv.getUint32(0); const e = ((f >>> 23) & 0xff) - 127 + 15; u[i] = (f >>> 16 & 0x8000) | (e > 0 ? (e << 10) | ((f >>> 13) & 0x3ff) : 0); });
+  return u;
+}
+
+/** PAD + CONV_2D (f16 weights via DEQUANTIZE, stride 2, RELU6) + DEPTHWISE + ADD(RELU6) +
+ *  MAX_POOL + RESIZE_BILINEAR (half-pixel, to R x R) + LOGISTIC on an H x H x 3 input. */
+export function cnnSpec(C: number, H: number, R: number, rand: Rand): Spec {
+  const h = H / 2, p = H / 4;
+  return {
+    tensors: [
+      { name: 'x', shape: [1, H, H, 3] }, { name: 'pads', shape: [4, 2], type: 'i32', data: new Int32Array([0, 0, 1, 1, 1, 1, 0, 0]) }, { name: 'xp', shape: [1, H + 2, H + 2, 3] },
+      { name: 'w1h', shape: [C, 3, 3, 3], type: 'f16', data: f16Codes(rand(C * 27, 1, 0.5)) }, { name: 'w1', shape: [C, 3, 3, 3] }, { name: 'b1', shape: [C], data: rand(C, 2, 0.1) },
+      { name: 'c1', shape: [1, h, h, C] }, { name: 'dw', shape: [1, 3, 3, C], data: rand(9 * C, 3) }, { name: 'db', shape: [C], data: rand(C, 4, 0.1) },
+      { name: 'd1', shape: [1, h, h, C] }, { name: 'a1', shape: [1, h, h, C] }, { name: 'p1', shape: [1, p, p, C] },
+      { name: 'size', shape: [2], type: 'i32', data: new Int32Array([R, R]) }, { name: 'r1', shape: [1, R, R, C] }, { name: 'y', shape: [1, R, R, C] },
+    ],
+    ops: [
+      { op: OP.PAD, inputs: [0, 1], outputs: [2] },
+      { op: OP.DEQUANTIZE, inputs: [3], outputs: [4] },
+      { op: OP.CONV_2D, inputs: [2, 4, 5], outputs: [6], opts: [[0, 'u8', 1], [1, 'i32', 2], [2, 'i32', 2], [3, 'u8', 3]] },
+      { op: OP.DEPTHWISE_CONV_2D, inputs: [6, 7, 8], outputs: [9], opts: [[0, 'u8', 0], [1, 'i32', 1], [2, 'i32', 1], [3, 'i32', 1], [4, 'u8', 1]] },
+      { op: OP.ADD, inputs: [9, 6], outputs: [10], opts: [[0, 'u8', 3]] },
+      { op: OP.MAX_POOL_2D, inputs: [10], outputs: [11], opts: [[0, 'u8', 1], [1, 'i32', 2], [2, 'i32', 2], [3, 'i32', 2], [4, 'i32', 2]] },
+      { op: OP.RESIZE_BILINEAR, inputs: [11, 12], outputs: [13], opts: [[2, 'bool', false], [3, 'bool', true]] },
+      { op: OP.LOGISTIC, inputs: [13], outputs: [14] },
+    ],
+    inputs: [0], outputs: [14],
+  };
+}
+
+/** MEAN (GAP) + FULLY_CONNECTED (int8 per-channel weights via DEQUANTIZE) + HARD_SWISH + MUL +
+ *  SUB + AVERAGE_POOL + RESHAPE + CONCATENATION + SOFTMAX(beta) on a 4 x 4 x C input; N = 5. */
+export function headSpec(C: number, rand: Rand): Spec {
+  const N = 5;
+  return {
+    tensors: [
+      { name: 'x', shape: [1, 4, 4, C] }, { name: 'axes', shape: [2], type: 'i32', data: new Int32Array([1, 2]) }, { name: 'gap', shape: [1, C] },
+      { name: 'wq', shape: [N, C], type: 'i8', data: Int8Array.from(rand(N * C, 5, 127), (v) => Math.round(v)), quant: { scale: [0.01, 0.02, 0.005, 0.03, 0.015], axis: 0 } },
+      { name: 'w', shape: [N, C] }, { name: 'b', shape: [N], data: rand(N, 6, 0.1) }, { name: 'fc', shape: [1, N] }, { name: 'hs', shape: [1, N] },
+      { name: 'k', shape: [N], data: rand(N, 7) }, { name: 'mul', shape: [1, N] }, { name: 'sub', shape: [1, N] }, { name: 'ap', shape: [1, 2, 2, C] },
+      { name: 'shape', shape: [2], type: 'i32', data: new Int32Array([1, 4 * C]) }, { name: 'flat', shape: [1, 4 * C] }, { name: 'cat', shape: [1, N + 4 * C] }, { name: 'y', shape: [1, N + 4 * C] },
+    ],
+    ops: [
+      { op: OP.MEAN, inputs: [0, 1], outputs: [2], opts: [[0, 'bool', false]] },
+      { op: OP.DEQUANTIZE, inputs: [3], outputs: [4] },
+      { op: OP.FULLY_CONNECTED, inputs: [2, 4, 5], outputs: [6], opts: [[0, 'u8', 1]] },
+      { op: OP.HARD_SWISH, inputs: [6], outputs: [7] },
+      { op: OP.MUL, inputs: [7, 8], outputs: [9], opts: [[0, 'u8', 0]] },
+      { op: OP.SUB, inputs: [9, 6], outputs: [10], opts: [[0, 'u8', 0]] },
+      { op: OP.AVERAGE_POOL_2D, inputs: [0], outputs: [11], opts: [[0, 'u8', 0], [1, 'i32', 2], [2, 'i32', 2], [3, 'i32', 3], [4, 'i32', 3]] },
+      { op: OP.RESHAPE, inputs: [11, 12], outputs: [13], opts: [[0, 'ints', [1, 4 * C]]] },
+      { op: OP.CONCATENATION, inputs: [10, 13], outputs: [14], opts: [[0, 'i32', 1], [1, 'u8', 0]] },
+      { op: OP.SOFTMAX, inputs: [14], outputs: [15], opts: [[0, 'f32', 0.5]] },
+    ],
+    inputs: [0], outputs: [15],
+  };
+}
+
+export const build = (s: Spec) => tflite(s.tensors, s.ops, s.inputs, s.outputs);
