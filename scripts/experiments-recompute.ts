@@ -6,7 +6,6 @@
 import { writeFileSync } from 'node:fs';
 import { loadMnist } from './mnist-data.ts';
 import { host, mnistBundle, logits, scores, arg, flag, f4, f5 } from './experiments-common.ts';
-import { recomputeStats, resetRecomputeStats } from '../src/ops/dense.ts';
 
 /** cost of a low-precision MAC relative to an f32 MAC (docs/EXPERIMENTS.md) */
 export const RHO: Record<string, number> = { f16: 0.5, bf16: 0.5, f8_e4m3fn: 0.25, f8_e5m2: 0.25 };
@@ -26,9 +25,8 @@ const t0 = performance.now();
 for (const which of arg('models', 'relu,tanh').split(',') as ('relu' | 'tanh')[]) {
   const bytes = mnistBundle(h, which);
   const run = (precision: any) => {
-    resetRecomputeStats();
     const m = h.alloy.load(bytes, precision ? { precision } : {});
-    try { return { ...scores(logits(m, X, n), Y), stats: recomputeStats() }; } finally { m.dispose(); }
+    try { return { ...scores(logits(m, X, n), Y), stats: m.recomputeStats() }; } finally { m.dispose(); }
   };
   const f32 = run(null);
   rows.push({ model: which, acc: 'f32', tau: null, ...f32, fraction: 1, macFraction: 1, cost: 1 });

@@ -52,4 +52,4 @@ export const VERSION = '0.1.0';
 export { get as _exports } from './wasm.js';
 export * as _heap from './heap.js';
 export { KERNELS, HELPERS, type KernelEntry } from './registry.js';
-export { recomputeStats, resetRecomputeStats } from './ops/dense.js';
+export type { RecomputeCounter } from './ops/dense.js';

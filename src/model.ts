@@ -174,6 +174,16 @@ export class Model {
     }
   }
 
+  /** Per Dense layer with `recompute` (docs/EXPERIMENTS.md, section A): runs, outputs computed
+   *  and outputs recomputed in f32 since load or the last reset. */
+  recomputeStats(): import('./ops/dense.js').RecomputeCounter[] {
+    return this.nodes.flatMap((n) => (n.prep.recompute ? [{ ...n.prep.recompute }] : []));
+  }
+
+  resetRecomputeStats(): void {
+    for (const n of this.nodes) if (n.prep.recompute) Object.assign(n.prep.recompute, { runs: 0, outputs: 0, recomputed: 0 });
+  }
+
   /** Bytes of the activation arena of the last run (0 before the first). */
   get arenaBytes(): number { return this.plan?.bytes ?? 0; }
 

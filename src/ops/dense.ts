@@ -23,14 +23,9 @@ const ACTIVATIONS = ['none', 'relu', 'tanh', 'sigmoid', 'gelu'];
 const EMULATED_ACC = ['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2'];
 const INPUT_ROUND_IDS: Record<string, number> = { rne: 0, floor: 3, ceil: 4 };
 
-/** Recompute counters of one Dense layer (summed over runs and over models with that layer name). */
+/** Recompute counters of one Dense layer of one model, since load or the last reset. The cost in
+ *  f32-MAC units is rho * outputs * K + recomputed * K (docs/EXPERIMENTS.md). */
 export interface RecomputeCounter { layer: string; accumulator: string; tau: number; K: number; N: number; runs: number; outputs: number; recomputed: number }
-const COUNTERS = new Map<string, RecomputeCounter>();
-/** Per Dense layer with `recompute`: outputs computed and recomputed since the last reset. The cost
- *  in f32-MAC units is rho * outputs * K + recomputed * K (docs/EXPERIMENTS.md). Process-global,
- *  keyed by node name. */
-export function recomputeStats(): RecomputeCounter[] { return [...COUNTERS.values()].map((c) => ({ ...c })); }
-export function resetRecomputeStats(): void { COUNTERS.clear(); }
 
 export const dense: Builder = (ctx) => {
   const { node, where, precision } = ctx;
@@ -67,9 +62,10 @@ export const dense: Builder = (ctx) => {
   }
   const post = actIdx >= 2 ? (['tanh_f32', 'sigmoid_f32', 'gelu_f32'] as const)[actIdx - 2] : null;
   const inBytes = (M: number) => (inQ ? a16(M * K * 4) + a16(M * K * (inQ.wide ? 2 : 1)) + a16(M * 4) : 0);
-  type Core = { run: (xp: number, M: number, yp: number, scratch: number) => void; scratch?: (M: number) => number };
+  type Core = { run: (xp: number, M: number, yp: number, scratch: number) => void; scratch?: (M: number) => number; counter?: RecomputeCounter };
   const wrap = (core: Core) => ({
     valueInputs: [xName], infer, dispose,
+    ...(core.counter ? { recompute: core.counter } : {}),
     scratch: ([s]: number[][]) => inBytes(rows(s)) + (core.scratch ? core.scratch(rows(s)) : 0),
     run: ([xp]: number[], [s]: number[][], yp: number, _o: number[], scratch: number) => {
       const M = rows(s);
@@ -99,9 +95,9 @@ export const dense: Builder = (ctx) => {
       if (rc) {
         const tau = new Float32Array([rc.tau])[0]; // the f32 the kernel receives
         const kact = actIdx === 0 ? 0 : actIdx === 1 ? 1 : actIdx; // none 0, relu 1, tanh 2, sigmoid 3, gelu 4
-        const c: RecomputeCounter = COUNTERS.get(node.name) ?? { layer: node.name, accumulator: precision.accumulator, tau, K, N, runs: 0, outputs: 0, recomputed: 0 };
-        COUNTERS.set(node.name, c);
+        const c: RecomputeCounter = { layer: node.name, accumulator: precision.accumulator, tau, K, N, runs: 0, outputs: 0, recomputed: 0 };
         return wrap({
+          counter: c,
           scratch: (M) => a16(M * N * 4),
           run: (xp, M, yp, sc) => {
             const r = x.dense_recompute(xp, M, K, packed, bias, N, yp, act, accFmt, kact, tau, sc);

@@ -26,6 +26,8 @@ export interface PreparedNode {
   run(inputs: number[], inShapes: number[][], output: number, outShape: number[], scratch: number): void;
   /** free weight blocks */
   dispose(): void;
+  /** Dense with `recompute`: its live counters (outputs computed, recomputed) */
+  recompute?: import('./dense.js').RecomputeCounter;
 }
 
 export type Builder = (ctx: OpContext) => PreparedNode;

@@ -241,15 +241,14 @@ test('inputRound: the input fake-quantized per row (affine_params / quant_affine
   }
 });
 
-test('recompute counters (src/ops/dense.ts recomputeStats): per layer outputs and recomputed', async () => {
-  const src = await import('../../src/index.ts');
-  const dense = await import('../../src/ops/dense.ts');
-  const al = await src.init(readFileSync(new URL('../../build/alloy.wasm', import.meta.url)));
-  dense.resetRecomputeStats();
+test('recompute counters (model.recomputeStats): per layer outputs and recomputed, per model, resettable', async () => {
+  const a = await getAlloy();
   const map = { version: 1, default: { accumulator: 'f16', recompute: { tau: 4, format: 'f32' } } };
-  const m = al.load(mlp(['tanh', 'relu', 'none']), { precision: map as any });
+  const m = a.load(mlp(['tanh', 'relu', 'none']), { precision: map as any });
+  const other = a.load(mlp(['tanh', 'relu', 'none']), { precision: map as any });
   m.run({ x: X }); m.run({ x: X });
-  const st = dense.recomputeStats();
+  other.run({ x: X });
+  const st = m.recomputeStats();
   assert.equal(st.map((s) => s.layer), ['fc0', 'fc1', 'fc2']);
   for (const s of st) {
     assert.is(s.runs, 2);
@@ -257,7 +256,10 @@ test('recompute counters (src/ops/dense.ts recomputeStats): per layer outputs an
     assert.ok(s.recomputed >= 0 && s.recomputed <= s.outputs && s.recomputed % 2 === 0);
   }
   assert.ok(st.some((s) => s.recomputed > 0));
-  m.dispose();
+  assert.equal(other.recomputeStats().map((s) => s.runs), [1, 1, 1], 'counters belong to their model');
+  m.resetRecomputeStats();
+  assert.equal(m.recomputeStats().map((s) => s.outputs), [0, 0, 0]);
+  m.dispose(); other.dispose();
 });
 
 test.run();
