@@ -32,3 +32,5 @@ export { peak_f32_muladd, peak_i8_dot } from "./kernels/peak";
 export { dense_wf, weights_fusable } from "./kernels/dense_fused";
 export { dense_recompute, dense_recompute_ref, kappa_act_f32 } from "./emulate/recompute";
 export { im2col_f32 } from "./kernels/im2col";
+export { pointwise_f32, pointwise_f32_ref } from "./kernels/pointwise";
+export { conv2d_narrow_f32, conv_narrow_scratch_bytes } from "./kernels/conv_narrow";

@@ -1,4 +1,4 @@
-// `npm run bench [section...]`: sections peak, casts, mlp, ort (Alloy vs onnxruntime-web; or
+// `npm run bench [section...]`: sections peak, casts, conv, mlp, ort (Alloy vs onnxruntime-web; or
 // ort:gemm, ort:mlp, ort:mlp-q, ort:cnn for one part). Prints markdown tables with medians.
 import { init, writeBundle } from './alloy.mjs';
 import { castBench } from './casts.ts';
@@ -7,6 +7,7 @@ import { warmup, medianMs } from '../scripts/timing.ts';
 import { cpus } from 'node:os';
 import { ortBench, ortTable, type Section } from './ort.ts';
 import { peakBench } from './peak.ts';
+import { convBench, convTable } from './conv.ts';
 
 const want = process.argv.slice(2);
 const on = (s: string) => want.length === 0 || want.includes(s);
@@ -25,6 +26,11 @@ if (on('casts')) {
   console.log('|---|---:|---:|---:|---:|');
   for (const r of rows) console.log(`| ${r.cast} | ${r.simd.toFixed(2)} | ${r.scalar.toFixed(2)} | ${r.js.toFixed(2)} | ${(r.simd / r.js).toFixed(1)}x |`);
   console.log('\n(i8 and mxfp4 decode have one implementation: the scalar column repeats it.)\n');
+}
+
+if (on('conv')) {
+  console.log('## Convolution kernels on pose_landmark_lite shapes (f32, GMAC/s)\n');
+  console.log(convTable(await convBench()) + '\n');
 }
 
 if (on('mlp')) {

@@ -18,6 +18,8 @@ export const KERNELS: KernelEntry[] = [
   { name: 'kappa_act_f32__scalar', export: 'kappa_act_f32', ref: null, test: 'test/emulate/recompute.test.ts' },
   // convolution and pooling (NHWC)
   { name: 'conv2d_f32_f32_f32__simd128_4x8', export: 'conv2d_f32', ref: 'conv2d_f32_ref', test: 'test/kernels/conv.test.ts' },
+  { name: 'conv1x1_f32_f32_f32__simd128_4x8', export: 'pointwise_f32', ref: 'pointwise_f32_ref', test: 'test/kernels/conv.test.ts' },
+  { name: 'conv2d_f32_f32_f32__simd128_16x1', export: 'conv2d_narrow_f32', ref: 'conv2d_f32_ref', test: 'test/kernels/conv.test.ts' },
   { name: 'im2col_x32__memcpy', export: 'im2col_f32', ref: null, test: 'test/ops.test.ts' },
   { name: 'dwconv_f32_f32_f32__simd128_16', export: 'depthwise_conv2d_f32', ref: 'depthwise_conv2d_f32_ref', test: 'test/kernels/conv.test.ts' },
   { name: 'maxpool_f32__simd128', export: 'max_pool2d_f32', ref: 'max_pool2d_f32_ref', test: 'test/kernels/pool.test.ts' },
@@ -63,5 +65,5 @@ export const HELPERS = new Set([
   'alloc', 'free', 'memory_bytes', 'fmt_count', 'fmt_cols', 'fmt_col', 'fmt_names_ptr', 'fmt_names_len', 'fmt_max_code', 'fmt_nan_code',
   'fmt_inf_code', 'random_fill', 'pack4', 'unpack4', 'sext4', 'pack6', 'unpack6', 'packed_bytes', 'affine_params', 'pack_w_f32',
   'packed_f32_bytes', 'pack_w_q', 'packed_q_bytes', 'pack_w_i8_k2', 'packed_w8a8_bytes', 'pack_conv_w_f32', 'packed_conv_f32_bytes',
-  'conv_out_dim', 'weights_fusable', 'canonicalize_nan', 'crc32',
+  'conv_out_dim', 'conv_narrow_scratch_bytes', 'weights_fusable', 'canonicalize_nan', 'crc32',
 ]);

@@ -10,6 +10,10 @@ import type { Builder, OpContext } from './types.js';
 import { stored, f32Ptr } from './weights.js';
 
 const ACTS = ['none', 'relu', 'relu6'];
+// Rows at least this deep go through the blocked GEMM, shallower ones through the pointwise
+// kernel (bench/conv.ts: pointwise wins for K <= 96 on the pose shapes; deeper rows are a toss-up
+// there, and the GEMM's K slices bound its working set for deeper ones).
+const GEMM_K = 128;
 
 function pair(v: unknown, dflt: number, what: string, where: string): [number, number] {
   if (v === undefined) return [dflt, dflt];
@@ -74,22 +78,33 @@ export const conv: Builder = (ctx) => {
   const act = activation(ctx);
   const x = get();
   const wf = f32Ptr(ctx, wName, w);
-  // Deep filters (groups 1, K = KH*KW*C >= 64) run as im2col rows through the blocked f32 GEMM,
-  // which is faster than the direct kernel there and sums in the same order (same bits).
+  // groups 1 runs as a GEMM over output pixels with the weights packed once ([OC, K] panels):
+  // 1x1 stride-1 unpadded convs straight on the activation (its rows are the GEMM's rows), the
+  // others on im2col rows. Both sum in conv2d's order (same bits as the direct kernel). Shallow
+  // rows (K < GEMM_K) take the register-tile pointwise kernel, deep ones the blocked GEMM.
+  // Grouped convs keep the direct kernel.
   const Kd = KH * KW * ICg;
-  const gemm = groups === 1 && Kd >= 64 && OC >= 16;
+  const narrow = groups === 1 && OC <= 4 && pair(ctx.node.attrs?.strides, 1, 'strides', ctx.where)[1] === 1;
+  const gemm = groups === 1 && !narrow;
   let packed: number;
-  if (gemm) {
+  if (narrow) packed = wf;
+  else if (gemm) {
     packed = heap.alloc(x.packed_f32_bytes(OC, Kd));
     x.pack_w_f32(wf, OC, Kd, packed);
   } else {
     packed = heap.alloc(x.packed_conv_f32_bytes(OC, KH, KW, ICg, groups));
     x.pack_conv_w_f32(wf, OC, KH, KW, ICg, groups, packed);
   }
-  heap.free(wf);
+  if (!narrow) heap.free(wf);
   let b = 0;
   try { b = bias(ctx, bName, OC); } catch (e) { heap.free(packed); throw e; }
   const ROWS = 240; // output pixels per im2col chunk (a multiple of the GEMM's 5-row tile)
+  const unit = (g: ReturnType<typeof geometry>) => KH === 1 && KW === 1 && g.sh === 1 && g.sw === 1 && g.pads.every((p) => p === 0);
+  const rows = (xp: number, n: number, yp: number) => {
+    if (Kd < GEMM_K) { x.pointwise_f32(xp, n, Kd, packed, b, OC, yp, act); return; }
+    x.dense_f32(xp, n, Kd, packed, b, OC, yp, act === 1 ? 1 : 0);
+    if (act === 2) x.clamp_f32(yp, yp, n * OC, 0, 6);
+  };
   return {
     valueInputs: [xName],
     infer([s]) {
@@ -97,21 +112,29 @@ export const conv: Builder = (ctx) => {
       const g = geometry(ctx, s[1], s[2], KH, KW);
       return [s[0], g.OH, g.OW, OC];
     },
-    scratch: gemm ? () => ROWS * Kd * 4 + 16 : undefined,
+    scratch([s]) {
+      const g = geometry(ctx, s[1], s[2], KH, KW);
+      if (narrow) return x.conv_narrow_scratch_bytes(s[1], s[2], s[3], KH, KW, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, g.OW) + 16;
+      return gemm && !unit(g) ? ROWS * Kd * 4 + 16 : 0;
+    },
     run([xp], [s], yp, _o, scratch) {
       const g = geometry(ctx, s[1], s[2], KH, KW);
+      if (narrow) {
+        const rc = x.conv2d_narrow_f32(xp, s[0], s[1], s[2], s[3], packed, b, OC, KH, KW, g.sh, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, yp, g.OH, g.OW, act, scratch);
+        if (rc !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the conv kernel rejected the geometry`);
+        return;
+      }
       if (!gemm) {
         const rc = x.conv2d_f32(xp, s[0], s[1], s[2], s[3], packed, b, OC, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, groups, yp, g.OH, g.OW, act);
         if (rc !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the conv kernel rejected the geometry`);
         return;
       }
       const P = s[0] * g.OH * g.OW;
+      if (unit(g)) { rows(xp, P, yp); return; }
       for (let p0 = 0; p0 < P; p0 += ROWS) {
         const p1 = Math.min(P, p0 + ROWS);
         x.im2col_f32(xp, s[0], s[1], s[2], s[3], KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.dh, g.dw, g.OH, g.OW, p0, p1, scratch);
-        const yc = yp + p0 * OC * 4;
-        x.dense_f32(scratch, p1 - p0, Kd, packed, b, OC, yc, act === 1 ? 1 : 0);
-        if (act === 2) x.clamp_f32(yc, yc, (p1 - p0) * OC, 0, 6);
+        rows(scratch, p1 - p0, yp + p0 * OC * 4);
       }
     },
     dispose() { heap.free(packed); heap.free(b); },

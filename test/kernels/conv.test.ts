@@ -47,9 +47,12 @@ function check64(y: Float32Array, xs: Float32Array, ws: Float32Array, bs: Float3
   }
 }
 
+// Bit equality; NaN equals NaN whatever its sign or payload (wasm leaves NaN bits to the engine,
+// and the executor canonicalises them at the outputs).
 function sameBits(p1: number, p2: number, len: number, what: string) {
   const a = new Uint32Array(heap.buffer(), p1, len), b = new Uint32Array(heap.buffer(), p2, len);
-  for (let i = 0; i < len; i++) if (a[i] !== b[i]) assert.unreachable(`${what} output ${i}: simd ${a[i].toString(16)} ref ${b[i].toString(16)}`);
+  const isNaN32 = (v: number) => (v & 0x7fffffff) > 0x7f800000;
+  for (let i = 0; i < len; i++) if (a[i] !== b[i] && !(isNaN32(a[i]) && isNaN32(b[i]))) assert.unreachable(`${what} output ${i}: simd ${a[i].toString(16)} ref ${b[i].toString(16)}`);
 }
 
 // [C, OC] pairs per group count (per-group channels cover 1, 3, 7, 8, 9, 16, 17).
@@ -146,6 +149,91 @@ test('conv2d_f32 with groups = C equals depthwise_conv2d_f32 bit for bit', async
   assert.is(x.depthwise_conv2d_f32(px, N, H, W, C, pd, pb, K, K, 1, 1, 1, 1, 1, 1, 1, 1, y2, H, W, 2), 0);
   sameBits(y1, y2, H * W * C, 'grouped vs depthwise');
   for (const p of [px, pd, po, pb, pp, y1, y2]) heap.free(p);
+});
+
+test('pointwise_f32 (1x1 conv / im2col rows) == pointwise_f32_ref == conv2d_f32_ref bitwise, across its pixel blocks', async () => {
+  await getAlloy();
+  const x = wasm();
+  let seed = 9000, cases = 0;
+  // P crosses the 4-row tiles and (K = 8: 512-row, K = 3: 1364-row) pixel blocks; K and N around 4 and 8.
+  for (const P of [1, 2, 3, 4, 5, 7, 13, 517, 1371]) for (const K of [1, 3, 4, 7, 8, 9, 17, 64, 300]) for (const N of [1, 3, 8, 9, 17, 40]) {
+    if (P * K * N > 3e6) continue;
+    const act = cases % 3, withBias = cases % 4 !== 1;
+    cases++;
+    const xs = rand(P * K, seed++), ws = rand(N * K, seed++), bs = withBias ? rand(N, seed++) : null;
+    const px = heap.put(xs), pw = heap.put(ws), pb = bs ? heap.put(bs) : 0;
+    const pp = heap.alloc(x.packed_f32_bytes(N, K));
+    x.pack_w_f32(pw, N, K, pp);
+    const y1 = heap.alloc(P * N * 4), y2 = heap.alloc(P * N * 4), y3 = heap.alloc(P * N * 4);
+    x.pointwise_f32(px, P, K, pp, pb, N, y1, act);
+    x.pointwise_f32_ref(px, P, K, pw, pb, N, y2, act);
+    assert.is(x.conv2d_f32_ref(px, 1, 1, P, K, pw, pb, N, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, y3, 1, P, act), 0);
+    const what = `pointwise P=${P} K=${K} N=${N} act${act}`;
+    sameBits(y1, y2, P * N, what);
+    sameBits(y2, y3, P * N, what + ' (conv ref)');
+    for (const p of [px, pw, pb, pp, y1, y2, y3]) heap.free(p);
+  }
+  assert.ok(cases > 300);
+});
+
+test('im2col_f32 in chunks + pointwise_f32 == conv2d_f32_ref bitwise (vector tap copies, padding, chunk starts)', async () => {
+  await getAlloy();
+  const x = wasm();
+  let seed = 12000, cases = 0;
+  for (const g of geos) for (const C of [1, 3, 4, 5, 8, 9]) {
+    const N = cases % 2 ? 2 : 1, OC = [1, 5, 8, 11][cases % 4], act = cases % 3;
+    cases++;
+    const { H, W, K } = g;
+    const OH = outDim(H, K, g.s, g.pad[0], g.pad[2], g.d), OW = outDim(W, K, g.s, g.pad[1], g.pad[3], g.d);
+    const Kd = K * K * C, P = N * OH * OW, rows = 1 + (cases % 7);   // chunks start mid-row and mid-image
+    const xs = rand(N * H * W * C, seed++), ws = rand(OC * Kd, seed++), bs = rand(OC, seed++);
+    const px = heap.put(xs), pw = heap.put(ws), pb = heap.put(bs);
+    const pp = heap.alloc(x.packed_f32_bytes(OC, Kd));
+    x.pack_w_f32(pw, OC, Kd, pp);
+    const col = heap.alloc(rows * Kd * 4), y1 = heap.alloc(P * OC * 4), y2 = heap.alloc(P * OC * 4);
+    for (let p0 = 0; p0 < P; p0 += rows) {
+      const p1 = Math.min(P, p0 + rows);
+      x.im2col_f32(px, N, H, W, C, K, K, g.s, g.s, g.pad[0], g.pad[1], g.d, g.d, OH, OW, p0, p1, col);
+      x.pointwise_f32(col, p1 - p0, Kd, pp, pb, OC, y1 + p0 * OC * 4, act);
+    }
+    assert.is(x.conv2d_f32_ref(px, N, H, W, C, pw, pb, OC, K, K, g.s, g.s, ...g.pad, g.d, g.d, 1, y2, OH, OW, act), 0);
+    sameBits(y1, y2, P * OC, `im2col N=${N} ${H}x${W}x${C} -> ${OC} k${K} s${g.s} p${g.pad} d${g.d} rows${rows}`);
+    for (const p of [px, pw, pb, pp, col, y1, y2]) heap.free(p);
+  }
+  assert.ok(cases > 200);
+});
+
+test('conv2d_narrow_f32 (OC <= 4, planar, 16 and 4 pixels per step) == conv2d_f32_ref bitwise', async () => {
+  await getAlloy();
+  const x = wasm();
+  let seed = 15000, cases = 0;
+  const narrowGeos: Geo[] = geos.filter((g) => g.s === 1 || g.K > 1).concat([
+    { H: 5, W: 37, K: 3, s: 1, pad: [1, 1, 1, 1], d: 1 }, { H: 4, W: 33, K: 3, s: 1, pad: [0, 2, 1, 0], d: 2 },
+    { H: 6, W: 16, K: 1, s: 1, pad: [0, 0, 0, 0], d: 1 }, { H: 3, W: 40, K: 5, s: 1, pad: [2, 2, 2, 2], d: 1 },
+  ]);
+  for (const g of narrowGeos) for (const C of [1, 3, 4, 5, 8, 12]) for (const OC of [1, 2, 3, 4]) {
+    if ((C + OC + cases) % 2 === 1 && g.W < 16) { cases++; continue; }   // keep the count down on small inputs
+    const N = cases % 3 === 1 ? 2 : 1, act = cases % 3, withBias = cases % 4 !== 0;
+    const sH = g.s;   // the narrow kernel strides along H only
+    cases++;
+    const { H, W, K } = g;
+    const OH = outDim(H, K, sH, g.pad[0], g.pad[2], g.d), OW = outDim(W, K, 1, g.pad[1], g.pad[3], g.d);
+    const xs = rand(N * H * W * C, seed++), ws = rand(OC * K * K * C, seed++), bs = withBias ? rand(OC, seed++) : null;
+    if (cases % 29 === 0) { ws[0] = Infinity; xs[xs.length - 1] = NaN; }   // padded taps: 0 * inf = NaN, as in the reference
+    const px = heap.put(xs), pw = heap.put(ws), pb = bs ? heap.put(bs) : 0;
+    const sc = heap.alloc(x.conv_narrow_scratch_bytes(H, W, C, K, K, g.pad[0], g.pad[1], g.pad[2], g.pad[3], g.d, g.d, OW));
+    const ylen = N * OH * OW * OC;
+    const y1 = heap.alloc(ylen * 4), y2 = heap.alloc(ylen * 4);
+    assert.is(x.conv2d_narrow_f32(px, N, H, W, C, pw, pb, OC, K, K, sH, ...g.pad, g.d, g.d, y1, OH, OW, act, sc), 0);
+    assert.is(x.conv2d_f32_ref(px, N, H, W, C, pw, pb, OC, K, K, sH, 1, ...g.pad, g.d, g.d, 1, y2, OH, OW, act), 0);
+    sameBits(y1, y2, ylen, `narrow N=${N} ${H}x${W}x${C} -> ${OC} k${K} sH${sH} p${g.pad} d${g.d} act${act}`);
+    for (const p of [px, pw, pb, sc, y1, y2]) heap.free(p);
+  }
+  assert.ok(cases > 300);
+  const px = heap.alloc(64), y = heap.alloc(64);
+  assert.is(x.conv2d_narrow_f32(px, 1, 2, 2, 1, px, 0, 5, 1, 1, 1, 0, 0, 0, 0, 1, 1, y, 2, 2, 0, y), 1);   // OC > 4
+  assert.is(x.conv2d_narrow_f32(px, 1, 2, 2, 1, px, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, y, 2, 3, 0, y), 1);   // OW wrong
+  heap.free(px); heap.free(y);
 });
 
 test.run();
