@@ -16,19 +16,31 @@ export function im2col_f32(x: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW
   const z = f32x4.splat(0);
   let n = p0 / (OH * OW), r = p0 % (OH * OW), oh = r / OW, ow = r % OW;
   let o = dst;
+  const tapB = <usize>(dW * C) << 2, rowB = <usize>(dH * W * C) << 2;
   for (let p = p0; p < p1; p++) {
     const xn = x + <usize>(n * H * W) * cb;
-    for (let kh = 0; kh < KH; kh++) {
-      const ih = oh * sH - padT + kh * dH;
-      for (let kw = 0; kw < KW; kw++) {
-        const iw = ow * sW - padL + kw * dW;
-        if (<u32>ih >= <u32>H || <u32>iw >= <u32>W) {
-          for (let v = 0; v < vecs; v++) v128.store(o + (<usize>v << 4), z);
-        } else {
-          const s = xn + <usize>(ih * W + iw) * cb;
-          for (let v = 0; v < vecs; v++) v128.store(o + (<usize>v << 4), v128.load(s + (<usize>v << 4)));
+    const ih0 = oh * sH - padT, iw0 = ow * sW - padL;
+    if (vecs == 1 && ih0 >= 0 && iw0 >= 0 && ih0 + (KH - 1) * dH < H && iw0 + (KW - 1) * dW < W) {
+      // Whole window inside, at most 4 channels: one vector per tap, no checks.
+      let r = xn + <usize>(ih0 * W + iw0) * cb;
+      for (let kh = 0; kh < KH; kh++) {
+        let t = r;
+        for (let kw = 0; kw < KW; kw++) { v128.store(o, v128.load(t)); o += cb; t += tapB; }
+        r += rowB;
+      }
+    } else {
+      for (let kh = 0; kh < KH; kh++) {
+        const ih = ih0 + kh * dH;
+        for (let kw = 0; kw < KW; kw++) {
+          const iw = iw0 + kw * dW;
+          if (<u32>ih >= <u32>H || <u32>iw >= <u32>W) {
+            for (let v = 0; v < vecs; v++) v128.store(o + (<usize>v << 4), z);
+          } else {
+            const s = xn + <usize>(ih * W + iw) * cb;
+            for (let v = 0; v < vecs; v++) v128.store(o + (<usize>v << 4), v128.load(s + (<usize>v << 4)));
+          }
+          o += cb;
         }
-        o += cb;
       }
     }
     if (++ow == OW) { ow = 0; if (++oh == OH) { oh = 0; n++; } }
