@@ -69,6 +69,13 @@ test('Add / Sub / Mul / Div with a constant broadcast along the last axis', asyn
     close(r.y, [...r.x].map((v, i) => Math.fround(f(v, c[i % 3]))), 0, op);
   }
   try { await run1('Add', [2, 3], {}, { c: { shape: [2], data: c.subarray(0, 2) } }, ['c']); assert.unreachable(); } catch (e) { assert.is((e as AlloyError).code, 'SHAPE_MISMATCH'); }
+  // fused activation (TFLite's ADD with RELU / RELU6)
+  const x = new Float32Array([-9, -1, 0.5, 3, 5.5, 9]), k = new Float32Array([1, 0.5, 1]);
+  const relu = await run1('Add', [2, 3], { activation: 'relu' }, { c: { shape: [3], data: k } }, ['c'], x);
+  close(relu.y, [0, 0, 1.5, 4, 6, 10], 0, 'Add relu');
+  const relu6 = await run1('Sub', [2, 3], { activation: 'relu6' }, { c: { shape: [3], data: k } }, ['c'], x);
+  close(relu6.y, [0, 0, 0, 2, 5, 6], 0, 'Sub relu6');
+  try { await run1('Add', [2, 3], { activation: 'tanh' }, { c: { shape: [3], data: c } }, ['c']); assert.unreachable(); } catch (e) { assert.is((e as AlloyError).code, 'BAD_GRAPH'); assert.match((e as AlloyError).message, /activation/); }
 });
 
 test('activations: Relu, Relu6, Clip, LeakyRelu, Sigmoid, Tanh, Gelu, HardSwish, Softmax, LogSoftmax, PRelu', async () => {

@@ -3,10 +3,12 @@
 // compare bit for bit). Kernels read up to 12 bytes past their inputs and never write past n.
 // In-place use (y == a or y == x) is allowed.
 //
-// binary_f32(a, b, y, n, bn, op) -> 0 | 1: y[i] = a[i] op b[i % bn], op 0 add, 1 sub, 2 mul,
-//   3 div. b is broadcast along the leading dims of a: bn == n (same shape), bn == 1 (scalar),
-//   bn == C (per channel over NHWC), or any bn dividing n (b's shape = trailing dims of a).
-//   Returns 1 (nothing written) when bn < 1, n % bn != 0 or op is unknown.
+// binary_f32(a, b, y, n, bn, op, act) -> 0 | 1: y[i] = act(a[i] op b[i % bn]), op 0 add, 1 sub,
+//   2 mul, 3 div; act 0 none, 1 relu = max(v, 0), 2 relu6 = min(max(v, 0), 6) (the same
+//   operations as relu_f32 / relu6_f32, so fusing changes no bit). b is broadcast along the leading
+//   dims of a: bn == n (same shape), bn == 1 (scalar), bn == C (per channel over NHWC), or any bn
+//   dividing n (b's shape = trailing dims of a).
+//   Returns 1 (nothing written) when bn < 1, n % bn != 0, op or act is unknown.
 // relu6_f32(x, y, n)                 y = min(max(x, 0), 6)
 // clamp_f32(x, y, n, lo, hi)         y = min(max(x, lo), hi)          (wasm min/max: NaN propagates)
 // leaky_relu_f32(x, y, n, alpha)     y = x < 0 ? alpha * x : x
@@ -44,15 +46,26 @@ export const OP_DIV = 3;
   return a / b;
 }
 
-// One specialised loop per op (op is a compile-time constant after inlining).
+// The activation after the op: none, or a clamp to [0, hi] (hi = +inf for relu: max(v, 0)).
 // @ts-ignore: decorator
-@inline function binaryLoop(a: usize, b: usize, y: usize, n: i32, bn: i32, op: i32): void {
+@inline function vact(v: v128, clamp: bool, hi: v128): v128 {
+  return clamp ? f32x4.min(f32x4.max(v, f32x4.splat(0)), hi) : v;
+}
+// @ts-ignore: decorator
+@inline function sact(v: f32, clamp: bool, hi: f32): f32 {
+  return clamp ? min<f32>(max<f32>(v, 0), hi) : v;
+}
+
+// One specialised loop per op and clamp (both compile-time constants after inlining).
+// @ts-ignore: decorator
+@inline function binaryLoop(a: usize, b: usize, y: usize, n: i32, bn: i32, op: i32, clamp: bool, hi: f32): void {
+  const hv = f32x4.splat(hi);
   if (bn == 1) {
     const bv = v128.load32_splat(b);
     const bs = load<f32>(b);
     let i = 0;
-    for (; i + 4 <= n; i += 4) v128.store(y + (<usize>i << 2), vop(v128.load(a + (<usize>i << 2)), bv, op));
-    for (; i < n; i++) store<f32>(y + (<usize>i << 2), sop(load<f32>(a + (<usize>i << 2)), bs, op));
+    for (; i + 4 <= n; i += 4) v128.store(y + (<usize>i << 2), vact(vop(v128.load(a + (<usize>i << 2)), bv, op), clamp, hv));
+    for (; i < n; i++) store<f32>(y + (<usize>i << 2), sact(sop(load<f32>(a + (<usize>i << 2)), bs, op), clamp, hi));
     return;
   }
   for (let r = 0; r < n; r += bn) {
@@ -60,28 +73,36 @@ export const OP_DIV = 3;
     let j = 0;
     for (; j + 4 <= bn; j += 4) {
       const o = <usize>j << 2;
-      v128.store(yr + o, vop(v128.load(ar + o), v128.load(b + o), op));
+      v128.store(yr + o, vact(vop(v128.load(ar + o), v128.load(b + o), op), clamp, hv));
     }
     for (; j < bn; j++) {
       const o = <usize>j << 2;
-      store<f32>(yr + o, sop(load<f32>(ar + o), load<f32>(b + o), op));
+      store<f32>(yr + o, sact(sop(load<f32>(ar + o), load<f32>(b + o), op), clamp, hi));
     }
   }
 }
 
-export function binary_f32(a: usize, b: usize, y: usize, n: i32, bn: i32, op: i32): i32 {
-  if (n < 0 || bn < 1 || n % bn != 0 || op < OP_ADD || op > OP_DIV) return 1;
-  if (op == OP_ADD) binaryLoop(a, b, y, n, bn, OP_ADD);
-  else if (op == OP_SUB) binaryLoop(a, b, y, n, bn, OP_SUB);
-  else if (op == OP_MUL) binaryLoop(a, b, y, n, bn, OP_MUL);
-  else binaryLoop(a, b, y, n, bn, OP_DIV);
+// @ts-ignore: decorator
+@inline function binaryOp(a: usize, b: usize, y: usize, n: i32, bn: i32, op: i32, act: i32): void {
+  if (act == 0) binaryLoop(a, b, y, n, bn, op, false, 0);
+  else binaryLoop(a, b, y, n, bn, op, true, act == 1 ? Infinity : 6);
+}
+
+export function binary_f32(a: usize, b: usize, y: usize, n: i32, bn: i32, op: i32, act: i32): i32 {
+  if (n < 0 || bn < 1 || n % bn != 0 || op < OP_ADD || op > OP_DIV || act < 0 || act > 2) return 1;
+  if (op == OP_ADD) binaryOp(a, b, y, n, bn, OP_ADD, act);
+  else if (op == OP_SUB) binaryOp(a, b, y, n, bn, OP_SUB, act);
+  else if (op == OP_MUL) binaryOp(a, b, y, n, bn, OP_MUL, act);
+  else binaryOp(a, b, y, n, bn, OP_DIV, act);
   return 0;
 }
 
-export function binary_f32_ref(a: usize, b: usize, y: usize, n: i32, bn: i32, op: i32): i32 {
-  if (n < 0 || bn < 1 || n % bn != 0 || op < OP_ADD || op > OP_DIV) return 1;
+export function binary_f32_ref(a: usize, b: usize, y: usize, n: i32, bn: i32, op: i32, act: i32): i32 {
+  if (n < 0 || bn < 1 || n % bn != 0 || op < OP_ADD || op > OP_DIV || act < 0 || act > 2) return 1;
   for (let i = 0; i < n; i++) {
-    store<f32>(y + (<usize>i << 2), sop(load<f32>(a + (<usize>i << 2)), load<f32>(b + (<usize>(i % bn) << 2)), op));
+    let v = sop(load<f32>(a + (<usize>i << 2)), load<f32>(b + (<usize>(i % bn) << 2)), op);
+    if (act != 0) { v = max<f32>(v, 0); if (act == 2) v = min<f32>(v, 6); }
+    store<f32>(y + (<usize>i << 2), v);
   }
   return 0;
 }

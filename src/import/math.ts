@@ -32,7 +32,7 @@ export function binary(a: Float32Array, b: Float32Array, op: keyof typeof OP): F
   const n = a.length;
   if (n === 0) return new Float32Array(0);
   return withPut([a, b], n * 4, ([ap, bp], y) => {
-    if (get().binary_f32(ap, bp, y, n, b.length, OP[op]) !== 0) throw new Error('binary_f32 rejected its arguments');
+    if (get().binary_f32(ap, bp, y, n, b.length, OP[op], 0) !== 0) throw new Error('binary_f32 rejected its arguments');
     return heap.f32(y, n).slice();
   });
 }

@@ -14,8 +14,9 @@
 // QUANTIZE is a FakeQuant, DEQUANTIZE of an activation an alias. Integer arithmetic of the
 // int8 kernels (requantization multipliers) is not reproduced bit for bit.
 //
-// Fusions and rewrites: the fused activation of CONV_2D / DEPTHWISE_CONV_2D (RELU, RELU6) goes into
-// the kernel; other fused activations become a node after the op. A zero PAD over H and W whose
+// Fusions and rewrites: the fused activation (RELU, RELU6) of CONV_2D / DEPTHWISE_CONV_2D and of
+// ADD / SUB / MUL / DIV goes into the kernel; other fused activations become a node after the op.
+// A zero PAD over H and W whose
 // only consumer is a VALID conv / depthwise conv folds into the conv's pads. A 1x1 stride-1
 // CONV_2D can be emitted as Dense over the channel axis (`pointwise: 'dense'`), which lets the
 // precision map give it an emulated accumulator (Conv has f32 accumulation only).
@@ -462,18 +463,18 @@ const binary = (op: 'Add' | 'Sub' | 'Mul' | 'Div'): Handler => (m) => {
   if (a.kind === 'const') {
     if (!commutes) unsupported(`constant first operand of ${op}`);
     const x = m.act(1);
-    m.emitWithAct(op, [x.name, operand(m, x, a as Const, 'operand')], undefined, fused);
+    m.emitWithAct(op, [x.name, operand(m, x, a as Const, 'operand')], undefined, fused, ['relu', 'relu6']);
     return;
   }
   const x = m.act(0);
-  if (b.kind === 'const') { m.emitWithAct(op, [x.name, operand(m, x, b as Const, 'operand')], undefined, fused); return; }
+  if (b.kind === 'const') { m.emitWithAct(op, [x.name, operand(m, x, b as Const, 'operand')], undefined, fused, ['relu', 'relu6']); return; }
   const y = m.act(1);
   const fits = (p: Ints, q: Ints) => prod(q) === 1 || (q.length <= p.length && q.every((d, i) => d === p[p.length - q.length + i]));
   const strip = (s: Ints) => { const t = [...s]; while (t.length > 1 && t[0] === 1) t.shift(); return t; };
-  if (fits(x.shape, y.shape)) m.emitWithAct(op, [x.name, y.name], undefined, fused);
-  else if (commutes && fits(y.shape, x.shape)) m.emitWithAct(op, [y.name, x.name], undefined, fused);
-  else if (fits(x.shape, strip(y.shape))) m.emitWithAct(op, [x.name, reshaped(m, y, strip(y.shape))], undefined, fused);
-  else if (commutes && fits(y.shape, strip(x.shape))) m.emitWithAct(op, [y.name, reshaped(m, x, strip(x.shape))], undefined, fused);
+  if (fits(x.shape, y.shape)) m.emitWithAct(op, [x.name, y.name], undefined, fused, ['relu', 'relu6']);
+  else if (commutes && fits(y.shape, x.shape)) m.emitWithAct(op, [y.name, x.name], undefined, fused, ['relu', 'relu6']);
+  else if (fits(x.shape, strip(y.shape))) m.emitWithAct(op, [x.name, reshaped(m, y, strip(y.shape))], undefined, fused, ['relu', 'relu6']);
+  else if (commutes && fits(y.shape, strip(x.shape))) m.emitWithAct(op, [y.name, reshaped(m, x, strip(x.shape))], undefined, fused, ['relu', 'relu6']);
   else unsupported(`operands ${JSON.stringify(x.shape)} and ${JSON.stringify(y.shape)} (the second must match the first's trailing dimensions)`);
 };
 function reshaped(m: Importer, x: Act, shape: Ints): string {

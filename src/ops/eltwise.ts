@@ -1,6 +1,7 @@
 // Elementwise operators and softmax.
 // Add / Sub / Mul / Div: y = a op b, b broadcast along a's trailing dimensions (b's shape must
 // equal a suffix of a's shape, or b has one element). b may be a value or a stored f32 tensor.
+// attrs.activation none | relu | relu6 is applied in the same pass (TFLite's fused activation).
 
 import { get } from '../wasm.js';
 import * as heap from '../heap.js';
@@ -9,8 +10,12 @@ import { elements, type Builder, type OpContext } from './types.js';
 
 const BINARY: Record<string, number> = { Add: 0, Sub: 1, Mul: 2, Div: 3 };
 
+const ACTS = ['none', 'relu', 'relu6'];
+
 export const binary = (op: string): Builder => (ctx) => {
   const [aName, bName] = ctx.node.inputs;
+  const act = ACTS.indexOf((ctx.node.attrs?.activation ?? 'none') as string);
+  if (act < 0) fail('BAD_GRAPH', `${ctx.where}: attrs.activation ${JSON.stringify(ctx.node.attrs?.activation)} is not one of ${ACTS.join(', ')}`);
   const stored = ctx.weights.get(bName);
   let constPtr = 0, constShape: number[] | null = null;
   if (stored) {
@@ -28,7 +33,7 @@ export const binary = (op: string): Builder => (ctx) => {
     valueInputs: stored ? [aName] : [aName, bName],
     infer(inputs) { check(inputs[0], bShape(inputs)); return [...inputs[0]]; },
     run(ptrs, inputs, yp) {
-      get().binary_f32(ptrs[0], stored ? constPtr : ptrs[1], yp, elements(inputs[0]), elements(bShape(inputs)), BINARY[op]);
+      get().binary_f32(ptrs[0], stored ? constPtr : ptrs[1], yp, elements(inputs[0]), elements(bShape(inputs)), BINARY[op], act);
     },
     dispose() { heap.free(constPtr); },
   };

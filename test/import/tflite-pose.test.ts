@@ -22,7 +22,7 @@ for (const variant of ['lite', 'full'] as const) {
     const bi = importTflite(bytes);
     assert.equal(bi.graph.inputs, [{ name: 'input_1', shape, format: 'f32' }]);
     assert.equal(bi.graph.outputs.map((o) => o.name), NAMES);
-    assert.equal([...new Set(bi.graph.nodes.map((n) => n.op))].sort(), ['Add', 'Conv', 'DepthwiseConv', 'MaxPool', 'Relu6', 'Reshape', 'Resize', 'Sigmoid']);
+    assert.equal([...new Set(bi.graph.nodes.map((n) => n.op))].sort(), ['Add', 'Conv', 'DepthwiseConv', 'MaxPool', 'Reshape', 'Resize', 'Sigmoid']);
     const m = alloy.load(writeBundle(bi));
     const lt = await liteRtModel(bytes);
     try {

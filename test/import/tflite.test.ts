@@ -38,8 +38,9 @@ async function compare(bytes: Uint8Array, input: Float32Array, shape: number[], 
 test('CNN: PAD + CONV_2D (f16 weights via DEQUANTIZE, RELU6) + DEPTHWISE + ADD(RELU6) + MAX_POOL + RESIZE_BILINEAR half-pixel + LOGISTIC', async () => {
   const C = 8;
   const bi = await compare(build(cnnSpec(C, 16, 16, rand)), rand(16 * 16 * 3, 9), [1, 16, 16, 3]);
-  assert.equal(bi.graph.nodes.map((n) => n.op), ['Conv', 'DepthwiseConv', 'Add', 'Relu6', 'MaxPool', 'Resize', 'Sigmoid']);
+  assert.equal(bi.graph.nodes.map((n) => n.op), ['Conv', 'DepthwiseConv', 'Add', 'MaxPool', 'Resize', 'Sigmoid']);
   assert.equal(bi.graph.nodes[0].attrs?.pads, [1, 1, 1, 1], 'PAD folded into the VALID conv');
+  assert.is(bi.graph.nodes[2].attrs?.activation, 'relu6', "ADD's fused RELU6 runs in the Add kernel");
   assert.is(Object.values(bi.tensors).find((t) => t.shape.join() === [C, 3, 3, 3].join())?.format, 'f16');
 });
 

@@ -32,13 +32,15 @@ test('binary_f32: same shape, scalar, per-channel and trailing-dims broadcast; e
   for (const C of [1, 3, 4, 7, 8, 9, 16, 17]) for (const rows of [1, 2, 5]) shapes.push([rows * C, C]);
   for (const n of [1, 3, 4, 5, 8, 13, 33]) shapes.push([n, n], [n, 1]);
   shapes.push([3 * 5 * 7 * 9, 7 * 9]);    // b = trailing dims [W, C] of NHWC
-  for (const [op, f] of ops.map((o, i) => [i, o[1]] as const)) for (const [n, bn] of shapes) {
+  const acts: ((v: number) => number)[] = [(v) => v, (v) => (Number.isNaN(v) ? v : Math.max(v, 0)), (v) => (Number.isNaN(v) ? v : Math.min(Math.max(v, 0), 6))];
+  for (const [op, f0] of ops.map((o, i) => [i, o[1]] as const)) for (const [n, bn] of shapes) for (const act of [0, 1, 2]) {
+    const f = (p: number, q: number) => acts[act](Math.fround(f0(p, q)));
     const a = rand(n, seed++, 4), b = rand(bn, seed++, 4);
     if (n > 20) { a.set(specials.subarray(0, Math.min(specials.length, n))); }
     const pa = heap.put(a), pb = heap.put(b), y1 = heap.alloc(n * 4), y2 = heap.alloc(n * 4);
-    assert.is(x.binary_f32(pa, pb, y1, n, bn, op), 0);
-    assert.is(x.binary_f32_ref(pa, pb, y2, n, bn, op), 0);
-    const what = `${ops[op][0]} n=${n} bn=${bn}`;
+    assert.is(x.binary_f32(pa, pb, y1, n, bn, op, act), 0);
+    assert.is(x.binary_f32_ref(pa, pb, y2, n, bn, op, act), 0);
+    const what = `${ops[op][0]} act${act} n=${n} bn=${bn}`;
     sameBits(y1, y2, n, what);
     const y = heap.f32(y1, n);
     for (let i = 0; i < n; i++) {
@@ -46,14 +48,15 @@ test('binary_f32: same shape, scalar, per-channel and trailing-dims broadcast; e
       if (!f32eq(y[i], want)) assert.unreachable(`${what} [${i}]: ${y[i]} vs ${want}`);
     }
     // in place: y == a
-    assert.is(x.binary_f32(pa, pb, pa, n, bn, op), 0);
+    assert.is(x.binary_f32(pa, pb, pa, n, bn, op, act), 0);
     sameBits(pa, y2, n, `${what} in place`);
     for (const p of [pa, pb, y1, y2]) heap.free(p);
   }
   const p = heap.alloc(64);
-  assert.is(x.binary_f32(p, p, p, 6, 4, 0), 1);     // 6 % 4 != 0
-  assert.is(x.binary_f32(p, p, p, 6, 0, 0), 1);
-  assert.is(x.binary_f32(p, p, p, 6, 1, 4), 1);     // unknown op
+  assert.is(x.binary_f32(p, p, p, 6, 4, 0, 0), 1);     // 6 % 4 != 0
+  assert.is(x.binary_f32(p, p, p, 6, 0, 0, 0), 1);
+  assert.is(x.binary_f32(p, p, p, 6, 1, 4, 0), 1);     // unknown op
+  assert.is(x.binary_f32(p, p, p, 6, 1, 0, 3), 1);     // unknown activation
   heap.free(p);
 });
 
