@@ -1,6 +1,7 @@
 // The pose study (docs/POSE.md): MediaPipe pose_landmark_lite imported from TFLite, Alloy FP32 vs
 // LiteRT.js, per-layer sensitivity to f16 arithmetic along the landmark path, precision maps under
-// a few tolerances, and the table FP32 / mixed f16 / all-f16 / i8 / mixed i8+f16.
+// a few tolerances, an i8-weight sensitivity pass and plan, and the table FP32 / mixed f16 /
+// all-f16 / i8 / mixed i8+f16.
 //
 //   node --import tsx scripts/pose-study.ts [lite|full] [--quick] [--json OUT.json]
 //   node --import tsx scripts/pose-study.ts --make-fixtures   (re-creates test/fixtures/pose/*.png)
@@ -182,22 +183,57 @@ async function study(variant: 'lite' | 'full', quick: boolean, jsonOut?: string)
   writeFileSync(path.join(root, `build/pose-${variant}-mixed-f16.json`), JSON.stringify(chosen.map, null, 1));
   res.chosen = { tol: chosen.tol, map: chosen.map };
 
-  // 5. the table
-  const allF16 = { version: 1, default: { activations: 'f16', accumulator: 'f16' } };
+  // 5. i8 weights (f32 arithmetic): per-layer sensitivity of the landmark-path Conv / Dense layers
+  //    (each alone with i8 per-output-channel weights, round to nearest, no calibration; the rest
+  //    keep the model's f16 weights), then the longest prefix by sensitivity within a tolerance.
+  //    Depthwise weights [KH, KW, C] keep f16: Alloy's per-channel scales group along the first
+  //    axis, which is not the channel axis there. Layers off the landmark path keep f16 in the
+  //    mixed map (quantising them would cost the landmarks nothing and change only the masks).
+  const i8Of = (names: string[]) => ({ version: 1, layers: Object.fromEntries(names.map((n) => [n, { weights: 'i8', granularity: 'channel' }])) });
+  const i8Bundle = (names: string[]) => writeBundle(packBundle(denseB, i8Of(names) as any).input);
+  const evalI8 = (names: string[], precision?: unknown) => {
+    const bundle = i8Bundle(names);
+    const outs = runAll(bundle, precision);
+    return { bundle, s: score(outs.map((o) => body(o.Identity.data)), refs) };
+  };
+  const wLm = lm.filter((n) => n.op === 'Conv' || n.op === 'Dense');
+  const t1 = performance.now();
+  const sensI8 = (quick ? wLm.filter((_, i) => i % 4 === 0) : wLm).map((n) => ({ name: n.name, op: n.op, ...evalI8([n.name]).s }));
+  sensI8.sort((a, b) => a.nme - b.nme);
+  log(`i8 sensitivity: ${sensI8.length} layers in ${((performance.now() - t1) / 1000).toFixed(0)} s; most sensitive: ` + sensI8.slice(-6).reverse().map((s) => `${s.name} ${fmtE(s.nme)}`).join(', '));
+  res.sensitivityI8 = sensI8;
+  // Weight rounding to i8 moves the landmarks far more than f16 arithmetic does, so its plans use
+  //  looser tolerances; the table takes the loosest one that keeps PCK@1% >= 99%.
+  const plans8: { tol: number; k: number; names: string[]; e: ReturnType<typeof evalI8> }[] = [];
+  for (const tol of [0.002, 0.005]) {
+    let lo8 = 0, hi8 = sensI8.length, best8 = evalI8([]);
+    while (lo8 < hi8) {
+      const mid = Math.ceil((lo8 + hi8) / 2);
+      const e = evalI8(sensI8.slice(0, mid).map((x) => x.name));
+      if (e.s.nme <= tol && e.s.pck1 >= 0.99) { lo8 = mid; best8 = e; } else hi8 = mid - 1;
+    }
+    plans8.push({ tol, k: lo8, names: sensI8.slice(0, lo8).map((x) => x.name), e: best8 });
+    log(`i8 plan (NME <= ${tol}, PCK@1% >= 99%): ${lo8} / ${wLm.length} landmark-path Conv/Dense layers in i8 (${fmtPct(lo8 / wLm.length)}), NME ${fmtE(best8.s.nme)}, PCK@1% ${fmtPct(best8.s.pck1)}, PCK@2% ${fmtPct(best8.s.pck2)}, bundle ${best8.bundle.length} bytes`);
+  }
+  res.plansI8 = plans8.map((p) => ({ tol: p.tol, k: p.k, of: wLm.length, layers: p.names, nme: p.e.s.nme, pck1: p.e.s.pck1, pck2: p.e.s.pck2, bytes: p.e.bundle.length }));
+  const plan8 = plans8[plans8.length - 1];
+  const i8Tol = plan8.tol, lo8 = plan8.k;
+
+  // 6. the table
+  // Conv / DepthwiseConv accumulate in f32 only (their f16 is the rounded output); Dense takes the
+  // emulated f16 accumulator.
+  const allF16 = { version: 1, default: { activations: 'f16' }, layers: Object.fromEntries(g.nodes.filter((n) => n.op === 'Dense').map((n) => [n.name, f16(n)])) };
   const convLayers = g.nodes.filter((n) => n.op === 'Conv' || n.op === 'Dense').map((n) => n.name);
-  const dwLayers = g.nodes.filter((n) => n.op === 'DepthwiseConv').map((n) => n.name);
-  // depthwise weights [KH, KW, C] have their channels last, and per-channel scales in Alloy group
-  // along the first axis: they keep the model's f16 weights
-  void dwLayers;
-  const i8Map = { version: 1, layers: Object.fromEntries(convLayers.map((n) => [n, { weights: 'i8', granularity: 'channel' }])) };
-  const i8B = writeBundle(packBundle(denseB, i8Map as any).input);
+  const i8B = i8Bundle(convLayers);
+  const mixedI8B = plan8.e.bundle;
   const rows: { name: string; bundle: Uint8Array; precision?: unknown; note: string }[] = [
     { name: 'FP32 (Conv 1x1, fused ReLU6)', bundle: convB, note: 'f16 weights from the model, f32 arithmetic' },
     { name: 'FP32 (1x1 as Dense)', bundle: denseB, note: 'the bundle the maps apply to' },
     { name: `mixed f16 (tol ${chosen.tol})`, bundle: denseB, precision: chosen.map, note: `${chosen.k} / ${lm.length} landmark-path layers f16` },
     { name: 'all-f16', bundle: denseB, precision: allF16, note: 'every node f16 activations, Dense f16 accumulation' },
-    { name: 'i8 weights', bundle: i8B, note: 'Conv/Dense i8 per output channel, depthwise f16; f32 arithmetic' },
-    { name: 'mixed i8 + f16', bundle: i8B, precision: chosen.map, note: 'i8 weights + the mixed f16 map' },
+    { name: 'i8 weights', bundle: i8B, note: 'every Conv/Dense i8 per output channel, depthwise f16; f32 arithmetic' },
+    { name: `mixed i8 + f16 weights (tol ${i8Tol})`, bundle: mixedI8B, note: `${lo8} / ${wLm.length} landmark-path Conv/Dense layers i8, the rest f16 weights; f32 arithmetic` },
+    { name: 'mixed i8 + f16 weights, mixed f16 arithmetic', bundle: mixedI8B, precision: chosen.map, note: 'the i8 plan and the f16 plan together' },
   ];
   const table: Record<string, unknown>[] = [];
   for (const row of rows) {
