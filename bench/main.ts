@@ -1,5 +1,6 @@
-// `npm run bench [section...]`: sections peak, casts, mlp, ort (Alloy vs onnxruntime-web; or
-// ort:gemm, ort:mlp, ort:mlp-q, ort:cnn for one part). Prints markdown tables with medians.
+// `npm run bench [section...]`: sections peak, casts, spatial (depthwise conv), mlp, ort (Alloy vs
+// onnxruntime-web; or ort:gemm, ort:mlp, ort:mlp-q, ort:cnn for one part). Prints markdown tables
+// with medians.
 import { init, writeBundle } from './alloy.mjs';
 import { castBench } from './casts.ts';
 import { seededMLP, seededInputs } from '../scripts/seeded-mlp.ts';
@@ -7,6 +8,7 @@ import { warmup, medianMs } from '../scripts/timing.ts';
 import { cpus } from 'node:os';
 import { ortBench, ortTable, type Section } from './ort.ts';
 import { peakBench } from './peak.ts';
+import { benchDepthwise } from './spatial.ts';
 
 const want = process.argv.slice(2);
 const on = (s: string) => want.length === 0 || want.includes(s);
@@ -25,6 +27,12 @@ if (on('casts')) {
   console.log('|---|---:|---:|---:|---:|');
   for (const r of rows) console.log(`| ${r.cast} | ${r.simd.toFixed(2)} | ${r.scalar.toFixed(2)} | ${r.js.toFixed(2)} | ${(r.simd / r.js).toFixed(1)}x |`);
   console.log('\n(i8 and mxfp4 decode have one implementation: the scalar column repeats it.)\n');
+}
+
+if (on('spatial')) {
+  console.log('## Depthwise conv f32 on the pose_landmark_lite shapes (SIMD vs scalar reference)\n');
+  await benchDepthwise(console.log);
+  console.log('');
 }
 
 if (on('mlp')) {
