@@ -1,5 +1,6 @@
-// `npm run bench [section...]`: sections peak, casts, conv, mlp, ort (Alloy vs onnxruntime-web; or
-// ort:gemm, ort:mlp, ort:mlp-q, ort:cnn for one part). Prints markdown tables with medians.
+// `npm run bench [section...]`: sections peak, casts, conv, spatial (depthwise conv), mlp, ort
+// (Alloy vs onnxruntime-web; or ort:gemm, ort:mlp, ort:mlp-q, ort:cnn for one part). Prints
+// markdown tables with medians.
 import { init, writeBundle } from './alloy.mjs';
 import { castBench } from './casts.ts';
 import { seededMLP, seededInputs } from '../scripts/seeded-mlp.ts';
@@ -8,6 +9,7 @@ import { cpus } from 'node:os';
 import { ortBench, ortTable, type Section } from './ort.ts';
 import { peakBench } from './peak.ts';
 import { convBench, convTable } from './conv.ts';
+import { benchDepthwise } from './spatial.ts';
 
 const want = process.argv.slice(2);
 const on = (s: string) => want.length === 0 || want.includes(s);
@@ -31,6 +33,12 @@ if (on('casts')) {
 if (on('conv')) {
   console.log('## Convolution kernels on pose_landmark_lite shapes (f32, GMAC/s)\n');
   console.log(convTable(await convBench()) + '\n');
+}
+
+if (on('spatial')) {
+  console.log('## Depthwise conv f32 on the pose_landmark_lite shapes (SIMD vs scalar reference)\n');
+  await benchDepthwise(console.log);
+  console.log('');
 }
 
 if (on('mlp')) {

@@ -21,7 +21,7 @@ export const KERNELS: KernelEntry[] = [
   { name: 'conv1x1_f32_f32_f32__simd128_4x8', export: 'pointwise_f32', ref: 'pointwise_f32_ref', test: 'test/kernels/conv.test.ts' },
   { name: 'conv2d_f32_f32_f32__simd128_16x1', export: 'conv2d_narrow_f32', ref: 'conv2d_f32_ref', test: 'test/kernels/conv.test.ts' },
   { name: 'im2col_x32__memcpy', export: 'im2col_f32', ref: null, test: 'test/ops.test.ts' },
-  { name: 'dwconv_f32_f32_f32__simd128_16', export: 'depthwise_conv2d_f32', ref: 'depthwise_conv2d_f32_ref', test: 'test/kernels/conv.test.ts' },
+  { name: 'dwconv_f32_f32_f32__simd128_4x4', export: 'depthwise_conv2d_f32', ref: 'depthwise_conv2d_f32_ref', test: 'test/kernels/depthwise.test.ts' },
   { name: 'maxpool_f32__simd128', export: 'max_pool2d_f32', ref: 'max_pool2d_f32_ref', test: 'test/kernels/pool.test.ts' },
   { name: 'avgpool_f32__simd128', export: 'avg_pool2d_f32', ref: 'avg_pool2d_f32_ref', test: 'test/kernels/pool.test.ts' },
   { name: 'gavgpool_f32__simd128', export: 'global_avg_pool_f32', ref: 'global_avg_pool_f32_ref', test: 'test/kernels/pool.test.ts' },
