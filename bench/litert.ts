@@ -6,7 +6,9 @@
 // `self.ModuleFactory`; the emscripten glue it loads looks for `require` / `__dirname` when it sees
 // Node. The shims: `self = globalThis`, `importScripts` = vm.runInThisContext of the file (so its
 // top-level `var ModuleFactory` lands on globalThis), and `require` / `__dirname` for the glue.
-// The default (non-threaded, non-JSPI) build is loaded: one thread.
+// The non-threaded, non-JSPI build is loaded: one thread. Without relaxed SIMD (Node 20 needs
+// --experimental-wasm-relaxed-simd) LiteRT.js picks its "compat" build; with the flag, its main
+// build (FMA and relaxed dot products): run both for the comparison.
 //
 // Run alone: `node --import tsx bench/litert.ts [lite|full] [--warm-ms 2000] [--samples 31]`:
 // Alloy FP32 (and a precision map, `--map MAP.json`) against LiteRT.js on pose_landmark_*, in one
@@ -123,6 +125,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   if (mapFile) cases.push({ name: `Alloy ${path.basename(mapFile)}`, bundle: writeBundle(importTflite(bytes, { pointwise: 'dense' })), precision: JSON.parse(readFileSync(mapFile, 'utf8')) });
   const input = loadPoseImage('astronaut');
   const rows = await benchPose(variant, cases, input, { warmMs: +flag('warm-ms', '2000'), samples: +flag('samples', '31'), log: console.log });
-  console.log(`pose_landmark_${variant}, 1x256x256x3, single thread`);
+  const relaxed = process.execArgv.some((a) => a.includes('relaxed-simd'));
+  console.log(`pose_landmark_${variant}, 1x256x256x3, single thread; LiteRT.js wasm build: ${relaxed ? 'litert_wasm_internal (relaxed SIMD, --experimental-wasm-relaxed-simd)' : 'litert_wasm_compat_internal (SIMD128 without relaxed SIMD, the Node 20 default)'}`);
   for (const r of rows) console.log(`${r.name.padEnd(36)} ${r.ms.toFixed(2).padStart(8)} ms  ${r.vsLiteRt.toFixed(3)}x LiteRT`);
 }
