@@ -46,7 +46,7 @@ function bias(ctx: OpContext, name: string | undefined, n: number): number {
   const b = stored(ctx, name, 'input 2 (bias)', true);
   if (!b) return 0;
   if (b.entry.format !== 'f32' || b.entry.shape.length !== 1 || b.entry.shape[0] !== n) fail('SHAPE_MISMATCH', `${ctx.where}: bias ${JSON.stringify(name)} must be f32 [${n}]`);
-  return heap.put(b.bytes);
+  return b.put();
 }
 
 /** Convolutions run f32 arithmetic (activations may be emulated f16 / bf16 by the executor):
@@ -73,20 +73,20 @@ export const conv: Builder = (ctx) => {
   if (!Number.isSafeInteger(groups) || groups < 1 || OC % groups !== 0) fail('BAD_GRAPH', `${ctx.where}: attrs.group ${JSON.stringify(groups)} must divide the ${OC} output channels`);
   const act = activation(ctx);
   const x = get();
-  const wf = f32Ptr(ctx, wName, w);
   // Deep filters (groups 1, K = KH*KW*C >= 64) run as im2col rows through the blocked f32 GEMM,
   // which is faster than the direct kernel there and sums in the same order (same bits).
   const Kd = KH * KW * ICg;
   const gemm = groups === 1 && Kd >= 64 && OC >= 16;
   let packed: number;
   if (gemm) {
-    packed = heap.alloc(x.packed_f32_bytes(OC, Kd));
-    x.pack_w_f32(wf, OC, Kd, packed);
+    packed = f32Ptr(ctx, wName, w, x.packed_f32_bytes(OC, Kd));
+    x.pack_w_f32(packed, OC, Kd, packed); // in place
   } else {
+    const wf = f32Ptr(ctx, wName, w);
     packed = heap.alloc(x.packed_conv_f32_bytes(OC, KH, KW, ICg, groups));
     x.pack_conv_w_f32(wf, OC, KH, KW, ICg, groups, packed);
+    heap.free(wf);
   }
-  heap.free(wf);
   let b = 0;
   try { b = bias(ctx, bName, OC); } catch (e) { heap.free(packed); throw e; }
   const ROWS = 240; // output pixels per im2col chunk (a multiple of the GEMM's 5-row tile)
