@@ -1,8 +1,8 @@
 // The module's exports: pointer-and-length functions of i32/f32 only (DESIGN: never v128).
 
-export { alloc, free, memory_bytes } from "./memory";
+export { alloc, alloc_uninit, free, memory_bytes } from "./memory";
 export {
-  fmt_count, fmt_cols, fmt_col, fmt_names_ptr, fmt_names_len, fmt_max_code, fmt_nan_code, fmt_inf_code,
+  fmt_count, fmt_cols, fmt_col, fmt_table_ptr, fmt_names_ptr, fmt_names_len, fmt_max_code, fmt_nan_code, fmt_inf_code,
 } from "./formats/table";
 export { random_fill } from "./formats/random";
 export {
@@ -13,7 +13,7 @@ export { quant_affine, quant_affine_ref, dequant_affine, affine_params } from ".
 export { pack_w_f32, packed_f32_bytes } from "./kernels/pack";
 export { dense_f32, dense_f32_panels, dense_f32_ref } from "./kernels/dense_f32";
 export { relu_f32, softmax_f32, canonicalize_nan } from "./kernels/activations";
-export { crc32 } from "./util/crc32";
+export { crc32, crc32_combine } from "./util/crc32";
 export { conv2d_f32, conv2d_f32_ref, pack_conv_w_f32, packed_conv_f32_bytes, conv_out_dim } from "./kernels/conv2d";
 export { depthwise_conv2d_f32, depthwise_conv2d_f32_ref } from "./kernels/depthwise";
 export { max_pool2d_f32, max_pool2d_f32_ref, avg_pool2d_f32, avg_pool2d_f32_ref, global_avg_pool_f32, global_avg_pool_f32_ref } from "./kernels/pool";

@@ -9,6 +9,16 @@ export function alloc(bytes: i32): usize {
   return p;
 }
 
+// The same block without zeroing the requested bytes, for data the caller overwrites at once
+// (bundle tensors copied in, packed weights): memory.fill of a fresh block costs as much as the
+// copy. The 16 spare bytes are still zeroed, so reads past the end see the same bytes as ever.
+export function alloc_uninit(bytes: i32): usize {
+  if (bytes < 0) return 0;
+  const p = heap.alloc(<usize>bytes + 16);
+  memory.fill(p + <usize>bytes, 0, 16);
+  return p;
+}
+
 export function free(ptr: usize): void {
   if (ptr != 0) heap.free(ptr);
 }

@@ -4,7 +4,7 @@
 import { get, guard } from './wasm.js';
 import * as heap from './heap.js';
 import { fail } from './errors.js';
-import { formatByName, codeBytes, type FormatInfo } from './formats.js';
+import { formatByName, codeBytes, type FormatRow } from './formats.js';
 
 export const ROUNDING = ['rne', 'rna', 'rtz', 'floor', 'ceil', 'stochastic'] as const;
 export const OVERFLOW = ['saturate', 'ieee'] as const;
@@ -56,7 +56,7 @@ function checkValues(values: unknown, where: string): Float32Array {
   return values;
 }
 
-function scalarFormat(format: string, where: string): FormatInfo {
+function scalarFormat(format: string, where: string): FormatRow {
   const f = formatByName(format, where);
   if (f.kind === 'mx') fail('BAD_ARGUMENT', `${where}: ${f.name} is a block format; use quantizeMX / dequantizeMX`);
   return f;
@@ -96,7 +96,7 @@ export function decode(format: string, codes: Uint8Array | Uint16Array | Uint32A
   });
 }
 
-function mxFormat(format: string, where: string): FormatInfo {
+function mxFormat(format: string, where: string): FormatRow {
   const f = formatByName(format, where);
   if (f.kind !== 'mx') fail('BAD_ARGUMENT', `${where}: ${f.name} is not an MX block format`);
   return f;

@@ -6,7 +6,8 @@ import { fail } from './errors.js';
 
 export type FormatKind = 'float' | 'int' | 'scale' | 'mx';
 
-export interface FormatInfo {
+/** A row of the format table: what the runtime itself needs (sizes, kinds, names). */
+export interface FormatRow {
   id: number;
   name: string;
   kind: FormatKind;
@@ -16,20 +17,12 @@ export interface FormatInfo {
   mantissaBits: number;
   bias: number;
   signed: boolean;
-  hasInf: boolean;
-  hasNaN: boolean;
   /** elements sharing one block scale (1: none) */
   block: number;
   /** name of the block-scale format, or null */
   scale: string | null;
   /** MX: the element format's name; others: own name */
   element: string;
-  /** largest finite value */
-  max: number;
-  /** smallest positive normal (floats), or 1 (integers) */
-  minNormal: number;
-  /** smallest positive subnormal (floats with subnormals), else minNormal */
-  minSubnormal: number;
   /** distance from 1 to the next larger value (floats) */
   epsilon: number;
   /** integers: range */
@@ -37,75 +30,134 @@ export interface FormatInfo {
   intMax?: number;
 }
 
-const KINDS: FormatKind[] = ['float', 'int', 'scale', 'mx'];
-let cache: { list: FormatInfo[]; byName: Map<string, FormatInfo>; exports: unknown } | null = null;
-
-function decodeOne(x: any, id: number, code: number): number {
-  const src = x.alloc(4), dst = x.alloc(4);
-  try {
-    new Uint32Array(x.memory.buffer, src, 1)[0] = code >>> 0; // little-endian: low bytes first
-    x.cast_decode_ref(id, src, dst, 1);
-    return new Float32Array(x.memory.buffer, dst, 1)[0];
-  } finally {
-    x.free(src); x.free(dst);
-  }
+/** A row with the values the module decodes: what `alloy.formats` / `alloy.format()` give. */
+export interface FormatInfo extends FormatRow {
+  hasInf: boolean;
+  hasNaN: boolean;
+  /** largest finite value */
+  max: number;
+  /** smallest positive normal (floats), or 1 (integers) */
+  minNormal: number;
+  /** smallest positive subnormal (floats with subnormals), else minNormal */
+  minSubnormal: number;
 }
 
-function load(): NonNullable<typeof cache> {
+const KINDS: FormatKind[] = ['float', 'int', 'scale', 'mx'];
+
+interface Table {
+  exports: unknown;
+  names: string[];
+  t: Int32Array;
+  cols: number;
+  /** id by name, valid ids only */
+  ids: Map<string, number>;
+  rows: (FormatInfo | undefined)[];
+  list: FormatInfo[] | null;
+  decoded: boolean;
+}
+let cache: Table | null = null;
+
+// load() reads the table's columns in one view; a row becomes an object when first asked for
+// (a bundle names two or three formats). The decoded values (max, min normal, min subnormal,
+// inf/NaN) are filled in, in the same objects, when the public API first hands the table out: the
+// runtime never reads them, and at cold start they were most of the table's cost (~1 ms: the
+// reference decoder compiled, alloc/free per value). Until then they hold placeholders, and the
+// runtime sees the objects as FormatRow.
+function load(): Table {
   const x = get();
   if (cache && cache.exports === x) return cache;
   const names = String.fromCharCode(...new Uint16Array(x.memory.buffer, x.fmt_names_ptr() >>> 0, x.fmt_names_len())).split(' ');
-  const list: FormatInfo[] = [];
-  const count = x.fmt_count();
-  for (let id = 0; id < count; id++) {
-    const c = (k: number) => x.fmt_col(id, k) as number;
-    if (c(0) < 0) continue;
-    const kind = KINDS[c(0)];
-    const [bits, eb, mb, bias, signed, block, scale, elem] = [c(1), c(2), c(3), c(4), c(6), c(7), c(8), c(9)];
-    const elemId = kind === 'mx' ? elem : id;
-    let max: number, minNormal: number, minSub: number, eps: number;
-    if (kind === 'int' || (kind === 'mx' && eb === 0)) {
-      const lo = c(11), hi = c(12);
-      max = kind === 'mx' ? decodeOne(x, elemId, hi) / 64 : hi;
-      minNormal = kind === 'mx' ? 1 / 64 : 1;
-      minSub = minNormal;
-      eps = minNormal;
-    } else {
-      max = decodeOne(x, elemId, x.fmt_max_code(elemId));
-      minNormal = eb === 8 && mb === 0 ? decodeOne(x, elemId, 0) : decodeOne(x, elemId, 1 << mb);
-      minSub = mb === 0 ? minNormal : decodeOne(x, elemId, 1);
-      eps = 2 ** -mb;
-    }
-    const info: FormatInfo = {
-      id, name: names[id], kind, bits, exponentBits: eb, mantissaBits: mb, bias, signed: signed === 1,
-      hasInf: x.fmt_inf_code(elemId) >= 0, hasNaN: x.fmt_nan_code(elemId) >= 0,
-      block, scale: scale >= 0 ? names[scale] : null, element: names[elemId],
-      max, minNormal, minSubnormal: minSub, epsilon: eps,
-    };
-    if (kind === 'int' || id === 21) { info.intMin = c(11); info.intMax = c(12); }
-    list.push(info);
-  }
-  cache = { list, byName: new Map(list.map((f) => [f.name, f])), exports: x };
+  const count = x.fmt_count(), cols = x.fmt_cols();
+  const t = new Int32Array(x.memory.buffer, x.fmt_table_ptr() >>> 0, count * cols).slice();
+  const ids = new Map<string, number>();
+  for (let id = 0; id < count; id++) if (t[id * cols] >= 0) ids.set(names[id], id);
+  cache = { exports: x, names, t, cols, ids, rows: [], list: null, decoded: false };
   return cache;
 }
 
+function row(c: Table, id: number): FormatInfo {
+  const old = c.rows[id];
+  if (old) return old;
+  const { t, names } = c, o = id * c.cols;
+  const kind = KINDS[t[o]], eb = t[o + 2], mb = t[o + 3];
+  const info: FormatInfo = {
+    id, name: names[id], kind, bits: t[o + 1], exponentBits: eb, mantissaBits: mb, bias: t[o + 4], signed: t[o + 6] === 1,
+    hasInf: false, hasNaN: false,
+    block: t[o + 7], scale: t[o + 8] >= 0 ? names[t[o + 8]] : null, element: names[kind === 'mx' ? t[o + 9] : id],
+    max: NaN, minNormal: NaN, minSubnormal: NaN,
+    epsilon: kind === 'int' || (kind === 'mx' && eb === 0) ? (kind === 'mx' ? 1 / 64 : 1) : 2 ** -mb,
+  };
+  if (kind === 'int' || id === 21) { info.intMin = t[o + 11]; info.intMax = t[o + 12]; }
+  return (c.rows[id] = info);
+}
+
+/** Every row, in id order. */
+function all(): FormatInfo[] {
+  const c = load();
+  if (!c.list) c.list = [...c.ids.values()].map((id) => row(c, id));
+  return c.list;
+}
+
+/** The table with its decoded values. */
+function decoded(): FormatInfo[] {
+  const list = all();
+  const c = load();
+  if (c.decoded) return list;
+  const x = get();
+  const src = x.alloc(4), dst = x.alloc(4);
+  const decode = (id: number, code: number) => {
+    new Uint32Array(x.memory.buffer, src, 1)[0] = code >>> 0; // little-endian: low bytes first
+    x.cast_decode_ref(id, src, dst, 1);
+    return new Float32Array(x.memory.buffer, dst, 1)[0];
+  };
+  try {
+    for (const f of list) {
+      const elemId = f.kind === 'mx' ? formatByName(f.element).id : f.id;
+      const eb = f.exponentBits, mb = f.mantissaBits;
+      if (f.kind === 'int' || (f.kind === 'mx' && eb === 0)) {
+        f.max = f.kind === 'mx' ? decode(elemId, f.intMax!) / 64 : f.intMax!;
+        f.minNormal = f.kind === 'mx' ? 1 / 64 : 1;
+        f.minSubnormal = f.minNormal;
+      } else {
+        f.max = decode(elemId, x.fmt_max_code(elemId));
+        f.minNormal = eb === 8 && mb === 0 ? decode(elemId, 0) : decode(elemId, 1 << mb);
+        f.minSubnormal = mb === 0 ? f.minNormal : decode(elemId, 1);
+      }
+      f.hasInf = x.fmt_inf_code(elemId) >= 0;
+      f.hasNaN = x.fmt_nan_code(elemId) >= 0;
+    }
+  } finally {
+    x.free(src); x.free(dst);
+  }
+  c.decoded = true;
+  return list;
+}
+
+/** The whole table, decoded values included (public API). */
 export function formats(): FormatInfo[] {
-  return load().list;
+  return decoded();
 }
 
-export function formatByName(name: string, where = 'format'): FormatInfo {
-  const f = load().byName.get(name);
-  if (!f) fail('UNKNOWN_FORMAT', `${where}: unknown format ${JSON.stringify(name)}; known: ${load().list.map((f) => f.name).join(', ')}`);
-  return f;
+/** One format with its decoded values (public API). */
+export function formatInfo(name: string): FormatInfo {
+  decoded();
+  return formatByName(name) as FormatInfo;
 }
 
-export function formatById(id: number, where = 'format'): FormatInfo {
-  const f = load().list.find((f) => f.id === id);
-  if (!f) fail('UNKNOWN_FORMAT', `${where}: unknown format id ${id}`);
-  return f;
+export function formatByName(name: string, where = 'format'): FormatRow {
+  const c = load();
+  const id = c.ids.get(name);
+  if (id === undefined) fail('UNKNOWN_FORMAT', `${where}: unknown format ${JSON.stringify(name)}; known: ${[...c.ids.keys()].join(', ')}`);
+  return row(c, id);
+}
+
+export function formatById(id: number, where = 'format'): FormatRow {
+  const c = load();
+  if (c.ids.get(c.names[id]) !== id) fail('UNKNOWN_FORMAT', `${where}: unknown format id ${id}`);
+  return row(c, id);
 }
 
 /** Bytes of one stored code (before sub-byte packing). */
-export function codeBytes(f: FormatInfo): 1 | 2 | 4 {
+export function codeBytes(f: FormatRow): 1 | 2 | 4 {
   return f.bits <= 8 ? 1 : f.bits <= 16 ? 2 : 4;
 }

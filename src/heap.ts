@@ -9,12 +9,15 @@ type Typed = Float32Array | Uint8Array | Int8Array | Uint16Array | Int16Array | 
 /** The largest block the module's allocator (TLSF, 32-bit) can hand out, less the padding. */
 export const MAX_BLOCK = 2 ** 30 - 64;
 
-export function alloc(bytes: number): number {
+/** A zeroed block, or with `zero` false one whose bytes the caller overwrites at once (only the
+ *  16 spare bytes are zeroed: zero-filling fresh memory costs as much as the copy into it). */
+export function alloc(bytes: number, zero = true): number {
   // Checked here: the export takes an i32, so 2^32 + 16 would silently become 16.
   if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > MAX_BLOCK) fail('LIMIT_EXCEEDED', `could not allocate ${bytes} bytes in wasm memory (blocks hold at most ${MAX_BLOCK})`);
   let p: number;
   try {
-    p = get().alloc(bytes) >>> 0;
+    const x = get();
+    p = (zero ? x.alloc(bytes) : x.alloc_uninit(bytes)) >>> 0;
   } catch (e) {
     if (e instanceof AlloyError || e instanceof WebAssembly.RuntimeError) fail('LIMIT_EXCEEDED', `could not allocate ${bytes} bytes in wasm memory (${(e as Error).message})`);
     throw e;
@@ -31,9 +34,10 @@ export function buffer(): ArrayBuffer {
   return get().memory.buffer;
 }
 
-/** Copy a typed array into a new block; returns its pointer. */
-export function put(a: Typed): number {
-  const p = alloc(a.byteLength);
+/** Copy a typed array into a new block of at least `size` bytes (the rest uninitialised, for the
+ *  caller to fill); returns its pointer. */
+export function put(a: Typed, size = 0): number {
+  const p = alloc(Math.max(a.byteLength, size), false);
   new Uint8Array(buffer(), p, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   return p;
 }

@@ -1,7 +1,7 @@
 // Alloy's public entry: `const alloy = await init(wasm?)`.
 
 import * as wasm from './wasm.js';
-import { formats, formatByName, type FormatInfo } from './formats.js';
+import { formats, formatInfo, type FormatInfo } from './formats.js';
 import { encode, decode, quantizeMX, dequantizeMX, quantizeAffine, dequantizeAffine, pack, unpack, type CastOptions, type MXBlocks, type AffineOptions, type AffineQuantized } from './cast.js';
 import { Model, type Feed, type TensorOut, type LoadOptions } from './model.js';
 export { validatePrecisionMap, type PrecisionMap, type LayerPrecision } from './precision.js';
@@ -38,7 +38,7 @@ export async function init(source?: wasm.WasmSource): Promise<Alloy> {
   await wasm.init(source);
   return {
     get formats() { return formats(); },
-    format: (name) => formatByName(name),
+    format: (name) => formatInfo(name),
     encode, decode, quantizeMX, dequantizeMX, quantizeAffine, dequantizeAffine, pack, unpack,
     load: (bundle, limits) => new Model(bundle, limits),
     memoryBytes: () => wasm.get().memory.buffer.byteLength,

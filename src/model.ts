@@ -4,7 +4,8 @@
 import { get, guard } from './wasm.js';
 import * as heap from './heap.js';
 import { fail } from './errors.js';
-import { readBundle, checkShape, resolveLimits, type Limits } from './bundle/read.js';
+import { readHeader, checkCrc, isChecksumError, checkShape, resolveLimits, type Limits } from './bundle/read.js';
+import { DataCrc } from './bundle/crc.js';
 import type { ValueInfo } from './bundle/layout.js';
 import { OPS, type PreparedNode, type Weight } from './ops/index.js';
 import { validatePrecisionMap, resolve, checkOverride, type PrecisionMap, type ResolvedPrecision } from './precision.js';
@@ -66,45 +67,52 @@ export class Model {
     if (!Number.isSafeInteger(maxArena) || maxArena < 0) fail('BAD_OPTION', `load(): options.maxArenaBytes ${JSON.stringify(maxArena)} is not a non-negative integer`);
     this.maxArenaBytes = maxArena;
     this.maxTensorElements = limits.maxTensorElements;
-    const { header, data } = readBundle(u8, limits);
-    const g = header.graph;
-    if (!g || !Array.isArray(g.inputs) || !Array.isArray(g.outputs) || !Array.isArray(g.nodes)) fail('BAD_GRAPH', 'header.graph needs inputs, outputs and nodes arrays');
-    const maxNodes = limits.maxNodes;
-    if (g.nodes.length > maxNodes) fail('LIMIT_EXCEEDED', `${g.nodes.length} nodes exceed maxNodes ${maxNodes}`);
-    this.metadata = header.metadata ?? {};
-    const nodeNames = g.nodes.map((n) => n?.name);
-    const map = header.precision == null ? null : validatePrecisionMap(header.precision, nodeNames, 'bundle precision map');
-    const override = options.precision == null ? null : validatePrecisionMap(options.precision, nodeNames, 'load() options.precision');
-    if (override) checkOverride(override);
-    this.precision = header.precision ?? null;
-    const weights = new Map<string, Weight>();
-    for (const [name, t] of Object.entries(header.tensors)) weights.set(name, { entry: t, bytes: data.subarray(t.offset, t.offset + t.bytes) });
-
-    const known = new Set<string>();
-    for (const [i, v] of g.inputs.entries()) {
-      const where = `graph input ${i} ${JSON.stringify(v?.name)}`;
-      if (typeof v?.name !== 'string' || known.has(v.name) || weights.has(v.name)) fail('BAD_GRAPH', `${where}: name missing or not unique`);
-      if (v.format !== 'f32') fail('BAD_GRAPH', `${where}: input format ${JSON.stringify(v.format)}; inputs are f32`);
-      checkShape(v.shape, where, limits.maxTensorElements, true);
-      known.add(v.name);
-    }
-    this.inputs = g.inputs.map((v) => ({ name: v.name, shape: [...v.shape], format: v.format }));
-
-    // Nodes must be in topological order: every input already known (this also rules out cycles).
-    // Own keys only: "constructor" or "toString" must not find Object.prototype's functions.
-    const builder = (op: unknown) => (typeof op === 'string' && Object.hasOwn(OPS, op) ? OPS[op] : undefined);
-    const unsupported: string[] = [];
-    for (const node of g.nodes) if (!builder(node?.op)) unsupported.push(`${node?.op} (${node?.name})`);
-    if (unsupported.length) fail('UNSUPPORTED_OP', `unsupported operators: ${unsupported.join(', ')}`);
+    const { header, data } = readHeader(u8, limits);
+    // The data checksum is taken on the copies the operators make (DataCrc) and checked before
+    // anything else is reported: corrupt data fails with BAD_CHECKSUM whatever else is wrong.
+    const sum = new DataCrc(data, header.tensors);
     try {
-      for (const [i, node] of g.nodes.entries()) {
+      const g = header.graph;
+      if (!g || !Array.isArray(g.inputs) || !Array.isArray(g.outputs) || !Array.isArray(g.nodes)) fail('BAD_GRAPH', 'header.graph needs inputs, outputs and nodes arrays');
+      const maxNodes = limits.maxNodes;
+      if (g.nodes.length > maxNodes) fail('LIMIT_EXCEEDED', `${g.nodes.length} nodes exceed maxNodes ${maxNodes}`);
+      this.metadata = header.metadata ?? {};
+      const nodeNames = g.nodes.map((n) => n?.name);
+      const map = header.precision == null ? null : validatePrecisionMap(header.precision, nodeNames, 'bundle precision map');
+      const override = options.precision == null ? null : validatePrecisionMap(options.precision, nodeNames, 'load() options.precision');
+      if (override) checkOverride(override);
+      this.precision = header.precision ?? null;
+      const weights = new Map<string, Weight>();
+      for (const [name, t] of Object.entries(header.tensors)) {
+        weights.set(name, { entry: t, bytes: data.subarray(t.offset, t.offset + t.bytes), put: (size) => sum.copy(t.offset, t.bytes, size) });
+      }
+
+      const known = new Set<string>();
+      for (let i = 0; i < g.inputs.length; i++) {
+        const v = g.inputs[i];
+        const where = `graph input ${i} ${JSON.stringify(v?.name)}`;
+        if (typeof v?.name !== 'string' || known.has(v.name) || weights.has(v.name)) fail('BAD_GRAPH', `${where}: name missing or not unique`);
+        if (v.format !== 'f32') fail('BAD_GRAPH', `${where}: input format ${JSON.stringify(v.format)}; inputs are f32`);
+        checkShape(v.shape, where, limits.maxTensorElements, true);
+        known.add(v.name);
+      }
+      this.inputs = g.inputs.map((v) => ({ name: v.name, shape: [...v.shape], format: v.format }));
+
+      // Nodes must be in topological order: every input already known (this also rules out cycles).
+      // Own keys only: "constructor" or "toString" must not find Object.prototype's functions.
+      const builder = (op: unknown) => (typeof op === 'string' && Object.hasOwn(OPS, op) ? OPS[op] : undefined);
+      const unsupported: string[] = [];
+      for (const node of g.nodes) if (!builder(node?.op)) unsupported.push(`${node?.op} (${node?.name})`);
+      if (unsupported.length) fail('UNSUPPORTED_OP', `unsupported operators: ${unsupported.join(', ')}`);
+      for (let i = 0; i < g.nodes.length; i++) {
+        const node = g.nodes[i];
         const where = `node ${i} ${JSON.stringify(node.name)} (${node.op})`;
         if (typeof node.name !== 'string' || !Array.isArray(node.inputs) || !Array.isArray(node.outputs) || node.outputs.length !== 1) {
           fail('BAD_GRAPH', `${where}: needs a name, an inputs array and exactly one output`);
         }
         const precision = resolve(map, node.name, override);
         const prep = guard(where, () => builder(node.op)!({ node, weights, precision, where }));
-        for (const v of prep.valueInputs) if (!known.has(v)) fail('BAD_GRAPH', `${where}: input ${JSON.stringify(v)} is not produced before this node (dangling reference or cycle)`);
+        for (const v of prep.valueInputs) if (!known.has(v)) { prep.dispose(); fail('BAD_GRAPH', `${where}: input ${JSON.stringify(v)} is not produced before this node (dangling reference or cycle)`); }
         const out = node.outputs[0];
         if (typeof out !== 'string' || known.has(out) || weights.has(out)) { prep.dispose(); fail('BAD_GRAPH', `${where}: output ${JSON.stringify(out)} is not a new name`); }
         known.add(out);
@@ -114,11 +122,13 @@ export class Model {
         if (!known.has(v?.name)) fail('BAD_GRAPH', `graph output ${JSON.stringify(v?.name)} is never produced`);
         if (!Array.isArray(v.shape)) fail('BAD_GRAPH', `graph output ${JSON.stringify(v.name)}: shape must be an array`);
       }
+      this.outputs = g.outputs.map((v) => ({ name: v.name, shape: [...v.shape], format: v.format ?? 'f32' }));
+      checkCrc(header, sum.value());
     } catch (e) {
       this.dispose();
+      if (!isChecksumError(e)) checkCrc(header, sum.value());
       throw e;
     }
-    this.outputs = g.outputs.map((v) => ({ name: v.name, shape: [...v.shape], format: v.format ?? 'f32' }));
   }
 
   /** Shapes of every value for a given batch, and an arena layout by lifetimes (first fit). */

@@ -2,7 +2,6 @@
 // init(source) instantiates once, get() hands out the exports, dispose() drops them.
 // @assemblyscript/loader stays behind this file.
 
-import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { AlloyError, fail } from './errors.js';
 
 /** What the host accepts as the module: bytes, a compiled module (Workers), a URL or Response
@@ -21,14 +20,28 @@ const NODE_FS = ['node', 'fs/promises'].join(':');
 let current: Exports | null = null;
 let pending: Promise<Exports> | null = null;
 
+/** Node's fs module without a dynamic import (process.getBuiltinModule, Node >= 20.16: the ESM
+ *  import of a builtin costs ~1-3 ms in a fresh process), else through import(). */
+async function nodeFs(): Promise<any> {
+  const g = globalThis as any;
+  return g.process?.getBuiltinModule?.('fs') ?? import(/* @vite-ignore */ NODE_FS);
+}
+
+/** A file: URL's bytes in Deno and Node, else undefined. */
+async function readFileUrl(url: URL): Promise<Uint8Array | undefined> {
+  const g = globalThis as any;
+  if (url.protocol !== 'file:') return undefined;
+  if (g.Deno?.readFile) return g.Deno.readFile(url);
+  if (!g.process?.versions?.node) return undefined;
+  const fs = await nodeFs();
+  // readFileSync when there is one: one 131 KB read, no FileHandle machinery on the cold path.
+  return fs.readFileSync ? fs.readFileSync(url) : new Uint8Array(await fs.readFile(url));
+}
+
 async function readDefault(): Promise<Uint8Array> {
   const url = new URL('./alloy.wasm', import.meta.url);
-  const g = globalThis as any;
-  if (g.Deno?.readFile && url.protocol === 'file:') return g.Deno.readFile(url);
-  if (g.process?.versions?.node && url.protocol === 'file:') {
-    const fs = await import(/* @vite-ignore */ NODE_FS);
-    return new Uint8Array(await fs.readFile(url));
-  }
+  const local = await readFileUrl(url);
+  if (local) return local;
   if (typeof fetch === 'function') {
     const res = await fetch(url);
     if (!res.ok) fail('WASM_UNAVAILABLE', `could not fetch ${url} (HTTP ${res.status})`);
@@ -40,15 +53,7 @@ async function readDefault(): Promise<Uint8Array> {
 async function toInstantiable(source: WasmSource | undefined): Promise<any> {
   if (source === undefined) return readDefault();
   if (typeof source === 'string') source = new URL(source, import.meta.url);
-  if (source instanceof URL) {
-    const g = globalThis as any;
-    if (source.protocol === 'file:' && (g.Deno || g.process?.versions?.node)) {
-      if (g.Deno?.readFile) return g.Deno.readFile(source);
-      const fs = await import(/* @vite-ignore */ NODE_FS);
-      return new Uint8Array(await fs.readFile(source));
-    }
-    return fetch(source);
-  }
+  if (source instanceof URL) return (await readFileUrl(source)) ?? fetch(source);
   return source;
 }
 
@@ -56,7 +61,7 @@ export async function init(source?: WasmSource): Promise<Exports> {
   if (current) return current;
   if (!pending) {
     pending = (async () => {
-      let mod: any;
+      let instance: WebAssembly.Instance;
       try {
         const src = await toInstantiable(source);
         const imports = {
@@ -67,17 +72,30 @@ export async function init(source?: WasmSource): Promise<Exports> {
             seed() { return 0; }, // the module draws no random numbers from the host
           },
         };
-        // Bytes and compiled modules skip the loader's Response check: touching the global
-        // Response makes Node load its fetch implementation (~50 ms of cold start).
-        if (src instanceof WebAssembly.Module) mod = instantiateSync(src, imports);
-        else if (src instanceof Uint8Array || src instanceof ArrayBuffer) mod = instantiateSync(await WebAssembly.compile(src), imports);
-        else mod = await instantiate(src, imports);
+        // Bytes and compiled modules are compiled and instantiated here. In Node and Deno the
+        // compile is synchronous: the module is small, and an async compile waits for a background
+        // thread, which on a busy machine can take longer than the compile itself (cold start).
+        // Browsers keep the async compile (Chrome long refused sync compiles over 4 KB on the main
+        // thread). Responses go through the loader, imported only then: its top level builds a
+        // UTF-16 TextDecoder (~1-2 ms in Node), and its Response check touches the global
+        // Response, which makes Node load fetch (~50 ms).
+        // The raw instance exports are used everywhere: the loader's demangled exports wrap every
+        // function in a (...args) spread, a cost on every call (this module has no optional
+        // arguments, so it exports no __setArgumentsLength for the wrappers to set).
+        if (src instanceof WebAssembly.Module || src instanceof Uint8Array || src instanceof ArrayBuffer) {
+          const g = globalThis as any;
+          const m = src instanceof WebAssembly.Module ? src : g.process?.versions?.node || g.Deno ? new WebAssembly.Module(src) : await WebAssembly.compile(src);
+          instance = new WebAssembly.Instance(m, imports);
+        } else {
+          const { instantiate } = await import('@assemblyscript/loader');
+          instance = (await instantiate(src, imports)).instance;
+        }
       } catch (e) {
         pending = null;
         if (e instanceof AlloyError) throw e;
         throw new AlloyError('WASM_UNAVAILABLE', `could not instantiate alloy.wasm: ${(e as Error).message}`);
       }
-      current = mod.exports as Exports;
+      current = instance.exports as unknown as Exports;
       return current;
     })();
   }

@@ -159,4 +159,26 @@ test('per-tensor integer weights run as per-row groups: same bits as the scale r
   }
 });
 
+test('a NaN or infinite weight scale is BAD_TENSOR naming the tensor and the value (weight-only and w8a8)', async () => {
+  const a = await getAlloy();
+  for (const [bad, shown] of [[NaN, 'NaN'], [Infinity, 'Infinity'], [-Infinity, '-Infinity']] as const) {
+    for (const pm of [undefined, { version: 1, default: { activations: 'i8' } }]) {
+      const b = mlp(['i8', 'i8', 'i8'], pm);
+      const r = readBundle(b);
+      const e = r.header.tensors['fc1.w.scale'];
+      assert.ok(e, 'scale tensor name');
+      const c = b.slice();
+      const at = b.length - r.data.length + e.offset + 4 * 5;
+      new DataView(c.buffer).setFloat32(at, bad, true);
+      // fix the checksum so that the scale check is what fails
+      const fixed = writeBundle({ graph: r.header.graph, tensors: Object.fromEntries(Object.entries(r.header.tensors).map(([n, t]: [string, any]) => [n, { ...t, data: c.subarray(b.length - r.data.length + t.offset, b.length - r.data.length + t.offset + t.bytes) }])), precision: r.header.precision });
+      try { a.load(fixed); assert.unreachable('accepted'); } catch (err) {
+        assert.instance(err, AlloyError);
+        assert.is((err as AlloyError).code, 'BAD_TENSOR');
+        assert.match((err as Error).message, `scale tensor "fc1.w.scale" value 5 is ${shown}`);
+      }
+    }
+  }
+});
+
 test.run();

@@ -12,7 +12,7 @@
 // Weights are repacked at load from row-major [N, K] codes (one code per byte, or per u16 for
 // 16-bit formats) into panels of 8 outputs, [ceil(N/8)][K][8] codes, like pack_w_f32.
 
-import { NR } from "./pack";
+import { NR, forPanels } from "./pack";
 import { dense_f32_panels, ACT_RELU } from "./dense_f32";
 import { col, Kind, C_KIND, C_BITS, C_ELEM, C_IMIN, I4 } from "../formats/table";
 import { decodeScalar, decodeE8M0, intValue } from "../formats/scalar";
@@ -25,20 +25,29 @@ export function packed_q_bytes(fmt: i32, N: i32, K: i32): i32 {
   return ((N + NR - 1) / NR) * K * NR * codeWidth(fmt);
 }
 
-// Row-major codes [N, K] -> panels [ceil(N/8)][K][8] (zero codes past N).
+// Row-major codes [N, K] -> panels [ceil(N/8)][K][8] (zero codes past N). In place when
+// dst == w (see pack.ts).
 export function pack_w_q(fmt: i32, w: usize, N: i32, K: i32, dst: usize): void {
   const cw = codeWidth(fmt);
-  const panels = (N + NR - 1) / NR;
-  for (let p = 0; p < panels; p++) {
-    for (let k = 0; k < K; k++) {
-      for (let j = 0; j < NR; j++) {
-        const n = p * NR + j;
-        const o = dst + <usize>(((p * K + k) * NR + j) * cw);
-        if (cw == 2) store<u16>(o, n < N ? load<u16>(w + (<usize>(n * K + k) << 1)) : 0);
-        else if (fmt == I4) store<i8>(o, n < N ? <i8>intValue(I4, <u32>load<u8>(w + <usize>(n * K + k))) : 0); // sign-extend the nibble
-        else store<u8>(o, n < N ? load<u8>(w + <usize>(n * K + k)) : 0);
-      }
-    }
+  forPanels(w, N, K, dst, <usize>(K * cw), <usize>(K * NR * cw), cw == 2 ? panelQ16 : fmt == I4 ? panelQ4 : panelQ8);
+}
+
+function panelQ16(src: usize, rows: i32, K: i32, o: usize): void {
+  for (let k = 0; k < K; k++) {
+    for (let j = 0; j < NR; j++) store<u16>(o + (<usize>(k * NR + j) << 1), j < rows ? load<u16>(src + (<usize>(j * K + k) << 1)) : 0);
+  }
+}
+
+function panelQ8(src: usize, rows: i32, K: i32, o: usize): void {
+  for (let k = 0; k < K; k++) {
+    for (let j = 0; j < NR; j++) store<u8>(o + <usize>(k * NR + j), j < rows ? load<u8>(src + <usize>(j * K + k)) : 0);
+  }
+}
+
+// i4 codes (one per byte): the nibble sign-extended.
+function panelQ4(src: usize, rows: i32, K: i32, o: usize): void {
+  for (let k = 0; k < K; k++) {
+    for (let j = 0; j < NR; j++) store<i8>(o + <usize>(k * NR + j), j < rows ? <i8>intValue(I4, <u32>load<u8>(src + <usize>(j * K + k))) : 0);
   }
 }
 

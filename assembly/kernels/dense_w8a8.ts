@@ -6,7 +6,7 @@
 // then the activation. Per-row scales keep each row independent of the rest of the batch.
 // Weights: symmetric per output channel, codes i8 in [-127, 127], scales sw[n].
 
-import { NR } from "./pack";
+import { NR, forPanels } from "./pack";
 import { ACT_RELU } from "./dense_f32";
 import { affine_params, quant_affine } from "../formats/affine";
 import { I8 } from "../formats/table";
@@ -17,17 +17,44 @@ export function packed_w8a8_bytes(N: i32, K: i32): i32 {
   return ((N + NR - 1) / NR) * ((K + 1) >> 1) * 16;
 }
 
+// In place when dst == w (see pack.ts).
 export function pack_w_i8_k2(w: usize, N: i32, K: i32, dst: usize): void {
-  const K2 = (K + 1) >> 1, panels = (N + NR - 1) / NR;
-  for (let p = 0; p < panels; p++) {
-    for (let k2 = 0; k2 < K2; k2++) {
-      for (let j = 0; j < NR; j++) {
-        const n = p * NR + j;
-        for (let t = 0; t < 2; t++) {
-          const k = 2 * k2 + t;
-          const v: i8 = n < N && k < K ? load<i8>(w + <usize>(n * K + k)) : 0;
-          store<i8>(dst + <usize>(((p * K2 + k2) * NR + j) * 2 + t), v);
-        }
+  forPanels(w, N, K, dst, <usize>K, <usize>(((K + 1) >> 1) * 16), panelI8K2);
+}
+
+// One panel: rows (<= 8) rows of K codes -> [K2][8][2], zeros past `rows` and at k = K.
+function panelI8K2(src: usize, rows: i32, K: i32, o: usize): void {
+  const K2 = (K + 1) >> 1;
+  let k2 = 0;
+  if (rows == NR) {
+    // Eight pairs of eight rows a step: an 8x8 transpose of 16-bit lanes (row j's pair k2 is
+    // its u16 at byte 2 * k2, little-endian: k first).
+    const K8 = (K >> 1) & ~7;
+    const r = <usize>K;
+    for (; k2 < K8; k2 += 8) {
+      const s = src + (<usize>k2 << 1), d = o + (<usize>k2 << 4);
+      const r0 = v128.load(s), r1 = v128.load(s + r), r2 = v128.load(s + 2 * r), r3 = v128.load(s + 3 * r);
+      const r4 = v128.load(s + 4 * r), r5 = v128.load(s + 5 * r), r6 = v128.load(s + 6 * r), r7 = v128.load(s + 7 * r);
+      const a0 = v128.shuffle<i16>(r0, r1, 0, 8, 1, 9, 2, 10, 3, 11), a1 = v128.shuffle<i16>(r0, r1, 4, 12, 5, 13, 6, 14, 7, 15);
+      const a2 = v128.shuffle<i16>(r2, r3, 0, 8, 1, 9, 2, 10, 3, 11), a3 = v128.shuffle<i16>(r2, r3, 4, 12, 5, 13, 6, 14, 7, 15);
+      const a4 = v128.shuffle<i16>(r4, r5, 0, 8, 1, 9, 2, 10, 3, 11), a5 = v128.shuffle<i16>(r4, r5, 4, 12, 5, 13, 6, 14, 7, 15);
+      const a6 = v128.shuffle<i16>(r6, r7, 0, 8, 1, 9, 2, 10, 3, 11), a7 = v128.shuffle<i16>(r6, r7, 4, 12, 5, 13, 6, 14, 7, 15);
+      // rows 0-3 of pairs 0-1, 2-3, 4-5, 6-7; then rows 4-7
+      const b0 = v128.shuffle<i32>(a0, a2, 0, 4, 1, 5), b1 = v128.shuffle<i32>(a0, a2, 2, 6, 3, 7);
+      const b2 = v128.shuffle<i32>(a1, a3, 0, 4, 1, 5), b3 = v128.shuffle<i32>(a1, a3, 2, 6, 3, 7);
+      const c0 = v128.shuffle<i32>(a4, a6, 0, 4, 1, 5), c1 = v128.shuffle<i32>(a4, a6, 2, 6, 3, 7);
+      const c2 = v128.shuffle<i32>(a5, a7, 0, 4, 1, 5), c3 = v128.shuffle<i32>(a5, a7, 2, 6, 3, 7);
+      v128.store(d, v128.shuffle<i64>(b0, c0, 0, 2)); v128.store(d + 16, v128.shuffle<i64>(b0, c0, 1, 3));
+      v128.store(d + 32, v128.shuffle<i64>(b1, c1, 0, 2)); v128.store(d + 48, v128.shuffle<i64>(b1, c1, 1, 3));
+      v128.store(d + 64, v128.shuffle<i64>(b2, c2, 0, 2)); v128.store(d + 80, v128.shuffle<i64>(b2, c2, 1, 3));
+      v128.store(d + 96, v128.shuffle<i64>(b3, c3, 0, 2)); v128.store(d + 112, v128.shuffle<i64>(b3, c3, 1, 3));
+    }
+  }
+  for (; k2 < K2; k2++) {
+    for (let j = 0; j < NR; j++) {
+      for (let t = 0; t < 2; t++) {
+        const k = 2 * k2 + t;
+        store<i8>(o + <usize>((k2 * NR + j) * 2 + t), j < rows && k < K ? load<i8>(src + <usize>(j * K + k)) : 0);
       }
     }
   }

@@ -2,6 +2,12 @@
 // becomes panels of NR = 8 output columns, [ceil(N/8)][K][8], zero-padded past N, so the
 // microkernel reads 8 weights of one k with two vector loads.
 // see: Goto & van de Geijn, "Anatomy of high-performance matrix multiplication" (packing).
+//
+// Packing may happen in place (dst == w): the block is as large as the packed weights and holds
+// the row-major weights at its start. Panels are then packed from the last to the first, each
+// copied aside first. A packed panel is at least as large as a row-major one, so packed panel p
+// starts at or after row-major panel p and covers only rows of later, already packed, panels.
+// (Cold start: one block per weight instead of a copy plus a packed block.)
 
 export const NR = 8;
 
@@ -9,44 +15,47 @@ export function packed_f32_bytes(N: i32, K: i32): i32 {
   return ((N + NR - 1) / NR) * K * NR * 4;
 }
 
-export function pack_w_f32(w: usize, N: i32, K: i32, dst: usize): void {
+// Calls panel(src, rows, K, dst) for every panel, last first, through a copy when dst == w.
+// rowBytes: bytes of one row-major row; panelBytes: bytes of one packed panel.
+export function forPanels(w: usize, N: i32, K: i32, dst: usize, rowBytes: usize, panelBytes: usize, panel: (src: usize, rows: i32, K: i32, dst: usize) => void): void {
   const panels = (N + NR - 1) / NR;
-  const zero = f32x4.splat(0);
-  for (let p = 0; p < panels; p++) {
-    const base = dst + <usize>(p * K * NR) * 4;
-    const n0 = p * NR;
-    let k = 0;
-    // Four k at a time: eight row vectors, transposed in two 4x4 blocks (cold-start speed: this
-    // runs once per weight at load, before V8 has optimised anything).
-    for (; k + 4 <= K; k += 4) {
-      const r0 = n0 < N ? v128.load(w + (<usize>(n0 * K + k) << 2)) : zero;
-      const r1 = n0 + 1 < N ? v128.load(w + (<usize>((n0 + 1) * K + k) << 2)) : zero;
-      const r2 = n0 + 2 < N ? v128.load(w + (<usize>((n0 + 2) * K + k) << 2)) : zero;
-      const r3 = n0 + 3 < N ? v128.load(w + (<usize>((n0 + 3) * K + k) << 2)) : zero;
-      const r4 = n0 + 4 < N ? v128.load(w + (<usize>((n0 + 4) * K + k) << 2)) : zero;
-      const r5 = n0 + 5 < N ? v128.load(w + (<usize>((n0 + 5) * K + k) << 2)) : zero;
-      const r6 = n0 + 6 < N ? v128.load(w + (<usize>((n0 + 6) * K + k) << 2)) : zero;
-      const r7 = n0 + 7 < N ? v128.load(w + (<usize>((n0 + 7) * K + k) << 2)) : zero;
-      const o = base + (<usize>(k * NR) << 2);
-      transpose4(r0, r1, r2, r3, o, 0);
-      transpose4(r4, r5, r6, r7, o, 16);
-    }
-    for (; k < K; k++) {
-      for (let j = 0; j < NR; j++) {
-        const n = n0 + j;
-        store<f32>(base + (<usize>(k * NR + j) << 2), n < N ? load<f32>(w + (<usize>(n * K + k) << 2)) : 0);
+  const inPlace = dst == w;
+  const scratch = inPlace && panels > 0 ? heap.alloc(<usize>NR * rowBytes) : 0;
+  for (let p = panels - 1; p >= 0; p--) {
+    const rows = min(NR, N - p * NR);
+    let src = w + <usize>(p * NR) * rowBytes;
+    if (inPlace) { memory.copy(scratch, src, <usize>rows * rowBytes); src = scratch; }
+    panel(src, rows, K, dst + <usize>p * panelBytes);
+  }
+  if (scratch != 0) heap.free(scratch);
+}
+
+export function pack_w_f32(w: usize, N: i32, K: i32, dst: usize): void {
+  forPanels(w, N, K, dst, <usize>K << 2, <usize>K * NR * 4, panelF32);
+}
+
+// One panel: rows (<= 8) row-major rows of K floats at src -> [K][8] at o, zeros past `rows`.
+function panelF32(src: usize, rows: i32, K: i32, o: usize): void {
+  const rs = <usize>K << 2;
+  let k = 0;
+  if (rows == NR) {
+    // Two rows at a time, four k a step: (a0 b0) (a1 b1) (a2 b2) (a3 b3) as 8-byte lanes, one
+    // shuffle per two k (Liftoff, which runs this at load, keeps few vectors live).
+    k = K & ~3;
+    for (let j = 0; j < NR; j += 2) {
+      let s = src + <usize>j * rs, d = o + (<usize>j << 2);
+      const e = s + (<usize>k << 2);
+      for (; s < e; s += 16, d += 128) {
+        const a = v128.load(s), b = v128.load(s + rs);
+        const lo = v128.shuffle<i32>(a, b, 0, 4, 1, 5), hi = v128.shuffle<i32>(a, b, 2, 6, 3, 7);
+        v128.store_lane<i64>(d, lo, 0); v128.store_lane<i64>(d + 32, lo, 1);
+        v128.store_lane<i64>(d + 64, hi, 0); v128.store_lane<i64>(d + 96, hi, 1);
       }
     }
   }
-}
-
-// Rows a..d (four k each) -> for each k t, lanes [a_t, b_t, c_t, d_t] at o + t * 32 + off.
-// @ts-ignore: decorator
-@inline function transpose4(a: v128, b: v128, c: v128, d: v128, o: usize, off: usize): void {
-  const ab0 = v128.shuffle<i32>(a, b, 0, 4, 1, 5), ab1 = v128.shuffle<i32>(a, b, 2, 6, 3, 7);
-  const cd0 = v128.shuffle<i32>(c, d, 0, 4, 1, 5), cd1 = v128.shuffle<i32>(c, d, 2, 6, 3, 7);
-  v128.store(o + off, v128.shuffle<i64>(ab0, cd0, 0, 2));
-  v128.store(o + off + 32, v128.shuffle<i64>(ab0, cd0, 1, 3));
-  v128.store(o + off + 64, v128.shuffle<i64>(ab1, cd1, 0, 2));
-  v128.store(o + off + 96, v128.shuffle<i64>(ab1, cd1, 1, 3));
+  for (; k < K; k++) {
+    for (let j = 0; j < NR; j++) {
+      store<f32>(o + (<usize>(k * NR + j) << 2), j < rows ? load<f32>(src + <usize>j * rs + (<usize>k << 2)) : 0);
+    }
+  }
 }

@@ -8,7 +8,7 @@ import { packBundle } from '../bundle/pack.js';
 import { resolve, validatePrecisionMap } from '../precision.js';
 import { AlloyError } from '../errors.js';
 import { table } from './formats.js';
-import { formatByName } from '../formats.js';
+import { formatInfo } from '../formats.js';
 import { readNpy, writeNpy } from './npy.js';
 import { progress } from './progress.js';
 
@@ -88,7 +88,7 @@ export interface NodeStats { name: string; op: string; activations: string; shap
  *  0x477fe000, bf16 -> 0x7f7f0000): a format constant, read once from the format table. */
 function maxBits(format: string): number | null {
   if (format !== 'f16' && format !== 'bf16') return null;
-  return new Uint32Array(new Float32Array([formatByName(format).max]).buffer)[0];
+  return new Uint32Array(new Float32Array([formatInfo(format).max]).buffer)[0];
 }
 
 /** Count NaN, +Inf, -Inf and |v| == the format's max in one node's output. A host-side scan of
@@ -105,7 +105,7 @@ export function countSpecials(node: NodeOutput): NodeStats {
     else if (mag === sat) atMax++;
   }
   return { name: node.name, op: node.op, activations: node.activations, shape: node.shape, values: u.length, nan, posInf, negInf,
-    atMax: sat === null ? null : atMax, max: sat === null ? null : formatByName(node.activations).max };
+    atMax: sat === null ? null : atMax, max: sat === null ? null : formatInfo(node.activations).max };
 }
 
 export function statsTable(stats: NodeStats[]): string {

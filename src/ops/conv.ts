@@ -50,7 +50,7 @@ function bias(ctx: OpContext, name: string | undefined, n: number): number {
   const b = stored(ctx, name, 'input 2 (bias)', true);
   if (!b) return 0;
   if (b.entry.format !== 'f32' || b.entry.shape.length !== 1 || b.entry.shape[0] !== n) fail('SHAPE_MISMATCH', `${ctx.where}: bias ${JSON.stringify(name)} must be f32 [${n}]`);
-  return heap.put(b.bytes);
+  return b.put();
 }
 
 /** Convolutions run f32 arithmetic (activations may be emulated f16 / bf16 by the executor):
@@ -77,25 +77,26 @@ export const conv: Builder = (ctx) => {
   if (!Number.isSafeInteger(groups) || groups < 1 || OC % groups !== 0) fail('BAD_GRAPH', `${ctx.where}: attrs.group ${JSON.stringify(groups)} must divide the ${OC} output channels`);
   const act = activation(ctx);
   const x = get();
-  const wf = f32Ptr(ctx, wName, w);
   // groups 1 runs as a GEMM over output pixels with the weights packed once ([OC, K] panels):
   // 1x1 stride-1 unpadded convs straight on the activation (its rows are the GEMM's rows), the
   // others on im2col rows. Both sum in conv2d's order (same bits as the direct kernel). Shallow
   // rows (K < GEMM_K) take the register-tile pointwise kernel, deep ones the blocked GEMM.
-  // Grouped convs keep the direct kernel.
+  // Convs with <= 4 output channels (stride 1 along W) take the planar narrow kernel on the plain
+  // OHWI weights. Grouped convs keep the direct kernel.
   const Kd = KH * KW * ICg;
   const narrow = groups === 1 && OC <= 4 && pair(ctx.node.attrs?.strides, 1, 'strides', ctx.where)[1] === 1;
   const gemm = groups === 1 && !narrow;
   let packed: number;
-  if (narrow) packed = wf;
+  if (narrow) packed = f32Ptr(ctx, wName, w);
   else if (gemm) {
-    packed = heap.alloc(x.packed_f32_bytes(OC, Kd));
-    x.pack_w_f32(wf, OC, Kd, packed);
+    packed = f32Ptr(ctx, wName, w, x.packed_f32_bytes(OC, Kd));
+    x.pack_w_f32(packed, OC, Kd, packed); // in place
   } else {
+    const wf = f32Ptr(ctx, wName, w);
     packed = heap.alloc(x.packed_conv_f32_bytes(OC, KH, KW, ICg, groups));
     x.pack_conv_w_f32(wf, OC, KH, KW, ICg, groups, packed);
+    heap.free(wf);
   }
-  if (!narrow) heap.free(wf);
   let b = 0;
   try { b = bias(ctx, bName, OC); } catch (e) { heap.free(packed); throw e; }
   const ROWS = 240; // output pixels per im2col chunk (a multiple of the GEMM's 5-row tile)

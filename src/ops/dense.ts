@@ -15,8 +15,8 @@
 import { get } from '../wasm.js';
 import * as heap from '../heap.js';
 import { fail } from '../errors.js';
-import { formatByName } from '../formats.js';
-import { elements, type Builder } from './types.js';
+import { formatByName, type FormatRow } from '../formats.js';
+import { elements, type Builder, type OpContext, type PreparedNode, type Weight } from './types.js';
 import { stored, codesPtr, scalesOf, scalesPerRow, f32Ptr } from './weights.js';
 
 const ACTIVATIONS = ['none', 'relu', 'tanh', 'sigmoid', 'gelu'];
@@ -26,6 +26,21 @@ const INPUT_ROUND_IDS: Record<string, number> = { rne: 0, floor: 3, ceil: 4 };
 /** Recompute counters of one Dense layer of one model, since load or the last reset. The cost in
  *  f32-MAC units is rho * outputs * K + recomputed * K (docs/EXPERIMENTS.md). */
 export interface RecomputeCounter { layer: string; accumulator: string; tau: number; K: number; N: number; runs: number; outputs: number; recomputed: number }
+
+type Core = { run: (xp: number, M: number, yp: number, scratch: number) => void; scratch?: (M: number) => number; counter?: RecomputeCounter };
+
+/** What the kernel paths share. One function per path: V8 compiles only the path a layer takes
+ *  (cold start). */
+interface Layer {
+  ctx: OpContext; x: any; where: string; wName: string; w: Weight; f: FormatRow;
+  N: number; K: number; act: number; actIdx: number;
+  keep: (p: number) => number;
+  blocks: number[];
+  /** Copies the bias, after the weights: bundles store it after them, and load() checksums the
+   *  copies in data order (bundle/crc.ts). Returns its pointer, 0 if none. */
+  takeBias: () => number;
+  wrap: (core: Core) => PreparedNode;
+}
 
 export const dense: Builder = (ctx) => {
   const { node, where, precision } = ctx;
@@ -43,14 +58,12 @@ export const dense: Builder = (ctx) => {
   const x = get();
   const blocks: number[] = [];
   const keep = (p: number) => (blocks.push(p), p);
-  const bias = b ? keep(heap.put(b.bytes)) : 0;
   const infer = ([s]: number[][]) => {
     if (s.length < 1 || s[s.length - 1] !== K) fail('SHAPE_MISMATCH', `${where}: input ${JSON.stringify(xName)} has shape ${JSON.stringify(s)}, last dimension must be ${K}`);
     return [...s.slice(0, -1), N];
   };
   const rows = (s: number[]) => elements(s) / K;
   const dispose = () => { for (const p of blocks.splice(0)) heap.free(p); };
-  const a16 = (n: number) => Math.ceil(n / 16) * 16 + 16;
 
   // Input fake-quantization (inputRound), then the kernel, then a smooth activation.
   let inQ: { fid: number; mode: number; wide: boolean } | null = null;
@@ -62,7 +75,6 @@ export const dense: Builder = (ctx) => {
   }
   const post = actIdx >= 2 ? (['tanh_f32', 'sigmoid_f32', 'gelu_f32'] as const)[actIdx - 2] : null;
   const inBytes = (M: number) => (inQ ? a16(M * K * 4) + a16(M * K * (inQ.wide ? 2 : 1)) + a16(M * 4) : 0);
-  type Core = { run: (xp: number, M: number, yp: number, scratch: number) => void; scratch?: (M: number) => number; counter?: RecomputeCounter };
   const wrap = (core: Core) => ({
     valueInputs: [xName], infer, dispose,
     ...(core.counter ? { recompute: core.counter } : {}),
@@ -82,77 +94,93 @@ export const dense: Builder = (ctx) => {
       if (post) x[post](yp, yp, M * N);
     },
   });
+  const L: Layer = { ctx, x, where, wName, w, f, N, K, act, actIdx, keep, blocks, wrap, takeBias: () => (b ? keep(b.put()) : 0) };
 
   try {
     if (precision.recompute !== undefined && !EMULATED_ACC.includes(precision.accumulator)) fail('BAD_PRECISION_MAP', `${where}: recompute follows an emulated accumulator (${EMULATED_ACC.join(', ')}), this layer accumulates in ${precision.accumulator}`);
-    if (precision.accumulator !== 'f32' && precision.accumulator !== 'i32') {
-      const accFmt = formatByName(precision.accumulator).id;
-      const wf = f32Ptr(ctx, wName, w);
-      const packed = keep(heap.alloc(x.packed_f32_bytes(N, K)));
-      x.pack_w_f32(wf, N, K, packed);
-      heap.free(wf);
-      const rc = precision.recompute;
-      if (rc) {
-        const tau = new Float32Array([rc.tau])[0]; // the f32 the kernel receives
-        const kact = actIdx === 0 ? 0 : actIdx === 1 ? 1 : actIdx; // none 0, relu 1, tanh 2, sigmoid 3, gelu 4
-        const c: RecomputeCounter = { layer: node.name, accumulator: precision.accumulator, tau, K, N, runs: 0, outputs: 0, recomputed: 0 };
-        return wrap({
-          counter: c,
-          scratch: (M) => a16(M * N * 4),
-          run: (xp, M, yp, sc) => {
-            const r = x.dense_recompute(xp, M, K, packed, bias, N, yp, act, accFmt, kact, tau, sc);
-            if (r < 0) fail('BAD_ARGUMENT', `${where}: dense_recompute refused its arguments`);
-            c.runs++; c.outputs += M * N; c.recomputed += r;
-          },
-        });
-      }
-      return wrap({ run: (xp, M, yp) => x.dense_acc(xp, M, K, packed, bias, N, yp, act, accFmt, 0) });
-    }
-    if (precision.activations === 'i8') {
-      const s = scalesPerRow(scalesOf(ctx, wName, w), N, K);
-      blocks.push(s.scales);
-      if (f.name !== 'i8' || s.group !== K) fail('BAD_PRECISION_MAP', `${where}: i8 activations (w8a8) need i8 weights quantized per output channel (group ${K}), the bundle has ${f.name} with group ${s.group}`);
-      if (s.zps) {
-        const z = new Int32Array(heap.buffer(), s.zps, N);
-        const nonzero = z.some((v) => v !== 0);
-        heap.free(s.zps);
-        if (nonzero) fail('BAD_PRECISION_MAP', `${where}: w8a8 needs symmetric weights (zero points 0)`);
-      }
-      const c = codesPtr(w);
-      const packed = keep(heap.alloc(x.packed_w8a8_bytes(N, K)));
-      x.pack_w_i8_k2(c.ptr, N, K, packed);
-      heap.free(c.ptr);
-      const K2 = (K + 1) >> 1;
-      return wrap({
-        scratch: (M) => M * K2 * 4 + 16 + M * 4 + 16 + M * K,
-        run: (xp, M, yp, scratch) => {
-          const xq = scratch, sx = xq + Math.ceil((M * K2 * 4) / 16) * 16 + 16, tmp = sx + Math.ceil((M * 4) / 16) * 16 + 16;
-          x.quant_rows_i8(xp, M, K, xq, sx, tmp);
-          x.dense_w8a8(xq, sx, M, K, packed, s.scales, bias, N, yp, act);
-        },
-      });
-    }
-    if (f.name === 'f32') {
-      const raw = heap.put(w.bytes);
-      const packed = keep(heap.alloc(x.packed_f32_bytes(N, K)));
-      x.pack_w_f32(raw, N, K, packed);
-      heap.free(raw);
-      return wrap({ run: (xp, M, yp) => x.dense_f32(xp, M, K, packed, bias, N, yp, act) });
-    }
-    const s = f.kind === 'int' ? scalesPerRow(scalesOf(ctx, wName, w), N, K) : scalesOf(ctx, wName, w);
-    if (s.scales) blocks.push(s.scales);
-    if (s.zps) blocks.push(s.zps);
-    if (f.kind === 'int' && K % s.group !== 0) fail('BAD_TENSOR', `${where}: weight groups of ${s.group} must divide the row length ${K}`);
-    const c = codesPtr(w);
-    const packed = keep(heap.alloc(x.packed_q_bytes(f.id, N, K)));
-    x.pack_w_q(f.id, c.ptr, N, K, packed);
-    // The fused kernel (decode inside the microkernel) gives the same bits where it applies.
-    const fused = x.weights_fusable(f.id, c.ptr, c.n, s.group, K) === 1;
-    heap.free(c.ptr);
-    if (fused) return wrap({ run: (xp, M, yp) => x.dense_wf(xp, M, K, packed, f.id, s.scales, s.zps, bias, N, yp, act) });
-    return wrap({ run: (xp, M, yp) => x.dense_wq(xp, M, K, packed, f.id, s.scales, s.zps, s.group, bias, N, yp, act) });
+    if (precision.accumulator !== 'f32' && precision.accumulator !== 'i32') return denseAcc(L);
+    if (precision.activations === 'i8') return denseW8a8(L);
+    if (f.name === 'f32') return denseF32(L);
+    return denseQ(L);
   } catch (e) {
     dispose();
     throw e;
   }
 };
+
+const a16 = (n: number) => Math.ceil(n / 16) * 16 + 16;
+
+/** f32 weights: packed in place, dense_f32. */
+function denseF32({ x, w, N, K, act, keep, takeBias, wrap }: Layer): PreparedNode {
+  const packed = keep(w.put(x.packed_f32_bytes(N, K)));
+  x.pack_w_f32(packed, N, K, packed); // in place: one block, one copy
+  const bias = takeBias();
+  return wrap({ run: (xp, M, yp) => x.dense_f32(xp, M, K, packed, bias, N, yp, act) });
+}
+
+/** An emulated accumulator (f16, bf16, f8): f32 weights (decoded), dense_acc or dense_recompute. */
+function denseAcc({ ctx, x, where, wName, w, N, K, act, actIdx, keep, takeBias, wrap }: Layer): PreparedNode {
+  const precision = ctx.precision;
+  const accFmt = formatByName(precision.accumulator).id;
+  const packed = keep(f32Ptr(ctx, wName, w, x.packed_f32_bytes(N, K)));
+  x.pack_w_f32(packed, N, K, packed); // in place
+  const bias = takeBias();
+  const rc = precision.recompute;
+  if (rc) {
+    const tau = new Float32Array([rc.tau])[0]; // the f32 the kernel receives
+    const kact = actIdx === 0 ? 0 : actIdx === 1 ? 1 : actIdx; // none 0, relu 1, tanh 2, sigmoid 3, gelu 4
+    const c: RecomputeCounter = { layer: ctx.node.name, accumulator: precision.accumulator, tau, K, N, runs: 0, outputs: 0, recomputed: 0 };
+    return wrap({
+      counter: c,
+      scratch: (M) => a16(M * N * 4),
+      run: (xp, M, yp, sc) => {
+        const r = x.dense_recompute(xp, M, K, packed, bias, N, yp, act, accFmt, kact, tau, sc);
+        if (r < 0) fail('BAD_ARGUMENT', `${where}: dense_recompute refused its arguments`);
+        c.runs++; c.outputs += M * N; c.recomputed += r;
+      },
+    });
+  }
+  return wrap({ run: (xp, M, yp) => x.dense_acc(xp, M, K, packed, bias, N, yp, act, accFmt, 0) });
+}
+
+/** i8 activations: i8 weights per output channel, packed in pairs of k, dense_w8a8. */
+function denseW8a8({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias, wrap }: Layer): PreparedNode {
+  const s = scalesPerRow(scalesOf(ctx, wName, w), N, K);
+  blocks.push(s.scales);
+  if (f.name !== 'i8' || s.group !== K) fail('BAD_PRECISION_MAP', `${where}: i8 activations (w8a8) need i8 weights quantized per output channel (group ${K}), the bundle has ${f.name} with group ${s.group}`);
+  if (s.zps) {
+    const z = new Int32Array(heap.buffer(), s.zps, N);
+    const nonzero = z.some((v) => v !== 0);
+    heap.free(s.zps);
+    if (nonzero) fail('BAD_PRECISION_MAP', `${where}: w8a8 needs symmetric weights (zero points 0)`);
+  }
+  const packed = keep(codesPtr(w, x.packed_w8a8_bytes(N, K)).ptr);
+  x.pack_w_i8_k2(packed, N, K, packed); // in place
+  const bias = takeBias();
+  const K2 = (K + 1) >> 1;
+  return wrap({
+    scratch: (M) => M * K2 * 4 + 16 + M * 4 + 16 + M * K,
+    run: (xp, M, yp, scratch) => {
+      const xq = scratch, sx = xq + Math.ceil((M * K2 * 4) / 16) * 16 + 16, tmp = sx + Math.ceil((M * 4) / 16) * 16 + 16;
+      x.quant_rows_i8(xp, M, K, xq, sx, tmp);
+      x.dense_w8a8(xq, sx, M, K, packed, s.scales, bias, N, yp, act);
+    },
+  });
+}
+
+/** Other weight formats (weight-only): codes packed in place, dense_wf (decode fused) or dense_wq. */
+function denseQ({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias, wrap }: Layer): PreparedNode {
+  const s = f.kind === 'int' ? scalesPerRow(scalesOf(ctx, wName, w), N, K) : scalesOf(ctx, wName, w);
+  if (s.scales) blocks.push(s.scales);
+  if (s.zps) blocks.push(s.zps);
+  if (f.kind === 'int' && K % s.group !== 0) fail('BAD_TENSOR', `${where}: weight groups of ${s.group} must divide the row length ${K}`);
+  const c = codesPtr(w, x.packed_q_bytes(f.id, N, K));
+  const packed = keep(c.ptr);
+  // The fused kernel (decode inside the microkernel) gives the same bits where it applies.
+  // Asked before packing: it reads the row-major codes.
+  const fused = x.weights_fusable(f.id, c.ptr, c.n, s.group, K) === 1;
+  x.pack_w_q(f.id, packed, N, K, packed); // in place
+  const bias = takeBias();
+  if (fused) return wrap({ run: (xp, M, yp) => x.dense_wf(xp, M, K, packed, f.id, s.scales, s.zps, bias, N, yp, act) });
+  return wrap({ run: (xp, M, yp) => x.dense_wq(xp, M, K, packed, f.id, s.scales, s.zps, s.group, bias, N, yp, act) });
+}

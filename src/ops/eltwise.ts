@@ -20,7 +20,7 @@ export const binary = (op: string): Builder => (ctx) => {
   let constPtr = 0, constShape: number[] | null = null;
   if (stored) {
     if (stored.entry.format !== 'f32') fail('UNSUPPORTED_OP', `${ctx.where}: constant operand ${JSON.stringify(bName)} must be f32`);
-    constPtr = heap.put(stored.bytes);
+    constPtr = stored.put();
     constShape = stored.entry.shape;
   }
   const bShape = (inputs: number[][]) => constShape ?? inputs[1];

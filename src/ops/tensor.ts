@@ -86,7 +86,7 @@ export const prelu: Builder = (ctx) => {
   const sl = stored(ctx, ctx.node.inputs[1], 'input 1 (slope)')!;
   if (sl.entry.format !== 'f32') fail('UNSUPPORTED_OP', `${ctx.where}: slope must be f32`);
   const c = elements(sl.entry.shape);
-  const sp = heap.put(sl.bytes);
+  const sp = sl.put();
   return {
     valueInputs: [ctx.node.inputs[0]],
     infer([s]) {
@@ -114,7 +114,9 @@ export const layerNorm: Builder = (ctx) => {
   const eps = (ctx.node.attrs?.epsilon ?? 1e-5) as number;
   const g = stored(ctx, ctx.node.inputs[1], 'input 1 (scale)', true), b = stored(ctx, ctx.node.inputs[2], 'input 2 (bias)', true);
   for (const t of [g, b]) if (t && t.entry.format !== 'f32') fail('UNSUPPORTED_OP', `${ctx.where}: scale and bias must be f32`);
-  const gp = g ? heap.put(g.bytes) : 0, bp = b ? heap.put(b.bytes) : 0;
+  const gp = g ? g.put() : 0;
+  let bp = 0;
+  try { bp = b ? b.put() : 0; } catch (e) { heap.free(gp); throw e; }
   return {
     valueInputs: [ctx.node.inputs[0]],
     infer([s]) {

@@ -3,7 +3,14 @@
 import type { NodeEntry, TensorEntry } from '../bundle/layout.js';
 import type { ResolvedPrecision } from '../precision.js';
 
-export interface Weight { entry: TensorEntry; bytes: Uint8Array }
+export interface Weight {
+  entry: TensorEntry;
+  bytes: Uint8Array;
+  /** Copies the tensor into a new block of at least `size` bytes (beyond its own bytes the block
+   *  is uninitialised) and returns its pointer; the caller owns the block. Use this rather than
+   *  heap.put(bytes): load() takes the data checksum on these copies. */
+  put(size?: number): number;
+}
 
 export interface OpContext {
   node: NodeEntry;

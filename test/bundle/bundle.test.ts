@@ -91,6 +91,28 @@ test('checksum mismatch', async () => {
   rejects(b, 'BAD_CHECKSUM');
 });
 
+test('load(): corrupt data is BAD_CHECKSUM wherever it lies (weights copied in, unused tensor) and before any other error', async () => {
+  const alloy = await getAlloy();
+  const b = writeBundle({ graph, tensors: { ...tensors(), unused: { format: 'f32', shape: [5], data: new Float32Array([1, 2, 3, 4, 5]) } } });
+  const { h, json } = header(b);
+  const at = (name: string, i: number) => 24 + h + json.tensors[name].offset + i;
+  const code = (bytes: Uint8Array) => { try { alloy.load(bytes).dispose(); return 'ok'; } catch (e) { assert.instance(e, AlloyError); return (e as AlloyError).code; } };
+  const flip = (bytes: Uint8Array, i: number) => { const c = bytes.slice(); c[i] ^= 0x10; return c; };
+  assert.is(code(b), 'ok');
+  for (const i of [at('w', 0), at('w', 23), at('b', 7), at('unused', 0), at('unused', 19), b.length - 1]) {
+    assert.is(code(flip(b, i)), 'BAD_CHECKSUM', `byte ${i}`);
+  }
+  // Errors found after the weights were copied (a dangling input of the second node) and before
+  // (an unknown operator): with intact data their own code, with corrupt data BAD_CHECKSUM.
+  const dangling = withHeader(b, (j) => { j.graph.nodes[1].inputs = ['nowhere']; });
+  const unknown = withHeader(b, (j) => { j.graph.nodes[1].op = 'Nope'; });
+  assert.is(code(dangling), 'BAD_GRAPH');
+  assert.is(code(unknown), 'UNSUPPORTED_OP');
+  const dh = header(dangling).h, uh = header(unknown).h;
+  assert.is(code(flip(dangling, 24 + dh + json.tensors.w.offset)), 'BAD_CHECKSUM');
+  assert.is(code(flip(unknown, 24 + uh + json.tensors.b.offset)), 'BAD_CHECKSUM');
+});
+
 test('offsets: overlap, out of order, outside, unaligned, holes, non-zero padding, trailing bytes', async () => {
   await getAlloy();
   const b = good();

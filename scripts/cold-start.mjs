@@ -1,0 +1,70 @@
+// Node cold start (issue #9): a fresh process per sample runs
+//   const { init } = await import('build/alloy.mjs'); const alloy = await init(); alloy.load(bytes)
+// and times import, init, load and the first run. Prints the median and minimum per phase.
+//
+//   node scripts/cold-start.mjs [--runs 9] [--bundle f32,mixed] [--dir build ...] [--bytes]
+//
+// (an odd --runs gives a true median)
+//
+// --dir may be given several times (e.g. an old build copied aside): the samples of the builds
+// are interleaved so that a busy machine slows them alike. --bytes passes the wasm bytes to init()
+// (as scripts/build-examples.ts --measure does) instead of letting it read alloy.wasm.
+// Bundles come from build/examples/models (node --import tsx scripts/build-examples.ts): f32 is
+// the MNIST MLP with f32 weights (2.3 MB), mixed the "i8" one (i8 weights + w8a8, last layer f16;
+// 585 KB). The output hash shows that every sample computed the same bits.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { loadavg } from 'node:os';
+
+const root = new URL('..', import.meta.url).pathname;
+const argv = process.argv.slice(2);
+const opt = (k, d) => { const i = argv.indexOf(k); return i >= 0 ? argv[i + 1] : d; };
+const runs = Number(opt('--runs', 9));
+const bundles = opt('--bundle', 'f32,mixed').split(',');
+const dirs = argv.flatMap((a, i) => (a === '--dir' ? [resolve(argv[i + 1])] : []));
+if (!dirs.length) dirs.push(join(root, 'build'));
+const passBytes = argv.includes('--bytes');
+
+const child = `
+  const { readFileSync } = await import('node:fs');
+  const [dir, bundle, passBytes] = process.argv.slice(1);
+  const bytes = readFileSync(bundle);
+  const wasm = passBytes === '1' ? readFileSync(dir + '/alloy.wasm') : undefined;
+  const t0 = performance.now();
+  const { init } = await import(new URL('file://' + dir + '/alloy.mjs').href);
+  const t1 = performance.now();
+  const alloy = await init(wasm);
+  const t2 = performance.now();
+  const model = alloy.load(bytes);
+  const t3 = performance.now();
+  const x = new Float32Array(784); for (let i = 0; i < 784; i++) x[i] = (i % 17) / 16;
+  const out = model.run({ input: { data: x, shape: [1, 784] } });
+  const t4 = performance.now();
+  const y = Object.values(out)[0].data;
+  console.log(JSON.stringify({ import: t1 - t0, init: t2 - t1, load: t3 - t2, 'init+load': t3 - t1, firstRun: t4 - t3,
+    out: Buffer.from(y.buffer, y.byteOffset, y.byteLength).toString('base64') }));`;
+
+for (const b of bundles) {
+  const file = join(root, 'build/examples/models', `mnist-${b}.alloy`);
+  const all = dirs.map(() => ({}));
+  const outs = dirs.map(() => new Set());
+  for (let r = 0; r < runs; r++) {
+    dirs.forEach((d, j) => {
+      const p = spawnSync(process.execPath, ['--input-type=module', '-e', child, d, file, passBytes ? '1' : '0'], { encoding: 'utf8' });
+      if (p.status !== 0) throw new Error(`cold start child failed: ${p.stderr}`);
+      const o = JSON.parse(p.stdout);
+      outs[j].add(createHash('sha256').update(o.out).digest('hex').slice(0, 16));
+      delete o.out;
+      for (const [k, v] of Object.entries(o)) (all[j][k] ??= []).push(v);
+    });
+  }
+  dirs.forEach((d, j) => {
+    const cells = Object.entries(all[j]).map(([k, v]) => {
+      v.sort((a, c) => a - c);
+      return `${k} ${v[v.length >> 1].toFixed(2)} (min ${v[0].toFixed(2)})`;
+    });
+    console.log(`${b} ${d}${passBytes ? ' [wasm bytes given]' : ''}: ${cells.join(', ')}; output ${[...outs[j]].join(' ')}`);
+  });
+}
+console.log(`node ${process.versions.node}, ${runs} fresh processes per row, median (min) ms; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
