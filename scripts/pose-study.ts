@@ -99,6 +99,18 @@ export function reach(nodes: { name: string; inputs: string[]; outputs: string[]
 const fmtPct = (v: number) => `${(100 * v).toFixed(1)}%`;
 const fmtE = (v: number) => v.toExponential(2);
 
+/** The per-layer sensitivity plot (standalone SVG): NME vs FP32 with one landmark-path layer
+ *  changed at a time, in graph order: f16 arithmetic for every layer, i8 weights for Conv / Dense. */
+export async function sensitivitySvg(order: string[], f16: { name: string; nme: number }[], i8: { name: string; nme: number }[], title: string): Promise<string> {
+  const { svgPlot } = await import('../src/plan/report.ts');
+  const at = (rows: { name: string; nme: number }[]) => rows.map((r) => [order.indexOf(r.name), Math.max(r.nme, 1e-9)] as [number, number]).filter(([i]) => i >= 0).sort((a, b) => a[0] - b[0]);
+  const svg = svgPlot([
+    { name: 'f16 arithmetic', line: true, points: at(f16) },
+    { name: 'i8 weights', points: at(i8) },
+  ], { title, xLabel: `landmark-path layer (graph order, 0 = ${order[0]}, ${order.length - 1} = ${order[order.length - 1]})`, yLabel: 'landmark NME vs FP32', logY: true, width: 760, height: 340 });
+  return svg.replace('<svg ', '<svg xmlns="http://www.w3.org/2000/svg" ');
+}
+
 async function study(variant: 'lite' | 'full', quick: boolean, jsonOut?: string) {
   const { init, writeBundle, packBundle } = await import('../src/index.ts');
   const { importTflite } = await import('../src/import/tflite.ts');
@@ -218,6 +230,11 @@ async function study(variant: 'lite' | 'full', quick: boolean, jsonOut?: string)
   res.plansI8 = plans8.map((p) => ({ tol: p.tol, k: p.k, of: wLm.length, layers: p.names, nme: p.e.s.nme, pck1: p.e.s.pck1, pck2: p.e.s.pck2, bytes: p.e.bundle.length }));
   const plan8 = plans8[plans8.length - 1];
   const i8Tol = plan8.tol, lo8 = plan8.k;
+
+  const svg = await sensitivitySvg(lm.map((n) => n.name), sens, sensI8, `pose_landmark_${variant}: one layer changed at a time`);
+  const svgPath = quick ? path.join(root, `build/pose-${variant}-sensitivity.svg`) : path.join(root, `docs/pose-${variant}-sensitivity.svg`);
+  writeFileSync(svgPath, svg);
+  log(`sensitivity plot: ${path.relative(root, svgPath)}`);
 
   // 6. the table
   // Conv / DepthwiseConv accumulate in f32 only (their f16 is the rounded output); Dense takes the
