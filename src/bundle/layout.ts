@@ -25,6 +25,9 @@ export interface TensorEntry {
   zeroPoint?: string;
   /** affine integers: elements per scale group along the flattened tensor */
   group?: number;
+  /** affine integers, instead of `group`: one scale (and zero point) per index of this dimension
+   *  (per-channel scales whose channel is not the first axis, e.g. depthwise [KH, KW, C]: 2) */
+  axis?: number;
 }
 
 export interface ValueInfo { name: string; shape: number[]; format: string }

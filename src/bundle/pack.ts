@@ -32,11 +32,17 @@ export function tensorValues(b: Bundle, name: string): Float32Array {
     const z = e.zeroPoint ? b.header.tensors[e.zeroPoint] : undefined;
     const typed = f.name === 'u8' ? codes : f.name === 'i16' ? new Int16Array(codes.buffer, codes.byteOffset, n)
       : f.name === 'i4' ? Int8Array.from(codes, (c) => (c << 28) >> 28) : new Int8Array(codes.buffer, codes.byteOffset, n);
-    return dequantizeAffine(f.name, {
-      codes: typed as any, groupSize: e.group ?? n,
-      scales: new Float32Array(bytesOf(b, s).slice().buffer),
-      zeroPoints: z ? new Int32Array(bytesOf(b, z).slice().buffer) : new Int32Array(Math.ceil(n / (e.group ?? n))),
-    });
+    const scales = new Float32Array(bytesOf(b, s).slice().buffer);
+    const zeroPoints = z ? new Int32Array(bytesOf(b, z).slice().buffer) : new Int32Array(scales.length);
+    if (e.axis !== undefined) {
+      // one scale per index of `axis`: dequantize the slices [outer][d][inner] as groups of inner
+      const D = e.shape[e.axis], inner = elements(e.shape.slice(e.axis + 1)), out = new Float32Array(n);
+      for (let o = 0; o < n; o += D * inner) {
+        out.set(dequantizeAffine(f.name, { codes: (typed as any).subarray(o, o + D * inner), groupSize: inner, scales, zeroPoints }), o);
+      }
+      return out;
+    }
+    return dequantizeAffine(f.name, { codes: typed as any, groupSize: e.group ?? n, scales, zeroPoints });
   }
   if (f.kind === 'mx') {
     const s = b.header.tensors[e.scale ?? ''];
@@ -69,7 +75,10 @@ export function packBundle(bundle: Uint8Array, map: PrecisionMap, onLayer?: (don
     const r = resolve(pm, node.name);
     const values = tensorValues(b, wName);
     const gran = r.granularity === 'block' ? undefined : r.granularity;
-    const q = quantizeTensor(wName, values, e.shape, target, { granularity: gran as any, groupSize: r.groupSize, round: r.round as any });
+    // per-channel scales follow the output channel: the first axis of Dense [N, K] and Conv OHWI,
+    // the last of DepthwiseConv [KH, KW, C]
+    const axis = node.op === 'DepthwiseConv' ? e.shape.length - 1 : 0;
+    const q = quantizeTensor(wName, values, e.shape, target, { granularity: gran as any, groupSize: r.groupSize, round: r.round as any, axis });
     for (const old of [wName, e.scale, e.zeroPoint]) if (old) replaced.add(old);
     Object.assign(tensors, q);
     const after = Object.values(q).reduce((t, x) => t + x.data.byteLength, 0);
@@ -82,6 +91,7 @@ export function packBundle(bundle: Uint8Array, map: PrecisionMap, onLayer?: (don
     if (e.scale !== undefined) t.scale = e.scale;
     if (e.zeroPoint !== undefined) t.zeroPoint = e.zeroPoint;
     if (e.group !== undefined) t.group = e.group;
+    if (e.axis !== undefined) t.axis = e.axis;
     tensors[name] = t;
   }
   return {

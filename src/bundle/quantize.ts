@@ -1,9 +1,10 @@
 // Weights into their stored formats, as bundle tensor entries: codes (sub-byte formats packed)
 // plus, for quantized formats, the scale (and zero-point) tensors they name.
 //  - float formats: codes of the values (rounding by opts.round, saturating).
-//  - i8 / u8 / i4: affine, per tensor / per output channel (rows of the first axis) / per group
-//    of opts.groupSize along the last axis; scales "<name>.scale" f32, zero points
-//    "<name>.zero_point" i32 when asymmetric.
+//  - i8 / u8 / i4: affine, per tensor / per output channel (along opts.axis, default the first:
+//    with another axis the entry records it instead of a group) / per group of opts.groupSize
+//    along the last axis; scales "<name>.scale" f32, zero points "<name>.zero_point" i32 when
+//    asymmetric.
 //  - MX: blocks of 32 along the last axis; scales "<name>.scale" e8m0fnu [rows, ceil(K / 32)].
 
 import { fail } from '../errors.js';
@@ -14,6 +15,8 @@ import type { TensorInput } from './write.js';
 export interface QuantizeOptions {
   granularity?: 'tensor' | 'channel' | 'group';
   groupSize?: number;
+  /** the channel axis of granularity 'channel' (default 0) */
+  axis?: number;
   symmetric?: boolean;
   round?: Rounding;
 }
@@ -55,10 +58,24 @@ export function quantizeTensor(name: string, values: Float32Array, shape: number
     const group = g === 'tensor' ? n : g === 'channel' ? n / (shape[0] ?? 1) : opts.groupSize ?? 0;
     if (g === 'group' && (!Number.isSafeInteger(group) || group < 1 || K % group !== 0)) fail('BAD_OPTION', `${where}: groupSize must divide the last dimension ${K}`);
     const symmetric = opts.symmetric ?? f.name !== 'u8';
-    const q = quantizeAffine(f.name, values, { groupSize: group, symmetric, round });
+    const axis = g === 'channel' ? opts.axis ?? 0 : 0;
+    if (!Number.isSafeInteger(axis) || axis < 0 || axis >= Math.max(shape.length, 1)) fail('BAD_OPTION', `${where}: axis ${JSON.stringify(opts.axis)} is not a dimension of ${JSON.stringify(shape)}`);
+    let q: ReturnType<typeof quantizeAffine>;
+    if (axis === 0) q = quantizeAffine(f.name, values, { groupSize: group, symmetric, round });
+    else {
+      // channel along another axis: quantize the [D, outer * inner] transpose by rows (the same
+      // arithmetic per element), then put the codes back in place
+      const D = shape[axis], inner = elements(shape.slice(axis + 1)), outer = n / (D * inner);
+      const t = new Float32Array(n);
+      for (let o = 0; o < outer; o++) for (let d = 0; d < D; d++) for (let i = 0; i < inner; i++) t[(d * outer + o) * inner + i] = values[(o * D + d) * inner + i];
+      const qt = quantizeAffine(f.name, t, { groupSize: outer * inner, symmetric, round });
+      const codes = new (qt.codes.constructor as any)(n);
+      for (let o = 0; o < outer; o++) for (let d = 0; d < D; d++) for (let i = 0; i < inner; i++) codes[(o * D + d) * inner + i] = qt.codes[(d * outer + o) * inner + i];
+      q = { ...qt, codes };
+    }
     const bytes = new Uint8Array(q.codes.buffer, q.codes.byteOffset, q.codes.byteLength);
     const out: Record<string, TensorInput> = {
-      [name]: { format: f.name, shape, data: f.name === 'i4' ? pack('i4', bytes) : bytes, scale: `${name}.scale`, group },
+      [name]: { format: f.name, shape, data: f.name === 'i4' ? pack('i4', bytes) : bytes, scale: `${name}.scale`, ...(axis === 0 ? { group } : { axis }) },
       [`${name}.scale`]: { format: 'f32', shape: [q.scales.length], data: q.scales },
     };
     if (!symmetric) {

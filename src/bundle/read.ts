@@ -124,6 +124,9 @@ export function readHeader(bytes: Uint8Array, limits: Partial<Limits> = {}): Bun
     if (!Number.isSafeInteger(t.bytes) || t.bytes < 0) fail('BAD_TENSOR', `${where}: bytes ${JSON.stringify(t.bytes)} is not a non-negative integer`);
     const want = f.kind === 'mx' ? storedBytes(formatByName(f.element), n) : storedBytes(f, n);
     if (t.bytes !== want) fail('BAD_TENSOR', `${where}: ${t.bytes} bytes stored, ${f.name} ${JSON.stringify(t.shape)} needs ${want}`);
+    if (t.axis !== undefined && (f.kind !== 'int' || !Number.isSafeInteger(t.axis) || t.axis < 0 || t.axis >= t.shape.length || t.group !== undefined)) {
+      fail('BAD_TENSOR', `${where}: axis ${JSON.stringify(t.axis)} must index one of the ${t.shape.length} dimensions of an affine integer tensor, and excludes "group"`);
+    }
     if (t.offset + t.bytes > dataBytes) fail('BAD_OFFSET', `${where}: bytes ${t.offset}..${t.offset + t.bytes} lie outside the ${dataBytes}-byte data section`);
     list.push([name, t]);
   }

@@ -11,6 +11,7 @@ export interface TensorInput {
   scale?: string;
   zeroPoint?: string;
   group?: number;
+  axis?: number;
 }
 
 export interface BundleInput {
@@ -31,6 +32,7 @@ export function writeBundle(b: BundleInput): Uint8Array {
     if (t.scale !== undefined) e.scale = t.scale;
     if (t.zeroPoint !== undefined) e.zeroPoint = t.zeroPoint;
     if (t.group !== undefined) e.group = t.group;
+    if (t.axis !== undefined) e.axis = t.axis;
     entries[name] = e;
     parts.push({ off, bytes });
     off += bytes.length;

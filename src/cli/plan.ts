@@ -134,7 +134,7 @@ export function planCommand(alloy: Alloy, argv: string[]): number {
   if (bo) {
     const b = readBundle(r.packed);
     const input = { graph: b.header.graph, tensors: {} as Record<string, any>, precision: b.header.precision, metadata: { ...(b.header.metadata ?? {}), calibration: r.calibration ?? null, plan: { metric: metricName, baseline: r.baseline, after: r.after.metric, tolerance: opts.tolerance, search } } };
-    for (const [n, e] of Object.entries(b.header.tensors)) input.tensors[n] = { format: e.format, shape: e.shape, data: b.data.subarray(e.offset, e.offset + e.bytes), ...(e.scale ? { scale: e.scale } : {}), ...(e.zeroPoint ? { zeroPoint: e.zeroPoint } : {}), ...(e.group ? { group: e.group } : {}) };
+    for (const [n, e] of Object.entries(b.header.tensors)) input.tensors[n] = { format: e.format, shape: e.shape, data: b.data.subarray(e.offset, e.offset + e.bytes), ...(e.scale ? { scale: e.scale } : {}), ...(e.zeroPoint ? { zeroPoint: e.zeroPoint } : {}), ...(e.group ? { group: e.group } : {}), ...(e.axis !== undefined ? { axis: e.axis } : {}) };
     writeFileSync(bo, writeBundle(input));
     console.log(`wrote ${bo}`);
   }

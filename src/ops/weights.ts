@@ -33,17 +33,21 @@ export function codesPtr(w: Weight, size = 0): { ptr: number; f: FormatRow; n: n
 }
 
 /** The scale (and zero point) tensors named by a quantized tensor, checked against its shape. */
-export function scalesOf(ctx: OpContext, name: string, w: Weight): { scales: number; zps: number; group: number } {
+export function scalesOf(ctx: OpContext, name: string, w: Weight, anyAxis = false): { scales: number; zps: number; group: number } {
   const f = formatByName(w.entry.format);
   const n = elements(w.entry.shape);
   const where = `${ctx.where}: tensor ${JSON.stringify(name)}`;
   if (f.kind === 'int') {
-    const group = w.entry.group ?? n;
+    // per-index scales along axis 0 are row groups; another axis only where the caller handles it
+    const axis = w.entry.axis;
+    if (axis !== undefined && axis !== 0 && !anyAxis) fail('BAD_TENSOR', `${where}: scales along axis ${axis}; ${ctx.node.op} takes per-row (axis 0) or grouped scales`);
+    const group = axis === undefined ? w.entry.group ?? n : axis === 0 ? n / Math.max(w.entry.shape[0], 1) : elements(w.entry.shape.slice(axis + 1));
     if (!Number.isSafeInteger(group) || group < 1) fail('BAD_TENSOR', `${where}: group ${JSON.stringify(group)} is not a positive integer`);
     const s = w.entry.scale !== undefined ? ctx.weights.get(w.entry.scale) : undefined;
-    if (!s || s.entry.format !== 'f32' || elements(s.entry.shape) !== Math.ceil(n / group)) fail('BAD_TENSOR', `${where}: needs an f32 scale tensor of ${Math.ceil(n / group)} values (entry "scale")`);
+    const count = axis !== undefined ? w.entry.shape[axis] : Math.ceil(n / group);
+    if (!s || s.entry.format !== 'f32' || elements(s.entry.shape) !== count) fail('BAD_TENSOR', `${where}: needs an f32 scale tensor of ${count} values (entry "scale")`);
     const z = w.entry.zeroPoint !== undefined ? ctx.weights.get(w.entry.zeroPoint) : undefined;
-    if (w.entry.zeroPoint !== undefined && (!z || z.entry.format !== 'i32' || elements(z.entry.shape) !== Math.ceil(n / group))) fail('BAD_TENSOR', `${where}: zero point tensor must be i32 with ${Math.ceil(n / group)} values`);
+    if (w.entry.zeroPoint !== undefined && (!z || z.entry.format !== 'i32' || elements(z.entry.shape) !== count)) fail('BAD_TENSOR', `${where}: zero point tensor must be i32 with ${count} values`);
     // A NaN or infinite scale would turn the whole group into NaN at every run: reject it here,
     // naming the tensor and the value (a check on the stored bits, no arithmetic: exponent all
     // ones). Done on the aligned copy: an Int32Array loop is cheaper cold than DataView calls.
@@ -105,8 +109,12 @@ export function f32Ptr(ctx: OpContext, name: string, w: Weight, size = 0): numbe
   try {
     if (f.kind === 'float') x.cast_decode(f.id, c.ptr, out, n);
     else if (f.kind === 'int') {
-      const s = scalesOf(ctx, name, w);
-      x.dequant_affine(f.id, c.ptr, out, n, s.group, s.scales, s.zps);
+      const s = scalesOf(ctx, name, w, true);
+      const axis = w.entry.axis ?? 0;
+      // scales along `axis`: each [D, inner] slice of the [outer, D, inner] view has groups of inner
+      const span = axis === 0 ? n : w.entry.shape[axis] * s.group;
+      const cb = f.bits >= 8 ? f.bits / 8 : 1; // bytes per code in memory (i4 codes are unpacked)
+      for (let o = 0; o < n; o += span) x.dequant_affine(f.id, c.ptr + o * cb, out + o * 4, span, s.group, s.scales, s.zps);
       heap.free(s.scales); heap.free(s.zps);
     } else if (f.kind === 'mx') {
       const s = scalesOf(ctx, name, w);
