@@ -100,7 +100,7 @@ const fmtPct = (v: number) => `${(100 * v).toFixed(1)}%`;
 const fmtE = (v: number) => v.toExponential(2);
 
 /** The per-layer sensitivity plot (standalone SVG): NME vs FP32 with one landmark-path layer
- *  changed at a time, in graph order: f16 arithmetic for every layer, i8 weights for Conv / Dense. */
+ *  changed at a time, in graph order: f16 arithmetic and i8 weights. */
 export async function sensitivitySvg(order: string[], f16: { name: string; nme: number }[], i8: { name: string; nme: number }[], title: string): Promise<string> {
   const { svgPlot } = await import('../src/plan/report.ts');
   const at = (rows: { name: string; nme: number }[]) => rows.map((r) => [order.indexOf(r.name), Math.max(r.nme, 1e-9)] as [number, number]).filter(([i]) => i >= 0).sort((a, b) => a[0] - b[0]);
@@ -198,9 +198,9 @@ async function study(variant: 'lite' | 'full', quick: boolean, jsonOut?: string)
   // 5. i8 weights (f32 arithmetic): per-layer sensitivity of the landmark-path Conv / Dense layers
   //    (each alone with i8 per-output-channel weights, round to nearest, no calibration; the rest
   //    keep the model's f16 weights), then the longest prefix by sensitivity within a tolerance.
-  //    Depthwise weights [KH, KW, C] keep f16: Alloy's per-channel scales group along the first
-  //    axis, which is not the channel axis there. Layers off the landmark path keep f16 in the
-  //    mixed map (quantising them would cost the landmarks nothing and change only the masks).
+  //    Depthwise weights get one scale per channel (the last axis of [KH, KW, C]). Layers off the
+  //    landmark path keep f16 in the mixed map (quantising them would cost the landmarks nothing
+  //    and change only the masks).
   const i8Of = (names: string[]) => ({ version: 1, layers: Object.fromEntries(names.map((n) => [n, { weights: 'i8', granularity: 'channel' }])) });
   const i8Bundle = (names: string[]) => writeBundle(packBundle(denseB, i8Of(names) as any).input);
   const evalI8 = (names: string[], precision?: unknown) => {
@@ -208,7 +208,7 @@ async function study(variant: 'lite' | 'full', quick: boolean, jsonOut?: string)
     const outs = runAll(bundle, precision);
     return { bundle, s: score(outs.map((o) => body(o.Identity.data)), refs) };
   };
-  const wLm = lm.filter((n) => n.op === 'Conv' || n.op === 'Dense');
+  const wLm = lm;
   const t1 = performance.now();
   const sensI8 = (quick ? wLm.filter((_, i) => i % 4 === 0) : wLm).map((n) => ({ name: n.name, op: n.op, ...evalI8([n.name]).s }));
   sensI8.sort((a, b) => a.nme - b.nme);
@@ -225,7 +225,7 @@ async function study(variant: 'lite' | 'full', quick: boolean, jsonOut?: string)
       if (e.s.nme <= tol && e.s.pck1 >= 0.99) { lo8 = mid; best8 = e; } else hi8 = mid - 1;
     }
     plans8.push({ tol, k: lo8, names: sensI8.slice(0, lo8).map((x) => x.name), e: best8 });
-    log(`i8 plan (NME <= ${tol}, PCK@1% >= 99%): ${lo8} / ${wLm.length} landmark-path Conv/Dense layers in i8 (${fmtPct(lo8 / wLm.length)}), NME ${fmtE(best8.s.nme)}, PCK@1% ${fmtPct(best8.s.pck1)}, PCK@2% ${fmtPct(best8.s.pck2)}, bundle ${best8.bundle.length} bytes`);
+    log(`i8 plan (NME <= ${tol}, PCK@1% >= 99%): ${lo8} / ${wLm.length} landmark-path layers in i8 (${fmtPct(lo8 / wLm.length)}), NME ${fmtE(best8.s.nme)}, PCK@1% ${fmtPct(best8.s.pck1)}, PCK@2% ${fmtPct(best8.s.pck2)}, bundle ${best8.bundle.length} bytes`);
   }
   res.plansI8 = plans8.map((p) => ({ tol: p.tol, k: p.k, of: wLm.length, layers: p.names, nme: p.e.s.nme, pck1: p.e.s.pck1, pck2: p.e.s.pck2, bytes: p.e.bundle.length }));
   const plan8 = plans8[plans8.length - 1];
@@ -240,16 +240,15 @@ async function study(variant: 'lite' | 'full', quick: boolean, jsonOut?: string)
   // Conv / DepthwiseConv accumulate in f32 only (their f16 is the rounded output); Dense takes the
   // emulated f16 accumulator.
   const allF16 = { version: 1, default: { activations: 'f16' }, layers: Object.fromEntries(g.nodes.filter((n) => n.op === 'Dense').map((n) => [n.name, f16(n)])) };
-  const convLayers = g.nodes.filter((n) => n.op === 'Conv' || n.op === 'Dense').map((n) => n.name);
-  const i8B = i8Bundle(convLayers);
+  const i8B = i8Bundle(g.nodes.filter((n) => LAYER_OPS.has(n.op)).map((n) => n.name));
   const mixedI8B = plan8.e.bundle;
   const rows: { name: string; bundle: Uint8Array; precision?: unknown; note: string }[] = [
     { name: 'FP32 (Conv 1x1, fused ReLU6)', bundle: convB, note: 'f16 weights from the model, f32 arithmetic' },
     { name: 'FP32 (1x1 as Dense)', bundle: denseB, note: 'the bundle the maps apply to' },
     { name: `mixed f16 (tol ${chosen.tol})`, bundle: denseB, precision: chosen.map, note: `${chosen.k} / ${lm.length} landmark-path layers f16` },
     { name: 'all-f16', bundle: denseB, precision: allF16, note: 'every node f16 activations, Dense f16 accumulation' },
-    { name: 'i8 weights', bundle: i8B, note: 'every Conv/Dense i8 per output channel, depthwise f16; f32 arithmetic' },
-    { name: `mixed i8 + f16 weights (tol ${i8Tol})`, bundle: mixedI8B, note: `${lo8} / ${wLm.length} landmark-path Conv/Dense layers i8, the rest f16 weights; f32 arithmetic` },
+    { name: 'i8 weights', bundle: i8B, note: 'every Conv/DepthwiseConv/Dense i8 per output channel; f32 arithmetic' },
+    { name: `mixed i8 + f16 weights (tol ${i8Tol})`, bundle: mixedI8B, note: `${lo8} / ${wLm.length} landmark-path layers i8, the rest f16 weights; f32 arithmetic` },
     { name: 'mixed i8 + f16 weights, mixed f16 arithmetic', bundle: mixedI8B, precision: chosen.map, note: 'the i8 plan and the f16 plan together' },
   ];
   const table: Record<string, unknown>[] = [];

@@ -191,8 +191,20 @@ class Importer {
   }
 
   /** A weight constant as a bundle tensor: f32 / f16 as stored, i8 / u8 per tensor or per output
-   *  channel (axis 0) with scales; anything else as f32 values. `dims` reshapes (same order). */
+   *  channel (axis 0: row groups; another axis, e.g. depthwise [1, KH, KW, C] along 3: the entry's
+   *  `axis` in `dims`) with scales; anything else as f32 values. `dims` reshapes (same order). */
   weight(c: Const, base: string, dims: Ints, what: string): string {
+    const q = c.quant;
+    if ((c.dtype === 'i8' || c.dtype === 'u8') && q && q.scale.length > 1 && q.axis !== 0 && c.dims[q.axis] === q.scale.length) {
+      const D = c.dims[q.axis], inner = prod(c.dims.slice(q.axis + 1));
+      const j = dims.findIndex((d, i) => d === D && prod(dims.slice(i + 1)) === inner);
+      if (j >= 0) {
+        const zp = Int32Array.from(q.zeroPoint.length === D ? q.zeroPoint : new Array(D).fill(q.zeroPoint[0] ?? 0));
+        const scale = this.f32Tensor(`${base}.scale`, q.scale, [D]);
+        const zero = zp.some((z) => z !== 0) ? this.tensor(`${base}.zero_point`, { format: 'i32', shape: [D], data: zp }) : undefined;
+        return this.tensor(base, { format: c.dtype, shape: dims, data: c.data as Int8Array, scale, axis: j, ...(zero ? { zeroPoint: zero } : {}) });
+      }
+    }
     if (c.dtype === 'f32') return this.f32Tensor(base, c.data as Float32Array, dims);
     if (c.dtype === 'f16') return this.tensor(base, { format: 'f16', shape: dims, data: c.data as Uint16Array });
     if ((c.dtype === 'i8' || c.dtype === 'u8') && c.quant && (c.quant.scale.length === 1 || c.quant.axis === 0)) {
@@ -385,9 +397,9 @@ HANDLERS.DEPTHWISE_CONV_2D = (m) => {
   const b = bias(m, 2, OC, `${m.nodeName}.bias`);
   const { input, pads } = convPads(m, x0, pad);
   const attrs: Record<string, unknown> = { strides: [sh, sw], pads, ...(dh !== 1 || dw !== 1 ? { dilations: [dh, dw] } : {}) };
-  const wq = w.quant && w.quant.scale.length > 1; // per-channel along axis 3
   if (OC === C) {
-    const wn = wq ? m.f32Tensor(`${m.nodeName}.weight`, m.dequantAny(w, 'filter'), [KH, KW, C]) : m.weight(w, `${m.nodeName}.weight`, [KH, KW, C], 'filter');
+    // int8 per-channel filters (along axis 3) keep their codes: the entry's axis 2 of [KH, KW, C]
+    const wn = m.weight(w, `${m.nodeName}.weight`, [KH, KW, C], 'filter');
     m.emitWithAct('DepthwiseConv', [input.name, wn, ...(b ? [b] : [])], attrs, fused, ['relu', 'relu6']);
     return;
   }

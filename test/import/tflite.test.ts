@@ -52,6 +52,28 @@ test('head: MEAN (GAP) + FULLY_CONNECTED (int8 per-channel weights via DEQUANTIZ
   assert.is(w.group, C);
 });
 
+test('DEPTHWISE_CONV_2D with int8 per-channel filter (quantized_dimension 3): stays i8, one scale per channel (axis 2)', async () => {
+  const C = 5;
+  const q = Int8Array.from(rand(9 * C, 21, 127), (v) => Math.round(v));
+  const scales = [0.01, 0.002, 0.03, 0.0005, 0.02];
+  const spec = {
+    tensors: [
+      { name: 'x', shape: [1, 6, 6, C] }, { name: 'wq', shape: [1, 3, 3, C], type: 'i8', data: q, quant: { scale: scales, axis: 3 } } as T,
+      { name: 'w', shape: [1, 3, 3, C] }, { name: 'b', shape: [C], data: rand(C, 22, 0.1) }, { name: 'y', shape: [1, 6, 6, C] },
+    ],
+    ops: [
+      { op: OP.DEQUANTIZE, inputs: [1], outputs: [2] },
+      { op: OP.DEPTHWISE_CONV_2D, inputs: [0, 2, 3], outputs: [4], opts: [[0, 'u8', 0], [1, 'i32', 1], [2, 'i32', 1], [3, 'i32', 1], [4, 'u8', 0]] },
+    ],
+    inputs: [0], outputs: [4],
+  };
+  const bi = await compare(build(spec as any), rand(36 * C, 23), [1, 6, 6, C]);
+  const w = Object.values(bi.tensors).find((t) => t.shape.join() === [3, 3, C].join())!;
+  assert.is(w.format, 'i8');
+  assert.is(w.axis, 2);
+  assert.is(w.group, undefined);
+});
+
 test('unsupported operators: one UNSUPPORTED_OP listing each (and counting the ones after them)', async () => {
   await initSrcWasm(readFileSync(new URL('../../build/alloy.wasm', import.meta.url)));
   const tensors: T[] = [{ name: 'x', shape: [1, 4] }, { name: 'axis', shape: [], type: 'i32', data: new Int32Array([1]) }, { name: 'c', shape: [1, 4] }, { name: 'd', shape: [1, 4] }, { name: 'e', shape: [1, 4] }];
