@@ -1,5 +1,6 @@
 // Conv (NHWC activations, OHWI weights [OC, KH, KW, C/groups]) and DepthwiseConv ([KH, KW, C]).
 // Weights in any format are decoded to f32 at load (the bundle is smaller; the kernel is f32).
+// A groups-1 Conv may take an emulated accumulator (dense_acc on its im2col rows).
 // attrs: strides [sh, sw], pads [top, left, bottom, right] or "same" / "valid", dilations
 // [dh, dw], group, activation none | relu | relu6.
 
@@ -8,12 +9,15 @@ import * as heap from '../heap.js';
 import { fail } from '../errors.js';
 import type { Builder, OpContext } from './types.js';
 import { stored, f32Ptr } from './weights.js';
+import { formatByName } from '../formats.js';
 
 const ACTS = ['none', 'relu', 'relu6'];
 // Rows at least this deep go through the blocked GEMM, shallower ones through the pointwise
 // kernel (bench/conv.ts: pointwise wins for K <= 96 on the pose shapes; deeper rows are a toss-up
 // there, and the GEMM's K slices bound its working set for deeper ones).
 const GEMM_K = 128;
+// Emulated accumulators of groups-1 Conv: dense_acc's definition on im2col rows (docs/PRECISION_MAP.md).
+const EMULATED = ['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2'];
 
 function pair(v: unknown, dflt: number, what: string, where: string): [number, number] {
   if (v === undefined) return [dflt, dflt];
@@ -53,12 +57,14 @@ function bias(ctx: OpContext, name: string | undefined, n: number): number {
   return b.put();
 }
 
-/** Convolutions run f32 arithmetic (activations may be emulated f16 / bf16 by the executor):
- *  a precision map asking them for another accumulator or for i8 activations is an error, not
- *  something to ignore. */
-function checkPrecision(ctx: OpContext): void {
+/** Convolutions run f32 arithmetic (activations may be emulated f16 / bf16 by the executor);
+ *  a groups-1 Conv may also take an emulated accumulator (`emulated`). A precision map asking
+ *  for anything else is an error, not something to ignore. */
+function checkPrecision(ctx: OpContext, emulated = false): void {
   const p = ctx.precision;
-  if (p.accumulator !== 'f32') fail('BAD_PRECISION_MAP', `${ctx.where}: convolutions accumulate in f32; accumulator ${p.accumulator} is only implemented for Dense`);
+  if (p.accumulator !== 'f32' && !(emulated && EMULATED.includes(p.accumulator))) {
+    fail('BAD_PRECISION_MAP', `${ctx.where}: accumulator ${p.accumulator}: ${emulated ? `a Conv accumulates in f32 or an emulated ${EMULATED.join(' / ')}` : 'DepthwiseConv and grouped Conv accumulate in f32 only'}`);
+  }
   if (p.activations === 'i8') fail('BAD_PRECISION_MAP', `${ctx.where}: i8 activations (w8a8) are only implemented for Dense`);
   if (p.recompute || p.inputRound) fail('BAD_PRECISION_MAP', `${ctx.where}: recompute / inputRound are only implemented for Dense`);
 }
@@ -68,15 +74,18 @@ function checkNHWC(ctx: OpContext, s: number[], C: number): void {
 }
 
 export const conv: Builder = (ctx) => {
-  checkPrecision(ctx);
   const [xName, wName, bName] = ctx.node.inputs;
   const w = stored(ctx, wName, 'input 1 (weights)')!;
   if (w.entry.shape.length !== 4) fail('SHAPE_MISMATCH', `${ctx.where}: weight ${JSON.stringify(wName)} must be OHWI [OC, KH, KW, C/groups], got ${JSON.stringify(w.entry.shape)}`);
   const [OC, KH, KW, ICg] = w.entry.shape;
   const groups = (ctx.node.attrs?.group ?? 1) as number;
   if (!Number.isSafeInteger(groups) || groups < 1 || OC % groups !== 0) fail('BAD_GRAPH', `${ctx.where}: attrs.group ${JSON.stringify(groups)} must divide the ${OC} output channels`);
+  checkPrecision(ctx, groups === 1);
   const act = activation(ctx);
   const x = get();
+  // An emulated accumulator sums each output as Dense's dense_acc does (k = (kh, kw, ic) order,
+  // every partial sum rounded), on the same GEMM rows.
+  const accFmt = ctx.precision.accumulator === 'f32' ? 0 : formatByName(ctx.precision.accumulator).id;
   // groups 1 runs as a GEMM over output pixels with the weights packed once ([OC, K] panels):
   // 1x1 stride-1 unpadded convs straight on the activation (its rows are the GEMM's rows), the
   // others on im2col rows. Both sum in conv2d's order (same bits as the direct kernel). Shallow
@@ -84,7 +93,7 @@ export const conv: Builder = (ctx) => {
   // Convs with <= 4 output channels (stride 1 along W) take the planar narrow kernel on the plain
   // OHWI weights. Grouped convs keep the direct kernel.
   const Kd = KH * KW * ICg;
-  const narrow = groups === 1 && OC <= 4 && pair(ctx.node.attrs?.strides, 1, 'strides', ctx.where)[1] === 1;
+  const narrow = groups === 1 && !accFmt && OC <= 4 && pair(ctx.node.attrs?.strides, 1, 'strides', ctx.where)[1] === 1;
   const gemm = groups === 1 && !narrow;
   let packed: number;
   if (narrow) packed = f32Ptr(ctx, wName, w);
@@ -102,6 +111,11 @@ export const conv: Builder = (ctx) => {
   const ROWS = 240; // output pixels per im2col chunk (a multiple of the GEMM's 5-row tile)
   const unit = (g: ReturnType<typeof geometry>) => KH === 1 && KW === 1 && g.sh === 1 && g.sw === 1 && g.pads.every((p) => p === 0);
   const rows = (xp: number, n: number, yp: number) => {
+    if (accFmt) {
+      if (x.dense_acc(xp, n, Kd, packed, b, OC, yp, act === 1 ? 1 : 0, accFmt, 0) !== 0) fail('BAD_ARGUMENT', `${ctx.where}: dense_acc refused its arguments`);
+      if (act === 2) x.clamp_f32(yp, yp, n * OC, 0, 6);
+      return;
+    }
     if (Kd < GEMM_K) { x.pointwise_f32(xp, n, Kd, packed, b, OC, yp, act); return; }
     x.dense_f32(xp, n, Kd, packed, b, OC, yp, act === 1 ? 1 : 0);
     if (act === 2) x.clamp_f32(yp, yp, n * OC, 0, 6);
