@@ -296,6 +296,54 @@ async function caseOps(alloy: Alloy, writeBundle: WriteBundle): Promise<CaseResu
   }
 }
 
+// Every convolution path the executor picks, on small shapes: im2col + pointwise (3x3 s2, 3 -> 16),
+// pointwise on the activation (1x1), the blocked GEMM (K = 216), depthwise fast paths (3x3 s1,
+// 5x5 s2 with i8 per-channel weights along C) and the general one (dilation 2), the narrow kernel
+// (<= 4 output channels), Add with a fused relu6, and a Conv with an emulated f16 accumulator.
+async function caseConvPaths(alloy: Alloy, writeBundle: WriteBundle, quantize: Quantize): Promise<CaseResult> {
+  const t = (shape: number[], seed: number, a = pow2(-2)) => ({ format: 'f32', shape, data: seeded(shape.reduce((p, q) => p * q, 1), seed, a) });
+  const dw2 = seeded(5 * 5 * 24, 36, pow2(-1));
+  const tensors: Record<string, any> = {
+    c1w: t([16, 3, 3, 3], 31), c1b: t([16], 32), pww: t([24, 1, 1, 16], 33), pwb: t([24], 34), dw1w: t([3, 3, 24], 35),
+    ...quantize('dw2w', dw2, [5, 5, 24], 'i8', { granularity: 'channel', axis: 2 }),
+    p2w: t([24, 1, 1, 24], 37), deepw: t([16, 3, 3, 24], 38, pow2(-3)), deepb: t([16], 39), accw: t([8, 3, 3, 16], 40), accb: t([8], 41),
+    n1w: t([1, 3, 3, 8], 42), n1b: t([1], 43), n3w: t([3, 3, 3, 8], 44), dw3w: t([3, 3, 8], 45),
+  };
+  const n = (name: string, op: string, inputs: string[], out: string, attrs: any = {}) => ({ name, op, inputs, outputs: [out], attrs });
+  const nodes = [
+    n('c1', 'Conv', ['x', 'c1w', 'c1b'], 'a1', { strides: [2, 2], pads: 'same', activation: 'relu6' }),
+    n('pw', 'Conv', ['a1', 'pww', 'pwb'], 'a2', { activation: 'relu' }),
+    n('dw1', 'DepthwiseConv', ['a2', 'dw1w'], 'a3', { pads: 'same', activation: 'relu6' }),
+    n('dw2', 'DepthwiseConv', ['a3', 'dw2w'], 'a4', { strides: [2, 2], pads: 'same' }),
+    n('p2', 'Conv', ['a4', 'p2w'], 'a5'),
+    n('add', 'Add', ['a4', 'a5'], 'a6', { activation: 'relu6' }),
+    n('deep', 'Conv', ['a6', 'deepw', 'deepb'], 'a7', { pads: 'same' }),
+    n('acc', 'Conv', ['a7', 'accw', 'accb'], 'a8', { pads: 'same', activation: 'relu' }),
+    n('n1', 'Conv', ['a8', 'n1w', 'n1b'], 'y1', { pads: 'same' }),
+    n('n3', 'Conv', ['a8', 'n3w'], 'y2', { pads: [0, 1, 1, 0], dilations: [2, 2] }),
+    n('dw3', 'DepthwiseConv', ['a8', 'dw3w'], 'y3', { pads: [2, 2, 2, 2], dilations: [2, 2] }),
+  ];
+  const bundle = writeBundle({
+    graph: {
+      inputs: [{ name: 'x', shape: [-1, 32, 32, 3], format: 'f32' }],
+      outputs: [{ name: 'y1', shape: [-1, 8, 8, 1], format: 'f32' }, { name: 'y2', shape: [-1, 5, 5, 3], format: 'f32' }, { name: 'y3', shape: [-1, 8, 8, 8], format: 'f32' }],
+      nodes,
+    },
+    tensors,
+    precision: { version: 1, layers: { acc: { accumulator: 'f16' } } },
+  });
+  const model = alloy.load(bundle);
+  try {
+    const next = rng(0xc0);
+    const x = new Float32Array(2 * 32 * 32 * 3);
+    for (let i = 0; i < x.length; i++) x[i] = symmetric(next, pow2(0));
+    const r = model.run({ x });
+    return { case: 'conv-paths', sha256: await sha256([bytesOf(r.y1.data), bytesOf(r.y2.data), bytesOf(r.y3.data)]) };
+  } finally {
+    model.dispose();
+  }
+}
+
 async function caseMixed(alloy: Alloy, writeBundle: WriteBundle, quantize: Quantize): Promise<CaseResult> {
   const dims = [64, 48, 32, 10];
   const variants: [string, string, any][] = [
@@ -374,7 +422,7 @@ async function caseRecompute(alloy: Alloy, writeBundle: WriteBundle): Promise<Ca
   return { case: 'recompute-mlp', sha256: await sha256(chunks), parts };
 }
 
-export const CASES = ['mlp-784-512-256-128-64-10', 'casts', 'mx', 'ops', 'mixed-precision-mlp', 'recompute-mlp'];
+export const CASES = ['mlp-784-512-256-128-64-10', 'casts', 'mx', 'ops', 'mixed-precision-mlp', 'recompute-mlp', 'conv-paths'];
 
 /** Runs every case; a case that throws is reported with ok: false and no hash. */
 export async function runCorpus(alloy: Alloy, writeBundle: WriteBundle, quantize: Quantize): Promise<CaseResult[]> {
@@ -385,6 +433,7 @@ export async function runCorpus(alloy: Alloy, writeBundle: WriteBundle, quantize
     [CASES[3], () => caseOps(alloy, writeBundle)],
     [CASES[4], () => caseMixed(alloy, writeBundle, quantize)],
     [CASES[5], () => caseRecompute(alloy, writeBundle)],
+    [CASES[6], () => caseConvPaths(alloy, writeBundle, quantize)],
   ];
   const out: CaseResult[] = [];
   for (const [name, fn] of runs) {
