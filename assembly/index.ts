@@ -25,6 +25,7 @@ export { dense_wq, dense_wq_ref, pack_w_q, packed_q_bytes } from "./kernels/dens
 export { dense_w8a8, dense_w8a8_ref, pack_w_i8_k2, packed_w8a8_bytes, quant_rows_i8 } from "./kernels/dense_w8a8";
 export { round_f32_to, round_f32_to_ref } from "./emulate/round";
 export { dense_acc, dense_acc_ref } from "./emulate/dense_acc";
+export { depthwise_acc, depthwise_acc_ref } from "./emulate/dwconv_acc";
 export { transpose_f32, transpose_f32_ref, pad_f32, pad_f32_ref, concat_copy_f32, prelu_f32, prelu_f32_ref } from "./kernels/shape";
 export { log_softmax_f32, layer_norm_f32, layer_norm_f32_ref, batch_norm_f32, batch_norm_f32_ref } from "./kernels/norm";
 export { resize_nearest_f32, resize_bilinear_f32, resize_bilinear_f32_ref } from "./kernels/resize";

@@ -160,9 +160,9 @@ async function study(variant: 'lite' | 'full', quick: boolean, jsonOut?: string)
   log(`layers (Conv / DepthwiseConv / Dense): ${g.nodes.filter((n) => LAYER_OPS.has(n.op)).length}; on the landmark path ${lm.length}; feeding only segmentation ${segOnly.length}, only heatmaps ${heatOnly.length}, both of those but not landmarks ${both.length}`);
   res.paths = { landmark: lm.map((n) => n.name), segmentationOnly: segOnly.map((n) => n.name), heatmapOnly: heatOnly.map((n) => n.name), segAndHeatOnly: both.map((n) => n.name) };
 
-  // f16 arithmetic: f16 activations, and the emulated f16 accumulator where the op has one (Dense,
-  // groups-1 Conv; DepthwiseConv accumulates in f32)
-  const f16 = (n: { op: string; attrs?: Record<string, unknown> }) => (n.op === 'Dense' || (n.op === 'Conv' && (n.attrs?.group ?? 1) === 1) ? { activations: 'f16', accumulator: 'f16' } : { activations: 'f16' });
+  // f16 arithmetic: f16 activations and the emulated f16 accumulator (Dense, Conv, DepthwiseConv;
+  // a grouped Conv, absent from these models, has no emulated accumulator)
+  const f16 = (n: { op: string; attrs?: Record<string, unknown> }) => ((n.attrs?.group ?? 1) === 1 ? { activations: 'f16', accumulator: 'f16' } : { activations: 'f16' });
   const evalMap = (layers: typeof lm, bundle = denseB, extra?: Record<string, unknown>) => {
     const map = { version: 1, ...(extra ?? {}), layers: Object.fromEntries(layers.map((n) => [n.name, f16(n)])) };
     const outs = runAll(bundle, map);
@@ -239,16 +239,14 @@ async function study(variant: 'lite' | 'full', quick: boolean, jsonOut?: string)
   log(`sensitivity plot: ${path.relative(root, svgPath)}`);
 
   // 6. the table
-  // DepthwiseConv accumulates in f32 only (its f16 is the rounded output); Dense and Conv take
-  // the emulated f16 accumulator.
-  const allF16 = { version: 1, default: { activations: 'f16' }, layers: Object.fromEntries(g.nodes.filter((n) => n.op === 'Dense' || n.op === 'Conv').map((n) => [n.name, f16(n)])) };
+  const allF16 = { version: 1, default: { activations: 'f16' }, layers: Object.fromEntries(g.nodes.filter((n) => LAYER_OPS.has(n.op)).map((n) => [n.name, f16(n)])) };
   const i8B = i8Bundle(g.nodes.filter((n) => LAYER_OPS.has(n.op)).map((n) => n.name));
   const mixedI8B = plan8.e.bundle;
   const rows: { name: string; bundle: Uint8Array; precision?: unknown; note: string }[] = [
     { name: 'FP32 (Conv 1x1, fused ReLU6)', bundle: convB, note: 'f16 weights from the model, f32 arithmetic' },
     { name: 'FP32 (1x1 as Dense)', bundle: denseB, note: 'the bundle the maps apply to' },
     { name: `mixed f16 (tol ${chosen.tol})`, bundle: denseB, precision: chosen.map, note: `${chosen.k} / ${lm.length} landmark-path layers f16` },
-    { name: 'all-f16', bundle: denseB, precision: allF16, note: 'every node f16 activations, Dense and Conv f16 accumulation' },
+    { name: 'all-f16', bundle: denseB, precision: allF16, note: 'every node f16 activations, every layer f16 accumulation' },
     { name: 'i8 weights', bundle: i8B, note: 'every Conv/DepthwiseConv/Dense i8 per output channel; f32 arithmetic' },
     { name: `mixed i8 + f16 weights (tol ${i8Tol})`, bundle: mixedI8B, note: `${lo8} / ${wLm.length} landmark-path layers i8, the rest f16 weights; f32 arithmetic` },
     { name: 'mixed i8 + f16 weights, mixed f16 arithmetic', bundle: mixedI8B, precision: chosen.map, note: 'the i8 plan and the f16 plan together' },

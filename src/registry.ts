@@ -14,6 +14,7 @@ export const KERNELS: KernelEntry[] = [
   { name: 'gemm_{f16,bf16,f8}_f32_f32__simd128_4x8', export: 'dense_wf', ref: 'dense_wq_ref', test: 'test/kernels/dense_q.test.ts' },
   { name: 'gemm_i8_i8_i32__simd128_4x8', export: 'dense_w8a8', ref: 'dense_w8a8_ref', test: 'test/kernels/dense_q.test.ts' },
   { name: 'gemm_f32_f32_{f16,bf16,f8}__simd128_4x8', export: 'dense_acc', ref: 'dense_acc_ref', test: 'test/emulate/dense_acc.test.ts' },
+  { name: 'dwconv_f32_f32_{f16,bf16,f8}__simd128_4', export: 'depthwise_acc', ref: 'depthwise_acc_ref', test: 'test/emulate/conv_acc.test.ts' },
   { name: 'gemm_f32_f32_{f16,bf16,f8}_recompute_f32__simd128_4x8', export: 'dense_recompute', ref: 'dense_recompute_ref', test: 'test/emulate/recompute.test.ts' },
   { name: 'kappa_act_f32__scalar', export: 'kappa_act_f32', ref: null, test: 'test/emulate/recompute.test.ts' },
   // convolution and pooling (NHWC)

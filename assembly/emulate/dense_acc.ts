@@ -43,12 +43,12 @@ import { Round, Overflow, encodeFloat, decodeFloat } from "../formats/scalar";
 import { magicELo, magicEHi, magicCAdd, magicMax, magicOvfBits } from "./round";
 
 const ACT_RELU = 1;
-const CANON_NAN: u32 = 0x7FC00000;
+export const CANON_NAN: u32 = 0x7FC00000;
 
 // Accumulator kinds of the SIMD kernel (compile-time constants after inlining).
-const K_F32 = 0;   // no rounding
-const K_MAGIC = 1; // f16, f8_*
-const K_BF16 = 2;
+export const K_F32 = 0;   // no rounding
+export const K_MAGIC = 1; // f16, f8_*
+export const K_BF16 = 2;
 
 export function accFmtOk(fmt: i32): bool {
   if (fmt == 0) return true;
@@ -63,12 +63,12 @@ function argsOk(M: i32, K: i32, N: i32, act: i32, accFmt: i32): bool {
 
 // R(v) of the reference: round to accFmt, RNE, IEEE overflow.
 // @ts-ignore: decorator
-@inline function roundAcc(fmt: i32, v: f32): f32 {
+@inline export function roundAcc(fmt: i32, v: f32): f32 {
   return fmt == 0 ? v : decodeFloat(fmt, encodeFloat(fmt, v, Round.RNE, Overflow.IEEE, 0, 0));
 }
 
 // @ts-ignore: decorator
-@inline function finishScalar(fmt: i32, v: f32, act: i32): f32 {
+@inline export function finishScalar(fmt: i32, v: f32, act: i32): f32 {
   if (fmt == 0) return act == ACT_RELU ? max<f32>(v, 0) : v;
   if (v != v) return reinterpret<f32>(CANON_NAN);
   return act == ACT_RELU && reinterpret<i32>(v) < 0 ? 0 : v;
@@ -101,7 +101,7 @@ export function dense_acc_ref(x: usize, M: i32, K: i32, w: usize, bias: usize, N
 
 // R(v) per lane. kind is a constant at every call.
 // @ts-ignore: decorator
-@inline function racc(v: v128, kind: i32, eLo: v128, eHi: v128, cAdd: v128, maxF: v128, ovfV: v128): v128 {
+@inline export function racc(v: v128, kind: i32, eLo: v128, eHi: v128, cAdd: v128, maxF: v128, ovfV: v128): v128 {
   if (kind == K_F32) return v;
   const sgn = v128.and(v, i32x4.splat(0x80000000));
   const a = v128.xor(v, sgn);
@@ -123,7 +123,7 @@ export function dense_acc_ref(x: usize, M: i32, K: i32, w: usize, bias: usize, N
 
 // Output stage: v = R(acc + b), then NaN canonicalisation and the activation (see the header).
 // @ts-ignore: decorator
-@inline function finish4(acc: v128, b: v128, act: i32, kind: i32, eLo: v128, eHi: v128, cAdd: v128, maxF: v128, ovfV: v128): v128 {
+@inline export function finish4(acc: v128, b: v128, act: i32, kind: i32, eLo: v128, eHi: v128, cAdd: v128, maxF: v128, ovfV: v128): v128 {
   let v = racc(f32x4.add(acc, b), kind, eLo, eHi, cAdd, maxF, ovfV);
   if (kind == K_F32) return act == ACT_RELU ? f32x4.max(v, f32x4.splat(0)) : v;
   v = v128.bitselect(i32x4.splat(CANON_NAN), v, f32x4.ne(v, v));

@@ -1,6 +1,7 @@
 // Conv (NHWC activations, OHWI weights [OC, KH, KW, C/groups]) and DepthwiseConv ([KH, KW, C]).
 // Weights in any format are decoded to f32 at load (the bundle is smaller; the kernel is f32).
-// A groups-1 Conv may take an emulated accumulator (dense_acc on its im2col rows).
+// A groups-1 Conv may take an emulated accumulator (dense_acc on its im2col rows), a DepthwiseConv
+// too (depthwise_acc).
 // attrs: strides [sh, sw], pads [top, left, bottom, right] or "same" / "valid", dilations
 // [dh, dw], group, activation none | relu | relu6.
 
@@ -58,12 +59,12 @@ function bias(ctx: OpContext, name: string | undefined, n: number): number {
 }
 
 /** Convolutions run f32 arithmetic (activations may be emulated f16 / bf16 by the executor);
- *  a groups-1 Conv may also take an emulated accumulator (`emulated`). A precision map asking
- *  for anything else is an error, not something to ignore. */
+ *  a groups-1 Conv and a DepthwiseConv may also take an emulated accumulator (`emulated`). A
+ *  precision map asking for anything else is an error, not something to ignore. */
 function checkPrecision(ctx: OpContext, emulated = false): void {
   const p = ctx.precision;
   if (p.accumulator !== 'f32' && !(emulated && EMULATED.includes(p.accumulator))) {
-    fail('BAD_PRECISION_MAP', `${ctx.where}: accumulator ${p.accumulator}: ${emulated ? `a Conv accumulates in f32 or an emulated ${EMULATED.join(' / ')}` : 'DepthwiseConv and grouped Conv accumulate in f32 only'}`);
+    fail('BAD_PRECISION_MAP', `${ctx.where}: accumulator ${p.accumulator}: ${emulated ? `convolutions accumulate in f32 or an emulated ${EMULATED.join(' / ')}` : 'a grouped Conv accumulates in f32 only'}`);
   }
   if (p.activations === 'i8') fail('BAD_PRECISION_MAP', `${ctx.where}: i8 activations (w8a8) are only implemented for Dense`);
   if (p.recompute || p.inputRound) fail('BAD_PRECISION_MAP', `${ctx.where}: recompute / inputRound are only implemented for Dense`);
@@ -157,7 +158,8 @@ export const conv: Builder = (ctx) => {
 };
 
 export const depthwiseConv: Builder = (ctx) => {
-  checkPrecision(ctx);
+  checkPrecision(ctx, true);
+  const accFmt = ctx.precision.accumulator === 'f32' ? 0 : formatByName(ctx.precision.accumulator).id;
   const [xName, wName, bName] = ctx.node.inputs;
   const w = stored(ctx, wName, 'input 1 (weights)')!;
   if (w.entry.shape.length !== 3) fail('SHAPE_MISMATCH', `${ctx.where}: weight ${JSON.stringify(wName)} must be [KH, KW, C], got ${JSON.stringify(w.entry.shape)}`);
@@ -176,7 +178,9 @@ export const depthwiseConv: Builder = (ctx) => {
     },
     run([xp], [s], yp) {
       const g = geometry(ctx, s[1], s[2], KH, KW);
-      const rc = x.depthwise_conv2d_f32(xp, s[0], s[1], s[2], C, wf, b, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, yp, g.OH, g.OW, act);
+      const rc = accFmt
+        ? x.depthwise_acc(xp, s[0], s[1], s[2], C, wf, b, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, yp, g.OH, g.OW, act, accFmt)
+        : x.depthwise_conv2d_f32(xp, s[0], s[1], s[2], C, wf, b, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, yp, g.OH, g.OW, act);
       if (rc !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the depthwise kernel rejected the geometry`);
     },
     dispose() { heap.free(wf); heap.free(b); },
