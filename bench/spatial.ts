@@ -4,7 +4,7 @@
 // Liftoff first and tiers up late), then per shape the median of 15 samples of ~5 ms or more.
 // Run alone: `node --import tsx bench/spatial.ts`, or `npm run bench -- spatial`.
 import { init, _exports, _heap } from '../build/alloy.mjs';
-import { warmup } from '../scripts/timing.ts';
+import { warmup, medianMs } from '../scripts/timing.ts';
 
 /** One depthwise node shape: input H x W x C, K x K kernel, stride, pads [t, l, b, r]. */
 export interface DwShape { nodes: string; H: number; W: number; C: number; K: number; s: number; pads: [number, number, number, number] }
@@ -40,17 +40,11 @@ export interface DwRow { shape: DwShape; OH: number; OW: number; count: number; 
 
 const outDim = (n: number, k: number, s: number, a: number, b: number) => Math.floor((n + a + b - k) / s) + 1;
 
+/** Median ms per call, each sample repeating f until it lasts >= minMs. */
 function median(f: () => void, minMs: number, samples: number): number {
   let inner = 1;
   for (;;) { const t0 = performance.now(); for (let i = 0; i < inner; i++) f(); if (performance.now() - t0 >= minMs || inner >= 1 << 16) break; inner *= 2; }
-  const t: number[] = [];
-  for (let s = 0; s < samples; s++) {
-    const t0 = performance.now();
-    for (let i = 0; i < inner; i++) f();
-    t.push((performance.now() - t0) / inner);
-  }
-  t.sort((a, b) => a - b);
-  return t[t.length >> 1];
+  return medianMs(f, samples, inner);
 }
 
 export async function benchDepthwise(log: (s: string) => void = console.log, opts: { warmMs?: number; samples?: number; ref?: boolean; shapes?: DwShape[] } = {}): Promise<DwRow[]> {

@@ -13,6 +13,7 @@
 // last slice. Fewer than MR rows (batch 1..4) keep the unpacked 1x32 / 4x8 / 1x8 paths.
 
 import { NR } from "./pack";
+import { tile4x8 } from "./pointwise";
 
 export const ACT_NONE = 0;
 export const ACT_RELU = 1;
@@ -215,27 +216,8 @@ function small(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usiz
     const w = wp + <usize>(p * K * NR) * 4;
     let m = 0;
     for (; m + 4 <= M; m += 4) {
-      const x0 = x + (<usize>(m * K) << 2);
-      const x1 = x0 + (<usize>K << 2), x2 = x1 + (<usize>K << 2), x3 = x2 + (<usize>K << 2);
-      let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
-      let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
-      for (let k = 0; k < K; k++) {
-        const wk = w + (<usize>(k * NR) << 2);
-        const w0 = v128.load(wk), w1 = v128.load(wk, 16);
-        const o = <usize>k << 2;
-        const v0 = v128.load32_splat(x0 + o), v1 = v128.load32_splat(x1 + o);
-        const v2 = v128.load32_splat(x2 + o), v3 = v128.load32_splat(x3 + o);
-        a00 = f32x4.add(a00, f32x4.mul(v0, w0)); a01 = f32x4.add(a01, f32x4.mul(v0, w1));
-        a10 = f32x4.add(a10, f32x4.mul(v1, w0)); a11 = f32x4.add(a11, f32x4.mul(v1, w1));
-        a20 = f32x4.add(a20, f32x4.mul(v2, w0)); a21 = f32x4.add(a21, f32x4.mul(v2, w1));
-        a30 = f32x4.add(a30, f32x4.mul(v3, w0)); a31 = f32x4.add(a31, f32x4.mul(v3, w1));
-      }
-      const yr = y + (<usize>(m * N + n0) << 2);
-      const ys = <usize>N << 2;
-      store8(yr, finish(a00, b0, act), finish(a01, b1, act), cols);
-      store8(yr + ys, finish(a10, b0, act), finish(a11, b1, act), cols);
-      store8(yr + 2 * ys, finish(a20, b0, act), finish(a21, b1, act), cols);
-      store8(yr + 3 * ys, finish(a30, b0, act), finish(a31, b1, act), cols);
+      const x0 = x + (<usize>(m * K) << 2), xs = <usize>K << 2;
+      tile4x8(x0, x0 + xs, x0 + 2 * xs, x0 + 3 * xs, K, w, b0, b1, act, y + (<usize>(m * N + n0) << 2), <usize>N << 2, 4, cols);
     }
     if (p < p4) continue;                // rows >= mTail of these panels are done
     for (; m < M; m++) {

@@ -35,9 +35,9 @@ const BLOCK_BYTES = 16 * 1024;
 }
 
 // gemm_f32_f32_f32__simd128_4x8 on unpacked rows: pixels r0..r3 (row pointers; a missing pixel
-// repeats r0 and is not stored) against one packed panel.
+// repeats r0 and is not stored) against one packed panel. Also dense_f32's path for batches < 5.
 // @ts-ignore: decorator
-@inline function tile4x8(x0: usize, x1: usize, x2: usize, x3: usize, K: i32, w: usize,
+@inline export function tile4x8(x0: usize, x1: usize, x2: usize, x3: usize, K: i32, w: usize,
   b0: v128, b1: v128, act: i32, y: usize, ys: usize, rows: i32, cols: i32): void {
   let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
   let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
