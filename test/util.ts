@@ -1,5 +1,6 @@
 // Shared test helpers: the built host (what ships) and raw module access.
 import { init, _exports, _heap, type Alloy } from '../build/alloy.mjs';
+import { Float16Array } from '@petamoriken/float16';
 
 let alloy: Alloy | null = null;
 export async function getAlloy(): Promise<Alloy> {
@@ -14,3 +15,7 @@ export function rng(seed: number) {
   let s = seed >>> 0 || 1;
   return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
 }
+
+/** f32 values to f16 bits, round to nearest even (an outside implementation, @petamoriken/float16:
+ *  test data for importers, independent of the module's casts). */
+export const f16Bits = (v: Float32Array): Uint16Array => new Uint16Array(new Float16Array(v).buffer);

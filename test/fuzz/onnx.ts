@@ -35,7 +35,8 @@ import { AlloyError as SrcAlloyError } from '../../src/errors.ts';
 import { AlloyError, writeBundle } from '../../build/alloy.mjs';
 import type { Alloy } from '../../build/alloy.mjs';
 import { makeRng, mutateRaw, type Rng, type Mutated } from './mutate.ts';
-import { DT, buildModel, type Spec } from '../import/onnx-build.ts';
+import { f16Bits } from '../util.ts';
+import { DT, buildModel, rand, f32, i64, sc, codes, qdqMlpSpec, shapeSubgraphSpec, type Spec } from '../import/onnx-build.ts';
 
 await initSrcWasm(new URL('../../build/alloy.wasm', import.meta.url));
 
@@ -49,20 +50,10 @@ const MODEL = () => onnxRoot().lookupType('onnx.ModelProto');
 // a copy: in Node, finish() gives a Buffer whose slice() is a view
 const build = (s: Spec): Uint8Array => new Uint8Array(buildModel(s));
 
-function rnd(n: number, seed: number, scale = 0.5): Float32Array {
-  const r = makeRng(seed, 99, n);
-  return new Float32Array(n).map(() => ((r.u32() >>> 8) - 8388608) * 2 ** -23 * scale);
-}
-const f32 = (name: string, shape: number[], seed: number, scale = 0.5) => ({ name, shape, data: rnd(shape.reduce((a, b) => a * b, 1), seed, scale) });
-const i64 = (name: string, data: number[]) => ({ name, shape: [data.length], data, type: 'int64' as const });
-const sc = (name: string, v: number[] | number) => ({ name, shape: Array.isArray(v) ? [v.length] : [], data: new Float32Array(Array.isArray(v) ? v : [v]) });
-/** f32 -> f16 bits by truncation (seed data only; any f16 bit pattern is a valid weight) */
-const toF16 = (v: Float32Array) => { const u = new Uint32Array(v.buffer, v.byteOffset, v.length); return Uint16Array.from(u, (x) => ((x >>> 16) & 0x8000) | Math.max(0, Math.min(0x7bff, (((x >>> 23) & 0xff) - 112) << 10 | ((x >>> 13) & 0x3ff)))); };
 
 export function onnxSeeds(): { name: string; bytes: Uint8Array }[] {
   const C = 4;
-  const bn = (p: string, s: number) => [f32(`${p}.scale`, [C], s), f32(`${p}.bias`, [C], s + 1), f32(`${p}.mean`, [C], s + 2, 0.2), { name: `${p}.var`, shape: [C], data: rnd(C, s + 3, 0.4).map((v) => v + 0.6) }];
-  const codes = (n: number, s: number) => { const r = makeRng(s, 98, n); return new Int8Array(n).map(() => (r.u32() % 255) - 127); };
+  const bn = (p: string, s: number) => [f32(`${p}.scale`, [C], s), f32(`${p}.bias`, [C], s + 1), f32(`${p}.mean`, [C], s + 2, 0.2), { name: `${p}.var`, shape: [C], data: rand(C, s + 3, 0.4).map((v) => v + 0.6) }];
   const list: [string, Spec][] = [
     ['mlp', {
       opset: 13, inputs: [{ name: 'input', shape: ['batch', 8] }], outputs: [{ name: 'probs', shape: ['batch', 5] }],
@@ -91,31 +82,10 @@ export function onnxSeeds(): { name: string; bytes: Uint8Array }[] {
         { op: 'Gemm', inputs: ['flat', 'fc.w', 'fc.b'], outputs: ['logits'], attrs: { transB: 1 } },
       ],
     }],
-    ['qdq', {
-      opset: 13, inputs: [{ name: 'x', shape: ['batch', 8] }], outputs: [{ name: 'y' }],
-      inits: [sc('xs', 0.01), { name: 'xz', shape: [], data: new Uint8Array([128]), type: 'uint8' },
-        { name: 'w1q', shape: [8, 6], data: codes(48, 1), type: 'int8' }, sc('w1s', [0.002, 0.003, 0.004, 0.002, 0.001, 0.005]), { name: 'w1z', shape: [6], data: new Int8Array(6), type: 'int8' },
-        f32('b1', [6], 2, 0.1), sc('hs', 0.01), { name: 'hz', shape: [], data: new Uint8Array([0]), type: 'uint8' },
-        { name: 'w2q', shape: [3, 6], data: codes(18, 3), type: 'int8' }, sc('w2s', 0.003), { name: 'w2z', shape: [], data: new Int8Array([3]), type: 'int8' },
-        sc('ys', 0.02), { name: 'yz', shape: [], data: new Int8Array([-5]), type: 'int8' }],
-      nodes: [
-        { op: 'QuantizeLinear', inputs: ['x', 'xs', 'xz'], outputs: ['xq'] },
-        { op: 'DequantizeLinear', inputs: ['xq', 'xs', 'xz'], outputs: ['xd'] },
-        { op: 'DequantizeLinear', inputs: ['w1q', 'w1s', 'w1z'], outputs: ['w1'], attrs: { axis: 1 } },
-        { op: 'MatMul', inputs: ['xd', 'w1'], outputs: ['m1'] },
-        { op: 'Add', inputs: ['m1', 'b1'], outputs: ['a1'] },
-        { op: 'Relu', inputs: ['a1'], outputs: ['r1'] },
-        { op: 'QuantizeLinear', inputs: ['r1', 'hs', 'hz'], outputs: ['hq'] },
-        { op: 'DequantizeLinear', inputs: ['hq', 'hs', 'hz'], outputs: ['hd'] },
-        { op: 'DequantizeLinear', inputs: ['w2q', 'w2s', 'w2z'], outputs: ['w2'] },
-        { op: 'Gemm', inputs: ['hd', 'w2'], outputs: ['g'], attrs: { transB: 1 } },
-        { op: 'QuantizeLinear', inputs: ['g', 'ys', 'yz'], outputs: ['yq'] },
-        { op: 'DequantizeLinear', inputs: ['yq', 'ys', 'yz'], outputs: ['y'] },
-      ],
-    }],
+    ['qdq', qdqMlpSpec()],
     ['fp16', {
       inputs: [{ name: 'x', shape: ['B', 6] }, { name: 'img', shape: ['B', 2, 5, 5] }], outputs: [{ name: 'y' }, { name: 'z' }],
-      inits: [{ name: 'w16', shape: [4, 6], data: toF16(rnd(24, 1)), type: 'float16' }, { name: 'cw16', shape: [3, 2, 3, 3], data: toF16(rnd(54, 2)), type: 'float16' }, { name: 'cb16', shape: [3], data: toF16(rnd(3, 3)), type: 'float16' }],
+      inits: [{ name: 'w16', shape: [4, 6], data: f16Bits(rand(24, 1, 0.5)), type: 'float16' }, { name: 'cw16', shape: [3, 2, 3, 3], data: f16Bits(rand(54, 2, 0.5)), type: 'float16' }, { name: 'cb16', shape: [3], data: f16Bits(rand(3, 3, 0.5)), type: 'float16' }],
       nodes: [
         { op: 'Cast', inputs: ['w16'], outputs: ['w'], attrs: { to: 1 } },
         { op: 'Gemm', inputs: ['x', 'w'], outputs: ['y'], attrs: { transB: 1 } },
@@ -124,20 +94,7 @@ export function onnxSeeds(): { name: string; bytes: Uint8Array }[] {
         { op: 'Conv', inputs: ['img', 'cw', 'cb'], outputs: ['z'], attrs: { kernel_shape: [3, 3] } },
       ],
     }],
-    ['shape-subgraph', {
-      opset: 13, inputs: [{ name: 'x', shape: ['batch', 2, 4, 4] }], outputs: [{ name: 'y', shape: ['batch', 5] }],
-      inits: [f32('cw', [3, 2, 3, 3], 1), { name: 'zero', shape: [], data: [0], type: 'int64' }, i64('ax0', [0]), i64('minus1', [-1]), f32('fc', [48, 5], 2)],
-      nodes: [
-        { op: 'Conv', inputs: ['x', 'cw'], outputs: ['c'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } },
-        { op: 'Relu', inputs: ['c'], outputs: ['r'] },
-        { op: 'Shape', inputs: ['r'], outputs: ['s'] },
-        { op: 'Gather', inputs: ['s', 'zero'], outputs: ['b'], attrs: { axis: 0 } },
-        { op: 'Unsqueeze', inputs: ['b', 'ax0'], outputs: ['b1'] },
-        { op: 'Concat', inputs: ['b1', 'minus1'], outputs: ['shape'], attrs: { axis: 0 } },
-        { op: 'Reshape', inputs: ['r', 'shape'], outputs: ['flat'] },
-        { op: 'MatMul', inputs: ['flat', 'fc'], outputs: ['y'] },
-      ],
-    }],
+    ['shape-subgraph', shapeSubgraphSpec()],
     ['misc', {
       opset: 13, inputs: [{ name: 'x', shape: [1, 2, 4, 4] }, { name: 'v', shape: [1, 3, 8] }], outputs: [{ name: 'y' }, { name: 'z' }, { name: 'u' }],
       inits: [i64('pads', [0, 0, 1, 1, 0, 0, 1, 1]), { name: 'roi', shape: [0], data: new Float32Array(0) }, sc('scales', [1, 1, 2, 2]), f32('dw', [2, 1, 3, 3], 5),

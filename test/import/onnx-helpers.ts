@@ -5,9 +5,10 @@ import * as ort from 'onnxruntime-web';
 import { importOnnx, type ImportOptions } from '../../src/import/onnx.ts';
 import { init as initSrcWasm } from '../../src/wasm.ts';
 import { writeBundle } from '../../build/alloy.mjs';
-import { getAlloy, rng } from '../util.ts';
+import { getAlloy } from '../util.ts';
 
-export { DT, buildModel, type Attr, type Node, type Init, type Spec } from './onnx-build.ts';
+export { DT, buildModel, rand, type Attr, type Node, type Init, type Spec } from './onnx-build.ts';
+import { rand } from './onnx-build.ts';
 
 let ortReady = false;
 export async function runOrt(model: Uint8Array, feeds: Record<string, { data: Float32Array; shape: number[] }>): Promise<Record<string, { data: Float32Array; shape: number[] }>> {
@@ -49,7 +50,6 @@ export async function runAlloy(model: Uint8Array, feeds: Record<string, { data: 
   }
 }
 
-export const rand = (n: number, seed: number, scale = 1) => { const r = rng(seed); return new Float32Array(n).map(() => ((r() >>> 8) - 8388608) * 2 ** -23 * scale); };
 
 /** max |a - b| / max(|b|, 1) and max |a - b| */
 export function diff(a: Float32Array, b: Float32Array): { rel: number; abs: number } {

@@ -2,10 +2,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildModel, compare, rand, type Node, type Spec } from './onnx-helpers.ts';
+import { f32, i64, shapeSubgraphSpec } from './onnx-build.ts';
+import { f16Bits } from '../util.ts';
 
-const f32 = (name: string, shape: number[], seed: number, scale = 0.5) => ({ name, shape, data: rand(shape.reduce((a, b) => a * b, 1), seed, scale) });
 const feed = (shape: number[], seed: number, scale = 1) => ({ data: rand(shape.reduce((a, b) => a * b, 1), seed, scale), shape });
-const i64 = (name: string, data: number[]) => ({ name, shape: [data.length], data, type: 'int64' as const });
 const scalar = (name: string, v: number) => ({ name, shape: [], data: new Float32Array([v]) });
 
 test('MLP: Gemm transB=1 + Relu + Gemm + Softmax, dynamic batch; opset 11 and 13', async () => {
@@ -141,11 +141,10 @@ test('Pad, standalone BatchNormalization (Mul+Add), Sub/Div by constants, consta
 });
 
 test('fp16 initializers stay f16 (Cast to float feeding Gemm and Conv)', async () => {
-  const f16 = (v: Float32Array) => { const { Float16Array } = globalThis as any; if (Float16Array) return new Uint16Array(new Float16Array(v).buffer); return toF16(v); };
   const w = rand(6 * 10, 1, 0.5), cw = rand(4 * 2 * 3 * 3, 2, 0.5), cb = rand(4, 3);
   const spec: Spec = {
     inputs: [{ name: 'x', shape: [3, 10] }, { name: 'img', shape: [3, 2, 6, 6] }], outputs: [{ name: 'y' }, { name: 'z' }],
-    inits: [{ name: 'w16', shape: [6, 10], data: f16(w), type: 'float16' }, { name: 'cw16', shape: [4, 2, 3, 3], data: f16(cw), type: 'float16' }, { name: 'cb16', shape: [4], data: f16(cb), type: 'float16' }],
+    inits: [{ name: 'w16', shape: [6, 10], data: f16Bits(w), type: 'float16' }, { name: 'cw16', shape: [4, 2, 3, 3], data: f16Bits(cw), type: 'float16' }, { name: 'cb16', shape: [4], data: f16Bits(cb), type: 'float16' }],
     nodes: [
       { op: 'Cast', inputs: ['w16'], outputs: ['w'], attrs: { to: 1 } },
       { op: 'Gemm', inputs: ['x', 'w'], outputs: ['y'], attrs: { transB: 1 } },
@@ -159,23 +158,6 @@ test('fp16 initializers stay f16 (Cast to float feeding Gemm and Conv)', async (
   assert.equal(formats.filter((f) => f === 'f16').length, 2, 'both weights stored f16');
 });
 
-// f32 -> f16 bits, round to nearest even (test data only; Node 20 has no Float16Array)
-function toF16(v: Float32Array): Uint16Array {
-  const out = new Uint16Array(v.length), f = new Float32Array(1), u = new Uint32Array(f.buffer);
-  for (let i = 0; i < v.length; i++) {
-    f[0] = v[i]; const x = u[0], sign = (x >>> 16) & 0x8000; let e = ((x >>> 23) & 0xff) - 127 + 15, m = x & 0x7fffff;
-    if (e <= 0) { // subnormal
-      if (e < -10) { out[i] = sign; continue; }
-      m |= 0x800000; const shift = 14 - e; let h = m >>> shift; const rem = m & ((1 << shift) - 1), half = 1 << (shift - 1);
-      if (rem > half || (rem === half && (h & 1))) h++;
-      out[i] = sign | h; continue;
-    }
-    let h = (e << 10) | (m >>> 13); const rem = m & 0x1fff;
-    if (rem > 0x1000 || (rem === 0x1000 && (h & 1))) h++;
-    out[i] = sign | h;
-  }
-  return out;
-}
 
 test('Erf GELU patterns, Gelu (opset 20), LayerNormalization', async () => {
   const sqrt2 = { name: 'sqrt2', shape: [], data: new Float32Array([1.4142135381698608]) };
@@ -209,21 +191,7 @@ test('Erf GELU patterns, Gelu (opset 20), LayerNormalization', async () => {
 });
 
 test('Shape -> Gather -> Unsqueeze -> Concat -> Reshape is folded (dynamic batch)', async () => {
-  const spec: Spec = {
-    opset: 13,
-    inputs: [{ name: 'x', shape: ['batch', 2, 4, 4] }], outputs: [{ name: 'y', shape: ['batch', 5] }],
-    inits: [f32('cw', [3, 2, 3, 3], 1), { name: 'zero', shape: [], data: [0], type: 'int64' }, i64('ax0', [0]), i64('minus1', [-1]), f32('fc', [48, 5], 2)],
-    nodes: [
-      { op: 'Conv', inputs: ['x', 'cw'], outputs: ['c'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } },
-      { op: 'Relu', inputs: ['c'], outputs: ['r'] },
-      { op: 'Shape', inputs: ['r'], outputs: ['s'] },
-      { op: 'Gather', inputs: ['s', 'zero'], outputs: ['b'], attrs: { axis: 0 } },
-      { op: 'Unsqueeze', inputs: ['b', 'ax0'], outputs: ['b1'] },
-      { op: 'Concat', inputs: ['b1', 'minus1'], outputs: ['shape'], attrs: { axis: 0 } },
-      { op: 'Reshape', inputs: ['r', 'shape'], outputs: ['flat'] },
-      { op: 'MatMul', inputs: ['flat', 'fc'], outputs: ['y'] },
-    ],
-  };
+  const spec = shapeSubgraphSpec();
   const m = buildModel(spec);
   for (const B of [1, 3]) {
     const { input } = await compare(m, { x: feed([B, 2, 4, 4], 20 + B) });

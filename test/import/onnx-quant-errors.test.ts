@@ -3,43 +3,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
 import { buildModel, compare, importModel, rand, type Spec } from './onnx-helpers.ts';
-import { rng } from '../util.ts';
+import { codes, sc, zp8, qdqMlpSpec } from './onnx-build.ts';
 
 const feed = (shape: number[], seed: number, scale = 1) => ({ data: rand(shape.reduce((a, b) => a * b, 1), seed, scale), shape });
-const codes = (n: number, seed: number, lo = -127, hi = 127) => { const r = rng(seed); return new Int8Array(n).map(() => lo + (r() % (hi - lo + 1))); };
-const sc = (name: string, v: number[] | number) => ({ name, shape: Array.isArray(v) ? [v.length] : [], data: new Float32Array(Array.isArray(v) ? v : [v]) });
-const zp8 = (name: string, v: number, type: 'int8' | 'uint8' = 'int8') => ({ name, shape: [], data: type === 'int8' ? new Int8Array([v]) : new Uint8Array([v]), type });
 
 test('QDQ MLP: u8 activations, int8 weights per output column (MatMul) and per tensor (Gemm); within one quantization step', async () => {
   const K = 16, N = 12, O = 6;
   const outScale = 0.02;
-  const spec: Spec = {
-    opset: 13,
-    inputs: [{ name: 'x', shape: ['batch', K] }], outputs: [{ name: 'y' }],
-    inits: [
-      sc('xs', 0.01), zp8('xz', 128, 'uint8'),
-      { name: 'w1q', shape: [K, N], data: codes(K * N, 1), type: 'int8' }, sc('w1s', Array.from({ length: N }, (_, i) => 0.002 + i * 0.0003)), { name: 'w1z', shape: [N], data: new Int8Array(N), type: 'int8' },
-      { name: 'b1', shape: [N], data: rand(N, 2, 0.1) },
-      sc('hs', 0.01), zp8('hz', 0, 'uint8'),
-      { name: 'w2q', shape: [O, N], data: codes(O * N, 3), type: 'int8' }, sc('w2s', 0.003), zp8('w2z', 3),
-      { name: 'b2', shape: [O], data: rand(O, 4, 0.1) },
-      sc('ys', outScale), zp8('yz', -5),
-    ],
-    nodes: [
-      { op: 'QuantizeLinear', inputs: ['x', 'xs', 'xz'], outputs: ['xq'] },
-      { op: 'DequantizeLinear', inputs: ['xq', 'xs', 'xz'], outputs: ['xd'] },
-      { op: 'DequantizeLinear', inputs: ['w1q', 'w1s', 'w1z'], outputs: ['w1'], attrs: { axis: 1 } },
-      { op: 'MatMul', inputs: ['xd', 'w1'], outputs: ['m1'] },
-      { op: 'Add', inputs: ['m1', 'b1'], outputs: ['a1'] },
-      { op: 'Relu', inputs: ['a1'], outputs: ['r1'] },
-      { op: 'QuantizeLinear', inputs: ['r1', 'hs', 'hz'], outputs: ['hq'] },
-      { op: 'DequantizeLinear', inputs: ['hq', 'hs', 'hz'], outputs: ['hd'] },
-      { op: 'DequantizeLinear', inputs: ['w2q', 'w2s', 'w2z'], outputs: ['w2'] },
-      { op: 'Gemm', inputs: ['hd', 'w2', 'b2'], outputs: ['g'], attrs: { transB: 1 } },
-      { op: 'QuantizeLinear', inputs: ['g', 'ys', 'yz'], outputs: ['yq'] },
-      { op: 'DequantizeLinear', inputs: ['yq', 'ys', 'yz'], outputs: ['y'] },
-    ],
-  };
+  const spec = qdqMlpSpec(K, N, O, outScale);
   const { input, diffs } = await compare(buildModel(spec), { x: feed([4, K], 5) }, outScale * 1.001);
   const w = Object.values(input.tensors).filter((t) => t.format === 'i8');
   assert.equal(w.length, 2, 'two i8 weight tensors');

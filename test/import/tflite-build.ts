@@ -1,6 +1,7 @@
 // Writes small .tflite files with the FlatBuffers Builder (field ids of the TFLite schema, as
 // listed in src/import/tflite-schema.ts), for the importer tests and the tflite fuzz target.
 import { Builder } from 'flatbuffers';
+import { f16Bits } from '../util.ts';
 
 export const OP = { ADD: 0, AVERAGE_POOL_2D: 1, CONCATENATION: 2, CONV_2D: 3, DEPTHWISE_CONV_2D: 4, DEQUANTIZE: 6, FULLY_CONNECTED: 9, LOGISTIC: 14, MAX_POOL_2D: 17, MUL: 18, RESHAPE: 22, RESIZE_BILINEAR: 23, SOFTMAX: 25, PAD: 34, MEAN: 40, SUB: 41, HARD_SWISH: 117, TANH: 28, CUMSUM: 128 } as const;
 /** BuiltinOptions union type of each op's options table (schema.fbs) */
@@ -75,12 +76,6 @@ export function tflite(tensors: T[], ops: O[], inputs: number[], outputs: number
 export interface Spec { tensors: T[]; ops: O[]; inputs: number[]; outputs: number[] }
 type Rand = (n: number, seed: number, scale?: number) => Float32Array;
 
-/** f32 values rounded toward zero into f16 codes (test data; subnormals flushed). */
-export function f16Codes(v: Float32Array): Uint16Array {
-  const u = new Uint16Array(v.length), dv = new DataView(new ArrayBuffer(4));
-  v.forEach((x, i) => { dv.setFloat32(0, x); const f = dv.getUint32(0); const e = ((f >>> 23) & 0xff) - 127 + 15; u[i] = (f >>> 16 & 0x8000) | (e > 0 ? (e << 10) | ((f >>> 13) & 0x3ff) : 0); });
-  return u;
-}
 
 /** PAD + CONV_2D (f16 weights via DEQUANTIZE, stride 2, RELU6) + DEPTHWISE + ADD(RELU6) +
  *  MAX_POOL + RESIZE_BILINEAR (half-pixel, to R x R) + LOGISTIC on an H x H x 3 input. */
@@ -89,7 +84,7 @@ export function cnnSpec(C: number, H: number, R: number, rand: Rand): Spec {
   return {
     tensors: [
       { name: 'x', shape: [1, H, H, 3] }, { name: 'pads', shape: [4, 2], type: 'i32', data: new Int32Array([0, 0, 1, 1, 1, 1, 0, 0]) }, { name: 'xp', shape: [1, H + 2, H + 2, 3] },
-      { name: 'w1h', shape: [C, 3, 3, 3], type: 'f16', data: f16Codes(rand(C * 27, 1, 0.5)) }, { name: 'w1', shape: [C, 3, 3, 3] }, { name: 'b1', shape: [C], data: rand(C, 2, 0.1) },
+      { name: 'w1h', shape: [C, 3, 3, 3], type: 'f16', data: f16Bits(rand(C * 27, 1, 0.5)) }, { name: 'w1', shape: [C, 3, 3, 3] }, { name: 'b1', shape: [C], data: rand(C, 2, 0.1) },
       { name: 'c1', shape: [1, h, h, C] }, { name: 'dw', shape: [1, 3, 3, C], data: rand(9 * C, 3) }, { name: 'db', shape: [C], data: rand(C, 4, 0.1) },
       { name: 'd1', shape: [1, h, h, C] }, { name: 'a1', shape: [1, h, h, C] }, { name: 'p1', shape: [1, p, p, C] },
       { name: 'size', shape: [2], type: 'i32', data: new Int32Array([R, R]) }, { name: 'r1', shape: [1, R, R, C] }, { name: 'y', shape: [1, R, R, C] },
