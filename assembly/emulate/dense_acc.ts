@@ -37,7 +37,7 @@
 // the IEEE overflow value), bf16 by rounding the low 16 bits; NaN lanes stay NaN (not
 // canonicalised) until the output, where they become 0x7FC00000 like the reference's.
 
-import { NR } from "../kernels/pack";
+import { NR, panelBias } from "../kernels/pack";
 import { Kind, Special, col, C_KIND, C_SPECIAL, isValidFormat } from "../formats/table";
 import { Round, Overflow, encodeFloat, decodeFloat } from "../formats/scalar";
 import { magicELo, magicEHi, magicCAdd, magicMax, magicOvfBits } from "./round";
@@ -151,17 +151,12 @@ export function dense_acc_ref(x: usize, M: i32, K: i32, w: usize, bias: usize, N
   kind: i32, withAbs: bool, eLo: v128, eHi: v128, cAdd: v128, maxF: v128, ovfV: v128,
 ): void {
   const panels = (N + NR - 1) / NR;
-  const biasTmp = memory.data(32, 16);
   const ys = <usize>N << 2;
   for (let p = 0; p < panels; p++) {
     const n0 = p * NR;
     const cols = min(NR, N - n0);
-    let b0 = f32x4.splat(0), b1 = f32x4.splat(0);
-    if (bias != 0) {
-      memory.fill(biasTmp, 0, 32);
-      memory.copy(biasTmp, bias + (<usize>n0 << 2), <usize>cols << 2);
-      b0 = v128.load(biasTmp); b1 = v128.load(biasTmp, 16);
-    }
+    const bt = panelBias(bias, n0, cols);
+    const b0 = v128.load(bt), b1 = v128.load(bt, 16);
     const ba0 = f32x4.abs(b0), ba1 = f32x4.abs(b1);
     const w = wp + <usize>(p * K * NR) * 4;
     let m = 0;

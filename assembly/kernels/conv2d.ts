@@ -34,6 +34,8 @@
 // Kernel: conv2d_f32_f32_f32__simd128_4x8, direct (no im2col): 4 output pixels (consecutive in
 // N*OH*OW order, so they may straddle rows and images) times 8 output channels, 8 accumulators.
 
+import { panelBias } from "./pack";
+
 export const CONV_NR = 8;
 export const ACT_NONE = 0;
 export const ACT_RELU = 1;
@@ -113,16 +115,14 @@ export function conv2d_f32(x: usize, N: i32, H: i32, W: i32, C: i32, wp: usize, 
   const panels = (OCg + CONV_NR - 1) / CONV_NR;
   const panelBytes = <usize>(KH * KW * ICg * CONV_NR) << 2;
   const P = N * OH * OW;
-  const biasTmp = memory.data(32, 16);
   const pix = memory.data(64, 16);             // per tile: i32 ih0, iw0, image base (byte offset), valid
   for (let g = 0; g < groups; g++) {
     const xg = x + (<usize>(g * ICg) << 2);
     for (let p = 0; p < panels; p++) {
       const oc0 = g * OCg + p * CONV_NR;
       const cols = min(CONV_NR, OCg - p * CONV_NR);
-      memory.fill(biasTmp, 0, 32);
-      if (bias != 0) memory.copy(biasTmp, bias + (<usize>oc0 << 2), <usize>cols << 2);
-      const b0 = v128.load(biasTmp), b1 = v128.load(biasTmp, 16);
+      const bt = panelBias(bias, oc0, cols);
+      const b0 = v128.load(bt), b1 = v128.load(bt, 16);
       const wpan = wp + <usize>(g * panels + p) * panelBytes;
       for (let q = 0; q < P; q += 4) {
         const np = min(4, P - q);

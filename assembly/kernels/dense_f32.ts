@@ -12,7 +12,7 @@
 // which is exact: blocking never changes a bit. Bias and activation are applied once, after the
 // last slice. Fewer than MR rows (batch 1..4) keep the unpacked 1x32 / 4x8 / 1x8 paths.
 
-import { NR } from "./pack";
+import { NR, panelBias } from "./pack";
 import { tile4x8 } from "./pointwise";
 
 export const ACT_NONE = 0;
@@ -102,7 +102,6 @@ function blocked(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: us
   const kcs = ((K + nkb - 1) / nkb + 3) & ~3;
   const mcs = max(MR, <i32>(MC_BYTES / 16 / max(kcs, 1)) / MR * MR);
   const ap = scratchA(<usize>(min((M + MR - 1) / MR * MR, mcs) * kcs) << 4);
-  const biasTmp = memory.data(32, 16);
   const tile = memory.data(MR * 32, 16);   // partial tiles (rows < MR or cols < 8) go through here
   const ldc = <usize>N << 2;
   for (let kb = 0; ; kb += kcs) {
@@ -113,10 +112,7 @@ function blocked(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: us
       packA(x + ((<usize>mb * K + kb) << 2), K, mc, kc, ap);
       for (let p = p0; p < p1; p++) {
         const n0 = p * NR, cols = min(NR, N - n0);
-        if (last) {
-          memory.fill(biasTmp, 0, 32);
-          if (bias != 0) memory.copy(biasTmp, bias + (<usize>n0 << 2), <usize>cols << 2);
-        }
+        const bt = last ? panelBias(bias, n0, cols) : 0;
         const w = wp + ((<usize>(p - p0) * K + kb) << 5);
         for (let i = 0; i < mc; i += MR) {
           const rows = min(MR, mc - i);
@@ -125,12 +121,12 @@ function blocked(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: us
           if (rows == MR && cols == NR) {
             if (first) zeroTile(c, ldc);
             kernel5x8(a, w, kc, c, ldc);
-            if (last) finishTile(c, ldc, biasTmp, act);
+            if (last) finishTile(c, ldc, bt, act);
           } else {
             zeroTile(tile, 32);
             if (!first) for (let r = 0; r < rows; r++) memory.copy(tile + (<usize>r << 5), c + <usize>r * ldc, <usize>cols << 2);
             kernel5x8(a, w, kc, tile, 32);
-            if (last) finishTile(tile, 32, biasTmp, act);
+            if (last) finishTile(tile, 32, bt, act);
             for (let r = 0; r < rows; r++) memory.copy(c + <usize>r * ldc, tile + (<usize>r << 5), <usize>cols << 2);
           }
         }
@@ -196,7 +192,6 @@ function kernel5x8(ap: usize, w: usize, kc: i32, c: usize, ldc: usize): void {
 function small(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, p0: i32, p1: i32): void {
   const panels = p1;
   wp -= <usize>(p0 * K * NR) * 4;        // so that panel p is at wp + p * K * NR * 4
-  const biasTmp = memory.data(32, 16);
   // Rows left over after the 4-row tiles take four panels at a time (eight accumulators keep the
   // add latency hidden when M is 1); the 1x8 loop below finishes the last panels.
   const mTail = M & ~3;
@@ -207,12 +202,8 @@ function small(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usiz
   for (let p = p0; p < panels; p++) {
     const n0 = p * NR;
     const cols = min(NR, N - n0);
-    let b0 = f32x4.splat(0), b1 = f32x4.splat(0);
-    if (bias != 0) {
-      memory.fill(biasTmp, 0, 32);
-      memory.copy(biasTmp, bias + (<usize>n0 << 2), <usize>cols << 2);
-      b0 = v128.load(biasTmp); b1 = v128.load(biasTmp, 16);
-    }
+    const bt = panelBias(bias, n0, cols);
+    const b0 = v128.load(bt), b1 = v128.load(bt, 16);
     const w = wp + <usize>(p * K * NR) * 4;
     let m = 0;
     for (; m + 4 <= M; m += 4) {
@@ -236,11 +227,9 @@ function small(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usiz
 
 // gemm_f32_f32_f32__simd128_1x32: rows [m0, M) against panels p0..p0+3.
 function rows1x32(x: usize, m0: i32, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, p0: i32): void {
-  const biasTmp = memory.data(128, 16);
-  memory.fill(biasTmp, 0, 128);
   const n0 = p0 * NR;
   const cols = min(4 * NR, N - n0);
-  if (bias != 0) memory.copy(biasTmp, bias + (<usize>n0 << 2), <usize>cols << 2);
+  const biasTmp = panelBias(bias, n0, cols, 4 * NR);
   const stride = <usize>(K * NR) << 2;
   const w0 = wp + <usize>(p0 * K * NR) * 4;
   for (let m = m0; m < M; m++) {

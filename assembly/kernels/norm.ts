@@ -55,6 +55,16 @@ const sR = memory.data(16, 16);
   return mean;
 }
 
+// One element of a normalised row: (x - mean) / rs, then * gamma, + beta (the scalar tail of the
+// SIMD kernel and the reference).
+// @ts-ignore: decorator
+@inline function normOne(xr: usize, yr: usize, gamma: usize, beta: usize, o: usize, mean: f32, rs: f32): void {
+  let t = (load<f32>(xr + o) - mean) / rs;
+  if (gamma != 0) t = t * load<f32>(gamma + o);
+  if (beta != 0) t = t + load<f32>(beta + o);
+  store<f32>(yr + o, t);
+}
+
 export function layer_norm_f32(x: usize, gamma: usize, beta: usize, y: usize, rows: i32, len: i32, eps: f32): i32 {
   if (rows < 0 || len < 1) return NORM_BAD_ARGS;
   for (let r = 0; r < rows; r++) {
@@ -69,13 +79,7 @@ export function layer_norm_f32(x: usize, gamma: usize, beta: usize, y: usize, ro
       if (beta != 0) t = f32x4.add(t, v128.load(beta + o));
       v128.store(yr + o, t);
     }
-    for (; i < len; i++) {
-      const o = <usize>i << 2;
-      let t = (load<f32>(xr + o) - mean) / rs;
-      if (gamma != 0) t = t * load<f32>(gamma + o);
-      if (beta != 0) t = t + load<f32>(beta + o);
-      store<f32>(yr + o, t);
-    }
+    for (; i < len; i++) normOne(xr, yr, gamma, beta, <usize>i << 2, mean, rs);
   }
   return 0;
 }
@@ -85,13 +89,7 @@ export function layer_norm_f32_ref(x: usize, gamma: usize, beta: usize, y: usize
   for (let r = 0; r < rows; r++) {
     const xr = x + (<usize>r * <usize>len << 2), yr = y + (<usize>r * <usize>len << 2);
     const mean = rowStats(xr, len, eps), rs = load<f32>(sR);
-    for (let i = 0; i < len; i++) {
-      const o = <usize>i << 2;
-      let t = (load<f32>(xr + o) - mean) / rs;
-      if (gamma != 0) t = t * load<f32>(gamma + o);
-      if (beta != 0) t = t + load<f32>(beta + o);
-      store<f32>(yr + o, t);
-    }
+    for (let i = 0; i < len; i++) normOne(xr, yr, gamma, beta, <usize>i << 2, mean, rs);
   }
   return 0;
 }

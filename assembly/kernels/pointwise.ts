@@ -11,7 +11,7 @@
 // Exported (all i32): pointwise_f32(x, P, K, wp, bias, N, y, act),
 //                     pointwise_f32_ref(x, P, K, w [N, K] unpacked, bias, N, y, act)
 
-import { NR } from "./pack";
+import { NR, panelBias } from "./pack";
 
 const ACT_NONE = 0;
 const ACT_RELU = 1;
@@ -63,14 +63,12 @@ export function pointwise_f32(x: usize, P: i32, K: i32, wp: usize, bias: usize, 
   const panels = (N + NR - 1) / NR;
   const xs = <usize>K << 2, ys = <usize>N << 2;
   const block = max<i32>(4, (BLOCK_BYTES / max<i32>(K << 2, 1)) & ~3);
-  const biasTmp = memory.data(32, 16);
   for (let m0 = 0; m0 < P; m0 += block) {
     const m1 = min(P, m0 + block);
     for (let p = 0; p < panels; p++) {
       const n0 = p * NR, cols = min(NR, N - n0);
-      memory.fill(biasTmp, 0, 32);
-      if (bias != 0) memory.copy(biasTmp, bias + (<usize>n0 << 2), <usize>cols << 2);
-      const b0 = v128.load(biasTmp), b1 = v128.load(biasTmp, 16);
+      const bt = panelBias(bias, n0, cols);
+      const b0 = v128.load(bt), b1 = v128.load(bt, 16);
       const w = wp + <usize>(p * K * NR) * 4;
       let m = m0;
       for (; m + 4 <= m1; m += 4) {

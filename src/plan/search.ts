@@ -46,13 +46,18 @@ function record(p: SearchProblem, steps: Step[], a: Assign, note?: string): Step
   return s;
 }
 
+/** The layers that level c makes cheaper than their current level, least sensitive first. */
+function cheaper(p: SearchProblem, eligible: string[], cur: Assign, c: string): string[] {
+  return eligible.filter((l) => p.cost(l, c) < p.cost(l, cur[l] ?? null)).sort((a, b) => p.sensitivity(a, c) - p.sensitivity(b, c));
+}
+
 export function greedy(p: SearchProblem): SearchResult {
   const steps: Step[] = [];
   let cur: Assign = {};
   let eligible = [...p.layers];
   let curDeg = record(p, steps, cur, 'start').degradation;
   for (const c of levels(p)) {
-    const order = eligible.filter((l) => p.cost(l, c) < p.cost(l, cur[l] ?? null)).sort((a, b) => p.sensitivity(a, c) - p.sensitivity(b, c));
+    const order = cheaper(p, eligible, cur, c);
     const took: string[] = [];
     for (const l of order) {
       const next = { ...cur, [l]: c };
@@ -72,7 +77,7 @@ export function binary(p: SearchProblem): SearchResult {
   let eligible = [...p.layers];
   let curDeg = record(p, steps, cur, 'start').degradation;
   for (const c of levels(p)) {
-    const order = eligible.filter((l) => p.cost(l, c) < p.cost(l, cur[l] ?? null)).sort((a, b) => p.sensitivity(a, c) - p.sensitivity(b, c));
+    const order = cheaper(p, eligible, cur, c);
     const withPrefix = (k: number) => { const a = { ...cur }; for (const l of order.slice(0, k)) a[l] = c; return a; };
     let lo = 0, hi = order.length, loDeg = curDeg;
     while (lo < hi) {
