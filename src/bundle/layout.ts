@@ -30,6 +30,19 @@ export interface TensorEntry {
   axis?: number;
 }
 
+export type QuantFields = Pick<TensorEntry, 'scale' | 'zeroPoint' | 'group' | 'axis'>;
+
+/** The quantization fields an entry (or a writer input) has, and only those: what every copy of a
+ *  tensor between bundles must carry along. */
+export function quantFields(t: QuantFields): QuantFields {
+  const q: QuantFields = {};
+  if (t.scale !== undefined) q.scale = t.scale;
+  if (t.zeroPoint !== undefined) q.zeroPoint = t.zeroPoint;
+  if (t.group !== undefined) q.group = t.group;
+  if (t.axis !== undefined) q.axis = t.axis;
+  return q;
+}
+
 export interface ValueInfo { name: string; shape: number[]; format: string }
 
 export interface NodeEntry {

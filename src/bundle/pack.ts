@@ -3,7 +3,7 @@
 
 import { readBundle, type Bundle } from './read.js';
 import type { BundleInput, TensorInput } from './write.js';
-import type { TensorEntry } from './layout.js';
+import { quantFields, type TensorEntry } from './layout.js';
 import { quantizeTensor } from './quantize.js';
 import { validatePrecisionMap, resolve, type PrecisionMap } from '../precision.js';
 import { formatByName } from '../formats.js';
@@ -87,12 +87,7 @@ export function packBundle(bundle: Uint8Array, map: PrecisionMap, onLayer?: (don
   });
   for (const [name, e] of Object.entries(b.header.tensors)) {
     if (replaced.has(name) || tensors[name]) continue;
-    const t: TensorInput = { format: e.format, shape: e.shape, data: bytesOf(b, e) };
-    if (e.scale !== undefined) t.scale = e.scale;
-    if (e.zeroPoint !== undefined) t.zeroPoint = e.zeroPoint;
-    if (e.group !== undefined) t.group = e.group;
-    if (e.axis !== undefined) t.axis = e.axis;
-    tensors[name] = t;
+    tensors[name] = { format: e.format, shape: e.shape, data: bytesOf(b, e), ...quantFields(e) };
   }
   return {
     input: { graph: b.header.graph, tensors, precision: pm, metadata: { ...(b.header.metadata ?? {}), packed: true } },

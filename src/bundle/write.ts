@@ -1,6 +1,6 @@
 // Bundle writer: header JSON + 64-byte aligned tensor data + CRC-32 of the data.
 
-import { MAGIC, VERSION, PREAMBLE, align, type Header, type NodeEntry, type ValueInfo, type TensorEntry } from './layout.js';
+import { MAGIC, VERSION, PREAMBLE, align, quantFields, type Header, type NodeEntry, type ValueInfo, type TensorEntry } from './layout.js';
 import { crc32 } from './crc.js';
 import { fail } from '../errors.js';
 
@@ -28,12 +28,7 @@ export function writeBundle(b: BundleInput): Uint8Array {
   for (const [name, t] of Object.entries(b.tensors)) {
     const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
     off = align(off);
-    const e: TensorEntry = { format: t.format, shape: [...t.shape], offset: off, bytes: bytes.length };
-    if (t.scale !== undefined) e.scale = t.scale;
-    if (t.zeroPoint !== undefined) e.zeroPoint = t.zeroPoint;
-    if (t.group !== undefined) e.group = t.group;
-    if (t.axis !== undefined) e.axis = t.axis;
-    entries[name] = e;
+    entries[name] = { format: t.format, shape: [...t.shape], offset: off, bytes: bytes.length, ...quantFields(t) };
     parts.push({ off, bytes });
     off += bytes.length;
   }

@@ -2,7 +2,7 @@
 // a metric within a tolerance; writes the map (for `alloy pack`) and a self-contained HTML report.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap, AlloyError, type Alloy } from '../index.js';
-import type { Host } from '../plan/host.js';
+import { bundleInput, type Host } from '../plan/host.js';
 import { plan, type PlanOptions, type SensitivityKind } from '../plan/planner.js';
 import { loadInputs, loadLabels, subset, type ImageOptions } from '../plan/data.js';
 import { METRICS, type MetricName, type MetricOptions } from '../plan/metrics.js';
@@ -132,9 +132,8 @@ export function planCommand(alloy: Alloy, argv: string[]): number {
   if (co && r.calibration) { writeFileSync(co, JSON.stringify(r.calibration, null, 1) + '\n'); console.log(`wrote ${co}`); }
   const bo = str('bundle-out');
   if (bo) {
-    const b = readBundle(r.packed);
-    const input = { graph: b.header.graph, tensors: {} as Record<string, any>, precision: b.header.precision, metadata: { ...(b.header.metadata ?? {}), calibration: r.calibration ?? null, plan: { metric: metricName, baseline: r.baseline, after: r.after.metric, tolerance: opts.tolerance, search } } };
-    for (const [n, e] of Object.entries(b.header.tensors)) input.tensors[n] = { format: e.format, shape: e.shape, data: b.data.subarray(e.offset, e.offset + e.bytes), ...(e.scale ? { scale: e.scale } : {}), ...(e.zeroPoint ? { zeroPoint: e.zeroPoint } : {}), ...(e.group ? { group: e.group } : {}), ...(e.axis !== undefined ? { axis: e.axis } : {}) };
+    const input = bundleInput(readBundle(r.packed));
+    input.metadata = { ...input.metadata, calibration: r.calibration ?? null, plan: { metric: metricName, baseline: r.baseline, after: r.after.metric, tolerance: opts.tolerance, search } };
     writeFileSync(bo, writeBundle(input));
     console.log(`wrote ${bo}`);
   }

@@ -159,9 +159,10 @@ function denseW8a8({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBi
   const bias = takeBias();
   const K2 = (K + 1) >> 1;
   return wrap({
-    scratch: (M) => M * K2 * 4 + 16 + M * 4 + 16 + M * K,
+    // xq (i16 pairs), sx (row scales), tmp (M * K bytes): each 16-byte aligned with 16 spare bytes
+    scratch: (M) => a16(M * K2 * 4) + a16(M * 4) + a16(M * K),
     run: (xp, M, yp, scratch) => {
-      const xq = scratch, sx = xq + Math.ceil((M * K2 * 4) / 16) * 16 + 16, tmp = sx + Math.ceil((M * 4) / 16) * 16 + 16;
+      const xq = scratch, sx = xq + a16(M * K2 * 4), tmp = sx + a16(M * 4);
       x.quant_rows_i8(xp, M, K, xq, sx, tmp);
       x.dense_w8a8(xq, sx, M, K, packed, s.scales, bias, N, yp, act);
     },

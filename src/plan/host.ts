@@ -3,7 +3,7 @@
 // Also: plain data edits of bundles (extra graph outputs, f32 weight bytes rewritten in place).
 
 import type { Alloy, BundleInput, PackReport, PrecisionMap } from '../index.js';
-import type { Header } from '../bundle/layout.js';
+import { quantFields, type Header } from '../bundle/layout.js';
 
 export interface BundleView { header: Header; data: Uint8Array }
 
@@ -23,11 +23,7 @@ export const WEIGHTED: Record<string, number> = { Dense: 1, Conv: 1, DepthwiseCo
 export function bundleInput(b: BundleView): BundleInput {
   const tensors: BundleInput['tensors'] = {};
   for (const [name, e] of Object.entries(b.header.tensors)) {
-    const t: BundleInput['tensors'][string] = { format: e.format, shape: e.shape, data: b.data.subarray(e.offset, e.offset + e.bytes) };
-    if (e.scale !== undefined) t.scale = e.scale;
-    if (e.zeroPoint !== undefined) t.zeroPoint = e.zeroPoint;
-    if (e.group !== undefined) t.group = e.group;
-    tensors[name] = t;
+    tensors[name] = { format: e.format, shape: e.shape, data: b.data.subarray(e.offset, e.offset + e.bytes), ...quantFields(e) };
   }
   return { graph: b.header.graph, tensors, precision: b.header.precision, metadata: b.header.metadata ?? {} };
 }

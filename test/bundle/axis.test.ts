@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy, rng } from '../util.ts';
 import { writeBundle, readBundle, packBundle, tensorValues, quantizeTensor, AlloyError } from '../../build/alloy.mjs';
+import { bundleInput } from '../../src/plan/host.ts';
 
 const rand = (n: number, seed: number, scale = 1) => { const r = rng(seed); return new Float32Array(n).map(() => (((r() >>> 8) - 8388608) * 2 ** -23) * scale); };
 const [H, W, C, K] = [6, 5, 7, 3];
@@ -89,6 +90,21 @@ test('packBundle: DepthwiseConv "channel" scales follow C; load() runs the dequa
     for (let i = c; i < d.length; i += C) { err = Math.max(err, Math.abs(d[i] - o[i])); mag = Math.max(mag, Math.abs(o[i])); }
     assert.ok(err <= 0.02 * mag, `channel ${c}: max error ${err} for outputs up to ${mag}`);
   }
+});
+
+test('copies of a bundle keep the axis (the planner\'s bundleInput, packBundle of another layer)', async () => {
+  const alloy = await getAlloy();
+  const m = model();
+  const packed = writeBundle(packBundle(writeBundle(m), { version: 1, layers: { dw: { weights: 'i8', granularity: 'channel' } } }).input);
+  const x = rand(H * W * 3, 13);
+  const out = (bytes: Uint8Array) => { const md = alloy.load(bytes); try { return [...md.run({ x: { data: x, shape: [1, H, W, 3] } }).y.data]; } finally { md.dispose(); } };
+  const want = out(packed);
+  const copy = writeBundle(bundleInput(readBundle(packed)));
+  assert.is(readBundle(copy).header.tensors.dw.axis, 2);
+  assert.equal(out(copy), want);
+  const repacked = writeBundle(packBundle(packed, { version: 1, layers: { conv: { weights: 'f16' } } }).input);
+  assert.is(readBundle(repacked).header.tensors.dw.axis, 2);
+  assert.equal(out(repacked).length, want.length);
 });
 
 test('reader: axis only on affine integer tensors, inside the shape, without group', async () => {
