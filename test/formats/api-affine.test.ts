@@ -32,7 +32,11 @@ test('given scales, stochastic rounding with a seed is reproducible', async () =
   const a = await getAlloy();
   const v = new Float32Array(100).map((_, i) => i / 7);
   const o = { scales: Float32Array.of(0.5), round: 'stochastic' as const, seed: 9n };
-  assert.equal(a.quantizeAffine('i8', v, o).codes, a.quantizeAffine('i8', v, o).codes);
+  const q = a.quantizeAffine('i8', v, o).codes;
+  assert.equal(q, a.quantizeAffine('i8', v, o).codes);
+  // and the seed and the mode are used: another seed, and round to nearest, give other codes
+  assert.not.equal(q, a.quantizeAffine('i8', v, { ...o, seed: 10n }).codes);
+  assert.not.equal(q, a.quantizeAffine('i8', v, { scales: o.scales, round: 'rne' }).codes);
 });
 
 test('pack / unpack 4- and 6-bit codes', async () => {

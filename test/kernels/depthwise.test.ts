@@ -62,6 +62,8 @@ function run(c: Case): void {
     assert.unreachable(`${what}: output ${i} (n,oh,ow,c = ${Math.floor(i / (OH * OW * C))},${Math.floor(i / (OW * C)) % OH},${Math.floor(i / C) % OW},${i % C}) simd ${a[i].toString(16)} ref ${b[i].toString(16)}`);
   }
   for (let i = ylen; i < ylen + GUARD / 4; i++) if (a[i] !== SENTINEL) assert.unreachable(`${what}: wrote past the output (word ${i - ylen})`);
+  // relu / relu6 never give -0 (max(v, +0) of an exact-zero sum that started at +0)
+  if (act !== 0) for (let i = 0; i < ylen; i++) if (a[i] === 0x80000000) assert.unreachable(`${what}: output ${i} is -0 after relu`);
   for (const p of [px, pw, pb, y1, y2]) heap.free(p);
 }
 

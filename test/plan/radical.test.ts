@@ -66,7 +66,7 @@ test('uniform i4 with every direction chosen: the secant decision lowers the cal
   const r = planRadical(h, bundle, data, { levels: ['i4'], errorMin: 0, errorMax: Infinity, mu: 0 });
   assert.ok(r.layers.every((l) => l.level === 'i4' && l.inputRound !== 'rne'));
   // each step chose the lower of the two losses it measured
-  for (const l of r.layers) assert.ok((l.inputRound === 'floor' ? l.lossFloor! : l.lossCeil!) <= Math.max(l.lossFloor!, l.lossCeil!));
+  for (const l of r.layers) assert.is(l.inputRound === 'floor' ? l.lossFloor! : l.lossCeil!, Math.min(l.lossFloor!, l.lossCeil!), l.layer);
   assert.ok(r.weightBytes.planned * 8 === r.weightBytes.fp32);
   assert.ok(r.evaluations > 0 && Number.isFinite(r.calib.radical.loss) && Number.isFinite(r.calib.rtn.loss));
 });

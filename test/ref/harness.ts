@@ -20,6 +20,7 @@ export class Diffs {
   }
   done(log = true) {
     if (log) console.log(`  [${this.label}] ${this.cases} comparisons, ${this.count} mismatches`);
+    assert.ok(this.cases > 0, `${this.label}: nothing was compared`);
     if (this.count) {
       const text = `${this.label}: ${this.count} of ${this.cases} comparisons differ; first ${this.samples.length}:\n    ` + this.samples.join('\n    ');
       console.log(text);
