@@ -15,8 +15,10 @@ export const ROUNDS = ['rne', 'rna', 'rtz', 'floor', 'ceil'] as const;
 export const INPUT_ROUNDS = ['rne', 'floor', 'ceil'] as const;
 /** integer level of a Dense layer's fake-quantized input */
 export const INPUT_FORMATS = ['i4', 'i8', 'i16'] as const;
-/** accumulators a recompute pass can follow (emulated) and the recompute accumulator */
-export const RECOMPUTE_FROM = ['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2'] as const;
+/** the emulated accumulators (Dense, groups-1 Conv, DepthwiseConv) */
+export const EMULATED_ACCUMULATORS = ['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2'] as const;
+/** accumulators a recompute pass can follow (every emulated one) and the recompute accumulator */
+export const RECOMPUTE_FROM = EMULATED_ACCUMULATORS;
 export const RECOMPUTE_FORMATS = ['f32'] as const;
 
 /** Componentwise recomputation (Dense, emulated accumulator): outputs with

@@ -78,6 +78,14 @@ test('Add / Sub / Mul / Div with a constant broadcast along the last axis', asyn
   try { await run1('Add', [2, 3], { activation: 'tanh' }, { c: { shape: [3], data: c } }, ['c']); assert.unreachable(); } catch (e) { assert.is((e as AlloyError).code, 'BAD_GRAPH'); assert.match((e as AlloyError).message, /activation/); }
 });
 
+test('Clip / LeakyRelu attributes are checked at load (BAD_GRAPH before any run)', async () => {
+  const a = await getAlloy();
+  for (const [op, attrs] of [['Clip', { min: 'zero' }], ['LeakyRelu', { alpha: 'half' }]] as const) {
+    const bundle = writeBundle({ graph: { inputs: [{ name: 'x', shape: [-1, 3], format: 'f32' }], outputs: [{ name: 'y', shape: [-1, 3], format: 'f32' }], nodes: [{ name: 'n', op, inputs: ['x'], outputs: ['y'], attrs }] }, tensors: {} });
+    try { a.load(bundle); assert.unreachable(op); } catch (e) { assert.is((e as AlloyError).code, 'BAD_GRAPH', op); assert.match((e as Error).message, /attrs\.(min|alpha)/); }
+  }
+});
+
 test('activations: Relu, Relu6, Clip, LeakyRelu, Sigmoid, Tanh, Gelu, HardSwish, Softmax, LogSoftmax, PRelu', async () => {
   const x = new Float32Array([-7, -2, -0.5, 0, 0.5, 2, 7, 3]);
   const erf = (z: number) => { const t = 1 / (1 + 0.3275911 * Math.abs(z)); const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z); return z >= 0 ? y : -y; };

@@ -11,14 +11,15 @@ import { fail } from '../errors.js';
 import type { Builder, OpContext } from './types.js';
 import { stored, f32Ptr } from './weights.js';
 import { formatByName } from '../formats.js';
+import { EMULATED_ACCUMULATORS } from '../precision.js';
 
 const ACTS = ['none', 'relu', 'relu6'];
 // Rows at least this deep go through the blocked GEMM, shallower ones through the pointwise
 // kernel (bench/conv.ts: pointwise wins for K <= 96 on the pose shapes; deeper rows are a toss-up
 // there, and the GEMM's K slices bound its working set for deeper ones).
 const GEMM_K = 128;
-// Emulated accumulators of groups-1 Conv: dense_acc's definition on im2col rows (docs/PRECISION_MAP.md).
-const EMULATED = ['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2'];
+// Emulated accumulators: dense_acc's definition on im2col rows / depthwise taps (docs/PRECISION_MAP.md).
+const EMULATED: readonly string[] = EMULATED_ACCUMULATORS;
 
 function pair(v: unknown, dflt: number, what: string, where: string): [number, number] {
   if (v === undefined) return [dflt, dflt];

@@ -39,12 +39,16 @@ export const binary = (op: string): Builder => (ctx) => {
   };
 };
 
-const unaryWith = (run: (ctx: OpContext, x: any, xp: number, yp: number, n: number) => void): Builder => (ctx) => ({
-  valueInputs: [ctx.node.inputs[0]],
-  infer: ([s]) => [...s],
-  run([xp], [s], yp) { run(ctx, get(), xp, yp, elements(s)); },
-  dispose() {},
-});
+// A unary op; `make` reads and checks the node's attributes once, at load.
+const unaryWith = (make: (ctx: OpContext) => (x: any, xp: number, yp: number, n: number) => void): Builder => (ctx) => {
+  const f = make(ctx);
+  return {
+    valueInputs: [ctx.node.inputs[0]],
+    infer: ([s]) => [...s],
+    run([xp], [s], yp) { f(get(), xp, yp, elements(s)); },
+    dispose() {},
+  };
+};
 
 const num = (ctx: OpContext, k: string, dflt: number): number => {
   const v = ctx.node.attrs?.[k] ?? dflt;
@@ -53,14 +57,14 @@ const num = (ctx: OpContext, k: string, dflt: number): number => {
 };
 
 export const UNARY: Record<string, Builder> = {
-  Relu: unaryWith((_c, x, a, b, n) => x.relu_f32(a, b, n)),
-  Relu6: unaryWith((_c, x, a, b, n) => x.relu6_f32(a, b, n)),
-  Clip: unaryWith((c, x, a, b, n) => x.clamp_f32(a, b, n, num(c, 'min', -Infinity), num(c, 'max', Infinity))),
-  LeakyRelu: unaryWith((c, x, a, b, n) => x.leaky_relu_f32(a, b, n, num(c, 'alpha', 0.01))),
-  Sigmoid: unaryWith((_c, x, a, b, n) => x.sigmoid_f32(a, b, n)),
-  Tanh: unaryWith((_c, x, a, b, n) => x.tanh_f32(a, b, n)),
-  Gelu: unaryWith((_c, x, a, b, n) => x.gelu_f32(a, b, n)),
-  HardSwish: unaryWith((_c, x, a, b, n) => x.hardswish_f32(a, b, n)),
+  Relu: unaryWith(() => (x, a, b, n) => x.relu_f32(a, b, n)),
+  Relu6: unaryWith(() => (x, a, b, n) => x.relu6_f32(a, b, n)),
+  Clip: unaryWith((c) => { const lo = num(c, 'min', -Infinity), hi = num(c, 'max', Infinity); return (x, a, b, n) => x.clamp_f32(a, b, n, lo, hi); }),
+  LeakyRelu: unaryWith((c) => { const alpha = num(c, 'alpha', 0.01); return (x, a, b, n) => x.leaky_relu_f32(a, b, n, alpha); }),
+  Sigmoid: unaryWith(() => (x, a, b, n) => x.sigmoid_f32(a, b, n)),
+  Tanh: unaryWith(() => (x, a, b, n) => x.tanh_f32(a, b, n)),
+  Gelu: unaryWith(() => (x, a, b, n) => x.gelu_f32(a, b, n)),
+  HardSwish: unaryWith(() => (x, a, b, n) => x.hardswish_f32(a, b, n)),
 };
 
 export const softmax: Builder = (ctx) => {

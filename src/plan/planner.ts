@@ -151,7 +151,8 @@ export interface PlanResult {
 
 const elements = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
-function mergeMap(base: PrecisionMap | null, assign: Record<string, LayerPrecision>): PrecisionMap {
+/** `base` with the entries of `assign` merged into its layers. */
+export function mergeMap(base: PrecisionMap | null, assign: Record<string, LayerPrecision>): PrecisionMap {
   const m: PrecisionMap = { version: 1 };
   if (base?.default) m.default = { ...base.default };
   const layers: Record<string, LayerPrecision> = { ...(base?.layers ?? {}) };

@@ -29,7 +29,7 @@
 
 import type { PrecisionMap, LayerPrecision } from '../index.js';
 import { WeightPatcher, withOutputs, type Host } from './host.js';
-import { Evaluator, type Dataset } from './planner.js';
+import { Evaluator, mergeMap, type Dataset } from './planner.js';
 
 export const RADICAL_LEVELS = ['i4', 'i8', 'i16'] as const;
 export type Level = (typeof RADICAL_LEVELS)[number];
@@ -68,14 +68,6 @@ export interface RadicalResult {
   evaluations: number; seconds: number;
 }
 
-function mergeMap(base: PrecisionMap | null, layers: Record<string, LayerPrecision>): PrecisionMap {
-  const m: PrecisionMap = { version: 1 };
-  if (base?.default) m.default = { ...base.default };
-  const l: Record<string, LayerPrecision> = { ...(base?.layers ?? {}) };
-  for (const [k, e] of Object.entries(layers)) l[k] = { ...(l[k] ?? {}), ...e };
-  if (Object.keys(l).length) m.layers = l;
-  return m;
-}
 
 /** The precision-map entry of a choice. */
 export function entryOf(c: Choice): LayerPrecision {
@@ -156,7 +148,7 @@ export function planRadical(host: Host, bundle: Uint8Array, data: Dataset, o: Ra
   const cb = new ChoiceBuilder(host, work);
   const ev = new Evaluator(host, data, { metric: 'top1', batch: o.batch });
   ev.setReference(work);
-  const fp32 = scoreBundle(ev, work);
+  const fp32: Score = { loss: ev.loss0, top1: ev.m0 };   // the reference run scored it
 
   // FP32 outputs and inputs of every Dense layer.
   const names = [...new Set(cb.dense.flatMap((d) => [d.x, d.out]))];
