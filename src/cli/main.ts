@@ -2,8 +2,7 @@
 import { init, AlloyError } from '../index.js';
 import { formatsCommand, castCommand } from './formats.js';
 import { inspectCommand, runCommand, benchCommand, packCommand } from './model-commands.js';
-import { importCommand } from './import.js';
-import { planCommand } from './plan.js';
+// import and plan pull in protobufjs, flatbuffers and the image decoders: loaded only for them.
 
 const USAGE = `alloy <command> [options]
 
@@ -51,12 +50,12 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'formats': return formatsCommand(alloy);
     case 'cast': return castCommand(alloy, pos, flags);
-    case 'import': return importCommand(alloy, pos, flags);
-    case 'inspect': return inspectCommand(alloy, pos, flags);
+    case 'import': return (await import('./import.js')).importCommand(alloy, pos, flags);
+    case 'inspect': return inspectCommand(pos, flags);
     case 'run': return runCommand(alloy, pos, flags);
     case 'bench': return benchCommand(alloy, pos, flags);
     case 'pack': return packCommand(alloy, pos, flags);
-    case 'plan': return planCommand(alloy, rest);
+    case 'plan': return (await import('./plan.js')).planCommand(alloy, rest);
     default:
       console.error(`alloy: unknown command ${JSON.stringify(cmd)}\n\n${USAGE}`);
       return 2;

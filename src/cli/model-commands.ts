@@ -19,13 +19,14 @@ const readBytes = (path: string) => {
 };
 const kb = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
 
-export function inspectCommand(alloy: Alloy, pos: string[], flags: Flags): number {
+/** The header only (readBundle validates it and the checksum): nothing is decoded or packed. */
+export function inspectCommand(pos: string[], flags: Flags): number {
   need(pos, 1, 'alloy inspect BUNDLE.alloy [--json]');
   const bytes = readBytes(pos[0]);
   const b = readBundle(bytes);
   const h = b.header;
   const map = h.precision ? validatePrecisionMap(h.precision, h.graph.nodes.map((n) => n.name)) : null;
-  const model = alloy.load(bytes);
+  const model = { inputs: h.graph.inputs, outputs: h.graph.outputs };
   const rows = [['#', 'node', 'op', 'weights', 'format', 'bytes', 'activations', 'accumulator']];
   let total = 0;
   h.graph.nodes.forEach((n, i) => {
@@ -46,7 +47,6 @@ export function inspectCommand(alloy: Alloy, pos: string[], flags: Flags): numbe
     if (h.metadata && Object.keys(h.metadata).length) console.log(`metadata ${JSON.stringify(h.metadata)}`);
     console.log(table(rows));
   }
-  model.dispose();
   return 0;
 }
 

@@ -65,10 +65,9 @@ export function planCommand(alloy: Alloy, argv: string[]): number {
   const host: Host = { alloy, readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap };
   const scheme = str('scheme', 'search');
   if (scheme !== 'search' && scheme !== 'radical') bad(`--scheme ${scheme}: search or radical`);
-  const probe = alloy.load(bytes);
-  const inputShape = probe.inputs[0].shape;
-  if (probe.inputs.length !== 1) bad(`the model has ${probe.inputs.length} inputs; calibration data feeds one`);
-  probe.dispose();
+  const graphInputs = readBundle(bytes).header.graph.inputs;
+  if (graphInputs.length !== 1) bad(`the model has ${graphInputs.length} inputs; calibration data feeds one`);
+  const inputShape = graphInputs[0].shape;
 
   const size = str('size')?.split(/[x,]/).map(Number);
   const img: ImageOptions & { shape?: number[] } = {

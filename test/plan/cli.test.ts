@@ -102,4 +102,25 @@ test('bad arguments give one clear error', () => {
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
+test('alloy inspect: the header\'s inputs, outputs and one row per node, text and --json', () => {
+  const model = seededMLP(writeBundle as any, LAYERS, 7);
+  writeFileSync(join(dir, 'inspect.alloy'), model);
+  const j = cli(['inspect', join(dir, 'inspect.alloy'), '--json']);
+  assert.is(j.status, 0, j.stderr);
+  const o = JSON.parse(j.stdout);
+  const h = readBundle(model).header;
+  assert.equal(o.inputs, h.graph.inputs);
+  assert.equal(o.outputs, h.graph.outputs);
+  assert.is(o.nodes.length, h.graph.nodes.length);
+  assert.is(o.bytes, model.length);
+  const t = cli(['inspect', join(dir, 'inspect.alloy')]);
+  assert.is(t.status, 0, t.stderr);
+  assert.match(t.stdout, /^inputs {3}x \[-1,64\] f32$/m);
+  const corrupt = model.slice(); corrupt[corrupt.length - 1] ^= 1;
+  writeFileSync(join(dir, 'corrupt.alloy'), corrupt);
+  const c = cli(['inspect', join(dir, 'corrupt.alloy')]);
+  assert.not.equal(c.status, 0);
+  assert.match(c.stderr + c.stdout, /BAD_CHECKSUM/);
+});
+
 test.run();
