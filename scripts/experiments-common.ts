@@ -2,7 +2,7 @@
 // recompute counters of src/ops/dense.ts are visible), the MNIST models as bundles, losses.
 // Node only; run with `node --import tsx`.
 import { readFileSync, existsSync } from 'node:fs';
-import { init, readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap, type Alloy } from '../src/index.ts';
+import { init, planHost, type Alloy } from '../src/index.ts';
 import { importOnnx } from '../src/import/onnx.ts';
 import { bundleInput, type Host } from '../src/plan/host.ts';
 import { crossEntropy, top1, type Outputs } from '../src/plan/metrics.ts';
@@ -11,7 +11,7 @@ const root = new URL('..', import.meta.url).pathname;
 
 export async function host(): Promise<Host> {
   const alloy: Alloy = await init(readFileSync(root + 'build/alloy.wasm'));
-  return { alloy, readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap };
+  return planHost(alloy);
 }
 
 export const MODELS = { relu: 'models/mnist-mlp.onnx', tanh: 'models/mnist-mlp-tanh.onnx' } as const;

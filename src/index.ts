@@ -6,6 +6,12 @@ import { encode, decode, quantizeMX, dequantizeMX, quantizeAffine, dequantizeAff
 import { Model, type Feed, type TensorOut, type LoadOptions } from './model.js';
 export { validatePrecisionMap, type PrecisionMap, type LayerPrecision } from './precision.js';
 import type { Limits } from './bundle/read.js';
+import { validatePrecisionMap } from './precision.js';
+import { writeBundle } from './bundle/write.js';
+import { readBundle } from './bundle/read.js';
+import { packBundle, tensorValues } from './bundle/pack.js';
+import { crc32 } from './bundle/crc.js';
+import type { Host } from './plan/host.js';
 
 export { AlloyError } from './errors.js';
 export type { AlloyErrorCode } from './errors.js';
@@ -43,6 +49,11 @@ export async function init(source?: wasm.WasmSource): Promise<Alloy> {
     load: (bundle, limits) => new Model(bundle, limits),
     memoryBytes: () => wasm.get().memory.buffer.byteLength,
   };
+}
+
+/** What the planner (src/plan) needs from this runtime, in one object. */
+export function planHost(alloy: Alloy): Host {
+  return { alloy, readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap, crc32 };
 }
 
 export const VERSION = '0.1.0';

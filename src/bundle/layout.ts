@@ -30,6 +30,9 @@ export interface TensorEntry {
   axis?: number;
 }
 
+/** Weighted operators and the index of their weight input. */
+export const WEIGHTED: Record<string, number> = { Dense: 1, Conv: 1, DepthwiseConv: 1 };
+
 export type QuantFields = Pick<TensorEntry, 'scale' | 'zeroPoint' | 'group' | 'axis'>;
 
 /** The quantization fields an entry (or a writer input) has, and only those: what every copy of a

@@ -1,7 +1,7 @@
 // `alloy plan`: calibrate, measure per-layer sensitivities and search a precision map that keeps
 // a metric within a tolerance; writes the map (for `alloy pack`) and a self-contained HTML report.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap, AlloyError, type Alloy } from '../index.js';
+import { readBundle, writeBundle, planHost, AlloyError, type Alloy } from '../index.js';
 import { bundleInput, type Host } from '../plan/host.js';
 import { plan, type PlanOptions, type SensitivityKind } from '../plan/planner.js';
 import { loadInputs, loadLabels, subset, type ImageOptions } from '../plan/data.js';
@@ -62,7 +62,7 @@ export function planCommand(alloy: Alloy, argv: string[]): number {
   let bytes: Uint8Array;
   try { bytes = new Uint8Array(readFileSync(pos[0])); } catch (e) { return bad(`cannot read ${pos[0]}: ${(e as Error).message}`); }
 
-  const host: Host = { alloy, readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap };
+  const host: Host = planHost(alloy);
   const scheme = str('scheme', 'search');
   if (scheme !== 'search' && scheme !== 'radical') bad(`--scheme ${scheme}: search or radical`);
   const graphInputs = readBundle(bytes).header.graph.inputs;

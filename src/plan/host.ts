@@ -3,7 +3,7 @@
 // Also: plain data edits of bundles (extra graph outputs, f32 weight bytes rewritten in place).
 
 import type { Alloy, BundleInput, PackReport, PrecisionMap } from '../index.js';
-import { quantFields, type Header } from '../bundle/layout.js';
+import { WEIGHTED, quantFields, type Header } from '../bundle/layout.js';
 
 export interface BundleView { header: Header; data: Uint8Array }
 
@@ -14,10 +14,11 @@ export interface Host {
   packBundle(bytes: Uint8Array, map: PrecisionMap): { input: BundleInput; report: PackReport[] };
   tensorValues(b: BundleView, name: string): Float32Array;
   validatePrecisionMap(map: unknown, nodes: Iterable<string>, where?: string): PrecisionMap;
+  /** the bundle checksum (CRC-32) of bytes */
+  crc32(bytes: Uint8Array): number;
 }
 
-/** Weighted operators and the index of their weight input (as in src/bundle/pack.ts). */
-export const WEIGHTED: Record<string, number> = { Dense: 1, Conv: 1, DepthwiseConv: 1 };
+export { WEIGHTED };
 
 /** The bundle's tensors as writer input (data shares the bundle's bytes). */
 export function bundleInput(b: BundleView): BundleInput {
@@ -37,19 +38,6 @@ export function withOutputs(host: Host, bytes: Uint8Array, names: string[]): Uin
   return host.writeBundle({ ...inp, graph: { ...g, outputs: names.map((n) => ({ name: n, shape: [-1], format: 'f32' })) } });
 }
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let i = 0; i < 256; i++) { let c = i; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; t[i] = c >>> 0; }
-  return t;
-})();
-
-/** CRC-32 (IEEE, zlib/PNG), the bundle checksum: a checksum over bytes, not tensor arithmetic. */
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 /** Rewrites f32 weight tensors of one bundle in place (a copy of it): the weight bytes, then the
  *  CRC-32 in the header (same length, 8 hex digits). No re-serialisation, no re-encoding. */
 export class WeightPatcher {
@@ -59,7 +47,7 @@ export class WeightPatcher {
   private header: Header;
   private original = new Map<string, Float32Array>();
 
-  constructor(bytes: Uint8Array) {
+  constructor(bytes: Uint8Array, private crc32: (bytes: Uint8Array) => number) {
     this.bytes = bytes.slice();
     const dv = new DataView(this.bytes.buffer);
     const h = Number(dv.getBigUint64(16, true));
@@ -96,7 +84,7 @@ export class WeightPatcher {
 
   /** the bundle with a correct checksum (shares memory with this patcher: load it before the next set) */
   bundle(): Uint8Array {
-    const crc = crc32(this.bytes.subarray(this.dataStart, this.dataStart + this.header.data.bytes)).toString(16).padStart(8, '0');
+    const crc = this.crc32(this.bytes.subarray(this.dataStart, this.dataStart + this.header.data.bytes)).toString(16).padStart(8, '0');
     this.bytes.set(new TextEncoder().encode(crc), this.crcAt);
     return this.bytes;
   }

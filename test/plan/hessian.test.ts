@@ -4,14 +4,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy, rng } from '../util.ts';
-import { writeBundle, readBundle, packBundle, tensorValues, validatePrecisionMap } from '../../build/alloy.mjs';
+import { writeBundle, readBundle, packBundle, tensorValues, validatePrecisionMap, planHost } from '../../build/alloy.mjs';
 import { Evaluator, hutchinson, plan } from '../../src/plan/planner.ts';
 import { WeightPatcher, type Host } from '../../src/plan/host.ts';
 import { xorshift32, rademacher } from '../../src/plan/rng.ts';
 import { seededMLP, seededInputs } from '../../scripts/seeded-mlp.ts';
 
 const rand = (n: number, seed: number, a = 1) => { const r = rng(seed); return new Float32Array(n).map(() => ((r() >>> 8) - 8388608) * 2 ** -23 * a); };
-const host = async (): Promise<Host> => ({ alloy: await getAlloy(), readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap } as unknown as Host);
+const host = async (): Promise<Host> => (planHost(await getAlloy()) as unknown as Host);
 
 const K = 12, N = 5, S = 16;
 function linear(): Uint8Array {
@@ -32,7 +32,7 @@ test('Hutchinson on a quadratic loss: each finite-difference term equals v^T H v
   ev.setReference(bytes);
   assert.is(ev.loss0, 0);
   const samples = 64, seed = 11;
-  const r = hutchinson(h, ev, new WeightPatcher(bytes), 'fc.w', samples, 1e-2, seed);
+  const r = hutchinson(h, ev, new WeightPatcher(bytes, h.crc32), 'fc.w', samples, 1e-2, seed);
   const next = xorshift32(seed);
   for (let t = 0; t < samples; t++) {
     const v = rademacher(N * K, next);
@@ -51,7 +51,7 @@ test('Hutchinson on a quadratic loss: each finite-difference term equals v^T H v
 test('weight patcher: unchanged bundle is byte-identical; a patch changes the output; restore brings it back', async () => {
   const h = await host();
   const bytes = linear();
-  const p = new WeightPatcher(bytes);
+  const p = new WeightPatcher(bytes, h.crc32);
   assert.equal([...p.bundle()], [...bytes]);
   const x = rand(2 * K, 5);
   const run = (b: Uint8Array) => { const m = h.alloy.load(b); const y = m.run({ x }).y.data; m.dispose(); return [...y]; };

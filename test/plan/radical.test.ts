@@ -4,12 +4,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy } from '../util.ts';
-import { writeBundle, readBundle, packBundle, tensorValues, validatePrecisionMap } from '../../build/alloy.mjs';
+import { writeBundle, readBundle, packBundle, tensorValues, validatePrecisionMap, planHost } from '../../build/alloy.mjs';
 import { planRadical, meanStep, entryOf, type Level } from '../../src/plan/radical.ts';
 import type { Host } from '../../src/plan/host.ts';
 import { seededMLP, seededInputs } from '../../scripts/seeded-mlp.ts';
 
-const host = async (): Promise<Host> => ({ alloy: await getAlloy(), readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap } as unknown as Host);
+const host = async (): Promise<Host> => (planHost(await getAlloy()) as unknown as Host);
 const LAYERS = [48, 32, 24, 10];
 
 async function setup(n = 64) {

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { getAlloy } from '../util.ts';
-import { writeBundle, readBundle, packBundle, tensorValues, validatePrecisionMap } from '../../build/alloy.mjs';
+import { writeBundle, readBundle, packBundle, tensorValues, validatePrecisionMap, planHost } from '../../build/alloy.mjs';
 import { plan } from '../../src/plan/planner.ts';
 import { htmlReport } from '../../src/plan/report.ts';
 import type { Host } from '../../src/plan/host.ts';
@@ -20,7 +20,7 @@ test('report.html renders in headless Chromium with both plots and no requests',
     console.log(`skip: ${CHROMIUM} not installed`);
     return;
   }
-  const h = { alloy: await getAlloy(), readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap } as unknown as Host;
+  const h = planHost(await getAlloy()) as unknown as Host;
   const r = plan(h, seededMLP(writeBundle as any, [48, 32, 24, 16, 10], 3), { x: seededInputs(64, 48, 4), shape: [64, 48] }, {
     metric: 'kl', tolerance: { value: 1e-4, relative: false }, formats: ['f16', 'i8', 'i4', 'mxfp4_e2m1'], search: 'pareto',
     hutchinson: { samples: 4 }, latency: { warmupMs: 10, runs: 5 }, calibration: { method: 'percentile' },
