@@ -43,7 +43,9 @@ export interface RunOptions {
   onNode?: (node: NodeOutput) => void;
 }
 
-interface Plan { batch: number; arena: number; offsets: Map<string, number>; shapes: Map<string, number[]>; bytes: number; scratch: number }
+/** One node's run arguments for a batch size, computed once by planFor (run() only reads them). */
+interface Step { inPtrs: number[]; inShapes: number[][]; out: number; outShape: number[]; outN: number; roundFmt: number; where: string }
+interface Plan { batch: number; arena: number; offsets: Map<string, number>; shapes: Map<string, number[]>; bytes: number; scratch: number; steps: Step[] }
 
 const elements = (s: number[]) => s.reduce((a, b) => a * b, 1);
 const pad16 = (n: number) => Math.ceil(n / 16) * 16 + 16; // 16-byte aligned, 16 spare bytes
@@ -169,7 +171,18 @@ export class Model {
     const arena = heap.alloc(top);
     let scratch = 0;
     try { scratch = scratchBytes ? heap.alloc(scratchBytes) : 0; } catch (e) { heap.free(arena); throw e; }
-    this.plan = { batch, arena, offsets, shapes, bytes: top + scratchBytes, scratch };
+    const at = (name: string) => arena + offsets.get(name)!;
+    const steps = this.nodes.map((n): Step => {
+      const outShape = shapes.get(n.out)!, a = n.precision.activations;
+      return {
+        inPtrs: n.prep.valueInputs.map(at), inShapes: n.prep.valueInputs.map((v) => shapes.get(v)!),
+        out: at(n.out), outShape, outN: elements(outShape),
+        // emulated f16 / bf16 activations: the format the output is rounded to (0: none)
+        roundFmt: a === 'f16' || a === 'bf16' ? formatByName(a).id : 0,
+        where: `node ${JSON.stringify(n.name)}`,
+      };
+    });
+    this.plan = { batch, arena, offsets, shapes, bytes: top + scratchBytes, scratch, steps };
     return this.plan;
   }
 
@@ -230,16 +243,15 @@ export class Model {
     const at = (name: string) => plan.arena + plan.offsets.get(name)!;
     for (const [name, data] of datas) heap.f32(at(name), data.length).set(data);
     const x = get();
-    for (const n of this.nodes) {
-      const outShape = plan.shapes.get(n.out)!;
-      guard(`node ${JSON.stringify(n.name)}`, () => {
-        n.prep.run(n.prep.valueInputs.map(at), n.prep.valueInputs.map((v) => plan.shapes.get(v)!), at(n.out), outShape, plan.scratch);
+    for (let i = 0; i < this.nodes.length; i++) {
+      const n = this.nodes[i], s = plan.steps[i];
+      guard(s.where, () => {
+        n.prep.run(s.inPtrs, s.inShapes, s.out, s.outShape, plan.scratch);
         // Emulated f16 / bf16 activations: the layer's output rounded to the format (IEEE
         // overflow, as f16 hardware would), so the next layer reads exactly representable values.
-        const a = n.precision.activations;
-        if (a === 'f16' || a === 'bf16') x.round_f32_to(formatByName(a).id, at(n.out), at(n.out), elements(outShape), ROUND_IDS[n.precision.round], 1);
+        if (s.roundFmt) x.round_f32_to(s.roundFmt, s.out, s.out, s.outN, ROUND_IDS[n.precision.round], 1);
       });
-      if (onNode) onNode({ name: n.name, op: n.op, output: n.out, shape: [...outShape], activations: n.precision.activations, data: heap.f32(at(n.out), elements(outShape)) });
+      if (onNode) onNode({ name: n.name, op: n.op, output: n.out, shape: [...s.outShape], activations: n.precision.activations, data: heap.f32(s.out, s.outN) });
     }
     const out: Record<string, TensorOut> = {};
     for (const v of this.outputs) {
