@@ -151,12 +151,6 @@ export function formatByName(name: string, where = 'format'): FormatRow {
   return row(c, id);
 }
 
-export function formatById(id: number, where = 'format'): FormatRow {
-  const c = load();
-  if (c.ids.get(c.names[id]) !== id) fail('UNKNOWN_FORMAT', `${where}: unknown format id ${id}`);
-  return row(c, id);
-}
-
 /** Bytes of one stored code (before sub-byte packing). */
 export function codeBytes(f: FormatRow): 1 | 2 | 4 {
   return f.bits <= 8 ? 1 : f.bits <= 16 ? 2 : 4;

@@ -11,6 +11,7 @@ import { fail } from '../errors.js';
 import { formatByName } from '../formats.js';
 import { encode, quantizeMX, quantizeAffine, pack, type Rounding } from '../cast.js';
 import type { TensorInput } from './write.js';
+import { permute } from '../import/permute.js';
 
 export interface QuantizeOptions {
   granularity?: 'tensor' | 'channel' | 'group';
@@ -66,12 +67,8 @@ export function quantizeTensor(name: string, values: Float32Array, shape: number
       // channel along another axis: quantize the [D, outer * inner] transpose by rows (the same
       // arithmetic per element), then put the codes back in place
       const D = shape[axis], inner = elements(shape.slice(axis + 1)), outer = n / (D * inner);
-      const t = new Float32Array(n);
-      for (let o = 0; o < outer; o++) for (let d = 0; d < D; d++) for (let i = 0; i < inner; i++) t[(d * outer + o) * inner + i] = values[(o * D + d) * inner + i];
-      const qt = quantizeAffine(f.name, t, { groupSize: outer * inner, symmetric, round });
-      const codes = new (qt.codes.constructor as any)(n);
-      for (let o = 0; o < outer; o++) for (let d = 0; d < D; d++) for (let i = 0; i < inner; i++) codes[(o * D + d) * inner + i] = qt.codes[(d * outer + o) * inner + i];
-      q = { ...qt, codes };
+      const qt = quantizeAffine(f.name, permute(values, [outer, D, inner], [1, 0, 2]), { groupSize: outer * inner, symmetric, round });
+      q = { ...qt, codes: permute(qt.codes, [D, outer, inner], [1, 0, 2]) };
     }
     const bytes = new Uint8Array(q.codes.buffer, q.codes.byteOffset, q.codes.byteLength);
     const out: Record<string, TensorInput> = {

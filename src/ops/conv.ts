@@ -46,7 +46,8 @@ export function geometry(ctx: OpContext, H: number, W: number, KH: number, KW: n
   return { sh, sw, dh, dw, pads, OH, OW };
 }
 
-function activation(ctx: OpContext): number {
+/** The fused activation of a Conv / DepthwiseConv / element-wise node: 0 none, 1 relu, 2 relu6. */
+export function activation(ctx: OpContext): number {
   const act = ACTS.indexOf((ctx.node.attrs?.activation ?? 'none') as string);
   if (act < 0) fail('BAD_GRAPH', `${ctx.where}: attrs.activation ${JSON.stringify(ctx.node.attrs?.activation)} is not one of ${ACTS.join(', ')}`);
   return act;

@@ -128,13 +128,13 @@ function denseAcc({ ctx, x, where, wName, w, N, K, act, actIdx, keep, takeBias, 
   const rc = precision.recompute;
   if (rc) {
     const tau = new Float32Array([rc.tau])[0]; // the f32 the kernel receives
-    const kact = actIdx === 0 ? 0 : actIdx === 1 ? 1 : actIdx; // none 0, relu 1, tanh 2, sigmoid 3, gelu 4
     const c: RecomputeCounter = { layer: ctx.node.name, accumulator: precision.accumulator, tau, K, N, runs: 0, outputs: 0, recomputed: 0 };
     return wrap({
       counter: c,
       scratch: (M) => a16(M * N * 4),
       run: (xp, M, yp, sc) => {
-        const r = x.dense_recompute(xp, M, K, packed, bias, N, yp, act, accFmt, kact, tau, sc);
+        // the kernel takes the activation index (none 0, relu 1, tanh 2, sigmoid 3, gelu 4) for kappa_act
+        const r = x.dense_recompute(xp, M, K, packed, bias, N, yp, act, accFmt, actIdx, tau, sc);
         if (r < 0) fail('BAD_ARGUMENT', `${where}: dense_recompute refused its arguments`);
         c.runs++; c.outputs += M * N; c.recomputed += r;
       },

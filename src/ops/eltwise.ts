@@ -7,15 +7,14 @@ import { get } from '../wasm.js';
 import * as heap from '../heap.js';
 import { fail } from '../errors.js';
 import { elements, type Builder, type OpContext } from './types.js';
+import { activation } from './conv.js';
 
 const BINARY: Record<string, number> = { Add: 0, Sub: 1, Mul: 2, Div: 3 };
 
-const ACTS = ['none', 'relu', 'relu6'];
 
 export const binary = (op: string): Builder => (ctx) => {
   const [aName, bName] = ctx.node.inputs;
-  const act = ACTS.indexOf((ctx.node.attrs?.activation ?? 'none') as string);
-  if (act < 0) fail('BAD_GRAPH', `${ctx.where}: attrs.activation ${JSON.stringify(ctx.node.attrs?.activation)} is not one of ${ACTS.join(', ')}`);
+  const act = activation(ctx);
   const stored = ctx.weights.get(bName);
   let constPtr = 0, constShape: number[] | null = null;
   if (stored) {
