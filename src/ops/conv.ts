@@ -46,6 +46,16 @@ export function geometry(ctx: OpContext, H: number, W: number, KH: number, KW: n
   return { sh, sw, dh, dw, pads, OH, OW };
 }
 
+/** geometry() of one node, remembered for the last input size (infer, scratch and every run
+ *  of a batch plan ask for the same one). */
+export function geometryOf(ctx: OpContext, KH: number, KW: number): (H: number, W: number) => ReturnType<typeof geometry> {
+  let H0 = -1, W0 = -1, g0: ReturnType<typeof geometry> | null = null;
+  return (H, W) => {
+    if (H !== H0 || W !== W0 || !g0) { g0 = geometry(ctx, H, W, KH, KW); H0 = H; W0 = W; }
+    return g0;
+  };
+}
+
 /** The fused activation of a Conv / DepthwiseConv / element-wise node: 0 none, 1 relu, 2 relu6. */
 export function activation(ctx: OpContext): number {
   const act = ACTS.indexOf((ctx.node.attrs?.activation ?? 'none') as string);
@@ -81,6 +91,7 @@ export const conv: Builder = (ctx) => {
   const w = stored(ctx, wName, 'input 1 (weights)')!;
   if (w.entry.shape.length !== 4) fail('SHAPE_MISMATCH', `${ctx.where}: weight ${JSON.stringify(wName)} must be OHWI [OC, KH, KW, C/groups], got ${JSON.stringify(w.entry.shape)}`);
   const [OC, KH, KW, ICg] = w.entry.shape;
+  const geo = geometryOf(ctx, KH, KW);
   const groups = (ctx.node.attrs?.group ?? 1) as number;
   if (!Number.isSafeInteger(groups) || groups < 1 || OC % groups !== 0) fail('BAD_GRAPH', `${ctx.where}: attrs.group ${JSON.stringify(groups)} must divide the ${OC} output channels`);
   checkPrecision(ctx, groups === 1);
@@ -127,16 +138,16 @@ export const conv: Builder = (ctx) => {
     valueInputs: [xName],
     infer([s]) {
       checkNHWC(ctx, s, ICg * groups);
-      const g = geometry(ctx, s[1], s[2], KH, KW);
+      const g = geo(s[1], s[2]);
       return [s[0], g.OH, g.OW, OC];
     },
     scratch([s]) {
-      const g = geometry(ctx, s[1], s[2], KH, KW);
+      const g = geo(s[1], s[2]);
       if (narrow) return x.conv_narrow_scratch_bytes(s[1], s[2], s[3], KH, KW, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, g.OW) + 16;
       return gemm && !unit(g) ? ROWS * Kd * 4 + 16 : 0;
     },
     run([xp], [s], yp, _o, scratch) {
-      const g = geometry(ctx, s[1], s[2], KH, KW);
+      const g = geo(s[1], s[2]);
       if (narrow) {
         const rc = x.conv2d_narrow_f32(xp, s[0], s[1], s[2], s[3], packed, b, OC, KH, KW, g.sh, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, yp, g.OH, g.OW, act, scratch);
         if (rc !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the conv kernel rejected the geometry`);
@@ -166,6 +177,7 @@ export const depthwiseConv: Builder = (ctx) => {
   const w = stored(ctx, wName, 'input 1 (weights)')!;
   if (w.entry.shape.length !== 3) fail('SHAPE_MISMATCH', `${ctx.where}: weight ${JSON.stringify(wName)} must be [KH, KW, C], got ${JSON.stringify(w.entry.shape)}`);
   const [KH, KW, C] = w.entry.shape;
+  const geo = geometryOf(ctx, KH, KW);
   const act = activation(ctx);
   const x = get();
   const wf = f32Ptr(ctx, wName, w);
@@ -175,11 +187,11 @@ export const depthwiseConv: Builder = (ctx) => {
     valueInputs: [xName],
     infer([s]) {
       checkNHWC(ctx, s, C);
-      const g = geometry(ctx, s[1], s[2], KH, KW);
+      const g = geo(s[1], s[2]);
       return [s[0], g.OH, g.OW, C];
     },
     run([xp], [s], yp) {
-      const g = geometry(ctx, s[1], s[2], KH, KW);
+      const g = geo(s[1], s[2]);
       const rc = accFmt
         ? x.depthwise_acc(xp, s[0], s[1], s[2], C, wf, b, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, yp, g.OH, g.OW, act, accFmt)
         : x.depthwise_conv2d_f32(xp, s[0], s[1], s[2], C, wf, b, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, yp, g.OH, g.OW, act);

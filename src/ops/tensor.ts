@@ -12,11 +12,14 @@ const ints = (ctx: OpContext, k: string, len?: number): number[] => {
   return v as number[];
 };
 
-function withInts<T>(arrays: number[][], f: (ptrs: number[]) => T): T {
-  return heap.withBlocks(arrays.map((a) => a.length * 4 || 4), (ptrs) => {
-    arrays.forEach((a, i) => new Int32Array(heap.buffer(), ptrs[i], a.length).set(a));
-    return f(ptrs);
-  });
+// Two i32 vectors of `rank` values (dims and perm / pads) for a kernel, written into the node's
+// scratch block on each run (no allocation on the run path): the scratch size, then the writer.
+const intsScratch = (rank: number, second: number) => 4 * (rank + second) + 32;
+function putInts(scratch: number, a: number[], b: number[]): [number, number] {
+  const pa = scratch, pb = scratch + Math.ceil((a.length * 4) / 16) * 16;
+  const v = new Int32Array(heap.buffer());
+  v.set(a, pa >> 2); v.set(b, pb >> 2);
+  return [pa, pb];
 }
 
 const rc = (ctx: OpContext, r: number) => { if (r !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the kernel rejected the arguments`); };
@@ -29,7 +32,8 @@ export const transpose: Builder = (ctx) => {
       if (perm.length !== s.length || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) fail('BAD_GRAPH', `${ctx.where}: attrs.perm ${JSON.stringify(perm)} is not a permutation of ${s.length} axes`);
       return perm.map((p) => s[p]);
     },
-    run([xp], [s], yp) { withInts([s, perm], ([d, p]) => rc(ctx, get().transpose_f32(xp, yp, s.length, d, p))); },
+    scratch: ([s]) => intsScratch(s.length, perm.length),
+    run([xp], [s], yp, _o, scratch) { const [d, p] = putInts(scratch, s, perm); rc(ctx, get().transpose_f32(xp, yp, s.length, d, p)); },
     dispose() {},
   };
 };
@@ -47,7 +51,8 @@ export const pad: Builder = (ctx) => {
       if (pads.length !== 2 * s.length) fail('BAD_GRAPH', `${ctx.where}: attrs.pads needs ${2 * s.length} values for rank ${s.length}`);
       return s.map((d, i) => d + pads[i] + pads[i + s.length]);
     },
-    run([xp], [s], yp) { withInts([s, pads], ([d, p]) => rc(ctx, get().pad_f32(xp, yp, s.length, d, p, mode, value))); },
+    scratch: ([s]) => intsScratch(s.length, pads.length),
+    run([xp], [s], yp, _o, scratch) { const [d, p] = putInts(scratch, s, pads); rc(ctx, get().pad_f32(xp, yp, s.length, d, p, mode, value)); },
     dispose() {},
   };
 };
