@@ -9,7 +9,7 @@ import { resolve, validatePrecisionMap } from '../precision.js';
 import { AlloyError } from '../errors.js';
 import { table } from './formats.js';
 import { formatInfo } from '../formats.js';
-import { readNpy, writeNpy } from './npy.js';
+import { readNpy, readJsonTensor, writeNpy } from './npy.js';
 import { progress } from './progress.js';
 
 type Flags = Record<string, string | true>;
@@ -63,13 +63,8 @@ function readInputs(model: { inputs: { name: string; shape: number[] }[] }, flag
     const [name, path] = spec.includes('=') ? spec.split('=', 2) : [model.inputs[0].name, spec];
     const bytes = readBytes(path);
     if (path.endsWith('.npy')) feeds[name] = readNpy(bytes, path);
-    else if (path.endsWith('.json')) {
-      const j = JSON.parse(new TextDecoder().decode(bytes));
-      const flat = (a: unknown): number[] => (Array.isArray(a) ? a.flatMap(flat) : [Number(a)]);
-      const dims = (a: unknown): number[] => (Array.isArray(a) ? [a.length, ...dims(a[0])] : []);
-      const arr = j.data ?? j;
-      feeds[name] = { data: Float32Array.from(flat(arr)), shape: j.shape ?? dims(arr) };
-    } else {
+    else if (path.endsWith('.json')) feeds[name] = readJsonTensor(bytes, path);
+    else {
       if (bytes.length % 4) throw new AlloyError('BAD_ARGUMENT', `${path}: raw f32 file of ${bytes.length} bytes is not a whole number of floats`);
       const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4).slice();
       const shape = shapes[name];

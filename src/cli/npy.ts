@@ -33,6 +33,21 @@ export function readNpy(bytes: Uint8Array, where: string): NpyArray {
   return { data, shape };
 }
 
+/** A JSON tensor: a nested array, or { data, shape } (data nested or flat); the values must fill
+ *  the shape. */
+export function readJsonTensor(bytes: Uint8Array, where: string): NpyArray {
+  const bad = (m: string): never => { throw new AlloyError('BAD_ARGUMENT', `${where}: ${m}`); };
+  let j: any;
+  try { j = JSON.parse(new TextDecoder().decode(bytes)); } catch (e) { return bad((e as Error).message); }
+  const flat = (a: unknown): number[] => (Array.isArray(a) ? a.flatMap(flat) : [Number(a)]);
+  const dims = (a: unknown): number[] => (Array.isArray(a) ? [a.length, ...dims(a[0])] : []);
+  const arr = j?.data ?? j;
+  const data = Float32Array.from(flat(arr));
+  const shape: number[] = j?.shape ?? dims(arr);
+  if (!Array.isArray(shape) || shape.reduce((a, b) => a * b, 1) !== data.length) bad(`${data.length} values for shape ${JSON.stringify(shape)}`);
+  return { data, shape };
+}
+
 export function writeNpy(a: NpyArray): Uint8Array {
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${a.shape.join(', ')}${a.shape.length === 1 ? ',' : ''}), }`;
   const total = 10 + header.length + 1;

@@ -11,7 +11,7 @@
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, extname } from 'node:path';
-import { readNpy } from '../cli/npy.js';
+import { readNpy, readJsonTensor } from '../cli/npy.js';
 import { AlloyError } from '../errors.js';
 import { sampleIndices } from './rng.js';
 import type { Dataset } from './planner.js';
@@ -31,17 +31,6 @@ export interface ImageOptions {
   mean?: number[]; std?: number[]; scale?: number;
 }
 
-function readJsonArray(bytes: Uint8Array, where: string): { data: Float32Array; shape: number[] } {
-  let j: any;
-  try { j = JSON.parse(new TextDecoder().decode(bytes)); } catch (e) { return bad(`${where}: ${(e as Error).message}`); }
-  const flat = (a: unknown): number[] => (Array.isArray(a) ? a.flatMap(flat) : [Number(a)]);
-  const dims = (a: unknown): number[] => (Array.isArray(a) ? [a.length, ...dims(a[0])] : []);
-  const arr = j?.data ?? j;
-  const data = Float32Array.from(flat(arr));
-  const shape: number[] = j?.shape ?? dims(arr);
-  if (elements(shape) !== data.length) bad(`${where}: ${data.length} values for shape ${JSON.stringify(shape)}`);
-  return { data, shape };
-}
 
 /** decode a PNG or JPEG file to RGBA 8-bit */
 export function decodeImage(bytes: Uint8Array, where: string): { width: number; height: number; rgba: Uint8Array } {
@@ -118,7 +107,7 @@ export function loadInputs(path: string, inputShape: number[], o: ImageOptions &
   const bytes = new Uint8Array(readFileSync(path));
   const ext = extname(path).toLowerCase();
   if (ext === '.npy') return fit(readNpy(bytes, path).data, path);
-  if (ext === '.json') return fit(readJsonArray(bytes, path).data, path);
+  if (ext === '.json') return fit(readJsonTensor(bytes, path).data, path);
   if (bytes.length % 4) bad(`${path}: raw f32 file of ${bytes.length} bytes is not a whole number of floats`);
   const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4).slice();
   if (o.shape && elements(o.shape) !== data.length) bad(`${path}: ${data.length} floats for --shape ${o.shape.join(',')}`);
@@ -127,7 +116,7 @@ export function loadInputs(path: string, inputShape: number[], o: ImageOptions &
 
 export function loadLabels(path: string): Labels {
   const bytes = new Uint8Array(readFileSync(path));
-  return path.toLowerCase().endsWith('.npy') ? readNpy(bytes, path) : readJsonArray(bytes, path);
+  return path.toLowerCase().endsWith('.npy') ? readNpy(bytes, path) : readJsonTensor(bytes, path);
 }
 
 /** A seeded subset of n samples (ascending indices) of inputs and labels. */

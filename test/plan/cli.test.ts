@@ -123,4 +123,15 @@ test('alloy inspect: the header\'s inputs, outputs and one row per node, text an
   assert.match(c.stderr + c.stdout, /BAD_CHECKSUM/);
 });
 
+test('alloy run: a JSON input must fill its shape (one reader for run and plan)', () => {
+  writeFileSync(join(dir, 'run.alloy'), seededMLP(writeBundle as any, LAYERS, 7));
+  writeFileSync(join(dir, 'short.json'), JSON.stringify({ data: [1, 2, 3], shape: [1, 64] }));
+  const r = cli(['run', join(dir, 'run.alloy'), '--input', `x=${join(dir, 'short.json')}`]);
+  assert.not.equal(r.status, 0);
+  assert.match(r.stderr + r.stdout, /BAD_ARGUMENT.*3 values for shape \[1,64\]/);
+  writeFileSync(join(dir, 'ok.json'), JSON.stringify({ data: Array.from({ length: 64 }, (_, i) => i / 64), shape: [1, 64] }));
+  const ok = cli(['run', join(dir, 'run.alloy'), '--input', `x=${join(dir, 'ok.json')}`]);
+  assert.is(ok.status, 0, ok.stderr);
+});
+
 test.run();
