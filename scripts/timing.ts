@@ -17,7 +17,5 @@ export function medianMs(f: () => void, samples = 31, inner = 1): number {
   return t[t.length >> 1];
 }
 
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const d = await crypto.subtle.digest('SHA-256', bytes);
-  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
+// SHA-256 hex of bytes: the one the edge examples use (web-standard crypto.subtle).
+export { sha256Hex } from '../examples/shared/api.mjs';

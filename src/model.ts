@@ -6,6 +6,7 @@ import * as heap from './heap.js';
 import { fail } from './errors.js';
 import { readHeader, checkCrc, isChecksumError, checkShape, resolveLimits, type Limits } from './bundle/read.js';
 import { DataCrc } from './bundle/crc.js';
+import { WEIGHTED } from './bundle/layout.js';
 import type { ValueInfo } from './bundle/layout.js';
 import { OPS, type PreparedNode, type Weight } from './ops/index.js';
 import { validatePrecisionMap, resolve, checkOverride, type PrecisionMap, type ResolvedPrecision } from './precision.js';
@@ -54,6 +55,9 @@ export class Model {
   readonly inputs: ValueInfo[];
   readonly outputs: ValueInfo[];
   readonly metadata: Record<string, unknown>;
+  /** Per node: the stored weight format (null without weights) and the activation and accumulator
+   *  formats the precision map resolves to, as this model runs them. */
+  layers: { name: string; op: string; weights: string | null; activations: string; accumulator: string }[] = [];
   readonly precision: unknown;
   private nodes: { name: string; op: string; out: string; prep: PreparedNode; precision: ResolvedPrecision }[] = [];
   private plan: Plan | null = null;
@@ -119,6 +123,8 @@ export class Model {
         if (typeof out !== 'string' || known.has(out) || weights.has(out)) { prep.dispose(); fail('BAD_GRAPH', `${where}: output ${JSON.stringify(out)} is not a new name`); }
         known.add(out);
         this.nodes.push({ name: node.name, op: node.op, out, prep, precision });
+        const wIdx = WEIGHTED[node.op], w = wIdx !== undefined ? header.tensors[node.inputs[wIdx]] : undefined;
+        this.layers.push({ name: node.name, op: node.op, weights: w ? w.format : null, activations: precision.activations, accumulator: precision.accumulator });
       }
       for (const v of g.outputs) {
         if (!known.has(v?.name)) fail('BAD_GRAPH', `graph output ${JSON.stringify(v?.name)} is never produced`);

@@ -29,19 +29,12 @@ export function bundleHeader(bytes) {
   return JSON.parse(new TextDecoder().decode(u8.subarray(24, 24 + n)));
 }
 
-/** What a client (or the widget's format chips) needs to know about a bundle: its inputs and
- *  outputs, the embedded precision map and, per node, the stored weight format and the activation
- *  and accumulator formats the map gives it. */
-export function describeBundle(bytes) {
+/** What a client (or the widget's format chips) needs to know about a loaded bundle: its inputs
+ *  and outputs, the embedded precision map and, per node, the stored weight format and the
+ *  activation and accumulator formats the runtime resolved (`model.layers`). */
+export function describeBundle(bytes, model) {
   const h = bundleHeader(bytes);
-  const map = h.precision ?? null;
-  const layers = h.graph.nodes.map((node) => {
-    const p = { activations: 'f32', accumulator: 'f32', ...(map?.default ?? {}), ...(map?.layers?.[node.name] ?? {}) };
-    if (p.activations === 'i8' && p.accumulator === 'f32') p.accumulator = 'i32';
-    const w = ['Dense', 'Conv', 'DepthwiseConv'].includes(node.op) ? h.tensors[node.inputs[1]] : undefined;
-    return { name: node.name, op: node.op, weights: w ? w.format : null, activations: p.activations, accumulator: p.accumulator };
-  });
-  return { inputs: h.graph.inputs, outputs: h.graph.outputs, precision: map, layers, bytes: bytes.byteLength, metadata: h.metadata ?? {} };
+  return { inputs: model.inputs, outputs: model.outputs, precision: h.precision ?? null, layers: model.layers, bytes: bytes.byteLength, metadata: model.metadata };
 }
 
 export async function sha256Hex(bytes) {
@@ -76,7 +69,7 @@ export function createApi({ host, wasm, bundles, runtime = 'unknown', maxBodyByt
       const bytes = bundles[name] instanceof Uint8Array ? bundles[name] : new Uint8Array(bundles[name]);
       models[name] = alloy.load(bytes);
       loadMs[name] = performance.now() - s;
-      info[name] = describeBundle(bytes);
+      info[name] = describeBundle(bytes, models[name]);
     }
     const startup = { runtime, initMs: t1 - t0, loadMs, totalMs: performance.now() - t0 };
     return { models, info, startup };

@@ -119,7 +119,7 @@ export class AlloyDigit extends HTMLElement {
     this.alloy = alloy;
     for (const [side, bytes] of [[this.sides[0], f32], [this.sides[1], mixed]] as const) {
       side.model = alloy.load(bytes);
-      side.info = describeBundle(bytes);
+      side.info = describeBundle(bytes, side.model);
       this.renderSide(side);
     }
     this.setAttribute('data-state', 'ready');
