@@ -6,7 +6,7 @@ import * as heap from './heap.js';
 import { fail } from './errors.js';
 import { readHeader, checkCrc, isChecksumError, checkShape, resolveLimits, type Limits } from './bundle/read.js';
 import { DataCrc } from './bundle/crc.js';
-import { WEIGHTED } from './bundle/layout.js';
+import { elements, WEIGHTED } from './bundle/layout.js';
 import type { ValueInfo } from './bundle/layout.js';
 import { OPS, type PreparedNode, type Weight } from './ops/index.js';
 import { validatePrecisionMap, resolve, checkOverride, type PrecisionMap, type ResolvedPrecision } from './precision.js';
@@ -48,7 +48,6 @@ export interface RunOptions {
 interface Step { inPtrs: number[]; inShapes: number[][]; out: number; outShape: number[]; outN: number; roundFmt: number; where: string }
 interface Plan { batch: number; arena: number; offsets: Map<string, number>; shapes: Map<string, number[]>; bytes: number; scratch: number; steps: Step[] }
 
-const elements = (s: number[]) => s.reduce((a, b) => a * b, 1);
 const pad16 = (n: number) => Math.ceil(n / 16) * 16 + 16; // 16-byte aligned, 16 spare bytes
 
 export class Model {

@@ -12,6 +12,9 @@ export const VERSION = 1;
 export const PREAMBLE = 24;
 export const ALIGN = 64;
 
+/** Elements of a shape (1 for a scalar []). */
+export const elements = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
 export interface TensorEntry {
   format: string;
   shape: number[];

@@ -3,14 +3,13 @@
 
 import { readBundle, type Bundle } from './read.js';
 import type { BundleInput, TensorInput } from './write.js';
-import { WEIGHTED, quantFields, type TensorEntry } from './layout.js';
+import { elements, WEIGHTED, quantFields, type TensorEntry } from './layout.js';
 import { quantizeTensor } from './quantize.js';
 import { validatePrecisionMap, resolve, type PrecisionMap } from '../precision.js';
 import { formatByName } from '../formats.js';
 import { decode, dequantizeAffine, dequantizeMX, unpack } from '../cast.js';
 import { fail } from '../errors.js';
 
-const elements = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 function bytesOf(b: Bundle, e: TensorEntry): Uint8Array { return b.data.subarray(e.offset, e.offset + e.bytes); }
 

@@ -12,6 +12,7 @@ import { formatByName } from '../formats.js';
 import { encode, quantizeMX, quantizeAffine, pack, type Rounding } from '../cast.js';
 import type { TensorInput } from './write.js';
 import { permute } from '../import/permute.js';
+import { elements } from './layout.js';
 
 export interface QuantizeOptions {
   granularity?: 'tensor' | 'channel' | 'group';
@@ -22,7 +23,6 @@ export interface QuantizeOptions {
   round?: Rounding;
 }
 
-const elements = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 export function quantizeTensor(name: string, values: Float32Array, shape: number[], format: string, opts: QuantizeOptions = {}): Record<string, TensorInput> {
   const where = `quantizeTensor(${JSON.stringify(name)}, ${JSON.stringify(format)})`;

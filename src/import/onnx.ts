@@ -38,6 +38,7 @@ export interface ImportOptions {
 type Ints = number[];
 type DType = 'f32' | 'f16' | 'i8' | 'u8' | 'i32' | 'i64' | 'bool' | 'f64' | 'other';
 import { permute, type Data } from './permute.js';
+import { elements } from '../bundle/layout.js';
 
 interface QInfo { fmt: 'i8' | 'u8'; codes: Int8Array | Uint8Array; scale: Float32Array; zp: Int32Array; axis: number /* -1: per tensor */ }
 interface Const { kind: 'const'; dims: Ints; dtype: DType; data: Data; q?: QInfo }
@@ -52,7 +53,7 @@ const NHWC_TO_NCHW = [0, 3, 1, 2];
 /** ONNX (NCHW) axis -> axis of the NHWC tensor */
 const AXIS_IN_NHWC = [0, 3, 1, 2];
 
-const prod = (s: Ints) => s.reduce((a, b) => a * b, 1);
+const prod = elements;
 const isBatch = (d: number) => d === -1;
 
 class Unsupported extends Error {}

@@ -42,12 +42,13 @@ export interface TfliteImportOptions {
 type Ints = number[];
 type DType = 'f32' | 'f16' | 'i8' | 'u8' | 'i32' | 'i64' | 'bool' | 'other';
 import { permute, type Data } from './permute.js';
+import { elements } from '../bundle/layout.js';
 interface Const { kind: 'const'; dims: Ints; dtype: DType; data: Data; quant: Quant | null }
 interface Act { kind: 'act'; name: string; shape: Ints; pendingPad?: { x: Act; pads: Ints } }
 type Val = Const | Act;
 const POISON = { kind: 'poison' } as const;
 
-const prod = (s: Ints) => s.reduce((a, b) => a * b, 1);
+const prod = elements;
 const ACT_FN = ['none', 'relu', 'relu_n1_to_1', 'relu6', 'tanh', 'sign_bit'];
 const SHORT: Record<string, string> = { CONV_2D: 'conv', DEPTHWISE_CONV_2D: 'dwconv', FULLY_CONNECTED: 'fc', MAX_POOL_2D: 'maxpool', AVERAGE_POOL_2D: 'avgpool', RESIZE_BILINEAR: 'resize', RESIZE_NEAREST_NEIGHBOR: 'resize', CONCATENATION: 'concat', LOGISTIC: 'sigmoid' };
 

@@ -39,4 +39,4 @@ export interface PreparedNode {
 
 export type Builder = (ctx: OpContext) => PreparedNode;
 
-export const elements = (s: number[]) => s.reduce((a, b) => a * b, 1);
+export { elements } from '../bundle/layout.js';

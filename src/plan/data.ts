@@ -20,9 +20,9 @@ import type { Labels } from './metrics.js';
 import pngjs from 'pngjs';
 // @ts-ignore: no type declarations shipped
 import jpeg from 'jpeg-js';
+import { elements } from '../bundle/layout.js';
 
 const bad = (m: string): never => { throw new AlloyError('BAD_ARGUMENT', m); };
-const elements = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 export interface ImageOptions {
   layout?: 'nhwc' | 'nchw' | 'flat';

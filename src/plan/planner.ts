@@ -7,6 +7,7 @@ import { metric, smoothLoss, degradation, allowed, looksLikeProbs, HIGHER_BETTER
 import { tensorRanges, qparams, type CalibOptions, type Range } from './calibrate.js';
 import { xorshift32, rademacher, spearman } from './rng.js';
 import { greedy, binary, pareto, type Assign, type SearchResult, type SearchProblem } from './search.js';
+import { elements } from '../bundle/layout.js';
 
 export interface Dataset { x: Float32Array; shape: number[]; labels?: Labels }
 
@@ -149,7 +150,6 @@ export interface PlanResult {
   seconds: number;
 }
 
-const elements = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 /** `base` with the entries of `assign` merged into its layers. */
 export function mergeMap(base: PrecisionMap | null, assign: Record<string, LayerPrecision>): PrecisionMap {
