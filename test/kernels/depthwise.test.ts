@@ -119,7 +119,7 @@ test('rows long enough for several chunks per row, N = 2', async () => {
     run({ N: 2, H: 4, W, C, KH: K, KW: K, sH: s, sW: s, pads: padModes.same(K, K, 1, 1), dH: 1, dW: 1, act: 2, bias: true });
 });
 
-test('NaN and inf inputs (fast path) and weights (general path), bit for bit', async () => {
+test('NaN and inf inputs (fast path) and weights (general path): equal to the reference (non-NaN bits exactly; NaN where it has NaN, any payload)', async () => {
   await getAlloy();
   const sp = [NaN, Infinity, -Infinity, -0, 3.4e38, -3.4e38, 1e-45];
   let k = 0;

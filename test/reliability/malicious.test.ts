@@ -33,7 +33,15 @@ for (const c of manifest) {
         const shape = c.run?.[v.name] ?? v.shape.map((d: number) => (d === -1 ? 2 : d));
         feeds[v.name] = { data: new Float32Array(elements(shape)).fill(0.25), shape };
       }
-      model.run(feeds);
+      const out = model.run(feeds);
+      // a bundle that loads and runs gives well-formed outputs: one per graph output, sized by its
+      // shape, NaN only as the canonical 0x7FC00000
+      assert.equal(Object.keys(out).sort(), model.outputs.map((v: { name: string }) => v.name).sort(), c.file);
+      for (const [name, o] of Object.entries(out) as [string, { data: Float32Array; shape: number[] }][]) {
+        assert.is(o.data.length, elements(o.shape), `${c.file}: ${name}`);
+        const u = new Uint32Array(o.data.buffer, o.data.byteOffset, o.data.length);
+        for (let i = 0; i < u.length; i++) if (Number.isNaN(o.data[i]) && u[i] !== 0x7fc00000) assert.unreachable(`${c.file}: ${name}[${i}] NaN bits ${u[i].toString(16)}`);
+      }
     } catch (e) {
       assert.instance(e, AlloyError, `${c.file}: ${(e as Error)?.stack}`);
       assert.is((e as AlloyError).code, c.code, (e as Error).message);
