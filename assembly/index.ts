@@ -13,7 +13,7 @@ export { quant_affine, quant_affine_ref, dequant_affine, affine_params } from ".
 export { pack_w_f32, packed_f32_bytes } from "./kernels/pack";
 export { dense_f32, dense_f32_panels, dense_f32_ref } from "./kernels/dense_f32";
 export { relu_f32, softmax_f32, canonicalize_nan } from "./kernels/activations";
-export { crc32, crc32_combine } from "./util/crc32";
+export { xxh32, xxh32_start, xxh32_update, xxh32_digest } from "./util/xxh32";
 export { conv2d_f32, conv2d_f32_ref, pack_conv_w_f32, packed_conv_f32_bytes, conv_out_dim } from "./kernels/conv2d";
 export { depthwise_conv2d_f32, depthwise_conv2d_f32_ref } from "./kernels/depthwise";
 export { max_pool2d_f32, max_pool2d_f32_ref, avg_pool2d_f32, avg_pool2d_f32_ref, global_avg_pool_f32, global_avg_pool_f32_ref } from "./kernels/pool";

@@ -9,10 +9,11 @@
 // --dir may be given several times (e.g. an old build copied aside): the samples of the builds
 // are interleaved so that a busy machine slows them alike. --bytes passes the wasm bytes to init()
 // (as scripts/build-examples.ts --measure does) instead of letting it read alloy.wasm.
-// Bundles come from build/examples/models (node --import tsx scripts/build-examples.ts): f32 is
+// Bundles come from <dir>/examples/models (else build/examples/models) (node --import tsx scripts/build-examples.ts): f32 is
 // the MNIST MLP with f32 weights (2.3 MB), mixed the "i8" one (i8 weights + w8a8, last layer f16;
 // 585 KB). The output hash shows that every sample computed the same bits.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
@@ -46,12 +47,13 @@ const child = `
     out: Buffer.from(y.buffer, y.byteOffset, y.byteLength).toString('base64') }));`;
 
 for (const b of bundles) {
-  const file = join(root, 'build/examples/models', `mnist-${b}.alloy`);
+  // each build reads the bundle its own build-examples wrote (the format may differ between builds)
+  const fileFor = (d) => { const f = join(d, 'examples/models', `mnist-${b}.alloy`); return existsSync(f) ? f : join(root, 'build/examples/models', `mnist-${b}.alloy`); };
   const all = dirs.map(() => ({}));
   const outs = dirs.map(() => new Set());
   for (let r = 0; r < runs; r++) {
     dirs.forEach((d, j) => {
-      const p = spawnSync(process.execPath, ['--input-type=module', '-e', child, d, file, passBytes ? '1' : '0'], { encoding: 'utf8' });
+      const p = spawnSync(process.execPath, ['--input-type=module', '-e', child, d, fileFor(d), passBytes ? '1' : '0'], { encoding: 'utf8' });
       if (p.status !== 0) throw new Error(`cold start child failed: ${p.stderr}`);
       const o = JSON.parse(p.stdout);
       outs[j].add(createHash('sha256').update(o.out).digest('hex').slice(0, 16));

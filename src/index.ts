@@ -10,7 +10,7 @@ import { validatePrecisionMap } from './precision.js';
 import { writeBundle } from './bundle/write.js';
 import { readBundle } from './bundle/read.js';
 import { packBundle, tensorValues } from './bundle/pack.js';
-import { crc32 } from './bundle/crc.js';
+import { xxh32 } from './bundle/hash.js';
 import type { Host } from './plan/host.js';
 
 export { AlloyError } from './errors.js';
@@ -53,7 +53,7 @@ export async function init(source?: wasm.WasmSource): Promise<Alloy> {
 
 /** What the planner (src/plan) needs from this runtime, in one object. */
 export function planHost(alloy: Alloy): Host {
-  return { alloy, readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap, crc32 };
+  return { alloy, readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap, xxh32 };
 }
 
 export const VERSION = '0.1.0';

@@ -4,8 +4,8 @@
 import { get, guard } from './wasm.js';
 import * as heap from './heap.js';
 import { fail } from './errors.js';
-import { readHeader, checkCrc, isChecksumError, checkShape, resolveLimits, type Limits } from './bundle/read.js';
-import { DataCrc } from './bundle/crc.js';
+import { readHeader, isChecksumError, checkShape, resolveLimits, type Limits } from './bundle/read.js';
+import { TensorCheck } from './bundle/hash.js';
 import { elements, WEIGHTED } from './bundle/layout.js';
 import type { ValueInfo } from './bundle/layout.js';
 import { OPS, type PreparedNode, type Weight } from './ops/index.js';
@@ -73,9 +73,10 @@ export class Model {
     this.maxArenaBytes = maxArena;
     this.maxTensorElements = limits.maxTensorElements;
     const { header, data } = readHeader(u8, limits);
-    // The data checksum is taken on the copies the operators make (DataCrc) and checked before
-    // anything else is reported: corrupt data fails with BAD_CHECKSUM whatever else is wrong.
-    const sum = new DataCrc(data, header.tensors);
+    // Tensor checksums are taken on the copies the operators make (TensorCheck), and all of them
+    // are checked before anything else is reported: corrupt data fails with BAD_CHECKSUM whatever
+    // else is wrong.
+    const check = new TensorCheck(data, header.tensors);
     try {
       const g = header.graph;
       if (!g || !Array.isArray(g.inputs) || !Array.isArray(g.outputs) || !Array.isArray(g.nodes)) fail('BAD_GRAPH', 'header.graph needs inputs, outputs and nodes arrays');
@@ -89,7 +90,7 @@ export class Model {
       this.precision = header.precision ?? null;
       const weights = new Map<string, Weight>();
       for (const [name, t] of Object.entries(header.tensors)) {
-        weights.set(name, { entry: t, bytes: data.subarray(t.offset, t.offset + t.bytes), put: (size) => sum.copy(t.offset, t.bytes, size) });
+        weights.set(name, { entry: t, bytes: data.subarray(t.offset, t.offset + t.bytes), put: (size) => check.copy(name, size) });
       }
 
       const known = new Set<string>();
@@ -130,10 +131,10 @@ export class Model {
         if (!Array.isArray(v.shape)) fail('BAD_GRAPH', `graph output ${JSON.stringify(v.name)}: shape must be an array`);
       }
       this.outputs = g.outputs.map((v) => ({ name: v.name, shape: [...v.shape], format: v.format ?? 'f32' }));
-      checkCrc(header, sum.value());
+      check.rest();
     } catch (e) {
       this.dispose();
-      if (!isChecksumError(e)) checkCrc(header, sum.value());
+      if (!isChecksumError(e)) check.rest();
       throw e;
     }
   }

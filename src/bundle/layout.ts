@@ -1,14 +1,14 @@
-// Bundle v1 layout constants and header types (docs/BUNDLE.md is the spec).
+// Bundle v2 layout constants and header types (docs/BUNDLE.md is the spec).
 //
 //   0   8 bytes  magic  "ALLOY\0\r\n"   (the \r\n catches text-mode mangling, as PNG's does)
-//   8   u32 LE   version = 1
+//   8   u32 LE   version = 2
 //   12  u32 LE   flags = 0 (reserved, must be 0)
 //   16  u64 LE   header length H (bytes of JSON, including trailing space padding)
 //   24  H bytes  JSON header, UTF-8, padded with spaces so 24 + H is a multiple of 64
 //   24+H         data: tensors at 64-byte aligned offsets, zero padding between them
 
 export const MAGIC = new Uint8Array([0x41, 0x4c, 0x4c, 0x4f, 0x59, 0x00, 0x0d, 0x0a]);
-export const VERSION = 1;
+export const VERSION = 2;
 export const PREAMBLE = 24;
 export const ALIGN = 64;
 
@@ -22,6 +22,8 @@ export interface TensorEntry {
   offset: number;
   /** bytes stored (codes, packed for sub-byte formats) */
   bytes: number;
+  /** XXH32 (seed 0) of the stored bytes, 8 lowercase hex digits */
+  xxh32: string;
   /** quantized tensors: name of the f32 scale tensor (per tensor / channel / group / MX block) */
   scale?: string;
   /** affine integers: name of the i32 zero-point tensor */
@@ -65,7 +67,7 @@ export interface Header {
   tensors: Record<string, TensorEntry>;
   precision?: unknown;
   metadata?: Record<string, unknown>;
-  data: { bytes: number; crc32: string };
+  data: { bytes: number };
 }
 
 export const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;

@@ -2,7 +2,7 @@
 // checked before it is used, and every problem is an AlloyError naming the byte or the field.
 
 import { MAGIC, VERSION, PREAMBLE, ALIGN, align, type Header, type TensorEntry } from './layout.js';
-import { crc32 } from './crc.js';
+import { xxh32, checkHash } from './hash.js';
 import { AlloyError, fail } from '../errors.js';
 import { formatByName, type FormatRow } from '../formats.js';
 
@@ -61,21 +61,16 @@ export function resolveLimits(limits: Partial<Limits> = {}): Limits {
   return L;
 }
 
+/** A bundle read and validated, every tensor's checksum included. */
 export function readBundle(bytes: Uint8Array, limits: Partial<Limits> = {}): Bundle {
   const b = readHeader(bytes, limits);
-  checkCrc(b.header, crc32(b.data));
+  for (const [name, t] of Object.entries(b.header.tensors)) checkHash(name, t, xxh32(b.data.subarray(t.offset, t.offset + t.bytes)));
   return b;
-}
-
-/** Fails unless `crc` is the data CRC-32 the header states. */
-export function checkCrc(header: Header, crc: number): void {
-  const hex = crc.toString(16).padStart(8, '0');
-  if (hex !== header.data.crc32) fail('BAD_CHECKSUM', `data CRC-32 is ${hex}, header says ${header.data.crc32}`);
 }
 
 export const isChecksumError = (e: unknown) => e instanceof AlloyError && e.code === 'BAD_CHECKSUM';
 
-/** readBundle without the checksum: the caller checks it (load() takes it on the copies it makes
+/** readBundle without the checksums: the caller checks them (load() on the copies it makes
  *  anyway) before it reports anything else. */
 export function readHeader(bytes: Uint8Array, limits: Partial<Limits> = {}): Bundle {
   const L = resolveLimits(limits);
@@ -86,7 +81,7 @@ export function readHeader(bytes: Uint8Array, limits: Partial<Limits> = {}): Bun
   }
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = dv.getUint32(8, true);
-  if (version !== VERSION) fail('BAD_VERSION', `byte 8: bundle version ${version}, this reader knows ${VERSION}`);
+  if (version !== VERSION) fail('BAD_VERSION', `byte 8: bundle version ${version}, this reader knows ${VERSION}${version < VERSION ? ' (write the bundle again with this version: alloy import / pack)' : ''}`);
   if (dv.getUint32(12, true) !== 0) fail('BAD_HEADER', 'byte 12: reserved flags must be 0');
   const hlen = dv.getBigUint64(16, true);
   if (hlen > BigInt(L.maxHeaderBytes)) fail('LIMIT_EXCEEDED', `byte 16: header length ${hlen} exceeds maxHeaderBytes ${L.maxHeaderBytes}`);
@@ -101,7 +96,6 @@ export function readHeader(bytes: Uint8Array, limits: Partial<Limits> = {}): Bun
   }
   if (!isObj(header) || header.alloy !== VERSION) fail('BAD_HEADER', 'header: field "alloy" must be 1');
   if (!isObj(header.data) || !Number.isSafeInteger(header.data.bytes) || header.data.bytes < 0) fail('BAD_HEADER', 'header.data.bytes must be a non-negative integer');
-  if (typeof header.data.crc32 !== 'string' || !/^[0-9a-f]{8}$/.test(header.data.crc32)) fail('BAD_HEADER', 'header.data.crc32 must be 8 hex digits');
   const dataStart = PREAMBLE + h;
   const dataBytes = header.data.bytes;
   if (dataStart + dataBytes > bytes.length) fail('BUNDLE_TRUNCATED', `data section of ${dataBytes} bytes at byte ${dataStart} runs past the end (${bytes.length} bytes)`);
@@ -127,6 +121,7 @@ export function readHeader(bytes: Uint8Array, limits: Partial<Limits> = {}): Bun
     if (t.axis !== undefined && (f.kind !== 'int' || !Number.isSafeInteger(t.axis) || t.axis < 0 || t.axis >= t.shape.length || t.group !== undefined)) {
       fail('BAD_TENSOR', `${where}: axis ${JSON.stringify(t.axis)} must index one of the ${t.shape.length} dimensions of an affine integer tensor, and excludes "group"`);
     }
+    if (typeof t.xxh32 !== 'string' || !/^[0-9a-f]{8}$/.test(t.xxh32)) fail('BAD_TENSOR', `${where}: xxh32 ${JSON.stringify(t.xxh32)} is not 8 lowercase hex digits`);
     if (t.offset + t.bytes > dataBytes) fail('BAD_OFFSET', `${where}: bytes ${t.offset}..${t.offset + t.bytes} lie outside the ${dataBytes}-byte data section`);
     list.push([name, t]);
   }

@@ -1,7 +1,7 @@
-// Bundle writer: header JSON + 64-byte aligned tensor data + CRC-32 of the data.
+// Bundle writer: header JSON (with each tensor's XXH32) + 64-byte aligned tensor data.
 
 import { MAGIC, VERSION, PREAMBLE, align, quantFields, type Header, type NodeEntry, type ValueInfo, type TensorEntry } from './layout.js';
-import { crc32 } from './crc.js';
+import { xxh32, hex8 } from './hash.js';
 import { fail } from '../errors.js';
 
 export interface TensorInput {
@@ -28,7 +28,7 @@ export function writeBundle(b: BundleInput): Uint8Array {
   for (const [name, t] of Object.entries(b.tensors)) {
     const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
     off = align(off);
-    entries[name] = { format: t.format, shape: [...t.shape], offset: off, bytes: bytes.length, ...quantFields(t) };
+    entries[name] = { format: t.format, shape: [...t.shape], offset: off, bytes: bytes.length, xxh32: hex8(xxh32(bytes)), ...quantFields(t) };
     parts.push({ off, bytes });
     off += bytes.length;
   }
@@ -41,7 +41,7 @@ export function writeBundle(b: BundleInput): Uint8Array {
     tensors: entries,
     ...(b.precision !== undefined ? { precision: b.precision } : {}),
     metadata: b.metadata ?? {},
-    data: { bytes: dataBytes, crc32: crc32(data).toString(16).padStart(8, '0') },
+    data: { bytes: dataBytes },
   };
   let json = new TextEncoder().encode(JSON.stringify(header));
   const h = align(PREAMBLE + json.length) - PREAMBLE;

@@ -36,8 +36,7 @@ interface Layer {
   N: number; K: number; act: number; actIdx: number;
   keep: (p: number) => number;
   blocks: number[];
-  /** Copies the bias, after the weights: bundles store it after them, and load() checksums the
-   *  copies in data order (bundle/crc.ts). Returns its pointer, 0 if none. */
+  /** Copies the bias into wasm memory. Returns its pointer, 0 if none. */
   takeBias: () => number;
   wrap: (core: Core) => PreparedNode;
 }

@@ -14,8 +14,8 @@ export interface Host {
   packBundle(bytes: Uint8Array, map: PrecisionMap): { input: BundleInput; report: PackReport[] };
   tensorValues(b: BundleView, name: string): Float32Array;
   validatePrecisionMap(map: unknown, nodes: Iterable<string>, where?: string): PrecisionMap;
-  /** the bundle checksum (CRC-32) of bytes */
-  crc32(bytes: Uint8Array): number;
+  /** the tensor checksum (XXH32) of bytes */
+  xxh32(bytes: Uint8Array): number;
 }
 
 export { WEIGHTED };
@@ -39,25 +39,25 @@ export function withOutputs(host: Host, bytes: Uint8Array, names: string[]): Uin
 }
 
 /** Rewrites f32 weight tensors of one bundle in place (a copy of it): the weight bytes, then the
- *  CRC-32 in the header (same length, 8 hex digits). No re-serialisation, no re-encoding. */
+ *  XXH32 of each rewritten tensor in the header (same length: the header is re-serialised into
+ *  the same bytes but for those 8 hex digits). No re-encoding, and only changed tensors re-hashed.
+ *  The bundle must come from writeBundle (a header exactly as JSON.stringify writes it). */
 export class WeightPatcher {
   readonly bytes: Uint8Array;
   private dataStart: number;
-  private crcAt: number;
+  private json: string;
   private header: Header;
   private original = new Map<string, Float32Array>();
+  private dirty = new Set<string>();
 
-  constructor(bytes: Uint8Array, private crc32: (bytes: Uint8Array) => number) {
+  constructor(bytes: Uint8Array, private xxh32: (bytes: Uint8Array) => number) {
     this.bytes = bytes.slice();
     const dv = new DataView(this.bytes.buffer);
     const h = Number(dv.getBigUint64(16, true));
-    const json = new TextDecoder().decode(this.bytes.subarray(24, 24 + h));
-    this.header = JSON.parse(json);
+    this.json = new TextDecoder().decode(this.bytes.subarray(24, 24 + h)).trimEnd();
+    this.header = JSON.parse(this.json);
+    if (JSON.stringify(this.header) !== this.json) throw new Error('WeightPatcher: the header is not as writeBundle writes it');
     this.dataStart = 24 + h;
-    const key = `"crc32":"${this.header.data.crc32}"`;
-    const at = json.lastIndexOf(key);
-    if (at < 0) throw new Error('WeightPatcher: crc32 field not found in the header');
-    this.crcAt = 24 + new TextEncoder().encode(json.slice(0, at)).length + key.length - 9;
   }
 
   /** the stored f32 values of a tensor (a copy, as in the bundle given) */
@@ -78,14 +78,23 @@ export class WeightPatcher {
     this.values(name);
     if (v.length * 4 !== e.bytes) throw new Error(`WeightPatcher: ${name} holds ${e.bytes / 4} values, got ${v.length}`);
     this.bytes.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), this.dataStart + e.offset);
+    this.dirty.add(name);
   }
 
   restore(name: string): void { this.set(name, this.values(name)); }
 
-  /** the bundle with a correct checksum (shares memory with this patcher: load it before the next set) */
+  /** the bundle with correct checksums (shares memory with this patcher: load it before the next set) */
   bundle(): Uint8Array {
-    const crc = this.crc32(this.bytes.subarray(this.dataStart, this.dataStart + this.header.data.bytes)).toString(16).padStart(8, '0');
-    this.bytes.set(new TextEncoder().encode(crc), this.crcAt);
+    if (this.dirty.size) {
+      for (const name of this.dirty) {
+        const e = this.header.tensors[name];
+        e.xxh32 = (this.xxh32(this.bytes.subarray(this.dataStart + e.offset, this.dataStart + e.offset + e.bytes)) >>> 0).toString(16).padStart(8, '0');
+      }
+      this.dirty.clear();
+      const json = new TextEncoder().encode(JSON.stringify(this.header));
+      if (24 + json.length > this.dataStart) throw new Error('WeightPatcher: the header grew');
+      this.bytes.set(json, 24);
+    }
     return this.bytes;
   }
 }

@@ -260,7 +260,7 @@ export function plan(host: Host, bundle: Uint8Array, data: Dataset, o: PlanOptio
   if (o.calibration) { prog('calibrate', 0, 1, ''); calibration = calibrate(host, ev, work, o.calibration); prog('calibrate', 1, 1, ''); }
 
   // (a) perturbation, (c) secant, (b) Hutchinson.
-  const patcher = new WeightPatcher(work, host.crc32);
+  const patcher = new WeightPatcher(work, host.xxh32);
   const hs = o.hutchinson?.samples ?? 8;
   const total = weighted.length * (cands.length + (hs > 0 ? 1 : 0));
   let done = 0;

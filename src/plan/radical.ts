@@ -92,7 +92,7 @@ export class ChoiceBuilder {
     this.base = b.header.precision ? host.validatePrecisionMap(b.header.precision, b.header.graph.nodes.map((n) => n.name)) : null;
     this.dense = b.header.graph.nodes.map((n, index) => ({ n, index })).filter(({ n }) => n.op === 'Dense' && b.header.tensors[n.inputs[1]])
       .map(({ n, index }) => { const [N, K] = b.header.tensors[n.inputs[1]].shape; return { name: n.name, w: n.inputs[1], x: n.inputs[0], out: n.outputs[0], N, K, index }; });
-    this.patcher = new WeightPatcher(work, host.crc32);
+    this.patcher = new WeightPatcher(work, host.xxh32);
   }
 
   private i16Weights(layer: { w: string; K: number }): Float32Array {

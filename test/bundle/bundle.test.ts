@@ -62,7 +62,8 @@ test('bad magic, version, flags', async () => {
   const b = good();
   const m = b.slice(); m[0] = 0x42; rejects(m, 'BAD_MAGIC', /byte 0/);
   const crlf = b.slice(); crlf[6] = 0x0a; rejects(crlf, 'BAD_MAGIC', /byte 6/);
-  const v = b.slice(); v[8] = 2; rejects(v, 'BAD_VERSION');
+  const v = b.slice(); v[8] = 3; rejects(v, 'BAD_VERSION');
+  const v1 = b.slice(); v1[8] = 1; rejects(v1, 'BAD_VERSION', /version 1, this reader knows 2 \(write the bundle again/);
   const f = b.slice(); f[12] = 1; rejects(f, 'BAD_HEADER');
 });
 
@@ -139,7 +140,9 @@ test('header: not JSON, not UTF-8, missing fields', async () => {
   await getAlloy();
   const b = good().slice();
   b[24] = 0xff; rejects(b, 'BAD_HEADER', /UTF-8 JSON/);
-  rejects(withHeader(good(), (j) => { j.alloy = 2; }), 'BAD_HEADER');
+  rejects(withHeader(good(), (j) => { j.alloy = 1; }), 'BAD_HEADER');
+  rejects(withHeader(good(), (j) => { delete j.tensors.w.xxh32; }), 'BAD_TENSOR', /tensor "w": xxh32 undefined/);
+  rejects(withHeader(good(), (j) => { j.tensors.b.xxh32 = 'ABCDEF01'; }), 'BAD_TENSOR', /tensor "b": xxh32 "ABCDEF01"/);
   rejects(withHeader(good(), (j) => { delete j.data; }), 'BAD_HEADER');
 });
 

@@ -8,10 +8,10 @@
 //  - targeted: tensor shapes, formats, offsets, names; graph inputs / outputs; node ops, inputs,
 //    outputs and attributes; the embedded precision map;
 //  - optional repair after a header mutation (bytes recomputed from shape and format, the data
-//    relaid out, data.bytes and the CRC fixed) so that mutations reach the loader and the kernels
+//    relaid out, data.bytes and the tensor checksums fixed) so that mutations reach the loader and the kernels
 //    and not only the first reader check;
 //  - data: special f32 values (NaN, +-Inf, -0, 3.4e38, subnormals) and random bytes written into a
-//    tensor, with the CRC repaired;
+//    tensor, with its checksum repaired;
 //  - raw bytes (applied last, never repaired): bit flips, interesting bytes, u64 header-length
 //    overwrite, truncation, insertion, deletion, chunk duplication.
 
@@ -50,11 +50,11 @@ export function serialize(p: Parsed): Uint8Array {
 }
 
 /** What the mutator needs to know about the runtime: format names and bits, operator names,
- *  and the CRC-32 (the module's, so the fuzzer checks the same function the reader uses). */
+ *  and XXH32 (the module's, so the fuzzer checks the same function the reader uses). */
 export interface World {
   formats: { name: string; bits: number; kind: string; element: string }[];
   ops: string[];
-  crc32(data: Uint8Array): number;
+  xxh32(data: Uint8Array): number;
 }
 
 export function storedBytes(w: World, format: string, n: number): number {
@@ -70,7 +70,7 @@ const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' &&
 const elements = (s: unknown) => (Array.isArray(s) ? s.reduce((a: number, b: any) => a * (typeof b === 'number' ? b : NaN), 1) : NaN);
 
 /** Rebuild the data section from the header: each tensor's bytes recomputed from its shape and
- *  format, its old bytes carried over, offsets laid out in order, data.bytes and crc32 set. */
+ *  format, its old bytes carried over, offsets laid out in order, data.bytes and the tensors' xxh32 set. */
 export function repair(w: World, p: Parsed, fixBytes = true): void {
   const h = p.header;
   if (!isObj(h) || !isObj(h.tensors)) return;
@@ -101,11 +101,16 @@ export function repair(w: World, p: Parsed, fixBytes = true): void {
   p.data = data;
   if (!isObj(h.data)) h.data = {};
   h.data.bytes = data.length;
-  h.data.crc32 = w.crc32(data).toString(16).padStart(8, '0');
+  fixHashes(w, p);
 }
 
-export function fixCrc(w: World, p: Parsed): void {
-  if (isObj(p.header) && isObj(p.header.data)) p.header.data.crc32 = w.crc32(p.data).toString(16).padStart(8, '0');
+/** Each tensor entry whose bytes lie inside the data gets the XXH32 of those bytes. */
+export function fixHashes(w: World, p: Parsed): void {
+  if (!isObj(p.header) || !isObj(p.header.tensors)) return;
+  for (const t of Object.values(p.header.tensors)) {
+    if (!isObj(t) || !Number.isSafeInteger(t.offset) || !Number.isSafeInteger(t.bytes) || t.offset < 0 || t.bytes < 0 || t.offset + t.bytes > p.data.length) continue;
+    t.xxh32 = w.xxh32(p.data.subarray(t.offset, t.offset + t.bytes)).toString(16).padStart(8, '0');
+  }
 }
 
 const INTERESTING_NUMBERS = [0, -0, 1, -1, 2, 3, 7, 8, 16, 31, 32, 33, 63, 64, 65, 127, 128, 255, 256, 1023, 1024, 4096, 65535, 65536,
@@ -287,7 +292,7 @@ function mutateData(r: Rng, w: World, p: Parsed): void {
       else dv.setFloat32(at, v, true);
     } else dv.setUint8(r.int(t.bytes), r.pick([0, 0xff, 0x7f, 0x80, 0x7e, 0xfe, r.u32() & 0xff]));
   }
-  fixCrc(w, p);
+  fixHashes(w, p);
 }
 
 export function mutateRaw(r: Rng, b: Uint8Array): Uint8Array {
@@ -332,7 +337,7 @@ export function mutateBundle(w: World, seeds: Uint8Array[], seed: number, index:
     else wantRepair = true;
   }
   if (wantRepair && r.chance(0.8)) repair(w, p, r.chance(0.9));
-  else if (r.chance(0.3)) fixCrc(w, p);
+  else if (r.chance(0.3)) fixHashes(w, p);
   let bytes = serialize(p);
   if (r.chance(0.2)) for (let k = 1 + r.int(3); k > 0; k--) bytes = mutateRaw(r, bytes);
   return { bytes };

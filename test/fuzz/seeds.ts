@@ -109,7 +109,7 @@ function twoInputs(): Uint8Array {
 }
 
 let cache: Seed[] | null = null;
-/** The seed corpus (needs init() first: quantizeTensor and the CRC run in the module). */
+/** The seed corpus (needs init() first: quantizeTensor and the checksums run in the module). */
 export function seeds(): Seed[] {
   if (cache) return cache;
   cache = [

@@ -29,11 +29,11 @@ export class FuzzFailure extends Error {
 
 export function world(alloy: Alloy): World {
   const x = _exports();
-  const crc32 = (d: Uint8Array) => {
+  const xxh32 = (d: Uint8Array) => {
     const p = x.alloc(d.length);
-    try { new Uint8Array(x.memory.buffer, p, d.length).set(d); return x.crc32(0, p, d.length) >>> 0; } finally { x.free(p); }
+    try { new Uint8Array(x.memory.buffer, p, d.length).set(d); return x.xxh32(p, d.length, 0) >>> 0; } finally { x.free(p); }
   };
-  return { formats: alloy.formats.map((f) => ({ name: f.name, bits: f.bits, kind: f.kind, element: f.element })), ops: OPS, crc32 };
+  return { formats: alloy.formats.map((f) => ({ name: f.name, bits: f.bits, kind: f.kind, element: f.element })), ops: OPS, xxh32 };
 }
 
 export type Outcome = { ok: true; runs: number } | { ok: false; code: string };

@@ -32,7 +32,7 @@ test('Hutchinson on a quadratic loss: each finite-difference term equals v^T H v
   ev.setReference(bytes);
   assert.is(ev.loss0, 0);
   const samples = 64, seed = 11;
-  const r = hutchinson(h, ev, new WeightPatcher(bytes, h.crc32), 'fc.w', samples, 1e-2, seed);
+  const r = hutchinson(h, ev, new WeightPatcher(bytes, h.xxh32), 'fc.w', samples, 1e-2, seed);
   const next = xorshift32(seed);
   for (let t = 0; t < samples; t++) {
     const v = rademacher(N * K, next);
@@ -51,7 +51,7 @@ test('Hutchinson on a quadratic loss: each finite-difference term equals v^T H v
 test('weight patcher: unchanged bundle is byte-identical; a patch changes the output; restore brings it back', async () => {
   const h = await host();
   const bytes = linear();
-  const p = new WeightPatcher(bytes, h.crc32);
+  const p = new WeightPatcher(bytes, h.xxh32);
   assert.equal([...p.bundle()], [...bytes]);
   const x = rand(2 * K, 5);
   const run = (b: Uint8Array) => { const m = h.alloy.load(b); const y = m.run({ x }).y.data; m.dispose(); return [...y]; };
