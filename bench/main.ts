@@ -1,7 +1,7 @@
-// `npm run bench [section...]`: sections peak, casts, conv, spatial (depthwise conv), mlp, ort
+// `npm run bench [section...]`: sections peak, casts, conv, spatial (depthwise conv), checksum, mlp, ort
 // (Alloy vs onnxruntime-web; or ort:gemm, ort:mlp, ort:mlp-q, ort:cnn for one part). Prints
 // markdown tables with medians.
-import { init, writeBundle } from './alloy.mjs';
+import { init, writeBundle, _exports, _heap } from './alloy.mjs';
 import { castBench } from './casts.ts';
 import { seededMLP, seededInputs } from '../scripts/seeded-mlp.ts';
 import { warmup, medianMs } from '../scripts/timing.ts';
@@ -39,6 +39,27 @@ if (on('spatial')) {
   console.log('## Depthwise conv f32 on the pose_landmark_lite shapes (SIMD vs scalar reference)\n');
   await benchDepthwise(console.log);
   console.log('');
+}
+
+if (on('checksum')) {
+  // The tensor checksum load() takes (XXH32, assembly/util/xxh32.ts) against xxhash-wasm's h32Raw
+  // (scalar wasm, the same hash) on the f32 MNIST bundle's size, after a time-based warm-up.
+  const { default: xxhash } = await import('xxhash-wasm');
+  const { h32Raw } = await xxhash();
+  const x = _exports(), n = 2_300_032;
+  const bytes = new Uint8Array(n).map((_, i) => (i * 2654435761) >>> 24);
+  const p = _heap.alloc(n, false);
+  _heap.u8(p, n).set(bytes);
+  if ((x.xxh32(p, n, 0) >>> 0) !== (h32Raw(bytes, 0) >>> 0)) throw new Error('xxh32 differs from xxhash-wasm');
+  const ours = () => x.xxh32(p, n, 0), peer = () => h32Raw(bytes, 0);
+  warmup(() => { ours(); peer(); }, 2000);
+  const a = medianMs(ours, 31, 4), b = medianMs(peer, 31, 4);
+  console.log('## Tensor checksum, XXH32 of 2.3 MB (the f32 MNIST bundle\'s weights)\n');
+  console.log('| implementation | time | GB/s |\n|---|---:|---:|');
+  console.log(`| Alloy xxh32 (SIMD lanes) | ${(a * 1000).toFixed(0)} us | ${(n / a / 1e6).toFixed(1)} |`);
+  console.log(`| xxhash-wasm h32Raw | ${(b * 1000).toFixed(0)} us | ${(n / b / 1e6).toFixed(1)} |`);
+  console.log(`\nAlloy / xxhash-wasm time: ${(a / b).toFixed(2)}x\n`);
+  _heap.free(p);
 }
 
 if (on('mlp')) {

@@ -65,7 +65,8 @@ export class Model {
   private maxArenaBytes: number;
 
   constructor(bytes: Uint8Array | ArrayBuffer, options: LoadOptions = {}) {
-    const u8 = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+    // A plain Uint8Array view: subarray() of a Node Buffer runs Node's own JavaScript, cold at load.
+    const u8 = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes instanceof Uint8Array ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
     if (typeof options !== 'object' || options === null) fail('BAD_OPTION', 'load(): options must be an object');
     const limits = resolveLimits(options);
     const maxArena = options.maxArenaBytes === undefined ? DEFAULT_MAX_ARENA_BYTES : options.maxArenaBytes;
