@@ -1,4 +1,4 @@
-// Bundle v1: round trip, and every kind of corruption rejected with its AlloyError code.
+// Bundle v2: round trip, and every kind of corruption rejected with its AlloyError code.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy } from '../util.ts';
