@@ -5,9 +5,9 @@
 // load and one vector round. A round is a bijection of its accumulator for a fixed word and of
 // its word for a fixed accumulator (add, rotate, multiply by an odd constant), and so are the
 // merge and the final mixing, so a change confined to one 4-byte word (every single-bit error)
-// always changes the hash; other corruption goes unseen with probability about 2^-32. Cheap in V8's baseline tier, which is what checks
-// a bundle at cold start: 2.3 MB in 0.5-1.4 ms on first call (a 16-lane CRC-32 by nibble tables
-// took 1.5-3.0 ms; docs/BENCHMARKS.md).
+// always changes the hash; other corruption goes unseen with probability about 2^-32.
+// Cheap in V8's baseline tier, which is what checks a bundle at cold start: 2.3 MB in 0.5-1.4 ms
+// on first call (a 16-lane CRC-32 by nibble tables took 1.5-3.0 ms; docs/BENCHMARKS.md).
 //
 // Streaming state (xxh32_start / _update / _digest): 20 bytes, v1..v4 then the seed.
 
