@@ -21,7 +21,7 @@ export {
   binary_f32, binary_f32_ref, clamp_f32, clamp_f32_ref, relu6_f32, relu6_f32_ref, leaky_relu_f32, leaky_relu_f32_ref,
   hardswish_f32, hardswish_f32_ref, sigmoid_f32, tanh_f32, gelu_f32,
 } from "./kernels/eltwise";
-export { dense_wq, dense_wq_ref, pack_w_q, packed_q_bytes } from "./kernels/dense_q";
+export { dense_wq, dense_wqp, dense_wq_ref, pack_w_q, packed_q_bytes, pack_wq_params, packed_wq_params_bytes } from "./kernels/dense_q";
 export { dense_w8a8, dense_w8a8_ref, pack_w_i8_k2, packed_w8a8_bytes, quant_rows_i8 } from "./kernels/dense_w8a8";
 export { round_f32_to, round_f32_to_ref } from "./emulate/round";
 export { dense_acc, dense_acc_ref } from "./emulate/dense_acc";

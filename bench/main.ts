@@ -1,7 +1,7 @@
 // `npm run bench [section...]`: sections peak, casts, conv, spatial (depthwise conv), checksum, mlp, ort
 // (Alloy vs onnxruntime-web; or ort:gemm, ort:mlp, ort:mlp-q, ort:cnn for one part). Prints
 // markdown tables with medians.
-import { init, writeBundle, _exports, _heap } from './alloy.mjs';
+import { init, writeBundle, packBundle, _exports, _heap } from './alloy.mjs';
 import { castBench } from './casts.ts';
 import { seededMLP, seededInputs } from '../scripts/seeded-mlp.ts';
 import { warmup, medianMs } from '../scripts/timing.ts';
@@ -63,18 +63,27 @@ if (on('checksum')) {
 }
 
 if (on('mlp')) {
-  const model = alloy.load(seededMLP(writeBundle));
+  // f32, then the same MLP packed with weight-only formats (f32 activations and accumulation).
+  const f32 = seededMLP(writeBundle);
+  const variants: [string, Uint8Array][] = [['f32', f32]];
+  for (const [label, layer] of [['f16 weights', { weights: 'f16' }], ['i8 weights (per channel)', { weights: 'i8', granularity: 'channel' }],
+    ['i4 weights (groups of 16)', { weights: 'i4', granularity: 'group', groupSize: 16 }]] as const) {
+    variants.push([label, writeBundle(packBundle(f32, { version: 1, default: layer }).input)]);
+  }
   const x1 = seededInputs(1, 784), x32 = seededInputs(32, 784);
-  const r1 = () => model.run({ x: x1 }), r32 = () => model.run({ x: x32 });
-  warmup(() => { r1(); r32(); }, 3000);
-  const t1 = medianMs(r1, 41, 20), t32 = medianMs(r32, 21, 4);
-  console.log('## MLP 784-512-256-128-64-10, f32 (seeded weights)\n');
-  console.log('| batch | latency | GFLOP/s |');
-  console.log('|---:|---:|---:|');
   const flops = 2 * (784 * 512 + 512 * 256 + 256 * 128 + 128 * 64 + 64 * 10);
-  console.log(`| 1 | ${(t1 * 1000).toFixed(1)} us | ${(flops / (t1 * 1e6)).toFixed(1)} |`);
-  console.log(`| 32 | ${(t32 * 1000).toFixed(1)} us | ${((32 * flops) / (t32 * 1e6)).toFixed(1)} |`);
-  model.dispose();
+  console.log('## MLP 784-512-256-128-64-10 (seeded weights), f32 activations\n');
+  console.log('| weights | batch 1 | GFLOP/s | batch 32 | GFLOP/s |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const [label, bytes] of variants) {
+    const model = alloy.load(bytes);
+    const r1 = () => model.run({ x: x1 }), r32 = () => model.run({ x: x32 });
+    warmup(() => { r1(); r32(); }, label === 'f32' ? 3000 : 2000);
+    const t1 = medianMs(r1, 41, 20), t32 = medianMs(r32, 21, 4);
+    console.log(`| ${label} | ${(t1 * 1000).toFixed(1)} us | ${(flops / (t1 * 1e6)).toFixed(1)} | ${(t32 * 1000).toFixed(1)} us | ${((32 * flops) / (t32 * 1e6)).toFixed(1)} |`);
+    model.dispose();
+  }
+  console.log('');
 }
 
 const ortSections = want.filter((s) => s.startsWith('ort:')).map((s) => s.slice(4)) as Section[];

@@ -11,6 +11,7 @@ export const KERNELS: KernelEntry[] = [
   { name: 'gemm_f32_f32_f32__simd128_5x8', export: 'dense_f32', ref: 'dense_f32_ref', test: 'test/kernels/dense.test.ts' },
   { name: 'gemm_f32_f32_f32__simd128_4x8_panels', export: 'dense_f32_panels', ref: 'dense_f32_ref', test: 'test/kernels/dense.test.ts' },
   { name: 'gemm_wq_f32_f32__simd128_4x8', export: 'dense_wq', ref: 'dense_wq_ref', test: 'test/kernels/dense_q.test.ts' },
+  { name: 'gemm_{i8,u8,i4}_f32_f32__simd128_4x8', export: 'dense_wqp', ref: 'dense_wq_ref', test: 'test/kernels/dense_q.test.ts' },
   { name: 'gemm_{f16,bf16,f8}_f32_f32__simd128_4x8', export: 'dense_wf', ref: 'dense_wq_ref', test: 'test/kernels/dense_q.test.ts' },
   { name: 'gemm_i8_i8_i32__simd128_4x8', export: 'dense_w8a8', ref: 'dense_w8a8_ref', test: 'test/kernels/dense_q.test.ts' },
   { name: 'gemm_f32_f32_{f16,bf16,f8}__simd128_4x8', export: 'dense_acc', ref: 'dense_acc_ref', test: 'test/emulate/dense_acc.test.ts' },
@@ -65,6 +66,6 @@ export const KERNELS: KernelEntry[] = [
 export const HELPERS = new Set([
   'alloc', 'alloc_uninit', 'free', 'memory_bytes', 'fmt_count', 'fmt_cols', 'fmt_col', 'fmt_table_ptr', 'fmt_names_ptr', 'fmt_names_len', 'fmt_max_code', 'fmt_nan_code',
   'fmt_inf_code', 'random_fill', 'pack4', 'unpack4', 'sext4', 'pack6', 'unpack6', 'packed_bytes', 'affine_params', 'pack_w_f32',
-  'packed_f32_bytes', 'pack_w_q', 'packed_q_bytes', 'pack_w_i8_k2', 'packed_w8a8_bytes', 'pack_conv_w_f32', 'packed_conv_f32_bytes',
+  'packed_f32_bytes', 'pack_w_q', 'packed_q_bytes', 'pack_wq_params', 'packed_wq_params_bytes', 'pack_w_i8_k2', 'packed_w8a8_bytes', 'pack_conv_w_f32', 'packed_conv_f32_bytes',
   'conv_out_dim', 'conv_narrow_scratch_bytes', 'weights_fusable', 'canonicalize_nan', 'xxh32', 'xxh32_start', 'xxh32_update', 'xxh32_digest',
 ]);

@@ -26,26 +26,38 @@ export function weights_fusable(fmt: i32, codes: usize, n: i32, group: i32, K: i
   return 0;
 }
 
-// Four weights (lanes j0..j0+3 of 8) of row k of a panel, as f32 (int kinds: q - zp).
+// Row k of a panel: its 8 codes, widened to 16 bits (one load for both halves).
 // @ts-ignore: decorator
-@inline function w4(fmt: i32, p: usize, k: i32, half: i32, z: v128): v128 {
-  if (fmt == F16) {
-    const h = i32x4.extend_low_i16x8_s(v128.load64_zero(p + <usize>(k * 16 + half * 8)));
-    return f32x4.mul(v128.and(i32x4.shl(h, 13), i32x4.splat(0x8FFFE000)), f32x4.splat(5.192296858534828e33)); // 2^112
+@inline function codes8(fmt: i32, p: usize, k: i32): v128 {
+  if (fmt == F16 || fmt == BF16) return v128.load(p + <usize>(k * 16));
+  const c = v128.load64_zero(p + <usize>(k * 8));
+  return fmt == U8 ? i16x8.extend_low_i8x16_u(c) : i16x8.extend_low_i8x16_s(c);
+}
+
+// Four of those weights (half 0: lanes 0..3, half 1: lanes 4..7) as f32 (int kinds: q - zp;
+// I8S: symmetric i8, no zero point to subtract).
+// @ts-ignore: decorator
+@inline function half4(fmt: i32, h: v128, half: i32, z: v128): v128 {
+  if (fmt == BF16 || fmt == U8) {
+    const u = half == 0 ? i32x4.extend_low_i16x8_u(h) : i32x4.extend_high_i16x8_u(h);
+    return fmt == BF16 ? i32x4.shl(u, 16) : f32x4.convert_i32x4_s(i32x4.sub(u, z));
   }
-  if (fmt == BF16) return i32x4.shl(i32x4.extend_low_i16x8_u(v128.load64_zero(p + <usize>(k * 16 + half * 8))), 16);
-  const c = i32x4.extend_low_i16x8_s(i16x8.extend_low_i8x16_s(v128.load32_zero(p + <usize>(k * 8 + half * 4))));
+  const c = half == 0 ? i32x4.extend_low_i16x8_s(h) : i32x4.extend_high_i16x8_s(h);
+  if (fmt == F16) return f32x4.mul(v128.and(i32x4.shl(c, 13), i32x4.splat(0x8FFFE000)), f32x4.splat(5.192296858534828e33)); // 2^112
   if (fmt == F8_E5M2) return f32x4.mul(v128.and(i32x4.shl(c, 21), i32x4.splat(0x8FE00000)), f32x4.splat(5.192296858534828e33)); // 2^112
   if (fmt == F8_E4M3FN) return f32x4.mul(v128.and(i32x4.shl(c, 20), i32x4.splat(0x87F00000)), f32x4.splat(1.329227995784916e36)); // 2^120
-  if (fmt == U8) return f32x4.convert_i32x4_s(i32x4.sub(v128.and(c, i32x4.splat(0xFF)), z));
+  if (fmt == I8S) return f32x4.convert_i32x4_s(c);
   return f32x4.convert_i32x4_s(i32x4.sub(c, z));   // I8
 }
+
+// Symmetric i8 (all zero points 0): an internal kind of this file, not a format id.
+const I8S: i32 = -1;
 
 // @ts-ignore: decorator
 @inline function codeBytes(fmt: i32): i32 { return fmt == F16 || fmt == BF16 ? 2 : 1; }
 
 // @ts-ignore: decorator
-@inline function isInt(fmt: i32): bool { return fmt == I8 || fmt == U8; }
+@inline function isInt(fmt: i32): bool { return fmt == I8 || fmt == U8 || fmt == I8S; }
 
 // Finish 8 outputs (two vectors) of one row: float kinds acc + b; int kinds acc * s + b.
 // @ts-ignore: decorator
@@ -94,10 +106,11 @@ export function weights_fusable(fmt: i32, codes: usize, n: i32, group: i32, K: i
         let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
         for (let k = 0; k < K; k++) {
           const v = v128.load32_splat(xr + (<usize>k << 2));
-          a0 = f32x4.add(a0, f32x4.mul(v, w4(fmt, w0, k, 0, z0))); a1 = f32x4.add(a1, f32x4.mul(v, w4(fmt, w0, k, 1, z1)));
-          a2 = f32x4.add(a2, f32x4.mul(v, w4(fmt, w0 + pstride, k, 0, z2))); a3 = f32x4.add(a3, f32x4.mul(v, w4(fmt, w0 + pstride, k, 1, z3)));
-          a4 = f32x4.add(a4, f32x4.mul(v, w4(fmt, w0 + 2 * pstride, k, 0, z4))); a5 = f32x4.add(a5, f32x4.mul(v, w4(fmt, w0 + 2 * pstride, k, 1, z5)));
-          a6 = f32x4.add(a6, f32x4.mul(v, w4(fmt, w0 + 3 * pstride, k, 0, z6))); a7 = f32x4.add(a7, f32x4.mul(v, w4(fmt, w0 + 3 * pstride, k, 1, z7)));
+          const h0 = codes8(fmt, w0, k), h1 = codes8(fmt, w0 + pstride, k), h2 = codes8(fmt, w0 + 2 * pstride, k), h3 = codes8(fmt, w0 + 3 * pstride, k);
+          a0 = f32x4.add(a0, f32x4.mul(v, half4(fmt, h0, 0, z0))); a1 = f32x4.add(a1, f32x4.mul(v, half4(fmt, h0, 1, z1)));
+          a2 = f32x4.add(a2, f32x4.mul(v, half4(fmt, h1, 0, z2))); a3 = f32x4.add(a3, f32x4.mul(v, half4(fmt, h1, 1, z3)));
+          a4 = f32x4.add(a4, f32x4.mul(v, half4(fmt, h2, 0, z4))); a5 = f32x4.add(a5, f32x4.mul(v, half4(fmt, h2, 1, z5)));
+          a6 = f32x4.add(a6, f32x4.mul(v, half4(fmt, h3, 0, z6))); a7 = f32x4.add(a7, f32x4.mul(v, half4(fmt, h3, 1, z7)));
         }
         const yr = y + (<usize>(m * N + p4 * NR) << 2);
         const cols = N - p4 * NR;
@@ -121,7 +134,8 @@ export function weights_fusable(fmt: i32, codes: usize, n: i32, group: i32, K: i
       let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
       let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
       for (let k = 0; k < K; k++) {
-        const wl = w4(fmt, w, k, 0, z0), wh = w4(fmt, w, k, 1, z1);
+        const h = codes8(fmt, w, k);
+        const wl = half4(fmt, h, 0, z0), wh = half4(fmt, h, 1, z1);
         const o = <usize>k << 2;
         const v0 = v128.load32_splat(x0 + o), v1 = v128.load32_splat(x1 + o);
         const v2 = v128.load32_splat(x2 + o), v3 = v128.load32_splat(x3 + o);
@@ -142,8 +156,9 @@ export function weights_fusable(fmt: i32, codes: usize, n: i32, group: i32, K: i
       let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
       for (let k = 0; k < K; k++) {
         const v = v128.load32_splat(x0 + (<usize>k << 2));
-        a0 = f32x4.add(a0, f32x4.mul(v, w4(fmt, w, k, 0, z0)));
-        a1 = f32x4.add(a1, f32x4.mul(v, w4(fmt, w, k, 1, z1)));
+        const h = codes8(fmt, w, k);
+        a0 = f32x4.add(a0, f32x4.mul(v, half4(fmt, h, 0, z0)));
+        a1 = f32x4.add(a1, f32x4.mul(v, half4(fmt, h, 1, z1)));
       }
       store8(y + (<usize>(m * N + n0) << 2), fin(fmt, a0, s0, b0, act), fin(fmt, a1, s1, b1, act), cols, tmp);
     }
@@ -171,8 +186,9 @@ let scratchBytes: i32 = 0;
     const w = wp + <usize>p * pstride;
     const out = buf + (<usize>((p - p0) * K * NR) << 2);
     for (let k = 0; k < K; k++) {
-      v128.store(out + (<usize>(k * NR) << 2), w4(fmt, w, k, 0, z0));
-      v128.store(out + (<usize>(k * NR) << 2), w4(fmt, w, k, 1, z1), 16);
+      const h = codes8(fmt, w, k);
+      v128.store(out + (<usize>(k * NR) << 2), half4(fmt, h, 0, z0));
+      v128.store(out + (<usize>(k * NR) << 2), half4(fmt, h, 1, z1), 16);
     }
   }
 }
@@ -216,5 +232,6 @@ export function dense_wf(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: 
   else if (fmt == F8_E5M2) dispatch(F8_E5M2, x, M, K, wp, 0, 0, bias, N, y, act);
   else if (fmt == F8_E4M3FN) dispatch(F8_E4M3FN, x, M, K, wp, 0, 0, bias, N, y, act);
   else if (fmt == U8) dispatch(U8, x, M, K, wp, scales, zps, bias, N, y, act);
+  else if (zps == 0) dispatch(I8S, x, M, K, wp, scales, 0, bias, N, y, act);
   else dispatch(I8, x, M, K, wp, scales, zps, bias, N, y, act);
 }

@@ -157,14 +157,33 @@ function denseFloatW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usiz
   }
 }
 
+// Per-group scales and zero points of affine integer weights, laid out for the kernels:
+// [panel][group][8] f32 scales, then [panel][group][8] i32 zero points (zeros past N), so that
+// a group's eight lanes load as two vectors. Built once at load (pack_wq_params) for dense_wqp;
+// dense_wq builds it in scratch on every call.
+export function packed_wq_params_bytes(N: i32, K: i32, group: i32): i32 {
+  return ((N + NR - 1) / NR) * ((K + group - 1) / group) * NR * 8;
+}
+
+export function pack_wq_params(scales: usize, zps: usize, N: i32, K: i32, group: i32, dst: usize): void {
+  const panels = (N + NR - 1) / NR, gpr = (K + group - 1) / group;
+  const pz = dst + (<usize>(panels * gpr * NR) << 2);
+  for (let p = 0; p < panels; p++) for (let g = 0; g < gpr; g++) for (let j = 0; j < NR; j++) {
+    const n = p * NR + j, o = (<usize>((p * gpr + g) * NR + j)) << 2;
+    store<f32>(dst + o, n < N ? load<f32>(scales + (<usize>(n * gpr + g) << 2)) : 0);
+    store<i32>(pz + o, n < N && zps != 0 ? load<i32>(zps + (<usize>(n * gpr + g) << 2)) : 0);
+  }
+}
+
 // Affine integer weights in groups: per panel and group, the group's codes are decoded once to
 // f32 (q - zp) in a [G][8] slab, every row sums its group in f32 lanes (four rows at a time), and
 // the running totals (total += acc_g * s_g, groups in order) live in a [M][8] buffer.
-function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, zps: usize, group: i32, bias: usize, N: i32, y: usize, act: i32): void {
+function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, group: i32, bias: usize, N: i32, y: usize, act: i32): void {
   const panels = (N + NR - 1) / NR;
   const gpr = (K + group - 1) / group;
   const unsigned = col(fmt, C_IMIN) == 0;
-  const tmp = memory.data(96, 16);      // 8 scales, 8 zero points, 8 biases
+  const pz = ps + (<usize>(panels * gpr * NR) << 2);
+  const tmp = memory.data(96, 16);      // 8 biases (at 64), a store buffer
   const slab = scratchFor((min(group, K) * NR + M * NR) * 4 + 32);
   const tot = slab + (<usize>(min(group, K) * NR) << 2);
   for (let p = 0; p < panels; p++) {
@@ -174,14 +193,9 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize,
     memory.fill(tot, 0, <usize>(M * NR) << 2);
     const w = wp + <usize>(p * K * NR);
     for (let g = 0; g < gpr; g++) {
-      memory.fill(tmp, 0, 64);
-      for (let j = 0; j < cols; j++) {
-        const gi = (n0 + j) * gpr + g;
-        store<f32>(tmp + (<usize>j << 2), load<f32>(scales + (<usize>gi << 2)));
-        store<i32>(tmp + 32 + (<usize>j << 2), zps != 0 ? load<i32>(zps + (<usize>gi << 2)) : 0);
-      }
-      const s0 = v128.load(tmp), s1 = v128.load(tmp, 16);
-      const z0 = v128.load(tmp, 32), z1 = v128.load(tmp, 48);
+      const og = (<usize>((p * gpr + g) * NR)) << 2;
+      const s0 = v128.load(ps + og), s1 = v128.load(ps + og, 16);
+      const z0 = v128.load(pz + og), z1 = v128.load(pz + og, 16);
       const k0 = g * group, kEnd = min(K, k0 + group), G = kEnd - k0;
       for (let k = k0; k < kEnd; k++) {
         const c = v128.load64_zero(w + <usize>(k * NR));
@@ -237,19 +251,12 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize,
 }
 
 // Few rows (M < 4): no slab; two panels at a time, the codes decoded inside the k loop, four
-// accumulators in flight. Scales and zero points are first laid out [panel][group][8] so each
-// group's eight lanes load as vectors. Same sums, same order as the slab path and the reference.
-function denseIntWRows(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, zps: usize, group: i32, bias: usize, N: i32, y: usize, act: i32): void {
+// accumulators in flight. Same sums, same order as the slab path and the reference.
+function denseIntWRows(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, group: i32, bias: usize, N: i32, y: usize, act: i32): void {
   const panels = (N + NR - 1) / NR;
   const gpr = (K + group - 1) / group;
   const unsigned = col(fmt, C_IMIN) == 0;
-  const ps = scratchFor(panels * gpr * NR * 8 + 64);            // packed scales, then zero points
   const pz = ps + (<usize>(panels * gpr * NR) << 2);
-  for (let p = 0; p < panels; p++) for (let g = 0; g < gpr; g++) for (let j = 0; j < NR; j++) {
-    const n = p * NR + j, o = (<usize>((p * gpr + g) * NR + j)) << 2;
-    store<f32>(ps + o, n < N ? load<f32>(scales + (<usize>(n * gpr + g) << 2)) : 0);
-    store<i32>(pz + o, n < N && zps != 0 ? load<i32>(zps + (<usize>(n * gpr + g) << 2)) : 0);
-  }
   const tmp = memory.data(128, 16);
   for (let p = 0; p < panels; p += 2) {
     const two = p + 1 < panels;
@@ -299,10 +306,24 @@ function denseIntWRows(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: us
 
 // dense_<fmt>_f32_f32__simd128: weights packed by pack_w_q. i4 codes are one per byte
 // (sign-extended), like i8.
+// Row-major scales / zero points (per group, [N][groups]); for affine integers the params are
+// laid out in scratch on every call: the runtime packs them once at load and calls dense_wqp.
 export function dense_wq(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, zps: usize, group: i32, bias: usize, N: i32, y: usize, act: i32): void {
-  if (col(fmt, C_KIND) == Kind.INT) {
-    if (M < 4) denseIntWRows(x, M, K, wp, fmt, scales, zps, group, bias, N, y, act);
-    else denseIntW(x, M, K, wp, fmt, scales, zps, group, bias, N, y, act);
+  if (col(fmt, C_KIND) != Kind.INT) { denseFloatW(x, M, K, wp, fmt, scales, bias, N, y, act); return; }
+  const bytes = packed_wq_params_bytes(N, K, group);
+  if (bytes > paramBytes) {
+    if (paramBuf != 0) heap.free(paramBuf);
+    paramBuf = heap.alloc(<usize>bytes + 16);
+    paramBytes = bytes;
   }
-  else denseFloatW(x, M, K, wp, fmt, scales, bias, N, y, act);
+  pack_wq_params(scales, zps, N, K, group, paramBuf);
+  dense_wqp(x, M, K, wp, fmt, paramBuf, group, bias, N, y, act);
+}
+let paramBuf: usize = 0;
+let paramBytes: i32 = 0;
+
+// gemm_{i8,u8,i4}_f32_f32__simd128_4x8 with params from pack_wq_params (affine integers only).
+export function dense_wqp(x: usize, M: i32, K: i32, wp: usize, fmt: i32, params: usize, group: i32, bias: usize, N: i32, y: usize, act: i32): void {
+  if (M < 4) denseIntWRows(x, M, K, wp, fmt, params, group, bias, N, y, act);
+  else denseIntW(x, M, K, wp, fmt, params, group, bias, N, y, act);
 }

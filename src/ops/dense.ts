@@ -182,5 +182,10 @@ function denseQ({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias,
   x.pack_w_q(f.id, packed, N, K, packed); // in place
   const bias = takeBias();
   if (fused) return wrap({ run: (xp, M, yp) => x.dense_wf(xp, M, K, packed, f.id, s.scales, s.zps, bias, N, yp, act) });
-  return wrap({ run: (xp, M, yp) => x.dense_wq(xp, M, K, packed, f.id, s.scales, s.zps, s.group, bias, N, yp, act) });
+  if (f.kind !== 'int') return wrap({ run: (xp, M, yp) => x.dense_wq(xp, M, K, packed, f.id, s.scales, s.zps, s.group, bias, N, yp, act) });
+  // Grouped integers: scales and zero points laid out per panel and group once, here.
+  const params = keep(heap.alloc(x.packed_wq_params_bytes(N, K, s.group), false));
+  x.pack_wq_params(s.scales, s.zps, N, K, s.group, params);
+  for (const p of [s.scales, s.zps]) if (p) { blocks.splice(blocks.indexOf(p), 1); heap.free(p); }
+  return wrap({ run: (xp, M, yp) => x.dense_wqp(xp, M, K, packed, f.id, params, s.group, bias, N, yp, act) });
 }

@@ -41,7 +41,7 @@ function weights(a: any, fmt: string, N: number, K: number, seed: number, group:
 }
 
 for (const fmt of [...FLOAT_W, ...INT_W]) {
-  test(`dense_wq ${fmt}: SIMD == reference bitwise, ${Ms.length * Ks.length * Ns.length} shapes x 2 activations`, async () => {
+  test(`dense_wq${INT_W.includes(fmt) ? ' and dense_wqp' : ''} ${fmt}: SIMD == reference bitwise, ${Ms.length * Ks.length * Ns.length} shapes x 2 activations`, async () => {
     const a = await getAlloy();
     const x = wasm();
     const f = a.format(fmt);
@@ -60,6 +60,15 @@ for (const fmt of [...FLOAT_W, ...INT_W]) {
       x.dense_wq(px, M, K, pp, f.id, ps, pz, group, pb, N, y1, act);
       x.dense_wq_ref(px, M, K, pw, f.id, ps, pz, group, pb, N, y2, act);
       sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `${fmt} M=${M} K=${K} N=${N} act=${act}`);
+      if (f.kind === 'int') {
+        // the runtime's path: scales and zero points packed once (pack_wq_params), then dense_wqp
+        const pp2 = heap.alloc(x.packed_wq_params_bytes(N, K, group));
+        x.pack_wq_params(ps, pz, N, K, group, pp2);
+        heap.f32(y1, M * N).fill(NaN);
+        x.dense_wqp(px, M, K, pp, f.id, pp2, group, pb, N, y1, act);
+        sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `${fmt} dense_wqp M=${M} K=${K} N=${N} act=${act}`);
+        heap.free(pp2);
+      }
       // f64 check: weights as the format's exact values
       const wv = f.kind === 'int' ? a.dequantizeAffine(fmt, { codes: fmt === 'u8' ? W.codes : new Int8Array(W.codes.buffer), scales: W.scales, zeroPoints: W.zps, groupSize: group })
         : f.kind === 'mx' ? Float32Array.from({ length: N * K }, (_, i) => a.dequantizeMX(fmt, { scales: W.mx!.subarray(Math.floor(i / K) * Math.ceil(K / 32), Math.floor(i / K) * Math.ceil(K / 32) + Math.ceil(K / 32)), elements: W.codes.subarray(Math.floor(i / K) * K, Math.floor(i / K) * K + K) })[i % K])
@@ -128,12 +137,21 @@ test('fused decode kernels (dense_wf) == dense_wq_ref bitwise, incl. subnormal w
   const a = await getAlloy();
   const x = wasm();
   let seed = 5000;
-  for (const fmt of ['f16', 'bf16', 'f8_e5m2', 'f8_e4m3fn', 'i8', 'u8']) {
+  // i8 three ways: symmetric with a zero-point tensor of zeros, symmetric without one (the kernel's
+  // no-subtraction path) and asymmetric (non-zero zero points)
+  for (const variant of ['f16', 'bf16', 'f8_e5m2', 'f8_e4m3fn', 'i8', 'i8 no zero points', 'i8 asymmetric', 'u8']) {
+    const fmt = variant.split(' ')[0];
     const f = a.format(fmt);
     for (const M of [1, 2, 3, 4, 5, 8, 9]) for (const K of [1, 7, 33]) for (const N of [1, 7, 8, 9, 31, 32, 33, 40]) for (const act of [0, 1]) {
       const scaleW = fmt === 'f16' ? 2 ** -14 : 1;   // f16: many subnormal weights
       const W = weights(a, fmt, N, K, seed++, K);
       if (fmt === 'f16') { const v = rand(N * K, seed++, scaleW); W.codes = a.encode('f16', v) as any; }
+      if (variant === 'i8 asymmetric') {
+        const q = a.quantizeAffine('i8', rand(N * K, seed++, 2).map((v) => v + 0.75), { groupSize: K, symmetric: false });
+        Object.assign(W, { codes: new Uint8Array(q.codes.buffer), scales: q.scales, zps: q.zeroPoints });
+        if (N * K > 8) assert.ok(q.zeroPoints.some((z: number) => z !== 0), 'asymmetric case has non-zero zero points');
+      }
+      if (variant === 'i8 no zero points') W.zps = null;
       const xs = rand(M * K, seed++, 4), bs = rand(N, seed++);
       bs[0] = -0;
       const pw = heap.put(W.codes), px = heap.put(xs), pb = heap.put(bs);
@@ -144,7 +162,7 @@ test('fused decode kernels (dense_wf) == dense_wq_ref bitwise, incl. subnormal w
       const y1 = heap.alloc(M * N * 4), y2 = heap.alloc(M * N * 4);
       x.dense_wf(px, M, K, pp, f.id, ps, pz, pb, N, y1, act);
       x.dense_wq_ref(px, M, K, pw, f.id, ps, pz, K, pb, N, y2, act);
-      sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `dense_wf ${fmt} M=${M} K=${K} N=${N} act=${act}`);
+      sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `dense_wf ${variant} M=${M} K=${K} N=${N} act=${act}`);
       for (const p of [pw, px, pb, ps, pz, pp, y1, y2]) heap.free(p);
     }
   }
