@@ -6,7 +6,7 @@ import * as heap from './heap.js';
 import { fail } from './errors.js';
 import { readHeader, isChecksumError, checkShape, resolveLimits, type Limits } from './bundle/read.js';
 import { TensorCheck } from './bundle/hash.js';
-import { elements, WEIGHTED } from './bundle/layout.js';
+import { elements, weightInput, tensorEntry } from './bundle/layout.js';
 import type { ValueInfo } from './bundle/layout.js';
 import { OPS, type PreparedNode, type Weight } from './ops/index.js';
 import { validatePrecisionMap, resolve, checkOverride, type PrecisionMap, type ResolvedPrecision } from './precision.js';
@@ -124,7 +124,7 @@ export class Model {
         if (typeof out !== 'string' || known.has(out) || weights.has(out)) { prep.dispose(); fail('BAD_GRAPH', `${where}: output ${JSON.stringify(out)} is not a new name`); }
         known.add(out);
         this.nodes.push({ name: node.name, op: node.op, out, prep, precision });
-        const wIdx = WEIGHTED[node.op], w = wIdx !== undefined ? header.tensors[node.inputs[wIdx]] : undefined;
+        const wIdx = weightInput(node.op), w = wIdx !== undefined ? tensorEntry(header, node.inputs[wIdx]) : undefined;
         this.layers.push({ name: node.name, op: node.op, weights: w ? w.format : null, activations: precision.activations, accumulator: precision.accumulator });
       }
       for (const v of g.outputs) {

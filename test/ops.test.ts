@@ -86,6 +86,16 @@ test('Clip / LeakyRelu attributes are checked at load (BAD_GRAPH before any run)
   }
 });
 
+test('FakeQuant attrs.format: i8 / u8 only; "constructor", "__proto__", "toString" and non-strings are BAD_GRAPH at load', async () => {
+  const a = await getAlloy();
+  const fq = (format: unknown) => writeBundle({ graph: { inputs: [{ name: 'x', shape: [-1, 3], format: 'f32' }], outputs: [{ name: 'y', shape: [-1, 3], format: 'f32' }], nodes: [{ name: 'q', op: 'FakeQuant', inputs: ['x'], outputs: ['y'], attrs: { format, scale: 0.5 } }] }, tensors: {} });
+  const y = a.load(fq('i8')).run({ x: { data: new Float32Array([0.2, -0.3, 100]), shape: [1, 3] } }).y.data;
+  assert.equal([...y], [0, -0.5, 63.5]);
+  for (const bad of ['constructor', '__proto__', 'toString', 'valueOf', 'i4', 7, null, ['i8']]) {
+    try { a.load(fq(bad)); assert.unreachable(String(bad)); } catch (e) { assert.instance(e, AlloyError, String(bad)); assert.is((e as AlloyError).code, 'BAD_GRAPH', String(bad)); assert.match((e as Error).message, /attrs\.format/); }
+  }
+});
+
 test('activations: Relu, Relu6, Clip, LeakyRelu, Sigmoid, Tanh, Gelu, HardSwish, Softmax, LogSoftmax, PRelu', async () => {
   const x = new Float32Array([-7, -2, -0.5, 0, 0.5, 2, 7, 3]);
   const erf = (z: number) => { const t = 1 / (1 + 0.3275911 * Math.abs(z)); const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z); return z >= 0 ? y : -y; };

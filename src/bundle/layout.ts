@@ -38,6 +38,10 @@ export interface TensorEntry {
 /** Weighted operators and the index of their weight input. */
 export const WEIGHTED: Record<string, number> = { Dense: 1, Conv: 1, DepthwiseConv: 1 };
 
+/** The index of an operator's weight input, or undefined (own keys only: an op named
+ *  "constructor" in an unchecked bundle must not find Object.prototype's members). */
+export const weightInput = (op: unknown): number | undefined => (typeof op === 'string' && Object.hasOwn(WEIGHTED, op) ? WEIGHTED[op] : undefined);
+
 export type QuantFields = Pick<TensorEntry, 'scale' | 'zeroPoint' | 'group' | 'axis'>;
 
 /** The quantization fields an entry (or a writer input) has, and only those: what every copy of a
@@ -71,3 +75,8 @@ export interface Header {
 }
 
 export const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
+
+/** The entry of the tensor a graph names, or undefined (own keys only: a name such as
+ *  "constructor" must not find Object.prototype's members). */
+export const tensorEntry = (h: Pick<Header, 'tensors'>, name: unknown): TensorEntry | undefined =>
+  (typeof name === 'string' && Object.hasOwn(h.tensors, name) ? h.tensors[name] : undefined);

@@ -3,7 +3,7 @@
 
 import { readBundle, type Bundle } from './read.js';
 import type { BundleInput, TensorInput } from './write.js';
-import { elements, WEIGHTED, quantFields, type TensorEntry } from './layout.js';
+import { elements, weightInput, tensorEntry, quantFields, type TensorEntry } from './layout.js';
 import { quantizeTensor } from './quantize.js';
 import { validatePrecisionMap, resolve, type PrecisionMap } from '../precision.js';
 import { formatByName } from '../formats.js';
@@ -15,7 +15,7 @@ function bytesOf(b: Bundle, e: TensorEntry): Uint8Array { return b.data.subarray
 
 /** The exact f32 values of a stored tensor (decoded / dequantized by the module). */
 export function tensorValues(b: Bundle, name: string): Float32Array {
-  const e = b.header.tensors[name];
+  const e = tensorEntry(b.header, name);
   if (!e) fail('BAD_GRAPH', `no tensor ${JSON.stringify(name)}`);
   const f = formatByName(e.format);
   const n = elements(e.shape);
@@ -25,9 +25,9 @@ export function tensorValues(b: Bundle, name: string): Float32Array {
   const codes = bits === 4 || bits === 6 ? unpack(f.name, raw, n) : raw;
   if (f.kind === 'float') return decode(f.name, f.bits === 16 ? new Uint16Array(codes.buffer, codes.byteOffset, n) : codes);
   if (f.kind === 'int') {
-    const s = b.header.tensors[e.scale ?? ''];
+    const s = tensorEntry(b.header, e.scale);
     if (!s) fail('BAD_TENSOR', `tensor ${JSON.stringify(name)}: missing scale tensor`);
-    const z = e.zeroPoint ? b.header.tensors[e.zeroPoint] : undefined;
+    const z = tensorEntry(b.header, e.zeroPoint);
     const typed = f.name === 'u8' ? codes : f.name === 'i16' ? new Int16Array(codes.buffer, codes.byteOffset, n)
       : f.name === 'i4' ? Int8Array.from(codes, (c) => (c << 28) >> 28) : new Int8Array(codes.buffer, codes.byteOffset, n);
     const scales = new Float32Array(bytesOf(b, s).slice().buffer);
@@ -43,7 +43,7 @@ export function tensorValues(b: Bundle, name: string): Float32Array {
     return dequantizeAffine(f.name, { codes: typed as any, groupSize: e.group ?? n, scales, zeroPoints });
   }
   if (f.kind === 'mx') {
-    const s = b.header.tensors[e.scale ?? ''];
+    const s = tensorEntry(b.header, e.scale);
     if (!s) fail('BAD_TENSOR', `tensor ${JSON.stringify(name)}: missing scale tensor`);
     const scales = bytesOf(b, s);
     const K = e.shape[e.shape.length - 1], rows = n / K, nb = Math.ceil(K / 32);
@@ -63,11 +63,11 @@ export function packBundle(bundle: Uint8Array, map: PrecisionMap, onLayer?: (don
   const tensors: Record<string, TensorInput> = {};
   const replaced = new Set<string>();
   const report: PackReport[] = [];
-  const weighted = nodes.filter((n) => WEIGHTED[n.op] !== undefined);
+  const weighted = nodes.filter((n) => weightInput(n.op) !== undefined);
   weighted.forEach((node, i) => {
     const target = resolve(pm, node.name).weights;
-    const wName = node.inputs[WEIGHTED[node.op]];
-    const e = b.header.tensors[wName];
+    const wName = node.inputs[weightInput(node.op)!];
+    const e = tensorEntry(b.header, wName);
     onLayer?.(i + 1, weighted.length, node.name);
     if (!target || !e || target === e.format) return;
     const r = resolve(pm, node.name);
@@ -80,7 +80,7 @@ export function packBundle(bundle: Uint8Array, map: PrecisionMap, onLayer?: (don
     for (const old of [wName, e.scale, e.zeroPoint]) if (old) replaced.add(old);
     Object.assign(tensors, q);
     const after = Object.values(q).reduce((t, x) => t + x.data.byteLength, 0);
-    const before = e.bytes + (e.scale ? b.header.tensors[e.scale].bytes : 0) + (e.zeroPoint ? b.header.tensors[e.zeroPoint].bytes : 0);
+    const before = e.bytes + (tensorEntry(b.header, e.scale)?.bytes ?? 0) + (tensorEntry(b.header, e.zeroPoint)?.bytes ?? 0);
     report.push({ layer: node.name, tensor: wName, from: e.format, to: target, bytesBefore: before, bytesAfter: after });
   });
   for (const [name, e] of Object.entries(b.header.tensors)) {

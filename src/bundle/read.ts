@@ -118,6 +118,10 @@ export function readHeader(bytes: Uint8Array, limits: Partial<Limits> = {}): Bun
     if (!Number.isSafeInteger(t.bytes) || t.bytes < 0) fail('BAD_TENSOR', `${where}: bytes ${JSON.stringify(t.bytes)} is not a non-negative integer`);
     const want = f.kind === 'mx' ? storedBytes(formatByName(f.element), n) : storedBytes(f, n);
     if (t.bytes !== want) fail('BAD_TENSOR', `${where}: ${t.bytes} bytes stored, ${f.name} ${JSON.stringify(t.shape)} needs ${want}`);
+    // references to other tensors must name one (own keys: "constructor" is no tensor)
+    if (t.scale !== undefined && (typeof t.scale !== 'string' || !Object.hasOwn(header.tensors, t.scale))) fail('BAD_TENSOR', `${where}: scale tensor ${JSON.stringify(t.scale)} (entry "scale") is not a tensor of this bundle`);
+    if (t.zeroPoint !== undefined && (typeof t.zeroPoint !== 'string' || !Object.hasOwn(header.tensors, t.zeroPoint))) fail('BAD_TENSOR', `${where}: zero point tensor ${JSON.stringify(t.zeroPoint)} (entry "zeroPoint") is not a tensor of this bundle`);
+    if (t.group !== undefined && (!Number.isSafeInteger(t.group) || t.group < 1)) fail('BAD_TENSOR', `${where}: group ${JSON.stringify(t.group)} is not a positive integer`);
     if (t.axis !== undefined && (f.kind !== 'int' || !Number.isSafeInteger(t.axis) || t.axis < 0 || t.axis >= t.shape.length || t.group !== undefined)) {
       fail('BAD_TENSOR', `${where}: axis ${JSON.stringify(t.axis)} must index one of the ${t.shape.length} dimensions of an affine integer tensor, and excludes "group"`);
     }

@@ -16,7 +16,8 @@ const RNE = 0;
 export const fakeQuant: Builder = (ctx) => {
   const a = ctx.node.attrs ?? {};
   const format = a.format as string;
-  if (!(format in RANGES)) fail('BAD_GRAPH', `${ctx.where}: attrs.format must be one of ${Object.keys(RANGES).join(', ')}`);
+  // own keys only: "constructor" or "__proto__" must not find Object.prototype's members
+  if (typeof format !== 'string' || !Object.hasOwn(RANGES, format)) fail('BAD_GRAPH', `${ctx.where}: attrs.format must be one of ${Object.keys(RANGES).join(', ')}`);
   const scale = a.scale as number, zp = (a.zeroPoint ?? 0) as number;
   if (typeof scale !== 'number' || !(scale > 0) || !Number.isFinite(scale) || new Float32Array([scale])[0] !== scale) fail('BAD_GRAPH', `${ctx.where}: attrs.scale must be a positive finite f32 value`);
   const [lo, hi] = RANGES[format];

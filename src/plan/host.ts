@@ -3,7 +3,7 @@
 // Also: plain data edits of bundles (extra graph outputs, f32 weight bytes rewritten in place).
 
 import type { Alloy, BundleInput, PackReport, PrecisionMap } from '../index.js';
-import { WEIGHTED, quantFields, type Header } from '../bundle/layout.js';
+import { weightInput, tensorEntry, quantFields, type Header } from '../bundle/layout.js';
 
 export interface BundleView { header: Header; data: Uint8Array }
 
@@ -18,7 +18,7 @@ export interface Host {
   xxh32(bytes: Uint8Array): number;
 }
 
-export { WEIGHTED };
+export { weightInput, tensorEntry };
 
 /** The bundle's tensors as writer input (data shares the bundle's bytes). */
 export function bundleInput(b: BundleView): BundleInput {

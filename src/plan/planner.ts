@@ -2,7 +2,7 @@
 // module through the host it is given (Host), statistics on the host.
 
 import type { PrecisionMap, LayerPrecision } from '../index.js';
-import { WEIGHTED, WeightPatcher, withOutputs, type Host } from './host.js';
+import { weightInput, tensorEntry, WeightPatcher, withOutputs, type Host } from './host.js';
 import { metric, smoothLoss, degradation, allowed, looksLikeProbs, HIGHER_BETTER, type MetricName, type MetricOptions, type Labels, type Outputs, type Tolerance } from './metrics.js';
 import { tensorRanges, qparams, type CalibOptions, type Range } from './calibrate.js';
 import { xorshift32, rademacher, spearman } from './rng.js';
@@ -226,14 +226,14 @@ export function plan(host: Host, bundle: Uint8Array, data: Dataset, o: PlanOptio
   const nodes = b0.header.graph.nodes;
   const names = nodes.map((n) => n.name);
   const baseMap = b0.header.precision ? host.validatePrecisionMap(b0.header.precision, names) : null;
-  const weighted = nodes.map((n, index) => ({ n, index })).filter(({ n }) => WEIGHTED[n.op] !== undefined && b0.header.tensors[n.inputs[WEIGHTED[n.op]]]);
+  const weighted = nodes.map((n, index) => ({ n, index })).filter(({ n }) => weightInput(n.op) !== undefined && tensorEntry(b0.header, n.inputs[weightInput(n.op)!]));
   const cands = o.formats.map((f) => ({ id: f, entry: parseCandidate(f) }));
   for (const c of cands) host.validatePrecisionMap({ version: 1, default: c.entry }, [], `--formats ${c.id}`);
 
   // The working bundle: every weighted layer's weights in f32 (decoded if stored otherwise), so
   // weights can be perturbed by rewriting bytes. It is the FP32 reference.
   let work = bundle;
-  const nonF32 = weighted.filter(({ n }) => b0.header.tensors[n.inputs[WEIGHTED[n.op]]].format !== 'f32');
+  const nonF32 = weighted.filter(({ n }) => tensorEntry(b0.header, n.inputs[weightInput(n.op)!])!.format !== 'f32');
   if (nonF32.length) work = host.writeBundle(host.packBundle(bundle, mergeMap(baseMap, Object.fromEntries(nonF32.map(({ n }) => [n.name, { weights: 'f32' as const }])))).input);
   const wb = host.readBundle(work);
   const ev = new Evaluator(host, data, { metric: o.metric, metricOptions: o.metricOptions, batch: o.batch });
@@ -266,9 +266,9 @@ export function plan(host: Host, bundle: Uint8Array, data: Dataset, o: PlanOptio
   let done = 0;
   const rows: LayerRow[] = [];
   for (const { n, index } of weighted) {
-    const wName = n.inputs[WEIGHTED[n.op]];
-    const e = wb.header.tensors[wName];
-    const bytes0 = e.bytes + (e.scale ? wb.header.tensors[e.scale].bytes : 0) + (e.zeroPoint ? wb.header.tensors[e.zeroPoint].bytes : 0);
+    const wName = n.inputs[weightInput(n.op)!];
+    const e = tensorEntry(wb.header, wName)!;
+    const bytes0 = e.bytes + (tensorEntry(wb.header, e.scale)?.bytes ?? 0) + (tensorEntry(wb.header, e.zeroPoint)?.bytes ?? 0);
     const row: LayerRow = { layer: n.name, index, op: n.op, weight: wName, params: elements(e.shape), bytes: bytes0, byFormat: {} };
     const w0 = patcher.values(wName);
     for (const c of cands) {

@@ -28,7 +28,7 @@
 // The round-to-nearest baseline ("rtn") is the same levels with every input rne.
 
 import type { PrecisionMap, LayerPrecision } from '../index.js';
-import { WeightPatcher, withOutputs, type Host } from './host.js';
+import { WeightPatcher, withOutputs, tensorEntry, type Host } from './host.js';
 import { Evaluator, mergeMap, type Dataset } from './planner.js';
 
 export const RADICAL_LEVELS = ['i4', 'i8', 'i16'] as const;
@@ -90,8 +90,8 @@ export class ChoiceBuilder {
   constructor(private host: Host, readonly work: Uint8Array) {
     const b = host.readBundle(work);
     this.base = b.header.precision ? host.validatePrecisionMap(b.header.precision, b.header.graph.nodes.map((n) => n.name)) : null;
-    this.dense = b.header.graph.nodes.map((n, index) => ({ n, index })).filter(({ n }) => n.op === 'Dense' && b.header.tensors[n.inputs[1]])
-      .map(({ n, index }) => { const [N, K] = b.header.tensors[n.inputs[1]].shape; return { name: n.name, w: n.inputs[1], x: n.inputs[0], out: n.outputs[0], N, K, index }; });
+    this.dense = b.header.graph.nodes.map((n, index) => ({ n, index })).filter(({ n }) => n.op === 'Dense' && tensorEntry(b.header, n.inputs[1]))
+      .map(({ n, index }) => { const [N, K] = tensorEntry(b.header, n.inputs[1])!.shape; return { name: n.name, w: n.inputs[1], x: n.inputs[0], out: n.outputs[0], N, K, index }; });
     this.patcher = new WeightPatcher(work, host.xxh32);
   }
 
@@ -143,7 +143,7 @@ export function planRadical(host: Host, bundle: Uint8Array, data: Dataset, o: Ra
 
   // Working bundle: every Dense weight in f32.
   const b0 = host.readBundle(bundle);
-  const nonF32 = b0.header.graph.nodes.filter((n) => n.op === 'Dense' && b0.header.tensors[n.inputs[1]] && b0.header.tensors[n.inputs[1]].format !== 'f32');
+  const nonF32 = b0.header.graph.nodes.filter((n) => n.op === 'Dense' && tensorEntry(b0.header, n.inputs[1]) && tensorEntry(b0.header, n.inputs[1])!.format !== 'f32');
   const work = nonF32.length ? host.writeBundle(host.packBundle(bundle, { version: 1, layers: Object.fromEntries(nonF32.map((n) => [n.name, { weights: 'f32' as const }])) }).input) : bundle;
   const cb = new ChoiceBuilder(host, work);
   const ev = new Evaluator(host, data, { metric: 'top1', batch: o.batch });

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy } from '../util.ts';
-import { writeBundle, readBundle, AlloyError } from '../../build/alloy.mjs';
+import { writeBundle, readBundle, packBundle, AlloyError } from '../../build/alloy.mjs';
 
 const graph = {
   inputs: [{ name: 'x', shape: [-1, 3], format: 'f32' }],
@@ -144,6 +144,33 @@ test('header: not JSON, not UTF-8, missing fields', async () => {
   rejects(withHeader(good(), (j) => { delete j.tensors.w.xxh32; }), 'BAD_TENSOR', /tensor "w": xxh32 undefined/);
   rejects(withHeader(good(), (j) => { j.tensors.b.xxh32 = 'ABCDEF01'; }), 'BAD_TENSOR', /tensor "b": xxh32 "ABCDEF01"/);
   rejects(withHeader(good(), (j) => { delete j.data; }), 'BAD_HEADER');
+});
+
+test('tensor references: scale / zeroPoint must name a tensor of the bundle (own names only), group a positive integer', async () => {
+  const alloy = await getAlloy();
+  const q = () => writeBundle({
+    graph: { ...graph, nodes: [{ ...graph.nodes[0] }, graph.nodes[1]] },
+    tensors: { w: { format: 'i8', shape: [2, 3], data: new Int8Array([1, 2, 3, -1, -2, -3]), scale: 'w.scale', group: 3 }, 'w.scale': { format: 'f32', shape: [2], data: new Float32Array([0.5, 0.25]) }, b: tensors().b },
+  });
+  assert.ok(alloy.load(q()));
+  for (const bad of ['constructor', '__proto__', 'toString', 'ghost']) {
+    rejects(withHeader(q(), (j) => { j.tensors.w.scale = bad; }), 'BAD_TENSOR', /tensor "w": scale tensor .* is not a tensor of this bundle/);
+    rejects(withHeader(q(), (j) => { j.tensors.w.zeroPoint = bad; }), 'BAD_TENSOR', /tensor "w": zero point tensor .* is not a tensor of this bundle/);
+  }
+  rejects(withHeader(q(), (j) => { j.tensors.w.scale = 7; }), 'BAD_TENSOR', /scale tensor 7/);
+  for (const g of [0, -3, 1.5, '3', null]) rejects(withHeader(q(), (j) => { j.tensors.w.group = g; }), 'BAD_TENSOR', /group .* is not a positive integer/);
+});
+
+test('graph names such as "constructor" never reach Object.prototype: load() and packBundle() answer with AlloyErrors', async () => {
+  const alloy = await getAlloy();
+  for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+    const b = withHeader(good(), (j) => { j.graph.nodes[0].inputs[1] = name; });
+    const code = (f: () => unknown) => { try { f(); return 'ok'; } catch (e) { assert.instance(e, AlloyError, `${name}: ${(e as Error).message}`); return (e as AlloyError).code; } };
+    assert.is(code(() => alloy.load(b)), 'BAD_GRAPH', name);
+    // packing for i8 finds no weight tensor of that name: the layer is left as it is
+    const packed = packBundle(b, { version: 1, default: { weights: 'i8' } });
+    assert.equal(packed.report, [], name);
+  }
 });
 
 test.run();
