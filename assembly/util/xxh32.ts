@@ -4,10 +4,11 @@
 // The four accumulators v1..v4 are the lanes of one i32x4, so a 16-byte stripe is one vector
 // load and one vector round. A round is a bijection of its accumulator for a fixed word and of
 // its word for a fixed accumulator (add, rotate, multiply by an odd constant), and so are the
-// merge and the final mixing, so a change confined to one 4-byte word (every single-bit error)
-// always changes the hash; other corruption goes unseen with probability about 2^-32.
+// merge and the final mixing, so a change confined to one aligned 4-byte word (every single-bit
+// error) always changes the hash; other corruption goes unseen with probability about 2^-32
+// (CRC-32 also caught every burst of up to 32 bits; XXH32 does not promise that).
 // Cheap in V8's baseline tier, which is what checks a bundle at cold start: 2.3 MB in 0.5-1.4 ms
-// on first call (a 16-lane CRC-32 by nibble tables took 1.5-3.0 ms; docs/BENCHMARKS.md).
+// on first call, where a 16-lane CRC-32 by nibble tables took 1.5-3.0 ms (docs/BUNDLE.md).
 //
 // Streaming state (xxh32_start / _update / _digest): 20 bytes, v1..v4 then the seed.
 
@@ -71,7 +72,8 @@ export function xxh32_start(state: usize, seed: u32): void {
   store<u32>(state, seed, 16);
 }
 
-/** Streaming: absorb [p, p + n), n a multiple of 16 (only the last piece may be shorter). */
+/** Streaming: absorb the whole stripes of [p, p + n), its first n & ~15 bytes; the rest (fewer
+ *  than 16, at the end of the input only) goes to xxh32_digest. */
 export function xxh32_update(state: usize, p: usize, n: i32): void {
   v128.store(state, stripes(v128.load(state), p, <usize>(n & ~15)));
 }

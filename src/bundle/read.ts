@@ -81,7 +81,7 @@ export function readHeader(bytes: Uint8Array, limits: Partial<Limits> = {}): Bun
   }
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = dv.getUint32(8, true);
-  if (version !== VERSION) fail('BAD_VERSION', `byte 8: bundle version ${version}, this reader knows ${VERSION}${version < VERSION ? ' (write the bundle again with this version: alloy import / pack)' : ''}`);
+  if (version !== VERSION) fail('BAD_VERSION', `byte 8: bundle version ${version}, this reader knows ${VERSION}${version < VERSION ? ' (write the bundle again from the source model with this version: alloy import)' : ''}`);
   if (dv.getUint32(12, true) !== 0) fail('BAD_HEADER', 'byte 12: reserved flags must be 0');
   const hlen = dv.getBigUint64(16, true);
   if (hlen > BigInt(L.maxHeaderBytes)) fail('LIMIT_EXCEEDED', `byte 16: header length ${hlen} exceeds maxHeaderBytes ${L.maxHeaderBytes}`);
@@ -94,7 +94,7 @@ export function readHeader(bytes: Uint8Array, limits: Partial<Limits> = {}): Bun
   } catch (e) {
     return fail('BAD_HEADER', `bytes ${PREAMBLE}..${PREAMBLE + h}: header is not valid UTF-8 JSON (${(e as Error).message})`);
   }
-  if (!isObj(header) || header.alloy !== VERSION) fail('BAD_HEADER', 'header: field "alloy" must be 1');
+  if (!isObj(header) || header.alloy !== VERSION) fail('BAD_HEADER', `header: field "alloy" must be ${VERSION}`);
   if (!isObj(header.data) || !Number.isSafeInteger(header.data.bytes) || header.data.bytes < 0) fail('BAD_HEADER', 'header.data.bytes must be a non-negative integer');
   const dataStart = PREAMBLE + h;
   const dataBytes = header.data.bytes;

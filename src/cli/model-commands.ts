@@ -19,7 +19,7 @@ const readBytes = (path: string) => {
 };
 const kb = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
 
-/** The header only (readBundle validates it and the checksum): nothing is decoded or packed. */
+/** The header only (readBundle validates it and every tensor's checksum): nothing is decoded or packed. */
 export function inspectCommand(pos: string[], flags: Flags): number {
   need(pos, 1, 'alloy inspect BUNDLE.alloy [--json]');
   const bytes = readBytes(pos[0]);

@@ -8,7 +8,7 @@ export interface Weight {
   bytes: Uint8Array;
   /** Copies the tensor into a new block of at least `size` bytes (beyond its own bytes the block
    *  is uninitialised) and returns its pointer; the caller owns the block. Use this rather than
-   *  heap.put(bytes): load() takes the data checksum on these copies. */
+   *  heap.put(bytes): load() checks each tensor's checksum on these copies. */
   put(size?: number): number;
 }
 

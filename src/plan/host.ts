@@ -39,13 +39,12 @@ export function withOutputs(host: Host, bytes: Uint8Array, names: string[]): Uin
 }
 
 /** Rewrites f32 weight tensors of one bundle in place (a copy of it): the weight bytes, then the
- *  XXH32 of each rewritten tensor in the header (same length: the header is re-serialised into
- *  the same bytes but for those 8 hex digits). No re-encoding, and only changed tensors re-hashed.
- *  The bundle must come from writeBundle (a header exactly as JSON.stringify writes it). */
+ *  XXH32 of each rewritten tensor in the header, which is written again (compact JSON, padded
+ *  with spaces to its old length, so the data does not move). No re-encoding, and only changed
+ *  tensors re-hashed. */
 export class WeightPatcher {
   readonly bytes: Uint8Array;
   private dataStart: number;
-  private json: string;
   private header: Header;
   private original = new Map<string, Float32Array>();
   private dirty = new Set<string>();
@@ -54,9 +53,7 @@ export class WeightPatcher {
     this.bytes = bytes.slice();
     const dv = new DataView(this.bytes.buffer);
     const h = Number(dv.getBigUint64(16, true));
-    this.json = new TextDecoder().decode(this.bytes.subarray(24, 24 + h)).trimEnd();
-    this.header = JSON.parse(this.json);
-    if (JSON.stringify(this.header) !== this.json) throw new Error('WeightPatcher: the header is not as writeBundle writes it');
+    this.header = JSON.parse(new TextDecoder().decode(this.bytes.subarray(24, 24 + h)));
     this.dataStart = 24 + h;
   }
 
@@ -92,8 +89,11 @@ export class WeightPatcher {
       }
       this.dirty.clear();
       const json = new TextEncoder().encode(JSON.stringify(this.header));
-      if (24 + json.length > this.dataStart) throw new Error('WeightPatcher: the header grew');
+      // compact JSON of the same values: as long as the old header or shorter (unless the old
+      // one spelled numbers shorter, e.g. 1e3), padded with spaces like any header
+      if (24 + json.length > this.dataStart) throw new Error(`WeightPatcher: the header written again (${json.length} bytes) does not fit in the old one (${this.dataStart - 24} bytes)`);
       this.bytes.set(json, 24);
+      this.bytes.fill(0x20, 24 + json.length, this.dataStart);
     }
     return this.bytes;
   }

@@ -63,7 +63,7 @@ test('bad magic, version, flags', async () => {
   const m = b.slice(); m[0] = 0x42; rejects(m, 'BAD_MAGIC', /byte 0/);
   const crlf = b.slice(); crlf[6] = 0x0a; rejects(crlf, 'BAD_MAGIC', /byte 6/);
   const v = b.slice(); v[8] = 3; rejects(v, 'BAD_VERSION');
-  const v1 = b.slice(); v1[8] = 1; rejects(v1, 'BAD_VERSION', /version 1, this reader knows 2 \(write the bundle again/);
+  const v1 = b.slice(); v1[8] = 1; rejects(v1, 'BAD_VERSION', /version 1, this reader knows 2 \(write the bundle again from the source model/);
   const f = b.slice(); f[12] = 1; rejects(f, 'BAD_HEADER');
 });
 
@@ -161,6 +161,7 @@ test('tensor references: scale / zeroPoint must name a tensor of the bundle (own
   for (const g of [0, -3, 1.5, '3', null]) rejects(withHeader(q(), (j) => { j.tensors.w.group = g; }), 'BAD_TENSOR', /group .* is not a positive integer/);
 });
 
+// load() was already safe (weights are a Map); packBundle() looked names up in the header object.
 test('graph names such as "constructor" never reach Object.prototype: load() and packBundle() answer with AlloyErrors', async () => {
   const alloy = await getAlloy();
   for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {

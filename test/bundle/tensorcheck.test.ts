@@ -63,4 +63,17 @@ test('TensorCheck: random layouts, subsets and orders of copies; corruption foun
   }
 });
 
+test('TensorCheck: a copy that fails its checksum frees its block (300 failing copies of a 1 MB tensor)', async () => {
+  const x = await init(readFileSync(new URL('../../build/alloy.wasm', import.meta.url)));
+  const n = 1 << 20;
+  const data = new Uint8Array(n).map((_, i) => i & 0xff);
+  const t: TensorEntry = { format: 'u8', shape: [n], offset: 0, bytes: n, xxh32: hex8(xxh32(data) ^ 1) };
+  const before = x.memory.buffer.byteLength;
+  for (let i = 0; i < 300; i++) {
+    const check = new TensorCheck(data, { t });
+    try { check.copy('t', n + 64); assert.unreachable('no BAD_CHECKSUM'); } catch (e) { assert.instance(e, AlloyError); assert.is((e as AlloyError).code, 'BAD_CHECKSUM'); }
+  }
+  assert.ok(x.memory.buffer.byteLength - before <= 4 * n, `wasm memory grew by ${x.memory.buffer.byteLength - before} bytes`);
+});
+
 test.run();

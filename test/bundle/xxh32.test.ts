@@ -17,16 +17,19 @@ const wasm = get;
 const P1 = 0x9e3779b1, P2 = 0x85ebca77, P3 = 0xc2b2ae3d, P4 = 0x27d4eb2f, P5 = 0x165667b1;
 const rotl = (x: number, r: number) => ((x << r) | (x >>> (32 - r))) >>> 0;
 const mul = (a: number, b: number) => Math.imul(a, b) >>> 0;
-function ref(b: Uint8Array, seed = 0): number {
+// `total` stands for the length of the whole input when b is only its end (the accumulators then
+// start from their initial values, as if the stripes before b were absent): how the streaming
+// digest treats a total of 2^32 or more (the spec adds the length modulo 2^32).
+function ref(b: Uint8Array, seed = 0, total = b.length): number {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const w = (i: number) => dv.getUint32(i, true);
   let i = 0, h: number;
-  if (b.length >= 16) {
+  if (total >= 16) {
     const v = [(seed + P1 + P2) >>> 0, (seed + P2) >>> 0, seed >>> 0, (seed - P1) >>> 0];
     for (; i + 16 <= b.length; i += 16) for (let l = 0; l < 4; l++) v[l] = mul(rotl((v[l] + mul(w(i + 4 * l), P2)) >>> 0, 13), P1);
     h = (rotl(v[0], 1) + rotl(v[1], 7) + rotl(v[2], 12) + rotl(v[3], 18)) >>> 0;
   } else h = (seed + P5) >>> 0;
-  h = (h + b.length) >>> 0;
+  h = (h + (total % 2 ** 32)) >>> 0;
   for (; i + 4 <= b.length; i += 4) h = mul(rotl((h + mul(w(i), P3)) >>> 0, 17), P4);
   for (; i < b.length; i++) h = mul(rotl((h + mul(b[i], P5)) >>> 0, 11), P1);
   h = mul(h ^ (h >>> 15), P2); h = mul(h ^ (h >>> 13), P3);
@@ -74,6 +77,26 @@ test('streamed (xxh32_start / update / digest) == one call, in random whole-stri
     const body = (n - o) & ~15;
     x.xxh32_update(state, p + o, body);
     assert.is(x.xxh32_digest(state, p + o + body, n - o - body, n) >>> 0, h32Raw(b, 7) >>> 0, `streamed, length ${n}`);
+    heap.free(p); heap.free(state);
+  }
+});
+
+test('xxh32_digest with a total length of 2^32 or more: the length enters modulo 2^32, and a short tail still takes the long-input merge', async () => {
+  await getAlloy();
+  const x = wasm(), r = rng(31);
+  for (const n of [0, 5, 15, 16, 35, 100]) {
+    const b = new Uint8Array(n).map(() => r() & 0xff);
+    const p = heap.put(b), state = heap.alloc(32);
+    for (const total of [2 ** 32 + n, 2 ** 33 + n, 2 ** 40 + n, 2 ** 52 + n]) {
+      x.xxh32_start(state, 0);
+      const body = n & ~15;
+      x.xxh32_update(state, p, body);
+      assert.is(x.xxh32_digest(state, p + body, n - body, total) >>> 0, ref(b, 0, total), `tail ${n}, total ${total}`);
+    }
+    // the same bytes as the whole input: the plain hash
+    x.xxh32_start(state, 0);
+    x.xxh32_update(state, p, n & ~15);
+    assert.is(x.xxh32_digest(state, p + (n & ~15), n & 15, n) >>> 0, ref(b), `total ${n}`);
     heap.free(p); heap.free(state);
   }
 });

@@ -63,6 +63,28 @@ test('weight patcher: unchanged bundle is byte-identical; a patch changes the ou
   assert.equal(run(p.bundle()), y0);
 });
 
+test('weight patcher on a bundle from another writer (pretty-printed header): patched bundles load and pass readBundle', async () => {
+  const h = await host();
+  const compact = linear();
+  const hl = Number(new DataView(compact.buffer, compact.byteOffset).getBigUint64(16, true));
+  const pretty = new TextEncoder().encode(JSON.stringify(JSON.parse(new TextDecoder().decode(compact.subarray(24, 24 + hl))), null, 2));
+  const H = Math.ceil((24 + pretty.length) / 64) * 64 - 24;
+  const bytes = new Uint8Array(24 + H + compact.length - 24 - hl).fill(0x20, 24, 24 + H);
+  bytes.set(compact.subarray(0, 24)); new DataView(bytes.buffer).setBigUint64(16, BigInt(H), true);
+  bytes.set(pretty, 24); bytes.set(compact.subarray(24 + hl), 24 + H);
+  const x = rand(2 * K, 5);
+  const run = (b: Uint8Array) => { const m = h.alloy.load(b); const y = m.run({ x }).y.data; m.dispose(); return [...y]; };
+  const y0 = run(bytes);
+  const p = new WeightPatcher(bytes, h.xxh32);
+  p.set('fc.w', p.values('fc.w').map((v) => v * 2));
+  const patched = p.bundle();
+  assert.is(patched.length, bytes.length);
+  assert.ok(readBundle(patched));
+  assert.not.equal(run(patched), y0);
+  p.restore('fc.w');
+  assert.equal(run(p.bundle()), y0);
+});
+
 test('on a seeded MLP the Hessian (hawq) and secant estimates rank like the measured perturbation', async () => {
   const h = await host();
   const bundle = seededMLP(writeBundle as any, [32, 24, 16, 12, 10], 5);
