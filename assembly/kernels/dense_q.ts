@@ -252,7 +252,16 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, gro
 
 // Few rows (M < 4): no slab; two panels at a time, the codes decoded inside the k loop, four
 // accumulators in flight. Same sums, same order as the slab path and the reference.
-function denseIntWRows(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, group: i32, bias: usize, N: i32, y: usize, act: i32): void {
+// Four codes (half 0: lanes 0..3 of the widened row, half 1: lanes 4..7) as f32 (q - zp); `sym`
+// (a constant after inlining): no zero points to subtract.
+// @ts-ignore: decorator
+@inline function q4(h: v128, half: i32, z: v128, sym: bool): v128 {
+  const c = half == 0 ? i32x4.extend_low_i16x8_s(h) : i32x4.extend_high_i16x8_s(h);
+  return f32x4.convert_i32x4_s(sym ? c : i32x4.sub(c, z));
+}
+
+// @ts-ignore: decorator
+@inline function denseIntWRows(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, group: i32, bias: usize, N: i32, y: usize, act: i32, sym: bool): void {
   const panels = (N + NR - 1) / NR;
   const gpr = (K + group - 1) / group;
   const unsigned = col(fmt, C_IMIN) == 0;
@@ -274,10 +283,10 @@ function denseIntWRows(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize,
           const cA = v128.load64_zero(wA + <usize>(k * NR)), cB = v128.load64_zero(wB + <usize>(k * NR));
           const hA = unsigned ? i16x8.extend_low_i8x16_u(cA) : i16x8.extend_low_i8x16_s(cA);
           const hB = unsigned ? i16x8.extend_low_i8x16_u(cB) : i16x8.extend_low_i8x16_s(cB);
-          a0 = f32x4.add(a0, f32x4.mul(v, f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_s(hA), z0))));
-          a1 = f32x4.add(a1, f32x4.mul(v, f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_s(hA), z1))));
-          a2 = f32x4.add(a2, f32x4.mul(v, f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_low_i16x8_s(hB), z2))));
-          a3 = f32x4.add(a3, f32x4.mul(v, f32x4.convert_i32x4_s(i32x4.sub(i32x4.extend_high_i16x8_s(hB), z3))));
+          a0 = f32x4.add(a0, f32x4.mul(v, q4(hA, 0, z0, sym)));
+          a1 = f32x4.add(a1, f32x4.mul(v, q4(hA, 1, z1, sym)));
+          a2 = f32x4.add(a2, f32x4.mul(v, q4(hB, 0, z2, sym)));
+          a3 = f32x4.add(a3, f32x4.mul(v, q4(hB, 1, z3, sym)));
         }
         t0 = f32x4.add(t0, f32x4.mul(a0, v128.load(ps + oa))); t1 = f32x4.add(t1, f32x4.mul(a1, v128.load(ps + oa, 16)));
         t2 = f32x4.add(t2, f32x4.mul(a2, v128.load(ps + ob))); t3 = f32x4.add(t3, f32x4.mul(a3, v128.load(ps + ob, 16)));
@@ -317,13 +326,15 @@ export function dense_wq(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: 
     paramBytes = bytes;
   }
   pack_wq_params(scales, zps, N, K, group, paramBuf);
-  dense_wqp(x, M, K, wp, fmt, paramBuf, group, bias, N, y, act);
+  dense_wqp(x, M, K, wp, fmt, paramBuf, group, zps != 0 ? 1 : 0, bias, N, y, act);
 }
 let paramBuf: usize = 0;
 let paramBytes: i32 = 0;
 
 // gemm_{i8,u8,i4}_f32_f32__simd128_4x8 with params from pack_wq_params (affine integers only).
-export function dense_wqp(x: usize, M: i32, K: i32, wp: usize, fmt: i32, params: usize, group: i32, bias: usize, N: i32, y: usize, act: i32): void {
-  if (M < 4) denseIntWRows(x, M, K, wp, fmt, params, group, bias, N, y, act);
-  else denseIntW(x, M, K, wp, fmt, params, group, bias, N, y, act);
+// zeroPoints: 0 when the weights have none (symmetric): the few-row path skips the subtraction.
+export function dense_wqp(x: usize, M: i32, K: i32, wp: usize, fmt: i32, params: usize, group: i32, zeroPoints: i32, bias: usize, N: i32, y: usize, act: i32): void {
+  if (M >= 4) denseIntW(x, M, K, wp, fmt, params, group, bias, N, y, act);
+  else if (zeroPoints == 0) denseIntWRows(x, M, K, wp, fmt, params, group, bias, N, y, act, true);
+  else denseIntWRows(x, M, K, wp, fmt, params, group, bias, N, y, act, false);
 }

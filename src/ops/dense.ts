@@ -186,6 +186,7 @@ function denseQ({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias,
   // Grouped integers: scales and zero points laid out per panel and group once, here.
   const params = keep(heap.alloc(x.packed_wq_params_bytes(N, K, s.group), false));
   x.pack_wq_params(s.scales, s.zps, N, K, s.group, params);
+  const zeroPoints = s.zps ? 1 : 0;
   for (const p of [s.scales, s.zps]) if (p) { blocks.splice(blocks.indexOf(p), 1); heap.free(p); }
-  return wrap({ run: (xp, M, yp) => x.dense_wqp(xp, M, K, packed, f.id, params, s.group, bias, N, yp, act) });
+  return wrap({ run: (xp, M, yp) => x.dense_wqp(xp, M, K, packed, f.id, params, s.group, zeroPoints, bias, N, yp, act) });
 }

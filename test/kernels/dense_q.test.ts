@@ -65,8 +65,17 @@ for (const fmt of [...FLOAT_W, ...INT_W]) {
         const pp2 = heap.alloc(x.packed_wq_params_bytes(N, K, group));
         x.pack_wq_params(ps, pz, N, K, group, pp2);
         heap.f32(y1, M * N).fill(NaN);
-        x.dense_wqp(px, M, K, pp, f.id, pp2, group, pb, N, y1, act);
+        x.dense_wqp(px, M, K, pp, f.id, pp2, group, pz ? 1 : 0, pb, N, y1, act);
         sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `${fmt} dense_wqp M=${M} K=${K} N=${N} act=${act}`);
+        if (fmt !== 'u8') {
+          // symmetric weights passed without their (all-zero) zero points: the no-subtraction path
+          const pp3 = heap.alloc(x.packed_wq_params_bytes(N, K, group));
+          x.pack_wq_params(ps, 0, N, K, group, pp3);
+          heap.f32(y1, M * N).fill(NaN);
+          x.dense_wqp(px, M, K, pp, f.id, pp3, group, 0, pb, N, y1, act);
+          sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `${fmt} dense_wqp without zero points M=${M} K=${K} N=${N} act=${act}`);
+          heap.free(pp3);
+        }
         heap.free(pp2);
       }
       // f64 check: weights as the format's exact values
