@@ -232,15 +232,18 @@ export function dense_acc(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i
   const maxF = f32x4.splat(magicMax(f));
   const ovfV = i32x4.splat(<i32>magicOvfBits(f, Overflow.IEEE));
   const ab = absOut != 0;
-  if (kind == K_F32) {
-    if (ab) kernel(x, M, K, wp, bias, N, y, act, absOut, K_F32, true, eLo, eHi, cAdd, maxF, ovfV);
-    else kernel(x, M, K, wp, bias, N, y, act, absOut, K_F32, false, eLo, eHi, cAdd, maxF, ovfV);
-  } else if (kind == K_BF16) {
-    if (ab) kernel(x, M, K, wp, bias, N, y, act, absOut, K_BF16, true, eLo, eHi, cAdd, maxF, ovfV);
-    else kernel(x, M, K, wp, bias, N, y, act, absOut, K_BF16, false, eLo, eHi, cAdd, maxF, ovfV);
-  } else {
-    if (ab) kernel(x, M, K, wp, bias, N, y, act, absOut, K_MAGIC, true, eLo, eHi, cAdd, maxF, ovfV);
-    else kernel(x, M, K, wp, bias, N, y, act, absOut, K_MAGIC, false, eLo, eHi, cAdd, maxF, ovfV);
-  }
+  const v: Variant = kind == K_F32 ? (ab ? accF32Abs : accF32) : kind == K_BF16 ? (ab ? accBF16Abs : accBF16) : (ab ? accMagicAbs : accMagic);
+  v(x, M, K, wp, bias, N, y, act, absOut, eLo, eHi, cAdd, maxF, ovfV);
   return 0;
 }
+
+// One function per variant, reached through a function reference: V8 compiles a wasm function on
+// its first call, and the six variants inlined into dense_acc made one 22 KB function. (A direct
+// call would be inlined back by binaryen.)
+type Variant = (x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, absOut: usize, eLo: v128, eHi: v128, cAdd: v128, maxF: v128, ovfV: v128) => void;
+function accF32(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, absOut: usize, eLo: v128, eHi: v128, cAdd: v128, maxF: v128, ovfV: v128): void { kernel(x, M, K, wp, bias, N, y, act, absOut, K_F32, false, eLo, eHi, cAdd, maxF, ovfV); }
+function accF32Abs(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, absOut: usize, eLo: v128, eHi: v128, cAdd: v128, maxF: v128, ovfV: v128): void { kernel(x, M, K, wp, bias, N, y, act, absOut, K_F32, true, eLo, eHi, cAdd, maxF, ovfV); }
+function accBF16(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, absOut: usize, eLo: v128, eHi: v128, cAdd: v128, maxF: v128, ovfV: v128): void { kernel(x, M, K, wp, bias, N, y, act, absOut, K_BF16, false, eLo, eHi, cAdd, maxF, ovfV); }
+function accBF16Abs(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, absOut: usize, eLo: v128, eHi: v128, cAdd: v128, maxF: v128, ovfV: v128): void { kernel(x, M, K, wp, bias, N, y, act, absOut, K_BF16, true, eLo, eHi, cAdd, maxF, ovfV); }
+function accMagic(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, absOut: usize, eLo: v128, eHi: v128, cAdd: v128, maxF: v128, ovfV: v128): void { kernel(x, M, K, wp, bias, N, y, act, absOut, K_MAGIC, false, eLo, eHi, cAdd, maxF, ovfV); }
+function accMagicAbs(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, absOut: usize, eLo: v128, eHi: v128, cAdd: v128, maxF: v128, ovfV: v128): void { kernel(x, M, K, wp, bias, N, y, act, absOut, K_MAGIC, true, eLo, eHi, cAdd, maxF, ovfV); }
