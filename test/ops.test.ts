@@ -86,6 +86,27 @@ test('Clip / LeakyRelu attributes are checked at load (BAD_GRAPH before any run)
   }
 });
 
+test('Concat attrs.axis must be an integer ("constructor", 0.5, "1" are BAD_GRAPH at load)', async () => {
+  const a = await getAlloy();
+  const cat = (axis: unknown) => writeBundle({ graph: { inputs: [{ name: 'x', shape: [-1, 3], format: 'f32' }], outputs: [{ name: 'y', shape: [-1, 6], format: 'f32' }], nodes: [{ name: 'c', op: 'Concat', inputs: ['x', 'x'], outputs: ['y'], attrs: { axis } }] }, tensors: {} });
+  assert.equal([...a.load(cat(1)).run({ x: { data: new Float32Array([1, 2, 3]), shape: [1, 3] } }).y.data], [1, 2, 3, 1, 2, 3]);
+  for (const bad of ['constructor', '__proto__', 0.5, '1', [1]]) {
+    try { a.load(cat(bad)); assert.unreachable(String(bad)); } catch (e) { assert.instance(e, AlloyError, String(bad)); assert.is((e as AlloyError).code, 'BAD_GRAPH', String(bad)); assert.match((e as Error).message, /attrs\.axis/); }
+  }
+});
+
+test('Pad attrs.value and LayerNorm attrs.epsilon must be numbers (a string became NaN in the kernel): BAD_GRAPH at load', async () => {
+  const a = await getAlloy();
+  const one = (op: string, attrs: Record<string, unknown>) => writeBundle({ graph: { inputs: [{ name: 'x', shape: [-1, 3], format: 'f32' }], outputs: [{ name: 'y', shape: [-1, op === 'Pad' ? 5 : 3], format: 'f32' }], nodes: [{ name: 'n', op, inputs: ['x'], outputs: ['y'], attrs }] }, tensors: {} });
+  const x = { x: { data: new Float32Array([1, 2, 3]), shape: [1, 3] } };
+  assert.equal([...a.load(one('Pad', { pads: [0, 1, 0, 1], value: -2 })).run(x).y.data], [-2, 1, 2, 3, -2]);
+  assert.ok(a.load(one('LayerNorm', { epsilon: 1e-3 })).run(x).y.data.every(Number.isFinite));
+  for (const [op, attrs] of [['Pad', { pads: [0, 1, 0, 1], value: 'constructor' }], ['Pad', { pads: [0, 1, 0, 1], value: [0] }],
+    ['LayerNorm', { epsilon: 'constructor' }], ['LayerNorm', { epsilon: -1 }]] as const) {
+    try { a.load(one(op, attrs)); assert.unreachable(JSON.stringify(attrs)); } catch (e) { assert.instance(e, AlloyError, JSON.stringify(attrs)); assert.is((e as AlloyError).code, 'BAD_GRAPH', JSON.stringify(attrs)); assert.match((e as Error).message, /attrs\.(value|epsilon)/); }
+  }
+});
+
 test('FakeQuant attrs.format: i8 / u8 only; "constructor", "__proto__", "toString" and non-strings are BAD_GRAPH at load', async () => {
   const a = await getAlloy();
   const fq = (format: unknown) => writeBundle({ graph: { inputs: [{ name: 'x', shape: [-1, 3], format: 'f32' }], outputs: [{ name: 'y', shape: [-1, 3], format: 'f32' }], nodes: [{ name: 'q', op: 'FakeQuant', inputs: ['x'], outputs: ['y'], attrs: { format, scale: 0.5 } }] }, tensors: {} });

@@ -44,6 +44,7 @@ export const pad: Builder = (ctx) => {
   const mode = PAD_MODES.indexOf((ctx.node.attrs?.mode ?? 'constant') as string);
   if (mode < 0) fail('BAD_GRAPH', `${ctx.where}: attrs.mode must be one of ${PAD_MODES.join(', ')}`);
   const value = (ctx.node.attrs?.value ?? 0) as number;
+  if (typeof value !== 'number') fail('BAD_GRAPH', `${ctx.where}: attrs.value ${JSON.stringify(value)} is not a number`);
   if (pads.some((p) => p < 0)) fail('UNSUPPORTED_OP', `${ctx.where}: negative pads (cropping) are not supported`);
   return {
     valueInputs: [ctx.node.inputs[0]],
@@ -59,6 +60,9 @@ export const pad: Builder = (ctx) => {
 
 export const concat: Builder = (ctx) => {
   const axisAttr = (ctx.node.attrs?.axis ?? -1) as number;
+  // an integer: a string such as "constructor" once passed the range check (NaN comparisons) and
+  // became a property of the output shape
+  if (!Number.isSafeInteger(axisAttr)) fail('BAD_GRAPH', `${ctx.where}: attrs.axis ${JSON.stringify(axisAttr)} is not an integer`);
   const inputs = ctx.node.inputs;
   if (inputs.length < 1) fail('BAD_GRAPH', `${ctx.where}: Concat needs inputs`);
   const axisOf = (s: number[]) => (axisAttr < 0 ? s.length + axisAttr : axisAttr);
@@ -117,6 +121,7 @@ export const logSoftmax: Builder = (ctx) => ({
 
 export const layerNorm: Builder = (ctx) => {
   const eps = (ctx.node.attrs?.epsilon ?? 1e-5) as number;
+  if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) fail('BAD_GRAPH', `${ctx.where}: attrs.epsilon ${JSON.stringify(eps)} is not a finite number >= 0`);
   const g = stored(ctx, ctx.node.inputs[1], 'input 1 (scale)', true), b = stored(ctx, ctx.node.inputs[2], 'input 2 (bias)', true);
   for (const t of [g, b]) if (t && t.entry.format !== 'f32') fail('UNSUPPORTED_OP', `${ctx.where}: scale and bias must be f32`);
   const gp = g ? g.put() : 0;
