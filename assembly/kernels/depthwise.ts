@@ -58,6 +58,13 @@ function bad(N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i32, sW: i32,
   }
 }
 
+// The four pixels of a tile, P bytes apart.
+// @ts-ignore: decorator
+@inline function out4(yp: usize, P: usize, a0: v128, a1: v128, a2: v128, a3: v128, bv: v128, lo: v128, hi: v128, rem: i32): void {
+  out(yp, a0, bv, lo, hi, rem); out(yp + P, a1, bv, lo, hi, rem);
+  out(yp + (P << 1), a2, bv, lo, hi, rem); out(yp + 3 * P, a3, bv, lo, hi, rem);
+}
+
 // @ts-ignore: decorator
 @inline function bias_vec(bias: usize, cb: usize): v128 {
   return bias != 0 ? v128.load(bias + cb) : f32x4.splat(0);
@@ -111,8 +118,7 @@ function tiles_s1k3(xp: usize, wp: usize, yp: usize, nt: i32, nkh: i32, xRow: us
       a2 = f32x4.add(a2, f32x4.mul(c0, wv)); a3 = f32x4.add(a3, f32x4.mul(c1, wv));
       xq += xRow; wq += wRow;
     }
-    out(yp, a0, bv, lo, hi, rem); out(yp + P, a1, bv, lo, hi, rem);
-    out(yp + P2, a2, bv, lo, hi, rem); out(yp + P3, a3, bv, lo, hi, rem);
+    out4(yp, P, a0, a1, a2, a3, bv, lo, hi, rem);
     xp += P4; yp += P4;
   }
 }
@@ -137,8 +143,7 @@ function tiles_s1(xp: usize, wp: usize, yp: usize, nt: i32, nkh: i32, KW: i32, x
       }
       xq += xRow; wq += wRow;
     }
-    out(yp, a0, bv, lo, hi, rem); out(yp + P, a1, bv, lo, hi, rem);
-    out(yp + P2, a2, bv, lo, hi, rem); out(yp + P3, a3, bv, lo, hi, rem);
+    out4(yp, P, a0, a1, a2, a3, bv, lo, hi, rem);
     xp += P4; yp += P4;
   }
 }
@@ -172,8 +177,7 @@ function tiles_s2(xp: usize, wp: usize, yp: usize, nt: i32, nkh: i32, KW: i32, x
       }
       xq += xRow; wq += wRow;
     }
-    out(yp, a0, bv, lo, hi, rem); out(yp + P, a1, bv, lo, hi, rem);
-    out(yp + P2, a2, bv, lo, hi, rem); out(yp + P3, a3, bv, lo, hi, rem);
+    out4(yp, P, a0, a1, a2, a3, bv, lo, hi, rem);
     xp += P8; yp += P4;
   }
 }
@@ -182,7 +186,7 @@ function tiles_s2(xp: usize, wp: usize, yp: usize, nt: i32, nkh: i32, KW: i32, x
 function tiles_any(xp: usize, wp: usize, yp: usize, nt: i32, nkh: i32, KW: i32, xRow: usize, xCol: usize, xPix: usize,
   wRow: usize, P: usize, WC: usize, bv: v128, lo: v128, hi: v128, rem: i32): void {
   const z = f32x4.splat(0);
-  const o2 = xPix << 1, o3 = o2 + xPix, o4 = xPix << 2, P2 = P << 1, P3 = P2 + P, P4 = P << 2;
+  const o2 = xPix << 1, o3 = o2 + xPix, o4 = xPix << 2, P4 = P << 2;
   for (let t = 0; t < nt; t++) {
     let a0 = z, a1 = z, a2 = z, a3 = z;
     let xq = xp, wq = wp;
@@ -196,8 +200,7 @@ function tiles_any(xp: usize, wp: usize, yp: usize, nt: i32, nkh: i32, KW: i32, 
       }
       xq += xRow; wq += wRow;
     }
-    out(yp, a0, bv, lo, hi, rem); out(yp + P, a1, bv, lo, hi, rem);
-    out(yp + P2, a2, bv, lo, hi, rem); out(yp + P3, a3, bv, lo, hi, rem);
+    out4(yp, P, a0, a1, a2, a3, bv, lo, hi, rem);
     xp += o4; yp += P4;
   }
 }
