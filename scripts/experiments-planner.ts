@@ -23,7 +23,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { init, readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap, type PrecisionMap } from '../src/index.ts';
+import { init, readBundle, writeBundle, packBundle, planHost, type PrecisionMap } from '../src/index.ts';
 import { importOnnx } from '../src/import/onnx.ts';
 import type { Host } from '../src/plan/host.ts';
 import { plan, medianLatency, type PlanOptions, type PlanResult, type Dataset } from '../src/plan/planner.ts';
@@ -50,7 +50,7 @@ const log = (s: string) => process.stderr.write(`[${elapsed()}] ${s}\n`);
 
 // ---- host, model, data ---------------------------------------------------------------------------
 const alloy = await init(readFileSync(root + 'build/alloy.wasm'));
-const host: Host = { alloy, readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap };
+const host: Host = planHost(alloy);
 const onnx = new Uint8Array(readFileSync(root + 'models/mnist-mlp.onnx'));
 const f32 = writeBundle(importOnnx(onnx)); // what `alloy import models/mnist-mlp.onnx -o X.alloy` writes
 const denseNames = readBundle(f32).header.graph.nodes.filter((n) => n.op === 'Dense').map((n) => n.name);
