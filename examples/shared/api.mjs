@@ -22,19 +22,11 @@ export const MAX_BATCH = 256;
 const STATUS = { LIMIT_EXCEEDED: 413, NOT_FOUND: 404, METHOD_NOT_ALLOWED: 405, UNSUPPORTED_MEDIA_TYPE: 415 };
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
-/** The JSON header of a bundle (already validated by `alloy.load`): bytes 16..24 hold its length. */
-export function bundleHeader(bytes) {
-  const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const n = Number(new DataView(u8.buffer, u8.byteOffset, u8.byteLength).getBigUint64(16, true));
-  return JSON.parse(new TextDecoder().decode(u8.subarray(24, 24 + n)));
-}
-
 /** What a client (or the widget's format chips) needs to know about a loaded bundle: its inputs
  *  and outputs, the embedded precision map and, per node, the stored weight format and the
  *  activation and accumulator formats the runtime resolved (`model.layers`). */
 export function describeBundle(bytes, model) {
-  const h = bundleHeader(bytes);
-  return { inputs: model.inputs, outputs: model.outputs, precision: h.precision ?? null, layers: model.layers, bytes: bytes.byteLength, metadata: model.metadata };
+  return { inputs: model.inputs, outputs: model.outputs, precision: model.precision, layers: model.layers, bytes: bytes.byteLength, metadata: model.metadata };
 }
 
 export async function sha256Hex(bytes) {
