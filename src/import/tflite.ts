@@ -55,6 +55,13 @@ const SHORT: Record<string, string> = { CONV_2D: 'conv', DEPTHWISE_CONV_2D: 'dwc
 class Unsupported extends Error {}
 const unsupported = (why: string): never => { throw new Unsupported(why); };
 
+/** One zero point per scale: as stored, or the single one given (or 0) repeated. */
+function zeroPoints(q: Quant, s: number, what: string): Int32Array {
+  if (q.zeroPoint.length === s) return Int32Array.from(q.zeroPoint);
+  if (q.zeroPoint.length <= 1) return new Int32Array(s).fill(q.zeroPoint[0] ?? 0);
+  return unsupported(`${what}: ${q.zeroPoint.length} zero points for ${s} scales`);
+}
+
 const NO_OPTIONS: Options = { i32: (_i, d) => d, u8: (_i, d) => d, bool: (_i, d) => d, f32: (_i, d) => d, ints: () => null };
 
 function copyOf<T extends Data>(ctor: { new(b: ArrayBuffer): T }, raw: Uint8Array): T {
@@ -183,8 +190,7 @@ class Importer {
   affineGroups(c: Const, what: string): { codes: Int8Array | Uint8Array; group: number; scale: Float32Array; zp: Int32Array; axis: number } {
     const q = c.quant!;
     const n = prod(c.dims), s = q.scale.length;
-    const zp = Int32Array.from(q.zeroPoint.length ? q.zeroPoint : [0]);
-    const zps = zp.length === s ? zp : zp.length === 1 ? new Int32Array(s).fill(zp[0]) : unsupported(`${what}: ${zp.length} zero points for ${s} scales`);
+    const zps = zeroPoints(q, s, what);
     if (s === 1) return { codes: c.data as Int8Array, group: n, scale: q.scale, zp: zps, axis: -1 };
     if (c.dims[q.axis] !== s) fail('BAD_GRAPH', `tflite: ${what}: ${s} scales along axis ${q.axis} of ${JSON.stringify(c.dims)}`);
     if (q.axis === 0) return { codes: c.data as Int8Array, group: n / s, scale: q.scale, zp: zps, axis: 0 };
@@ -199,22 +205,22 @@ class Importer {
     if ((c.dtype === 'i8' || c.dtype === 'u8') && q && q.scale.length > 1 && q.axis !== 0 && c.dims[q.axis] === q.scale.length) {
       const D = c.dims[q.axis], inner = prod(c.dims.slice(q.axis + 1));
       const j = dims.findIndex((d, i) => d === D && prod(dims.slice(i + 1)) === inner);
-      if (j >= 0) {
-        const zp = Int32Array.from(q.zeroPoint.length === D ? q.zeroPoint : new Array(D).fill(q.zeroPoint[0] ?? 0));
-        const scale = this.f32Tensor(`${base}.scale`, q.scale, [D]);
-        const zero = zp.some((z) => z !== 0) ? this.tensor(`${base}.zero_point`, { format: 'i32', shape: [D], data: zp }) : undefined;
-        return this.tensor(base, { format: c.dtype, shape: dims, data: c.data as Int8Array, scale, axis: j, ...(zero ? { zeroPoint: zero } : {}) });
-      }
+      if (j >= 0) return this.affineTensor(base, c.dtype, dims, c.data as Int8Array, q.scale, zeroPoints(q, D, what), { axis: j });
     }
     if (c.dtype === 'f32') return this.f32Tensor(base, c.data as Float32Array, dims);
     if (c.dtype === 'f16') return this.tensor(base, { format: 'f16', shape: dims, data: c.data as Uint16Array });
     if ((c.dtype === 'i8' || c.dtype === 'u8') && c.quant && (c.quant.scale.length === 1 || c.quant.axis === 0)) {
       const g = this.affineGroups(c, what);
-      const scale = this.f32Tensor(`${base}.scale`, g.scale, [g.scale.length]);
-      const zero = g.zp.some((z) => z !== 0) ? this.tensor(`${base}.zero_point`, { format: 'i32', shape: [g.zp.length], data: g.zp }) : undefined;
-      return this.tensor(base, { format: c.dtype, shape: dims, data: g.codes, scale, group: g.group, ...(zero ? { zeroPoint: zero } : {}) });
+      return this.affineTensor(base, c.dtype, dims, g.codes, g.scale, g.zp, { group: g.group });
     }
     return this.f32Tensor(base, this.dequantAny(c, what), dims);
+  }
+  /** Affine integer codes as a bundle tensor with its scale tensor, and its zero-point tensor when
+   *  any zero point is non-zero; scales per row group or along an axis. */
+  affineTensor(base: string, format: 'i8' | 'u8', dims: Ints, codes: Int8Array | Uint8Array, scales: Float32Array, zp: Int32Array, place: { group: number } | { axis: number }): string {
+    const scale = this.f32Tensor(`${base}.scale`, scales, [scales.length]);
+    const zero = zp.some((z) => z !== 0) ? this.tensor(`${base}.zero_point`, { format: 'i32', shape: [zp.length], data: zp }) : undefined;
+    return this.tensor(base, { format, shape: dims, data: codes, scale, ...place, ...(zero ? { zeroPoint: zero } : {}) });
   }
   /** f32 values of any float / affine constant, per-channel on any axis included. */
   dequantAny(c: Const, what: string): Float32Array {
@@ -222,7 +228,7 @@ class Importer {
     if ((c.dtype === 'i8' || c.dtype === 'u8') && q && q.scale.length > 1 && q.axis !== 0) {
       const n = prod(c.dims), s = q.scale.length;
       if (c.dims[q.axis] !== s) fail('BAD_GRAPH', `tflite: ${what}: ${s} scales along axis ${q.axis} of ${JSON.stringify(c.dims)}`);
-      const zp = Int32Array.from(q.zeroPoint.length === s ? q.zeroPoint : new Array(s).fill(q.zeroPoint[0] ?? 0));
+      const zp = zeroPoints(q, s, what);
       const perm = [q.axis, ...c.dims.map((_, i) => i).filter((i) => i !== q.axis)];
       const vals = M.dequant(c.dtype, permute(c.data as Int8Array, c.dims, perm), n / s, q.scale, zp);
       return permute(vals, perm.map((p) => c.dims[p]), perm.map((_, i) => perm.indexOf(i)));
