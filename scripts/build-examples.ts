@@ -177,11 +177,8 @@ async function doBuild({ force = false, quiet = true }: { force?: boolean; quiet
 
 export interface Server { url: string; port: number; stop: () => void; output: () => string; process: ChildProcess }
 
-export { freePort };
-
 const live = new Set<ChildProcess>();
-const kill = killGroup;
-process.on('exit', () => { for (const c of live) kill(c); });
+process.on('exit', () => { for (const c of live) killGroup(c); });
 
 /** Spawn, then poll `probe` (GET) until it answers or `timeoutMs` passes (then kill and throw). */
 async function serve(cmd: string, args: string[], port: number, env: NodeJS.ProcessEnv, timeoutMs: number, probe = '/v1/nope'): Promise<Server> {
@@ -193,7 +190,7 @@ async function serve(cmd: string, args: string[], port: number, env: NodeJS.Proc
   let exited: string | null = null;
   c.on('exit', (code, sig) => { exited = `${basename(cmd)} exited (${code ?? sig})`; live.delete(c); });
   c.on('error', (e) => { exited = `${basename(cmd)} failed to start: ${e.message}`; live.delete(c); });
-  const stop = () => { kill(c); live.delete(c); };
+  const stop = () => { killGroup(c); live.delete(c); };
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {

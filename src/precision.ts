@@ -17,8 +17,9 @@ export const INPUT_ROUNDS = ['rne', 'floor', 'ceil'] as const;
 export const INPUT_FORMATS = ['i4', 'i8', 'i16'] as const;
 /** the emulated accumulators (Dense, groups-1 Conv, DepthwiseConv) */
 export const EMULATED_ACCUMULATORS = ['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2'] as const;
-/** accumulators a recompute pass can follow (every emulated one) and the recompute accumulator */
-export const RECOMPUTE_FROM = EMULATED_ACCUMULATORS;
+/** Whether an accumulator format is one the module emulates (and recompute can follow). */
+export const isEmulatedAccumulator = (f: unknown): boolean => (EMULATED_ACCUMULATORS as readonly unknown[]).includes(f);
+/** the accumulator a recompute pass recomputes in (it follows any emulated one) */
 export const RECOMPUTE_FORMATS = ['f32'] as const;
 
 /** Componentwise recomputation (Dense, emulated accumulator): outputs with
@@ -75,7 +76,7 @@ function checkEntry(e: unknown, where: string, problems: string[]): void {
   if (x.accumulator === 'i32' && x.activations !== undefined && x.activations !== 'i8') problems.push(`${where}: an i32 accumulator needs i8 activations`);
   if (x.activations === 'i8' && x.weights !== undefined && x.weights !== 'i8') problems.push(`${where}: i8 activations (w8a8) need i8 weights, not ${x.weights}`);
   if (x.granularity === 'group' && x.groupSize === undefined) problems.push(`${where}: granularity "group" needs groupSize`);
-  if (x.recompute !== undefined && x.accumulator !== undefined && !(RECOMPUTE_FROM as readonly string[]).includes(x.accumulator)) problems.push(`${where}: recompute follows an emulated accumulator (${RECOMPUTE_FROM.join(', ')}), not ${x.accumulator}`);
+  if (x.recompute !== undefined && x.accumulator !== undefined && !isEmulatedAccumulator(x.accumulator)) problems.push(`${where}: recompute follows an emulated accumulator (${EMULATED_ACCUMULATORS.join(', ')}), not ${x.accumulator}`);
   if ((x.recompute !== undefined || x.inputRound !== undefined) && x.activations === 'i8') problems.push(`${where}: recompute / inputRound do not combine with i8 activations (w8a8)`);
   if (x.inputRound !== undefined && x.inputFormat === undefined && x.weights !== undefined && x.weights !== 'i8' && x.weights !== 'i4') problems.push(`${where}: inputRound needs inputFormat (i4, i8, i16) when the weights (${x.weights}) are not i4 / i8`);
 }

@@ -6,7 +6,9 @@
 import { get } from '../wasm.js';
 import * as heap from '../heap.js';
 import { fail } from '../errors.js';
-import type { TensorEntry } from './layout.js';
+import { hex8, type TensorEntry } from './layout.js';
+
+export { hex8 };
 
 const CHUNK = 1 << 16; // a multiple of 16: whole XXH32 stripes
 
@@ -27,7 +29,6 @@ export function xxh32(bytes: Uint8Array): number {
   });
 }
 
-export const hex8 = (h: number) => (h >>> 0).toString(16).padStart(8, '0');
 
 /** Fails with BAD_CHECKSUM unless `hash` is the XXH32 the entry of tensor `name` states. */
 export function checkHash(name: string, t: TensorEntry, hash: number): void {

@@ -76,6 +76,9 @@ export interface Header {
 
 export const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 
+/** A tensor checksum as the header spells it: 8 lowercase hex digits. */
+export const hex8 = (h: number) => (h >>> 0).toString(16).padStart(8, '0');
+
 /** The entry of the tensor a graph names, or undefined (own keys only: a name such as
  *  "constructor" must not find Object.prototype's members). */
 export const tensorEntry = (h: Pick<Header, 'tensors'>, name: unknown): TensorEntry | undefined =>

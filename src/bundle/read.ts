@@ -2,7 +2,7 @@
 // checked before it is used, and every problem is an AlloyError naming the byte or the field.
 
 import { MAGIC, VERSION, PREAMBLE, ALIGN, align, type Header, type TensorEntry } from './layout.js';
-import { xxh32, checkHash } from './hash.js';
+import { TensorCheck } from './hash.js';
 import { AlloyError, fail } from '../errors.js';
 import { formatByName, type FormatRow } from '../formats.js';
 
@@ -64,7 +64,7 @@ export function resolveLimits(limits: Partial<Limits> = {}): Limits {
 /** A bundle read and validated, every tensor's checksum included. */
 export function readBundle(bytes: Uint8Array, limits: Partial<Limits> = {}): Bundle {
   const b = readHeader(bytes, limits);
-  for (const [name, t] of Object.entries(b.header.tensors)) checkHash(name, t, xxh32(b.data.subarray(t.offset, t.offset + t.bytes)));
+  new TensorCheck(b.data, b.header.tensors).rest();
   return b;
 }
 

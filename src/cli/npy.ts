@@ -1,6 +1,7 @@
 // .npy files (NumPy format 1.0 / 2.0): little-endian f4 / f8 / i1 / u1 / i4 / i8 arrays in C order.
 // see: numpy.lib.format (NEP 1).
 import { AlloyError } from '../errors.js';
+import { elements } from '../bundle/layout.js';
 
 export interface NpyArray { data: Float32Array; shape: number[] }
 
@@ -44,7 +45,7 @@ export function readJsonTensor(bytes: Uint8Array, where: string): NpyArray {
   const arr = j?.data ?? j;
   const data = Float32Array.from(flat(arr));
   const shape: number[] = j?.shape ?? dims(arr);
-  if (!Array.isArray(shape) || shape.reduce((a, b) => a * b, 1) !== data.length) bad(`${data.length} values for shape ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || elements(shape) !== data.length) bad(`${data.length} values for shape ${JSON.stringify(shape)}`);
   return { data, shape };
 }
 

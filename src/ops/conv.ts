@@ -11,7 +11,7 @@ import { fail } from '../errors.js';
 import type { Builder, OpContext } from './types.js';
 import { stored, f32Ptr } from './weights.js';
 import { formatByName } from '../formats.js';
-import { EMULATED_ACCUMULATORS } from '../precision.js';
+import { EMULATED_ACCUMULATORS, isEmulatedAccumulator } from '../precision.js';
 
 const ACTS = ['none', 'relu', 'relu6'];
 // Rows at least this deep go through the blocked GEMM, shallower ones through the pointwise
@@ -19,7 +19,6 @@ const ACTS = ['none', 'relu', 'relu6'];
 // there, and the GEMM's K slices bound its working set for deeper ones).
 const GEMM_K = 128;
 // Emulated accumulators: dense_acc's definition on im2col rows / depthwise taps (docs/PRECISION_MAP.md).
-const EMULATED: readonly string[] = EMULATED_ACCUMULATORS;
 
 function pair(v: unknown, dflt: number, what: string, where: string): [number, number] {
   if (v === undefined) return [dflt, dflt];
@@ -75,8 +74,8 @@ function bias(ctx: OpContext, name: string | undefined, n: number): number {
  *  precision map asking for anything else is an error, not something to ignore. */
 function checkPrecision(ctx: OpContext, emulated = false): void {
   const p = ctx.precision;
-  if (p.accumulator !== 'f32' && !(emulated && EMULATED.includes(p.accumulator))) {
-    fail('BAD_PRECISION_MAP', `${ctx.where}: accumulator ${p.accumulator}: ${emulated ? `convolutions accumulate in f32 or an emulated ${EMULATED.join(' / ')}` : 'a grouped Conv accumulates in f32 only'}`);
+  if (p.accumulator !== 'f32' && !(emulated && isEmulatedAccumulator(p.accumulator))) {
+    fail('BAD_PRECISION_MAP', `${ctx.where}: accumulator ${p.accumulator}: ${emulated ? `convolutions accumulate in f32 or an emulated ${EMULATED_ACCUMULATORS.join(' / ')}` : 'a grouped Conv accumulates in f32 only'}`);
   }
   if (p.activations === 'i8') fail('BAD_PRECISION_MAP', `${ctx.where}: i8 activations (w8a8) are only implemented for Dense`);
   if (p.recompute || p.inputRound) fail('BAD_PRECISION_MAP', `${ctx.where}: recompute / inputRound are only implemented for Dense`);

@@ -16,7 +16,7 @@ import { get } from '../wasm.js';
 import * as heap from '../heap.js';
 import { fail } from '../errors.js';
 import { formatByName, type FormatRow } from '../formats.js';
-import { EMULATED_ACCUMULATORS } from '../precision.js';
+import { EMULATED_ACCUMULATORS, isEmulatedAccumulator } from '../precision.js';
 import { elements, type Builder, type OpContext, type PreparedNode, type Weight } from './types.js';
 import { stored, codesPtr, scalesOf, scalesPerRow, f32Ptr } from './weights.js';
 
@@ -96,7 +96,7 @@ export const dense: Builder = (ctx) => {
   const L: Layer = { ctx, x, where, wName, w, f, N, K, act, actIdx, keep, blocks, wrap, takeBias: () => (b ? keep(b.put()) : 0) };
 
   try {
-    if (precision.recompute !== undefined && !(EMULATED_ACCUMULATORS as readonly string[]).includes(precision.accumulator)) fail('BAD_PRECISION_MAP', `${where}: recompute follows an emulated accumulator (${EMULATED_ACCUMULATORS.join(', ')}), this layer accumulates in ${precision.accumulator}`);
+    if (precision.recompute !== undefined && !isEmulatedAccumulator(precision.accumulator)) fail('BAD_PRECISION_MAP', `${where}: recompute follows an emulated accumulator (${EMULATED_ACCUMULATORS.join(', ')}), this layer accumulates in ${precision.accumulator}`);
     if (precision.accumulator !== 'f32' && precision.accumulator !== 'i32') return denseAcc(L);
     if (precision.activations === 'i8') return denseW8a8(L);
     if (f.name === 'f32') return denseF32(L);

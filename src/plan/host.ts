@@ -3,7 +3,7 @@
 // Also: plain data edits of bundles (extra graph outputs, f32 weight bytes rewritten in place).
 
 import type { Alloy, BundleInput, PackReport, PrecisionMap } from '../index.js';
-import { weightInput, tensorEntry, quantFields, type Header } from '../bundle/layout.js';
+import { weightInput, tensorEntry, quantFields, hex8, type Header } from '../bundle/layout.js';
 
 export interface BundleView { header: Header; data: Uint8Array }
 
@@ -85,7 +85,7 @@ export class WeightPatcher {
     if (this.dirty.size) {
       for (const name of this.dirty) {
         const e = this.header.tensors[name];
-        e.xxh32 = (this.xxh32(this.bytes.subarray(this.dataStart + e.offset, this.dataStart + e.offset + e.bytes)) >>> 0).toString(16).padStart(8, '0');
+        e.xxh32 = hex8(this.xxh32(this.bytes.subarray(this.dataStart + e.offset, this.dataStart + e.offset + e.bytes)));
       }
       this.dirty.clear();
       const json = new TextEncoder().encode(JSON.stringify(this.header));

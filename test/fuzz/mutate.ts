@@ -15,6 +15,8 @@
 //  - raw bytes (applied last, never repaired): bit flips, interesting bytes, u64 header-length
 //    overwrite, truncation, insertion, deletion, chunk duplication.
 
+import { PREAMBLE, ALIGN, hex8 } from '../../src/bundle/layout.ts';
+
 export interface Rng { u32(): number; int(n: number): number; chance(p: number): boolean; pick<T>(a: readonly T[]): T }
 
 export function makeRng(seed: number, stream: number, index: number): Rng {
@@ -27,7 +29,7 @@ export function makeRng(seed: number, stream: number, index: number): Rng {
   return { u32, int, chance: (p) => u32() / 4294967296 < p, pick: (a) => a[int(a.length)] };
 }
 
-export const PREAMBLE = 24, ALIGN = 64;
+export { PREAMBLE, ALIGN };
 const enc = new TextEncoder(), dec = new TextDecoder();
 
 export interface Parsed { pre: Uint8Array; header: any; data: Uint8Array }
@@ -109,7 +111,7 @@ export function fixHashes(w: World, p: Parsed): void {
   if (!isObj(p.header) || !isObj(p.header.tensors)) return;
   for (const t of Object.values(p.header.tensors)) {
     if (!isObj(t) || !Number.isSafeInteger(t.offset) || !Number.isSafeInteger(t.bytes) || t.offset < 0 || t.bytes < 0 || t.offset + t.bytes > p.data.length) continue;
-    t.xxh32 = w.xxh32(p.data.subarray(t.offset, t.offset + t.bytes)).toString(16).padStart(8, '0');
+    t.xxh32 = hex8(w.xxh32(p.data.subarray(t.offset, t.offset + t.bytes)));
   }
 }
 
