@@ -2,7 +2,7 @@
 
 export { alloc, alloc_uninit, free, memory_bytes } from "./memory";
 export {
-  fmt_count, fmt_cols, fmt_col, fmt_table_ptr, fmt_names_ptr, fmt_names_len, fmt_max_code, fmt_nan_code, fmt_inf_code,
+  fmt_count, fmt_cols, fmt_table_ptr, fmt_names_ptr, fmt_names_len, fmt_max_code, fmt_nan_code, fmt_inf_code,
 } from "./formats/table";
 export { random_fill } from "./formats/random";
 export {

@@ -43,7 +43,7 @@ import { Round, Overflow, encodeFloat, decodeFloat } from "../formats/scalar";
 import { magicELo, magicEHi, magicCAdd, magicMax, magicOvfBits } from "./round";
 
 const ACT_RELU = 1;
-export const CANON_NAN: u32 = 0x7FC00000;
+const CANON_NAN: u32 = 0x7FC00000;
 
 // Accumulator kinds of the SIMD kernel (compile-time constants after inlining).
 export const K_F32 = 0;   // no rounding

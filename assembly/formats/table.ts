@@ -132,10 +132,6 @@ export function fmt_count(): i32 { return FORMAT_COUNT; }
 export function fmt_cols(): i32 { return COLS; }
 // The whole table, FORMAT_COUNT rows of COLS i32 (one read for the host instead of a call per cell).
 export function fmt_table_ptr(): usize { return changetype<usize>(TABLE); }
-export function fmt_col(id: i32, c: i32): i32 {
-  if (!isValidFormat(id) || c < 0 || c >= COLS) return -1;
-  return col(id, c);
-}
 export function fmt_names_ptr(): usize { return changetype<usize>(NAMES); }
 export function fmt_names_len(): i32 { return NAMES.length; }
 export function fmt_max_code(id: i32): i32 { return <i32>maxMagCode(id); }

@@ -12,7 +12,7 @@
 // Weights are repacked at load from row-major [N, K] codes (one code per byte, or per u16 for
 // 16-bit formats) into panels of 8 outputs, [ceil(N/8)][K][8] codes, like pack_w_f32.
 
-import { NR, forPanels } from "./pack";
+import { NR, forPanels, panelBias } from "./pack";
 import { dense_f32_panels, ACT_RELU } from "./dense_f32";
 import { col, Kind, C_KIND, C_BITS, C_ELEM, C_IMIN, I4 } from "../formats/table";
 import { decodeScalar, decodeE8M0, intValue } from "../formats/scalar";
@@ -183,13 +183,11 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, gro
   const gpr = (K + group - 1) / group;
   const unsigned = col(fmt, C_IMIN) == 0;
   const pz = ps + (<usize>(panels * gpr * NR) << 2);
-  const tmp = memory.data(96, 16);      // 8 biases (at 64), a store buffer
+  const tmp = memory.data(32, 16);      // a store buffer for a partial panel
   const slab = scratchFor((min(group, K) * NR + M * NR) * 4 + 32);
   const tot = slab + (<usize>(min(group, K) * NR) << 2);
   for (let p = 0; p < panels; p++) {
     const n0 = p * NR, cols = min(NR, N - n0);
-    memory.fill(tmp + 64, 0, 32);
-    if (bias != 0) memory.copy(tmp + 64, bias + (<usize>n0 << 2), <usize>cols << 2);
     memory.fill(tot, 0, <usize>(M * NR) << 2);
     const w = wp + <usize>(p * K * NR);
     for (let g = 0; g < gpr; g++) {
@@ -238,7 +236,8 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, gro
         accumulate(tot + (<usize>(m * NR) << 2), a0, a1, s0, s1);
       }
     }
-    const b0 = v128.load(tmp, 64), b1 = v128.load(tmp, 80);
+    const bt = panelBias(bias, n0, cols);
+    const b0 = v128.load(bt), b1 = v128.load(bt, 16);
     for (let m = 0; m < M; m++) {
       const t = tot + (<usize>(m * NR) << 2);
       let t0 = f32x4.add(v128.load(t), b0), t1 = f32x4.add(v128.load(t, 16), b1);
@@ -266,7 +265,7 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, gro
   const gpr = (K + group - 1) / group;
   const unsigned = col(fmt, C_IMIN) == 0;
   const pz = ps + (<usize>(panels * gpr * NR) << 2);
-  const tmp = memory.data(128, 16);
+  const tmp = memory.data(64, 16);
   for (let p = 0; p < panels; p += 2) {
     const two = p + 1 < panels;
     const wA = wp + <usize>(p * K * NR), wB = two ? wA + <usize>(K * NR) : wA;
@@ -291,11 +290,10 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, gro
         t0 = f32x4.add(t0, f32x4.mul(a0, v128.load(ps + oa))); t1 = f32x4.add(t1, f32x4.mul(a1, v128.load(ps + oa, 16)));
         t2 = f32x4.add(t2, f32x4.mul(a2, v128.load(ps + ob))); t3 = f32x4.add(t3, f32x4.mul(a3, v128.load(ps + ob, 16)));
       }
-      memory.fill(tmp + 64, 0, 64);
       const cols = min(2 * NR, N - p * NR);
-      if (bias != 0) memory.copy(tmp + 64, bias + (<usize>(p * NR) << 2), <usize>cols << 2);
-      t0 = f32x4.add(t0, v128.load(tmp, 64)); t1 = f32x4.add(t1, v128.load(tmp, 80));
-      t2 = f32x4.add(t2, v128.load(tmp, 96)); t3 = f32x4.add(t3, v128.load(tmp, 112));
+      const bt = panelBias(bias, p * NR, cols, 2 * NR);
+      t0 = f32x4.add(t0, v128.load(bt)); t1 = f32x4.add(t1, v128.load(bt, 16));
+      t2 = f32x4.add(t2, v128.load(bt, 32)); t3 = f32x4.add(t3, v128.load(bt, 48));
       if (act == ACT_RELU) {
         const zr = f32x4.splat(0);
         t0 = f32x4.max(t0, zr); t1 = f32x4.max(t1, zr); t2 = f32x4.max(t2, zr); t3 = f32x4.max(t3, zr);
@@ -315,21 +313,12 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, gro
 
 // dense_<fmt>_f32_f32__simd128: weights packed by pack_w_q. i4 codes are one per byte
 // (sign-extended), like i8.
-// Row-major scales / zero points (per group, [N][groups]); for affine integers the params are
-// laid out in scratch on every call: the runtime packs them once at load and calls dense_wqp.
-export function dense_wq(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, zps: usize, group: i32, bias: usize, N: i32, y: usize, act: i32): void {
-  if (col(fmt, C_KIND) != Kind.INT) { denseFloatW(x, M, K, wp, fmt, scales, bias, N, y, act); return; }
-  const bytes = packed_wq_params_bytes(N, K, group);
-  if (bytes > paramBytes) {
-    if (paramBuf != 0) heap.free(paramBuf);
-    paramBuf = heap.alloc(<usize>bytes + 16);
-    paramBytes = bytes;
-  }
-  pack_wq_params(scales, zps, N, K, group, paramBuf);
-  dense_wqp(x, M, K, wp, fmt, paramBuf, group, zps != 0 ? 1 : 0, bias, N, y, act);
+// Float and MX weight formats (MX: `scales` is the [N][ceil(K/32)] e8m0 tensor). Affine integer
+// weights go through pack_wq_params + dense_wqp.
+export function dense_wq(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, bias: usize, N: i32, y: usize, act: i32): void {
+  assert(col(fmt, C_KIND) != Kind.INT, "dense_wq: affine integer weights take dense_wqp");
+  denseFloatW(x, M, K, wp, fmt, scales, bias, N, y, act);
 }
-let paramBuf: usize = 0;
-let paramBytes: i32 = 0;
 
 // gemm_{i8,u8,i4}_f32_f32__simd128_4x8 with params from pack_wq_params (affine integers only).
 // zeroPoints: 0 when the weights have none (symmetric): the few-row path skips the subtraction.

@@ -3,7 +3,6 @@
 // order is the order conv2d sums in (kh, kw, ic ascending), and OHWI weights are [OC, KH*KW*C]
 // rows, so dense_f32 over these rows gives conv2d's results bit for bit (the zeros take part in
 // the sum exactly as conv2d's padding does).
-
 //
 // Taps are copied as whole vectors (ceil(C/4) per tap) instead of memory.copy calls, which cost
 // more than the copy for the few channels of a first layer. A vector's lanes past C land on the

@@ -1,5 +1,5 @@
 // Dense: y = act(x . W^T + b), W [N, K] in any weight format. The kernel follows the layer's
-// precision: f32 weights -> dense_f32; other weight formats -> dense_wq (weight-only); i8
+// precision: f32 weights -> dense_f32; other weight formats -> dense_wf / dense_wq / dense_wqp (weight-only); i8
 // activations -> dense_w8a8; an emulated accumulator (f16, bf16, f8) -> dense_acc, or with
 // `recompute: { tau, format: 'f32' }` -> dense_recompute (the outputs with kappa_ip * kappa_act >
 // tau computed again in f32; assembly/emulate/recompute.ts).
@@ -168,7 +168,7 @@ function denseW8a8({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBi
   });
 }
 
-/** Other weight formats (weight-only): codes packed in place, dense_wf (decode fused) or dense_wq. */
+/** Other weight formats (weight-only): codes packed in place, dense_wf (decode fused), dense_wq (other float / MX) or dense_wqp (grouped integers). */
 function denseQ({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias, wrap }: Layer): PreparedNode {
   const s = f.kind === 'int' ? scalesPerRow(scalesOf(ctx, wName, w), N, K) : scalesOf(ctx, wName, w);
   if (s.scales) blocks.push(s.scales);
@@ -182,7 +182,7 @@ function denseQ({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias,
   x.pack_w_q(f.id, packed, N, K, packed); // in place
   const bias = takeBias();
   if (fused) return wrap({ run: (xp, M, yp) => x.dense_wf(xp, M, K, packed, f.id, s.scales, s.zps, bias, N, yp, act) });
-  if (f.kind !== 'int') return wrap({ run: (xp, M, yp) => x.dense_wq(xp, M, K, packed, f.id, s.scales, s.zps, s.group, bias, N, yp, act) });
+  if (f.kind !== 'int') return wrap({ run: (xp, M, yp) => x.dense_wq(xp, M, K, packed, f.id, s.scales, bias, N, yp, act) });
   // Grouped integers: scales and zero points laid out per panel and group once, here.
   const params = keep(heap.alloc(x.packed_wq_params_bytes(N, K, s.group), false));
   x.pack_wq_params(s.scales, s.zps, N, K, s.group, params);

@@ -41,7 +41,7 @@ function weights(a: any, fmt: string, N: number, K: number, seed: number, group:
 }
 
 for (const fmt of [...FLOAT_W, ...INT_W]) {
-  test(`dense_wq${INT_W.includes(fmt) ? ' and dense_wqp' : ''} ${fmt}: SIMD == reference bitwise, ${Ms.length * Ks.length * Ns.length} shapes x 2 activations`, async () => {
+  test(`${INT_W.includes(fmt) ? 'pack_wq_params + dense_wqp' : 'dense_wq'} ${fmt}: SIMD == reference bitwise, ${Ms.length * Ks.length * Ns.length} shapes x 2 activations`, async () => {
     const a = await getAlloy();
     const x = wasm();
     const f = a.format(fmt);
@@ -57,14 +57,14 @@ for (const fmt of [...FLOAT_W, ...INT_W]) {
       const pp = heap.alloc(x.packed_q_bytes(f.id, N, K));
       x.pack_w_q(f.id, pw, N, K, pp);
       const y1 = heap.alloc(M * N * 4), y2 = heap.alloc(M * N * 4);
-      x.dense_wq(px, M, K, pp, f.id, ps, pz, group, pb, N, y1, act);
       x.dense_wq_ref(px, M, K, pw, f.id, ps, pz, group, pb, N, y2, act);
-      sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `${fmt} M=${M} K=${K} N=${N} act=${act}`);
-      if (f.kind === 'int') {
-        // the runtime's path: scales and zero points packed once (pack_wq_params), then dense_wqp
+      if (f.kind !== 'int') {
+        x.dense_wq(px, M, K, pp, f.id, ps, pb, N, y1, act);
+        sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `${fmt} M=${M} K=${K} N=${N} act=${act}`);
+      } else {
+        // scales and zero points packed once (pack_wq_params), then dense_wqp
         const pp2 = heap.alloc(x.packed_wq_params_bytes(N, K, group));
         x.pack_wq_params(ps, pz, N, K, group, pp2);
-        heap.f32(y1, M * N).fill(NaN);
         x.dense_wqp(px, M, K, pp, f.id, pp2, group, pz ? 1 : 0, pb, N, y1, act);
         sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `${fmt} dense_wqp M=${M} K=${K} N=${N} act=${act}`);
         if (fmt !== 'u8') {
@@ -106,7 +106,7 @@ test('dense_wq float formats equal dense_f32 on the decoded weights (the definit
   const pq = heap.alloc(x.packed_q_bytes(3, N, K)), pf = heap.alloc(x.packed_f32_bytes(N, K));
   x.pack_w_q(3, pw, N, K, pq); x.pack_w_f32(pd, N, K, pf);
   const y1 = heap.alloc(M * N * 4), y2 = heap.alloc(M * N * 4);
-  x.dense_wq(px, M, K, pq, 3, 0, 0, K, 0, N, y1, 0);
+  x.dense_wq(px, M, K, pq, 3, 0, 0, N, y1, 0);
   x.dense_f32(px, M, K, pf, 0, N, y2, 0);
   sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), 'e4m3 vs f32 on decoded');
   for (const p of [pw, pd, px, pq, pf, y1, y2]) heap.free(p);
