@@ -37,12 +37,12 @@
 // the IEEE overflow value), bf16 by rounding the low 16 bits; NaN lanes stay NaN (not
 // canonicalised) until the output, where they become 0x7FC00000 like the reference's.
 
-import { NR, panelBias } from "../kernels/pack";
+import { NR } from "../kernels/pack";
+import { ACT_RELU, store8, panelBias } from "../kernels/tile";
 import { Kind, Special, col, C_KIND, C_SPECIAL, isValidFormat } from "../formats/table";
 import { Round, Overflow, encodeFloat, decodeFloat } from "../formats/scalar";
 import { magicELo, magicEHi, magicCAdd, magicMax, magicOvfBits } from "./round";
 
-const ACT_RELU = 1;
 const CANON_NAN: u32 = 0x7FC00000;
 
 // Accumulator kinds of the SIMD kernel (compile-time constants after inlining).
@@ -134,15 +134,6 @@ export function dense_acc_ref(x: usize, M: i32, K: i32, w: usize, bias: usize, N
 @inline function finishAbs4(s: v128, babs: v128): v128 {
   const v = f32x4.add(s, babs);
   return v128.bitselect(i32x4.splat(CANON_NAN), v, f32x4.ne(v, v));
-}
-
-// Store 8 outputs of one row, or the first `cols` of them.
-// @ts-ignore: decorator
-@inline function store8(y: usize, lo: v128, hi: v128, cols: i32): void {
-  if (cols >= 8) { v128.store(y, lo); v128.store(y, hi, 16); return; }
-  const tmp = memory.data(32, 16);
-  v128.store(tmp, lo); v128.store(tmp, hi, 16);
-  memory.copy(y, tmp, <usize>cols << 2);
 }
 
 // @ts-ignore: decorator

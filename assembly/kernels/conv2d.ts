@@ -34,12 +34,9 @@
 // Kernel: conv2d_f32_f32_f32__simd128_4x8, direct (no im2col): 4 output pixels (consecutive in
 // N*OH*OW order, so they may straddle rows and images) times 8 output channels, 8 accumulators.
 
-import { panelBias } from "./pack";
+import { ACT_NONE, ACT_RELU, ACT_RELU6, activate, store8, panelBias } from "./tile";
 
 export const CONV_NR = 8;
-export const ACT_NONE = 0;
-export const ACT_RELU = 1;
-export const ACT_RELU6 = 2;
 export const CONV_BAD_ARGS = 1;
 
 export function conv_out_dim(size: i32, k: i32, stride: i32, pad0: i32, pad1: i32, dil: i32): i32 {
@@ -82,26 +79,10 @@ function badArgs(N: i32, H: i32, W: i32, C: i32, OC: i32, KH: i32, KW: i32, sH: 
 }
 
 // @ts-ignore: decorator
-@inline function activate(v: v128, act: i32): v128 {
-  if (act == ACT_NONE) return v;
-  const r = f32x4.max(v, f32x4.splat(0));
-  return act == ACT_RELU ? r : f32x4.min(r, f32x4.splat(6));
-}
-
-// @ts-ignore: decorator
 @inline function activate1(v: f32, act: i32): f32 {
   if (act == ACT_NONE) return v;
   const r = max<f32>(v, 0);
   return act == ACT_RELU ? r : min<f32>(r, 6);
-}
-
-// Store the first `cols` (1..8) lanes of lo:hi at y.
-// @ts-ignore: decorator
-@inline function store8(y: usize, lo: v128, hi: v128, cols: i32): void {
-  if (cols >= 8) { v128.store(y, lo); v128.store(y, hi, 16); return; }
-  const tmp = memory.data(32, 16);
-  v128.store(tmp, lo); v128.store(tmp, hi, 16);
-  memory.copy(y, tmp, <usize>cols << 2);
 }
 
 // A zero the out-of-range taps read (with a pointer step of 0). 16 bytes: splat loads only.

@@ -11,16 +11,10 @@
 //   conv2d_narrow_f32(x, N, H, W, C, w, bias, OC, KH, KW, strideH, padT, padL, padB, padR,
 //                     dilH, dilW, y, OH, OW, act, scratch) -> 0 | CONV_BAD_ARGS
 
-import { ACT_NONE, ACT_RELU, ACT_RELU6, CONV_BAD_ARGS, conv_out_dim } from "./conv2d";
+import { CONV_BAD_ARGS, conv_out_dim } from "./conv2d";
+import { ACT_NONE, ACT_RELU, ACT_RELU6, activate } from "./tile";
 
 export const NARROW_MAX_OC = 4;
-
-// @ts-ignore: decorator
-@inline function activate(v: v128, act: i32): v128 {
-  if (act == ACT_NONE) return v;
-  const r = f32x4.max(v, f32x4.splat(0));
-  return act == ACT_RELU ? r : f32x4.min(r, f32x4.splat(6));
-}
 
 // Row pitch of the planar copy: every 4-pixel vector of a row stays inside it (OW rounded up to 4,
 // plus the kernel's reach), and a multiple of 4 floats.

@@ -12,11 +12,10 @@
 // which is exact: blocking never changes a bit. Bias and activation are applied once, after the
 // last slice. Fewer than MR rows (batch 1..4) keep the unpacked 1x32 / 4x8 / 1x8 paths.
 
-import { NR, panelBias } from "./pack";
+import { NR } from "./pack";
+import { ACT_RELU, store8, panelBias } from "./tile";
 import { tile4x8 } from "./pointwise";
 
-export const ACT_NONE = 0;
-export const ACT_RELU = 1;
 
 // Tile rows of the blocked path. 5x8 = 10 accumulators + 2 weight vectors + 1 A vector + 1
 // temporary = 14 of the 15 xmm registers V8 allocates on x64 (xmm15 is its scratch).
@@ -31,15 +30,6 @@ const MC_BYTES = 256 * 1024;
 @inline function finish(acc: v128, b: v128, act: i32): v128 {
   const v = f32x4.add(acc, b);
   return act == ACT_RELU ? f32x4.max(v, f32x4.splat(0)) : v;
-}
-
-// Store 8 outputs of one row, or the first `cols` of them.
-// @ts-ignore: decorator
-@inline function store8(y: usize, lo: v128, hi: v128, cols: i32): void {
-  if (cols >= 8) { v128.store(y, lo); v128.store(y, hi, 16); return; }
-  const tmp = memory.data(32, 16);
-  v128.store(tmp, lo); v128.store(tmp, hi, 16);
-  memory.copy(y, tmp, <usize>cols << 2);
 }
 
 // gemm_f32_f32_f32__simd128_5x8 (blocked, M >= 5) or the 4x8 / 1x32 / 1x8 paths: x row-major

@@ -12,7 +12,8 @@
 //  - i8 / u8 per output channel: acc = sum x[k] * f32(q - zp), then acc * s + bias.
 
 import { NR } from "./pack";
-import { ACT_RELU, dense_f32_panels } from "./dense_f32";
+import { dense_f32_panels } from "./dense_f32";
+import { ACT_RELU, store8 } from "./tile";
 import { F16, BF16, F8_E5M2, F8_E4M3FN, I8, U8 } from "../formats/table";
 
 // Whether the fused kernel reproduces dense_wq_ref for these row-major codes: float formats
@@ -67,14 +68,6 @@ const I8S: i32 = -1;
   return act == ACT_RELU ? f32x4.max(v, f32x4.splat(0)) : v;
 }
 
-// @ts-ignore: decorator
-@inline function store8(y: usize, lo: v128, hi: v128, cols: i32, tmp: usize): void {
-  if (cols >= 8) { v128.store(y, lo); v128.store(y, hi, 16); return; }
-  if (cols <= 0) return;
-  v128.store(tmp, lo); v128.store(tmp, hi, 16);
-  memory.copy(y, tmp, <usize>cols << 2);
-}
-
 // Per-panel constants: 8 biases, 8 scales, 8 zero points (zero-filled past N) at `c`.
 // @ts-ignore: decorator
 @inline function loadConsts(c: usize, n0: i32, cols: i32, bias: usize, scales: usize, zps: usize): void {
@@ -114,10 +107,10 @@ const I8S: i32 = -1;
         }
         const yr = y + (<usize>(m * N + p4 * NR) << 2);
         const cols = N - p4 * NR;
-        store8(yr, fin(fmt, a0, v128.load(C, 32), v128.load(C), act), fin(fmt, a1, v128.load(C, 48), v128.load(C, 16), act), cols, tmp);
-        store8(yr + 32, fin(fmt, a2, v128.load(C + 96, 32), v128.load(C + 96), act), fin(fmt, a3, v128.load(C + 96, 48), v128.load(C + 96, 16), act), cols - 8, tmp);
-        store8(yr + 64, fin(fmt, a4, v128.load(C + 192, 32), v128.load(C + 192), act), fin(fmt, a5, v128.load(C + 192, 48), v128.load(C + 192, 16), act), cols - 16, tmp);
-        store8(yr + 96, fin(fmt, a6, v128.load(C + 288, 32), v128.load(C + 288), act), fin(fmt, a7, v128.load(C + 288, 48), v128.load(C + 288, 16), act), cols - 24, tmp);
+        store8(yr, fin(fmt, a0, v128.load(C, 32), v128.load(C), act), fin(fmt, a1, v128.load(C, 48), v128.load(C, 16), act), cols);
+        store8(yr + 32, fin(fmt, a2, v128.load(C + 96, 32), v128.load(C + 96), act), fin(fmt, a3, v128.load(C + 96, 48), v128.load(C + 96, 16), act), cols - 8);
+        store8(yr + 64, fin(fmt, a4, v128.load(C + 192, 32), v128.load(C + 192), act), fin(fmt, a5, v128.load(C + 192, 48), v128.load(C + 192, 16), act), cols - 16);
+        store8(yr + 96, fin(fmt, a6, v128.load(C + 288, 32), v128.load(C + 288), act), fin(fmt, a7, v128.load(C + 288, 48), v128.load(C + 288, 16), act), cols - 24);
       }
     }
   }
@@ -145,10 +138,10 @@ const I8S: i32 = -1;
         a30 = f32x4.add(a30, f32x4.mul(v3, wl)); a31 = f32x4.add(a31, f32x4.mul(v3, wh));
       }
       const yr = y + (<usize>(m * N + n0) << 2), ys = <usize>N << 2;
-      store8(yr, fin(fmt, a00, s0, b0, act), fin(fmt, a01, s1, b1, act), cols, tmp);
-      store8(yr + ys, fin(fmt, a10, s0, b0, act), fin(fmt, a11, s1, b1, act), cols, tmp);
-      store8(yr + 2 * ys, fin(fmt, a20, s0, b0, act), fin(fmt, a21, s1, b1, act), cols, tmp);
-      store8(yr + 3 * ys, fin(fmt, a30, s0, b0, act), fin(fmt, a31, s1, b1, act), cols, tmp);
+      store8(yr, fin(fmt, a00, s0, b0, act), fin(fmt, a01, s1, b1, act), cols);
+      store8(yr + ys, fin(fmt, a10, s0, b0, act), fin(fmt, a11, s1, b1, act), cols);
+      store8(yr + 2 * ys, fin(fmt, a20, s0, b0, act), fin(fmt, a21, s1, b1, act), cols);
+      store8(yr + 3 * ys, fin(fmt, a30, s0, b0, act), fin(fmt, a31, s1, b1, act), cols);
     }
     if (p < p4) continue;                // rows >= mTail of these panels are done
     for (; m < M; m++) {
@@ -160,7 +153,7 @@ const I8S: i32 = -1;
         a0 = f32x4.add(a0, f32x4.mul(v, half4(fmt, h, 0, z0)));
         a1 = f32x4.add(a1, f32x4.mul(v, half4(fmt, h, 1, z1)));
       }
-      store8(y + (<usize>(m * N + n0) << 2), fin(fmt, a0, s0, b0, act), fin(fmt, a1, s1, b1, act), cols, tmp);
+      store8(y + (<usize>(m * N + n0) << 2), fin(fmt, a0, s0, b0, act), fin(fmt, a1, s1, b1, act), cols);
     }
   }
 }

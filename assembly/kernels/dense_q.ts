@@ -12,8 +12,9 @@
 // Weights are repacked at load from row-major [N, K] codes (one code per byte, or per u16 for
 // 16-bit formats) into panels of 8 outputs, [ceil(N/8)][K][8] codes, like pack_w_f32.
 
-import { NR, forPanels, panelBias } from "./pack";
-import { dense_f32_panels, ACT_RELU } from "./dense_f32";
+import { NR, forPanels } from "./pack";
+import { ACT_RELU, panelBias } from "./tile";
+import { dense_f32_panels } from "./dense_f32";
 import { col, Kind, C_KIND, C_BITS, C_ELEM, C_IMIN, I4 } from "../formats/table";
 import { decodeScalar, decodeE8M0, intValue } from "../formats/scalar";
 import { cast_decode } from "../formats/bulk";

@@ -7,7 +7,7 @@
 // Weights: symmetric per output channel, codes i8 in [-127, 127], scales sw[n].
 
 import { NR, forPanels } from "./pack";
-import { ACT_RELU } from "./dense_f32";
+import { ACT_RELU } from "./tile";
 import { affine_params, quant_affine } from "../formats/affine";
 import { I8 } from "../formats/table";
 

@@ -26,14 +26,8 @@
 // channel vector reads up to 12 bytes past the end of x, w and bias (padding contract) and stores
 // only its valid lanes.
 
-import { ACT_NONE, ACT_RELU, ACT_RELU6, CONV_BAD_ARGS, conv_out_dim } from "./conv2d";
-
-// @ts-ignore: decorator
-@inline function activate(v: v128, act: i32): v128 {
-  if (act == ACT_NONE) return v;
-  const r = f32x4.max(v, f32x4.splat(0));
-  return act == ACT_RELU ? r : f32x4.min(r, f32x4.splat(6));
-}
+import { CONV_BAD_ARGS, conv_out_dim } from "./conv2d";
+import { ACT_NONE, ACT_RELU, ACT_RELU6, activate } from "./tile";
 
 function bad(N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i32, sW: i32, padT: i32, padL: i32,
   padB: i32, padR: i32, dH: i32, dW: i32, OH: i32, OW: i32, act: i32): bool {

@@ -11,16 +11,6 @@
 
 export const NR = 8;
 
-// The bias of output columns [n0, n0 + cols) in a zeroed scratch of `width` floats (one panel: 8;
-// rows1x32: 32), so a partial panel adds +0 past N like the reference; all zero without a bias.
-// The scratch is shared: read it before the next call.
-export function panelBias(bias: usize, n0: i32, cols: i32, width: i32 = NR): usize {
-  const tmp = memory.data(128, 16);
-  memory.fill(tmp, 0, <usize>width << 2);
-  if (bias != 0) memory.copy(tmp, bias + (<usize>n0 << 2), <usize>cols << 2);
-  return tmp;
-}
-
 export function packed_f32_bytes(N: i32, K: i32): i32 {
   return ((N + NR - 1) / NR) * K * NR * 4;
 }

@@ -11,10 +11,9 @@
 // Exported (all i32): pointwise_f32(x, P, K, wp, bias, N, y, act),
 //                     pointwise_f32_ref(x, P, K, w [N, K] unpacked, bias, N, y, act)
 
-import { NR, panelBias } from "./pack";
+import { NR } from "./pack";
+import { ACT_NONE, ACT_RELU, store8, panelBias } from "./tile";
 
-const ACT_NONE = 0;
-const ACT_RELU = 1;
 // Pixels per block: their x rows (<= 16 KB) stay in L1 while every weight panel passes.
 const BLOCK_BYTES = 16 * 1024;
 
@@ -24,14 +23,6 @@ const BLOCK_BYTES = 16 * 1024;
   if (act == ACT_NONE) return v;
   const r = f32x4.max(v, f32x4.splat(0));
   return act == ACT_RELU ? r : f32x4.min(r, f32x4.splat(6));
-}
-
-// @ts-ignore: decorator
-@inline function store8(y: usize, lo: v128, hi: v128, cols: i32): void {
-  if (cols >= 8) { v128.store(y, lo); v128.store(y, hi, 16); return; }
-  const tmp = memory.data(32, 16);
-  v128.store(tmp, lo); v128.store(tmp, hi, 16);
-  memory.copy(y, tmp, <usize>cols << 2);
 }
 
 // gemm_f32_f32_f32__simd128_4x8 on unpacked rows: pixels r0..r3 (row pointers; a missing pixel
