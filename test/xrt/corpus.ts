@@ -298,8 +298,10 @@ async function caseOps(alloy: Alloy, writeBundle: WriteBundle): Promise<CaseResu
 
 // Every convolution path the executor picks, on small shapes: im2col + pointwise (3x3 s2, 3 -> 16),
 // pointwise on the activation (1x1), the blocked GEMM (K = 216), depthwise fast paths (3x3 s1,
-// 5x5 s2 with i8 per-channel weights along C) and the general one (dilation 2), the narrow kernel
-// (<= 4 output channels), Add with a fused relu6, and a Conv with an emulated f16 accumulator.
+// 5x5 s2 with i8 per-channel weights along C, the any-stride / dilation tiles: dilation 2), the
+// exact general depthwise path (weights holding an infinity), the emulated-accumulator depthwise
+// (f16), the narrow kernel (<= 4 output channels), Add with a fused relu6, and a Conv with an
+// emulated f16 accumulator.
 async function caseConvPaths(alloy: Alloy, writeBundle: WriteBundle, quantize: Quantize): Promise<CaseResult> {
   const t = (shape: number[], seed: number, a = pow2(-2)) => ({ format: 'f32', shape, data: seeded(shape.reduce((p, q) => p * q, 1), seed, a) });
   const dw2 = seeded(5 * 5 * 24, 36, pow2(-1));
@@ -308,7 +310,9 @@ async function caseConvPaths(alloy: Alloy, writeBundle: WriteBundle, quantize: Q
     ...quantize('dw2w', dw2, [5, 5, 24], 'i8', { granularity: 'channel', axis: 2 }),
     p2w: t([24, 1, 1, 24], 37), deepw: t([16, 3, 3, 24], 38, pow2(-3)), deepb: t([16], 39), accw: t([8, 3, 3, 16], 40), accb: t([8], 41),
     n1w: t([1, 3, 3, 8], 42), n1b: t([1], 43), n3w: t([3, 3, 3, 8], 44), dw3w: t([3, 3, 8], 45),
+    dw4w: t([3, 3, 8], 46), dw5w: t([3, 3, 8], 47), dw5b: t([8], 48),
   };
+  (tensors.dw4w.data as Float32Array)[13] = Infinity;   // one non-finite weight: the exact general path
   const n = (name: string, op: string, inputs: string[], out: string, attrs: any = {}) => ({ name, op, inputs, outputs: [out], attrs });
   const nodes = [
     n('c1', 'Conv', ['x', 'c1w', 'c1b'], 'a1', { strides: [2, 2], pads: 'same', activation: 'relu6' }),
@@ -322,15 +326,18 @@ async function caseConvPaths(alloy: Alloy, writeBundle: WriteBundle, quantize: Q
     n('n1', 'Conv', ['a8', 'n1w', 'n1b'], 'y1', { pads: 'same' }),
     n('n3', 'Conv', ['a8', 'n3w'], 'y2', { pads: [0, 1, 1, 0], dilations: [2, 2] }),
     n('dw3', 'DepthwiseConv', ['a8', 'dw3w'], 'y3', { pads: [2, 2, 2, 2], dilations: [2, 2] }),
+    n('dw4', 'DepthwiseConv', ['a8', 'dw4w'], 'y4', { pads: 'same' }),
+    n('dw5', 'DepthwiseConv', ['a8', 'dw5w', 'dw5b'], 'y5', { strides: [2, 2], pads: 'same', activation: 'relu' }),
   ];
   const bundle = writeBundle({
     graph: {
       inputs: [{ name: 'x', shape: [-1, 32, 32, 3], format: 'f32' }],
-      outputs: [{ name: 'y1', shape: [-1, 8, 8, 1], format: 'f32' }, { name: 'y2', shape: [-1, 5, 5, 3], format: 'f32' }, { name: 'y3', shape: [-1, 8, 8, 8], format: 'f32' }],
+      outputs: [{ name: 'y1', shape: [-1, 8, 8, 1], format: 'f32' }, { name: 'y2', shape: [-1, 5, 5, 3], format: 'f32' }, { name: 'y3', shape: [-1, 8, 8, 8], format: 'f32' },
+        { name: 'y4', shape: [-1, 8, 8, 8], format: 'f32' }, { name: 'y5', shape: [-1, 4, 4, 8], format: 'f32' }],
       nodes,
     },
     tensors,
-    precision: { version: 1, layers: { acc: { accumulator: 'f16' } } },
+    precision: { version: 1, layers: { acc: { accumulator: 'f16' }, dw5: { accumulator: 'f16' } } },
   });
   const model = alloy.load(bundle);
   try {
@@ -338,7 +345,7 @@ async function caseConvPaths(alloy: Alloy, writeBundle: WriteBundle, quantize: Q
     const x = new Float32Array(2 * 32 * 32 * 3);
     for (let i = 0; i < x.length; i++) x[i] = symmetric(next, pow2(0));
     const r = model.run({ x });
-    return { case: 'conv-paths', sha256: await sha256([bytesOf(r.y1.data), bytesOf(r.y2.data), bytesOf(r.y3.data)]) };
+    return { case: 'conv-paths', sha256: await sha256([r.y1, r.y2, r.y3, r.y4, r.y5].map((o) => bytesOf(o.data))) };
   } finally {
     model.dispose();
   }
