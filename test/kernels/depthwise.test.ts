@@ -126,8 +126,10 @@ test('NaN and inf inputs (fast path) and weights (general path): equal to the re
   for (const C of [1, 4, 5, 6, 16, 17, 33]) for (const [K, s, pm] of [[3, 1, 'same'], [5, 1, 'big'], [3, 2, 'asym'], [3, 3, 'same'], [1, 1, 'valid']] as [number, number, string][]) {
     const base = { N: 1, H: 7, W: 17, C, KH: K, KW: K, sH: s, sW: s, pads: padModes[pm](K, K, 1, 1), dH: 1, dW: 1 };
     run({ ...base, act: k % 3, bias: k % 2 === 0, xKind: 2, xSpecials: sp });
-    run({ ...base, act: (k + 1) % 3, bias: k % 2 === 1, wKind: 2, wSpecials: sp });
-    run({ ...base, act: (k + 2) % 3, bias: true, xKind: 2, wKind: 2, xSpecials: sp, wSpecials: sp });
+    // one weight forced non-finite (the random specials alone miss small C): the general path
+    const wSet: [number, number][] = [[(7 * k) % (K * K * C), k % 2 ? Infinity : NaN]];
+    run({ ...base, act: (k + 1) % 3, bias: k % 2 === 1, wKind: 2, wSpecials: sp, wSet });
+    run({ ...base, act: (k + 2) % 3, bias: true, xKind: 2, wKind: 2, xSpecials: sp, wSpecials: sp, wSet });
     k++;
   }
 });
@@ -160,7 +162,7 @@ test('exact cancellations and signed zeros: relu of a sum that is exactly 0 is +
   }
 });
 
-test('huge pads take the general path and stay bit-identical', async () => {
+test('pads: asymmetric ones, and a padded size of 2^30 or more (the general path), stay bit-identical', async () => {
   await getAlloy();
   run({ N: 1, H: 3, W: 5, C: 5, KH: 3, KW: 3, sH: 1, sW: 1, pads: [1, 2, 1, 2], dH: 1, dW: 1, act: 1, bias: true });
   // padded size >= 2^30: every output reads padding only (acc = 0, then bias and activation)
