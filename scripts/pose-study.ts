@@ -65,6 +65,25 @@ export function landmarkErrors(y: Float32Array, ref: Float32Array): { nme: numbe
   const rel = Array.from({ length: 33 }, (_, k) => Math.hypot(y[2 * k] - ref[2 * k], y[2 * k + 1] - ref[2 * k + 1]) / d);
   return { nme: rel.reduce((a, b) => a + b, 0) / 33, rel };
 }
+type Scored = { s: ReturnType<typeof score> };
+
+/** Each layer changed alone, its score, least sensitive first (by NME). */
+function sensitivity<L extends { name: string; op: string }>(layers: L[], evalOne: (n: L) => Scored) {
+  return layers.map((n) => ({ name: n.name, op: n.op, ...evalOne(n).s })).sort((a, b) => a.nme - b.nme);
+}
+
+/** The longest prefix of `order` (least sensitive first) whose evaluation keeps NME <= tol and
+ *  PCK@1% >= 99%: a binary search over the prefix length, as the planner's `binary` search. */
+function longestPrefix<T, E extends Scored>(order: T[], evalPrefix: (prefix: T[]) => E, tol: number): { k: number; e: E } {
+  let lo = 0, hi = order.length, best = evalPrefix([]);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    const e = evalPrefix(order.slice(0, mid));
+    if (e.s.nme <= tol && e.s.pck1 >= 0.99) { lo = mid; best = e; } else hi = mid - 1;
+  }
+  return { k: lo, e: best };
+}
+
 export function score(ys: Float32Array[], refs: Float32Array[]) {
   const all = ys.map((y, i) => landmarkErrors(y, refs[i]));
   const rel = all.flatMap((a) => a.rel);
@@ -171,26 +190,20 @@ async function study(variant: 'lite' | 'full', quick: boolean, jsonOut?: string)
 
   // 3. per-layer sensitivity
   const t0 = performance.now();
-  const sens = (quick ? lm.filter((_, i) => i % 4 === 0) : lm).map((n) => ({ name: n.name, op: n.op, ...evalMap([n]).s }));
+  const probed = quick ? lm.filter((_, i) => i % 4 === 0) : lm;
+  const sens = sensitivity(probed, (n) => evalMap([n]));
   log(`sensitivity: ${sens.length} layers in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  sens.sort((a, b) => a.nme - b.nme);
   res.sensitivity = sens;
   log('most sensitive: ' + sens.slice(-6).reverse().map((s) => `${s.name} (${s.op}) ${fmtE(s.nme)}`).join(', '));
 
-  // 4. maps: the longest prefix of the layers sorted by sensitivity that keeps NME <= tol and
-  //    PCK@1% >= 99% (binary search over the prefix length, as the planner's `binary` search)
+  // 4. maps: the longest prefix of the layers sorted by sensitivity within each tolerance
   const order = sens.map((s) => lm.find((n) => n.name === s.name)!);
   const tols = [0.0005, 0.001, 0.002];
   const plans: { tol: number; k: number; frac: number; nme: number; pck1: number; pck2: number; map: unknown }[] = [];
   for (const tol of tols) {
-    let lo = 0, hi = order.length, best = { k: 0, e: evalMap([]) };
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      const e = evalMap(order.slice(0, mid));
-      if (e.s.nme <= tol && e.s.pck1 >= 0.99) { lo = mid; best = { k: mid, e }; } else hi = mid - 1;
-    }
-    plans.push({ tol, k: lo, frac: lo / lm.length, nme: best.e.s.nme, pck1: best.e.s.pck1, pck2: best.e.s.pck2, map: best.e.map });
-    log(`tolerance NME <= ${tol}: ${lo} / ${lm.length} landmark-path layers in f16 (${fmtPct(lo / lm.length)}), NME ${fmtE(best.e.s.nme)}, PCK@1% ${fmtPct(best.e.s.pck1)}, PCK@2% ${fmtPct(best.e.s.pck2)}`);
+    const { k, e } = longestPrefix(order, (prefix) => evalMap(prefix), tol);
+    plans.push({ tol, k, frac: k / lm.length, nme: e.s.nme, pck1: e.s.pck1, pck2: e.s.pck2, map: e.map });
+    log(`tolerance NME <= ${tol}: ${k} / ${lm.length} landmark-path layers in f16 (${fmtPct(k / lm.length)}), NME ${fmtE(e.s.nme)}, PCK@1% ${fmtPct(e.s.pck1)}, PCK@2% ${fmtPct(e.s.pck2)}`);
   }
   res.plans = plans.map(({ map, ...p }) => p);
   const chosen = plans.filter((p) => p.frac >= 0.4).sort((a, b) => a.tol - b.tol)[0] ?? plans[plans.length - 1];
@@ -210,28 +223,21 @@ async function study(variant: 'lite' | 'full', quick: boolean, jsonOut?: string)
     const outs = runAll(bundle, precision);
     return { bundle, s: score(outs.map((o) => body(o.Identity.data)), refs) };
   };
-  const wLm = lm;
   const t1 = performance.now();
-  const sensI8 = (quick ? wLm.filter((_, i) => i % 4 === 0) : wLm).map((n) => ({ name: n.name, op: n.op, ...evalI8([n.name]).s }));
-  sensI8.sort((a, b) => a.nme - b.nme);
+  const sensI8 = sensitivity(probed, (n) => evalI8([n.name]));
   log(`i8 sensitivity: ${sensI8.length} layers in ${((performance.now() - t1) / 1000).toFixed(0)} s; most sensitive: ` + sensI8.slice(-6).reverse().map((s) => `${s.name} ${fmtE(s.nme)}`).join(', '));
   res.sensitivityI8 = sensI8;
   // Weight rounding to i8 moves the landmarks far more than f16 arithmetic does, so its plans use
   //  looser tolerances; the table takes the loosest one that keeps PCK@1% >= 99%.
   const plans8: { tol: number; k: number; names: string[]; e: ReturnType<typeof evalI8> }[] = [];
   for (const tol of [0.002, 0.005]) {
-    let lo8 = 0, hi8 = sensI8.length, best8 = evalI8([]);
-    while (lo8 < hi8) {
-      const mid = Math.ceil((lo8 + hi8) / 2);
-      const e = evalI8(sensI8.slice(0, mid).map((x) => x.name));
-      if (e.s.nme <= tol && e.s.pck1 >= 0.99) { lo8 = mid; best8 = e; } else hi8 = mid - 1;
-    }
-    plans8.push({ tol, k: lo8, names: sensI8.slice(0, lo8).map((x) => x.name), e: best8 });
-    log(`i8 plan (NME <= ${tol}, PCK@1% >= 99%): ${lo8} / ${wLm.length} landmark-path layers in i8 (${fmtPct(lo8 / wLm.length)}), NME ${fmtE(best8.s.nme)}, PCK@1% ${fmtPct(best8.s.pck1)}, PCK@2% ${fmtPct(best8.s.pck2)}, bundle ${best8.bundle.length} bytes`);
+    const names8 = sensI8.map((x) => x.name);
+    const { k, e } = longestPrefix(names8, (prefix) => evalI8(prefix), tol);
+    plans8.push({ tol, k, names: names8.slice(0, k), e });
+    log(`i8 plan (NME <= ${tol}, PCK@1% >= 99%): ${k} / ${lm.length} landmark-path layers in i8 (${fmtPct(k / lm.length)}), NME ${fmtE(e.s.nme)}, PCK@1% ${fmtPct(e.s.pck1)}, PCK@2% ${fmtPct(e.s.pck2)}, bundle ${e.bundle.length} bytes`);
   }
-  res.plansI8 = plans8.map((p) => ({ tol: p.tol, k: p.k, of: wLm.length, layers: p.names, nme: p.e.s.nme, pck1: p.e.s.pck1, pck2: p.e.s.pck2, bytes: p.e.bundle.length }));
+  res.plansI8 = plans8.map((p) => ({ tol: p.tol, k: p.k, of: lm.length, layers: p.names, nme: p.e.s.nme, pck1: p.e.s.pck1, pck2: p.e.s.pck2, bytes: p.e.bundle.length }));
   const plan8 = plans8[plans8.length - 1];
-  const i8Tol = plan8.tol, lo8 = plan8.k;
 
   const svg = await sensitivitySvg(lm.map((n) => n.name), sens, sensI8, `pose_landmark_${variant}: one layer changed at a time`);
   const svgPath = quick ? path.join(root, `build/pose-${variant}-sensitivity.svg`) : path.join(root, `docs/pose-${variant}-sensitivity.svg`);
@@ -248,7 +254,7 @@ async function study(variant: 'lite' | 'full', quick: boolean, jsonOut?: string)
     { name: `mixed f16 (tol ${chosen.tol})`, bundle: denseB, precision: chosen.map, note: `${chosen.k} / ${lm.length} landmark-path layers f16` },
     { name: 'all-f16', bundle: denseB, precision: allF16, note: 'every node f16 activations, every layer f16 accumulation' },
     { name: 'i8 weights', bundle: i8B, note: 'every Conv/DepthwiseConv/Dense i8 per output channel; f32 arithmetic' },
-    { name: `mixed i8 + f16 weights (tol ${i8Tol})`, bundle: mixedI8B, note: `${lo8} / ${wLm.length} landmark-path layers i8, the rest f16 weights; f32 arithmetic` },
+    { name: `mixed i8 + f16 weights (tol ${plan8.tol})`, bundle: mixedI8B, note: `${plan8.k} / ${lm.length} landmark-path layers i8, the rest f16 weights; f32 arithmetic` },
     { name: 'mixed i8 + f16 weights, mixed f16 arithmetic', bundle: mixedI8B, precision: chosen.map, note: 'the i8 plan and the f16 plan together' },
   ];
   const table: Record<string, unknown>[] = [];
