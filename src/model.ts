@@ -46,7 +46,7 @@ export interface RunOptions {
 
 /** One node's run arguments for a batch size, computed once by planFor (run() only reads them). */
 interface Step { inPtrs: number[]; inShapes: number[][]; out: number; outShape: number[]; outN: number; roundFmt: number; where: string }
-interface Plan { batch: number; arena: number; offsets: Map<string, number>; shapes: Map<string, number[]>; bytes: number; scratch: number; steps: Step[] }
+interface Plan { batch: number; arena: number; shapes: Map<string, number[]>; bytes: number; scratch: number; steps: Step[]; at: (value: string) => number }
 
 const pad16 = (n: number) => Math.ceil(n / 16) * 16 + 16; // 16-byte aligned, 16 spare bytes
 
@@ -189,7 +189,7 @@ export class Model {
         where: `node ${JSON.stringify(n.name)}`,
       };
     });
-    this.plan = { batch, arena, offsets, shapes, bytes: top + scratchBytes, scratch, steps };
+    this.plan = { batch, arena, shapes, bytes: top + scratchBytes, scratch, steps, at };
     return this.plan;
   }
 
@@ -247,7 +247,7 @@ export class Model {
       datas.set(v.name, data);
     }
     const plan = this.planFor(batch);
-    const at = (name: string) => plan.arena + plan.offsets.get(name)!;
+    const at = plan.at;
     for (const [name, data] of datas) heap.f32(at(name), data.length).set(data);
     const x = get();
     for (let i = 0; i < this.nodes.length; i++) {

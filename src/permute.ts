@@ -1,5 +1,5 @@
-// Host-side data movement shared by the importers: a constant tensor's values reordered by an
-// axis permutation (weight layout conversion at import; no arithmetic on the values).
+// Host-side data movement shared by the importers and the quantizer: a tensor's values reordered
+// by an axis permutation (weight layouts at import, per-axis scales; no arithmetic on the values).
 
 export type Data = Float32Array | Uint16Array | Int8Array | Uint8Array | Int32Array | number[];
 

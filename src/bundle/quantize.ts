@@ -11,7 +11,7 @@ import { fail } from '../errors.js';
 import { formatByName } from '../formats.js';
 import { encode, quantizeMX, quantizeAffine, pack, type Rounding } from '../cast.js';
 import type { TensorInput } from './write.js';
-import { permute } from '../import/permute.js';
+import { permute } from '../permute.js';
 import { elements } from './layout.js';
 
 export interface QuantizeOptions {

@@ -37,7 +37,7 @@ export interface ImportOptions {
 
 type Ints = number[];
 type DType = 'f32' | 'f16' | 'i8' | 'u8' | 'i32' | 'i64' | 'bool' | 'f64' | 'other';
-import { permute, type Data } from './permute.js';
+import { permute, type Data } from '../permute.js';
 import { elements } from '../bundle/layout.js';
 
 interface QInfo { fmt: 'i8' | 'u8'; codes: Int8Array | Uint8Array; scale: Float32Array; zp: Int32Array; axis: number /* -1: per tensor */ }

@@ -41,7 +41,7 @@ export interface TfliteImportOptions {
 
 type Ints = number[];
 type DType = 'f32' | 'f16' | 'i8' | 'u8' | 'i32' | 'i64' | 'bool' | 'other';
-import { permute, type Data } from './permute.js';
+import { permute, type Data } from '../permute.js';
 import { elements } from '../bundle/layout.js';
 interface Const { kind: 'const'; dims: Ints; dtype: DType; data: Data; quant: Quant | null }
 interface Act { kind: 'act'; name: string; shape: Ints; pendingPad?: { x: Act; pads: Ints } }
