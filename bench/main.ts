@@ -65,18 +65,19 @@ if (on('checksum')) {
 if (on('mlp')) {
   // f32, then the same MLP packed with weight-only formats (f32 activations and accumulation).
   const f32 = seededMLP(writeBundle);
-  const variants: [string, Uint8Array][] = [['f32', f32]];
+  const variants: [string, Uint8Array, { decodeWeights?: boolean }][] = [['f32', f32, {}]];
   for (const [label, layer] of [['f16 weights', { weights: 'f16' }], ['i8 weights (per channel)', { weights: 'i8', granularity: 'channel' }],
     ['i4 weights (groups of 16)', { weights: 'i4', granularity: 'group', groupSize: 16 }]] as const) {
-    variants.push([label, writeBundle(packBundle(f32, { version: 1, default: layer }).input)]);
+    variants.push([label, writeBundle(packBundle(f32, { version: 1, default: layer }).input), {}]);
   }
+  variants.splice(2, 0, ['f16 weights held as f32 (decodeWeights)', variants[1][1], { decodeWeights: true }]);
   const x1 = seededInputs(1, 784), x32 = seededInputs(32, 784);
   const flops = 2 * (784 * 512 + 512 * 256 + 256 * 128 + 128 * 64 + 64 * 10);
   console.log('## MLP 784-512-256-128-64-10 (seeded weights), f32 activations\n');
   console.log('| weights | batch 1 | GFLOP/s | batch 32 | GFLOP/s |');
   console.log('|---|---:|---:|---:|---:|');
-  for (const [label, bytes] of variants) {
-    const model = alloy.load(bytes);
+  for (const [label, bytes, options] of variants) {
+    const model = alloy.load(bytes, options);
     const r1 = () => model.run({ x: x1 }), r32 = () => model.run({ x: x32 });
     warmup(() => { r1(); r32(); }, label === 'f32' ? 3000 : 2000);
     const t1 = medianMs(r1, 41, 20), t32 = medianMs(r32, 21, 4);

@@ -2,9 +2,9 @@
 // same seeded weights. Quantized variants take their codes and scales from Alloy's quantizeTensor
 // output, so both sides compute with identical values.
 //
-//  - MLP 784-512-256-128-64-10 (scripts/seeded-mlp.ts weights) in weight formats f32, f16, i8 (per
-//    channel, symmetric), i4 (per group: 32, except 16 for fc1 whose K = 784 is not a multiple of 32)
-//    and w8a8 (i8 weights + the precision map { default: { activations: 'i8' } }).
+//  - MLP 784-512-256-128-64-10 (scripts/seeded-mlp.ts weights) in weight formats f32, f16 (also
+//    loaded with decodeWeights: f16-decoded), i8 (per channel, symmetric), i4 (per group: 32,
+//    except 16 for fc1 whose K = 784 is not a multiple of 32) and w8a8 (i8 weights + the precision map { default: { activations: 'i8' } }).
 //  - CNN 28x28x1: conv3x3 1->32 + relu, conv3x3 32->64 + relu, maxpool 2x2/2, flatten, dense 9216->10.
 //    Alloy NHWC / OHWI; ORT NCHW / OIHW with the dense columns permuted to the C,H,W flatten order.
 import { xorshift32, uniform, initScale, MLP_LAYERS } from '../scripts/seeded-mlp.ts';
@@ -27,12 +27,14 @@ export function mlpWeights(layers = MLP_LAYERS, seed = 1) {
   return out;
 }
 
-export type MlpVariant = 'f32' | 'f16' | 'i8' | 'w8a8' | 'i4';
+// f16-decoded: the f16 bundle loaded with { decodeWeights: true } (weights held as f32).
+export type MlpVariant = 'f32' | 'f16' | 'f16-decoded' | 'i8' | 'w8a8' | 'i4';
 
 /** ORT forms per variant; the first is the default. */
 export const ORT_FORMS: Record<MlpVariant, string[]> = {
   f32: ['gemm'],
   f16: ['f16-cast-gemm', 'f16-as-f32-gemm'],     // fp16 initializers + Cast(to f32) + Gemm | f32 initializers holding the f16-rounded values
+  'f16-decoded': ['f16-cast-gemm', 'f16-as-f32-gemm'],
   i8: ['dq-gemm', 'nbits8'],                     // DequantizeLinear(int8, per-row scale, axis 0) + Gemm | MatMulNBits bits 8 (row scale repeated per block)
   w8a8: ['dynq-matmulinteger', 'dynq-matmul-ms'], // DynamicQuantizeLinear + MatMulInteger + Cast + Mul + Add | com.microsoft DynamicQuantizeMatMul
   i4: ['nbits4', 'dq4-gemm'],                    // MatMulNBits bits 4 | DequantizeLinear int4 blocked (opset 21) + Gemm
@@ -43,7 +45,7 @@ export const i4Group = (K: number) => (K % 32 === 0 ? 32 : 16);
 
 export interface MlpPair {
   bundle: Uint8Array;
-  precision?: any;                                // load-time override for Alloy
+  options?: Record<string, unknown>;              // Alloy's load() options (precision override, decodeWeights)
   onnx: (form: string) => Uint8Array;             // ORT model in a given form
   tensors: Record<string, Entry>;
 }
@@ -55,7 +57,7 @@ export function mlpPair(writeBundle: Writer, quantizeTensor: Quantize, variant: 
   let prev = 'x';
   w.forEach((l, i) => {
     const name = `fc${i + 1}`;
-    const fmt = variant === 'w8a8' ? 'i8' : variant;
+    const fmt = variant === 'w8a8' ? 'i8' : variant === 'f16-decoded' ? 'f16' : variant;
     const opts = fmt === 'i8' ? { granularity: 'channel', symmetric: true } : fmt === 'i4' ? { granularity: 'group', groupSize: i4Group(l.K), symmetric: true } : {};
     Object.assign(tensors, quantizeTensor(`${name}.weight`, l.W, [l.N, l.K], fmt, opts));
     tensors[`${name}.bias`] = { format: 'f32', shape: [l.N], data: l.b };
@@ -74,8 +76,8 @@ export function mlpPair(writeBundle: Writer, quantizeTensor: Quantize, variant: 
     tensors,
     metadata: { model: `seeded MLP ${layers.join('-')} (${variant})`, seed },
   });
-  const precision = variant === 'w8a8' ? { version: 1, default: { activations: 'i8' } } : undefined;
-  return { bundle, precision, tensors, onnx: (form) => mlpOnnx(w, tensors, variant, form, layers) };
+  const options = variant === 'w8a8' ? { precision: { version: 1, default: { activations: 'i8' } } } : variant === 'f16-decoded' ? { decodeWeights: true } : undefined;
+  return { bundle, options, tensors, onnx: (form) => mlpOnnx(w, tensors, variant, form, layers) };
 }
 
 /** binary16 codes -> their exact f32 values (bench-side, for the ORT graph only). */

@@ -34,7 +34,7 @@ export interface Row {
 
 export interface OrtBenchOptions {
   sections?: Section[];
-  variants?: MlpVariant[]; // mlp-q variants (default f16, i8, w8a8, i4)
+  variants?: MlpVariant[]; // mlp-q variants (default f16, f16-decoded, i8, w8a8, i4)
   gemmSizes?: number[];    // square M=N=K
   batches?: number[];      // MLP batch sizes
   warmMs?: number;         // per case, >= 2000
@@ -195,7 +195,7 @@ async function mlpQCases(o: Required<OrtBenchOptions>, alloyApi: Awaited<ReturnT
   try {
     for (const v of o.variants) {
       const pair = mlpPair(writeBundle, quantizeTensor as unknown as Quantize, v, layers);
-      const model = alloyApi.load(pair.bundle, pair.precision ? { precision: pair.precision } : {});
+      const model = alloyApi.load(pair.bundle, pair.options ?? {});
       const sessions: { form: string; sess: ort.InferenceSession }[] = [];
       try {
         for (const form of ORT_FORMS[v]) {
@@ -211,7 +211,7 @@ async function mlpQCases(o: Required<OrtBenchOptions>, alloyApi: Awaited<ReturnT
           const alloy = async () => { pa = model.run({ x: X }).probs.data; };
           await alloy();
           const base: Row = {
-            section: 'mlp-q', variant: v, batch: B, case: `MLP ${v === 'w8a8' ? 'w8a8 (i8 weights, i8 activations)' : `${v} weights`}, batch ${B}`,
+            section: 'mlp-q', variant: v, batch: B, case: `MLP ${v === 'w8a8' ? 'w8a8 (i8 weights, i8 activations)' : v === 'f16-decoded' ? 'f16 weights held as f32 (decodeWeights)' : `${v} weights`}, batch ${B}`,
             alloyMs: NaN, ortMs: NaN, ratio: NaN, alloyErrF32: maxAbsDiff(pa, pf),
           };
           if (sessions.length === 0) { rows.push({ ...base, ortForm: 'none (ORT cannot run it)' }); continue; }
@@ -283,7 +283,7 @@ async function cnnCases(o: Required<OrtBenchOptions>, alloyApi: Awaited<ReturnTy
 
 export async function ortBench(opts: OrtBenchOptions = {}): Promise<Row[]> {
   const o: Required<OrtBenchOptions> = {
-    sections: SECTIONS, variants: ['f16', 'i8', 'w8a8', 'i4'], gemmSizes: [256, 1024], batches: [1, 32],
+    sections: SECTIONS, variants: ['f16', 'f16-decoded', 'i8', 'w8a8', 'i4'], gemmSizes: [256, 1024], batches: [1, 32],
     warmMs: 2500, samples: 31, sampleMs: 20, screenMs: 400, log: () => {}, ...opts,
   };
   if (o.warmMs < 2000 || o.samples < 21) throw new Error('ortBench: methodology needs warmMs >= 2000 and samples >= 21');

@@ -4,7 +4,7 @@
 import { get, guard } from './wasm.js';
 import * as heap from './heap.js';
 import { fail } from './errors.js';
-import { readHeader, isChecksumError, checkShape, resolveLimits, type Limits } from './bundle/read.js';
+import { readHeader, isChecksumError, checkShape, resolveLimits, DEFAULT_LIMITS, type Limits } from './bundle/read.js';
 import { TensorCheck } from './bundle/hash.js';
 import { elements, weightInput, tensorEntry } from './bundle/layout.js';
 import type { ValueInfo } from './bundle/layout.js';
@@ -17,7 +17,15 @@ export interface LoadOptions extends Partial<Limits> {
   precision?: PrecisionMap;
   /** largest activation arena plus scratch for one batch size, bytes (1 GiB by default) */
   maxArenaBytes?: number;
+  /** Dense weights in float and MX formats (f16, bf16, fp8, fp6, fp4, MX*) decoded to f32 once,
+   *  here, as conv layers always do: the same output bits (the decode is the kernels' own, and
+   *  exact), the speed of f32 weights, 2-8x their weight memory. Affine integer weights are never
+   *  decoded: their kernels apply the scale to each group's sum, which decoded weights would not
+   *  reproduce bit for bit. Default false. */
+  decodeWeights?: boolean;
 }
+
+const LOAD_OPTIONS = new Set(['precision', 'maxArenaBytes', 'decodeWeights', ...Object.keys(DEFAULT_LIMITS)]);
 
 export const DEFAULT_MAX_ARENA_BYTES = 2 ** 30;
 
@@ -54,9 +62,10 @@ export class Model {
   readonly inputs: ValueInfo[];
   readonly outputs: ValueInfo[];
   readonly metadata: Record<string, unknown>;
-  /** Per node: the stored weight format (null without weights) and the activation and accumulator
-   *  formats the precision map resolves to, as this model runs them. */
-  layers: { name: string; op: string; weights: string | null; activations: string; accumulator: string }[] = [];
+  /** Per node: its weights' stored format and the format they are held in at run time ('f32'
+   *  where decoded at load), null without weights; the activation and accumulator formats the
+   *  precision map resolves to, as this model runs them. */
+  layers: { name: string; op: string; weights: string | null; weightsHeld: string | null; activations: string; accumulator: string }[] = [];
   readonly precision: unknown;
   private nodes: { name: string; op: string; out: string; prep: PreparedNode; precision: ResolvedPrecision }[] = [];
   private plan: Plan | null = null;
@@ -68,6 +77,10 @@ export class Model {
     // A plain Uint8Array view: subarray() of a Node Buffer runs Node's own JavaScript, cold at load.
     const u8 = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes instanceof Uint8Array ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
     if (typeof options !== 'object' || options === null) fail('BAD_OPTION', 'load(): options must be an object');
+    // A misspelt option would otherwise be ignored without a word.
+    for (const k of Object.keys(options)) if (!LOAD_OPTIONS.has(k)) fail('BAD_OPTION', `load(): unknown option ${JSON.stringify(k)} (known: ${[...LOAD_OPTIONS].join(', ')})`);
+    const decodeWeights = options.decodeWeights ?? false;
+    if (typeof decodeWeights !== 'boolean') fail('BAD_OPTION', `load(): options.decodeWeights ${JSON.stringify(decodeWeights)} is not a boolean`);
     const limits = resolveLimits(options);
     const maxArena = options.maxArenaBytes === undefined ? DEFAULT_MAX_ARENA_BYTES : options.maxArenaBytes;
     if (!Number.isSafeInteger(maxArena) || maxArena < 0) fail('BAD_OPTION', `load(): options.maxArenaBytes ${JSON.stringify(maxArena)} is not a non-negative integer`);
@@ -118,14 +131,14 @@ export class Model {
           fail('BAD_GRAPH', `${where}: needs a name, an inputs array and exactly one output`);
         }
         const precision = resolve(map, node.name, override);
-        const prep = guard(where, () => builder(node.op)!({ node, weights, precision, where }));
+        const prep = guard(where, () => builder(node.op)!({ node, weights, precision, where, decodeWeights }));
         for (const v of prep.valueInputs) if (!known.has(v)) { prep.dispose(); fail('BAD_GRAPH', `${where}: input ${JSON.stringify(v)} is not produced before this node (dangling reference or cycle)`); }
         const out = node.outputs[0];
         if (typeof out !== 'string' || known.has(out) || weights.has(out)) { prep.dispose(); fail('BAD_GRAPH', `${where}: output ${JSON.stringify(out)} is not a new name`); }
         known.add(out);
         this.nodes.push({ name: node.name, op: node.op, out, prep, precision });
         const wIdx = weightInput(node.op), w = wIdx !== undefined ? tensorEntry(header, node.inputs[wIdx]) : undefined;
-        this.layers.push({ name: node.name, op: node.op, weights: w ? w.format : null, activations: precision.activations, accumulator: precision.accumulator });
+        this.layers.push({ name: node.name, op: node.op, weights: w ? w.format : null, weightsHeld: w ? prep.weightsHeld ?? null : null, activations: precision.activations, accumulator: precision.accumulator });
       }
       for (const v of g.outputs) {
         if (!known.has(v?.name)) fail('BAD_GRAPH', `graph output ${JSON.stringify(v?.name)} is never produced`);

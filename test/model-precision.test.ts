@@ -9,7 +9,7 @@ const rand = (n: number, seed: number, a = 1) => { const r = rng(seed); return n
 const LAYERS = [40, 33, 17, 10];
 
 /** An MLP whose Dense weights are stored in `fmt` (per layer), relu between, no softmax. */
-function mlp(fmts: string[], precision?: unknown, values?: Float32Array[]) {
+function mlp(fmts: string[], precision?: unknown, values?: Float32Array[], edit?: (tensors: Record<string, any>) => void) {
   const tensors: Record<string, any> = {};
   const nodes: any[] = [];
   let prev = 'x';
@@ -22,6 +22,7 @@ function mlp(fmts: string[], precision?: unknown, values?: Float32Array[]) {
     nodes.push({ name: `fc${l}`, op: 'Dense', inputs: [prev, `fc${l}.w`, `fc${l}.b`], outputs: [out], attrs: { activation: out === 'y' ? 'none' : 'relu' } });
     prev = out;
   }
+  edit?.(tensors);
   return writeBundle({ graph: { inputs: [{ name: 'x', shape: [-1, LAYERS[0]], format: 'f32' }], outputs: [{ name: 'y', shape: [-1, 10], format: 'f32' }], nodes }, tensors, precision });
 }
 
@@ -46,6 +47,41 @@ test('float and MX weight formats: bit-identical to the f32 model on the decoded
     const ref = a.load(mlp(['f32', 'f32', 'f32'], undefined, decoded));
     assert.equal(bits(q.run({ x: X }).y.data), bits(ref.run({ x: X }).y.data), fmt);
     q.dispose(); ref.dispose();
+  }
+});
+
+test('decodeWeights: float / MX Dense weights held as f32, same bits at every batch; affine integer weights stay as stored', async () => {
+  const a = await getAlloy();
+  // f16 with an infinite code (the encoder saturates, so set by hand; last layer: no relu after
+  // it): the decode-to-scratch path (dense_wq), not dense_wf
+  const inf = (t: Record<string, any>) => { t['fc2.w'].data[7] = 0x7c00; };
+  const cases: [string, typeof inf | undefined][] = [
+    ...['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2', 'f8_e3m4', 'f6_e3m2fn', 'f4_e2m1fn', 'mxfp8_e4m3', 'mxfp4_e2m1', 'mxint8', 'mxfp6_e2m3'].map((f) => [f, undefined] as [string, undefined]),
+    ['f16', inf], ['i8', undefined], ['u8', undefined], ['i4', undefined],
+  ];
+  for (const [fmt, edit] of cases) {
+    const b = mlp([fmt, fmt, fmt], undefined, undefined, edit);
+    const held = a.load(b), dec = a.load(b, { decodeWeights: true });
+    const int = a.format(fmt).kind === 'int';
+    assert.equal(held.layers.map((l) => l.weightsHeld), [fmt, fmt, fmt], fmt);
+    assert.equal(dec.layers.map((l) => l.weightsHeld), int ? [fmt, fmt, fmt] : ['f32', 'f32', 'f32'], fmt);
+    for (const M of [1, 3, 5, 33]) {
+      const x = rand(M * 40, 50 + M);
+      const y0 = held.run({ x: { data: x, shape: [M, 40] } }).y.data, y1 = dec.run({ x: { data: x, shape: [M, 40] } }).y.data;
+      if (edit) assert.ok(y0.some((v) => !Number.isFinite(v)), 'the infinite weight reaches the output');
+      assert.equal(bits(y1), bits(y0), `${fmt}${edit ? ' with inf' : ''}, batch ${M}`);
+    }
+    held.dispose(); dec.dispose();
+  }
+});
+
+test('load() options: decodeWeights must be a boolean, and a misspelt option is BAD_OPTION naming it', async () => {
+  const a = await getAlloy();
+  const b = mlp(['f16', 'f16', 'f16']);
+  for (const [opts, what] of [[{ decodeWeights: 1 }, 'decodeWeights 1'], [{ decodeWeight: true }, '"decodeWeight"'], [{ maxArena: 5 }, '"maxArena"']] as const) {
+    try { a.load(b, opts as any); assert.unreachable(JSON.stringify(opts)); } catch (e) {
+      assert.instance(e, AlloyError); assert.is((e as AlloyError).code, 'BAD_OPTION'); assert.ok((e as Error).message.includes(what), (e as Error).message);
+    }
   }
 });
 

@@ -17,6 +17,17 @@ const need = (pos: string[], n: number, usage: string) => { if (pos.length < n) 
 const readBytes = (path: string) => {
   try { return new Uint8Array(readFileSync(path)); } catch (e) { throw new AlloyError('BAD_ARGUMENT', `cannot read ${path}: ${(e as Error).message}`); }
 };
+/** A flag without a value. The parser gives a flag the next argument unless that starts with
+ *  --: such a value is a positional argument (the bundle if it ends in .alloy) put back. */
+function switchFlag(flags: Flags, name: string, pos: string[]): boolean {
+  const v = flags[name];
+  if (typeof v === 'string') { if (v.endsWith('.alloy')) pos.unshift(v); else pos.push(v); flags[name] = true; }
+  return flags[name] === true;
+}
+const loadOptions = (flags: Flags, pos: string[], precision?: unknown) => ({
+  ...(precision ? { precision: precision as any } : {}),
+  ...(switchFlag(flags, 'decode-weights', pos) ? { decodeWeights: true } : {}),
+});
 const kb = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
 
 /** The header only (readBundle validates it and every tensor's checksum): nothing is decoded or packed. */
@@ -116,11 +127,12 @@ export function statsTable(stats: NodeStats[]): string {
 }
 
 export function runCommand(alloy: Alloy, pos: string[], flags: Flags): number {
-  need(pos, 1, 'alloy run BUNDLE.alloy --input [name=]FILE.npy|.json|.f32 [--shape name=1,784] [-o OUT.npy|OUT.json] [--precision map.json] [--stats [json]]');
   const precision = typeof flags.precision === 'string' ? JSON.parse(readFileSync(flags.precision, 'utf8')) : undefined;
   // `--stats` takes an optional value (json); anything else after it is a positional argument
-  if (typeof flags.stats === 'string' && flags.stats !== 'json' && flags.stats !== 'table') { if (flags.stats.endsWith('.alloy')) pos.unshift(flags.stats); else pos.push(flags.stats); flags.stats = true; }
-  const model = alloy.load(readBytes(pos[0]), precision ? { precision } : {});
+  if (typeof flags.stats === 'string' && flags.stats !== 'json' && flags.stats !== 'table') switchFlag(flags, 'stats', pos);
+  const options = loadOptions(flags, pos, precision);
+  need(pos, 1, 'alloy run BUNDLE.alloy --input [name=]FILE.npy|.json|.f32 [--shape name=1,784] [-o OUT.npy|OUT.json] [--precision map.json] [--stats [json]] [--decode-weights]');
+  const model = alloy.load(readBytes(pos[0]), options);
   const feeds = readInputs(model, flags, pos.slice(1));
   const stats: NodeStats[] = [];
   const out = flags.stats ? model.run(feeds, { onNode: (n) => stats.push(countSpecials(n)) }) : model.run(feeds);
@@ -141,8 +153,9 @@ export function runCommand(alloy: Alloy, pos: string[], flags: Flags): number {
 }
 
 export function benchCommand(alloy: Alloy, pos: string[], flags: Flags): number {
-  need(pos, 1, 'alloy bench BUNDLE.alloy [--batch N] [--warmup-ms 2000] [--runs 51]');
-  const model = alloy.load(readBytes(pos[0]));
+  const options = loadOptions(flags, pos);
+  need(pos, 1, 'alloy bench BUNDLE.alloy [--batch N] [--warmup-ms 2000] [--runs 51] [--decode-weights]');
+  const model = alloy.load(readBytes(pos[0]), options);
   const batch = Number(flags.batch ?? 1), warm = Number(flags['warmup-ms'] ?? 2000), runs = Number(flags.runs ?? 51);
   const feeds: Record<string, { data: Float32Array; shape: number[] }> = {};
   for (const v of model.inputs) {

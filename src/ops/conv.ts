@@ -135,6 +135,7 @@ export const conv: Builder = (ctx) => {
   };
   return {
     valueInputs: [xName],
+    weightsHeld: 'f32', // every conv path decodes its weights at load
     infer([s]) {
       checkNHWC(ctx, s, ICg * groups);
       const g = geo(s[1], s[2]);
@@ -184,6 +185,7 @@ export const depthwiseConv: Builder = (ctx) => {
   try { b = bias(ctx, bName, C); } catch (e) { heap.free(wf); throw e; }
   return {
     valueInputs: [xName],
+    weightsHeld: 'f32', // every conv path decodes its weights at load
     infer([s]) {
       checkNHWC(ctx, s, C);
       const g = geo(s[1], s[2]);

@@ -1,5 +1,6 @@
 // Dense: y = act(x . W^T + b), W [N, K] in any weight format. The kernel follows the layer's
-// precision: f32 weights -> dense_f32; other weight formats -> dense_wf / dense_wq / dense_wqp (weight-only); i8
+// precision: f32 weights -> dense_f32; other weight formats -> dense_wf / dense_wq / dense_wqp
+// (weight-only), or with LoadOptions.decodeWeights float / MX weights decoded to f32 -> dense_f32; i8
 // activations -> dense_w8a8; an emulated accumulator (f16, bf16, f8) -> dense_acc, or with
 // `recompute: { tau, format: 'f32' }` -> dense_recompute (the outputs with kappa_ip * kappa_act >
 // tau computed again in f32; assembly/emulate/recompute.ts).
@@ -38,7 +39,8 @@ interface Layer {
   blocks: number[];
   /** Copies the bias into wasm memory. Returns its pointer, 0 if none. */
   takeBias: () => number;
-  wrap: (core: Core) => PreparedNode;
+  /** The node for a kernel path; `held`: the format its weights are held in (PreparedNode.weightsHeld). */
+  wrap: (core: Core, held: string) => PreparedNode;
 }
 
 export const dense: Builder = (ctx) => {
@@ -74,8 +76,8 @@ export const dense: Builder = (ctx) => {
   }
   const post = actIdx >= 2 ? (['tanh_f32', 'sigmoid_f32', 'gelu_f32'] as const)[actIdx - 2] : null;
   const inBytes = (M: number) => (inQ ? a16(M * K * 4) + a16(M * K * (inQ.wide ? 2 : 1)) + a16(M * 4) : 0);
-  const wrap = (core: Core) => ({
-    valueInputs: [xName], infer, dispose,
+  const wrap = (core: Core, held: string) => ({
+    valueInputs: [xName], infer, dispose, weightsHeld: held,
     ...(core.counter ? { recompute: core.counter } : {}),
     scratch: ([s]: number[][]) => inBytes(rows(s)) + (core.scratch ? core.scratch(rows(s)) : 0),
     run: ([xp]: number[], [s]: number[][], yp: number, _o: number[], scratch: number) => {
@@ -99,7 +101,7 @@ export const dense: Builder = (ctx) => {
     if (precision.recompute !== undefined && !isEmulatedAccumulator(precision.accumulator)) fail('BAD_PRECISION_MAP', `${where}: recompute follows an emulated accumulator (${EMULATED_ACCUMULATORS.join(', ')}), this layer accumulates in ${precision.accumulator}`);
     if (precision.accumulator !== 'f32' && precision.accumulator !== 'i32') return denseAcc(L);
     if (precision.activations === 'i8') return denseW8a8(L);
-    if (f.name === 'f32') return denseF32(L);
+    if (f.name === 'f32' || (ctx.decodeWeights && f.kind !== 'int')) return denseF32(L);
     return denseQ(L);
   } catch (e) {
     dispose();
@@ -109,12 +111,13 @@ export const dense: Builder = (ctx) => {
 
 const a16 = (n: number) => Math.ceil(n / 16) * 16 + 16;
 
-/** f32 weights: packed in place, dense_f32. */
-function denseF32({ x, w, N, K, act, keep, takeBias, wrap }: Layer): PreparedNode {
-  const packed = keep(w.put(x.packed_f32_bytes(N, K)));
+/** f32 weights, or float / MX weights decoded at load (decodeWeights: the values dense_wf and
+ *  dense_wq compute with, so the same bits): packed in place, dense_f32. */
+function denseF32({ ctx, x, wName, w, N, K, act, keep, takeBias, wrap }: Layer): PreparedNode {
+  const packed = keep(f32Ptr(ctx, wName, w, x.packed_f32_bytes(N, K)));
   x.pack_w_f32(packed, N, K, packed); // in place: one block, one copy
   const bias = takeBias();
-  return wrap({ run: (xp, M, yp) => x.dense_f32(xp, M, K, packed, bias, N, yp, act) });
+  return wrap({ run: (xp, M, yp) => x.dense_f32(xp, M, K, packed, bias, N, yp, act) }, 'f32');
 }
 
 /** An emulated accumulator (f16, bf16, f8): f32 weights (decoded), dense_acc or dense_recompute. */
@@ -137,9 +140,9 @@ function denseAcc({ ctx, x, where, wName, w, N, K, act, actIdx, keep, takeBias, 
         if (r < 0) fail('BAD_ARGUMENT', `${where}: dense_recompute refused its arguments`);
         c.runs++; c.outputs += M * N; c.recomputed += r;
       },
-    });
+    }, 'f32');
   }
-  return wrap({ run: (xp, M, yp) => x.dense_acc(xp, M, K, packed, bias, N, yp, act, accFmt, 0) });
+  return wrap({ run: (xp, M, yp) => x.dense_acc(xp, M, K, packed, bias, N, yp, act, accFmt, 0) }, 'f32');
 }
 
 /** i8 activations: i8 weights per output channel, packed in pairs of k, dense_w8a8. */
@@ -165,7 +168,7 @@ function denseW8a8({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBi
       x.quant_rows_i8(xp, M, K, xq, sx, tmp);
       x.dense_w8a8(xq, sx, M, K, packed, s.scales, bias, N, yp, act);
     },
-  });
+  }, 'i8');
 }
 
 /** Other weight formats (weight-only): codes packed in place, dense_wf (decode fused), dense_wq (other float / MX) or dense_wqp (grouped integers). */
@@ -181,12 +184,12 @@ function denseQ({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias,
   const fused = x.weights_fusable(f.id, c.ptr, c.n, s.group, K) === 1;
   x.pack_w_q(f.id, packed, N, K, packed); // in place
   const bias = takeBias();
-  if (fused) return wrap({ run: (xp, M, yp) => x.dense_wf(xp, M, K, packed, f.id, s.scales, s.zps, bias, N, yp, act) });
-  if (f.kind !== 'int') return wrap({ run: (xp, M, yp) => x.dense_wq(xp, M, K, packed, f.id, s.scales, bias, N, yp, act) });
+  if (fused) return wrap({ run: (xp, M, yp) => x.dense_wf(xp, M, K, packed, f.id, s.scales, s.zps, bias, N, yp, act)  }, f.name);
+  if (f.kind !== 'int') return wrap({ run: (xp, M, yp) => x.dense_wq(xp, M, K, packed, f.id, s.scales, bias, N, yp, act)  }, f.name);
   // Grouped integers: scales and zero points laid out per panel and group once, here.
   const params = keep(heap.alloc(x.packed_wq_params_bytes(N, K, s.group), false));
   x.pack_wq_params(s.scales, s.zps, N, K, s.group, params);
   const zeroPoints = s.zps ? 1 : 0;
   for (const p of [s.scales, s.zps]) if (p) { blocks.splice(blocks.indexOf(p), 1); heap.free(p); }
-  return wrap({ run: (xp, M, yp) => x.dense_wqp(xp, M, K, packed, f.id, params, s.group, zeroPoints, bias, N, yp, act) });
+  return wrap({ run: (xp, M, yp) => x.dense_wqp(xp, M, K, packed, f.id, params, s.group, zeroPoints, bias, N, yp, act)  }, f.name);
 }

@@ -20,6 +20,8 @@ export interface OpContext {
   precision: ResolvedPrecision;
   /** "node 3 \"fc1\" (Dense)": the place named in errors */
   where: string;
+  /** LoadOptions.decodeWeights: Dense decodes float / MX weights to f32 at load */
+  decodeWeights?: boolean;
 }
 
 export interface PreparedNode {
@@ -33,6 +35,9 @@ export interface PreparedNode {
   run(inputs: number[], inShapes: number[][], output: number, outShape: number[], scratch: number): void;
   /** free weight blocks */
   dispose(): void;
+  /** weighted operators: the format their weights are held in, in wasm memory ('f32' when
+   *  decoded at load) */
+  weightsHeld?: string;
   /** Dense with `recompute`: its live counters (outputs computed, recomputed) */
   recompute?: import('./dense.js').RecomputeCounter;
 }

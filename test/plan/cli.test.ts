@@ -11,7 +11,7 @@ import pngjs from 'pngjs';
 // @ts-ignore: no type declarations
 import jpeg from 'jpeg-js';
 import { getAlloy } from '../util.ts';
-import { writeBundle, readBundle, validatePrecisionMap } from '../../build/alloy.mjs';
+import { writeBundle, readBundle, validatePrecisionMap, packBundle } from '../../build/alloy.mjs';
 import { seededMLP, seededInputs } from '../../scripts/seeded-mlp.ts';
 import { writeNpy } from '../../src/cli/npy.ts';
 import { loadInputs, resizeBilinear } from '../../src/plan/data.ts';
@@ -132,6 +132,23 @@ test('alloy run: a JSON input must fill its shape (one reader for run and plan)'
   writeFileSync(join(dir, 'ok.json'), JSON.stringify({ data: Array.from({ length: 64 }, (_, i) => i / 64), shape: [1, 64] }));
   const ok = cli(['run', join(dir, 'run.alloy'), '--input', `x=${join(dir, 'ok.json')}`]);
   assert.is(ok.status, 0, ok.stderr);
+});
+
+test('alloy run / bench --decode-weights: f16 weights held as f32 give the same outputs; the flag may come before the bundle', () => {
+  const f16 = writeBundle(packBundle(seededMLP(writeBundle as any, LAYERS, 7), { version: 1, default: { weights: 'f16' } }).input);
+  writeFileSync(join(dir, 'f16.alloy'), f16);
+  writeFileSync(join(dir, 'x.json'), JSON.stringify({ data: Array.from({ length: 2 * 64 }, (_, i) => Math.sin(i)), shape: [2, 64] }));
+  const input = ['--input', `x=${join(dir, 'x.json')}`];
+  const held = cli(['run', join(dir, 'f16.alloy'), ...input]);
+  const after = cli(['run', join(dir, 'f16.alloy'), ...input, '--decode-weights']);
+  const before = cli(['run', '--decode-weights', join(dir, 'f16.alloy'), ...input]);
+  for (const r of [held, after, before]) assert.is(r.status, 0, r.stderr);
+  assert.is(JSON.parse(held.stdout).probs.data.length, 20);
+  assert.is(after.stdout, held.stdout);
+  assert.is(before.stdout, held.stdout);
+  const b = cli(['bench', '--decode-weights', join(dir, 'f16.alloy'), '--warmup-ms', '0', '--runs', '3']);
+  assert.is(b.status, 0, b.stderr);
+  assert.match(b.stdout, /f16\.alloy: batch 1, median/);
 });
 
 test.run();
