@@ -75,6 +75,24 @@ test('decodeWeights: float / MX Dense weights held as f32, same bits at every ba
   }
 });
 
+test('weights outside the weight formats (e8m0fnu, i16) are BAD_TENSOR on every Dense path alike', async () => {
+  // found by the decodeWeights differential in the bundle fuzzer: the fused path ran e8m0fnu weights
+  // (powers of two) while the decoding paths refused them
+  const a = await getAlloy();
+  for (const [fmt, data] of [['e8m0fnu', new Uint8Array(10 * 17).fill(127)], ['i16', new Int16Array(10 * 17)]] as const) {
+    const b = mlp(['f32', 'f32', 'f32'], undefined, undefined, (t) => {
+      t['fc2.w'] = { format: fmt, shape: [10, 17], data, ...(fmt === 'i16' ? { scale: 'fc2.s' } : {}) };
+      if (fmt === 'i16') t['fc2.s'] = { format: 'f32', shape: [10], data: new Float32Array(10).fill(1) };
+    });
+    for (const opts of [{}, { decodeWeights: true }, { precision: { version: 1, default: { accumulator: 'f16' } } }]) {
+      try { a.load(b, opts as any); assert.unreachable(`${fmt} ${JSON.stringify(opts)}`); } catch (e) {
+        assert.instance(e, AlloyError); assert.is((e as AlloyError).code, 'BAD_TENSOR', (e as Error).message);
+        assert.match((e as Error).message, new RegExp(`"fc2".*weight "fc2.w" is "${fmt}"`));
+      }
+    }
+  }
+});
+
 test('load() options: decodeWeights must be a boolean, and a misspelt option is BAD_OPTION naming it', async () => {
   const a = await getAlloy();
   const b = mlp(['f16', 'f16', 'f16']);

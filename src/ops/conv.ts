@@ -9,7 +9,7 @@ import { get } from '../wasm.js';
 import * as heap from '../heap.js';
 import { fail } from '../errors.js';
 import type { Builder, OpContext } from './types.js';
-import { stored, f32Ptr } from './weights.js';
+import { stored, weightOf, f32Ptr } from './weights.js';
 import { formatByName } from '../formats.js';
 import { EMULATED_ACCUMULATORS, isEmulatedAccumulator } from '../precision.js';
 
@@ -87,7 +87,7 @@ function checkNHWC(ctx: OpContext, s: number[], C: number): void {
 
 export const conv: Builder = (ctx) => {
   const [xName, wName, bName] = ctx.node.inputs;
-  const w = stored(ctx, wName, 'input 1 (weights)')!;
+  const w = weightOf(ctx, wName);
   if (w.entry.shape.length !== 4) fail('SHAPE_MISMATCH', `${ctx.where}: weight ${JSON.stringify(wName)} must be OHWI [OC, KH, KW, C/groups], got ${JSON.stringify(w.entry.shape)}`);
   const [OC, KH, KW, ICg] = w.entry.shape;
   const geo = geometryOf(ctx, KH, KW);
@@ -174,7 +174,7 @@ export const depthwiseConv: Builder = (ctx) => {
   checkPrecision(ctx, true);
   const accFmt = ctx.precision.accumulator === 'f32' ? 0 : formatByName(ctx.precision.accumulator).id;
   const [xName, wName, bName] = ctx.node.inputs;
-  const w = stored(ctx, wName, 'input 1 (weights)')!;
+  const w = weightOf(ctx, wName);
   if (w.entry.shape.length !== 3) fail('SHAPE_MISMATCH', `${ctx.where}: weight ${JSON.stringify(wName)} must be [KH, KW, C], got ${JSON.stringify(w.entry.shape)}`);
   const [KH, KW, C] = w.entry.shape;
   const geo = geometryOf(ctx, KH, KW);

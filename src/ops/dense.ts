@@ -19,7 +19,7 @@ import { fail } from '../errors.js';
 import { formatByName, type FormatRow } from '../formats.js';
 import { EMULATED_ACCUMULATORS, isEmulatedAccumulator } from '../precision.js';
 import { elements, type Builder, type OpContext, type PreparedNode, type Weight } from './types.js';
-import { stored, codesPtr, scalesOf, scalesPerRow, f32Ptr } from './weights.js';
+import { stored, weightOf, codesPtr, scalesOf, scalesPerRow, f32Ptr } from './weights.js';
 
 const ACTIVATIONS = ['none', 'relu', 'tanh', 'sigmoid', 'gelu'];
 const INPUT_ROUND_IDS: Record<string, number> = { rne: 0, floor: 3, ceil: 4 };
@@ -46,7 +46,7 @@ interface Layer {
 export const dense: Builder = (ctx) => {
   const { node, where, precision } = ctx;
   const [xName, wName, bName] = node.inputs;
-  const w = stored(ctx, wName, 'input 1 (weights)')!;
+  const w = weightOf(ctx, wName);
   if (w.entry.shape.length !== 2) fail('SHAPE_MISMATCH', `${where}: weight ${JSON.stringify(wName)} must be [out, in], got ${JSON.stringify(w.entry.shape)}`);
   const [N, K] = w.entry.shape;
   const b = stored(ctx, bName, 'input 2 (bias)', true);

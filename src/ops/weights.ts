@@ -4,12 +4,21 @@ import { get } from '../wasm.js';
 import * as heap from '../heap.js';
 import { fail } from '../errors.js';
 import { formatByName, type FormatRow } from '../formats.js';
+import { WEIGHT_FORMATS } from '../precision.js';
 import { elements, type OpContext, type Weight } from './types.js';
 
 export function stored(ctx: OpContext, name: string | undefined, what: string, optional = false): Weight | undefined {
   if (name === undefined || name === '') { if (optional) return undefined; fail('BAD_GRAPH', `${ctx.where}: ${what} is missing`); }
   const w = ctx.weights.get(name);
   if (!w) fail('BAD_GRAPH', `${ctx.where}: ${what} ${JSON.stringify(name)} must be a stored tensor`);
+  return w;
+}
+
+/** A weighted operator's weight input: a stored tensor in one of the weight formats (the ones a
+ *  precision map may name). Others (e8m0fnu, i16, i32) are BAD_TENSOR on every kernel path alike. */
+export function weightOf(ctx: OpContext, name: string | undefined): Weight {
+  const w = stored(ctx, name, 'input 1 (weights)')!;
+  if (!(WEIGHT_FORMATS as readonly string[]).includes(w.entry.format)) fail('BAD_TENSOR', `${ctx.where}: weight ${JSON.stringify(name)} is ${JSON.stringify(w.entry.format)}; weights are one of ${WEIGHT_FORMATS.join(', ')}`);
   return w;
 }
 

@@ -36,7 +36,8 @@ export function world(alloy: Alloy): World {
   return { formats: alloy.formats.map((f) => ({ name: f.name, bits: f.bits, kind: f.kind, element: f.element })), ops: OPS, xxh32 };
 }
 
-export type Outcome = { ok: true; runs: number } | { ok: false; code: string };
+/** digest: FNV-1a over the output bits (the decodeWeights differential compares it). */
+export type Outcome = { ok: true; runs: number; digest?: number } | { ok: false; code: string };
 
 const elements = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
@@ -58,13 +59,15 @@ export function execute(alloy: Alloy, bytes: Uint8Array, options: Record<string,
       feeds[v.name] = r.chance(0.7) ? { data, shape } : data;
     }
     const out = model.run(feeds);
+    let digest = 0x811c9dc5;
     for (const o of model.outputs) {
       const t = out[o.name];
       if (!t || !(t.data instanceof Float32Array) || !Array.isArray(t.shape) || elements(t.shape) !== t.data.length) throw new FuzzFailure('output', `output ${JSON.stringify(o.name)} missing or of the wrong size`);
       const u = new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length);
       for (let i = 0; i < u.length; i++) if (t.data[i] !== t.data[i] && u[i] !== 0x7fc00000) throw new FuzzFailure('output', `output ${JSON.stringify(o.name)}[${i}] is a NaN with bits ${u[i].toString(16)}, not the canonical 7fc00000`);
+      for (let i = 0; i < u.length; i++) digest = Math.imul(digest ^ u[i], 0x01000193);
     }
-    return { ok: true, runs: 1 };
+    return { ok: true, runs: 1, digest: digest >>> 0 };
   } catch (e) {
     if (e instanceof FuzzFailure) throw e;
     if ((e instanceof AlloyError || isAlloyError(e)) && CODES.has((e as AlloyError).code)) return { ok: false, code: (e as AlloyError).code };
@@ -72,6 +75,16 @@ export function execute(alloy: Alloy, bytes: Uint8Array, options: Record<string,
   } finally {
     try { model?.dispose(); } catch (e) { throw new FuzzFailure('exception', `dispose(): ${(e as Error)?.message}`, e); }
   }
+}
+
+/** execute(), then, if the model ran, again with decodeWeights: weights decoded at load must give
+ *  the same outcome and the same output bits (a differential oracle). */
+export function executeBoth(alloy: Alloy, bytes: Uint8Array, options: Record<string, unknown>, feedSeed: number): Outcome {
+  const a = execute(alloy, bytes, options, feedSeed);
+  if (!a.ok || a.runs === 0) return a;
+  const b = execute(alloy, bytes, { ...options, decodeWeights: true }, feedSeed);
+  if (!b.ok || b.digest !== a.digest) throw new FuzzFailure('output', `decodeWeights: true gave ${b.ok ? `outputs with digest ${b.digest}` : `error ${b.code}`}, the default load digest ${a.digest}`);
+  return a;
 }
 
 export interface Target {
@@ -96,7 +109,7 @@ export function targets(alloy: Alloy): Record<string, Target> {
         try { readBundle(input.bytes, FUZZ_LIMITS); } catch (e) {
           if (!(e instanceof AlloyError)) throw new FuzzFailure('exception', `readBundle: ${(e as Error)?.name}: ${(e as Error)?.message}`, e);
         }
-        return execute(alloy, input.bytes, {}, seed ^ index);
+        return executeBoth(alloy, input.bytes, {}, seed ^ index);
       },
     },
     precision: {
@@ -107,7 +120,7 @@ export function targets(alloy: Alloy): Record<string, Target> {
         try { validatePrecisionMap(m.map, m.nodeNames); } catch (e) {
           if (!(e instanceof AlloyError) || (e as AlloyError).code !== 'BAD_PRECISION_MAP') throw new FuzzFailure('exception', `validatePrecisionMap: ${(e as Error)?.name}: ${(e as Error)?.message}`, e);
         }
-        return execute(alloy, input.bytes, input.precision === undefined ? {} : { precision: input.precision }, seed ^ index);
+        return executeBoth(alloy, input.bytes, input.precision === undefined ? {} : { precision: input.precision }, seed ^ index);
       },
     },
     onnx: {

@@ -1,13 +1,13 @@
 // Inputs the fuzzers once crashed on (test/fuzz/regressions/*.bin, each with a .json naming the
 // target, the load options and the original failure): each must now end in an AlloyError with a
-// code, or in a valid run. Inputs of the onnx / tflite targets are model files: importOnnx /
+// code, or in a valid run (the same bits with decodeWeights). Inputs of the onnx / tflite targets are model files: importOnnx /
 // importTflite + writeBundle + load + run.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { getAlloy } from '../util.ts';
 import { AlloyError, validatePrecisionMap } from '../../build/alloy.mjs';
-import { execute, runOnnx, runTflite, CODES } from '../fuzz/targets.ts';
+import { executeBoth, runOnnx, runTflite, CODES } from '../fuzz/targets.ts';
 import { parse } from '../fuzz/mutate.ts';
 
 const dir = new URL('../fuzz/regressions/', import.meta.url);
@@ -33,7 +33,7 @@ for (const f of files) {
         assert.is((e as AlloyError).code, 'BAD_PRECISION_MAP');
       }
     }
-    const o = execute(alloy, bytes, meta.options ?? {}, meta.index ?? 0); // throws FuzzFailure on a crash
+    const o = executeBoth(alloy, bytes, meta.options ?? {}, meta.index ?? 0); // throws FuzzFailure on a crash or a decodeWeights difference
     if (!o.ok) assert.ok(CODES.has(o.code), o.code);
   });
 }
