@@ -1,6 +1,9 @@
 // Node cold start (issue #9): a fresh process per sample runs
 //   const { init } = await import('build/alloy.mjs'); const alloy = await init(); alloy.load(bytes)
-// and times import, init, load and the first run. Prints the median and minimum per phase.
+// and times import, init, load and the first run. Prints the median and minimum per phase. On
+// Linux also the main thread's time on a CPU and in the run queue during init + load
+// (/proc/self/task/<tid>/schedstat): when init + load is slow while the run-queue wait stays near 0,
+// the thread was not waiting for a CPU here, the CPU itself ran slower (host contention).
 //
 //   node scripts/cold-start.mjs [--runs 9] [--bundle f32,mixed] [--dir build ...] [--bytes]
 //
@@ -34,16 +37,20 @@ const child = `
   const wasm = passBytes === '1' ? readFileSync(dir + '/alloy.wasm') : undefined;
   const t0 = performance.now();
   const { init } = await import(new URL('file://' + dir + '/alloy.mjs').href);
+  // Linux: the main thread's time on a CPU and waiting in the run queue (schedstat, ns)
+  const sched = () => { try { return readFileSync('/proc/self/task/' + process.pid + '/schedstat', 'utf8').split(' ').map(Number); } catch { return null; } };
+  const s1 = sched();
   const t1 = performance.now();
   const alloy = await init(wasm);
   const t2 = performance.now();
   const model = alloy.load(bytes);
   const t3 = performance.now();
+  const s3 = sched();
   const x = new Float32Array(784); for (let i = 0; i < 784; i++) x[i] = (i % 17) / 16;
   const out = model.run({ input: { data: x, shape: [1, 784] } });
   const t4 = performance.now();
   const y = Object.values(out)[0].data;
-  console.log(JSON.stringify({ import: t1 - t0, init: t2 - t1, load: t3 - t2, 'init+load': t3 - t1, firstRun: t4 - t3,
+  console.log(JSON.stringify({ import: t1 - t0, init: t2 - t1, load: t3 - t2, 'init+load': t3 - t1, ...(s1 && s3 ? { 'on cpu': (s3[0] - s1[0]) / 1e6, 'run queue': (s3[1] - s1[1]) / 1e6 } : {}), firstRun: t4 - t3,
     out: Buffer.from(y.buffer, y.byteOffset, y.byteLength).toString('base64') }));`;
 
 for (const b of bundles) {
