@@ -113,8 +113,10 @@ const a16 = (n: number) => Math.ceil(n / 16) * 16 + 16;
 
 /** f32 weights, or float / MX weights decoded at load (decodeWeights: the values dense_wf and
  *  dense_wq compute with, so the same bits): packed in place, dense_f32. */
-function denseF32({ ctx, x, wName, w, N, K, act, keep, takeBias, wrap }: Layer): PreparedNode {
-  const packed = keep(f32Ptr(ctx, wName, w, x.packed_f32_bytes(N, K)));
+function denseF32({ ctx, x, wName, w, f, N, K, act, keep, takeBias, wrap }: Layer): PreparedNode {
+  const size = x.packed_f32_bytes(N, K);
+  // f32 straight from the bundle: f32Ptr would be one more function to compile at cold start
+  const packed = keep(f.name === 'f32' ? w.put(size) : f32Ptr(ctx, wName, w, size));
   x.pack_w_f32(packed, N, K, packed); // in place: one block, one copy
   const bias = takeBias();
   return wrap({ run: (xp, M, yp) => x.dense_f32(xp, M, K, packed, bias, N, yp, act) }, 'f32');
