@@ -50,28 +50,36 @@ test('float and MX weight formats: bit-identical to the f32 model on the decoded
   }
 });
 
-test('decodeWeights: float / MX Dense weights held as f32, same bits at every batch; affine integer weights stay as stored', async () => {
+test('decodeWeights: float / MX Dense weights held as f32, same bits at every batch and precision; affine integer weights stay as stored', async () => {
   const a = await getAlloy();
-  // f16 with an infinite code (the encoder saturates, so set by hand; last layer: no relu after
-  // it): the decode-to-scratch path (dense_wq), not dense_wf
-  const inf = (t: Record<string, any>) => { t['fc2.w'].data[7] = 0x7c00; };
-  const cases: [string, typeof inf | undefined][] = [
-    ...['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2', 'f8_e3m4', 'f6_e3m2fn', 'f4_e2m1fn', 'mxfp8_e4m3', 'mxfp4_e2m1', 'mxint8', 'mxfp6_e2m3'].map((f) => [f, undefined] as [string, undefined]),
-    ['f16', inf], ['i8', undefined], ['u8', undefined], ['i4', undefined],
+  // Codes set by hand (the encoder saturates), in the last layer (no relu after it): an infinity
+  // and NaNs with payloads send f16 / bf16 to the decode-to-scratch path (dense_wq), not dense_wf.
+  const code = (v: number) => (t: Record<string, any>) => { t['fc2.w'].data[7] = v; };
+  const FLOATS = ['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2', 'f8_e3m4', 'f6_e2m3fn', 'f6_e3m2fn', 'f4_e2m1fn',
+    'mxfp8_e4m3', 'mxfp8_e5m2', 'mxfp6_e2m3', 'mxfp6_e3m2', 'mxfp4_e2m1', 'mxint8'];
+  const cases: [string, string, ((t: Record<string, any>) => void) | undefined][] = [
+    ...FLOATS.map((f) => [f, '', undefined] as [string, string, undefined]),
+    ['f16', ' (inf code)', code(0x7c00)], ['f16', ' (NaN code with payload)', code(0x7e01)], ['bf16', ' (NaN code with payload)', code(0x7fc1)],
+    ['i8', '', undefined], ['u8', '', undefined], ['i4', '', undefined],
   ];
-  for (const [fmt, edit] of cases) {
+  const maps = [undefined, { version: 1, default: { activations: 'f16' } }, { version: 1, default: { activations: 'bf16', round: 'rtz' } },
+    { version: 1, default: { inputRound: 'floor', inputFormat: 'i8' } }];
+  for (const [fmt, what, edit] of cases) {
     const b = mlp([fmt, fmt, fmt], undefined, undefined, edit);
-    const held = a.load(b), dec = a.load(b, { decodeWeights: true });
     const int = a.format(fmt).kind === 'int';
-    assert.equal(held.layers.map((l) => l.weightsHeld), [fmt, fmt, fmt], fmt);
-    assert.equal(dec.layers.map((l) => l.weightsHeld), int ? [fmt, fmt, fmt] : ['f32', 'f32', 'f32'], fmt);
-    for (const M of [1, 3, 5, 33]) {
-      const x = rand(M * 40, 50 + M);
-      const y0 = held.run({ x: { data: x, shape: [M, 40] } }).y.data, y1 = dec.run({ x: { data: x, shape: [M, 40] } }).y.data;
-      if (edit) assert.ok(y0.some((v) => !Number.isFinite(v)), 'the infinite weight reaches the output');
-      assert.equal(bits(y1), bits(y0), `${fmt}${edit ? ' with inf' : ''}, batch ${M}`);
+    for (const precision of maps) {
+      const opts = precision ? { precision } : {};
+      const held = a.load(b, opts), dec = a.load(b, { ...opts, decodeWeights: true });
+      assert.equal(held.layers.map((l) => l.weightsHeld), [fmt, fmt, fmt], fmt);
+      assert.equal(dec.layers.map((l) => l.weightsHeld), int ? [fmt, fmt, fmt] : ['f32', 'f32', 'f32'], fmt);
+      for (const M of [1, 3, 5, 33]) {
+        const x = rand(M * 40, 50 + M);
+        const y0 = held.run({ x: { data: x, shape: [M, 40] } }).y.data, y1 = dec.run({ x: { data: x, shape: [M, 40] } }).y.data;
+        if (edit) assert.ok(y0.some((v) => !Number.isFinite(v)), 'the special code reaches the output');
+        assert.equal(bits(y1), bits(y0), `${fmt}${what}, ${JSON.stringify(precision?.default ?? {})}, batch ${M}`);
+      }
+      held.dispose(); dec.dispose();
     }
-    held.dispose(); dec.dispose();
   }
 });
 
@@ -89,6 +97,22 @@ test('weights outside the weight formats (e8m0fnu, i16) are BAD_TENSOR on every 
         assert.instance(e, AlloyError); assert.is((e as AlloyError).code, 'BAD_TENSOR', (e as Error).message);
         assert.match((e as Error).message, new RegExp(`"fc2".*weight "fc2.w" is "${fmt}"`));
       }
+    }
+  }
+});
+
+test('a Conv / DepthwiseConv weight outside the weight formats is BAD_TENSOR too', async () => {
+  const a = await getAlloy();
+  for (const [op, shape] of [['Conv', [4, 3, 3, 2]], ['DepthwiseConv', [3, 3, 2]]] as const) {
+    const n = shape.reduce((p, d) => p * d, 1);
+    const b = writeBundle({
+      graph: { inputs: [{ name: 'x', shape: [1, 5, 5, 2], format: 'f32' }], outputs: [{ name: 'y', shape: [-1], format: 'f32' }],
+        nodes: [{ name: 'c', op, inputs: ['x', 'w'], outputs: ['y'], attrs: {} }] },
+      tensors: { w: { format: 'e8m0fnu', shape: [...shape], data: new Uint8Array(n).fill(127) } },
+    });
+    try { a.load(b); assert.unreachable(op); } catch (e) {
+      assert.instance(e, AlloyError); assert.is((e as AlloyError).code, 'BAD_TENSOR', (e as Error).message);
+      assert.match((e as Error).message, /weight "w" is "e8m0fnu"/);
     }
   }
 });

@@ -2,6 +2,7 @@
 import { init, AlloyError } from '../index.js';
 import { formatsCommand, castCommand } from './formats.js';
 import { inspectCommand, runCommand, benchCommand, packCommand } from './model-commands.js';
+import { parseFlags } from './flags.js';
 // import and plan pull in protobufjs, flatbuffers and the image decoders: loaded only for them.
 
 const USAGE = `alloy <command> [options]
@@ -29,22 +30,6 @@ Commands:
   help                            this text
 
 Rounding R: rne (default) rna rtz floor ceil stochastic.  Overflow P: saturate (default) ieee.`;
-
-export function parseFlags(argv: string[]): { pos: string[]; flags: Record<string, string | true> } {
-  const pos: string[] = [];
-  const flags: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a.startsWith('--')) {
-      const [k, v] = a.slice(2).split('=', 2);
-      if (v !== undefined) flags[k] = v;
-      else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) flags[k] = argv[++i];
-      else flags[k] = true;
-    } else if (a === '-o' && i + 1 < argv.length) flags.o = argv[++i];
-    else pos.push(a);
-  }
-  return { pos, flags };
-}
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;

@@ -12,21 +12,14 @@ import { formatInfo } from '../formats.js';
 import { readNpy, readJsonTensor, writeNpy } from './npy.js';
 import { progress } from './progress.js';
 
-type Flags = Record<string, string | true>;
+import type { Flags } from './flags.js';
 const need = (pos: string[], n: number, usage: string) => { if (pos.length < n) throw new AlloyError('BAD_ARGUMENT', `usage: ${usage}`); };
 const readBytes = (path: string) => {
   try { return new Uint8Array(readFileSync(path)); } catch (e) { throw new AlloyError('BAD_ARGUMENT', `cannot read ${path}: ${(e as Error).message}`); }
 };
-/** A flag without a value. The parser gives a flag the next argument unless that starts with
- *  --: such a value is a positional argument (the bundle if it ends in .alloy) put back. */
-function switchFlag(flags: Flags, name: string, pos: string[]): boolean {
-  const v = flags[name];
-  if (typeof v === 'string') { if (v.endsWith('.alloy')) pos.unshift(v); else pos.push(v); flags[name] = true; }
-  return flags[name] === true;
-}
-const loadOptions = (flags: Flags, pos: string[], precision?: unknown) => ({
+const loadOptions = (flags: Flags, precision?: unknown) => ({
   ...(precision ? { precision: precision as any } : {}),
-  ...(switchFlag(flags, 'decode-weights', pos) ? { decodeWeights: true } : {}),
+  ...(flags['decode-weights'] ? { decodeWeights: true } : {}),
 });
 const kb = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
 
@@ -128,9 +121,7 @@ export function statsTable(stats: NodeStats[]): string {
 
 export function runCommand(alloy: Alloy, pos: string[], flags: Flags): number {
   const precision = typeof flags.precision === 'string' ? JSON.parse(readFileSync(flags.precision, 'utf8')) : undefined;
-  // `--stats` takes an optional value (json); anything else after it is a positional argument
-  if (typeof flags.stats === 'string' && flags.stats !== 'json' && flags.stats !== 'table') switchFlag(flags, 'stats', pos);
-  const options = loadOptions(flags, pos, precision);
+  const options = loadOptions(flags, precision);
   need(pos, 1, 'alloy run BUNDLE.alloy --input [name=]FILE.npy|.json|.f32 [--shape name=1,784] [-o OUT.npy|OUT.json] [--precision map.json] [--stats [json]] [--decode-weights]');
   const model = alloy.load(readBytes(pos[0]), options);
   const feeds = readInputs(model, flags, pos.slice(1));
@@ -153,7 +144,7 @@ export function runCommand(alloy: Alloy, pos: string[], flags: Flags): number {
 }
 
 export function benchCommand(alloy: Alloy, pos: string[], flags: Flags): number {
-  const options = loadOptions(flags, pos);
+  const options = loadOptions(flags);
   need(pos, 1, 'alloy bench BUNDLE.alloy [--batch N] [--warmup-ms 2000] [--runs 51] [--decode-weights]');
   const model = alloy.load(readBytes(pos[0]), options);
   const batch = Number(flags.batch ?? 1), warm = Number(flags['warmup-ms'] ?? 2000), runs = Number(flags.runs ?? 51);
@@ -168,7 +159,9 @@ export function benchCommand(alloy: Alloy, pos: string[], flags: Flags): number 
   const t: number[] = [];
   for (let i = 0; i < runs; i++) { const s = performance.now(); model.run(feeds); t.push(performance.now() - s); }
   t.sort((a, b) => a - b);
-  console.log(`${pos[0]}: batch ${batch}, median ${t[t.length >> 1].toFixed(3)} ms, p10 ${t[Math.floor(runs * 0.1)].toFixed(3)} ms, p90 ${t[Math.floor(runs * 0.9)].toFixed(3)} ms (${runs} runs after ${warm} ms warm-up); arena ${model.arenaBytes} bytes`);
+  // the weight formats as stored, and as held in memory where they differ (decoded at load)
+  const held = [...new Set(model.layers.filter((l) => l.weights).map((l) => (l.weightsHeld === l.weights ? l.weights : `${l.weights} as ${l.weightsHeld}`)))].join(', ');
+  console.log(`${pos[0]}: batch ${batch}, median ${t[t.length >> 1].toFixed(3)} ms, p10 ${t[Math.floor(runs * 0.1)].toFixed(3)} ms, p90 ${t[Math.floor(runs * 0.9)].toFixed(3)} ms (${runs} runs after ${warm} ms warm-up); arena ${model.arenaBytes} bytes; weights ${held || 'none'}`);
   model.dispose();
   return 0;
 }

@@ -10,6 +10,7 @@ import { htmlReport, layerTableRows, fmtNum } from '../plan/report.js';
 import type { CalibMethod, CalibGranularity } from '../plan/calibrate.js';
 import { table } from './formats.js';
 import { progress } from './progress.js';
+import { parseFlags } from './flags.js';
 import { planRadical, RADICAL_LEVELS, type Level } from '../plan/radical.js';
 
 export const PLAN_USAGE = `alloy plan MODEL.alloy --calib DATA [--labels LABELS.npy|.json] --metric M --tolerance T [--relative]
@@ -27,27 +28,11 @@ export const PLAN_USAGE = `alloy plan MODEL.alloy --calib DATA [--labels LABELS.
         per Dense layer the smallest level whose output error is <= error-max, input rounding floor/ceil by the
         secant slope when error-min < error <= error-max and |slope| > mu; -o map.json [--bundle-out OUT.alloy]`;
 
-const BOOL = new Set(['relative', 'asymmetric', 'no-secant', 'no-latency', 'no-calibration', 'json']);
-
-export function parsePlanArgs(argv: string[]): { pos: string[]; flags: Record<string, string | true> } {
-  const pos: string[] = [], flags: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '-o') { flags.o = argv[++i]; continue; }
-    if (!a.startsWith('--')) { pos.push(a); continue; }
-    const [k, v] = a.slice(2).split(/=(.*)/s, 2);
-    if (v !== undefined) flags[k] = v;
-    else if (BOOL.has(k) || i + 1 >= argv.length) flags[k] = true;
-    else flags[k] = argv[++i];
-  }
-  return { pos, flags };
-}
-
 const bad = (m: string): never => { throw new AlloyError('BAD_ARGUMENT', `alloy plan: ${m}`); };
 const kb = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
 
 export function planCommand(alloy: Alloy, argv: string[]): number {
-  const { pos, flags } = parsePlanArgs(argv);
+  const { pos, flags } = parseFlags(argv);
   if (!pos[0] || flags.help) { console.log(PLAN_USAGE); return flags.help ? 0 : 2; }
   const str = (k: string, d?: string) => { const v = flags[k]; if (v === true) bad(`--${k} needs a value`); return (v as string | undefined) ?? d; };
   const num = (k: string, d: number) => { const v = str(k); if (v === undefined) return d; const n = Number(v); if (!Number.isFinite(n)) bad(`--${k} ${v} is not a number`); return n; };

@@ -146,9 +146,23 @@ test('alloy run / bench --decode-weights: f16 weights held as f32 give the same 
   assert.is(JSON.parse(held.stdout).probs.data.length, 20);
   assert.is(after.stdout, held.stdout);
   assert.is(before.stdout, held.stdout);
-  const b = cli(['bench', '--decode-weights', join(dir, 'f16.alloy'), '--warmup-ms', '0', '--runs', '3']);
-  assert.is(b.status, 0, b.stderr);
-  assert.match(b.stdout, /f16\.alloy: batch 1, median/);
+  // the flag reaches load(): bench names the format the weights are held in
+  const bench = (...flags: string[]) => cli(['bench', ...flags, join(dir, 'f16.alloy'), '--warmup-ms', '0', '--runs', '3']);
+  for (const [flags, held] of [[['--decode-weights'], 'f16 as f32'], [['--decode-weights=true'], 'f16 as f32'], [[], 'f16'], [['--decode-weights=false'], 'f16']] as const) {
+    const b = bench(...flags);
+    assert.is(b.status, 0, b.stderr);
+    assert.match(b.stdout, new RegExp(`f16\\.alloy: batch 1, median .*; weights ${held}$`, 'm'), flags.join(' '));
+  }
+  const bad = bench('--decode-weights=yes');
+  assert.is(bad.status, 1);
+  assert.match(bad.stderr, /BAD_ARGUMENT|--decode-weights takes no value/);
+  // a switch never takes the next argument: -o after it is still the output file
+  const o = cli(['run', join(dir, 'f16.alloy'), ...input, '--decode-weights', '-o', join(dir, 'y.json')]);
+  assert.is(o.status, 0, o.stderr);
+  assert.is(readFileSync(join(dir, 'y.json'), 'utf8'), held.stdout.trim());
+  const s = cli(['run', join(dir, 'f16.alloy'), ...input, '--stats', '-o', join(dir, 'y2.json')]);
+  assert.is(s.status, 0, s.stderr);
+  assert.match(s.stderr, /no NaN or Inf in any node output/);
 });
 
 test.run();
