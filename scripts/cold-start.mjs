@@ -5,9 +5,14 @@
 // (/proc/self/task/<tid>/schedstat): when init + load is slow while the run-queue wait stays near 0,
 // the thread was not waiting for a CPU here, the CPU itself ran slower (host contention).
 //
-//   node scripts/cold-start.mjs [--runs 9] [--bundle f32,mixed] [--dir build ...] [--bytes]
+//   node scripts/cold-start.mjs [--runs 9] [--bundle f32,mixed] [--dir build ...] [--bytes] [--peer]
 //
 // (an odd --runs gives a true median)
+//
+// --peer adds onnxruntime-web on the same model (models/mnist-mlp.onnx, the f32 bundle's source),
+// interleaved with the f32 rows: import, then InferenceSession.create (wasm instantiate + model
+// load, one thread, SIMD, local files) as its "init+load", then the first run. Its ratio to Alloy
+// is measured in the same minutes, so it holds on a host whose speed varies.
 //
 // --dir may be given several times (e.g. an old build copied aside): the samples of the builds
 // are interleaved so that a busy machine slows them alike. --bytes passes the wasm bytes to init()
@@ -29,6 +34,7 @@ const bundles = opt('--bundle', 'f32,mixed').split(',');
 const dirs = argv.flatMap((a, i) => (a === '--dir' ? [resolve(argv[i + 1])] : []));
 if (!dirs.length) dirs.push(join(root, 'build'));
 const passBytes = argv.includes('--bytes');
+const peer = argv.includes('--peer');
 
 const child = `
   const { readFileSync } = await import('node:fs');
@@ -53,14 +59,38 @@ const child = `
   console.log(JSON.stringify({ import: t1 - t0, init: t2 - t1, load: t3 - t2, 'init+load': t3 - t1, ...(s1 && s3 ? { 'on cpu': (s3[0] - s1[0]) / 1e6, 'run queue': (s3[1] - s1[1]) / 1e6 } : {}), firstRun: t4 - t3,
     out: Buffer.from(y.buffer, y.byteOffset, y.byteLength).toString('base64') }));`;
 
+const ortChild = `
+  const { readFileSync } = await import('node:fs');
+  const [onnx, dist] = process.argv.slice(1);
+  const bytes = readFileSync(onnx);
+  const sched = () => { try { return readFileSync('/proc/self/task/' + process.pid + '/schedstat', 'utf8').split(' ').map(Number); } catch { return null; } };
+  const t0 = performance.now();
+  const ort = await import('onnxruntime-web');
+  const s1 = sched();
+  const t1 = performance.now();
+  Object.assign(ort.env.wasm, { numThreads: 1, simd: true, proxy: false, wasmPaths: dist });
+  ort.env.logLevel = 'warning';
+  const sess = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const t3 = performance.now();
+  const s3 = sched();
+  const x = new Float32Array(784); for (let i = 0; i < 784; i++) x[i] = (i % 17) / 16;
+  const out = await sess.run({ [sess.inputNames[0]]: new ort.Tensor('float32', x, [1, 784]) });
+  const t4 = performance.now();
+  const y = out[sess.outputNames[0]].data;
+  console.log(JSON.stringify({ import: t1 - t0, 'init+load': t3 - t1, ...(s1 && s3 ? { 'on cpu': (s3[0] - s1[0]) / 1e6, 'run queue': (s3[1] - s1[1]) / 1e6 } : {}), firstRun: t4 - t3,
+    out: Buffer.from(y.buffer, y.byteOffset, y.byteLength).toString('base64') }));
+  process.exit(0);`;
+
 for (const b of bundles) {
   // each build reads the bundle its own build-examples wrote (the format may differ between builds)
   const fileFor = (d) => { const f = join(d, 'examples/models', `mnist-${b}.alloy`); return existsSync(f) ? f : join(root, 'build/examples/models', `mnist-${b}.alloy`); };
-  const all = dirs.map(() => ({}));
-  const outs = dirs.map(() => new Set());
+  const rows = dirs.map((d) => ({ label: `${b} ${d}${passBytes ? ' [wasm bytes given]' : ''}`, args: [child, d, fileFor(d), passBytes ? '1' : '0'] }));
+  if (peer && b === 'f32') rows.push({ label: 'onnxruntime-web, models/mnist-mlp.onnx', args: [ortChild, join(root, 'models/mnist-mlp.onnx'), new URL('../node_modules/onnxruntime-web/dist/', import.meta.url).href] });
+  const all = rows.map(() => ({}));
+  const outs = rows.map(() => new Set());
   for (let r = 0; r < runs; r++) {
-    dirs.forEach((d, j) => {
-      const p = spawnSync(process.execPath, ['--input-type=module', '-e', child, d, fileFor(d), passBytes ? '1' : '0'], { encoding: 'utf8' });
+    rows.forEach((row, j) => {
+      const p = spawnSync(process.execPath, ['--input-type=module', '-e', ...row.args], { encoding: 'utf8', cwd: root });
       if (p.status !== 0) throw new Error(`cold start child failed: ${p.stderr}`);
       const o = JSON.parse(p.stdout);
       outs[j].add(createHash('sha256').update(o.out).digest('hex').slice(0, 16));
@@ -68,12 +98,15 @@ for (const b of bundles) {
       for (const [k, v] of Object.entries(o)) (all[j][k] ??= []).push(v);
     });
   }
-  dirs.forEach((d, j) => {
-    const cells = Object.entries(all[j]).map(([k, v]) => {
-      v.sort((a, c) => a - c);
-      return `${k} ${v[v.length >> 1].toFixed(2)} (min ${v[0].toFixed(2)})`;
-    });
-    console.log(`${b} ${d}${passBytes ? ' [wasm bytes given]' : ''}: ${cells.join(', ')}; output ${[...outs[j]].join(' ')}`);
+  const med = (v) => [...v].sort((a, c) => a - c)[v.length >> 1];
+  rows.forEach((row, j) => {
+    const cells = Object.entries(all[j]).map(([k, v]) => `${k} ${med(v).toFixed(2)} (min ${Math.min(...v).toFixed(2)})`);
+    console.log(`${row.label}: ${cells.join(', ')}; output ${[...outs[j]].join(' ')}`);
   });
+  if (rows.length > dirs.length) {
+    // paired per round: each Alloy sample against the ORT sample taken right after it
+    const ratio = (k) => med(all[0][k].map((v, i) => v / all[rows.length - 1][k][i]));
+    console.log(`Alloy (${dirs[0]}) / onnxruntime-web, median of per-round ratios: init+load ${ratio('init+load').toFixed(3)}, import ${ratio('import').toFixed(3)}, first run ${ratio('firstRun').toFixed(3)}`);
+  }
 }
 console.log(`node ${process.versions.node}, ${runs} fresh processes per row, median (min) ms; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
