@@ -2,8 +2,10 @@
 //   const { init } = await import('build/alloy.mjs'); const alloy = await init(); alloy.load(bytes)
 // and times import, init, load and the first run. Prints the median and minimum per phase. On
 // Linux also the main thread's time on a CPU and in the run queue during init + load
-// (/proc/self/task/<tid>/schedstat): when init + load is slow while the run-queue wait stays near 0,
-// the thread was not waiting for a CPU here, the CPU itself ran slower (host contention).
+// (/proc/self/task/<tid>/schedstat). The run-queue wait is exact (counted when a wait ends); the
+// on-CPU time of a running thread is only brought up to date at scheduler ticks, so each sample
+// is off by up to a tick (4 ms at HZ 250) and only its median means something. A slow init + load
+// with no run-queue wait was not waiting for a CPU in this VM: the CPU itself ran slower.
 //
 //   node scripts/cold-start.mjs [--runs 9] [--bundle f32,mixed] [--dir build ...] [--bytes] [--peer]
 //
