@@ -9,6 +9,7 @@ import { TensorCheck } from './bundle/hash.js';
 import { elements, weightInput, tensorEntry } from './bundle/layout.js';
 import type { ValueInfo } from './bundle/layout.js';
 import { OPS, type PreparedNode, type Weight } from './ops/index.js';
+import { kernels } from './ops/kernels.js';
 import { validatePrecisionMap, resolve, checkOverride, type PrecisionMap, type ResolvedPrecision } from './precision.js';
 import { formatByName } from './formats.js';
 
@@ -23,9 +24,13 @@ export interface LoadOptions extends Partial<Limits> {
    *  decoded: their kernels apply the scale to each group's sum, which decoded weights would not
    *  reproduce bit for bit. Default false. */
   decodeWeights?: boolean;
+  /** 'reference': every kernel call goes to its scalar reference (src/registry.ts), on unpacked
+   *  weights: the outputs must be the same bits as 'fast' (the default), many times slower. For
+   *  checking a result, and for the fuzzers' differential oracle. */
+  kernels?: 'fast' | 'reference';
 }
 
-const LOAD_OPTIONS = new Set(['precision', 'maxArenaBytes', 'decodeWeights', ...Object.keys(DEFAULT_LIMITS)]);
+const LOAD_OPTIONS = new Set(['precision', 'maxArenaBytes', 'decodeWeights', 'kernels', ...Object.keys(DEFAULT_LIMITS)]);
 
 export const DEFAULT_MAX_ARENA_BYTES = 2 ** 30;
 
@@ -62,10 +67,11 @@ export class Model {
   readonly inputs: ValueInfo[];
   readonly outputs: ValueInfo[];
   readonly metadata: Record<string, unknown>;
-  /** Per node: its weights' stored format and the format they are held in at run time ('f32'
-   *  where decoded at load), null without weights; the activation and accumulator formats the
+  /** Per node: its weights' stored format, the format they are held in at run time ('f32' where
+   *  decoded at load) and the module export that reads them (the kernel path: 'dense_wf',
+   *  'conv2d_f32_ref', ...), null without weights; the activation and accumulator formats the
    *  precision map resolves to, as this model runs them. */
-  layers: { name: string; op: string; weights: string | null; weightsHeld: string | null; activations: string; accumulator: string }[] = [];
+  layers: { name: string; op: string; weights: string | null; weightsHeld: string | null; kernel: string | null; activations: string; accumulator: string }[] = [];
   readonly precision: unknown;
   private nodes: { name: string; op: string; out: string; prep: PreparedNode; precision: ResolvedPrecision }[] = [];
   private plan: Plan | null = null;
@@ -81,6 +87,9 @@ export class Model {
     for (const k of Object.keys(options)) if (!LOAD_OPTIONS.has(k)) fail('BAD_OPTION', `load(): unknown option ${JSON.stringify(k)} (known: ${[...LOAD_OPTIONS].join(', ')})`);
     const decodeWeights = options.decodeWeights ?? false;
     if (typeof decodeWeights !== 'boolean') fail('BAD_OPTION', `load(): options.decodeWeights ${JSON.stringify(decodeWeights)} is not a boolean`);
+    const mode = options.kernels ?? 'fast';
+    if (mode !== 'fast' && mode !== 'reference') fail('BAD_OPTION', `load(): options.kernels ${JSON.stringify(mode)} is not 'fast' or 'reference'`);
+    const reference = mode === 'reference';
     const limits = resolveLimits(options);
     const maxArena = options.maxArenaBytes === undefined ? DEFAULT_MAX_ARENA_BYTES : options.maxArenaBytes;
     if (!Number.isSafeInteger(maxArena) || maxArena < 0) fail('BAD_OPTION', `load(): options.maxArenaBytes ${JSON.stringify(maxArena)} is not a non-negative integer`);
@@ -102,6 +111,7 @@ export class Model {
       const override = options.precision == null ? null : validatePrecisionMap(options.precision, nodeNames, 'load() options.precision');
       if (override) checkOverride(override);
       this.precision = header.precision ?? null;
+      const x = kernels(reference);
       const weights = new Map<string, Weight>();
       for (const [name, t] of Object.entries(header.tensors)) {
         weights.set(name, { entry: t, bytes: data.subarray(t.offset, t.offset + t.bytes), put: (size) => check.copy(name, size) });
@@ -131,14 +141,14 @@ export class Model {
           fail('BAD_GRAPH', `${where}: needs a name, an inputs array and exactly one output`);
         }
         const precision = resolve(map, node.name, override);
-        const prep = guard(where, () => builder(node.op)!({ node, weights, precision, where, decodeWeights }));
+        const prep = guard(where, () => builder(node.op)!({ node, weights, precision, where, decodeWeights, reference, kernels: x }));
         for (const v of prep.valueInputs) if (!known.has(v)) { prep.dispose(); fail('BAD_GRAPH', `${where}: input ${JSON.stringify(v)} is not produced before this node (dangling reference or cycle)`); }
         const out = node.outputs[0];
         if (typeof out !== 'string' || known.has(out) || weights.has(out)) { prep.dispose(); fail('BAD_GRAPH', `${where}: output ${JSON.stringify(out)} is not a new name`); }
         known.add(out);
         this.nodes.push({ name: node.name, op: node.op, out, prep, precision });
         const wIdx = weightInput(node.op), w = wIdx !== undefined ? tensorEntry(header, node.inputs[wIdx]) : undefined;
-        this.layers.push({ name: node.name, op: node.op, weights: w ? w.format : null, weightsHeld: w ? prep.weightsHeld ?? null : null, activations: precision.activations, accumulator: precision.accumulator });
+        this.layers.push({ name: node.name, op: node.op, weights: w ? w.format : null, weightsHeld: w ? prep.weightsHeld ?? null : null, kernel: w ? prep.kernel ?? null : null, activations: precision.activations, accumulator: precision.accumulator });
       }
       for (const v of g.outputs) {
         if (!known.has(v?.name)) fail('BAD_GRAPH', `graph output ${JSON.stringify(v?.name)} is never produced`);

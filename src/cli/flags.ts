@@ -7,7 +7,7 @@ import { AlloyError } from '../errors.js';
 export type Flags = Record<string, string | true>;
 
 /** Flags that never take a value: the argument after one is always positional. */
-const SWITCHES = new Set(['help', 'json', 'decode-weights', 'relative', 'asymmetric', 'no-secant', 'no-latency', 'no-calibration']);
+const SWITCHES = new Set(['help', 'json', 'decode-weights', 'reference', 'relative', 'asymmetric', 'no-secant', 'no-latency', 'no-calibration']);
 /** Flags whose value is optional, with the values they take. */
 const OPTIONAL: Record<string, string[]> = { stats: ['json', 'table'] };
 

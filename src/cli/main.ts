@@ -15,13 +15,15 @@ Commands:
   import MODEL.onnx -o OUT.alloy   convert an ONNX model (opsets 11-21) into a bundle
   inspect BUNDLE.alloy [--json]   graph table: formats and bytes per layer, precision map
   run BUNDLE.alloy --input [name=]FILE.npy|.json|.f32 [--shape name=1,784] [-o OUT.npy|.json]
-      [--stats [json]] [--decode-weights]
+      [--stats [json]] [--decode-weights] [--reference]
                                   run once; prints JSON outputs or writes them; --stats counts
                                   NaN, +-Inf and saturated values per layer (on stderr);
                                   --decode-weights holds float / MX Dense weights as f32
-                                  (same outputs, faster, more memory)
-  bench BUNDLE.alloy [--batch N] [--decode-weights]
-                                  latency: median after a 2 s warm-up
+                                  (same outputs, faster, more memory); --reference runs the
+                                  scalar reference kernels (same outputs, slower: a check)
+  bench BUNDLE.alloy [--batch N] [--decode-weights] [--reference]
+                                  latency: median after a 2 s warm-up; the weights' formats
+                                  and the kernels that read them
   pack IN.alloy --map MAP.json -o OUT.alloy
                                   re-encode weights as the precision map says, embed the map
   plan MODEL.alloy --calib DATA [--labels L] --metric M --tolerance T [--relative] --formats f16,i8,i4

@@ -20,6 +20,7 @@ const readBytes = (path: string) => {
 const loadOptions = (flags: Flags, precision?: unknown) => ({
   ...(precision ? { precision: precision as any } : {}),
   ...(flags['decode-weights'] ? { decodeWeights: true } : {}),
+  ...(flags.reference ? { kernels: 'reference' as const } : {}),
 });
 const kb = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
 
@@ -122,7 +123,7 @@ export function statsTable(stats: NodeStats[]): string {
 export function runCommand(alloy: Alloy, pos: string[], flags: Flags): number {
   const precision = typeof flags.precision === 'string' ? JSON.parse(readFileSync(flags.precision, 'utf8')) : undefined;
   const options = loadOptions(flags, precision);
-  need(pos, 1, 'alloy run BUNDLE.alloy --input [name=]FILE.npy|.json|.f32 [--shape name=1,784] [-o OUT.npy|OUT.json] [--precision map.json] [--stats [json]] [--decode-weights]');
+  need(pos, 1, 'alloy run BUNDLE.alloy --input [name=]FILE.npy|.json|.f32 [--shape name=1,784] [-o OUT.npy|OUT.json] [--precision map.json] [--stats [json]] [--decode-weights] [--reference]');
   const model = alloy.load(readBytes(pos[0]), options);
   const feeds = readInputs(model, flags, pos.slice(1));
   const stats: NodeStats[] = [];
@@ -145,7 +146,7 @@ export function runCommand(alloy: Alloy, pos: string[], flags: Flags): number {
 
 export function benchCommand(alloy: Alloy, pos: string[], flags: Flags): number {
   const options = loadOptions(flags);
-  need(pos, 1, 'alloy bench BUNDLE.alloy [--batch N] [--warmup-ms 2000] [--runs 51] [--decode-weights]');
+  need(pos, 1, 'alloy bench BUNDLE.alloy [--batch N] [--warmup-ms 2000] [--runs 51] [--decode-weights] [--reference]');
   const model = alloy.load(readBytes(pos[0]), options);
   const batch = Number(flags.batch ?? 1), warm = Number(flags['warmup-ms'] ?? 2000), runs = Number(flags.runs ?? 51);
   const feeds: Record<string, { data: Float32Array; shape: number[] }> = {};
@@ -161,7 +162,8 @@ export function benchCommand(alloy: Alloy, pos: string[], flags: Flags): number 
   t.sort((a, b) => a - b);
   // the weight formats as stored, and as held in memory where they differ (decoded at load)
   const held = [...new Set(model.layers.filter((l) => l.weights).map((l) => (l.weightsHeld === l.weights ? l.weights : `${l.weights} as ${l.weightsHeld}`)))].join(', ');
-  console.log(`${pos[0]}: batch ${batch}, median ${t[t.length >> 1].toFixed(3)} ms, p10 ${t[Math.floor(runs * 0.1)].toFixed(3)} ms, p90 ${t[Math.floor(runs * 0.9)].toFixed(3)} ms (${runs} runs after ${warm} ms warm-up); arena ${model.arenaBytes} bytes; weights ${held || 'none'}`);
+  const kernels = [...new Set(model.layers.flatMap((l) => (l.kernel ? [l.kernel] : [])))].join(', ');
+  console.log(`${pos[0]}: batch ${batch}, median ${t[t.length >> 1].toFixed(3)} ms, p10 ${t[Math.floor(runs * 0.1)].toFixed(3)} ms, p90 ${t[Math.floor(runs * 0.9)].toFixed(3)} ms (${runs} runs after ${warm} ms warm-up); arena ${model.arenaBytes} bytes; weights ${held || 'none'}; kernels ${kernels || 'none'}`);
   model.dispose();
   return 0;
 }

@@ -5,7 +5,6 @@
 // attrs: strides [sh, sw], pads [top, left, bottom, right] or "same" / "valid", dilations
 // [dh, dw], group, activation none | relu | relu6.
 
-import { get } from '../wasm.js';
 import * as heap from '../heap.js';
 import { fail } from '../errors.js';
 import type { Builder, OpContext } from './types.js';
@@ -95,7 +94,7 @@ export const conv: Builder = (ctx) => {
   if (!Number.isSafeInteger(groups) || groups < 1 || OC % groups !== 0) fail('BAD_GRAPH', `${ctx.where}: attrs.group ${JSON.stringify(groups)} must divide the ${OC} output channels`);
   checkPrecision(ctx, groups === 1);
   const act = activation(ctx);
-  const x = get();
+  const x = ctx.kernels;
   // An emulated accumulator sums each output as Dense's dense_acc does (k = (kh, kw, ic) order,
   // every partial sum rounded), on the same GEMM rows.
   const accFmt = ctx.precision.accumulator === 'f32' ? 0 : formatByName(ctx.precision.accumulator).id;
@@ -106,10 +105,14 @@ export const conv: Builder = (ctx) => {
   // Convs with <= 4 output channels (stride 1 along W) take the planar narrow kernel on the plain
   // OHWI weights. Grouped convs keep the direct kernel.
   const Kd = KH * KW * ICg;
-  const narrow = groups === 1 && !accFmt && OC <= 4 && pair(ctx.node.attrs?.strides, 1, 'strides', ctx.where)[1] === 1;
-  const gemm = groups === 1 && !narrow;
+  // kernels 'reference': conv2d_f32_ref on the OHWI weights, or with an emulated accumulator
+  // dense_acc_ref on the im2col rows (OHWI is the row-major [OC, Kd] matrix).
+  const ref = ctx.reference === true;
+  const narrow = !ref && groups === 1 && !accFmt && OC <= 4 && pair(ctx.node.attrs?.strides, 1, 'strides', ctx.where)[1] === 1;
+  const gemm = groups === 1 && !narrow && (!ref || accFmt !== 0);
+  const direct = !narrow && !gemm;
   let packed: number;
-  if (narrow) packed = f32Ptr(ctx, wName, w);
+  if (narrow || ref) packed = f32Ptr(ctx, wName, w);
   else if (gemm) {
     packed = f32Ptr(ctx, wName, w, x.packed_f32_bytes(OC, Kd));
     x.pack_w_f32(packed, OC, Kd, packed); // in place
@@ -123,9 +126,12 @@ export const conv: Builder = (ctx) => {
   try { b = bias(ctx, bName, OC); } catch (e) { heap.free(packed); throw e; }
   const ROWS = 240; // output pixels per im2col chunk (a multiple of the GEMM's 5-row tile)
   const unit = (g: ReturnType<typeof geometry>) => KH === 1 && KW === 1 && g.sh === 1 && g.sw === 1 && g.pads.every((p) => p === 0);
+  // the export that reads the weights (PreparedNode.kernel)
+  const kernel = narrow ? 'conv2d_narrow_f32' : direct ? (ref ? 'conv2d_f32_ref' : 'conv2d_f32')
+    : accFmt ? (ref ? 'dense_acc_ref' : 'dense_acc') : Kd < GEMM_K ? 'pointwise_f32' : 'dense_f32';
   const rows = (xp: number, n: number, yp: number) => {
     if (accFmt) {
-      if (x.dense_acc(xp, n, Kd, packed, b, OC, yp, act === 1 ? 1 : 0, accFmt, 0) !== 0) fail('BAD_ARGUMENT', `${ctx.where}: dense_acc refused its arguments`);
+      if (x[kernel](xp, n, Kd, packed, b, OC, yp, act === 1 ? 1 : 0, accFmt, 0) !== 0) fail('BAD_ARGUMENT', `${ctx.where}: dense_acc refused its arguments`);
       if (act === 2) x.clamp_f32(yp, yp, n * OC, 0, 6);
       return;
     }
@@ -136,6 +142,7 @@ export const conv: Builder = (ctx) => {
   return {
     valueInputs: [xName],
     weightsHeld: 'f32', // every conv path decodes its weights at load
+    kernel,
     infer([s]) {
       checkNHWC(ctx, s, ICg * groups);
       const g = geo(s[1], s[2]);
@@ -153,8 +160,8 @@ export const conv: Builder = (ctx) => {
         if (rc !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the conv kernel rejected the geometry`);
         return;
       }
-      if (!gemm) {
-        const rc = x.conv2d_f32(xp, s[0], s[1], s[2], s[3], packed, b, OC, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, groups, yp, g.OH, g.OW, act);
+      if (direct) {
+        const rc = x[kernel](xp, s[0], s[1], s[2], s[3], packed, b, OC, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, groups, yp, g.OH, g.OW, act);
         if (rc !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the conv kernel rejected the geometry`);
         return;
       }
@@ -179,13 +186,15 @@ export const depthwiseConv: Builder = (ctx) => {
   const [KH, KW, C] = w.entry.shape;
   const geo = geometryOf(ctx, KH, KW);
   const act = activation(ctx);
-  const x = get();
+  const x = ctx.kernels;
   const wf = f32Ptr(ctx, wName, w);
   let b = 0;
   try { b = bias(ctx, bName, C); } catch (e) { heap.free(wf); throw e; }
+  const kernel = (accFmt ? 'depthwise_acc' : 'depthwise_conv2d_f32') + (ctx.reference ? '_ref' : ''), k = x[kernel];
   return {
     valueInputs: [xName],
     weightsHeld: 'f32', // every conv path decodes its weights at load
+    kernel,
     infer([s]) {
       checkNHWC(ctx, s, C);
       const g = geo(s[1], s[2]);
@@ -194,8 +203,8 @@ export const depthwiseConv: Builder = (ctx) => {
     run([xp], [s], yp) {
       const g = geo(s[1], s[2]);
       const rc = accFmt
-        ? x.depthwise_acc(xp, s[0], s[1], s[2], C, wf, b, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, yp, g.OH, g.OW, act, accFmt)
-        : x.depthwise_conv2d_f32(xp, s[0], s[1], s[2], C, wf, b, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, yp, g.OH, g.OW, act);
+        ? k(xp, s[0], s[1], s[2], C, wf, b, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, yp, g.OH, g.OW, act, accFmt)
+        : k(xp, s[0], s[1], s[2], C, wf, b, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, yp, g.OH, g.OW, act);
       if (rc !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the depthwise kernel rejected the geometry`);
     },
     dispose() { heap.free(wf); heap.free(b); },

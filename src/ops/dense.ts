@@ -13,7 +13,6 @@
 // imin/imax of the level: i4 -8/7, i8 -128/127, i16 -32768/32767. The level is inputFormat, else
 // the integer weight format (i4 / i8). The kernel then reads x'.
 
-import { get } from '../wasm.js';
 import * as heap from '../heap.js';
 import { fail } from '../errors.js';
 import { formatByName, type FormatRow } from '../formats.js';
@@ -39,8 +38,9 @@ interface Layer {
   blocks: number[];
   /** Copies the bias into wasm memory. Returns its pointer, 0 if none. */
   takeBias: () => number;
-  /** The node for a kernel path; `held`: the format its weights are held in (PreparedNode.weightsHeld). */
-  wrap: (core: Core, held: string) => PreparedNode;
+  /** The node for a kernel path; `held`: the format its weights are held in, `kernel`: the export
+   *  that reads them (PreparedNode.weightsHeld, .kernel). */
+  wrap: (core: Core, held: string, kernel: string) => PreparedNode;
 }
 
 export const dense: Builder = (ctx) => {
@@ -56,7 +56,7 @@ export const dense: Builder = (ctx) => {
   if (actIdx < 0) fail('BAD_GRAPH', `${where}: attrs.activation ${JSON.stringify(node.attrs?.activation)} is not one of ${ACTIVATIONS.join(', ')}`);
   const f = formatByName(w.entry.format, `${where}: weight format`);
   if (precision.weights !== undefined && precision.weights !== f.name) fail('BAD_PRECISION_MAP', `${where}: the precision map says weights ${precision.weights}, the bundle stores ${f.name}`);
-  const x = get();
+  const x = ctx.kernels;
   const blocks: number[] = [];
   const keep = (p: number) => (blocks.push(p), p);
   const infer = ([s]: number[][]) => {
@@ -76,8 +76,8 @@ export const dense: Builder = (ctx) => {
   }
   const post = actIdx >= 2 ? (['tanh_f32', 'sigmoid_f32', 'gelu_f32'] as const)[actIdx - 2] : null;
   const inBytes = (M: number) => (inQ ? a16(M * K * 4) + a16(M * K * (inQ.wide ? 2 : 1)) + a16(M * 4) : 0);
-  const wrap = (core: Core, held: string) => ({
-    valueInputs: [xName], infer, dispose, weightsHeld: held,
+  const wrap = (core: Core, held: string, kernel: string) => ({
+    valueInputs: [xName], infer, dispose, weightsHeld: held, kernel,
     ...(core.counter ? { recompute: core.counter } : {}),
     scratch: ([s]: number[][]) => inBytes(rows(s)) + (core.scratch ? core.scratch(rows(s)) : 0),
     run: ([xp]: number[], [s]: number[][], yp: number, _o: number[], scratch: number) => {
@@ -114,22 +114,26 @@ const a16 = (n: number) => Math.ceil(n / 16) * 16 + 16;
 /** f32 weights, or float / MX weights decoded at load (decodeWeights: the values dense_wf and
  *  dense_wq compute with, so the same bits): packed in place, dense_f32. */
 function denseF32({ ctx, x, wName, w, f, N, K, act, keep, takeBias, wrap }: Layer): PreparedNode {
-  const size = x.packed_f32_bytes(N, K);
+  const ref = ctx.reference;
+  const size = ref ? 0 : x.packed_f32_bytes(N, K);
   // f32 straight from the bundle: f32Ptr would be one more function to compile at cold start
   const packed = keep(f.name === 'f32' ? w.put(size) : f32Ptr(ctx, wName, w, size));
-  x.pack_w_f32(packed, N, K, packed); // in place: one block, one copy
+  if (!ref) x.pack_w_f32(packed, N, K, packed); // in place: one block, one copy
   const bias = takeBias();
-  return wrap({ run: (xp, M, yp) => x.dense_f32(xp, M, K, packed, bias, N, yp, act) }, 'f32');
+  const kernel = ref ? 'dense_f32_ref' : 'dense_f32', k = x[kernel];
+  return wrap({ run: (xp, M, yp) => k(xp, M, K, packed, bias, N, yp, act) }, 'f32', kernel);
 }
 
 /** An emulated accumulator (f16, bf16, f8): f32 weights (decoded), dense_acc or dense_recompute. */
 function denseAcc({ ctx, x, where, wName, w, N, K, act, actIdx, keep, takeBias, wrap }: Layer): PreparedNode {
   const precision = ctx.precision;
   const accFmt = formatByName(precision.accumulator).id;
-  const packed = keep(f32Ptr(ctx, wName, w, x.packed_f32_bytes(N, K)));
-  x.pack_w_f32(packed, N, K, packed); // in place
+  const ref = ctx.reference;
+  const packed = keep(f32Ptr(ctx, wName, w, ref ? 0 : x.packed_f32_bytes(N, K)));
+  if (!ref) x.pack_w_f32(packed, N, K, packed); // in place
   const bias = takeBias();
   const rc = precision.recompute;
+  const kernel = (rc ? 'dense_recompute' : 'dense_acc') + (ref ? '_ref' : ''), k = x[kernel];
   if (rc) {
     const tau = new Float32Array([rc.tau])[0]; // the f32 the kernel receives
     const c: RecomputeCounter = { layer: ctx.node.name, accumulator: precision.accumulator, tau, K, N, runs: 0, outputs: 0, recomputed: 0 };
@@ -138,13 +142,13 @@ function denseAcc({ ctx, x, where, wName, w, N, K, act, actIdx, keep, takeBias, 
       scratch: (M) => a16(M * N * 4),
       run: (xp, M, yp, sc) => {
         // the kernel takes the activation index (none 0, relu 1, tanh 2, sigmoid 3, gelu 4) for kappa_act
-        const r = x.dense_recompute(xp, M, K, packed, bias, N, yp, act, accFmt, actIdx, tau, sc);
+        const r = k(xp, M, K, packed, bias, N, yp, act, accFmt, actIdx, tau, sc);
         if (r < 0) fail('BAD_ARGUMENT', `${where}: dense_recompute refused its arguments`);
         c.runs++; c.outputs += M * N; c.recomputed += r;
       },
-    }, 'f32');
+    }, 'f32', kernel);
   }
-  return wrap({ run: (xp, M, yp) => x.dense_acc(xp, M, K, packed, bias, N, yp, act, accFmt, 0) }, 'f32');
+  return wrap({ run: (xp, M, yp) => k(xp, M, K, packed, bias, N, yp, act, accFmt, 0) }, 'f32', kernel);
 }
 
 /** i8 activations: i8 weights per output channel, packed in pairs of k, dense_w8a8. */
@@ -158,19 +162,21 @@ function denseW8a8({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBi
     heap.free(s.zps);
     if (nonzero) fail('BAD_PRECISION_MAP', `${where}: w8a8 needs symmetric weights (zero points 0)`);
   }
-  const packed = keep(codesPtr(w, x.packed_w8a8_bytes(N, K)).ptr);
-  x.pack_w_i8_k2(packed, N, K, packed); // in place
+  const ref = ctx.reference;
+  const packed = keep(codesPtr(w, ref ? 0 : x.packed_w8a8_bytes(N, K)).ptr);
+  if (!ref) x.pack_w_i8_k2(packed, N, K, packed); // in place
   const bias = takeBias();
   const K2 = (K + 1) >> 1;
+  const kernel = ref ? 'dense_w8a8_ref' : 'dense_w8a8', k = x[kernel];
   return wrap({
     // xq (i16 pairs), sx (row scales), tmp (M * K bytes): each 16-byte aligned with 16 spare bytes
     scratch: (M) => a16(M * K2 * 4) + a16(M * 4) + a16(M * K),
     run: (xp, M, yp, scratch) => {
       const xq = scratch, sx = xq + a16(M * K2 * 4), tmp = sx + a16(M * 4);
       x.quant_rows_i8(xp, M, K, xq, sx, tmp);
-      x.dense_w8a8(xq, sx, M, K, packed, s.scales, bias, N, yp, act);
+      k(xq, sx, M, K, packed, s.scales, bias, N, yp, act);
     },
-  }, 'i8');
+  }, 'i8', kernel);
 }
 
 /** Other weight formats (weight-only): codes packed in place, dense_wf (decode fused), dense_wq (other float / MX) or dense_wqp (grouped integers). */
@@ -179,19 +185,25 @@ function denseQ({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias,
   if (s.scales) blocks.push(s.scales);
   if (s.zps) blocks.push(s.zps);
   if (f.kind === 'int' && K % s.group !== 0) fail('BAD_TENSOR', `${where}: weight groups of ${s.group} must divide the row length ${K}`);
-  const c = codesPtr(w, x.packed_q_bytes(f.id, N, K));
+  const ref = ctx.reference;
+  const c = codesPtr(w, ref ? 0 : x.packed_q_bytes(f.id, N, K));
   const packed = keep(c.ptr);
+  if (ref) {
+    // the definition on row-major codes (int scales as per-row groups, MX scales as stored)
+    const bias = takeBias();
+    return wrap({ run: (xp, M, yp) => x.dense_wq_ref(xp, M, K, packed, f.id, s.scales, s.zps, s.group, bias, N, yp, act) }, f.name, 'dense_wq_ref');
+  }
   // The fused kernel (decode inside the microkernel) gives the same bits where it applies.
   // Asked before packing: it reads the row-major codes.
   const fused = x.weights_fusable(f.id, c.ptr, c.n, s.group, K) === 1;
   x.pack_w_q(f.id, packed, N, K, packed); // in place
   const bias = takeBias();
-  if (fused) return wrap({ run: (xp, M, yp) => x.dense_wf(xp, M, K, packed, f.id, s.scales, s.zps, bias, N, yp, act)  }, f.name);
-  if (f.kind !== 'int') return wrap({ run: (xp, M, yp) => x.dense_wq(xp, M, K, packed, f.id, s.scales, bias, N, yp, act)  }, f.name);
+  if (fused) return wrap({ run: (xp, M, yp) => x.dense_wf(xp, M, K, packed, f.id, s.scales, s.zps, bias, N, yp, act) }, f.name, 'dense_wf');
+  if (f.kind !== 'int') return wrap({ run: (xp, M, yp) => x.dense_wq(xp, M, K, packed, f.id, s.scales, bias, N, yp, act) }, f.name, 'dense_wq');
   // Grouped integers: scales and zero points laid out per panel and group once, here.
   const params = keep(heap.alloc(x.packed_wq_params_bytes(N, K, s.group), false));
   x.pack_wq_params(s.scales, s.zps, N, K, s.group, params);
   const zeroPoints = s.zps ? 1 : 0;
   for (const p of [s.scales, s.zps]) if (p) { blocks.splice(blocks.indexOf(p), 1); heap.free(p); }
-  return wrap({ run: (xp, M, yp) => x.dense_wqp(xp, M, K, packed, f.id, params, s.group, zeroPoints, bias, N, yp, act)  }, f.name);
+  return wrap({ run: (xp, M, yp) => x.dense_wqp(xp, M, K, packed, f.id, params, s.group, zeroPoints, bias, N, yp, act) }, f.name, 'dense_wqp');
 }

@@ -3,7 +3,6 @@
 // equal a suffix of a's shape, or b has one element). b may be a value or a stored f32 tensor.
 // attrs.activation none | relu | relu6 is applied in the same pass (TFLite's fused activation).
 
-import { get } from '../wasm.js';
 import * as heap from '../heap.js';
 import { fail } from '../errors.js';
 import { elements, type Builder, type OpContext } from './types.js';
@@ -32,7 +31,7 @@ export const binary = (op: string): Builder => (ctx) => {
     valueInputs: stored ? [aName] : [aName, bName],
     infer(inputs) { check(inputs[0], bShape(inputs)); return [...inputs[0]]; },
     run(ptrs, inputs, yp) {
-      get().binary_f32(ptrs[0], stored ? constPtr : ptrs[1], yp, elements(inputs[0]), elements(bShape(inputs)), BINARY[op], act);
+      ctx.kernels.binary_f32(ptrs[0], stored ? constPtr : ptrs[1], yp, elements(inputs[0]), elements(bShape(inputs)), BINARY[op], act);
     },
     dispose() { heap.free(constPtr); },
   };
@@ -44,7 +43,7 @@ const unaryWith = (make: (ctx: OpContext) => (x: any, xp: number, yp: number, n:
   return {
     valueInputs: [ctx.node.inputs[0]],
     infer: ([s]) => [...s],
-    run([xp], [s], yp) { f(get(), xp, yp, elements(s)); },
+    run([xp], [s], yp) { f(ctx.kernels, xp, yp, elements(s)); },
     dispose() {},
   };
 };
@@ -76,7 +75,7 @@ export const softmax: Builder = (ctx) => {
     },
     run([xp], [s], yp) {
       const len = s[s.length - 1];
-      get().softmax_f32(xp, yp, elements(s) / len, len);
+      ctx.kernels.softmax_f32(xp, yp, elements(s) / len, len);
     },
     dispose() {},
   };

@@ -1,7 +1,6 @@
 // MaxPool, AveragePool (NHWC; attrs kernel [kh, kw], strides, pads, countIncludePad) and
 // GlobalAveragePool (NHWC -> [N, 1, 1, C]).
 
-import { get } from '../wasm.js';
 import { fail } from '../errors.js';
 import type { Builder } from './types.js';
 import { geometryOf } from './conv.js';
@@ -13,7 +12,7 @@ const pool = (kind: 'max' | 'avg'): Builder => (ctx) => {
   const geo = geometryOf(ctx, KH, KW);
   if (ctx.node.attrs?.dilations !== undefined) fail('UNSUPPORTED_OP', `${ctx.where}: dilated pooling is not supported`);
   const cip = ctx.node.attrs?.countIncludePad ? 1 : 0;
-  const x = get();
+  const x = ctx.kernels;
   return {
     valueInputs: [ctx.node.inputs[0]],
     infer([s]) {
@@ -42,6 +41,6 @@ export const globalAvgPool: Builder = (ctx) => ({
     if (s.length !== 4) fail('SHAPE_MISMATCH', `${ctx.where}: input must be NHWC, got ${JSON.stringify(s)}`);
     return [s[0], 1, 1, s[3]];
   },
-  run([xp], [s], yp) { get().global_avg_pool_f32(xp, s[0], s[1], s[2], s[3], yp); },
+  run([xp], [s], yp) { ctx.kernels.global_avg_pool_f32(xp, s[0], s[1], s[2], s[3], yp); },
   dispose() {},
 });

@@ -4,7 +4,6 @@
 // format 'i8' | 'u8'. Both steps are the module's quant_affine / dequant_affine (one group
 // spanning the whole tensor), so the arithmetic is the same as for stored affine weights.
 
-import { get } from '../wasm.js';
 import * as heap from '../heap.js';
 import { fail } from '../errors.js';
 import { formatByName } from '../formats.js';
@@ -33,7 +32,7 @@ export const fakeQuant: Builder = (ctx) => {
     run([xp], [s], yp, _o, scratch) {
       const n = elements(s);
       if (n === 0) return;
-      const x = get();
+      const x = ctx.kernels;
       x.quant_affine(fid, xp, scratch, n, n, sp, zpp, RNE, 0, 0, 0);
       x.dequant_affine(fid, scratch, yp, n, n, sp, zpp);
     },

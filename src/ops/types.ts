@@ -2,6 +2,7 @@
 
 import type { NodeEntry, TensorEntry } from '../bundle/layout.js';
 import type { ResolvedPrecision } from '../precision.js';
+import type { Exports } from '../wasm.js';
 
 export interface Weight {
   entry: TensorEntry;
@@ -22,6 +23,10 @@ export interface OpContext {
   where: string;
   /** LoadOptions.decodeWeights: Dense decodes float / MX weights to f32 at load */
   decodeWeights?: boolean;
+  /** LoadOptions.kernels 'reference': every kernel call goes to its scalar reference */
+  reference?: boolean;
+  /** the exports to call (kernels(reference), src/ops/kernels.ts) */
+  kernels: Exports;
 }
 
 export interface PreparedNode {
@@ -38,6 +43,8 @@ export interface PreparedNode {
   /** weighted operators: the format their weights are held in, in wasm memory ('f32' when
    *  decoded at load) */
   weightsHeld?: string;
+  /** weighted operators: the module export that reads the weights (the path the layer takes) */
+  kernel?: string;
   /** Dense with `recompute`: its live counters (outputs computed, recomputed) */
   recompute?: import('./dense.js').RecomputeCounter;
 }

@@ -111,7 +111,7 @@ export function f32Ptr(ctx: OpContext, name: string, w: Weight, size = 0): numbe
   const f = formatByName(w.entry.format);
   const n = elements(w.entry.shape);
   if (f.name === 'f32') return w.put(size);
-  const x = get();
+  const x = ctx.kernels;
   const c = codesPtr(w);
   let out = 0;
   try { out = heap.alloc(Math.max(n * 4, size), false); } finally { if (!out) heap.free(c.ptr); }

@@ -77,14 +77,17 @@ export function execute(alloy: Alloy, bytes: Uint8Array, options: Record<string,
   }
 }
 
-/** execute() with and without decodeWeights: weights decoded at load must give the same outcome
- *  (the same error code, or the same output bits). A differential oracle. */
-export function executeBoth(alloy: Alloy, bytes: Uint8Array, options: Record<string, unknown>, feedSeed: number): Outcome {
+/** execute() three ways: as given, with decodeWeights, and with kernels: 'reference' (every kernel
+ *  call to its scalar reference). Each must give the same outcome: the same error code, or the
+ *  same output bits. A differential oracle. */
+export function executeVariants(alloy: Alloy, bytes: Uint8Array, options: Record<string, unknown>, feedSeed: number): Outcome {
   const a = execute(alloy, bytes, options, feedSeed);
-  const b = execute(alloy, bytes, { ...options, decodeWeights: true }, feedSeed);
   const say = (o: Outcome) => (o.ok ? (o.runs ? `outputs with digest ${o.digest}` : 'no run') : `error ${o.code}`);
-  const same = a.ok ? b.ok && b.runs === a.runs && b.digest === a.digest : !b.ok && b.code === a.code;
-  if (!same) throw new FuzzFailure('output', `decodeWeights: true gave ${say(b)}, the default load ${say(a)}`);
+  for (const variant of [{ decodeWeights: true }, { kernels: 'reference' }]) {
+    const b = execute(alloy, bytes, { ...options, ...variant }, feedSeed);
+    const same = a.ok ? b.ok && b.runs === a.runs && b.digest === a.digest : !b.ok && b.code === a.code;
+    if (!same) throw new FuzzFailure('output', `${JSON.stringify(variant)} gave ${say(b)}, the default load ${say(a)}`);
+  }
   return a;
 }
 
@@ -110,7 +113,7 @@ export function targets(alloy: Alloy): Record<string, Target> {
         try { readBundle(input.bytes, FUZZ_LIMITS); } catch (e) {
           if (!(e instanceof AlloyError)) throw new FuzzFailure('exception', `readBundle: ${(e as Error)?.name}: ${(e as Error)?.message}`, e);
         }
-        return executeBoth(alloy, input.bytes, {}, seed ^ index);
+        return executeVariants(alloy, input.bytes, {}, seed ^ index);
       },
     },
     precision: {
@@ -121,7 +124,7 @@ export function targets(alloy: Alloy): Record<string, Target> {
         try { validatePrecisionMap(m.map, m.nodeNames); } catch (e) {
           if (!(e instanceof AlloyError) || (e as AlloyError).code !== 'BAD_PRECISION_MAP') throw new FuzzFailure('exception', `validatePrecisionMap: ${(e as Error)?.name}: ${(e as Error)?.message}`, e);
         }
-        return executeBoth(alloy, input.bytes, input.precision === undefined ? {} : { precision: input.precision }, seed ^ index);
+        return executeVariants(alloy, input.bytes, input.precision === undefined ? {} : { precision: input.precision }, seed ^ index);
       },
     },
     onnx: {

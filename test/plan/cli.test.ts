@@ -148,11 +148,18 @@ test('alloy run / bench --decode-weights: f16 weights held as f32 give the same 
   assert.is(before.stdout, held.stdout);
   // the flag reaches load(): bench names the format the weights are held in
   const bench = (...flags: string[]) => cli(['bench', ...flags, join(dir, 'f16.alloy'), '--warmup-ms', '0', '--runs', '3']);
-  for (const [flags, held] of [[['--decode-weights'], 'f16 as f32'], [['--decode-weights=true'], 'f16 as f32'], [[], 'f16'], [['--decode-weights=false'], 'f16']] as const) {
+  for (const [flags, held, kernel] of [[['--decode-weights'], 'f16 as f32', 'dense_f32'], [['--decode-weights=true'], 'f16 as f32', 'dense_f32'],
+    [[], 'f16', 'dense_wf'], [['--decode-weights=false'], 'f16', 'dense_wf']] as const) {
     const b = bench(...flags);
     assert.is(b.status, 0, b.stderr);
-    assert.match(b.stdout, new RegExp(`f16\\.alloy: batch 1, median .*; weights ${held}$`, 'm'), flags.join(' '));
+    assert.match(b.stdout, new RegExp(`f16\\.alloy: batch 1, median .*; weights ${held}; kernels ${kernel}$`, 'm'), flags.join(' '));
   }
+  const r = bench('--reference');
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /; weights f16; kernels dense_wq_ref$/m);
+  const rr = cli(['run', join(dir, 'f16.alloy'), ...input, '--reference']);
+  assert.is(rr.status, 0, rr.stderr);
+  assert.is(rr.stdout, held.stdout);
   const bad = bench('--decode-weights=yes');
   assert.is(bad.status, 1);
   assert.match(bad.stderr, /BAD_ARGUMENT|--decode-weights takes no value/);

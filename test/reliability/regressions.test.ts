@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { getAlloy } from '../util.ts';
 import { AlloyError, validatePrecisionMap } from '../../build/alloy.mjs';
-import { executeBoth, runOnnx, runTflite, CODES } from '../fuzz/targets.ts';
+import { executeVariants, runOnnx, runTflite, CODES } from '../fuzz/targets.ts';
 import { parse } from '../fuzz/mutate.ts';
 
 const dir = new URL('../fuzz/regressions/', import.meta.url);
@@ -33,7 +33,7 @@ for (const f of files) {
         assert.is((e as AlloyError).code, 'BAD_PRECISION_MAP');
       }
     }
-    const o = executeBoth(alloy, bytes, meta.options ?? {}, meta.index ?? 0); // throws FuzzFailure on a crash or a decodeWeights difference
+    const o = executeVariants(alloy, bytes, meta.options ?? {}, meta.index ?? 0); // throws FuzzFailure on a crash or a difference between the load variants
     if (!o.ok) assert.ok(CODES.has(o.code), o.code);
   });
 }
