@@ -49,6 +49,27 @@ test('Conv NHWC with bias, stride 2, same padding, relu; DepthwiseConv', async (
   close(d.y.subarray(0, 1), [s], 1e-5, 'depthwise');
 });
 
+test('pools with windows far larger than the input: only the taps inside are visited, the count-include-pad divisor is the 64-bit product; a padded input past 2^31 is LIMIT_EXCEEDED', async () => {
+  // found by the fuzzers' reference differential (tflite-s8484-4831, -10838, -44905): a window of
+  // 2^31 - 1 columns hung the scalar reference, which walked every tap
+  const a = await getAlloy();
+  const x = new Float32Array([1, 2, 3, 4]);
+  const pool = (attrs: any) => writeBundle({ graph: { inputs: [{ name: 'x', shape: [1, 2, 2, 1], format: 'f32' }], outputs: [{ name: 'y', shape: [], format: 'f32' }],
+    nodes: [{ name: 'p', op: 'AveragePool', inputs: ['x'], outputs: ['y'], attrs }] }, tensors: {} });
+  // 65536 x 65536 window over a 2x2 input padded to 65537 x 65537: every window holds 2^32 taps of
+  // the padded input (a 32-bit product wraps to 0) and all 4 real ones
+  const b = pool({ kernel: [65536, 65536], strides: [1, 1], pads: [32768, 32768, 32767, 32767], countIncludePad: true });
+  for (const kernels of ['fast', 'reference'] as const) {
+    const y = a.load(b, { kernels }).run({ x: { data: x, shape: [1, 2, 2, 1] } }).y;
+    assert.equal(y.shape, [1, 2, 2, 1]);
+    assert.equal([...y.data], [10 / 2 ** 32, 10 / 2 ** 32, 10 / 2 ** 32, 10 / 2 ** 32], kernels);
+  }
+  const big = pool({ kernel: [2 ** 31 - 1, 3], strides: [1, 1], pads: 'same' }); // 2 + 2^31 - 2 rows padded
+  try { a.load(big).run({ x: { data: x, shape: [1, 2, 2, 1] } }); assert.unreachable(); } catch (e) {
+    assert.instance(e, AlloyError); assert.is((e as AlloyError).code, 'LIMIT_EXCEEDED'); assert.match((e as Error).message, /exceeds 2\^31 - 1/);
+  }
+});
+
 test('MaxPool, AveragePool, GlobalAveragePool', async () => {
   const mp = await run1('MaxPool', [1, 4, 4, 2], { kernel: [2, 2], strides: [2, 2] });
   assert.equal(mp.shape, [1, 2, 2, 2]);

@@ -44,9 +44,7 @@ function pool(x: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i3
     for (let ow = 0; ow < OW; ow++) {
       const iw0 = ow * sW - padL;
       const w0 = max(iw0, 0), w1 = min(iw0 + KW, W);
-      let cnt = (h1 - h0) * (w1 - w0);
-      if (mode == 2) cnt = (ph1 - ph0) * (min(iw0 + KW, W + padR) - max(iw0, -padL));
-      const cv = f32x4.splat(<f32>cnt);
+      const cv = f32x4.splat(mode == 2 ? count(ph1 - ph0, min(iw0 + KW, W + padR) - max(iw0, -padL)) : count(h1 - h0, w1 - w0));
       const yp = y + (<usize>(((n * OH + oh) * OW + ow) * C) << 2);
       let c = 0;
       for (; c + 8 <= C; c += 8) {
@@ -75,24 +73,30 @@ function pool(x: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i3
 function poolRef(x: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i32, sW: i32,
   padT: i32, padL: i32, padB: i32, padR: i32, mode: i32, y: usize, OH: i32, OW: i32): void {
   for (let n = 0; n < N; n++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {
+    // The window's rows [ih0, ih0 + KH) and columns; only its taps inside the input are visited
+    // (a window may be far larger than the input), and the count of those inside the padded
+    // input is the product of the clipped extents.
+    const ih0 = oh * sH - padT, iw0 = ow * sW - padL;
     for (let c = 0; c < C; c++) {
       let a: f32 = mode == 0 ? -Infinity : 0;
-      let cnt = 0, cntPad = 0;
-      for (let kh = 0; kh < KH; kh++) {
-        const ih = oh * sH - padT + kh;
-        for (let kw = 0; kw < KW; kw++) {
-          const iw = ow * sW - padL + kw;
-          if (ih >= -padT && ih < H + padB && iw >= -padL && iw < W + padR) cntPad++;
-          if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
-          cnt++;
+      for (let ih = max(ih0, 0); ih < min(ih0 + KH, H); ih++) {
+        for (let iw = max(iw0, 0); iw < min(iw0 + KW, W); iw++) {
           const v = load<f32>(x + (<usize>(((n * H + ih) * W + iw) * C + c) << 2));
           a = mode == 0 ? max<f32>(a, v) : a + v;
         }
       }
-      if (mode != 0) a = a / <f32>(mode == 2 ? cntPad : cnt);
+      if (mode == 1) a = a / count(min(ih0 + KH, H) - max(ih0, 0), min(iw0 + KW, W) - max(iw0, 0));
+      if (mode == 2) a = a / count(min(ih0 + KH, H + padB) - max(ih0, -padT), min(iw0 + KW, W + padR) - max(iw0, -padL));
       store<f32>(y + (<usize>(((n * OH + oh) * OW + ow) * C + c) << 2), a);
     }
   }
+}
+
+// A tap count as the f32 divisor: the product in 64 bits (a window's count need not fit 32), one
+// rounding to f32.
+// @ts-ignore: decorator
+@inline function count(rows: i32, cols: i32): f32 {
+  return <f32>(<i64>rows * <i64>cols);
 }
 
 export function max_pool2d_f32(x: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i32, sW: i32,

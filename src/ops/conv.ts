@@ -39,6 +39,8 @@ export function geometry(ctx: OpContext, H: number, W: number, KH: number, KW: n
   } else if (a.pads === undefined || a.pads === 'valid') pads = [0, 0, 0, 0];
   else if (Array.isArray(a.pads) && a.pads.length === 4 && a.pads.every((p) => Number.isSafeInteger(p) && p >= 0)) pads = a.pads as number[];
   else return fail('BAD_GRAPH', `${ctx.where}: attrs.pads must be [top, left, bottom, right], "same" or "valid"`);
+  // The kernels index the padded input in 32 bits.
+  if (H + pads[0] + pads[2] > 2 ** 31 - 1 || W + pads[1] + pads[3] > 2 ** 31 - 1) fail('LIMIT_EXCEEDED', `${ctx.where}: the padded input (${H}x${W} with pads ${JSON.stringify(pads)}) exceeds 2^31 - 1 rows or columns`);
   const OH = Math.floor((H + pads[0] + pads[2] - ekh) / sh) + 1, OW = Math.floor((W + pads[1] + pads[3] - ekw) / sw) + 1;
   if (!(OH >= 1 && OW >= 1)) fail('SHAPE_MISMATCH', `${ctx.where}: input ${H}x${W} is smaller than the ${KH}x${KW} kernel (dilated ${ekh}x${ekw})`);
   return { sh, sw, dh, dw, pads, OH, OW };

@@ -153,7 +153,7 @@ export function runOnnx(alloy: Alloy, input: OnnxInput, feedSeed: number): Outco
     if (!CODES.has(r.code)) throw new FuzzFailure('exception', `importer AlloyError with an unexpected code ${r.code}`);
     return { ok: false, code: r.code };
   }
-  return execute(alloy, r.bytes, {}, feedSeed);
+  return executeVariants(alloy, r.bytes, {}, feedSeed);
 }
 
 /** The tflite target's oracle: as runOnnx, with importTflite. */
@@ -167,7 +167,7 @@ export function runTflite(alloy: Alloy, input: Mutated, feedSeed: number): Outco
     if (!CODES.has(r.code)) throw new FuzzFailure('exception', `importer AlloyError with an unexpected code ${r.code}`);
     return { ok: false, code: r.code };
   }
-  return execute(alloy, r.bytes, {}, feedSeed);
+  return executeVariants(alloy, r.bytes, {}, feedSeed);
 }
 
 /** Golden output of a seed model; checked every so often to catch heap corruption. */
