@@ -9,8 +9,20 @@
 import { get } from '../wasm.js';
 import * as heap from '../heap.js';
 import { formatByName } from '../formats.js';
+import { fail } from '../errors.js';
 
 type Typed = Float32Array | Uint16Array | Int8Array | Uint8Array | Int32Array;
+
+/** The largest constant an importer builds from an activation's shape (a scale broadcast to a
+ *  normalised dimension, a constant expanded to trailing dims): the runtime's default
+ *  maxTensorElements, so anything larger could not load anyway. Checked before allocating. */
+export const MAX_BUILT_ELEMENTS = 2 ** 28;
+
+/** A new Float32Array of n elements filled with v; LIMIT_EXCEEDED past MAX_BUILT_ELEMENTS. */
+export function floats(n: number, where: string, v = 0): Float32Array {
+  if (!(n <= MAX_BUILT_ELEMENTS)) fail('LIMIT_EXCEEDED', `${where}: a constant of ${n} elements (more than ${MAX_BUILT_ELEMENTS})`);
+  return Object.is(v, 0) ? new Float32Array(n) : new Float32Array(n).fill(v); // -0 is filled
+}
 
 function withPut<T>(arrays: Typed[], outBytes: number, f: (ptrs: number[], out: number) => T): T {
   const ptrs: number[] = [];

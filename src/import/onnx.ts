@@ -135,7 +135,7 @@ function safeInt(v: bigint | number, where: string): number {
 /** Numpy broadcast of `data` (dims) to `to` (same rank; each dim equal or 1 in dims). */
 function broadcastTo(data: Float32Array, dims: Ints, to: Ints): Float32Array {
   const r = to.length, n = prod(to);
-  const out = new Float32Array(n);
+  const out = M.floats(n, `broadcast of ${JSON.stringify(dims)} to ${JSON.stringify(to)}`);
   const stride = new Array(r).fill(0);
   let s = 1;
   for (let i = r - 1; i >= 0; i--) { stride[i] = dims[i] === 1 ? 0 : s; s *= dims[i]; }
@@ -899,13 +899,13 @@ HANDLERS.LayerNormalization = (m) => {
     if (!c) return undefined;
     const d = m.f32Of(c, what);
     if (d.length === len) return d;
-    if (d.length === 1) return new Float32Array(len).fill(d[0]);
+    if (d.length === 1) return M.floats(len, `${m.nodeName}: ${what}`, d[0]);
     return unsupported(`${what} of shape ${JSON.stringify(c.dims)} for normalised dims ${JSON.stringify(normDims)}`);
   };
   const scale = pick(1, 'scale'), bias = pick(2, 'bias');
   const ins = [''];
   if (scale) ins.push(m.f32Tensor(`${m.nodeName}.scale`, scale, [len]));
-  if (bias) { if (!scale) ins.push(m.f32Tensor(`${m.nodeName}.scale`, new Float32Array(len).fill(1), [len])); ins.push(m.f32Tensor(`${m.nodeName}.bias`, bias, [len])); }
+  if (bias) { if (!scale) ins.push(m.f32Tensor(`${m.nodeName}.scale`, M.floats(len, `${m.nodeName}: scale`, 1), [len])); ins.push(m.f32Tensor(`${m.nodeName}.bias`, bias, [len])); }
   const eps = Math.fround(m.at.f('epsilon', 1e-5));
   const y = m.out(outName(m), x.shape, false);
   if (axis === r - 1) {
@@ -1015,7 +1015,7 @@ HANDLERS.Gemm = (m) => {
     let d = m.f32Of(C, 'C');
     const eff = [...C.dims]; while (eff.length && eff[0] === 1) eff.shift();
     if (beta !== 1) d = M.binary(d, new Float32Array([beta]), 'mul');
-    if (d.length === 1) bias = m.f32Tensor(`${m.nodeName}.bias`, new Float32Array(N).fill(d[0]), [N]);
+    if (d.length === 1) bias = m.f32Tensor(`${m.nodeName}.bias`, M.floats(N, `${m.nodeName}: C`, d[0]), [N]);
     else if (eff.length === 1 && eff[0] === N) bias = m.f32Tensor(`${m.nodeName}.bias`, d, [N]);
     else after = { kind: 'const', dims: C.dims, dtype: 'f32', data: d };
   }

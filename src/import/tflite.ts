@@ -459,7 +459,7 @@ function operand(m: Importer, x: Act, c: Const, what: string): string {
     while (dims[k] === 1) k++;
     const want = xs.slice(k), have = dims.slice(k);
     if (have.some((d, i) => d !== 1 && d !== want[i])) unsupported(`${what} ${JSON.stringify(c.dims)} does not broadcast onto ${JSON.stringify(xs)}`);
-    const out = new Float32Array(prod(want));
+    const out = M.floats(prod(want), `${what} broadcast to ${JSON.stringify(want)}`);
     const st: number[] = new Array(want.length).fill(0);
     let s = 1;
     for (let i = want.length - 1; i >= 0; i--) { st[i] = have[i] === 1 ? 0 : s; s *= have[i]; }

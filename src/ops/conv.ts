@@ -110,7 +110,8 @@ export const conv: Builder = (ctx) => {
   // kernels 'reference': conv2d_f32_ref on the OHWI weights, or with an emulated accumulator
   // dense_acc_ref on the im2col rows (OHWI is the row-major [OC, Kd] matrix).
   const ref = ctx.reference === true;
-  const narrow = !ref && groups === 1 && !accFmt && OC <= 4 && pair(ctx.node.attrs?.strides, 1, 'strides', ctx.where)[1] === 1;
+  const strideW = pair(ctx.node.attrs?.strides, 1, 'strides', ctx.where)[1]; // checked at load on every path
+  const narrow = !ref && groups === 1 && !accFmt && OC <= 4 && strideW === 1;
   const gemm = groups === 1 && !narrow && (!ref || accFmt !== 0);
   const direct = !narrow && !gemm;
   let packed: number;

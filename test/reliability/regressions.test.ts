@@ -1,6 +1,7 @@
 // Inputs the fuzzers once crashed on (test/fuzz/regressions/*.bin, each with a .json naming the
 // target, the load options and the original failure): each must now end in an AlloyError with a
-// code, or in a valid run (the same bits with decodeWeights). Inputs of the onnx / tflite targets are model files: importOnnx /
+// code (the one in `expect` where the file names one), or in a valid run (the same bits with
+// decodeWeights and with the reference kernels). Inputs of the onnx / tflite targets are model files: importOnnx /
 // importTflite + writeBundle + load + run.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -23,6 +24,7 @@ for (const f of files) {
     if (meta.target === 'onnx' || meta.target === 'tflite') {
       const o = meta.target === 'onnx' ? runOnnx(alloy, { bytes, importOptions: meta.importOptions }, meta.index ?? 0) : runTflite(alloy, { bytes }, meta.index ?? 0); // throw FuzzFailure on a crash
       if (!o.ok) assert.ok(CODES.has(o.code), o.code);
+      if (meta.expect) assert.is(o.ok ? 'ok' : o.code, meta.expect, meta.why);
       return;
     }
     if (meta.options?.precision !== undefined) {
@@ -35,6 +37,7 @@ for (const f of files) {
     }
     const o = executeVariants(alloy, bytes, meta.options ?? {}, meta.index ?? 0); // throws FuzzFailure on a crash or a difference between the load variants
     if (!o.ok) assert.ok(CODES.has(o.code), o.code);
+    if (meta.expect) assert.is(o.ok ? 'ok' : o.code, meta.expect, meta.why);
   });
 }
 
