@@ -1,7 +1,7 @@
 // A loaded bundle: validated graph, weights in wasm memory, and per batch size a memory plan
 // that places every intermediate tensor in one arena by its lifetime.
 
-import { get, guard } from './wasm.js';
+import { guard, type Exports } from './wasm.js';
 import * as heap from './heap.js';
 import { fail } from './errors.js';
 import { readHeader, isChecksumError, checkShape, resolveLimits, DEFAULT_LIMITS, type Limits } from './bundle/read.js';
@@ -78,6 +78,8 @@ export class Model {
   private disposed = false;
   private maxTensorElements: number;
   private maxArenaBytes: number;
+  /** the exports run() calls (the reference kernels with kernels: 'reference') */
+  private kernels: Exports;
 
   constructor(bytes: Uint8Array | ArrayBuffer, options: LoadOptions = {}) {
     // A plain Uint8Array view: subarray() of a Node Buffer runs Node's own JavaScript, cold at load.
@@ -90,6 +92,7 @@ export class Model {
     const mode = options.kernels ?? 'fast';
     if (mode !== 'fast' && mode !== 'reference') fail('BAD_OPTION', `load(): options.kernels ${JSON.stringify(mode)} is not 'fast' or 'reference'`);
     const reference = mode === 'reference';
+    this.kernels = kernels(reference);
     const limits = resolveLimits(options);
     const maxArena = options.maxArenaBytes === undefined ? DEFAULT_MAX_ARENA_BYTES : options.maxArenaBytes;
     if (!Number.isSafeInteger(maxArena) || maxArena < 0) fail('BAD_OPTION', `load(): options.maxArenaBytes ${JSON.stringify(maxArena)} is not a non-negative integer`);
@@ -111,7 +114,7 @@ export class Model {
       const override = options.precision == null ? null : validatePrecisionMap(options.precision, nodeNames, 'load() options.precision');
       if (override) checkOverride(override);
       this.precision = header.precision ?? null;
-      const x = kernels(reference);
+      const x = this.kernels;
       const weights = new Map<string, Weight>();
       for (const [name, t] of Object.entries(header.tensors)) {
         weights.set(name, { entry: t, bytes: data.subarray(t.offset, t.offset + t.bytes), put: (size) => check.copy(name, size) });
@@ -272,7 +275,7 @@ export class Model {
     const plan = this.planFor(batch);
     const at = plan.at;
     for (const [name, data] of datas) heap.f32(at(name), data.length).set(data);
-    const x = get();
+    const x = this.kernels;
     for (let i = 0; i < this.nodes.length; i++) {
       const n = this.nodes[i], s = plan.steps[i];
       guard(s.where, () => {

@@ -10,13 +10,15 @@ import { get } from '../wasm.js';
 import * as heap from '../heap.js';
 import { formatByName } from '../formats.js';
 import { fail } from '../errors.js';
+import { DEFAULT_LIMITS } from '../bundle/read.js';
 
 type Typed = Float32Array | Uint16Array | Int8Array | Uint8Array | Int32Array;
 
 /** The largest constant an importer builds from an activation's shape (a scale broadcast to a
- *  normalised dimension, a constant expanded to trailing dims): the runtime's default
- *  maxTensorElements, so anything larger could not load anyway. Checked before allocating. */
-export const MAX_BUILT_ELEMENTS = 2 ** 28;
+ *  normalised dimension, a constant expanded to trailing dims), checked before allocating: the
+ *  runtime's default maxTensorElements (a bundle holding a larger tensor loads only with a raised
+ *  limit; the importers take none). */
+export const MAX_BUILT_ELEMENTS = DEFAULT_LIMITS.maxTensorElements;
 
 /** A new Float32Array of n elements filled with v; LIMIT_EXCEEDED past MAX_BUILT_ELEMENTS. */
 export function floats(n: number, where: string, v = 0): Float32Array {

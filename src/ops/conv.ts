@@ -21,8 +21,9 @@ const GEMM_K = 128;
 
 function pair(v: unknown, dflt: number, what: string, where: string): [number, number] {
   if (v === undefined) return [dflt, dflt];
-  if (Array.isArray(v) && v.length === 2 && v.every((d) => Number.isSafeInteger(d) && d >= 1)) return [v[0], v[1]];
-  return fail('BAD_GRAPH', `${where}: attrs.${what} must be two positive integers`);
+  // the kernels take them as i32
+  if (Array.isArray(v) && v.length === 2 && v.every((d) => Number.isSafeInteger(d) && d >= 1 && d <= 2 ** 31 - 1)) return [v[0], v[1]];
+  return fail('BAD_GRAPH', `${where}: attrs.${what} must be two integers from 1 to 2^31 - 1`);
 }
 
 /** Output size and the padding actually used (SAME: TF / ONNX SAME_UPPER split). */
@@ -111,8 +112,14 @@ export const conv: Builder = (ctx) => {
   // dense_acc_ref on the im2col rows (OHWI is the row-major [OC, Kd] matrix).
   const ref = ctx.reference === true;
   const strideW = pair(ctx.node.attrs?.strides, 1, 'strides', ctx.where)[1]; // checked at load on every path
-  const narrow = !ref && groups === 1 && !accFmt && OC <= 4 && strideW === 1;
-  const gemm = groups === 1 && !narrow && (!ref || accFmt !== 0);
+  // The fast paths. Their sizes (packed weights, scratch) are checked in both modes, so that a
+  // layer too large for them fails alike with the reference kernels.
+  const narrowFast = groups === 1 && !accFmt && OC <= 4 && strideW === 1;
+  const gemmFast = groups === 1 && !narrowFast;
+  const packedBytes = narrowFast ? OC * Kd * 4 : gemmFast ? Math.ceil(OC / 8) * 8 * Kd * 4 : groups * Math.ceil(OC / groups / 8) * 8 * Kd * 4;
+  if (packedBytes > heap.MAX_BLOCK) fail('LIMIT_EXCEEDED', `${ctx.where}: packed weights of ${packedBytes} bytes exceed a block (${heap.MAX_BLOCK})`);
+  const narrow = !ref && narrowFast;
+  const gemm = ref ? groups === 1 && accFmt !== 0 : gemmFast;
   const direct = !narrow && !gemm;
   let packed: number;
   if (narrow || ref) packed = f32Ptr(ctx, wName, w);
@@ -152,9 +159,15 @@ export const conv: Builder = (ctx) => {
       return [s[0], g.OH, g.OW, OC];
     },
     scratch([s]) {
+      // the fast path's scratch in both modes (the arena limit applies alike)
       const g = geo(s[1], s[2]);
-      if (narrow) return x.conv_narrow_scratch_bytes(s[1], s[2], s[3], KH, KW, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, g.OW) + 16;
-      return gemm && !unit(g) ? ROWS * Kd * 4 + 16 : 0;
+      if (narrowFast) {
+        // zero-bordered planes of the padded input: the kernel indexes them in 32 bits
+        const plane = s[3] * (s[1] + g.pads[0] + g.pads[2]) * (s[2] + g.pads[1] + g.pads[3] + g.OW + 3 + (KW - 1) * g.dw) * 4;
+        if (plane > 2 ** 30) fail('LIMIT_EXCEEDED', `${ctx.where}: the padded input planes of ${s[1]}x${s[2]}x${s[3]} with pads ${JSON.stringify(g.pads)} take more than 2^30 bytes`);
+        return x.conv_narrow_scratch_bytes(s[1], s[2], s[3], KH, KW, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, g.OW) + 16;
+      }
+      return gemmFast && !unit(g) ? ROWS * Kd * 4 + 16 : 0;
     },
     run([xp], [s], yp, _o, scratch) {
       const g = geo(s[1], s[2]);
@@ -193,7 +206,7 @@ export const depthwiseConv: Builder = (ctx) => {
   const wf = f32Ptr(ctx, wName, w);
   let b = 0;
   try { b = bias(ctx, bName, C); } catch (e) { heap.free(wf); throw e; }
-  const kernel = (accFmt ? 'depthwise_acc' : 'depthwise_conv2d_f32') + (ctx.reference ? '_ref' : ''), k = x[kernel];
+  const kernel = ctx.reference ? (accFmt ? 'depthwise_acc_ref' : 'depthwise_conv2d_f32_ref') : accFmt ? 'depthwise_acc' : 'depthwise_conv2d_f32', k = x[kernel];
   return {
     valueInputs: [xName],
     weightsHeld: 'f32', // every conv path decodes its weights at load

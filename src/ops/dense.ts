@@ -111,9 +111,18 @@ export const dense: Builder = (ctx) => {
 
 const a16 = (n: number) => Math.ceil(n / 16) * 16 + 16;
 
+/** The fast path's packed weights must fit a block; checked in both kernel modes, so that the
+ *  reference kernels fail alike (and the module's i32 size arithmetic never wraps). */
+function packedFits({ where, N }: Layer, rowBytes: number): void {
+  const bytes = Math.ceil(N / 8) * 8 * rowBytes;
+  if (bytes > heap.MAX_BLOCK) fail('LIMIT_EXCEEDED', `${where}: packed weights of ${bytes} bytes exceed a block (${heap.MAX_BLOCK})`);
+}
+
 /** f32 weights, or float / MX weights decoded at load (decodeWeights: the values dense_wf and
  *  dense_wq compute with, so the same bits): packed in place, dense_f32. */
-function denseF32({ ctx, x, wName, w, f, N, K, act, keep, takeBias, wrap }: Layer): PreparedNode {
+function denseF32(L: Layer): PreparedNode {
+  const { ctx, x, wName, w, f, N, K, act, keep, takeBias, wrap } = L;
+  packedFits(L, K * 4);
   const ref = ctx.reference;
   const size = ref ? 0 : x.packed_f32_bytes(N, K);
   // f32 straight from the bundle: f32Ptr would be one more function to compile at cold start
@@ -125,7 +134,9 @@ function denseF32({ ctx, x, wName, w, f, N, K, act, keep, takeBias, wrap }: Laye
 }
 
 /** An emulated accumulator (f16, bf16, f8): f32 weights (decoded), dense_acc or dense_recompute. */
-function denseAcc({ ctx, x, where, wName, w, N, K, act, actIdx, keep, takeBias, wrap }: Layer): PreparedNode {
+function denseAcc(L: Layer): PreparedNode {
+  const { ctx, x, where, wName, w, N, K, act, actIdx, keep, takeBias, wrap } = L;
+  packedFits(L, K * 4);
   const precision = ctx.precision;
   const accFmt = formatByName(precision.accumulator).id;
   const ref = ctx.reference;
@@ -133,7 +144,7 @@ function denseAcc({ ctx, x, where, wName, w, N, K, act, actIdx, keep, takeBias, 
   if (!ref) x.pack_w_f32(packed, N, K, packed); // in place
   const bias = takeBias();
   const rc = precision.recompute;
-  const kernel = (rc ? 'dense_recompute' : 'dense_acc') + (ref ? '_ref' : ''), k = x[kernel];
+  const kernel = ref ? (rc ? 'dense_recompute_ref' : 'dense_acc_ref') : rc ? 'dense_recompute' : 'dense_acc', k = x[kernel];
   if (rc) {
     const tau = new Float32Array([rc.tau])[0]; // the f32 the kernel receives
     const c: RecomputeCounter = { layer: ctx.node.name, accumulator: precision.accumulator, tau, K, N, runs: 0, outputs: 0, recomputed: 0 };
@@ -152,7 +163,9 @@ function denseAcc({ ctx, x, where, wName, w, N, K, act, actIdx, keep, takeBias, 
 }
 
 /** i8 activations: i8 weights per output channel, packed in pairs of k, dense_w8a8. */
-function denseW8a8({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias, wrap }: Layer): PreparedNode {
+function denseW8a8(L: Layer): PreparedNode {
+  const { ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias, wrap } = L;
+  packedFits(L, ((K + 1) >> 1) * 2);
   const s = scalesPerRow(scalesOf(ctx, wName, w), N, K);
   blocks.push(s.scales);
   if (f.name !== 'i8' || s.group !== K) fail('BAD_PRECISION_MAP', `${where}: i8 activations (w8a8) need i8 weights quantized per output channel (group ${K}), the bundle has ${f.name} with group ${s.group}`);
@@ -180,7 +193,9 @@ function denseW8a8({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBi
 }
 
 /** Other weight formats (weight-only): codes packed in place, dense_wf (decode fused), dense_wq (other float / MX) or dense_wqp (grouped integers). */
-function denseQ({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias, wrap }: Layer): PreparedNode {
+function denseQ(L: Layer): PreparedNode {
+  const { ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias, wrap } = L;
+  packedFits(L, K * (f.bits > 8 ? 2 : 1));
   const s = f.kind === 'int' ? scalesPerRow(scalesOf(ctx, wName, w), N, K) : scalesOf(ctx, wName, w);
   if (s.scales) blocks.push(s.scales);
   if (s.zps) blocks.push(s.zps);

@@ -6,11 +6,10 @@
 import { get, type Exports } from '../wasm.js';
 import { KERNELS } from '../registry.js';
 
-const SAME_LAYOUT = ['binary_f32', 'clamp_f32', 'relu6_f32', 'leaky_relu_f32', 'hardswish_f32', 'prelu_f32', 'layer_norm_f32',
-  'transpose_f32', 'pad_f32', 'resize_bilinear_f32', 'max_pool2d_f32', 'avg_pool2d_f32', 'global_avg_pool_f32', 'quant_affine', 'cast_decode'];
+export const SAME_LAYOUT = ['binary_f32', 'clamp_f32', 'relu6_f32', 'leaky_relu_f32', 'hardswish_f32', 'prelu_f32', 'layer_norm_f32',
+  'transpose_f32', 'pad_f32', 'resize_bilinear_f32', 'max_pool2d_f32', 'avg_pool2d_f32', 'global_avg_pool_f32', 'quant_affine', 'cast_decode', 'round_f32_to'];
 
-export function kernels(reference: boolean): Exports {
-  const x = get();
+export function kernels(reference: boolean, x: Exports = get()): Exports {
   if (!reference) return x;
   const view: Exports = { ...x };  // the exports object itself is frozen
   for (const k of SAME_LAYOUT) view[k] = x[KERNELS.find((e) => e.export === k)!.ref!];
