@@ -1,12 +1,13 @@
 // `npm run bench [section...]`: sections peak, casts, conv, spatial (depthwise conv), checksum, mlp, ort
-// (Alloy vs onnxruntime-web; or ort:gemm, ort:mlp, ort:mlp-q, ort:cnn for one part). Prints
-// markdown tables with medians.
+// (Alloy vs onnxruntime-web; or ort:gemm, ort:mlp, ort:mlp-q, ort:cnn for one part), tfjs (Alloy vs
+// TensorFlow.js's wasm backend). Prints markdown tables with medians.
 import { init, writeBundle, packBundle, _exports, _heap } from './alloy.mjs';
 import { castBench } from './casts.ts';
 import { seededMLP, seededInputs } from '../scripts/seeded-mlp.ts';
 import { warmup, medianMs } from '../scripts/timing.ts';
 import { cpus } from 'node:os';
 import { ortBench, ortTable, type Section } from './ort.ts';
+import { tfjsBench, tfjsTable } from './tfjs.ts';
 import { peakBench } from './peak.ts';
 import { convBench, convTable } from './conv.ts';
 import { benchDepthwise } from './spatial.ts';
@@ -91,4 +92,10 @@ const ortSections = want.filter((s) => s.startsWith('ort:')).map((s) => s.slice(
 if (on('ort') || ortSections.length) {
   console.log('## Alloy vs onnxruntime-web (wasm, 1 thread), same shapes and weights\n');
   console.log(ortTable(await ortBench(ortSections.length ? { sections: ortSections } : {})));
+}
+
+if (on('tfjs')) {
+  console.log('## Alloy vs TensorFlow.js (tfjs-backend-wasm 4.22, SIMD, 1 thread), same weights\n');
+  console.log(tfjsTable(await tfjsBench()));
+  console.log('');
 }
