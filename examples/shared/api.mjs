@@ -8,6 +8,11 @@
 //                    ?precision=... in the query. Answers outputs, timing and the SHA-256 (hex) of
 //                    the output f32 bytes; `accept: application/octet-stream` answers the raw f32
 //                    bytes instead, with the hash and shape in x-alloy-* headers.
+//                    "check": "reference" (or ?check=reference) runs the input a second time on
+//                    the scalar reference kernels (load option kernels: 'reference', loaded on the
+//                    first such request) and answers check: { kernels, sha256, equal, inferMs }
+//                    (x-alloy-check: equal | differ with a binary answer): a reproducibility
+//                    check in place, the fast kernels against their definition.
 //
 // Errors are JSON `{ "error": { "code", "message" } }` with a 4xx status. `code` is an AlloyError
 // code (BAD_ARGUMENT, SHAPE_MISMATCH, BAD_OPTION, LIMIT_EXCEEDED, ...) whenever the problem is the
@@ -55,16 +60,19 @@ export function createApi({ host, wasm, bundles, runtime = 'unknown', maxBodyByt
     const t0 = performance.now();
     const alloy = await host.init(wasm);
     const t1 = performance.now();
-    const models = {}, info = {}, loadMs = {};
+    const models = {}, info = {}, loadMs = {}, bytesOf = {};
     for (const name of names) {
       const s = performance.now();
-      const bytes = bundles[name] instanceof Uint8Array ? bundles[name] : new Uint8Array(bundles[name]);
+      const bytes = bytesOf[name] = bundles[name] instanceof Uint8Array ? bundles[name] : new Uint8Array(bundles[name]);
       models[name] = alloy.load(bytes);
       loadMs[name] = performance.now() - s;
       info[name] = describeBundle(bytes, models[name]);
     }
     const startup = { runtime, initMs: t1 - t0, loadMs, totalMs: performance.now() - t0 };
-    return { models, info, startup };
+    // the same bundles on the scalar reference kernels, loaded on the first check request
+    const refs = {};
+    const reference = (name) => (refs[name] ??= alloy.load(bytesOf[name], { kernels: 'reference' }));
+    return { models, info, startup, reference };
   }
 
   function ensure() {
@@ -97,6 +105,7 @@ export function createApi({ host, wasm, bundles, runtime = 'unknown', maxBodyByt
     const body = await readLimited(request, maxBodyBytes, err);
     const s = await ensure();
     let precision = url.searchParams.get('precision');
+    let check = url.searchParams.get('check');
     let data, batch;
     if (binary) {
       if (body.byteLength === 0 || body.byteLength % 4 !== 0) throw err('SHAPE_MISMATCH', `binary body of ${body.byteLength} bytes is not a whole number of f32 values`);
@@ -107,7 +116,11 @@ export function createApi({ host, wasm, bundles, runtime = 'unknown', maxBodyByt
       let msg;
       try { msg = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body)); } catch (e) { throw err('BAD_ARGUMENT', `request body is not valid JSON: ${e.message}`); }
       if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) throw err('BAD_ARGUMENT', 'request body must be a JSON object { "input": [...], "precision": "f32" }');
-      for (const k of Object.keys(msg)) if (k !== 'input' && k !== 'precision') throw err('BAD_ARGUMENT', `unknown field ${JSON.stringify(k)} (known: input, precision)`);
+      for (const k of Object.keys(msg)) if (k !== 'input' && k !== 'precision' && k !== 'check') throw err('BAD_ARGUMENT', `unknown field ${JSON.stringify(k)} (known: input, precision, check)`);
+      if (msg.check !== undefined) {
+        if (check !== null && check !== msg.check) throw err('BAD_OPTION', `check ${JSON.stringify(msg.check)} in the body and ${JSON.stringify(check)} in the query differ`);
+        check = msg.check;
+      }
       if (msg.precision !== undefined) {
         if (typeof msg.precision !== 'string') throw err('BAD_OPTION', '"precision" must be a string');
         if (precision !== null && precision !== msg.precision) throw err('BAD_OPTION', `precision ${JSON.stringify(msg.precision)} in the body and ${JSON.stringify(precision)} in the query differ`);
@@ -116,6 +129,7 @@ export function createApi({ host, wasm, bundles, runtime = 'unknown', maxBodyByt
       ({ data, batch } = fromJson(msg.input, s, precision ?? defaultPrecision));
     }
     precision ??= defaultPrecision;
+    if (check !== null && check !== 'reference') throw err('BAD_OPTION', `check ${JSON.stringify(check)}: the one check is "reference"`);
     const model = pick(s, precision);
     for (let i = 0; i < data.length; i++) {
       if (!Number.isFinite(data[i])) throw err('BAD_ARGUMENT', `input value ${i} (row ${Math.floor(i / (data.length / batch))}) is not a finite number`);
@@ -129,6 +143,15 @@ export function createApi({ host, wasm, bundles, runtime = 'unknown', maxBodyByt
     for (const o of model.outputs) { outputs[o.name] = out[o.name]; parts.push(out[o.name].data); }
     const all = concatBytes(parts);
     const sha256 = await sha256Hex(all);
+    let checked = null;
+    if (check === 'reference') {
+      const ref = s.reference(precision);
+      const t3 = performance.now();
+      const r = ref.run({ [input.name]: { data, shape: [batch, ...input.shape.slice(1)] } });
+      const inferMs = performance.now() - t3;
+      const hash = await sha256Hex(concatBytes(ref.outputs.map((o) => r[o.name].data)));
+      checked = { kernels: 'reference', sha256: hash, equal: hash === sha256, inferMs };
+    }
     const timing = { inferMs: t2 - t1, totalMs: performance.now() - t0, ...(s.coldStart ? { startup: s.startup } : {}) };
     const accept = request.headers.get('accept') ?? '';
     if (accept.includes('application/octet-stream')) {
@@ -141,6 +164,7 @@ export function createApi({ host, wasm, bundles, runtime = 'unknown', maxBodyByt
           'x-alloy-outputs': model.outputs.map((o) => `${o.name}=${outputs[o.name].shape.join('x')}`).join(', '),
           'x-alloy-shape': first.shape.join(','),
           'server-timing': `infer;dur=${timing.inferMs.toFixed(3)}, total;dur=${timing.totalMs.toFixed(3)}`,
+          ...(checked ? { 'x-alloy-check': checked.equal ? 'equal' : 'differ', 'x-alloy-check-sha256': checked.sha256 } : {}),
         },
       });
     }
@@ -148,6 +172,7 @@ export function createApi({ host, wasm, bundles, runtime = 'unknown', maxBodyByt
       precision,
       outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, { shape: v.shape, data: Array.from(v.data) }])),
       sha256,
+      ...(checked ? { check: checked } : {}),
       timing,
     }, { 'server-timing': `infer;dur=${timing.inferMs.toFixed(3)}, total;dur=${timing.totalMs.toFixed(3)}` });
   }

@@ -132,6 +132,29 @@ export function apiSuite(name: string, start: () => Promise<Server>, runtime: Re
     }
   });
 
+  t('POST /v1/infer check: reference: the scalar reference kernels give the same hash, JSON and binary', async ({ s }) => {
+    const { data } = digits(3);
+    const rows = Array.from({ length: 3 }, (_, i) => Array.from(data.subarray(i * 784, (i + 1) * 784)));
+    for (const precision of ['f32', 'mixed']) {
+      const node = await nodeRun(precision, data);
+      const r = await postJson(s!, { input: rows, precision, check: 'reference' });
+      assert.is(r.status, 200, JSON.stringify(r.body));
+      assert.is(r.body.sha256, node.hash);
+      assert.is(r.body.check.kernels, 'reference');
+      assert.is(r.body.check.sha256, node.hash, `${precision}: the reference kernels' hash`);
+      assert.is(r.body.check.equal, true);
+      assert.ok(r.body.check.inferMs >= 0);
+      const plain = await postJson(s!, { input: rows, precision });
+      assert.is(plain.body.check, undefined, 'no check unless asked');
+      const b = await call(s!, `/v1/infer?precision=${precision}&check=reference`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', accept: 'application/octet-stream' }, body: new Uint8Array(data.buffer.slice(0)) });
+      assert.is(b.status, 200);
+      assert.is(b.headers.get('x-alloy-check'), 'equal');
+      assert.is(b.headers.get('x-alloy-check-sha256'), node.hash);
+    }
+    expectError(await postJson(s!, { input: rows, check: 'fast' }), 400, 'BAD_OPTION', 'unknown check');
+    expectError(await postJson(s!, { input: rows, check: 'reference' }, '?check=other'), 400, 'BAD_OPTION', 'check in body and query differ');
+  });
+
   t('bad requests: 4xx with a JSON error and an AlloyError code', async ({ s }) => {
     const row = Array.from(digits(1).data);
     expectError(await postJson(s!, '{"input": [1, 2,'), 400, 'BAD_ARGUMENT', 'malformed JSON');
