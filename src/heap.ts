@@ -9,11 +9,18 @@ type Typed = Float32Array | Uint8Array | Int8Array | Uint16Array | Int16Array | 
 /** The largest block the module's allocator (TLSF, 32-bit) can hand out, less the padding. */
 export const MAX_BLOCK = 2 ** 30 - 64;
 
+/** `bytes` if a block can hold them, else LIMIT_EXCEEDED (naming `where`). The module's size
+ *  functions saturate at 2^31 - 1 rather than wrap, so their answers can be checked here. The
+ *  export takes an i32: 2^32 + 16 would silently become 16. */
+export function checkBlock(bytes: number, where = 'wasm memory'): number {
+  if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > MAX_BLOCK) fail('LIMIT_EXCEEDED', `${where}: could not allocate ${bytes} bytes (blocks hold at most ${MAX_BLOCK})`);
+  return bytes;
+}
+
 /** A zeroed block, or with `zero` false one whose bytes the caller overwrites at once (only the
  *  16 spare bytes are zeroed: zero-filling fresh memory costs as much as the copy into it). */
 export function alloc(bytes: number, zero = true): number {
-  // Checked here: the export takes an i32, so 2^32 + 16 would silently become 16.
-  if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > MAX_BLOCK) fail('LIMIT_EXCEEDED', `could not allocate ${bytes} bytes in wasm memory (blocks hold at most ${MAX_BLOCK})`);
+  checkBlock(bytes);
   let p: number;
   try {
     const x = get();

@@ -35,6 +35,7 @@
 // N*OH*OW order, so they may straddle rows and images) times 8 output channels, 8 accumulators.
 
 import { ACT_NONE, ACT_RELU, ACT_RELU6, activate, store8, panelBias } from "./tile";
+import { bytes64 } from "./pack";
 
 export const CONV_NR = 8;
 export const CONV_BAD_ARGS = 1;
@@ -49,7 +50,7 @@ export function conv_out_dim(size: i32, k: i32, stride: i32, pad0: i32, pad1: i3
 
 export function packed_conv_f32_bytes(OC: i32, KH: i32, KW: i32, ICg: i32, groups: i32): i32 {
   const OCg = OC / groups;
-  return groups * ((OCg + CONV_NR - 1) / CONV_NR) * KH * KW * ICg * CONV_NR * 4;
+  return bytes64(<i64>groups * ((OCg + CONV_NR - 1) / CONV_NR) * CONV_NR * <i64>KH * KW * ICg * 4);
 }
 
 export function pack_conv_w_f32(w: usize, OC: i32, KH: i32, KW: i32, ICg: i32, groups: i32, dst: usize): void {

@@ -12,7 +12,8 @@
 //                     dilH, dilW, y, OH, OW, act, scratch) -> 0 | CONV_BAD_ARGS
 
 import { CONV_BAD_ARGS, conv_out_dim } from "./conv2d";
-import { ACT_NONE, ACT_RELU, ACT_RELU6, activate } from "./tile";
+import { ACT_NONE, ACT_RELU6, activate } from "./tile";
+import { bytes64 } from "./pack";
 
 export const NARROW_MAX_OC = 4;
 
@@ -25,7 +26,7 @@ export const NARROW_MAX_OC = 4;
 
 export function conv_narrow_scratch_bytes(H: i32, W: i32, C: i32, KH: i32, KW: i32, padT: i32, padL: i32,
   padB: i32, padR: i32, dH: i32, dW: i32, OW: i32): i32 {
-  return C * (H + padT + padB) * pitch(W, KW, padL, padR, dW, OW) * 4;
+  return bytes64(<i64>C * (H + padT + padB) * pitch(W, KW, padL, padR, dW, OW) * 4);
 }
 
 // x[n] (NHWC) -> zero-bordered planes: plane c row (h + padT), column (w + padL).

@@ -12,7 +12,7 @@
 // Weights are repacked at load from row-major [N, K] codes (one code per byte, or per u16 for
 // 16-bit formats) into panels of 8 outputs, [ceil(N/8)][K][8] codes, like pack_w_f32.
 
-import { NR, forPanels } from "./pack";
+import { NR, forPanels, pack_w_f32, packed_f32_bytes, panelBytes, bytes64 } from "./pack";
 import { ACT_RELU, panelBias } from "./tile";
 import { dense_f32_panels } from "./dense_f32";
 import { col, Kind, C_KIND, C_BITS, C_ELEM, C_IMIN, I4 } from "../formats/table";
@@ -23,7 +23,7 @@ import { cast_decode } from "../formats/bulk";
 @inline function codeWidth(fmt: i32): i32 { return col(fmt, C_BITS) > 8 ? 2 : 1; }
 
 export function packed_q_bytes(fmt: i32, N: i32, K: i32): i32 {
-  return ((N + NR - 1) / NR) * K * NR * codeWidth(fmt);
+  return panelBytes(N, K, codeWidth(fmt));
 }
 
 // Row-major codes [N, K] -> panels [ceil(N/8)][K][8] (zero codes past N). In place when
@@ -160,20 +160,18 @@ function denseFloatW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usiz
 
 // Per-group scales and zero points of affine integer weights, laid out for the kernels:
 // [panel][group][8] f32 scales, then [panel][group][8] i32 zero points (zeros past N), so that
-// a group's eight lanes load as two vectors. Built once at load (pack_wq_params) for dense_wqp;
-// dense_wq builds it in scratch on every call.
+// a group's eight lanes load as two vectors. Built once at load for dense_wqp: the [N, groups]
+// scale and zero-point matrices packed as f32 weights are (pack_w_f32 moves bits, i32 included).
 export function packed_wq_params_bytes(N: i32, K: i32, group: i32): i32 {
-  return ((N + NR - 1) / NR) * ((K + group - 1) / group) * NR * 8;
+  return bytes64(<i64>packed_f32_bytes(N, (K + group - 1) / group) * 2);
 }
 
 export function pack_wq_params(scales: usize, zps: usize, N: i32, K: i32, group: i32, dst: usize): void {
-  const panels = (N + NR - 1) / NR, gpr = (K + group - 1) / group;
-  const pz = dst + (<usize>(panels * gpr * NR) << 2);
-  for (let p = 0; p < panels; p++) for (let g = 0; g < gpr; g++) for (let j = 0; j < NR; j++) {
-    const n = p * NR + j, o = (<usize>((p * gpr + g) * NR + j)) << 2;
-    store<f32>(dst + o, n < N ? load<f32>(scales + (<usize>(n * gpr + g) << 2)) : 0);
-    store<i32>(pz + o, n < N && zps != 0 ? load<i32>(zps + (<usize>(n * gpr + g) << 2)) : 0);
-  }
+  const gpr = (K + group - 1) / group;
+  const pz = dst + <usize>packed_f32_bytes(N, gpr);
+  pack_w_f32(scales, N, gpr, dst);
+  if (zps != 0) pack_w_f32(zps, N, gpr, pz);
+  else memory.fill(pz, 0, <usize>packed_f32_bytes(N, gpr));
 }
 
 // Affine integer weights in groups: per panel and group, the group's codes are decoded once to
@@ -250,8 +248,6 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, gro
   }
 }
 
-// Few rows (M < 4): no slab; two panels at a time, the codes decoded inside the k loop, four
-// accumulators in flight. Same sums, same order as the slab path and the reference.
 // Four codes (half 0: lanes 0..3 of the widened row, half 1: lanes 4..7) as f32 (q - zp); `sym`
 // (a constant after inlining): no zero points to subtract.
 // @ts-ignore: decorator
@@ -260,6 +256,8 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, gro
   return f32x4.convert_i32x4_s(sym ? c : i32x4.sub(c, z));
 }
 
+// Few rows (M < 4): no slab; two panels at a time, the codes decoded inside the k loop, four
+// accumulators in flight. Same sums, same order as the slab path and the reference.
 // @ts-ignore: decorator
 @inline function denseIntWRows(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, group: i32, bias: usize, N: i32, y: usize, act: i32, sym: bool): void {
   const panels = (N + NR - 1) / NR;

@@ -6,7 +6,7 @@
 // then the activation. Per-row scales keep each row independent of the rest of the batch.
 // Weights: symmetric per output channel, codes i8 in [-127, 127], scales sw[n].
 
-import { NR, forPanels } from "./pack";
+import { NR, forPanels, panelBytes } from "./pack";
 import { ACT_RELU } from "./tile";
 import { affine_params, quant_affine } from "../formats/affine";
 import { I8 } from "../formats/table";
@@ -14,7 +14,7 @@ import { I8 } from "../formats/table";
 // Weights [N, K] i8 -> panels [ceil(N/8)][ceil(K/2)][8][2]: a 16-byte load holds k and k+1 of
 // eight outputs; the pair of one output is what dot_i16x8_s multiplies with the pair of x.
 export function packed_w8a8_bytes(N: i32, K: i32): i32 {
-  return ((N + NR - 1) / NR) * ((K + 1) >> 1) * 16;
+  return panelBytes(N, (K + 1) >> 1, 2);  // [ceil(N/8)][ceil(K/2)][8][2]
 }
 
 // In place when dst == w (see pack.ts).

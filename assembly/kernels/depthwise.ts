@@ -27,7 +27,7 @@
 // only its valid lanes.
 
 import { CONV_BAD_ARGS, conv_out_dim } from "./conv2d";
-import { ACT_NONE, ACT_RELU, ACT_RELU6, activate } from "./tile";
+import { ACT_NONE, ACT_RELU6, activate } from "./tile";
 
 function bad(N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i32, sW: i32, padT: i32, padL: i32,
   padB: i32, padR: i32, dH: i32, dW: i32, OH: i32, OW: i32, act: i32): bool {

@@ -11,8 +11,19 @@
 
 export const NR = 8;
 
+// A byte count for the host, computed in 64 bits and saturated at i32.MAX_VALUE: above any block
+// the host allocates (heap.MAX_BLOCK), so an oversized layer is refused there, never wrapped.
+export function bytes64(n: i64): i32 {
+  return n > <i64>i32.MAX_VALUE ? i32.MAX_VALUE : <i32>n;
+}
+
+// Panels of NR output columns, rows of K values of `size` bytes each.
+export function panelBytes(N: i32, K: i32, size: i32): i32 {
+  return bytes64((<i64>N + NR - 1) / NR * NR * <i64>K * size);
+}
+
 export function packed_f32_bytes(N: i32, K: i32): i32 {
-  return ((N + NR - 1) / NR) * K * NR * 4;
+  return panelBytes(N, K, 4);
 }
 
 // Calls panel(src, rows, K, dst) for every panel, last first, through a copy when dst == w.

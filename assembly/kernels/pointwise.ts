@@ -12,17 +12,14 @@
 //                     pointwise_f32_ref(x, P, K, w [N, K] unpacked, bias, N, y, act)
 
 import { NR } from "./pack";
-import { ACT_NONE, ACT_RELU, store8, panelBias } from "./tile";
+import { ACT_NONE, ACT_RELU, activate, store8, panelBias } from "./tile";
 
 // Pixels per block: their x rows (<= 16 KB) stay in L1 while every weight panel passes.
 const BLOCK_BYTES = 16 * 1024;
 
 // @ts-ignore: decorator
 @inline function finish(acc: v128, b: v128, act: i32): v128 {
-  const v = f32x4.add(acc, b);
-  if (act == ACT_NONE) return v;
-  const r = f32x4.max(v, f32x4.splat(0));
-  return act == ACT_RELU ? r : f32x4.min(r, f32x4.splat(6));
+  return activate(f32x4.add(acc, b), act);
 }
 
 // gemm_f32_f32_f32__simd128_4x8 on unpacked rows: pixels r0..r3 (row pointers; a missing pixel

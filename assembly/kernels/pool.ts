@@ -37,14 +37,14 @@ function bad(N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i32, sW: i32,
 function pool(x: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i32, sW: i32,
   padT: i32, padL: i32, padB: i32, padR: i32, mode: i32, y: usize, OH: i32, OW: i32): void {
   const ninf = f32x4.splat(-Infinity), z = f32x4.splat(0);
+  const all = count(KH, KW);             // count_include_pad: every window lies in the padded input
   for (let n = 0; n < N; n++) for (let oh = 0; oh < OH; oh++) {
     const ih0 = oh * sH - padT;
     const h0 = max(ih0, 0), h1 = min(ih0 + KH, H);
-    const ph0 = max(ih0, -padT), ph1 = min(ih0 + KH, H + padB);
     for (let ow = 0; ow < OW; ow++) {
       const iw0 = ow * sW - padL;
       const w0 = max(iw0, 0), w1 = min(iw0 + KW, W);
-      const cv = f32x4.splat(mode == 2 ? count(ph1 - ph0, min(iw0 + KW, W + padR) - max(iw0, -padL)) : count(h1 - h0, w1 - w0));
+      const cv = f32x4.splat(mode == 2 ? all : count(h1 - h0, w1 - w0));
       const yp = y + (<usize>(((n * OH + oh) * OW + ow) * C) << 2);
       let c = 0;
       for (; c + 8 <= C; c += 8) {
@@ -74,8 +74,8 @@ function poolRef(x: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH:
   padT: i32, padL: i32, padB: i32, padR: i32, mode: i32, y: usize, OH: i32, OW: i32): void {
   for (let n = 0; n < N; n++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {
     // The window's rows [ih0, ih0 + KH) and columns; only its taps inside the input are visited
-    // (a window may be far larger than the input), and the count of those inside the padded
-    // input is the product of the clipped extents.
+    // (a window may be far larger than the input). Pads are smaller than the kernel and there is
+    // no ceil mode, so every window lies inside the padded input: count_include_pad is KH * KW.
     const ih0 = oh * sH - padT, iw0 = ow * sW - padL;
     for (let c = 0; c < C; c++) {
       let a: f32 = mode == 0 ? -Infinity : 0;
@@ -86,14 +86,14 @@ function poolRef(x: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH:
         }
       }
       if (mode == 1) a = a / count(min(ih0 + KH, H) - max(ih0, 0), min(iw0 + KW, W) - max(iw0, 0));
-      if (mode == 2) a = a / count(min(ih0 + KH, H + padB) - max(ih0, -padT), min(iw0 + KW, W + padR) - max(iw0, -padL));
+      if (mode == 2) a = a / count(KH, KW);
       store<f32>(y + (<usize>(((n * OH + oh) * OW + ow) * C + c) << 2), a);
     }
   }
 }
 
-// A tap count as the f32 divisor: the product in 64 bits (a window's count need not fit 32), one
-// rounding to f32.
+// A tap count as the f32 divisor: the product in 64 bits (a window of 65536 x 65536 taps holds
+// 2^32), one rounding to f32.
 // @ts-ignore: decorator
 @inline function count(rows: i32, cols: i32): f32 {
   return <f32>(<i64>rows * <i64>cols);

@@ -116,19 +116,18 @@ export const conv: Builder = (ctx) => {
   // layer too large for them fails alike with the reference kernels.
   const narrowFast = groups === 1 && !accFmt && OC <= 4 && strideW === 1;
   const gemmFast = groups === 1 && !narrowFast;
-  const packedBytes = narrowFast ? OC * Kd * 4 : gemmFast ? Math.ceil(OC / 8) * 8 * Kd * 4 : groups * Math.ceil(OC / groups / 8) * 8 * Kd * 4;
-  if (packedBytes > heap.MAX_BLOCK) fail('LIMIT_EXCEEDED', `${ctx.where}: packed weights of ${packedBytes} bytes exceed a block (${heap.MAX_BLOCK})`);
+  const packedBytes = narrowFast ? 0 : heap.checkBlock(gemmFast ? x.packed_f32_bytes(OC, Kd) : x.packed_conv_f32_bytes(OC, KH, KW, ICg, groups), ctx.where);
   const narrow = !ref && narrowFast;
   const gemm = ref ? groups === 1 && accFmt !== 0 : gemmFast;
   const direct = !narrow && !gemm;
   let packed: number;
   if (narrow || ref) packed = f32Ptr(ctx, wName, w);
   else if (gemm) {
-    packed = f32Ptr(ctx, wName, w, x.packed_f32_bytes(OC, Kd));
+    packed = f32Ptr(ctx, wName, w, packedBytes);
     x.pack_w_f32(packed, OC, Kd, packed); // in place
   } else {
     const wf = f32Ptr(ctx, wName, w);
-    packed = heap.alloc(x.packed_conv_f32_bytes(OC, KH, KW, ICg, groups));
+    packed = heap.alloc(packedBytes);
     x.pack_conv_w_f32(wf, OC, KH, KW, ICg, groups, packed);
     heap.free(wf);
   }
@@ -161,12 +160,9 @@ export const conv: Builder = (ctx) => {
     scratch([s]) {
       // the fast path's scratch in both modes (the arena limit applies alike)
       const g = geo(s[1], s[2]);
-      if (narrowFast) {
-        // zero-bordered planes of the padded input: the kernel indexes them in 32 bits
-        const plane = s[3] * (s[1] + g.pads[0] + g.pads[2]) * (s[2] + g.pads[1] + g.pads[3] + g.OW + 3 + (KW - 1) * g.dw) * 4;
-        if (plane > 2 ** 30) fail('LIMIT_EXCEEDED', `${ctx.where}: the padded input planes of ${s[1]}x${s[2]}x${s[3]} with pads ${JSON.stringify(g.pads)} take more than 2^30 bytes`);
-        return x.conv_narrow_scratch_bytes(s[1], s[2], s[3], KH, KW, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, g.OW) + 16;
-      }
+      // zero-bordered planes of the padded input (saturated past 2^31 - 1: refused by the arena
+      // limit or the block check, so the kernel's 32-bit offsets never wrap)
+      if (narrowFast) return x.conv_narrow_scratch_bytes(s[1], s[2], s[3], KH, KW, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, g.OW) + 16;
       return gemmFast && !unit(g) ? ROWS * Kd * 4 + 16 : 0;
     },
     run([xp], [s], yp, _o, scratch) {

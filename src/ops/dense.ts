@@ -111,22 +111,15 @@ export const dense: Builder = (ctx) => {
 
 const a16 = (n: number) => Math.ceil(n / 16) * 16 + 16;
 
-/** The fast path's packed weights must fit a block; checked in both kernel modes, so that the
- *  reference kernels fail alike (and the module's i32 size arithmetic never wraps). */
-function packedFits({ where, N }: Layer, rowBytes: number): void {
-  const bytes = Math.ceil(N / 8) * 8 * rowBytes;
-  if (bytes > heap.MAX_BLOCK) fail('LIMIT_EXCEEDED', `${where}: packed weights of ${bytes} bytes exceed a block (${heap.MAX_BLOCK})`);
-}
 
 /** f32 weights, or float / MX weights decoded at load (decodeWeights: the values dense_wf and
  *  dense_wq compute with, so the same bits): packed in place, dense_f32. */
-function denseF32(L: Layer): PreparedNode {
-  const { ctx, x, wName, w, f, N, K, act, keep, takeBias, wrap } = L;
-  packedFits(L, K * 4);
+function denseF32({ ctx, x, where, wName, w, f, N, K, act, keep, takeBias, wrap }: Layer): PreparedNode {
   const ref = ctx.reference;
-  const size = ref ? 0 : x.packed_f32_bytes(N, K);
+  // The fast path's packed size is checked in both modes, so that the reference kernels fail alike.
+  const size = heap.checkBlock(x.packed_f32_bytes(N, K), where);
   // f32 straight from the bundle: f32Ptr would be one more function to compile at cold start
-  const packed = keep(f.name === 'f32' ? w.put(size) : f32Ptr(ctx, wName, w, size));
+  const packed = keep(f.name === 'f32' ? w.put(ref ? 0 : size) : f32Ptr(ctx, wName, w, ref ? 0 : size));
   if (!ref) x.pack_w_f32(packed, N, K, packed); // in place: one block, one copy
   const bias = takeBias();
   const kernel = ref ? 'dense_f32_ref' : 'dense_f32', k = x[kernel];
@@ -134,13 +127,12 @@ function denseF32(L: Layer): PreparedNode {
 }
 
 /** An emulated accumulator (f16, bf16, f8): f32 weights (decoded), dense_acc or dense_recompute. */
-function denseAcc(L: Layer): PreparedNode {
-  const { ctx, x, where, wName, w, N, K, act, actIdx, keep, takeBias, wrap } = L;
-  packedFits(L, K * 4);
+function denseAcc({ ctx, x, where, wName, w, N, K, act, actIdx, keep, takeBias, wrap }: Layer): PreparedNode {
   const precision = ctx.precision;
   const accFmt = formatByName(precision.accumulator).id;
   const ref = ctx.reference;
-  const packed = keep(f32Ptr(ctx, wName, w, ref ? 0 : x.packed_f32_bytes(N, K)));
+  const size = heap.checkBlock(x.packed_f32_bytes(N, K), where);
+  const packed = keep(f32Ptr(ctx, wName, w, ref ? 0 : size));
   if (!ref) x.pack_w_f32(packed, N, K, packed); // in place
   const bias = takeBias();
   const rc = precision.recompute;
@@ -163,9 +155,7 @@ function denseAcc(L: Layer): PreparedNode {
 }
 
 /** i8 activations: i8 weights per output channel, packed in pairs of k, dense_w8a8. */
-function denseW8a8(L: Layer): PreparedNode {
-  const { ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias, wrap } = L;
-  packedFits(L, ((K + 1) >> 1) * 2);
+function denseW8a8({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias, wrap }: Layer): PreparedNode {
   const s = scalesPerRow(scalesOf(ctx, wName, w), N, K);
   blocks.push(s.scales);
   if (f.name !== 'i8' || s.group !== K) fail('BAD_PRECISION_MAP', `${where}: i8 activations (w8a8) need i8 weights quantized per output channel (group ${K}), the bundle has ${f.name} with group ${s.group}`);
@@ -176,7 +166,8 @@ function denseW8a8(L: Layer): PreparedNode {
     if (nonzero) fail('BAD_PRECISION_MAP', `${where}: w8a8 needs symmetric weights (zero points 0)`);
   }
   const ref = ctx.reference;
-  const packed = keep(codesPtr(w, ref ? 0 : x.packed_w8a8_bytes(N, K)).ptr);
+  const size = heap.checkBlock(x.packed_w8a8_bytes(N, K), where);
+  const packed = keep(codesPtr(w, ref ? 0 : size).ptr);
   if (!ref) x.pack_w_i8_k2(packed, N, K, packed); // in place
   const bias = takeBias();
   const K2 = (K + 1) >> 1;
@@ -193,15 +184,15 @@ function denseW8a8(L: Layer): PreparedNode {
 }
 
 /** Other weight formats (weight-only): codes packed in place, dense_wf (decode fused), dense_wq (other float / MX) or dense_wqp (grouped integers). */
-function denseQ(L: Layer): PreparedNode {
-  const { ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias, wrap } = L;
-  packedFits(L, K * (f.bits > 8 ? 2 : 1));
+function denseQ({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias, wrap }: Layer): PreparedNode {
   const s = f.kind === 'int' ? scalesPerRow(scalesOf(ctx, wName, w), N, K) : scalesOf(ctx, wName, w);
   if (s.scales) blocks.push(s.scales);
   if (s.zps) blocks.push(s.zps);
   if (f.kind === 'int' && K % s.group !== 0) fail('BAD_TENSOR', `${where}: weight groups of ${s.group} must divide the row length ${K}`);
   const ref = ctx.reference;
-  const c = codesPtr(w, ref ? 0 : x.packed_q_bytes(f.id, N, K));
+  const size = heap.checkBlock(x.packed_q_bytes(f.id, N, K), where);
+  const paramBytes = f.kind === 'int' ? heap.checkBlock(x.packed_wq_params_bytes(N, K, s.group), where) : 0;
+  const c = codesPtr(w, ref ? 0 : size);
   const packed = keep(c.ptr);
   if (ref) {
     // the definition on row-major codes (int scales as per-row groups, MX scales as stored)
@@ -216,7 +207,7 @@ function denseQ(L: Layer): PreparedNode {
   if (fused) return wrap({ run: (xp, M, yp) => x.dense_wf(xp, M, K, packed, f.id, s.scales, s.zps, bias, N, yp, act) }, f.name, 'dense_wf');
   if (f.kind !== 'int') return wrap({ run: (xp, M, yp) => x.dense_wq(xp, M, K, packed, f.id, s.scales, bias, N, yp, act) }, f.name, 'dense_wq');
   // Grouped integers: scales and zero points laid out per panel and group once, here.
-  const params = keep(heap.alloc(x.packed_wq_params_bytes(N, K, s.group), false));
+  const params = keep(heap.alloc(paramBytes, false));
   x.pack_wq_params(s.scales, s.zps, N, K, s.group, params);
   const zeroPoints = s.zps ? 1 : 0;
   for (const p of [s.scales, s.zps]) if (p) { blocks.splice(blocks.indexOf(p), 1); heap.free(p); }

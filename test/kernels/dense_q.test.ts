@@ -18,11 +18,11 @@ function sameBits(a: Float32Array, b: Float32Array, what: string) {
 }
 
 /** Row-major weight codes (+ scales / zero points) for a format, and their exact f64 values. */
-function weights(a: any, fmt: string, N: number, K: number, seed: number, group: number) {
+function weights(a: any, fmt: string, N: number, K: number, seed: number, group: number, symmetric = fmt !== 'u8') {
   const f = a.format(fmt);
   const v = rand(N * K, seed, 2);
   if (f.kind === 'int') {
-    const q = a.quantizeAffine(fmt, v, { groupSize: group, symmetric: fmt !== 'u8' });
+    const q = a.quantizeAffine(fmt, v, { groupSize: group, symmetric });
     // one group per (row, block): groups never cross rows because group divides K or equals K
     const codes = fmt === 'u8' ? new Uint8Array(q.codes.buffer) : new Uint8Array(q.codes.buffer);
     return { codes, scales: q.scales, zps: q.zeroPoints, mx: null as Uint8Array | null };
@@ -40,15 +40,30 @@ function weights(a: any, fmt: string, N: number, K: number, seed: number, group:
   return { codes: a.encode(fmt, v), scales: null, zps: null, mx: null };
 }
 
-for (const fmt of [...FLOAT_W, ...INT_W]) {
-  test(`${INT_W.includes(fmt) ? 'pack_wq_params + dense_wqp' : 'dense_wq'} ${fmt}: SIMD == reference bitwise, ${Ms.length * Ks.length * Ns.length} shapes x 2 activations`, async () => {
+test('the size functions saturate at 2^31 - 1 instead of wrapping (the host refuses them as blocks)', async () => {
+  const a = await getAlloy(), x = wasm();
+  assert.is(x.packed_wq_params_bytes(1, 2 ** 26 + 1, 1), 2 ** 31 - 1);  // wrapped to 64 before
+  assert.is(x.packed_f32_bytes(1, 2 ** 26), 2 ** 31 - 1);
+  assert.is(x.packed_q_bytes(a.format('f16').id, 2 ** 20, 2 ** 12), 2 ** 31 - 1);
+  assert.is(x.packed_w8a8_bytes(2 ** 16, 2 ** 16), 2 ** 31 - 1);
+  assert.is(x.packed_f32_bytes(9, 3), 16 * 3 * 4);                      // small sizes unchanged
+  assert.is(x.packed_wq_params_bytes(9, 64, 16), 2 * 16 * 4 * 4);
+  assert.is(x.packed_w8a8_bytes(9, 5), 2 * 3 * 16);
+  assert.throws(() => heap.checkBlock(2 ** 31 - 1), /LIMIT_EXCEEDED/);
+});
+
+// i8 / i4 also asymmetric: non-zero signed zero points, which the symmetric variants never reach
+const VARIANTS: [string, boolean][] = [...[...FLOAT_W, ...INT_W].map((f): [string, boolean] => [f, f !== 'u8']), ['i8', false], ['i4', false]];
+for (const [fmt, symmetric] of VARIANTS) {
+  test(`${INT_W.includes(fmt) ? 'pack_wq_params + dense_wqp' : 'dense_wq'} ${fmt}${symmetric || fmt === 'u8' ? '' : ' asymmetric'}: SIMD == reference bitwise, ${Ms.length * Ks.length * Ns.length} shapes x 2 activations`, async () => {
     const a = await getAlloy();
     const x = wasm();
     const f = a.format(fmt);
-    let seed = 100;
+    let seed = 100, withZp = 0;
     for (const M of Ms) for (const K of Ks) for (const N of Ns) for (const act of [0, 1]) {
       const group = f.kind === 'int' && K % 32 === 0 && K > 32 ? 32 : K;
-      const W = weights(a, fmt, N, K, seed++, group);
+      const W = weights(a, fmt, N, K, seed++, group, symmetric);
+      if (W.zps?.some((z: number) => z !== 0)) withZp++;
       const xs = rand(M * K, seed++), bs = rand(N, seed++);
       const cw = f.bits > 8 ? 2 : 1;
       const pw = heap.put(W.codes), px = heap.put(xs), pb = heap.put(bs);
@@ -67,7 +82,7 @@ for (const fmt of [...FLOAT_W, ...INT_W]) {
         x.pack_wq_params(ps, pz, N, K, group, pp2);
         x.dense_wqp(px, M, K, pp, f.id, pp2, group, pz ? 1 : 0, pb, N, y1, act);
         sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `${fmt} dense_wqp M=${M} K=${K} N=${N} act=${act}`);
-        if (fmt !== 'u8') {
+        if (symmetric) {
           // symmetric weights passed without their (all-zero) zero points: the no-subtraction path
           const pp3 = heap.alloc(x.packed_wq_params_bytes(N, K, group));
           x.pack_wq_params(ps, 0, N, K, group, pp3);
@@ -93,6 +108,8 @@ for (const fmt of [...FLOAT_W, ...INT_W]) {
       }
       for (const p of [pw, px, pb, ps, pz, pp, y1, y2]) heap.free(p);
     }
+    // the zero-point subtraction was exercised where the variant has zero points
+    if (f.kind === 'int' && !symmetric) assert.ok(withZp > 100, `${fmt}: ${withZp} shapes with a non-zero zero point`);
   });
 }
 
