@@ -56,8 +56,10 @@ export function tensorValues(b: Bundle, name: string): Float32Array {
 
 export interface PackReport { layer: string; tensor: string; from: string; to: string; bytesBefore: number; bytesAfter: number }
 
-export function packBundle(bundle: Uint8Array, map: PrecisionMap, onLayer?: (done: number, total: number, layer: string) => void): { input: BundleInput; report: PackReport[] } {
-  const b = readBundle(bundle);
+/** `bundle`: bytes (read and checked here), or a Bundle readBundle already returned (the
+ *  planner packs one working bundle many times: its checksums are taken once). */
+export function packBundle(bundle: Uint8Array | Bundle, map: PrecisionMap, onLayer?: (done: number, total: number, layer: string) => void): { input: BundleInput; report: PackReport[] } {
+  const b = bundle instanceof Uint8Array ? readBundle(bundle) : bundle;
   const nodes = b.header.graph.nodes;
   const pm = validatePrecisionMap(map, nodes.map((n) => n.name), 'precision map');
   const tensors: Record<string, TensorInput> = {};

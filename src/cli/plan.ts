@@ -2,6 +2,7 @@
 // a metric within a tolerance; writes the map (for `alloy pack`) and a self-contained HTML report.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readBundle, writeBundle, planHost, AlloyError, type Alloy } from '../index.js';
+import { readHeader } from '../bundle/read.js';
 import { bundleInput, type Host } from '../plan/host.js';
 import { plan, type PlanOptions, type SensitivityKind } from '../plan/planner.js';
 import { loadInputs, loadLabels, subset, type ImageOptions } from '../plan/data.js';
@@ -50,7 +51,7 @@ export function planCommand(alloy: Alloy, argv: string[]): number {
   const host: Host = planHost(alloy);
   const scheme = str('scheme', 'search');
   if (scheme !== 'search' && scheme !== 'radical') bad(`--scheme ${scheme}: search or radical`);
-  const graphInputs = readBundle(bytes).header.graph.inputs;
+  const graphInputs = readHeader(bytes).header.graph.inputs; // plan() reads and checks the whole bundle
   if (graphInputs.length !== 1) bad(`the model has ${graphInputs.length} inputs; calibration data feeds one`);
   const inputShape = graphInputs[0].shape;
 

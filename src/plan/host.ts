@@ -11,7 +11,8 @@ export interface Host {
   alloy: Alloy;
   readBundle(bytes: Uint8Array): BundleView;
   writeBundle(b: BundleInput): Uint8Array;
-  packBundle(bytes: Uint8Array, map: PrecisionMap): { input: BundleInput; report: PackReport[] };
+  /** bytes, or a BundleView readBundle returned (not checked again) */
+  packBundle(bundle: Uint8Array | BundleView, map: PrecisionMap): { input: BundleInput; report: PackReport[] };
   tensorValues(b: BundleView, name: string): Float32Array;
   validatePrecisionMap(map: unknown, nodes: Iterable<string>, where?: string): PrecisionMap;
   /** the tensor checksum (XXH32) of bytes */

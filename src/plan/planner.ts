@@ -246,7 +246,7 @@ export function plan(host: Host, bundle: Uint8Array, data: Dataset, o: PlanOptio
     let r = cache.get(key);
     if (!r) {
       const entries = Object.fromEntries(Object.entries(assign).map(([l, c]) => [l, parseCandidate(c)]));
-      const packed = host.packBundle(work, mergeMap(baseMap, entries));
+      const packed = host.packBundle(wb, mergeMap(baseMap, entries)); // wb: read and checked once
       const bytes = host.writeBundle(packed.input);
       r = { ...ev.measure(bytes), bytes, report: packed.report };
       cache.set(key, r);
