@@ -6,6 +6,9 @@ import { AlloyError, fail } from './errors.js';
 
 type Typed = Float32Array | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
 
+/** Bytes rounded up to 16 plus 16 spare: a block or sub-block that SIMD kernels may read past. */
+export const pad16 = (n: number) => Math.ceil(n / 16) * 16 + 16;
+
 /** The largest block the module's allocator (TLSF, 32-bit) can hand out, less the padding. */
 export const MAX_BLOCK = 2 ** 30 - 64;
 

@@ -61,7 +61,6 @@ export interface RunOptions {
 interface Step { inPtrs: number[]; inShapes: number[][]; out: number; outShape: number[]; outN: number; roundFmt: number; where: string }
 interface Plan { batch: number; arena: number; shapes: Map<string, number[]>; bytes: number; scratch: number; steps: Step[]; at: (value: string) => number }
 
-const pad16 = (n: number) => Math.ceil(n / 16) * 16 + 16; // 16-byte aligned, 16 spare bytes
 
 export class Model {
   readonly inputs: ValueInfo[];
@@ -189,7 +188,7 @@ export class Model {
     const offsets = new Map<string, number>();
     let top = 0;
     for (const [name, b] of [...born.entries()].sort((a, c) => a[1] - c[1])) {
-      const size = pad16(elements(shapes.get(name)!) * 4);
+      const size = heap.pad16(elements(shapes.get(name)!) * 4);
       const until = lastUse.get(name) ?? b;
       const busy = live.filter((l) => l.until >= b).sort((a, c) => a.off - c.off);
       let off = 0;

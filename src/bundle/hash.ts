@@ -8,8 +8,6 @@ import * as heap from '../heap.js';
 import { fail } from '../errors.js';
 import { hex8, type TensorEntry } from './layout.js';
 
-export { hex8 };
-
 const CHUNK = 1 << 16; // a multiple of 16: whole XXH32 stripes
 
 /** XXH32 (seed 0) of `bytes`. */
@@ -31,7 +29,7 @@ export function xxh32(bytes: Uint8Array): number {
 
 
 /** Fails with BAD_CHECKSUM unless `hash` is the XXH32 the entry of tensor `name` states. */
-export function checkHash(name: string, t: TensorEntry, hash: number): void {
+function checkHash(name: string, t: TensorEntry, hash: number): void {
   const hex = hex8(hash);
   if (hex !== t.xxh32) fail('BAD_CHECKSUM', `tensor ${JSON.stringify(name)}: XXH32 of its ${t.bytes} bytes is ${hex}, header says ${t.xxh32}`);
 }

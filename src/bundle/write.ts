@@ -1,7 +1,7 @@
 // Bundle writer: header JSON (with each tensor's XXH32) + 64-byte aligned tensor data.
 
-import { MAGIC, VERSION, PREAMBLE, align, quantFields, type Header, type NodeEntry, type ValueInfo, type TensorEntry } from './layout.js';
-import { xxh32, hex8 } from './hash.js';
+import { MAGIC, VERSION, PREAMBLE, align, quantFields, hex8, type Header, type NodeEntry, type ValueInfo, type TensorEntry } from './layout.js';
+import { xxh32 } from './hash.js';
 import { fail } from '../errors.js';
 
 export interface TensorInput {

@@ -18,7 +18,7 @@ type Typed = Float32Array | Uint16Array | Int8Array | Uint8Array | Int32Array;
  *  normalised dimension, a constant expanded to trailing dims), checked before allocating: the
  *  runtime's default maxTensorElements (a bundle holding a larger tensor loads only with a raised
  *  limit; the importers take none). */
-export const MAX_BUILT_ELEMENTS = DEFAULT_LIMITS.maxTensorElements;
+const MAX_BUILT_ELEMENTS = DEFAULT_LIMITS.maxTensorElements;
 
 /** A new Float32Array of n elements filled with v; LIMIT_EXCEEDED past MAX_BUILT_ELEMENTS. */
 export function floats(n: number, where: string, v = 0): Float32Array {

@@ -75,7 +75,7 @@ export const dense: Builder = (ctx) => {
     inQ = { fid: formatByName(lvl).id, mode: INPUT_ROUND_IDS[precision.inputRound], wide: lvl === 'i16' };
   }
   const post = actIdx >= 2 ? (['tanh_f32', 'sigmoid_f32', 'gelu_f32'] as const)[actIdx - 2] : null;
-  const inBytes = (M: number) => (inQ ? a16(M * K * 4) + a16(M * K * (inQ.wide ? 2 : 1)) + a16(M * 4) : 0);
+  const inBytes = (M: number) => (inQ ? heap.pad16(M * K * 4) + heap.pad16(M * K * (inQ.wide ? 2 : 1)) + heap.pad16(M * 4) : 0);
   const wrap = (core: Core, held: string, kernel: string) => ({
     valueInputs: [xName], infer, dispose, weightsHeld: held, kernel,
     ...(core.counter ? { recompute: core.counter } : {}),
@@ -84,7 +84,7 @@ export const dense: Builder = (ctx) => {
       const M = rows(s);
       let xin = xp, sc = scratch;
       if (inQ && M * K > 0) {
-        const xq = sc, codes = xq + a16(M * K * 4), sx = codes + a16(M * K * (inQ.wide ? 2 : 1));
+        const xq = sc, codes = xq + heap.pad16(M * K * 4), sx = codes + heap.pad16(M * K * (inQ.wide ? 2 : 1));
         x.affine_params(inQ.fid, xp, M * K, K, 1, sx, 0);
         x.quant_affine(inQ.fid, xp, codes, M * K, K, sx, 0, inQ.mode, 0, 0, 0);
         x.dequant_affine(inQ.fid, codes, xq, M * K, K, sx, 0);
@@ -109,7 +109,6 @@ export const dense: Builder = (ctx) => {
   }
 };
 
-const a16 = (n: number) => Math.ceil(n / 16) * 16 + 16;
 
 
 /** f32 weights, or float / MX weights decoded at load (decodeWeights: the values dense_wf and
@@ -142,7 +141,7 @@ function denseAcc({ ctx, x, where, wName, w, N, K, act, actIdx, keep, takeBias, 
     const c: RecomputeCounter = { layer: ctx.node.name, accumulator: precision.accumulator, tau, K, N, runs: 0, outputs: 0, recomputed: 0 };
     return wrap({
       counter: c,
-      scratch: (M) => a16(M * N * 4),
+      scratch: (M) => heap.pad16(M * N * 4),
       run: (xp, M, yp, sc) => {
         // the kernel takes the activation index (none 0, relu 1, tanh 2, sigmoid 3, gelu 4) for kappa_act
         const r = k(xp, M, K, packed, bias, N, yp, act, accFmt, actIdx, tau, sc);
@@ -174,9 +173,9 @@ function denseW8a8({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBi
   const kernel = ref ? 'dense_w8a8_ref' : 'dense_w8a8', k = x[kernel];
   return wrap({
     // xq (i16 pairs), sx (row scales), tmp (M * K bytes): each 16-byte aligned with 16 spare bytes
-    scratch: (M) => a16(M * K2 * 4) + a16(M * 4) + a16(M * K),
+    scratch: (M) => heap.pad16(M * K2 * 4) + heap.pad16(M * 4) + heap.pad16(M * K),
     run: (xp, M, yp, scratch) => {
-      const xq = scratch, sx = xq + a16(M * K2 * 4), tmp = sx + a16(M * 4);
+      const xq = scratch, sx = xq + heap.pad16(M * K2 * 4), tmp = sx + heap.pad16(M * 4);
       x.quant_rows_i8(xp, M, K, xq, sx, tmp);
       k(xq, sx, M, K, packed, s.scales, bias, N, yp, act);
     },

@@ -19,8 +19,6 @@ export interface Host {
   xxh32(bytes: Uint8Array): number;
 }
 
-export { weightInput, tensorEntry };
-
 /** The bundle's tensors as writer input (data shares the bundle's bytes). */
 export function bundleInput(b: BundleView): BundleInput {
   const tensors: BundleInput['tensors'] = {};

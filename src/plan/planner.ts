@@ -2,7 +2,8 @@
 // module through the host it is given (Host), statistics on the host.
 
 import type { PrecisionMap, LayerPrecision } from '../index.js';
-import { weightInput, tensorEntry, WeightPatcher, withOutputs, type Host } from './host.js';
+import { WeightPatcher, withOutputs, type Host } from './host.js';
+import { weightInput, tensorEntry } from '../bundle/layout.js';
 import { metric, smoothLoss, degradation, allowed, looksLikeProbs, HIGHER_BETTER, type MetricName, type MetricOptions, type Labels, type Outputs, type Tolerance } from './metrics.js';
 import { tensorRanges, qparams, type CalibOptions, type Range } from './calibrate.js';
 import { xorshift32, rademacher, spearman } from './rng.js';

@@ -28,7 +28,8 @@
 // The round-to-nearest baseline ("rtn") is the same levels with every input rne.
 
 import type { PrecisionMap, LayerPrecision } from '../index.js';
-import { WeightPatcher, withOutputs, tensorEntry, type Host } from './host.js';
+import { WeightPatcher, withOutputs, type Host } from './host.js';
+import { tensorEntry } from '../bundle/layout.js';
 import { Evaluator, mergeMap, type Dataset } from './planner.js';
 
 export const RADICAL_LEVELS = ['i4', 'i8', 'i16'] as const;

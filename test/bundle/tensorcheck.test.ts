@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { rng } from '../util.ts';
 import { init } from '../../src/wasm.ts';
 import * as heap from '../../src/heap.ts';
-import { TensorCheck, xxh32, hex8 } from '../../src/bundle/hash.ts';
+import { TensorCheck, xxh32 } from '../../src/bundle/hash.ts';
+import { hex8 } from '../../src/bundle/layout.ts';
 import { AlloyError } from '../../src/errors.ts';
 import type { TensorEntry } from '../../src/bundle/layout.ts';
 
