@@ -10,7 +10,8 @@
 //                    bytes instead, with the hash and shape in x-alloy-* headers.
 //                    "check": "reference" (or ?check=reference) runs the input a second time on
 //                    the scalar reference kernels (load option kernels: 'reference', loaded on the
-//                    first such request) and answers check: { kernels, sha256, equal, inferMs }
+//                    first such request) and answers check: { kernels (the references that ran
+//                    the weighted layers), sha256, equal, inferMs }
 //                    (x-alloy-check: equal | differ with a binary answer): a reproducibility
 //                    check in place, the fast kernels against their definition.
 //
@@ -117,15 +118,8 @@ export function createApi({ host, wasm, bundles, runtime = 'unknown', maxBodyByt
       try { msg = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body)); } catch (e) { throw err('BAD_ARGUMENT', `request body is not valid JSON: ${e.message}`); }
       if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) throw err('BAD_ARGUMENT', 'request body must be a JSON object { "input": [...], "precision": "f32" }');
       for (const k of Object.keys(msg)) if (k !== 'input' && k !== 'precision' && k !== 'check') throw err('BAD_ARGUMENT', `unknown field ${JSON.stringify(k)} (known: input, precision, check)`);
-      if (msg.check !== undefined) {
-        if (check !== null && check !== msg.check) throw err('BAD_OPTION', `check ${JSON.stringify(msg.check)} in the body and ${JSON.stringify(check)} in the query differ`);
-        check = msg.check;
-      }
-      if (msg.precision !== undefined) {
-        if (typeof msg.precision !== 'string') throw err('BAD_OPTION', '"precision" must be a string');
-        if (precision !== null && precision !== msg.precision) throw err('BAD_OPTION', `precision ${JSON.stringify(msg.precision)} in the body and ${JSON.stringify(precision)} in the query differ`);
-        precision = msg.precision;
-      }
+      check = merged('check', check, msg.check);
+      precision = merged('precision', precision, msg.precision);
       ({ data, batch } = fromJson(msg.input, s, precision ?? defaultPrecision));
     }
     precision ??= defaultPrecision;
@@ -135,24 +129,17 @@ export function createApi({ host, wasm, bundles, runtime = 'unknown', maxBodyByt
       if (!Number.isFinite(data[i])) throw err('BAD_ARGUMENT', `input value ${i} (row ${Math.floor(i / (data.length / batch))}) is not a finite number`);
     }
     const input = model.inputs[0];
-    const t1 = performance.now();
-    const out = model.run({ [input.name]: { data, shape: [batch, ...input.shape.slice(1)] } });
-    const t2 = performance.now();
-    const outputs = {};
-    const parts = [];
-    for (const o of model.outputs) { outputs[o.name] = out[o.name]; parts.push(out[o.name].data); }
-    const all = concatBytes(parts);
-    const sha256 = await sha256Hex(all);
+    const feed = { [input.name]: { data, shape: [batch, ...input.shape.slice(1)] } };
+    const { outputs, all, sha256, inferMs } = await runHashed(model, feed);
     let checked = null;
     if (check === 'reference') {
       const ref = s.reference(precision);
-      const t3 = performance.now();
-      const r = ref.run({ [input.name]: { data, shape: [batch, ...input.shape.slice(1)] } });
-      const inferMs = performance.now() - t3;
-      const hash = await sha256Hex(concatBytes(ref.outputs.map((o) => r[o.name].data)));
-      checked = { kernels: 'reference', sha256: hash, equal: hash === sha256, inferMs };
+      const r = await runHashed(ref, feed);
+      // the kernels that read each weighted layer: all references, or the check checked nothing
+      const kernels = [...new Set(ref.layers.flatMap((l) => (l.kernel ? [l.kernel] : [])))];
+      checked = { kernels, sha256: r.sha256, equal: r.sha256 === sha256, inferMs: r.inferMs };
     }
-    const timing = { inferMs: t2 - t1, totalMs: performance.now() - t0, ...(s.coldStart ? { startup: s.startup } : {}) };
+    const timing = { inferMs, totalMs: performance.now() - t0, ...(s.coldStart ? { startup: s.startup } : {}) };
     const accept = request.headers.get('accept') ?? '';
     if (accept.includes('application/octet-stream')) {
       const first = outputs[model.outputs[0].name];
@@ -175,6 +162,24 @@ export function createApi({ host, wasm, bundles, runtime = 'unknown', maxBodyByt
       ...(checked ? { check: checked } : {}),
       timing,
     }, { 'server-timing': `infer;dur=${timing.inferMs.toFixed(3)}, total;dur=${timing.totalMs.toFixed(3)}` });
+  }
+
+  /** A request field given in the query, the JSON body or both (then equal): a string or null. */
+  function merged(name, query, body) {
+    if (body === undefined) return query;
+    if (typeof body !== 'string') throw err('BAD_OPTION', `${JSON.stringify(name)} must be a string`);
+    if (query !== null && query !== body) throw err('BAD_OPTION', `${name} ${JSON.stringify(body)} in the body and ${JSON.stringify(query)} in the query differ`);
+    return body;
+  }
+
+  /** One run: the outputs, their bytes concatenated, SHA-256 and the run's time. */
+  async function runHashed(model, feed) {
+    const t = performance.now();
+    const out = model.run(feed);
+    const inferMs = performance.now() - t;
+    const outputs = Object.fromEntries(model.outputs.map((o) => [o.name, out[o.name]]));
+    const all = concatBytes(model.outputs.map((o) => out[o.name].data));
+    return { outputs, all, sha256: await sha256Hex(all), inferMs };
   }
 
   function pick(s, precision) {
