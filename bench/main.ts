@@ -8,6 +8,7 @@ import { warmup, medianMs } from '../scripts/timing.ts';
 import { cpus } from 'node:os';
 import { ortBench, ortTable, type Section } from './ort.ts';
 import { tfjsBench, tfjsTable } from './tfjs.ts';
+import { mlpFlops } from './models.ts';
 import { peakBench } from './peak.ts';
 import { convBench, convTable } from './conv.ts';
 import { benchDepthwise } from './spatial.ts';
@@ -73,7 +74,7 @@ if (on('mlp')) {
   }
   variants.splice(2, 0, ['f16 weights held as f32 (decodeWeights)', variants[1][1], { decodeWeights: true }]);
   const x1 = seededInputs(1, 784), x32 = seededInputs(32, 784);
-  const flops = 2 * (784 * 512 + 512 * 256 + 256 * 128 + 128 * 64 + 64 * 10);
+  const flops = mlpFlops();
   console.log('## MLP 784-512-256-128-64-10 (seeded weights), f32 activations\n');
   console.log('| weights | batch 1 | GFLOP/s | batch 32 | GFLOP/s |');
   console.log('|---|---:|---:|---:|---:|');

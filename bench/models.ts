@@ -15,6 +15,9 @@ export type Writer = (b: any) => Uint8Array;
 export type Quantize = (name: string, values: Float32Array, shape: number[], format: string, opts?: any) => Record<string, Entry>;
 
 /** The seeded MLP's weights, regenerated in the order seededMLP draws them: per layer W [N,K], bias [N]. */
+/** FLOPs of one MLP row (multiply-add = 2). */
+export const mlpFlops = (layers = MLP_LAYERS) => { let f = 0; for (let l = 0; l + 1 < layers.length; l++) f += 2 * layers[l] * layers[l + 1]; return f; };
+
 export function mlpWeights(layers = MLP_LAYERS, seed = 1) {
   const next = xorshift32(seed);
   const out: { W: Float32Array; b: Float32Array; N: number; K: number }[] = [];

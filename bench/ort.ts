@@ -15,8 +15,8 @@ import { init, writeBundle, quantizeTensor, _exports, _heap } from '../build/all
 import * as ort from 'onnxruntime-web';
 import { seededMLP, seededInputs, xorshift32, uniform, initScale, MLP_LAYERS } from '../scripts/seeded-mlp.ts';
 import { buildModel, type Node } from './peers/onnx-build.ts';
-import { mlpWeights, mlpPair, ORT_FORMS, cnnPair, cnnInputs, cnnFlops, CNN, type MlpVariant, type Quantize } from './models.ts';
-import { raceN, median } from './race.ts';
+import { mlpWeights, mlpFlops, mlpPair, ORT_FORMS, cnnPair, cnnInputs, cnnFlops, CNN, type MlpVariant, type Quantize } from './models.ts';
+import { raceN, median, maxAbsDiff } from './race.ts';
 
 export type Section = 'gemm' | 'mlp' | 'mlp-q' | 'cnn';
 export const SECTIONS: Section[] = ['gemm', 'mlp', 'mlp-q', 'cnn'];
@@ -47,12 +47,6 @@ export interface OrtBenchOptions {
 type Fn = () => Promise<unknown>;
 
 
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) throw new Error(`output lengths differ: ${a.length} vs ${b.length}`);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) { const d = Math.abs(a[i] - b[i]); if (!(d <= m)) m = d; } // NaN propagates
-  return m;
-}
 
 /** Alloy vs one peer: medians, and the paired ratio Alloy / peer. */
 async function race(alloy: Fn, peer: Fn, warmMs: number, samples: number, sampleMs: number) {
@@ -141,8 +135,7 @@ function mlpOnnx(layers = MLP_LAYERS): Uint8Array {
 
 async function mlpCases(o: Required<OrtBenchOptions>, alloyApi: Awaited<ReturnType<typeof init>>): Promise<Row[]> {
   const layers = MLP_LAYERS;
-  let flops = 0;
-  for (let l = 0; l + 1 < layers.length; l++) flops += 2 * layers[l] * layers[l + 1];
+  const flops = mlpFlops(layers);
   const model = alloyApi.load(seededMLP(writeBundle));
   const sess = await ort.InferenceSession.create(mlpOnnx(layers), sessionOpts);
   const rows: Row[] = [];
@@ -169,7 +162,6 @@ async function mlpCases(o: Required<OrtBenchOptions>, alloyApi: Awaited<ReturnTy
   return rows;
 }
 
-const MLP_FLOPS = (layers = MLP_LAYERS) => { let f = 0; for (let l = 0; l + 1 < layers.length; l++) f += 2 * layers[l] * layers[l + 1]; return f; };
 
 /** Brief interleaved screening of equivalent ORT sessions (warm-up, then timing, screenMs each):
  *  median ms per call of each. */
@@ -189,7 +181,7 @@ async function screen(fns: Fn[], screenMs: number): Promise<number[]> {
 
 /** The MLP with quantized weights (and w8a8), each batch against the fastest equivalent ORT form. */
 async function mlpQCases(o: Required<OrtBenchOptions>, alloyApi: Awaited<ReturnType<typeof init>>): Promise<Row[]> {
-  const layers = MLP_LAYERS, flops = MLP_FLOPS(layers);
+  const layers = MLP_LAYERS, flops = mlpFlops(layers);
   const rows: Row[] = [];
   const ref = alloyApi.load(seededMLP(writeBundle));   // f32 reference outputs
   try {

@@ -34,3 +34,10 @@ export async function raceN(fns: Fn[], warmMs: number, samples: number, sampleMs
   return { ms: t.map(median), paired, inner, warmCalls: calls };
 }
 
+/** Largest |a[i] - b[i]| (NaN propagates): how far a peer's output is from Alloy's. */
+export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) throw new Error(`output lengths differ: ${a.length} vs ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) { const d = Math.abs(a[i] - b[i]); if (!(d <= m)) m = d; }
+  return m;
+}

@@ -10,17 +10,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { init, writeBundle } from '../build/alloy.mjs';
 import { seededMLP, seededInputs, MLP_LAYERS } from '../scripts/seeded-mlp.ts';
-import { mlpWeights, cnnPair, cnnWeights, cnnInputs, cnnFlops, CNN } from './models.ts';
-import { raceN } from './race.ts';
+import { mlpWeights, mlpFlops, cnnPair, cnnWeights, cnnInputs, cnnFlops, CNN } from './models.ts';
+import { raceN, maxAbsDiff } from './race.ts';
 
 export interface TfjsRow { case: string; alloyMs: number; tfjsMs: number; ratio: number; gflopsAlloy: number; gflopsTfjs: number; maxAbsDiff: number }
 
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) throw new Error(`output lengths differ: ${a.length} vs ${b.length}`);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) { const d = Math.abs(a[i] - b[i]); if (!(d <= m)) m = d; } // NaN propagates
-  return m;
-}
 
 /** OHWI -> HWIO (tfjs conv2d filters). */
 function ohwiToHwio(w: Float32Array, O: number, H: number, W: number, I: number): Float32Array {
@@ -39,6 +33,8 @@ export async function tfjsBench(o: { warmMs?: number; samples?: number; sampleMs
   const rows: TfjsRow[] = [];
   const race = async (label: string, flops: number, ours: () => Float32Array, theirs: () => Float32Array) => {
     const diff = maxAbsDiff(ours(), theirs());
+    // f32 on both sides: a larger difference is a wrong graph (as tfjs's transposeB was), not noise
+    if (!(diff <= 1e-5)) throw new Error(`${label}: Alloy and tfjs outputs differ by ${diff}`);
     const r = await raceN([ours, theirs], warmMs, samples, sampleMs);
     rows.push({ case: label, alloyMs: r.ms[0], tfjsMs: r.ms[1], ratio: r.paired(0, 1), gflopsAlloy: flops / (r.ms[0] * 1e6), gflopsTfjs: flops / (r.ms[1] * 1e6), maxAbsDiff: diff });
   };
@@ -46,8 +42,6 @@ export async function tfjsBench(o: { warmMs?: number; samples?: number; sampleMs
   // MLP 784-512-256-128-64-10, f32, softmax output
   const mlp = alloy.load(seededMLP(writeBundle));
   const w = mlpWeights(MLP_LAYERS).map((l) => ({ W: tf.tidy(() => tf.transpose(tf.tensor2d(l.W, [l.N, l.K]))) as tf.Tensor2D, b: tf.tensor1d(l.b) }));
-  let mlpFlops = 0;
-  for (let l = 0; l + 1 < MLP_LAYERS.length; l++) mlpFlops += 2 * MLP_LAYERS[l] * MLP_LAYERS[l + 1];
   for (const B of batches) {
     const X = seededInputs(B, MLP_LAYERS[0]);
     const theirs = () => tf.tidy(() => {
@@ -55,7 +49,7 @@ export async function tfjsBench(o: { warmMs?: number; samples?: number; sampleMs
       w.forEach((l, i) => { h = tf.fused.matMul({ a: h, b: l.W, bias: l.b, activation: i + 1 < w.length ? 'relu' : 'linear' }); });
       return tf.softmax(h).dataSync() as Float32Array;
     });
-    await race(`MLP ${MLP_LAYERS.join('-')} f32, batch ${B}`, B * mlpFlops, () => mlp.run({ x: X }).probs.data, theirs);
+    await race(`MLP ${MLP_LAYERS.join('-')} f32, batch ${B}`, B * mlpFlops(), () => mlp.run({ x: X }).probs.data, theirs);
   }
   mlp.dispose();
   for (const l of w) { l.W.dispose(); l.b.dispose(); }
