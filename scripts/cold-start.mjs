@@ -38,15 +38,24 @@ if (!dirs.length) dirs.push(join(root, 'build'));
 const passBytes = argv.includes('--bytes');
 const peer = argv.includes('--peer');
 
-const child = `
+// The two children (Alloy, the ORT peer) differ only in what they import, set up and run: the
+// schedstat reader, the input and the report are shared. A body sets t0..t4, s1 / s3, y and times.
+const PRELUDE = `
   const { readFileSync } = await import('node:fs');
+  // Linux: the main thread's time on a CPU and waiting in the run queue (schedstat, ns)
+  const sched = () => { try { return readFileSync('/proc/self/task/' + process.pid + '/schedstat', 'utf8').split(' ').map(Number); } catch { return null; } };
+  const x = new Float32Array(784); for (let i = 0; i < 784; i++) x[i] = (i % 17) / 16;`;
+const REPORT = `
+  console.log(JSON.stringify({ ...times, ...(s1 && s3 ? { 'on cpu': (s3[0] - s1[0]) / 1e6, 'run queue': (s3[1] - s1[1]) / 1e6 } : {}), firstRun: t4 - t3,
+    out: Buffer.from(y.buffer, y.byteOffset, y.byteLength).toString('base64') }));
+  process.exit(0);`;
+
+const child = PRELUDE + `
   const [dir, bundle, passBytes] = process.argv.slice(1);
   const bytes = readFileSync(bundle);
   const wasm = passBytes === '1' ? readFileSync(dir + '/alloy.wasm') : undefined;
   const t0 = performance.now();
   const { init } = await import(new URL('file://' + dir + '/alloy.mjs').href);
-  // Linux: the main thread's time on a CPU and waiting in the run queue (schedstat, ns)
-  const sched = () => { try { return readFileSync('/proc/self/task/' + process.pid + '/schedstat', 'utf8').split(' ').map(Number); } catch { return null; } };
   const s1 = sched();
   const t1 = performance.now();
   const alloy = await init(wasm);
@@ -54,18 +63,14 @@ const child = `
   const model = alloy.load(bytes);
   const t3 = performance.now();
   const s3 = sched();
-  const x = new Float32Array(784); for (let i = 0; i < 784; i++) x[i] = (i % 17) / 16;
   const out = model.run({ input: { data: x, shape: [1, 784] } });
   const t4 = performance.now();
   const y = Object.values(out)[0].data;
-  console.log(JSON.stringify({ import: t1 - t0, init: t2 - t1, load: t3 - t2, 'init+load': t3 - t1, ...(s1 && s3 ? { 'on cpu': (s3[0] - s1[0]) / 1e6, 'run queue': (s3[1] - s1[1]) / 1e6 } : {}), firstRun: t4 - t3,
-    out: Buffer.from(y.buffer, y.byteOffset, y.byteLength).toString('base64') }));`;
+  const times = { import: t1 - t0, init: t2 - t1, load: t3 - t2, 'init+load': t3 - t1 };` + REPORT;
 
-const ortChild = `
-  const { readFileSync } = await import('node:fs');
+const ortChild = PRELUDE + `
   const [onnx, dist] = process.argv.slice(1);
   const bytes = readFileSync(onnx);
-  const sched = () => { try { return readFileSync('/proc/self/task/' + process.pid + '/schedstat', 'utf8').split(' ').map(Number); } catch { return null; } };
   const t0 = performance.now();
   const ort = await import('onnxruntime-web');
   const s1 = sched();
@@ -75,13 +80,10 @@ const ortChild = `
   const sess = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1 });
   const t3 = performance.now();
   const s3 = sched();
-  const x = new Float32Array(784); for (let i = 0; i < 784; i++) x[i] = (i % 17) / 16;
   const out = await sess.run({ [sess.inputNames[0]]: new ort.Tensor('float32', x, [1, 784]) });
   const t4 = performance.now();
   const y = out[sess.outputNames[0]].data;
-  console.log(JSON.stringify({ import: t1 - t0, 'init+load': t3 - t1, ...(s1 && s3 ? { 'on cpu': (s3[0] - s1[0]) / 1e6, 'run queue': (s3[1] - s1[1]) / 1e6 } : {}), firstRun: t4 - t3,
-    out: Buffer.from(y.buffer, y.byteOffset, y.byteLength).toString('base64') }));
-  process.exit(0);`;
+  const times = { import: t1 - t0, 'init+load': t3 - t1 };` + REPORT;
 
 for (const b of bundles) {
   // each build reads the bundle its own build-examples wrote (the format may differ between builds)
@@ -106,9 +108,10 @@ for (const b of bundles) {
     console.log(`${row.label}: ${cells.join(', ')}; output ${[...outs[j]].join(' ')}`);
   });
   if (rows.length > dirs.length) {
-    // paired per round: each Alloy sample against the ORT sample taken right after it
-    const ratio = (k) => med(all[0][k].map((v, i) => v / all[rows.length - 1][k][i]));
-    console.log(`Alloy (${dirs[0]}) / onnxruntime-web, median of per-round ratios: init+load ${ratio('init+load').toFixed(3)}, import ${ratio('import').toFixed(3)}, first run ${ratio('firstRun').toFixed(3)}`);
+    // paired per round: the last --dir's sample (the one taken right before the ORT sample)
+    const last = dirs.length - 1;
+    const ratio = (k) => med(all[last][k].map((v, i) => v / all[rows.length - 1][k][i]));
+    console.log(`Alloy (${dirs[last]}) / onnxruntime-web, median of per-round ratios: init+load ${ratio('init+load').toFixed(3)}, import ${ratio('import').toFixed(3)}, first run ${ratio('firstRun').toFixed(3)}`);
   }
 }
 console.log(`node ${process.versions.node}, ${runs} fresh processes per row, median (min) ms; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
