@@ -1,6 +1,6 @@
 // `npm run demo`: the shipped MNIST MLP (models/mnist-mlp.onnx, trained by scripts/train-mnist.ts)
 // imported, packed in f32, f16, i8, i4 and one mixed precision map (the f16 bundle also loaded with
-// decodeWeights: the same hash, f32 speed), and measured on the 2,000
+// decodeWeights: the same hash, f32 speed), and measured on the 2,004
 // held-out digits (never used for training): accuracy, bundle size, batch-1 latency and the
 // SHA-256 of all held-out outputs.
 import { readFileSync } from 'node:fs';
