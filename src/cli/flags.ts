@@ -36,3 +36,20 @@ export function parseFlags(argv: string[]): { pos: string[]; flags: Flags } {
   }
   return { pos, flags };
 }
+
+/** A flag's string value, or `dflt`; a flag given without its value is BAD_ARGUMENT. */
+export function stringFlag(flags: Flags, k: string, dflt: string | undefined, cmd: string): string | undefined {
+  const v = flags[k];
+  if (v === true) throw new AlloyError('BAD_ARGUMENT', `${cmd}: --${k} needs a value`);
+  return v ?? dflt;
+}
+
+/** A flag's number, or `dflt`; with `intMin` it must be an integer of at least that. */
+export function numberFlag(flags: Flags, k: string, dflt: number, cmd: string, intMin?: number): number {
+  const v = stringFlag(flags, k, undefined, cmd);
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  const ok = v.trim() !== '' && Number.isFinite(n) && (intMin === undefined || (Number.isInteger(n) && n >= intMin));
+  if (!ok) throw new AlloyError('BAD_ARGUMENT', `${cmd}: --${k} ${v} is not ${intMin === undefined ? 'a number' : `an integer >= ${intMin}`}`);
+  return n;
+}

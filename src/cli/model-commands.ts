@@ -12,7 +12,7 @@ import { formatInfo } from '../formats.js';
 import { readNpy, readJsonTensor, writeNpy } from './npy.js';
 import { progress } from './progress.js';
 
-import type { Flags } from './flags.js';
+import { numberFlag, type Flags } from './flags.js';
 const need = (pos: string[], n: number, usage: string) => { if (pos.length < n) throw new AlloyError('BAD_ARGUMENT', `usage: ${usage}`); };
 const readBytes = (path: string) => {
   try { return new Uint8Array(readFileSync(path)); } catch (e) { throw new AlloyError('BAD_ARGUMENT', `cannot read ${path}: ${(e as Error).message}`); }
@@ -148,7 +148,7 @@ export function benchCommand(alloy: Alloy, pos: string[], flags: Flags): number 
   const options = loadOptions(flags);
   need(pos, 1, 'alloy bench BUNDLE.alloy [--batch N] [--warmup-ms 2000] [--runs 51] [--decode-weights] [--reference]');
   const model = alloy.load(readBytes(pos[0]), options);
-  const batch = Number(flags.batch ?? 1), warm = Number(flags['warmup-ms'] ?? 2000), runs = Number(flags.runs ?? 51);
+  const batch = numberFlag(flags, 'batch', 1, 'alloy bench', 1), warm = numberFlag(flags, 'warmup-ms', 2000, 'alloy bench', 0), runs = numberFlag(flags, 'runs', 51, 'alloy bench', 1);
   const feeds: Record<string, { data: Float32Array; shape: number[] }> = {};
   for (const v of model.inputs) {
     const shape = v.shape.map((d, i) => (i === 0 && d === -1 ? batch : d));

@@ -11,7 +11,7 @@ import { htmlReport, layerTableRows, fmtNum } from '../plan/report.js';
 import type { CalibMethod, CalibGranularity } from '../plan/calibrate.js';
 import { table } from './formats.js';
 import { progress } from './progress.js';
-import { parseFlags } from './flags.js';
+import { parseFlags, stringFlag, numberFlag } from './flags.js';
 import { planRadical, RADICAL_LEVELS, type Level } from '../plan/radical.js';
 
 export const PLAN_USAGE = `alloy plan MODEL.alloy --calib DATA [--labels LABELS.npy|.json] --metric M --tolerance T [--relative]
@@ -35,8 +35,8 @@ const kb = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MiB` : 
 export function planCommand(alloy: Alloy, argv: string[]): number {
   const { pos, flags } = parseFlags(argv);
   if (!pos[0] || flags.help) { console.log(PLAN_USAGE); return flags.help ? 0 : 2; }
-  const str = (k: string, d?: string) => { const v = flags[k]; if (v === true) bad(`--${k} needs a value`); return (v as string | undefined) ?? d; };
-  const num = (k: string, d: number) => { const v = str(k); if (v === undefined) return d; const n = Number(v); if (!Number.isFinite(n)) bad(`--${k} ${v} is not a number`); return n; };
+  const str = (k: string, d?: string) => stringFlag(flags, k, d, 'alloy plan');
+  const num = (k: string, d: number) => numberFlag(flags, k, d, 'alloy plan');
   const list = (k: string) => str(k)?.split(',').map(Number);
   const calibPath = str('calib') ?? bad('--calib DATA is required');
   const metricName = (str('metric', 'top1') as MetricName);

@@ -160,6 +160,9 @@ test('alloy run / bench --decode-weights: f16 weights held as f32 give the same 
   const rr = cli(['run', join(dir, 'f16.alloy'), ...input, '--reference']);
   assert.is(rr.status, 0, rr.stderr);
   assert.is(rr.stdout, held.stdout);
+  const nan = cli(['bench', join(dir, 'f16.alloy'), '--batch', 'abc']);
+  assert.is(nan.status, 1);
+  assert.match(nan.stderr, /--batch abc is not an integer >= 1/);
   const bad = bench('--decode-weights=yes');
   assert.is(bad.status, 1);
   assert.match(bad.stderr, /BAD_ARGUMENT|--decode-weights takes no value/);
