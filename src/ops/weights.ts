@@ -71,6 +71,9 @@ export function scalesOf(ctx: OpContext, name: string, w: Weight, anyAxis = fals
     }
     let zps = 0;
     try { zps = z ? z.put() : 0; } catch (e) { heap.free(scales); throw e; }
+    // All-zero zero points (ONNX QDQ often stores them) are dropped: the kernels' symmetric paths
+    // skip the subtraction, with the same results.
+    if (zps && !new Int32Array(heap.buffer(), zps, count).some((v) => v !== 0)) { heap.free(zps); zps = 0; }
     return { scales, zps, group };
   }
   if (f.kind === 'mx') {
