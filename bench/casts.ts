@@ -1,6 +1,6 @@
 // Cast throughput: GB/s of f32 processed (4 bytes per value, both directions), SIMD vs scalar
 // reference vs plain JS, in one process, interleaved, medians after a time-based warm-up.
-import { _exports, _heap } from './alloy.mjs';
+import { _exports, _heap } from './alloy-internal.mjs';
 import { warmup } from '../scripts/timing.ts';
 import * as js from './js-casts.ts';
 

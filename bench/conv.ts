@@ -2,7 +2,8 @@
 // kernel the executor can pick for a shape, against the scalar reference, GMAC/s, medians after a
 // time-based warm-up of >= 2 s per shape (V8 tiers wasm up late). All paths give the same bits.
 // Run alone: `node --import tsx bench/conv.ts`; in `npm run bench -- conv`.
-import { init, _exports, _heap } from '../build/alloy.mjs';
+import { init } from '../build/alloy.mjs';
+import { _exports, _heap } from '../build/alloy-internal.mjs';
 import { warmup, medianMs } from '../scripts/timing.ts';
 
 interface Shape { name: string; H: number; W: number; C: number; OC: number; K: number; s: number }

@@ -92,7 +92,7 @@ export interface PoseBenchRow { name: string; ms: number; vsLiteRt: number }
 
 /** Alloy bundles (FP32 and maps) against LiteRT.js on one pose model. */
 export async function benchPose(variant: 'lite' | 'full', cases: { name: string; bundle: Uint8Array; precision?: unknown }[], input: Float32Array, opts: { warmMs?: number; samples?: number; log?: (s: string) => void } = {}): Promise<PoseBenchRow[]> {
-  const { init } = await import('../src/index.ts');
+  const { init } = await import('../src/runtime/index.ts');
   const alloy = await init(readFileSync(path.join(root, 'build/alloy.wasm')));
   const shape = [1, 256, 256, 3];
   const peer = await liteRtModel(new Uint8Array(readFileSync(poseModelPath(variant))));
@@ -113,8 +113,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const args = process.argv.slice(2);
   const flag = (k: string, d: string) => { const i = args.indexOf(`--${k}`); return i >= 0 ? args[i + 1] : d; };
   const variant = (args.find((a) => a === 'lite' || a === 'full') ?? 'lite') as 'lite' | 'full';
-  const { importTflite } = await import('../src/import/tflite.ts');
-  const { writeBundle, init } = await import('../src/index.ts');
+  const { importTflite } = await import('../src/tools/import/tflite.ts');
+  const { init } = await import('../src/runtime/index.ts');
+  const { writeBundle } = await import('../src/tools/index.ts');
   await init(readFileSync(path.join(root, 'build/alloy.wasm')));
   const { loadPoseImage } = await import('../scripts/pose-study.ts');
   const bytes = new Uint8Array(readFileSync(poseModelPath(variant)));

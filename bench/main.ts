@@ -1,7 +1,9 @@
 // `npm run bench [section...]`: sections peak, casts, conv, spatial (depthwise conv), checksum, mlp, ort
 // (Alloy vs onnxruntime-web; or ort:gemm, ort:mlp, ort:mlp-q, ort:cnn for one part), tfjs (Alloy vs
 // TensorFlow.js's wasm backend). Prints markdown tables with medians.
-import { init, writeBundle, packBundle, _exports, _heap } from './alloy.mjs';
+import { init } from './alloy.mjs';
+import { writeBundle, packBundle } from './alloy-tools.mjs';
+import { _exports, _heap } from './alloy-internal.mjs';
 import { castBench } from './casts.ts';
 import { seededMLP, seededInputs } from '../scripts/seeded-mlp.ts';
 import { warmup, medianMs } from '../scripts/timing.ts';

@@ -11,7 +11,9 @@
 // Alloy and ORT (the order flips every sample). Each sample times `inner` awaited calls; the report
 // gives medians. ORT's session.run is async, so Alloy's synchronous call is awaited the same way, and
 // Alloy also copies the input into wasm memory and the output out of it, as session.run does.
-import { init, writeBundle, quantizeTensor, _exports, _heap } from '../build/alloy.mjs';
+import { init } from '../build/alloy.mjs';
+import { writeBundle, quantizeTensor } from '../build/alloy-tools.mjs';
+import { _exports, _heap } from '../build/alloy-internal.mjs';
 import * as ort from 'onnxruntime-web';
 import { seededMLP, seededInputs, xorshift32, uniform, initScale, MLP_LAYERS } from '../scripts/seeded-mlp.ts';
 import { buildModel, type Node } from './peers/onnx-build.ts';

@@ -6,7 +6,8 @@
 //  - i8:  peak_i8_dot, an int8 GEMM inner loop on L1-resident data: i8 weights sign-extended to
 //         i16, i32x4.dot_i16x8_s + i32x4.add into 10 accumulators (160 ops per k-pair step,
 //         256 steps per pass), loads and extends included.
-import { init, _exports } from '../build/alloy.mjs';
+import { init } from '../build/alloy.mjs';
+import { _exports } from '../build/alloy-internal.mjs';
 import { warmup } from '../scripts/timing.ts';
 
 const F32_OPS_PER_ITER = 12 * 4 * 2;

@@ -3,7 +3,8 @@
 // Method: one time-based warm-up of >= 2 s over every shape and both kernels (V8 runs wasm in
 // Liftoff first and tiers up late), then per shape the median of 15 samples of ~5 ms or more.
 // Run alone: `node --import tsx bench/spatial.ts`, or `npm run bench -- spatial`.
-import { init, _exports, _heap } from '../build/alloy.mjs';
+import { init } from '../build/alloy.mjs';
+import { _exports, _heap } from '../build/alloy-internal.mjs';
 import { warmup, medianMs } from '../scripts/timing.ts';
 
 /** One depthwise node shape: input H x W x C, K x K kernel, stride, pads [t, l, b, r]. */

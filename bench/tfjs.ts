@@ -8,7 +8,8 @@
 // bench/race.ts (>= 2.5 s warm-up, medians, paired ratios).
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { init, writeBundle } from '../build/alloy.mjs';
+import { init } from '../build/alloy.mjs';
+import { writeBundle } from '../build/alloy-tools.mjs';
 import { seededMLP, seededInputs, MLP_LAYERS } from '../scripts/seeded-mlp.ts';
 import { mlpWeights, mlpFlops, cnnPair, cnnWeights, cnnInputs, cnnFlops, CNN } from './models.ts';
 import { raceN, maxAbsDiff } from './race.ts';

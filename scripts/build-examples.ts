@@ -102,8 +102,9 @@ async function doBuild({ force = false, quiet = true }: { force?: boolean; quiet
   }
   const t0 = performance.now();
   // The importer and packer run on the sources (they are Node-only tools), with the built module.
-  const { init, writeBundle, packBundle } = await import('../src/index.ts');
-  const { importOnnx } = await import('../src/import/onnx.ts');
+  const { init } = await import('../src/runtime/index.ts');
+  const { writeBundle, packBundle } = await import('../src/tools/index.ts');
+  const { importOnnx } = await import('../src/tools/import/onnx.ts');
   await init(readFileSync(join(ROOT, 'build/alloy.wasm')));
 
   const imported = importOnnx(new Uint8Array(readFileSync(MODEL)));

@@ -1,7 +1,7 @@
 // Build: asc (AssemblyScript -> wasm), binaryen wasm-opt, esbuild (host, CLI, demo, bench).
 // Prints the sizes of alloy.wasm and the host, raw and gzipped.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -19,13 +19,24 @@ execFileSync(bin('asc'), ['assembly/index.ts', '--target', 'release', '-o', 'bui
 execFileSync(bin('wasm-opt'), ['build/alloy.asc.wasm', '--mvp-features', ...FEATURES, '-O3', '--converge', '-o', 'build/alloy.wasm'], { cwd: root, stdio: 'inherit' });
 
 const common = { bundle: true, format: 'esm', target: 'es2022', logLevel: 'warning', legalComments: 'none' };
-await esbuild.build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'build/alloy.mjs'), platform: 'neutral', mainFields: ['module', 'main'], minify: true });
-const nodeEntries = [['src/cli/main.ts', 'alloy-cli.mjs'], ['scripts/demo.ts', 'demo.mjs'], ['bench/main.ts', 'bench.mjs']];
+// The runtime (alloy.mjs, what the edge ships), the tools (alloy-tools.mjs: bundle writer,
+// importers, planner) and the internals for tests and benchmarks (alloy-internal.mjs) are one
+// split build: the code they share lives in chunks, so all three see one module instance and one
+// init(). src/runtime imports nothing from src/tools (test/architecture.test.ts), so alloy.mjs and
+// its chunks hold no tools code. The tools' npm packages stay imports (package.json dependencies).
+for (const f of readdirSync(join(root, 'build'))) if (/^alloy-chunk-.*\.mjs$/.test(f)) rmSync(join(root, 'build', f));
+await esbuild.build({
+  ...common, splitting: true, minify: true, platform: 'neutral', mainFields: ['module', 'main'],
+  entryPoints: { alloy: join(root, 'src/runtime/index.ts'), 'alloy-tools': join(root, 'src/tools/index.ts'), 'alloy-internal': join(root, 'src/runtime/internal.ts') },
+  outdir: join(root, 'build'), outExtension: { '.js': '.mjs' }, chunkNames: 'alloy-chunk-[hash]',
+  external: ['node:*', 'protobufjs', 'protobufjs/*', 'flatbuffers'],
+});
+const nodeEntries = [['src/tools/cli/main.ts', 'alloy-cli.mjs'], ['scripts/demo.ts', 'demo.mjs'], ['bench/main.ts', 'bench.mjs']];
 for (const [src, out] of nodeEntries) {
   if (!existsSync(join(root, src))) continue;
-  // ./alloy.mjs stays external (one module instance with the host); entries that import src/
-  // directly bundle their own host and read alloy.wasm next to themselves in build/.
-  await esbuild.build({ ...common, entryPoints: [join(root, src)], outfile: join(root, 'build', out), platform: 'node', packages: 'external', external: ['./alloy.mjs', '../build/alloy.mjs'], banner: { js: src.includes('cli') ? '#!/usr/bin/env node' : '' } });
+  // The built entries (./alloy*.mjs) stay external (one module instance with the host); entries
+  // that import src/ directly bundle their own host and read alloy.wasm next to themselves in build/.
+  await esbuild.build({ ...common, entryPoints: [join(root, src)], outfile: join(root, 'build', out), platform: 'node', packages: 'external', external: ['./alloy*.mjs', '../build/alloy*.mjs'], banner: { js: src.includes('cli') ? '#!/usr/bin/env node' : '' } });
 }
 // The wasm is read next to the host file: keep a copy under build/ for bundled entries.
 const stamp = { sources: latestSource(), built: Date.now() };
@@ -40,7 +51,10 @@ function latestSource() {
 
 const size = (f) => { const b = readFileSync(join(root, 'build', f)); return [b.length, gzipSync(b, { level: 9 }).length]; };
 const [wr, wg] = size('alloy.wasm');
-const [hr, hg] = size('alloy.mjs');
+// The host is alloy.mjs and every chunk it imports, transitively (what a Worker deploys).
+const hostFiles = (f, seen = new Set()) => { if (seen.has(f)) return seen; seen.add(f); for (const m of readFileSync(join(root, 'build', f), 'utf8').matchAll(/from"\.\/(alloy-chunk-[^"]+\.mjs)"|import\("\.\/(alloy-chunk-[^"]+\.mjs)"\)/g)) hostFiles(m[1] ?? m[2], seen); return seen; };
+const host = [...hostFiles('alloy.mjs')].map(size);
+const hr = host.reduce((a, s) => a + s[0], 0), hg = host.reduce((a, s) => a + s[1], 0);
 if (!quiet) {
   console.log(`alloy.wasm  ${wr} bytes  (${wg} gzipped)`);
   console.log(`alloy.mjs   ${hr} bytes  (${hg} gzipped)`);

@@ -4,8 +4,9 @@
 // held-out digits (never used for training): accuracy, bundle size, batch-1 latency and the
 // SHA-256 of all held-out outputs.
 import { readFileSync } from 'node:fs';
-import { init, writeBundle, packBundle, type PrecisionMap } from '../src/index.ts';
-import { importOnnx } from '../src/import/onnx.ts';
+import { init, type PrecisionMap } from '../src/runtime/index.ts';
+import { writeBundle, packBundle } from '../src/tools/index.ts';
+import { importOnnx } from '../src/tools/import/onnx.ts';
 import { loadMnist } from './mnist-data.ts';
 import { warmup, medianMs, sha256Hex } from './timing.ts';
 

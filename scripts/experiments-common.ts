@@ -1,11 +1,12 @@
 // Shared by scripts/experiments-*.ts: the host from src/ (one module instance, so the Dense
-// recompute counters of src/ops/dense.ts are visible), the MNIST models as bundles, losses.
+// recompute counters of src/runtime/ops/dense.ts are visible), the MNIST models as bundles, losses.
 // Node only; run with `node --import tsx`.
 import { readFileSync, existsSync } from 'node:fs';
-import { init, planHost, type Alloy } from '../src/index.ts';
-import { importOnnx } from '../src/import/onnx.ts';
-import { bundleInput, type Host } from '../src/plan/host.ts';
-import { crossEntropy, top1, type Outputs } from '../src/plan/metrics.ts';
+import { init, type Alloy } from '../src/runtime/index.ts';
+import { planHost } from '../src/tools/index.ts';
+import { importOnnx } from '../src/tools/import/onnx.ts';
+import { bundleInput, type Host } from '../src/tools/plan/host.ts';
+import { crossEntropy, top1, type Outputs } from '../src/tools/plan/metrics.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 

@@ -2,8 +2,8 @@
 // the MNIST MLP"). Run: node --import tsx scripts/experiments-planner.ts [--quick]
 //   [--calib N] [--seed S] [--out DIR] [--no-cli] [--json FILE]
 //
-// Every model output is computed by the module (build/alloy.wasm, through src/index.ts); the plan
-// is computed by src/plan/planner.ts `plan()` (the function `alloy plan` calls) with the CLI's
+// Every model output is computed by the module (build/alloy.wasm, through src/runtime/index.ts); the plan
+// is computed by src/tools/plan/planner.ts `plan()` (the function `alloy plan` calls) with the CLI's
 // defaults; this script only counts, averages and prints.
 //
 // Data (scripts/mnist-data.ts): calibration = `calibration(N, seed)`, N images of the TRAIN split
@@ -23,13 +23,14 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { init, readBundle, writeBundle, packBundle, planHost, type PrecisionMap } from '../src/index.ts';
-import { importOnnx } from '../src/import/onnx.ts';
-import type { Host } from '../src/plan/host.ts';
-import { plan, medianLatency, type PlanOptions, type PlanResult, type Dataset } from '../src/plan/planner.ts';
-import { top1, crossEntropy, type Outputs } from '../src/plan/metrics.ts';
-import { spearman } from '../src/plan/rng.ts';
-import { writeNpy } from '../src/cli/npy.ts';
+import { init, readBundle, type PrecisionMap } from '../src/runtime/index.ts';
+import { writeBundle, packBundle, planHost } from '../src/tools/index.ts';
+import { importOnnx } from '../src/tools/import/onnx.ts';
+import type { Host } from '../src/tools/plan/host.ts';
+import { plan, medianLatency, type PlanOptions, type PlanResult, type Dataset } from '../src/tools/plan/planner.ts';
+import { top1, crossEntropy, type Outputs } from '../src/tools/plan/metrics.ts';
+import { spearman } from '../src/tools/plan/rng.ts';
+import { writeNpy } from '../src/tools/io/npy.ts';
 import { loadMnist, calibration, IMAGE } from './mnist-data.ts';
 
 const T0 = performance.now();
@@ -144,7 +145,7 @@ const evals = rows.map((r) => evaluate(r.bytes, test.images, testCls));
 const calEvals = rows.map((r) => evaluate(r.bytes, cal.images, testCalCls));
 log('held-out evaluation done; latency');
 // Latency: ROUNDS rounds over all rows (interleaved, so drift on a shared machine hits every row),
-// each a fresh load, warm-up and median of runs (medianLatency of src/plan/planner.ts); the
+// each a fresh load, warm-up and median of runs (medianLatency of src/tools/plan/planner.ts); the
 // median of the rounds' medians.
 const ROUNDS = QUICK ? 2 : 5;
 const latR: number[][] = rows.map(() => []);
@@ -168,7 +169,7 @@ out.push(md(['precision', 'top-1 (held-out)', 'Δ top-1', 'cross-entropy', 'bund
   r.bytes.length.toLocaleString('en-US'), pct(r.bytes.length / f32.length), `${lat[i].toFixed(0)} µs`, ...denseNames.map((n) => r.map[n]),
 ])));
 out.push('');
-out.push(`Latency: batch 1 (first held-out image), ${ROUNDS} interleaved rounds over the rows, each round a fresh load, ${LAT.warmupMs} ms of warm-up and the median of ${LAT.runs} runs (medianLatency of src/plan/planner.ts); the table gives the median of the rounds (per-round medians: ${rows.map((r, i) => latR[i].map((v) => v.toFixed(0)).join('/')).join('; ')} µs).`);
+out.push(`Latency: batch 1 (first held-out image), ${ROUNDS} interleaved rounds over the rows, each round a fresh load, ${LAT.warmupMs} ms of warm-up and the median of ${LAT.runs} runs (medianLatency of src/tools/plan/planner.ts); the table gives the median of the rounds (per-round medians: ${rows.map((r, i) => latR[i].map((v) => v.toFixed(0)).join('/')).join('; ')} µs).`);
 
 // ---- table 2 --------------------------------------------------------------------------------------
 out.push('');
@@ -211,7 +212,7 @@ const corr = (a: Kind, b: Kind, cols: typeof sensCols) => {
 };
 const fc = (v: number) => (Number.isNaN(v) ? 'n/a (all tied)' : v.toFixed(2));
 out.push('');
-out.push('Spearman rank correlations (average ranks for ties; spearman() of src/plan/rng.ts):');
+out.push('Spearman rank correlations (average ranks for ties; spearman() of src/tools/plan/rng.ts):');
 out.push('');
 out.push(md(['pair', `all ${g0.layers.length * sensCols.length} (layer × format)`, ...sensCols.map(({ f }) => `${f} (${g0.layers.length} layers)`)],
   pairs.map(([a, b]) => [`${kname(a)} vs ${kname(b)}`, fc(corr(a, b, sensCols)), ...sensCols.map((c) => fc(corr(a, b, [c])))])));

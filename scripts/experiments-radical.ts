@@ -1,4 +1,4 @@
-// Experiment B (docs/EXPERIMENTS.md, "Radical rounding (B)"): the radical layout (src/plan/
+// Experiment B (docs/EXPERIMENTS.md, "Radical rounding (B)"): the radical layout (src/tools/plan/
 // radical.ts) planned on calibration images from TRAIN, then loss and accuracy on the held-out
 // TEST split against FP32 and against round-to-nearest at the same levels. Also every uniform
 // level with a radical direction for every layer (error-min 0, error-max inf) against its RTN.
@@ -7,7 +7,7 @@
 // --quick: 128 calibration images, every 4th held-out image.
 import { loadMnist, calibration } from './mnist-data.ts';
 import { host, mnistBundle, logits, scores, arg, flag, f4, f5 } from './experiments-common.ts';
-import { planRadical, type Level } from '../src/plan/radical.ts';
+import { planRadical, type Level } from '../src/tools/plan/radical.ts';
 
 const h = await host();
 const quick = flag('quick');

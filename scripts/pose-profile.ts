@@ -4,8 +4,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { init, writeBundle } from '../src/index.ts';
-import { importTflite } from '../src/import/tflite.ts';
+import { init } from '../src/runtime/index.ts';
+import { writeBundle } from '../src/tools/index.ts';
+import { importTflite } from '../src/tools/import/tflite.ts';
 import { poseModelPath } from '../bench/litert.ts';
 import { loadPoseImage } from './pose-study.ts';
 

@@ -121,7 +121,7 @@ const fmtE = (v: number) => v.toExponential(2);
 /** The per-layer sensitivity plot (standalone SVG): NME vs FP32 with one landmark-path layer
  *  changed at a time, in graph order: f16 arithmetic and i8 weights. */
 export async function sensitivitySvg(order: string[], f16: { name: string; nme: number }[], i8: { name: string; nme: number }[], title: string): Promise<string> {
-  const { svgPlot } = await import('../src/plan/report.ts');
+  const { svgPlot } = await import('../src/tools/plan/report.ts');
   const at = (rows: { name: string; nme: number }[]) => rows.map((r) => [order.indexOf(r.name), Math.max(r.nme, 1e-9)] as [number, number]).filter(([i]) => i >= 0).sort((a, b) => a[0] - b[0]);
   const svg = svgPlot([
     { name: 'f16 arithmetic', line: true, points: at(f16) },
@@ -131,8 +131,9 @@ export async function sensitivitySvg(order: string[], f16: { name: string; nme: 
 }
 
 async function study(variant: 'lite' | 'full', quick: boolean, jsonOut?: string) {
-  const { init, writeBundle, packBundle } = await import('../src/index.ts');
-  const { importTflite } = await import('../src/import/tflite.ts');
+  const { init } = await import('../src/runtime/index.ts');
+  const { writeBundle, packBundle } = await import('../src/tools/index.ts');
+  const { importTflite } = await import('../src/tools/import/tflite.ts');
   const { liteRtModel, poseModelPath, race } = await import('../bench/litert.ts');
   const alloy = await init(readFileSync(path.join(root, 'build/alloy.wasm')));
   const log = (s: string) => console.log(s);

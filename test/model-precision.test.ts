@@ -3,7 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy, rng } from './util.ts';
-import { writeBundle, readBundle, quantizeTensor, AlloyError } from '../build/alloy.mjs';
+import { readBundle, AlloyError } from '../build/alloy.mjs';
+import { writeBundle, quantizeTensor } from '../build/alloy-tools.mjs';
 
 const rand = (n: number, seed: number, a = 1) => { const r = rng(seed); return new Float32Array(n).map(() => ((r() >>> 8) - 8388608) * 2 ** -23 * a); };
 const LAYERS = [40, 33, 17, 10];

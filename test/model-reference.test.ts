@@ -7,8 +7,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { getAlloy } from './util.ts';
-import { writeBundle, quantizeTensor, AlloyError, _exports, KERNELS } from '../build/alloy.mjs';
-import { kernels, SAME_LAYOUT } from '../src/ops/kernels.ts';
+import { AlloyError } from '../build/alloy.mjs';
+import { writeBundle, quantizeTensor } from '../build/alloy-tools.mjs';
+import { _exports, KERNELS } from '../build/alloy-internal.mjs';
+import { kernels, SAME_LAYOUT } from '../src/runtime/ops/kernels.ts';
 import { runCorpus } from './xrt/corpus.ts';
 
 const golden: Record<string, string> = JSON.parse(readFileSync(new URL('./golden/xrt.json', import.meta.url), 'utf8')).cases;
@@ -50,7 +52,7 @@ test('every kernel the operators call that has a scalar reference is replaced by
   // swapped (SAME_LAYOUT), or its reference must be named there too (the weighted operators'
   // reference paths). pointwise_f32's stand-in is conv2d_f32_ref (Conv's reference path).
   const src = ['ops/dense.ts', 'ops/conv.ts', 'ops/eltwise.ts', 'ops/pool.ts', 'ops/tensor.ts', 'ops/quant.ts', 'ops/shape.ts', 'ops/weights.ts', 'model.ts']
-    .map((f) => readFileSync(new URL(`../src/${f}`, import.meta.url), 'utf8')).join('\n');
+    .map((f) => readFileSync(new URL(`../src/runtime/${f}`, import.meta.url), 'utf8')).join('\n');
   const STAND_IN: Record<string, string> = { pointwise_f32: 'conv2d_f32_ref' };
   for (const e of KERNELS) {
     if (!e.ref || !new RegExp(`\\b${e.export}\\b`).test(src)) continue;

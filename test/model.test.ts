@@ -2,7 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy } from './util.ts';
-import { writeBundle, AlloyError } from '../build/alloy.mjs';
+import { AlloyError } from '../build/alloy.mjs';
+import { writeBundle } from '../build/alloy-tools.mjs';
 
 const mk = (nodes: any[], extra: any = {}) => writeBundle({
   graph: { inputs: [{ name: 'x', shape: [-1, 3], format: 'f32' }], outputs: [{ name: 'y', shape: [-1, 2], format: 'f32' }], nodes, ...extra },

@@ -3,7 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy, rng } from './util.ts';
-import { writeBundle, AlloyError } from '../build/alloy.mjs';
+import { AlloyError } from '../build/alloy.mjs';
+import { writeBundle } from '../build/alloy-tools.mjs';
 
 const rand = (n: number, seed: number) => { const r = rng(seed); return new Float32Array(n).map(() => ((r() >>> 8) - 8388608) * 2 ** -23); };
 

@@ -1,5 +1,6 @@
 // Shared test helpers: the built host (what ships) and raw module access.
-import { init, _exports, _heap, type Alloy } from '../build/alloy.mjs';
+import { init, type Alloy } from '../build/alloy.mjs';
+import { _exports, _heap } from '../build/alloy-internal.mjs';
 import { Float16Array } from '@petamoriken/float16';
 
 let alloy: Alloy | null = null;

@@ -1,4 +1,4 @@
-// init() accepts every WasmSource (src/wasm.ts) and gives the same working module: nothing, bytes,
+// init() accepts every WasmSource (src/runtime/wasm.ts) and gives the same working module: nothing, bytes,
 // an ArrayBuffer, a compiled module, a file URL, a path string, a Response and a promised Response
 // (the last two through @assemblyscript/loader). A fresh process per source: init() keeps its
 // first instance.
@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
 const host = pathToFileURL(`${root}build/alloy.mjs`).href;
+const tools = pathToFileURL(`${root}build/alloy-tools.mjs`).href;
 const wasmPath = `${root}build/alloy.wasm`;
 
 const SOURCES: Record<string, string> = {
@@ -28,7 +29,8 @@ for (const [name, expr] of Object.entries(SOURCES)) {
       import { readFileSync } from 'node:fs';
       import { pathToFileURL } from 'node:url';
       const WASM = ${JSON.stringify(wasmPath)};
-      const { init, writeBundle } = await import(${JSON.stringify(host)});
+      const { init } = await import(${JSON.stringify(host)});
+      const { writeBundle } = await import(${JSON.stringify(tools)});
       const alloy = await init(${expr});
       const graph = { inputs: [{ name: 'x', shape: [-1, 2], format: 'f32' }], outputs: [{ name: 'y', shape: [-1, 1], format: 'f32' }],
         nodes: [{ name: 'fc', op: 'Dense', inputs: ['x', 'w', 'b'], outputs: ['y'] }] };

@@ -1,7 +1,7 @@
 // Pieces the microkernels share: the fused-activation codes and their vector form, the store of a
 // partial 8-wide output row, and the bias of one panel.
 
-// Fused activations, as the host passes them (src/ops: none / relu / relu6).
+// Fused activations, as the host passes them (src/runtime/ops: none / relu / relu6).
 export const ACT_NONE = 0;
 export const ACT_RELU = 1;
 export const ACT_RELU6 = 2;

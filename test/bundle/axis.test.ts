@@ -5,8 +5,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy, rng } from '../util.ts';
-import { writeBundle, readBundle, packBundle, tensorValues, quantizeTensor, AlloyError } from '../../build/alloy.mjs';
-import { bundleInput } from '../../src/plan/host.ts';
+import { readBundle, AlloyError } from '../../build/alloy.mjs';
+import { writeBundle, packBundle, tensorValues, quantizeTensor } from '../../build/alloy-tools.mjs';
+import { bundleInput } from '../../src/tools/plan/host.ts';
 
 const rand = (n: number, seed: number, scale = 1) => { const r = rng(seed); return new Float32Array(n).map(() => (((r() >>> 8) - 8388608) * 2 ** -23) * scale); };
 const [H, W, C, K] = [6, 5, 7, 3];

@@ -2,7 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy } from '../util.ts';
-import { writeBundle, readBundle, packBundle, AlloyError } from '../../build/alloy.mjs';
+import { readBundle, AlloyError } from '../../build/alloy.mjs';
+import { writeBundle, packBundle } from '../../build/alloy-tools.mjs';
 
 const graph = {
   inputs: [{ name: 'x', shape: [-1, 3], format: 'f32' }],

@@ -1,4 +1,4 @@
-// TensorCheck (src/bundle/hash.ts), the checksums load() takes on the tensor copies it makes: for
+// TensorCheck (src/runtime/bundle/hash.ts), the checksums load() takes on the tensor copies it makes: for
 // random layouts and any subset of the tensors copied in any order, any number of times, every
 // copy holds the tensor's bytes, a corrupt tensor fails on its first copy or in rest() naming
 // it, and an intact bundle passes.
@@ -6,12 +6,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { rng } from '../util.ts';
-import { init } from '../../src/wasm.ts';
-import * as heap from '../../src/heap.ts';
-import { TensorCheck, xxh32 } from '../../src/bundle/hash.ts';
-import { hex8 } from '../../src/bundle/layout.ts';
-import { AlloyError } from '../../src/errors.ts';
-import type { TensorEntry } from '../../src/bundle/layout.ts';
+import { init } from '../../src/runtime/wasm.ts';
+import * as heap from '../../src/runtime/heap.ts';
+import { TensorCheck, xxh32 } from '../../src/runtime/bundle/hash.ts';
+import { hex8 } from '../../src/runtime/bundle/layout.ts';
+import { AlloyError } from '../../src/runtime/errors.ts';
+import type { TensorEntry } from '../../src/runtime/bundle/layout.ts';
 
 test('TensorCheck: random layouts, subsets and orders of copies; corruption found where it lies', async () => {
   await init(readFileSync(new URL('../../build/alloy.wasm', import.meta.url)));

@@ -6,9 +6,9 @@ import * as assert from 'uvu/assert';
 import xxhash from 'xxhash-wasm';
 import { readFileSync } from 'node:fs';
 import { rng } from '../util.ts';
-import { init, get } from '../../src/wasm.ts';
-import * as heap from '../../src/heap.ts';
-import { xxh32 } from '../../src/bundle/hash.ts';
+import { init, get } from '../../src/runtime/wasm.ts';
+import * as heap from '../../src/runtime/heap.ts';
+import { xxh32 } from '../../src/runtime/bundle/hash.ts';
 
 const getAlloy = () => init(readFileSync(new URL('../../build/alloy.wasm', import.meta.url)));
 const wasm = get;

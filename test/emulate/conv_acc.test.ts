@@ -6,7 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy, rng, wasm, heap } from '../util.ts';
-import { writeBundle, AlloyError } from '../../build/alloy.mjs';
+import { AlloyError } from '../../build/alloy.mjs';
+import { writeBundle } from '../../build/alloy-tools.mjs';
 
 const rand = (n: number, seed: number, a = 1) => { const r = rng(seed); return new Float32Array(n).map(() => ((r() >>> 8) - 8388608) * 2 ** -23 * a); };
 const bits = (a: Float32Array) => [...new Uint32Array(a.buffer, a.byteOffset, a.length)];

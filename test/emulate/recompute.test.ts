@@ -7,7 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { getAlloy, wasm, heap, rng } from '../util.ts';
-import { writeBundle, AlloyError } from '../../build/alloy.mjs';
+import { AlloyError } from '../../build/alloy.mjs';
+import { writeBundle } from '../../build/alloy-tools.mjs';
 
 const ACC_ID: Record<string, number> = { f32: 0, f16: 1, bf16: 2, f8_e4m3fn: 3, f8_e5m2: 4, f8_e3m4: 5 };
 const ACCS = ['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2'];

@@ -15,7 +15,7 @@
 //  - raw bytes (applied last, never repaired): bit flips, interesting bytes, u64 header-length
 //    overwrite, truncation, insertion, deletion, chunk duplication.
 
-import { PREAMBLE, ALIGN, hex8 } from '../../src/bundle/layout.ts';
+import { PREAMBLE, ALIGN, hex8 } from '../../src/runtime/bundle/layout.ts';
 
 export interface Rng { u32(): number; int(n: number): number; chance(p: number): boolean; pick<T>(a: readonly T[]): T }
 

@@ -28,11 +28,12 @@
 //
 // The importer is run from source (as the tests do): its arithmetic runs in its own instance of
 // the module, initialised here.
-import { onnxRoot } from '../../src/import/onnx-proto.ts';
-import { importOnnx, type ImportOptions } from '../../src/import/onnx.ts';
-import { init as initSrcWasm, get as srcExports } from '../../src/wasm.ts';
-import { AlloyError as SrcAlloyError } from '../../src/errors.ts';
-import { AlloyError, writeBundle } from '../../build/alloy.mjs';
+import { onnxRoot } from '../../src/tools/import/onnx-proto.ts';
+import { importOnnx, type ImportOptions } from '../../src/tools/import/onnx.ts';
+import { init as initSrcWasm, get as srcExports } from '../../src/runtime/wasm.ts';
+import { AlloyError as SrcAlloyError } from '../../src/runtime/errors.ts';
+import { AlloyError } from '../../build/alloy.mjs';
+import { writeBundle } from '../../build/alloy-tools.mjs';
 import type { Alloy } from '../../build/alloy.mjs';
 import { makeRng, mutateRaw, type Rng, type Mutated } from './mutate.ts';
 import { f16Bits } from '../util.ts';

@@ -1,7 +1,7 @@
 // Seed bundles for the fuzzers: small, valid, and together covering every operator, every
 // quantized weight path (affine per tensor / channel / group with zero points, i4, MX, f16) and
 // the precision-map paths (w8a8, emulated accumulators and activations). Deterministic bytes.
-import { writeBundle, quantizeTensor } from '../../build/alloy.mjs';
+import { writeBundle, quantizeTensor } from '../../build/alloy-tools.mjs';
 
 /** xorshift32: exact in every engine. */
 export function xorshift(seed: number) {

@@ -3,7 +3,8 @@
 // exception (TypeError, RangeError, a raw WebAssembly.RuntimeError, ...), on taking more than
 // 1 s, on wasm memory above the cap, or when the canary model stops giving its golden bytes
 // (a sign that an earlier input wrote where it must not).
-import { AlloyError, validatePrecisionMap, readBundle, _exports } from '../../build/alloy.mjs';
+import { AlloyError, validatePrecisionMap, readBundle } from '../../build/alloy.mjs';
+import { _exports } from '../../build/alloy-internal.mjs';
 import type { Alloy } from '../../build/alloy.mjs';
 import { seeds } from './seeds.ts';
 import { mutateBundle, mutatePrecision, makeRng, type World, type Mutated } from './mutate.ts';

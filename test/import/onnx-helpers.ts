@@ -2,9 +2,9 @@
 // the importer's own proto subset, run them in onnxruntime-web (wasm, one thread, local files),
 // import them into Alloy and run the bundle.
 import * as ort from 'onnxruntime-web';
-import { importOnnx, type ImportOptions } from '../../src/import/onnx.ts';
-import { init as initSrcWasm } from '../../src/wasm.ts';
-import { writeBundle } from '../../build/alloy.mjs';
+import { importOnnx, type ImportOptions } from '../../src/tools/import/onnx.ts';
+import { init as initSrcWasm } from '../../src/runtime/wasm.ts';
+import { writeBundle } from '../../build/alloy-tools.mjs';
 import { getAlloy } from '../util.ts';
 
 export { DT, buildModel, rand, type Attr, type Node, type Init, type Spec } from './onnx-build.ts';

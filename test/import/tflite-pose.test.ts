@@ -4,9 +4,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { importTflite } from '../../src/import/tflite.ts';
-import { init as initSrcWasm } from '../../src/wasm.ts';
-import { writeBundle } from '../../build/alloy.mjs';
+import { importTflite } from '../../src/tools/import/tflite.ts';
+import { init as initSrcWasm } from '../../src/runtime/wasm.ts';
+import { writeBundle } from '../../build/alloy-tools.mjs';
 import { getAlloy } from '../util.ts';
 import { liteRtModel, poseModelPath } from '../../bench/litert.ts';
 import { poseInputs, body, landmarkErrors } from '../../scripts/pose-study.ts';

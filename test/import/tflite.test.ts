@@ -1,11 +1,11 @@
 // importTflite on small models written here with the `flatbuffers` Builder (field ids of the
-// TFLite schema, as listed in src/import/tflite-schema.ts), each run in Alloy and in LiteRT.js.
+// TFLite schema, as listed in src/tools/import/tflite-schema.ts), each run in Alloy and in LiteRT.js.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OP, tflite, build, cnnSpec, headSpec, type T } from './tflite-build.ts';
-import { importTflite, TFLITE_OPS } from '../../src/import/tflite.ts';
-import { init as initSrcWasm } from '../../src/wasm.ts';
-import { writeBundle } from '../../build/alloy.mjs';
+import { importTflite, TFLITE_OPS } from '../../src/tools/import/tflite.ts';
+import { init as initSrcWasm } from '../../src/runtime/wasm.ts';
+import { writeBundle } from '../../build/alloy-tools.mjs';
 import { getAlloy, rng } from '../util.ts';
 import { liteRtModel } from '../../bench/litert.ts';
 import { readFileSync } from 'node:fs';

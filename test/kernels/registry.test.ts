@@ -1,10 +1,10 @@
-// The kernel registry (src/registry.ts) and the module agree: nothing unlisted, nothing missing,
+// The kernel registry (src/runtime/registry.ts) and the module agree: nothing unlisted, nothing missing,
 // names follow the convention, each listed test file exists.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import { getAlloy, wasm } from '../util.ts';
-import { KERNELS, HELPERS } from '../../build/alloy.mjs';
+import { KERNELS, HELPERS } from '../../build/alloy-internal.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -14,7 +14,7 @@ test('every kernel export is registered, and every registered export exists', as
   const exported = Object.keys(x).filter((k) => typeof x[k] === 'function' && !k.startsWith('__'));
   const listed = new Set(KERNELS.flatMap((k: any) => [k.export, k.ref].filter(Boolean)));
   const unlisted = exported.filter((k) => !listed.has(k) && !HELPERS.has(k));
-  assert.equal(unlisted, [], `exports missing from src/registry.ts: ${unlisted.join(', ')}`);
+  assert.equal(unlisted, [], `exports missing from src/runtime/registry.ts: ${unlisted.join(', ')}`);
   for (const k of KERNELS as any[]) {
     assert.type(x[k.export], 'function', `${k.name}: export ${k.export} missing`);
     if (k.ref) assert.type(x[k.ref], 'function', `${k.name}: reference ${k.ref} missing`);

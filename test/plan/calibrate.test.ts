@@ -2,8 +2,8 @@
 // min/max does not; granularities; asymmetric ranges.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { rangeOf, tensorRanges, qparams, klThresholdBins } from '../../src/plan/calibrate.ts';
-import { xorshift32 } from '../../src/plan/rng.ts';
+import { rangeOf, tensorRanges, qparams, klThresholdBins } from '../../src/tools/plan/calibrate.ts';
+import { xorshift32 } from '../../src/tools/plan/rng.ts';
 
 /** n samples of N(0, 1) (Box-Muller over the seeded generator) plus `outliers` values of +-50 */
 function gaussian(n: number, seed: number, outliers = 0, at = 50): Float32Array {

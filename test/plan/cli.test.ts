@@ -11,10 +11,11 @@ import pngjs from 'pngjs';
 // @ts-ignore: no type declarations
 import jpeg from 'jpeg-js';
 import { getAlloy } from '../util.ts';
-import { writeBundle, readBundle, validatePrecisionMap, packBundle } from '../../build/alloy.mjs';
+import { readBundle, validatePrecisionMap } from '../../build/alloy.mjs';
+import { writeBundle, packBundle } from '../../build/alloy-tools.mjs';
 import { seededMLP, seededInputs } from '../../scripts/seeded-mlp.ts';
-import { writeNpy } from '../../src/cli/npy.ts';
-import { loadInputs, resizeBilinear } from '../../src/plan/data.ts';
+import { writeNpy } from '../../src/tools/io/npy.ts';
+import { loadInputs, resizeBilinear } from '../../src/tools/plan/data.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const cli = (args: string[]) => spawnSync(process.execPath, [join(root, 'build/alloy-cli.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, ALLOY_PROGRESS: '1' } });

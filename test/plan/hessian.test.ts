@@ -4,10 +4,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy, rng } from '../util.ts';
-import { writeBundle, readBundle, packBundle, tensorValues, validatePrecisionMap, planHost } from '../../build/alloy.mjs';
-import { Evaluator, hutchinson, plan } from '../../src/plan/planner.ts';
-import { WeightPatcher, type Host } from '../../src/plan/host.ts';
-import { xorshift32, rademacher } from '../../src/plan/rng.ts';
+import { readBundle, validatePrecisionMap } from '../../build/alloy.mjs';
+import { writeBundle, packBundle, tensorValues, planHost } from '../../build/alloy-tools.mjs';
+import { Evaluator, hutchinson, plan } from '../../src/tools/plan/planner.ts';
+import { WeightPatcher, type Host } from '../../src/tools/plan/host.ts';
+import { xorshift32, rademacher } from '../../src/tools/plan/rng.ts';
 import { seededMLP, seededInputs } from '../../scripts/seeded-mlp.ts';
 
 const rand = (n: number, seed: number, a = 1) => { const r = rng(seed); return new Float32Array(n).map(() => ((r() >>> 8) - 8388608) * 2 ** -23 * a); };

@@ -1,12 +1,13 @@
-// Radical rounding (src/plan/radical.ts): the per-layer rule (level by Delta against error-min /
+// Radical rounding (src/tools/plan/radical.ts): the per-layer rule (level by Delta against error-min /
 // error-max, direction by the secant slope against mu), the round-to-nearest twin, the maps, the
 // i16 grid weights, and the executor's inputRound semantics the plan relies on.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy } from '../util.ts';
-import { writeBundle, readBundle, packBundle, tensorValues, validatePrecisionMap, planHost } from '../../build/alloy.mjs';
-import { planRadical, meanStep, entryOf, type Level } from '../../src/plan/radical.ts';
-import type { Host } from '../../src/plan/host.ts';
+import { readBundle, validatePrecisionMap } from '../../build/alloy.mjs';
+import { writeBundle, packBundle, tensorValues, planHost } from '../../build/alloy-tools.mjs';
+import { planRadical, meanStep, entryOf, type Level } from '../../src/tools/plan/radical.ts';
+import type { Host } from '../../src/tools/plan/host.ts';
 import { seededMLP, seededInputs } from '../../scripts/seeded-mlp.ts';
 
 const host = async (): Promise<Host> => (planHost(await getAlloy()) as unknown as Host);

@@ -5,10 +5,11 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { getAlloy } from '../util.ts';
-import { writeBundle, readBundle, packBundle, tensorValues, validatePrecisionMap, planHost } from '../../build/alloy.mjs';
-import { plan } from '../../src/plan/planner.ts';
-import { htmlReport } from '../../src/plan/report.ts';
-import type { Host } from '../../src/plan/host.ts';
+import { readBundle, validatePrecisionMap } from '../../build/alloy.mjs';
+import { writeBundle, packBundle, tensorValues, planHost } from '../../build/alloy-tools.mjs';
+import { plan } from '../../src/tools/plan/planner.ts';
+import { htmlReport } from '../../src/tools/plan/report.ts';
+import type { Host } from '../../src/tools/plan/host.ts';
 import { seededMLP, seededInputs } from '../../scripts/seeded-mlp.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

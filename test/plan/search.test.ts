@@ -1,7 +1,7 @@
 // Greedy, binary and Pareto searches on a toy whose answer is known: additive degradations.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { greedy, binary, pareto, paretoFront, type SearchProblem, type Assign } from '../../src/plan/search.ts';
+import { greedy, binary, pareto, paretoFront, type SearchProblem, type Assign } from '../../src/tools/plan/search.ts';
 
 // 5 layers, bytes f32 = 4 per param; degradation = sum of per-(layer, format) terms
 const PARAMS: Record<string, number> = { a: 100, b: 400, c: 200, d: 50, e: 300 };

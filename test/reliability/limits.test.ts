@@ -4,7 +4,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy, heap } from '../util.ts';
-import { writeBundle, AlloyError } from '../../build/alloy.mjs';
+import { AlloyError } from '../../build/alloy.mjs';
+import { writeBundle } from '../../build/alloy-tools.mjs';
 
 function throwsCode(f: () => unknown, code: string, re?: RegExp) {
   try { f(); } catch (e) {

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { getAlloy } from '../util.ts';
-import { writeBundle, AlloyError } from '../../build/alloy.mjs';
+import { AlloyError } from '../../build/alloy.mjs';
+import { writeBundle } from '../../build/alloy-tools.mjs';
 import { seededMLP, seededInputs } from '../../scripts/seeded-mlp.ts';
 import { seeds } from '../fuzz/seeds.ts';
 

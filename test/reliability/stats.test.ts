@@ -8,7 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getAlloy } from '../util.ts';
-import { writeBundle, AlloyError } from '../../build/alloy.mjs';
+import { AlloyError } from '../../build/alloy.mjs';
+import { writeBundle } from '../../build/alloy-tools.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 const cli = (args: string[]) => spawnSync(process.execPath, [join(root, 'build/alloy-cli.mjs'), ...args], { encoding: 'utf8' });

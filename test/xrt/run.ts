@@ -8,7 +8,7 @@
 // Assumes build/alloy.mjs and build/alloy.wasm exist. Scratch files go to build/xrt/ (gitignored).
 // Last line: `xrt: N passed, N failed[, N skipped]`; a test is one (runtime, case) pair.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createReadStream, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createReadStream, statSync, readdirSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort, killGroup, workerdConfig } from '../../scripts/proc.ts';
@@ -73,7 +73,7 @@ function parseMarked(stdout: string): CaseResult[] {
 // ---------------------------------------------------------------------------------------------
 
 async function prepare() {
-  for (const f of ['alloy.mjs', 'alloy.wasm']) {
+  for (const f of ['alloy.mjs', 'alloy-tools.mjs', 'alloy.wasm']) {
     if (!existsSync(join(buildDir, f))) throw new Error(`build/${f} is missing: run \`node scripts/build.mjs\` first`);
   }
   rmSync(xrtDir, { recursive: true, force: true });
@@ -85,7 +85,8 @@ async function prepare() {
   });
   const body = `const alloy = await init(SOURCE);\n  return await runCorpus(alloy, writeBundle, quantizeTensor);`;
   // Deno: init() reads alloy.wasm next to alloy.mjs with Deno.readFile
-  writeFileSync(join(xrtDir, 'deno.mjs'), `import { init, writeBundle, quantizeTensor } from '../alloy.mjs';
+  writeFileSync(join(xrtDir, 'deno.mjs'), `import { init } from '../alloy.mjs';
+import { writeBundle, quantizeTensor } from '../alloy-tools.mjs';
 import { runCorpus } from './corpus.mjs';
 let out;
 try { out = await (async () => { ${body.replace('SOURCE', '')} })(); }
@@ -95,14 +96,16 @@ console.log(${JSON.stringify(RESULT_MARK)} + JSON.stringify(out));
   // Chromium: the page imports the host from the static server; init() fetches alloy.wasm
   writeFileSync(join(xrtDir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>alloy xrt</title>
 <script type="module">
-import { init, writeBundle, quantizeTensor } from '../alloy.mjs';
+import { init } from '../alloy.mjs';
+import { writeBundle, quantizeTensor } from '../alloy-tools.mjs';
 import { runCorpus } from './corpus.mjs';
 window.__xrt = (async () => { ${body.replace('SOURCE', "new URL('../alloy.wasm', location.href)")} })()
   .catch((e) => ({ error: String(e && e.stack || e) }));
 </script>
 `);
   // workerd: a module worker; alloy.wasm is a wasm module import (a compiled WebAssembly.Module)
-  writeFileSync(join(xrtDir, 'worker.mjs'), `import { init, writeBundle, quantizeTensor } from './alloy.mjs';
+  writeFileSync(join(xrtDir, 'worker.mjs'), `import { init } from './alloy.mjs';
+import { writeBundle, quantizeTensor } from './alloy-tools.mjs';
 import wasmModule from './alloy.wasm';
 import { runCorpus } from './corpus.mjs';
 let pending = null;
@@ -135,9 +138,10 @@ async function leg(runtime: string, fn: () => Promise<CaseResult[] | { skipped: 
 async function nodeLeg(): Promise<CaseResult[]> {
   // the same bundled corpus the other runtimes run, imported in this process
   const host = await import(pathToFileURL(join(buildDir, 'alloy.mjs')).href);
+  const tools = await import(pathToFileURL(join(buildDir, 'alloy-tools.mjs')).href);
   const { runCorpus } = await import(pathToFileURL(join(xrtDir, 'corpus.mjs')).href);
   const alloy = await host.init();
-  return runCorpus(alloy, host.writeBundle, host.quantizeTensor);
+  return runCorpus(alloy, tools.writeBundle, tools.quantizeTensor);
 }
 
 async function denoLeg(): Promise<CaseResult[]> {
@@ -224,7 +228,8 @@ async function workerdLeg(): Promise<CaseResult[]> {
   writeFileSync(join(xrtDir, 'config.capnp'), workerdConfig('xrtWorker', [
     { name: 'worker.mjs', kind: 'esModule', file: 'worker.mjs' },
     { name: 'corpus.mjs', kind: 'esModule', file: 'corpus.mjs' },
-    { name: 'alloy.mjs', kind: 'esModule', file: '../alloy.mjs' },
+    // the runtime and tools entries and the chunks they share (scripts/build.mjs splits them)
+    ...readdirSync(buildDir).filter((f) => f.endsWith('.mjs') && f.startsWith('alloy')).map((f) => ({ name: f, kind: 'esModule', file: `../${f}` })),
     { name: 'alloy.wasm', kind: 'wasm', file: '../alloy.wasm' },
   ], port));
   const c = spawn(bin, ['serve', join(xrtDir, 'config.capnp')], { cwd: xrtDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,6 +1,6 @@
 // `alloy formats` and `alloy cast`.
-import type { Alloy } from '../index.js';
-import { AlloyError } from '../errors.js';
+import type { Alloy } from '../../runtime/index.js';
+import { AlloyError } from '../../runtime/errors.js';
 
 const pad = (s: string, n: number) => s.padEnd(n);
 const num = (v: number) => (Number.isNaN(v) ? 'NaN' : !Number.isFinite(v) ? (v > 0 ? 'inf' : '-inf') : Math.abs(v) !== 0 && (Math.abs(v) < 1e-4 || Math.abs(v) >= 1e6) ? v.toExponential(6) : String(v));

@@ -11,8 +11,8 @@
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, extname } from 'node:path';
-import { readNpy, readJsonTensor } from '../cli/npy.js';
-import { AlloyError } from '../errors.js';
+import { readNpy, readJsonTensor } from '../io/npy.js';
+import { AlloyError } from '../../runtime/errors.js';
 import { sampleIndices } from './rng.js';
 import type { Dataset } from './planner.js';
 import type { Labels } from './metrics.js';
@@ -20,7 +20,7 @@ import type { Labels } from './metrics.js';
 import pngjs from 'pngjs';
 // @ts-ignore: no type declarations shipped
 import jpeg from 'jpeg-js';
-import { elements } from '../bundle/layout.js';
+import { elements } from '../../runtime/bundle/layout.js';
 
 const bad = (m: string): never => { throw new AlloyError('BAD_ARGUMENT', m); };
 

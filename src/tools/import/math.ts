@@ -6,11 +6,11 @@
 // root (double rounding is innocuous for sqrt when 53 >= 2 * 24 + 2), i.e. the same bits as wasm's
 // f32.sqrt in every engine.
 
-import { get } from '../wasm.js';
-import * as heap from '../heap.js';
-import { formatByName } from '../formats.js';
-import { fail } from '../errors.js';
-import { DEFAULT_LIMITS } from '../bundle/read.js';
+import { get } from '../../runtime/wasm.js';
+import * as heap from '../../runtime/heap.js';
+import { formatByName } from '../../runtime/formats.js';
+import { fail } from '../../runtime/errors.js';
+import { DEFAULT_LIMITS } from '../../runtime/bundle/read.js';
 
 type Typed = Float32Array | Uint16Array | Int8Array | Uint8Array | Int32Array;
 

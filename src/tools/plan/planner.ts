@@ -1,14 +1,14 @@
 // The planner: calibration, sensitivities, search, latency — every model output computed by the
 // module through the host it is given (Host), statistics on the host.
 
-import type { PrecisionMap, LayerPrecision } from '../index.js';
+import type { PrecisionMap, LayerPrecision } from '../../runtime/index.js';
 import { WeightPatcher, withOutputs, type Host } from './host.js';
-import { weightInput, tensorEntry } from '../bundle/layout.js';
+import { weightInput, tensorEntry } from '../../runtime/bundle/layout.js';
 import { metric, smoothLoss, degradation, allowed, looksLikeProbs, HIGHER_BETTER, type MetricName, type MetricOptions, type Labels, type Outputs, type Tolerance } from './metrics.js';
 import { tensorRanges, qparams, type CalibOptions, type Range } from './calibrate.js';
 import { xorshift32, rademacher, spearman } from './rng.js';
 import { greedy, binary, pareto, type Assign, type SearchResult, type SearchProblem } from './search.js';
-import { elements } from '../bundle/layout.js';
+import { elements } from '../../runtime/bundle/layout.js';
 
 export interface Dataset { x: Float32Array; shape: number[]; labels?: Labels }
 

@@ -2,7 +2,7 @@
 // switches that never take a value (`--json`; `--json=false` turns one off), and flags whose value
 // is optional and one of a few words (`--stats [json|table]`).
 
-import { AlloyError } from '../errors.js';
+import { AlloyError } from '../../runtime/errors.js';
 
 export type Flags = Record<string, string | true>;
 

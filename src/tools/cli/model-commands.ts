@@ -1,15 +1,15 @@
 // `alloy inspect`, `alloy run`, `alloy bench`, `alloy pack`.
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Alloy } from '../index.js';
-import type { NodeOutput } from '../model.js';
-import { readBundle } from '../bundle/read.js';
+import type { Alloy } from '../../runtime/index.js';
+import type { NodeOutput } from '../../runtime/model.js';
+import { readBundle } from '../../runtime/bundle/read.js';
 import { writeBundle } from '../bundle/write.js';
 import { packBundle } from '../bundle/pack.js';
-import { resolve, validatePrecisionMap } from '../precision.js';
-import { AlloyError } from '../errors.js';
+import { resolve, validatePrecisionMap } from '../../runtime/precision.js';
+import { AlloyError } from '../../runtime/errors.js';
 import { table } from './formats.js';
-import { formatInfo } from '../formats.js';
-import { readNpy, readJsonTensor, writeNpy } from './npy.js';
+import { formatInfo } from '../../runtime/formats.js';
+import { readNpy, readJsonTensor, writeNpy } from '../io/npy.js';
 import { progress } from './progress.js';
 
 import { numberFlag, type Flags } from './flags.js';

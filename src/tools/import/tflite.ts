@@ -26,9 +26,9 @@
 // Needs the module initialised (`await init()`), as the arithmetic on weights runs in it.
 
 import { createHash } from 'node:crypto';
-import { AlloyError, fail } from '../errors.js';
+import { AlloyError, fail } from '../../runtime/errors.js';
 import type { BundleInput, TensorInput } from '../bundle/write.js';
-import type { NodeEntry, ValueInfo } from '../bundle/layout.js';
+import type { NodeEntry, ValueInfo } from '../../runtime/bundle/layout.js';
 import { readModel, opName, TT, TT_NAMES, type ModelT, type OperatorT, type Options, type TensorT, type Quant } from './tflite-schema.js';
 import * as M from './math.js';
 
@@ -42,7 +42,7 @@ export interface TfliteImportOptions {
 type Ints = number[];
 type DType = 'f32' | 'f16' | 'i8' | 'u8' | 'i32' | 'i64' | 'bool' | 'other';
 import { permute, type Data } from '../permute.js';
-import { elements } from '../bundle/layout.js';
+import { elements } from '../../runtime/bundle/layout.js';
 interface Const { kind: 'const'; dims: Ints; dtype: DType; data: Data; quant: Quant | null }
 interface Act { kind: 'act'; name: string; shape: Ints; pendingPad?: { x: Act; pads: Ints } }
 type Val = Const | Act;

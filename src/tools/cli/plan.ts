@@ -1,8 +1,9 @@
 // `alloy plan`: calibrate, measure per-layer sensitivities and search a precision map that keeps
 // a metric within a tolerance; writes the map (for `alloy pack`) and a self-contained HTML report.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readBundle, writeBundle, planHost, AlloyError, type Alloy } from '../index.js';
-import { readHeader } from '../bundle/read.js';
+import { readBundle, AlloyError, type Alloy } from '../../runtime/index.js';
+import { writeBundle, planHost } from '../index.js';
+import { readHeader } from '../../runtime/bundle/read.js';
 import { bundleInput, type Host } from '../plan/host.js';
 import { plan, type PlanOptions, type SensitivityKind } from '../plan/planner.js';
 import { loadInputs, loadLabels, subset, type ImageOptions } from '../plan/data.js';

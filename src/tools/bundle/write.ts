@@ -1,8 +1,8 @@
 // Bundle writer: header JSON (with each tensor's XXH32) + 64-byte aligned tensor data.
 
-import { MAGIC, VERSION, PREAMBLE, align, quantFields, hex8, type Header, type NodeEntry, type ValueInfo, type TensorEntry } from './layout.js';
-import { xxh32 } from './hash.js';
-import { fail } from '../errors.js';
+import { MAGIC, VERSION, PREAMBLE, align, quantFields, hex8, type Header, type NodeEntry, type ValueInfo, type TensorEntry } from '../../runtime/bundle/layout.js';
+import { xxh32 } from '../../runtime/bundle/hash.js';
+import { fail } from '../../runtime/errors.js';
 
 export interface TensorInput {
   format: string;

@@ -1,7 +1,7 @@
 // .npy files (NumPy format 1.0 / 2.0): little-endian f4 / f8 / i1 / u1 / i4 / i8 arrays in C order.
 // see: numpy.lib.format (NEP 1).
-import { AlloyError } from '../errors.js';
-import { elements } from '../bundle/layout.js';
+import { AlloyError } from '../../runtime/errors.js';
+import { elements } from '../../runtime/bundle/layout.js';
 
 export interface NpyArray { data: Float32Array; shape: number[] }
 

@@ -1,14 +1,14 @@
 // Apply a precision map to a bundle: re-encode each weighted layer's weights in the format the
 // map asks for (decoding what is stored first, through the module), embed the map.
 
-import { readBundle, type Bundle } from './read.js';
+import { readBundle, type Bundle } from '../../runtime/bundle/read.js';
 import type { BundleInput, TensorInput } from './write.js';
-import { elements, weightInput, tensorEntry, quantFields, type TensorEntry } from './layout.js';
+import { elements, weightInput, tensorEntry, quantFields, type TensorEntry } from '../../runtime/bundle/layout.js';
 import { quantizeTensor } from './quantize.js';
-import { validatePrecisionMap, resolve, type PrecisionMap } from '../precision.js';
-import { formatByName } from '../formats.js';
-import { decode, dequantizeAffine, dequantizeMX, unpack } from '../cast.js';
-import { fail } from '../errors.js';
+import { validatePrecisionMap, resolve, type PrecisionMap } from '../../runtime/precision.js';
+import { formatByName } from '../../runtime/formats.js';
+import { decode, dequantizeAffine, dequantizeMX, unpack } from '../../runtime/cast.js';
+import { fail } from '../../runtime/errors.js';
 
 
 function bytesOf(b: Bundle, e: TensorEntry): Uint8Array { return b.data.subarray(e.offset, e.offset + e.bytes); }

@@ -1,10 +1,10 @@
 // `alloy import MODEL.onnx -o OUT.alloy`
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Alloy } from '../index.js';
+import type { Alloy } from '../../runtime/index.js';
 import { writeBundle } from '../bundle/write.js';
 import { importOnnx } from '../import/onnx.js';
 import { importTflite } from '../import/tflite.js';
-import { AlloyError } from '../errors.js';
+import { AlloyError } from '../../runtime/errors.js';
 
 export function importCommand(alloy: Alloy, pos: string[], flags: Record<string, string | true>): number {
   if (pos.length !== 1 || typeof flags.o !== 'string') throw new AlloyError('BAD_ARGUMENT', 'usage: alloy import MODEL.onnx|MODEL.tflite -o OUT.alloy');

@@ -24,7 +24,7 @@ export interface LoadOptions extends Partial<Limits> {
    *  decoded: their kernels apply the scale to each group's sum, which decoded weights would not
    *  reproduce bit for bit. Default false. */
   decodeWeights?: boolean;
-  /** 'reference': every kernel call goes to its scalar reference (src/registry.ts), on unpacked
+  /** 'reference': every kernel call goes to its scalar reference (src/runtime/registry.ts), on unpacked
    *  weights: the outputs must be the same bits as 'fast' (the default), many times slower. For
    *  checking a result, and for the fuzzers' differential oracle. */
   kernels?: 'fast' | 'reference';

@@ -6,21 +6,12 @@ import { encode, decode, quantizeMX, dequantizeMX, quantizeAffine, dequantizeAff
 import { Model, type Feed, type TensorOut, type LoadOptions } from './model.js';
 export { validatePrecisionMap, type PrecisionMap, type LayerPrecision } from './precision.js';
 import type { Limits } from './bundle/read.js';
-import { validatePrecisionMap } from './precision.js';
-import { writeBundle } from './bundle/write.js';
-import { readBundle } from './bundle/read.js';
-import { packBundle, tensorValues } from './bundle/pack.js';
-import { xxh32 } from './bundle/hash.js';
-import type { Host } from './plan/host.js';
 
 export { AlloyError } from './errors.js';
 export type { AlloyErrorCode } from './errors.js';
 export type { FormatInfo, CastOptions, MXBlocks, AffineOptions, AffineQuantized, Feed, TensorOut, Limits, LoadOptions };
 export { Model };
-export { writeBundle, type BundleInput, type TensorInput } from './bundle/write.js';
 export { readBundle } from './bundle/read.js';
-export { quantizeTensor, type QuantizeOptions } from './bundle/quantize.js';
-export { packBundle, tensorValues, type PackReport } from './bundle/pack.js';
 
 export interface Alloy {
   /** the format table: bits, bias, max, min normal, min subnormal, epsilon, inf/NaN */
@@ -51,16 +42,5 @@ export async function init(source?: wasm.WasmSource): Promise<Alloy> {
   };
 }
 
-/** What the planner (src/plan) needs from this runtime, in one object. */
-export function planHost(alloy: Alloy): Host {
-  return { alloy, readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap, xxh32 };
-}
-
 export const VERSION = '0.1.0';
 
-/** Internals for tests and benchmarks (not a stable API): the raw module exports and the
- *  helpers that move bytes in and out of its memory. */
-export { get as _exports } from './wasm.js';
-export * as _heap from './heap.js';
-export { KERNELS, HELPERS, type KernelEntry } from './registry.js';
-export type { RecomputeCounter } from './ops/dense.js';

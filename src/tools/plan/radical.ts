@@ -11,7 +11,7 @@
 //      channel (i4 / i8: the bundle's i4 / i8 weight formats, `granularity: channel`; i16: no i16
 //      weight kernel exists, so the weights are the i16 grid values q * s stored as f32, computed
 //      by the module's quantizeAffine / dequantizeAffine), and its input fake-quantized to b
-//      (precision map `inputRound`, per-row dynamic scale amax / imax, see src/ops/dense.ts).
+//      (precision map `inputRound`, per-row dynamic scale amax / imax, see src/runtime/ops/dense.ts).
 //   2. Delta_l(b) = sum (y_l^Q - y_l)^2 / sum y_l^2 over the calibration set, with only layer l
 //      quantized (b, input rne) and every other layer FP32.
 //   3. Layers in graph order; levels in the given order (smallest first). The first b with
@@ -27,9 +27,9 @@
 //      else rne.
 // The round-to-nearest baseline ("rtn") is the same levels with every input rne.
 
-import type { PrecisionMap, LayerPrecision } from '../index.js';
+import type { PrecisionMap, LayerPrecision } from '../../runtime/index.js';
 import { WeightPatcher, withOutputs, type Host } from './host.js';
-import { tensorEntry } from '../bundle/layout.js';
+import { tensorEntry } from '../../runtime/bundle/layout.js';
 import { Evaluator, mergeMap, type Dataset } from './planner.js';
 
 export const RADICAL_LEVELS = ['i4', 'i8', 'i16'] as const;

@@ -1,5 +1,5 @@
 // The module exports an operator calls. With LoadOptions.kernels 'reference', the kernels whose
-// scalar reference (src/registry.ts) takes the same arguments in the same layouts are replaced by
+// scalar reference (src/runtime/registry.ts) takes the same arguments in the same layouts are replaced by
 // it. Dense, Conv and DepthwiseConv choose their reference paths themselves: those references read
 // unpacked weights.
 

@@ -7,12 +7,12 @@
 //    asymmetric.
 //  - MX: blocks of 32 along the last axis; scales "<name>.scale" e8m0fnu [rows, ceil(K / 32)].
 
-import { fail } from '../errors.js';
-import { formatByName } from '../formats.js';
-import { encode, quantizeMX, quantizeAffine, pack, type Rounding } from '../cast.js';
+import { fail } from '../../runtime/errors.js';
+import { formatByName } from '../../runtime/formats.js';
+import { encode, quantizeMX, quantizeAffine, pack, type Rounding } from '../../runtime/cast.js';
 import type { TensorInput } from './write.js';
 import { permute } from '../permute.js';
-import { elements } from './layout.js';
+import { elements } from '../../runtime/bundle/layout.js';
 
 export interface QuantizeOptions {
   granularity?: 'tensor' | 'channel' | 'group';

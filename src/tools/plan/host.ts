@@ -2,8 +2,10 @@
 // exactly the host it is given: the CLI passes its own, the tests pass the built build/alloy.mjs.
 // Also: plain data edits of bundles (extra graph outputs, f32 weight bytes rewritten in place).
 
-import type { Alloy, BundleInput, PackReport, PrecisionMap } from '../index.js';
-import { weightInput, tensorEntry, quantFields, hex8, type Header } from '../bundle/layout.js';
+import type { Alloy, PrecisionMap } from '../../runtime/index.js';
+import type { BundleInput } from '../bundle/write.js';
+import type { PackReport } from '../bundle/pack.js';
+import { weightInput, tensorEntry, quantFields, hex8, type Header } from '../../runtime/bundle/layout.js';
 
 export interface BundleView { header: Header; data: Uint8Array }
 

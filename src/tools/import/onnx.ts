@@ -19,9 +19,9 @@
 // Needs the module initialised (`await init()`), as the arithmetic runs in it.
 
 import { createHash } from 'node:crypto';
-import { AlloyError, fail } from '../errors.js';
+import { AlloyError, fail } from '../../runtime/errors.js';
 import type { BundleInput, TensorInput } from '../bundle/write.js';
-import type { NodeEntry, ValueInfo } from '../bundle/layout.js';
+import type { NodeEntry, ValueInfo } from '../../runtime/bundle/layout.js';
 import { decodeModel, DT, AT, type ModelP, type NodeP, type TensorP, type AttrP, type ValueInfoP } from './onnx-proto.js';
 import * as M from './math.js';
 
@@ -38,7 +38,7 @@ export interface ImportOptions {
 type Ints = number[];
 type DType = 'f32' | 'f16' | 'i8' | 'u8' | 'i32' | 'i64' | 'bool' | 'f64' | 'other';
 import { permute, type Data } from '../permute.js';
-import { elements } from '../bundle/layout.js';
+import { elements } from '../../runtime/bundle/layout.js';
 
 interface QInfo { fmt: 'i8' | 'u8'; codes: Int8Array | Uint8Array; scale: Float32Array; zp: Int32Array; axis: number /* -1: per tensor */ }
 interface Const { kind: 'const'; dims: Ints; dtype: DType; data: Data; q?: QInfo }

@@ -1,5 +1,5 @@
 // The `alloy` command. Node only.
-import { init, AlloyError } from '../index.js';
+import { init, AlloyError } from '../../runtime/index.js';
 import { formatsCommand, castCommand } from './formats.js';
 import { inspectCommand, runCommand, benchCommand, packCommand } from './model-commands.js';
 import { parseFlags } from './flags.js';

@@ -1,0 +1,20 @@
+// Alloy's bundle tools, for any runtime (nothing here touches the file system or Node): write,
+// quantize and pack bundles, and the planner's host. Built as build/alloy-tools.mjs; it shares the
+// runtime's module instance, so `init()` from the runtime entry serves both. The importers
+// (src/tools/import, Node: node:crypto, protobufjs, flatbuffers) are reached through the CLI.
+import type { Alloy } from '../runtime/index.js';
+import type { Host } from './plan/host.js';
+import { readBundle } from '../runtime/bundle/read.js';
+import { validatePrecisionMap } from '../runtime/precision.js';
+import { xxh32 } from '../runtime/bundle/hash.js';
+import { writeBundle } from './bundle/write.js';
+import { packBundle, tensorValues } from './bundle/pack.js';
+
+export { writeBundle, type BundleInput, type TensorInput } from './bundle/write.js';
+export { quantizeTensor, type QuantizeOptions } from './bundle/quantize.js';
+export { packBundle, tensorValues, type PackReport } from './bundle/pack.js';
+
+/** What the planner (src/tools/plan) needs from the runtime, in one object. */
+export function planHost(alloy: Alloy): Host {
+  return { alloy, readBundle, writeBundle, packBundle, tensorValues, validatePrecisionMap, xxh32 };
+}
