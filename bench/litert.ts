@@ -113,7 +113,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const args = process.argv.slice(2);
   const flag = (k: string, d: string) => { const i = args.indexOf(`--${k}`); return i >= 0 ? args[i + 1] : d; };
   const variant = (args.find((a) => a === 'lite' || a === 'full') ?? 'lite') as 'lite' | 'full';
-  const { importTflite } = await import('../src/tools/import/tflite.ts');
+  const { importTflite } = await import('../src/tools/import/tflite/index.ts');
   const { init } = await import('../src/runtime/index.ts');
   const { writeBundle } = await import('../src/tools/index.ts');
   await init(readFileSync(path.join(root, 'build/alloy.wasm')));

@@ -104,7 +104,7 @@ async function doBuild({ force = false, quiet = true }: { force?: boolean; quiet
   // The importer and packer run on the sources (they are Node-only tools), with the built module.
   const { init } = await import('../src/runtime/index.ts');
   const { writeBundle, packBundle } = await import('../src/tools/index.ts');
-  const { importOnnx } = await import('../src/tools/import/onnx.ts');
+  const { importOnnx } = await import('../src/tools/import/onnx/index.ts');
   await init(readFileSync(join(ROOT, 'build/alloy.wasm')));
 
   const imported = importOnnx(new Uint8Array(readFileSync(MODEL)));

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { init, type PrecisionMap } from '../src/runtime/index.ts';
 import { writeBundle, packBundle } from '../src/tools/index.ts';
-import { importOnnx } from '../src/tools/import/onnx.ts';
+import { importOnnx } from '../src/tools/import/onnx/index.ts';
 import { loadMnist } from './mnist-data.ts';
 import { warmup, medianMs, sha256Hex } from './timing.ts';
 

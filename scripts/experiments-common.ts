@@ -4,7 +4,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { init, type Alloy } from '../src/runtime/index.ts';
 import { planHost } from '../src/tools/index.ts';
-import { importOnnx } from '../src/tools/import/onnx.ts';
+import { importOnnx } from '../src/tools/import/onnx/index.ts';
 import { bundleInput, type Host } from '../src/tools/plan/host.ts';
 import { crossEntropy, top1, type Outputs } from '../src/tools/plan/metrics.ts';
 

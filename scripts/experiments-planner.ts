@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { init, readBundle, type PrecisionMap } from '../src/runtime/index.ts';
 import { writeBundle, packBundle, planHost } from '../src/tools/index.ts';
-import { importOnnx } from '../src/tools/import/onnx.ts';
+import { importOnnx } from '../src/tools/import/onnx/index.ts';
 import type { Host } from '../src/tools/plan/host.ts';
 import { plan, medianLatency, type PlanOptions, type PlanResult, type Dataset } from '../src/tools/plan/planner.ts';
 import { top1, crossEntropy, type Outputs } from '../src/tools/plan/metrics.ts';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { init } from '../src/runtime/index.ts';
 import { writeBundle } from '../src/tools/index.ts';
-import { importTflite } from '../src/tools/import/tflite.ts';
+import { importTflite } from '../src/tools/import/tflite/index.ts';
 import { poseModelPath } from '../bench/litert.ts';
 import { loadPoseImage } from './pose-study.ts';
 

@@ -133,7 +133,7 @@ export async function sensitivitySvg(order: string[], f16: { name: string; nme: 
 async function study(variant: 'lite' | 'full', quick: boolean, jsonOut?: string) {
   const { init } = await import('../src/runtime/index.ts');
   const { writeBundle, packBundle } = await import('../src/tools/index.ts');
-  const { importTflite } = await import('../src/tools/import/tflite.ts');
+  const { importTflite } = await import('../src/tools/import/tflite/index.ts');
   const { liteRtModel, poseModelPath, race } = await import('../bench/litert.ts');
   const alloy = await init(readFileSync(path.join(root, 'build/alloy.wasm')));
   const log = (s: string) => console.log(s);

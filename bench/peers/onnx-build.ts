@@ -1,10 +1,10 @@
 // Builds small ONNX models (ModelProto bytes) in memory for the peer benchmarks and the MNIST
-// training script, with protobufjs and the importer's subset of onnx.proto (src/tools/import/onnx-proto.ts;
+// training script, with protobufjs and the importer's subset of onnx.proto (src/tools/import/onnx/proto.ts;
 // field numbers as in onnx/onnx.proto). Benchmark-only code.
 // Initializers may be f32 (default) or raw bytes of another element type (float16, int8, uint8,
 // int32, int64, int4/uint4 packed two per byte, low nibble first); nodes may name a domain
 // (com.microsoft for contrib ops) and carry int, float or int-list attributes.
-import { onnxRoot } from '../../src/tools/import/onnx-proto.ts';
+import { onnxRoot } from '../../src/tools/import/onnx/proto.ts';
 
 // The importer's proto subset (upstream field numbers): one definition for importing and building.
 const ModelProto = onnxRoot().lookupType('onnx.ModelProto');

@@ -28,8 +28,8 @@
 //
 // The importer is run from source (as the tests do): its arithmetic runs in its own instance of
 // the module, initialised here.
-import { onnxRoot } from '../../src/tools/import/onnx-proto.ts';
-import { importOnnx, type ImportOptions } from '../../src/tools/import/onnx.ts';
+import { onnxRoot } from '../../src/tools/import/onnx/proto.ts';
+import { importOnnx, type ImportOptions } from '../../src/tools/import/onnx/index.ts';
 import { init as initSrcWasm, get as srcExports } from '../../src/runtime/wasm.ts';
 import { AlloyError as SrcAlloyError } from '../../src/runtime/errors.ts';
 import { AlloyError } from '../../build/alloy.mjs';

@@ -14,7 +14,7 @@
 // lengths overwritten, truncation, insertion, deletion), never repaired; 10% of the inputs are
 // byte-level mutations of a seed alone.
 import { OP, OPT_TYPE, TYPE, tflite, cnnSpec, headSpec, type Opt, type T, type O, type Spec } from '../import/tflite-build.ts';
-import { importTflite } from '../../src/tools/import/tflite.ts';
+import { importTflite } from '../../src/tools/import/tflite/index.ts';
 import { makeRng, mutateRaw, type Rng, type Mutated } from './mutate.ts';
 
 

@@ -1,6 +1,6 @@
 // Builds ONNX ModelProto bytes (shaped like PyTorch exports) with the importer's own proto
 // subset. Shared by the importer tests and the onnx fuzz target; loads no runtime.
-import { onnxRoot } from '../../src/tools/import/onnx-proto.ts';
+import { onnxRoot } from '../../src/tools/import/onnx/proto.ts';
 import { rng } from '../util.ts';
 
 export const DT = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, float16: 10 } as const;

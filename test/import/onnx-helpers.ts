@@ -2,7 +2,7 @@
 // the importer's own proto subset, run them in onnxruntime-web (wasm, one thread, local files),
 // import them into Alloy and run the bundle.
 import * as ort from 'onnxruntime-web';
-import { importOnnx, type ImportOptions } from '../../src/tools/import/onnx.ts';
+import { importOnnx, type ImportOptions } from '../../src/tools/import/onnx/index.ts';
 import { init as initSrcWasm } from '../../src/runtime/wasm.ts';
 import { writeBundle } from '../../build/alloy-tools.mjs';
 import { getAlloy } from '../util.ts';

@@ -1,5 +1,5 @@
 // Writes small .tflite files with the FlatBuffers Builder (field ids of the TFLite schema, as
-// listed in src/tools/import/tflite-schema.ts), for the importer tests and the tflite fuzz target.
+// listed in src/tools/import/tflite/schema.ts), for the importer tests and the tflite fuzz target.
 import { Builder } from 'flatbuffers';
 import { f16Bits } from '../util.ts';
 

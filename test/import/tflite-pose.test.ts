@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { importTflite } from '../../src/tools/import/tflite.ts';
+import { importTflite } from '../../src/tools/import/tflite/index.ts';
 import { init as initSrcWasm } from '../../src/runtime/wasm.ts';
 import { writeBundle } from '../../build/alloy-tools.mjs';
 import { getAlloy } from '../util.ts';

@@ -1,9 +1,9 @@
 // importTflite on small models written here with the `flatbuffers` Builder (field ids of the
-// TFLite schema, as listed in src/tools/import/tflite-schema.ts), each run in Alloy and in LiteRT.js.
+// TFLite schema, as listed in src/tools/import/tflite/schema.ts), each run in Alloy and in LiteRT.js.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OP, tflite, build, cnnSpec, headSpec, type T } from './tflite-build.ts';
-import { importTflite, TFLITE_OPS } from '../../src/tools/import/tflite.ts';
+import { importTflite, TFLITE_OPS } from '../../src/tools/import/tflite/index.ts';
 import { init as initSrcWasm } from '../../src/runtime/wasm.ts';
 import { writeBundle } from '../../build/alloy-tools.mjs';
 import { getAlloy, rng } from '../util.ts';

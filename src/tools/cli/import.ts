@@ -2,8 +2,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Alloy } from '../../runtime/index.js';
 import { writeBundle } from '../bundle/write.js';
-import { importOnnx } from '../import/onnx.js';
-import { importTflite } from '../import/tflite.js';
+import { importOnnx } from '../import/onnx/index.js';
+import { importTflite } from '../import/tflite/index.js';
 import { AlloyError } from '../../runtime/errors.js';
 
 export function importCommand(alloy: Alloy, pos: string[], flags: Record<string, string | true>): number {

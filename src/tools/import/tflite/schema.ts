@@ -47,7 +47,7 @@
 // ActivationFunctionType: NONE 0, RELU 1, RELU_N1_TO_1 2, RELU6 3, TANH 4, SIGN_BIT 5.
 
 import { ByteBuffer } from 'flatbuffers';
-import { fail } from '../../runtime/errors.js';
+import { fail } from '../../../runtime/errors.js';
 
 /** TensorType (schema.fbs enum, byte) */
 export const TT = { FLOAT32: 0, FLOAT16: 1, INT32: 2, UINT8: 3, INT64: 4, STRING: 5, BOOL: 6, INT16: 7, COMPLEX64: 8, INT8: 9, FLOAT64: 10 } as const;

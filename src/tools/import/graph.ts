@@ -1,0 +1,208 @@
+// The graph builder both importers (./onnx/, ./tflite/) stand on: fresh tensor and node names, the
+// nodes and tensors of the bundle being built, the value each source tensor is bound to, the
+// NCHW / NHWC layout of 4-D activations, constants decoded from their stored bytes, and the list
+// of unsupported nodes (every refusal is collected, then reported at once: DESIGN rule 8).
+// Node; offline. The arithmetic on tensor values is ./math.ts (in the wasm module).
+
+import { createHash } from 'node:crypto';
+import { fail } from '../../runtime/errors.js';
+import type { TensorInput } from '../bundle/write.js';
+import type { NodeEntry } from '../../runtime/bundle/layout.js';
+import { elements } from '../../runtime/bundle/layout.js';
+import type { Data } from '../permute.js';
+import * as M from './math.js';
+
+export type Ints = number[];
+export type DType = 'f32' | 'f16' | 'i8' | 'u8' | 'i32' | 'i64' | 'bool' | 'f64' | 'other';
+export const ELEM_BYTES: Record<DType, number> = { f32: 4, f16: 2, i8: 1, u8: 1, i32: 4, i64: 8, bool: 1, f64: 8, other: 0 };
+export const prod = elements;
+
+/** A constant as both importers hold it: dims, element type and values (little-endian). */
+export interface BaseConst { kind: 'const'; dims: Ints; dtype: DType; data: Data }
+
+/** Thrown by a handler that cannot convert its node; the builder records it and goes on. */
+export class Unsupported extends Error {}
+export const unsupported = (why: string): never => { throw new Unsupported(why); };
+
+/** The value of every output of a refused node (its consumers are counted, not converted). */
+export const POISON = Object.freeze({ kind: 'poison' as const });
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A copy of raw into a fresh (so aligned) buffer. */
+export function copyBytes(raw: Uint8Array): ArrayBuffer {
+  const b = new ArrayBuffer(raw.byteLength);
+  new Uint8Array(b).set(raw);
+  return b;
+}
+
+/** Stored little-endian bytes as the typed values of dtype (copied); int64 through `i64`, which
+ *  refuses values past 2^53. Undefined for 'other'. */
+export function decodeRaw(dtype: DType, raw: Uint8Array, i64: (v: bigint) => number): Data | undefined {
+  const buf = copyBytes(raw);
+  switch (dtype) {
+    case 'f32': return new Float32Array(buf);
+    case 'f16': return new Uint16Array(buf);
+    case 'i8': return new Int8Array(buf);
+    case 'u8': case 'bool': return new Uint8Array(buf);
+    case 'i32': return new Int32Array(buf);
+    case 'i64': return Array.from(new BigInt64Array(buf), i64);
+    case 'f64': return Array.from(new Float64Array(buf));
+  }
+  return undefined;
+}
+
+/** The f32 values of a float constant (f16 decoded exactly, in wasm); undefined for other types. */
+export function floatValues(c: BaseConst): Float32Array | undefined {
+  if (c.dtype === 'f32') return c.data as Float32Array;
+  if (c.dtype === 'f16') return M.decodeF16(c.data as Uint16Array);
+  return undefined;
+}
+
+/** Numpy broadcast of `data` (dims) to `to` (same rank; each dim equal or 1 in dims). */
+export function broadcastTo(data: Float32Array, dims: Ints, to: Ints, where = `broadcast of ${JSON.stringify(dims)} to ${JSON.stringify(to)}`): Float32Array {
+  const r = to.length, n = prod(to);
+  const out = M.floats(n, where);
+  const stride = new Array(r).fill(0);
+  let s = 1;
+  for (let i = r - 1; i >= 0; i--) { stride[i] = dims[i] === 1 ? 0 : s; s *= dims[i]; }
+  const idx = new Array(r).fill(0);
+  let src = 0;
+  for (let o = 0; o < n; o++) {
+    out[o] = data[src];
+    for (let k = r - 1; k >= 0; k--) {
+      idx[k]++; src += stride[k];
+      if (idx[k] < to[k]) break;
+      src -= stride[k] * to[k]; idx[k] = 0;
+    }
+  }
+  return out;
+}
+
+/** The numpy broadcast of two shapes, or null when they do not broadcast. */
+export function broadcastShapes(a: Ints, b: Ints): Ints | null {
+  const r = Math.max(a.length, b.length);
+  const out: Ints = [];
+  for (let i = 0; i < r; i++) {
+    const x = a[a.length - r + i] ?? 1, y = b[b.length - r + i] ?? 1;
+    if (x === y || y === 1) out.push(x);
+    else if (x === 1) out.push(y);
+    else return null;
+  }
+  return out;
+}
+
+// ----- layouts: a 4-D activation is held NCHW (ONNX axis order) or NHWC (the image kernels')
+
+export const NCHW_TO_NHWC = [0, 2, 3, 1];
+export const NHWC_TO_NCHW = [0, 3, 1, 2];
+/** NCHW axis -> axis of the NHWC tensor */
+export const AXIS_IN_NHWC = [0, 3, 1, 2];
+
+/** An activation whose layout is tracked: `shape` is NCHW; `nhwc` says how the tensor `name`
+ *  holds it; `conv` caches the one conversion made to the other layout. */
+export interface LayoutAct { name: string; shape: Ints; nhwc: boolean; conv: { nchw?: string; nhwc?: string } }
+
+/** Alloy-order shape of an NCHW shape held in the given layout. */
+export function alloyShape(shape: Ints, nhwc: boolean): Ints { return nhwc ? NCHW_TO_NHWC.map((p) => shape[p]) : [...shape]; }
+
+// ----- the builder
+
+/** Keys (K) name the source model's tensors (ONNX value names, TFLite tensor indices); V is the
+ *  importer's value type (constants, activations). */
+export class GraphBuilder<K, V> {
+  vals = new Map<K, V>();
+  nodes: NodeEntry[] = [];
+  tensors: Record<string, TensorInput> = {};
+  /** names fresh() must not hand out (the source model's own, kept for its outputs) */
+  reserved = new Set<string>();
+  used = new Set<string>();
+  problems: string[] = [];
+  skipped = 0;
+  /** the node being converted: the base of the names of what it emits */
+  nodeName = '';
+
+  fresh(base: string): string {
+    let n = base, i = 1;
+    while (this.reserved.has(n) || this.used.has(n)) n = `${base}_${i++}`;
+    this.used.add(n);
+    return n;
+  }
+
+  tensor(base: string, t: TensorInput): string {
+    const name = this.fresh(base);
+    this.tensors[name] = t;
+    return name;
+  }
+
+  f32Tensor(base: string, data: Float32Array, shape: Ints): string {
+    return this.tensor(base, { format: 'f32', shape, data });
+  }
+
+  emit(op: string, inputs: string[], out: string, attrs?: Record<string, unknown>, suffix = ''): NodeEntry {
+    const e: NodeEntry = { name: this.fresh((this.nodeName || op) + suffix), op, inputs, outputs: [out], ...(attrs && Object.keys(attrs).length ? { attrs } : {}) };
+    this.nodes.push(e);
+    this.emitted(e);
+    return e;
+  }
+
+  /** Called for every node emit() adds. */
+  protected emitted(_e: NodeEntry): void {}
+
+  // ----- layouts
+
+  /** The alloy tensor holding `v` in NCHW axis order (converted once, then cached). */
+  nchw(v: LayoutAct): string {
+    if (!v.nhwc) return v.name;
+    if (v.conv.nchw) return v.conv.nchw;
+    const [, C, H, W] = v.shape;
+    const name = this.fresh(`${v.name}.nchw`);
+    // a permutation that moves no element (C == 1, or H == W == 1) is a Reshape, i.e. a copy
+    if (C === 1 || (H === 1 && W === 1)) this.emit('Reshape', [v.name], name, { shape: [0, C, H, W] });
+    else this.emit('Transpose', [v.name], name, { perm: NHWC_TO_NCHW });
+    return (v.conv.nchw = name);
+  }
+
+  /** The alloy tensor holding 4-D `v` as NHWC. */
+  nhwc(v: LayoutAct): string {
+    if (v.shape.length !== 4) unsupported(`needs a 4-D (NCHW) input, got shape ${JSON.stringify(v.shape)}`);
+    if (v.nhwc) return v.name;
+    if (v.conv.nhwc) return v.conv.nhwc;
+    const [, C, H, W] = v.shape;
+    const name = this.fresh(`${v.name}.nhwc`);
+    if (C === 1 || (H === 1 && W === 1)) this.emit('Reshape', [v.name], name, { shape: [0, H, W, C] });
+    else this.emit('Transpose', [v.name], name, { perm: NCHW_TO_NHWC });
+    return (v.conv.nhwc = name);
+  }
+
+  // ----- refusals
+
+  poison(keys: K[]): void { for (const k of keys) this.vals.set(k, POISON as unknown as V); }
+  isPoison(k: K): boolean { return this.vals.get(k) === (POISON as unknown); }
+
+  /** A node no handler converts. */
+  refuse(label: string, outs: K[]): void { this.problems.push(label); this.poison(outs); }
+
+  /** A node that depends on a refused one: counted, not checked. */
+  skip(outs: K[]): void { this.skipped++; this.poison(outs); }
+
+  /** Run one node's handler; an Unsupported refusal is listed as `label: why`. Any other error
+   *  (an AlloyError for a malformed model) propagates. */
+  attempt(label: string, outs: K[], run: () => void): void {
+    try {
+      run();
+    } catch (e) {
+      if (!(e instanceof Unsupported)) throw e;
+      this.problems.push(`${label}: ${e.message}`);
+      this.poison(outs);
+    }
+  }
+
+  /** One UNSUPPORTED_OP listing every refused node (`noun`: what the source calls them). */
+  finish(noun: 'node' | 'operator'): void {
+    const n = this.problems.length, s = this.skipped;
+    if (n) fail('UNSUPPORTED_OP', `${n} unsupported ${noun}${n > 1 ? 's' : ''}: ${this.problems.join('; ')}${s ? ` (${s} later ${noun}${s > 1 ? 's' : ''} depending on these not checked)` : ''}`);
+  }
+}

@@ -1,0 +1,64 @@
+// The ONNX operator table: one row per supported op_type (default domain), naming its handler
+// in the family file that holds it. Adding an operator: a handler in one family file and one row
+// here (see CONTRIBUTING.md, "Adding an operator").
+
+import type { Handler } from '../importer.js';
+import * as conv from './conv.js';
+import * as data from './data.js';
+import * as math from './math.js';
+import * as nn from './nn.js';
+import * as norm from './norm.js';
+import * as quant from './quant.js';
+import * as shape from './shape.js';
+
+export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
+  // constants and shape folding
+  Constant: shape.Constant,
+  Identity: shape.Identity,
+  Dropout: shape.Dropout,
+  Shape: shape.Shape,
+  Gather: shape.Gather,
+  Unsqueeze: shape.Unsqueeze,
+  Squeeze: shape.Squeeze,
+  Cast: shape.Cast,
+  Slice: shape.Slice,
+  Flatten: shape.Flatten,
+  Reshape: shape.Reshape,
+  // elementwise
+  Relu: math.Relu,
+  Sigmoid: math.Sigmoid,
+  Tanh: math.Tanh,
+  HardSwish: math.HardSwish,
+  LeakyRelu: math.LeakyRelu,
+  Gelu: math.Gelu,
+  Clip: math.Clip,
+  HardSigmoid: math.HardSigmoid,
+  Neg: math.Neg,
+  PRelu: math.PRelu,
+  Add: math.Add,
+  Sub: math.Sub,
+  Mul: math.Mul,
+  Div: math.Div,
+  // dense, softmax
+  Gemm: nn.Gemm,
+  MatMul: nn.MatMul,
+  Softmax: nn.Softmax,
+  LogSoftmax: nn.LogSoftmax,
+  // normalisation
+  LayerNormalization: norm.LayerNormalization,
+  BatchNormalization: norm.BatchNormalization,
+  // convolution and pooling
+  Conv: conv.Conv,
+  MaxPool: conv.MaxPool,
+  AveragePool: conv.AveragePool,
+  GlobalAveragePool: conv.GlobalAveragePool,
+  ReduceMean: conv.ReduceMean,
+  // data movement
+  Transpose: data.Transpose,
+  Concat: data.Concat,
+  Pad: data.Pad,
+  Resize: data.Resize,
+  // quantization
+  QuantizeLinear: quant.QuantizeLinear,
+  DequantizeLinear: quant.DequantizeLinear,
+});
