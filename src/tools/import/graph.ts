@@ -6,10 +6,10 @@
 
 import { createHash } from 'node:crypto';
 import { fail } from '../../runtime/errors.js';
-import type { TensorInput } from '../bundle/write.js';
-import type { NodeEntry } from '../../runtime/bundle/layout.js';
+import type { BundleInput, TensorInput } from '../bundle/write.js';
+import type { NodeEntry, ValueInfo } from '../../runtime/bundle/layout.js';
 import { elements } from '../../runtime/bundle/layout.js';
-import type { Data } from '../permute.js';
+import { permute, type Data } from '../permute.js';
 import * as M from './math.js';
 
 export type Ints = number[];
@@ -79,6 +79,14 @@ export function broadcastTo(data: Float32Array, dims: Ints, to: Ints, where = `b
     }
   }
   return out;
+}
+
+/** `f` over the values of a constant moved so that `axis` leads (each entry of the axis one
+ *  contiguous group, as the per-channel (de)quantize kernels want), moved back to `dims`. */
+export function perAxis<T extends Data, U extends Data>(vals: T, dims: Ints, axis: number, f: (moved: T) => U): U {
+  const perm = [axis, ...dims.map((_, i) => i).filter((i) => i !== axis)];
+  const out = f(permute(vals, dims, perm));
+  return permute(out, perm.map((p) => dims[p]), perm.map((_, i) => perm.indexOf(i)));
 }
 
 /** The numpy broadcast of two shapes, or null when they do not broadcast. */
@@ -155,26 +163,24 @@ export class GraphBuilder<K, V> {
 
   /** The alloy tensor holding `v` in NCHW axis order (converted once, then cached). */
   nchw(v: LayoutAct): string {
-    if (!v.nhwc) return v.name;
-    if (v.conv.nchw) return v.conv.nchw;
-    const [, C, H, W] = v.shape;
-    const name = this.fresh(`${v.name}.nchw`);
-    // a permutation that moves no element (C == 1, or H == W == 1) is a Reshape, i.e. a copy
-    if (C === 1 || (H === 1 && W === 1)) this.emit('Reshape', [v.name], name, { shape: [0, C, H, W] });
-    else this.emit('Transpose', [v.name], name, { perm: NHWC_TO_NCHW });
-    return (v.conv.nchw = name);
+    return v.nhwc ? this.relayout(v, 'nchw') : v.name;
   }
 
   /** The alloy tensor holding 4-D `v` as NHWC. */
   nhwc(v: LayoutAct): string {
     if (v.shape.length !== 4) unsupported(`needs a 4-D (NCHW) input, got shape ${JSON.stringify(v.shape)}`);
-    if (v.nhwc) return v.name;
-    if (v.conv.nhwc) return v.conv.nhwc;
+    return v.nhwc ? v.name : this.relayout(v, 'nhwc');
+  }
+
+  private relayout(v: LayoutAct, to: 'nchw' | 'nhwc'): string {
+    const done = v.conv[to];
+    if (done) return done;
     const [, C, H, W] = v.shape;
-    const name = this.fresh(`${v.name}.nhwc`);
-    if (C === 1 || (H === 1 && W === 1)) this.emit('Reshape', [v.name], name, { shape: [0, H, W, C] });
-    else this.emit('Transpose', [v.name], name, { perm: NCHW_TO_NHWC });
-    return (v.conv.nhwc = name);
+    const name = this.fresh(`${v.name}.${to}`);
+    // a permutation that moves no element (C == 1, or H == W == 1) is a Reshape, i.e. a copy
+    if (C === 1 || (H === 1 && W === 1)) this.emit('Reshape', [v.name], name, { shape: to === 'nchw' ? [0, C, H, W] : [0, H, W, C] });
+    else this.emit('Transpose', [v.name], name, { perm: to === 'nchw' ? NHWC_TO_NCHW : NCHW_TO_NHWC });
+    return (v.conv[to] = name);
   }
 
   // ----- refusals
@@ -204,5 +210,16 @@ export class GraphBuilder<K, V> {
   finish(noun: 'node' | 'operator'): void {
     const n = this.problems.length, s = this.skipped;
     if (n) fail('UNSUPPORTED_OP', `${n} unsupported ${noun}${n > 1 ? 's' : ''}: ${this.problems.join('; ')}${s ? ` (${s} later ${noun}${s > 1 ? 's' : ''} depending on these not checked)` : ''}`);
+  }
+
+  /** The importer's result: the graph built, its tensors, and metadata naming the source model
+   *  (its sha256, `about` it, its input / output names and how their layout relates to it). */
+  bundle(io: { inputs: ValueInfo[]; outputs: ValueInfo[] }, source: string, bytes: Uint8Array, about: Record<string, unknown>, layout: string, extra: Record<string, unknown> = {}): BundleInput {
+    const { inputs, outputs } = io;
+    return {
+      graph: { inputs, outputs, nodes: this.nodes },
+      tensors: this.tensors,
+      metadata: { source, sha256: sha256(bytes), ...about, inputs: inputs.map((v) => v.name), outputs: outputs.map((v) => v.name), layout, ...extra },
+    };
   }
 }

@@ -24,7 +24,7 @@
 import { AlloyError, fail } from '../../../runtime/errors.js';
 import type { BundleInput } from '../../bundle/write.js';
 import type { ValueInfo } from '../../../runtime/bundle/layout.js';
-import { NHWC_TO_NCHW, prod, sha256, type Ints } from '../graph.js';
+import { NHWC_TO_NCHW, prod, type Ints } from '../graph.js';
 import * as M from '../math.js';
 import { decodeModel, DT, type ModelP, type ValueInfoP } from './proto.js';
 import { OnnxImporter, type ImportOptions } from './importer.js';
@@ -150,20 +150,11 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions = {}): BundleI
   if (opset < 11 || opset > 21) fail('UNSUPPORTED_OP', `opset ${opset}: opsets 11 to 21 are supported`);
   const im = new OnnxImporter(opts);
   im.opset = opset;
-  const { inputs, outputs } = run(im, model);
-  return {
-    graph: { inputs, outputs, nodes: im.nodes },
-    tensors: im.tensors,
-    metadata: {
-      source: 'onnx',
-      sha256: sha256(bytes),
-      opset,
-      irVersion: Number(model.ir_version),
-      producer: { name: model.producer_name ?? '', version: model.producer_version ?? '' },
-      graphName: model.graph.name ?? '',
-      inputs: inputs.map((v) => v.name),
-      outputs: outputs.map((v) => v.name),
-      layout: 'inputs and outputs keep the ONNX model\'s layout (4-D tensors NCHW); NHWC inside',
-    },
+  const about = {
+    opset,
+    irVersion: Number(model.ir_version),
+    producer: { name: model.producer_name ?? '', version: model.producer_version ?? '' },
+    graphName: model.graph.name ?? '',
   };
+  return im.bundle(run(im, model), 'onnx', bytes, about, 'inputs and outputs keep the ONNX model\'s layout (4-D tensors NCHW); NHWC inside');
 }

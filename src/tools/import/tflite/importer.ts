@@ -5,8 +5,7 @@
 
 import { fail } from '../../../runtime/errors.js';
 import type { NodeEntry } from '../../../runtime/bundle/layout.js';
-import { permute } from '../../permute.js';
-import { ELEM_BYTES, GraphBuilder, decodeRaw, floatValues, prod, unsupported, type DType, type Ints } from '../graph.js';
+import { ELEM_BYTES, GraphBuilder, decodeRaw, floatValues, perAxis, prod, unsupported, type DType, type Ints } from '../graph.js';
 import * as M from '../math.js';
 import { opName, TT, TT_NAMES, type ModelT, type OperatorT, type Options, type TensorT } from './schema.js';
 import { zeroPoints, type Act, type Const, type Val } from './values.js';
@@ -152,9 +151,7 @@ export class TfliteImporter extends GraphBuilder<number, Val> {
       const n = prod(c.dims), s = q.scale.length;
       if (c.dims[q.axis] !== s) fail('BAD_GRAPH', `tflite: ${what}: ${s} scales along axis ${q.axis} of ${JSON.stringify(c.dims)}`);
       const zp = zeroPoints(q, s, what);
-      const perm = [q.axis, ...c.dims.map((_, i) => i).filter((i) => i !== q.axis)];
-      const vals = M.dequant(c.dtype, permute(c.data as Int8Array, c.dims, perm), n / s, q.scale, zp);
-      return permute(vals, perm.map((p) => c.dims[p]), perm.map((_, i) => perm.indexOf(i)));
+      return perAxis(c.data as Int8Array, c.dims, q.axis, (moved) => M.dequant(c.dtype as 'i8' | 'u8', moved, n / s, q.scale, zp));
     }
     return this.f32Of(c, what);
   }

@@ -31,7 +31,6 @@
 import { AlloyError, fail } from '../../../runtime/errors.js';
 import type { BundleInput } from '../../bundle/write.js';
 import type { ValueInfo } from '../../../runtime/bundle/layout.js';
-import { sha256 } from '../graph.js';
 import { readModel, opName, TT, TT_NAMES } from './schema.js';
 import { NO_OPTIONS, TfliteImporter, type TfliteImportOptions } from './importer.js';
 import { HANDLERS } from './ops/index.js';
@@ -101,21 +100,7 @@ export function importTflite(bytes: Uint8Array, opts: TfliteImportOptions = {}):
   const model = readModel(bytes);
   if (model.subgraphs.length < 1) fail('BAD_GRAPH', 'tflite: the model has no subgraph');
   const im = new TfliteImporter(model, model.subgraphs[0], opts);
-  const { inputs, outputs } = run(im);
-  return {
-    graph: { inputs, outputs, nodes: im.nodes },
-    tensors: im.tensors,
-    metadata: {
-      source: 'tflite',
-      sha256: sha256(bytes),
-      schemaVersion: model.version,
-      description: model.description,
-      subgraph: model.subgraphs[0].name,
-      inputs: inputs.map((v) => v.name),
-      outputs: outputs.map((v) => v.name),
-      layout: 'NHWC as in the TFLite model',
-      /** alloy node -> the TFLite tensor it computes (for precision maps and reports) */
-      tfliteTensors: im.sources,
-    },
-  };
+  const about = { schemaVersion: model.version, description: model.description, subgraph: model.subgraphs[0].name };
+  // tfliteTensors: alloy node -> the TFLite tensor it computes (for precision maps and reports)
+  return im.bundle(run(im), 'tflite', bytes, about, 'NHWC as in the TFLite model', { tfliteTensors: im.sources });
 }

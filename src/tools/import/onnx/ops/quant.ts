@@ -3,8 +3,7 @@
 // becomes one FakeQuant. See: ONNX QuantizeLinear / DequantizeLinear, opset 21.
 
 import { fail } from '../../../../runtime/errors.js';
-import { permute } from '../../../permute.js';
-import { prod, unsupported, type Ints } from '../../graph.js';
+import { perAxis, prod, unsupported, type Ints } from '../../graph.js';
 import * as M from '../../math.js';
 import { DT } from '../proto.js';
 import type { Handler, OnnxImporter } from '../importer.js';
@@ -44,12 +43,7 @@ export const QuantizeLinear: Handler = (m) => {
   const vals = m.f32Of(c, 'input');
   let codes: Int8Array | Uint8Array;
   if (axis < 0) codes = M.quant(fmt, vals, Math.max(vals.length, 1), scale, zp);
-  else {
-    const perm = [axis, ...[...Array(r).keys()].filter((i) => i !== axis)];
-    const moved = permute(vals, c.dims, perm);
-    const q = M.quant(fmt, moved, Math.max(moved.length / c.dims[axis], 1), scale, zp);
-    codes = permute(q, perm.map((p) => c.dims[p]), perm.map((_, i) => perm.indexOf(i)));
-  }
+  else codes = perAxis(vals, c.dims, axis, (moved) => M.quant(fmt, moved, Math.max(moved.length / c.dims[axis], 1), scale, zp));
   m.bind(m.output(), { kind: 'const', dims: c.dims, dtype: fmt, data: codes });
 };
 
@@ -89,11 +83,6 @@ export const DequantizeLinear: Handler = (m) => {
   const codes = c.data as Int8Array | Uint8Array;
   let data: Float32Array;
   if (axis < 0) data = M.dequant(fmt, codes, Math.max(codes.length, 1), scale, zp);
-  else {
-    const perm = [axis, ...[...Array(r).keys()].filter((i) => i !== axis)];
-    const moved = permute(codes, c.dims, perm);
-    const f = M.dequant(fmt, moved, Math.max(moved.length / c.dims[axis], 1), scale, zp);
-    data = permute(f, perm.map((p) => c.dims[p]), perm.map((_, i) => perm.indexOf(i)));
-  }
+  else data = perAxis(codes, c.dims, axis, (moved) => M.dequant(fmt, moved, Math.max(moved.length / c.dims[axis], 1), scale, zp));
   m.bind(m.output(), { kind: 'const', dims: c.dims, dtype: 'f32', data, q: { fmt, codes, scale, zp, axis } });
 };
