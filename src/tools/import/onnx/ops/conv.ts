@@ -121,6 +121,18 @@ export const GlobalAveragePool: Handler = (m) => {
   m.bind(m.output(), y);
 };
 
+// see: ONNX GlobalMaxPool, opset 1: the max over every spatial position of each channel; for
+// 4-D input that is MaxPool with the whole H x W as its window (stride 1, no padding), so no new
+// kernel: the runtime's MaxPool (max_pool2d_f32) computes it.
+export const GlobalMaxPool: Handler = (m) => {
+  const x = m.act(0);
+  if (x.shape.length !== 4) unsupported(`input of rank ${x.shape.length} (4-D NCHW input is supported)`);
+  const [N, C, H, W] = x.shape;
+  const y = m.out(m.output(), [N, C, 1, 1], true);
+  m.emit('MaxPool', [m.nhwc(x)], y.name, { kernel: [H, W], strides: [1, 1], pads: [0, 0, 0, 0] });
+  m.bind(m.output(), y);
+};
+
 export const ReduceMean: Handler = (m) => {
   const x = m.act(0);
   const r = x.shape.length;

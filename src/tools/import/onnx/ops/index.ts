@@ -52,6 +52,7 @@ export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   MaxPool: conv.MaxPool,
   AveragePool: conv.AveragePool,
   GlobalAveragePool: conv.GlobalAveragePool,
+  GlobalMaxPool: conv.GlobalMaxPool,
   ReduceMean: conv.ReduceMean,
   // data movement
   Transpose: data.Transpose,
