@@ -2,8 +2,8 @@
 // emulated quantized activation: an alias) and QUANTIZE (a FakeQuant).
 
 import { fail } from '../../../../runtime/errors.js';
-import { prod, unsupported, type Ints } from '../../graph.js';
-import type { Handler, TfliteImporter } from '../importer.js';
+import { unsupported } from '../../graph.js';
+import type { Handler } from '../importer.js';
 import { TT_NAMES } from '../schema.js';
 import type { Const } from '../values.js';
 
