@@ -5,6 +5,8 @@ import type { Result } from './case.ts';
 
 export interface PoolOptions {
   jobs?: number; timeoutMs?: number; onResult?: (dir: string, r: Result, ms: number) => void;
+  /** a probe: raise opsets below this (see CaseOptions) */
+  minOpset?: number;
   /** tests: the worker spins forever on these cases */
   hang?: (dir: string) => boolean;
 }
@@ -44,7 +46,7 @@ export function runPool(dirs: string[], opts: PoolOptions = {}): Promise<Map<str
           child.kill('SIGKILL');
         }, timeoutMs);
         current = { id, dir, t0: performance.now(), timer };
-        child.send({ id, dir, ...(opts.hang?.(dir) ? { hang: true } : {}) });
+        child.send({ id, dir, minOpset: opts.minOpset, ...(opts.hang?.(dir) ? { hang: true } : {}) });
       };
       child.on('message', (m: { ready?: boolean; id?: number; result?: Result }) => {
         if (m.ready) { started = true; return feed(); }
