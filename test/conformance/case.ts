@@ -6,9 +6,8 @@ import { importOnnx } from '../../src/tools/import/onnx.ts';
 import { init as initSrcWasm } from '../../src/runtime/wasm.ts';
 import { init, type Alloy } from '../../build/alloy.mjs';
 import { writeBundle } from '../../build/alloy-tools.mjs';
-import { decodeTensor, decodeModelInfo, asNumbers, dtypeName, type Tensor, type ValueInfo } from './proto.ts';
+import { decodeTensor, decodeModelInfo, asNumbers, dtypeName, raiseOpset, type Tensor, type ValueInfo } from './proto.ts';
 import { mismatch, DEFAULT_TOLERANCE } from './compare.ts';
-import { onnxRoot } from '../../src/tools/import/onnx-proto.ts';
 
 /** import: importOnnx refused (AlloyError); load: load() refused; feed: an input run() cannot take
  *  (run() takes float32 tensors only); run: run() threw an AlloyError; wrong: an answer that does
@@ -132,14 +131,3 @@ export async function runCase(dir: string, opts: CaseOptions = {}): Promise<Resu
   }
 }
 
-/** The model re-encoded with its default-domain opset raised to `min` (the importer's proto
- *  subset: what the importer does not read is dropped). */
-function raiseOpset(bytes: Uint8Array, min: number): Uint8Array {
-  const T = onnxRoot().lookupType('onnx.ModelProto');
-  const m = T.toObject(T.decode(bytes), { longs: Number }) as { opset_import?: { domain?: string; version?: number }[] };
-  const ops = (m.opset_import ??= []);
-  const main = ops.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx');
-  if (main) main.version = Math.max(Number(main.version ?? 0), min);
-  else ops.push({ domain: '', version: min });
-  return T.encode(T.fromObject(m)).finish();
-}

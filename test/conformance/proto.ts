@@ -145,3 +145,26 @@ export function decodeModelInfo(bytes: Uint8Array): ModelInfo {
     ops: (m.graph?.node ?? []).map((n) => n.op_type ?? ''),
   };
 }
+
+/** The model with its default-domain opset raised to `min` (a probe); every other byte kept. */
+export function raiseOpset(bytes: Uint8Array, min: number): Uint8Array {
+  const r = protobuf.Reader.create(bytes), O = type('OpsetId'), parts: Uint8Array[] = [];
+  const opsetField = (o: object) => protobuf.Writer.create().uint32((8 << 3) | 2).bytes(O.encode(O.fromObject(o)).finish()).finish();
+  let main = false;
+  while (r.pos < r.len) {
+    const start = r.pos, tag = r.uint32();
+    if (tag === ((8 << 3) | 2)) {
+      const o = O.toObject(O.decode(r.bytes()), { longs: Number }) as { domain?: string; version?: number };
+      if ((o.domain ?? '') === '' || o.domain === 'ai.onnx') { main = true; o.version = Math.max(o.version ?? 0, min); }
+      parts.push(opsetField(o));
+    } else {
+      r.skipType(tag & 7);
+      parts.push(bytes.subarray(start, r.pos));
+    }
+  }
+  if (!main) parts.push(opsetField({ domain: '', version: min }));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) { out.set(p, off); off += p.length; }
+  return out;
+}

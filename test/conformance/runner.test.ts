@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeTensor, encodeTensor, asNumbers } from './proto.ts';
+import { decodeTensor, encodeTensor, asNumbers, decodeModelInfo, raiseOpset } from './proto.ts';
 import { mismatch } from './compare.ts';
 import { runPool } from './pool.ts';
 import { reasons, entry, diffExpected } from './report.ts';
@@ -46,6 +46,15 @@ test('TensorProto: raw_data and typed fields give the same values, for every ele
   assert.equal(decodeTensor(encodeTensor({ dims: [], data_type: 1, float_data: [4] })).dims, []);
   assert.throws(() => decodeTensor(encodeTensor({ dims: [2], data_type: 1, float_data: [1] })), /1 values stored/);
   assert.throws(() => decodeTensor(encodeTensor({ dims: [2], data_type: 1, raw_data: new Uint8Array(4) })), /raw_data has 4 bytes/);
+});
+
+test('raiseOpset: only the default-domain opset changes', () => {
+  const m = buildModel({ opset: 9, inputs: [{ name: 'x', shape: [1, 2] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] });
+  const up = raiseOpset(m, 11);
+  assert.equal(decodeModelInfo(up).opsets, { '': 11 });
+  assert.equal(decodeModelInfo(raiseOpset(up, 11)).opsets, { '': 11 });
+  assert.is(up.length, m.length);
+  assert.equal({ ...decodeModelInfo(up), opsets: null }, { ...decodeModelInfo(m), opsets: null });
 });
 
 test('comparison: the ONNX runner rule (rtol 1e-3, atol 1e-7), shapes, NaN and infinities', () => {
