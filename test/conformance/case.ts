@@ -1,0 +1,133 @@
+// One conformance case: model.onnx -> importOnnx -> writeBundle -> load -> run per data set ->
+// compare with output_*.pb. Returns pass, or the first failure with its class.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { importOnnx } from '../../src/tools/import/onnx.ts';
+import { init as initSrcWasm } from '../../src/runtime/wasm.ts';
+import { init, type Alloy } from '../../build/alloy.mjs';
+import { writeBundle } from '../../build/alloy-tools.mjs';
+import { decodeTensor, decodeModelInfo, asNumbers, dtypeName, raiseOpset, type Tensor, type ValueInfo } from './proto.ts';
+import { mismatch, DEFAULT_TOLERANCE } from './compare.ts';
+
+/** import: importOnnx refused (AlloyError); load: load() refused; feed: an input run() cannot take
+ *  (run() takes float32 tensors only); run: run() threw an AlloyError; wrong: an answer that does
+ *  not match (values, shape, NaNs, a missing output); type: right values in another element type;
+ *  crash: any non-AlloyError exception or a dead worker; timeout: the case hung. */
+export type FailClass = 'import' | 'load' | 'feed' | 'run' | 'wrong' | 'type' | 'crash' | 'timeout';
+export type Result = { status: 'pass' } | { status: 'fail'; cls: FailClass; reason: string };
+/** Classes that are bugs whatever the expectations say. */
+export const BUG_CLASSES: readonly FailClass[] = ['wrong', 'crash', 'timeout'];
+
+let alloy: Alloy | null = null;
+export async function ready(): Promise<void> {
+  if (alloy) return;
+  const wasm = new URL('../../build/alloy.wasm', import.meta.url);
+  await initSrcWasm(wasm); // importOnnx runs its arithmetic in the source tree's instance
+  alloy = await init();
+}
+
+/** A thrown value as AlloyError "code: message" (both module instances), or null. */
+function alloyMessage(e: unknown): string | null {
+  return e instanceof Error && e.name === 'AlloyError' && typeof (e as { code?: unknown }).code === 'string' ? e.message : null;
+}
+const fail = (cls: FailClass, reason: string): Result => ({ status: 'fail', cls, reason: reason.replace(/\s+/g, ' ').trim() });
+const caught = (cls: FailClass, e: unknown): Result => {
+  const m = alloyMessage(e);
+  return m !== null ? fail(cls, m) : fail('crash', `${cls}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+};
+
+const numbered = (names: string[], prefix: string) =>
+  names.map((f) => f.match(new RegExp(`^${prefix}(\\d+)(\\.pb)?$`))).filter((m) => m !== null).map((m) => +m![1]).sort((a, b) => a - b);
+
+interface DataSet { name: string; inputs: Tensor[]; outputs: Tensor[] }
+
+/** The data sets of a case directory, inputs and outputs in their numeric order. */
+export function dataSets(dir: string, info: { inputs: ValueInfo[]; outputs: ValueInfo[] }): DataSet[] {
+  const sets = numbered(readdirSync(dir), 'test_data_set_');
+  return sets.map((k) => {
+    const d = join(dir, `test_data_set_${k}`);
+    const files = readdirSync(d);
+    const read = (prefix: string, vis: ValueInfo[]) => numbered(files, prefix).map((i) => {
+      const vi = vis[i];
+      if (vi && vi.kind !== 'tensor') return { name: vi.name, dtype: -1, dims: [], values: [] as string[], kind: vi.kind } as Tensor & { kind?: string };
+      const t = decodeTensor(readFileSync(join(d, `${prefix}${i}.pb`)));
+      // onnx 1.12 stores bfloat16 test data as uint16 tensors
+      if (t.dtype === 4 && vi?.elemType === 16) t.dtype = 16;
+      return t;
+    });
+    return { name: `test_data_set_${k}`, inputs: read('input_', info.inputs), outputs: read('output_', info.outputs) };
+  });
+}
+
+export interface CaseOptions {
+  /** a probe, not a test: raise the default-domain opset below this to it (semantics may differ) */
+  minOpset?: number;
+}
+
+export async function runCase(dir: string, opts: CaseOptions = {}): Promise<Result> {
+  await ready();
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(join(dir, 'model.onnx'));
+    if (opts.minOpset) bytes = raiseOpset(bytes, opts.minOpset);
+  } catch (e) {
+    return fail('crash', `runner: cannot read the case: ${(e as Error).message}`);
+  }
+  let bundle: Uint8Array;
+  try {
+    bundle = writeBundle(importOnnx(bytes));
+  } catch (e) {
+    return caught('import', e);
+  }
+  let info: ReturnType<typeof decodeModelInfo>, sets: DataSet[];
+  try {
+    info = decodeModelInfo(bytes);
+    sets = dataSets(dir, info);
+  } catch (e) {
+    return fail('crash', `runner: cannot read the case: ${(e as Error).message}`);
+  }
+  if (!sets.length) return fail('crash', 'runner: the case has no test_data_set_*');
+  let model: ReturnType<Alloy['load']>;
+  try {
+    model = alloy!.load(bundle);
+  } catch (e) {
+    return caught('load', e);
+  }
+  try {
+    for (const ds of sets) {
+      const feeds: Record<string, { data: Float32Array; shape: number[] }> = {};
+      for (const [i, t] of ds.inputs.entries()) {
+        const vi = info.inputs[i];
+        if (!vi) return fail('crash', `runner: ${ds.name} has input_${i}.pb, the graph has ${info.inputs.length} inputs`);
+        if (vi.kind !== 'tensor') return fail('feed', `input "${vi.name}" is a ${vi.kind}; run() takes tensors`);
+        if (t.dtype !== 1) return fail('feed', `input "${vi.name}" is ${dtypeName(t.dtype)}; run() takes float32`);
+        feeds[vi.name] = { data: t.values as Float32Array, shape: t.dims };
+      }
+      let out: Record<string, { data: Float32Array; shape: number[] }>;
+      try {
+        out = model.run(feeds);
+      } catch (e) {
+        return caught('run', e);
+      }
+      for (const [i, want] of ds.outputs.entries()) {
+        const vi = info.outputs[i];
+        const name = vi?.name ?? want.name;
+        const at = `output "${name}"${sets.length > 1 ? ` (${ds.name})` : ''}`;
+        const got = out[name];
+        if (!got) return fail('wrong', `${at} is missing from run()'s result`);
+        if (vi && vi.kind !== 'tensor') return fail('type', `${at} is a ${vi.kind}; run() returned a float32 tensor`);
+        const wantNum = asNumbers(want);
+        if (!wantNum) return fail('type', `${at} is ${dtypeName(want.dtype)}; run() returned float32`);
+        const why = mismatch(got.data, got.shape, wantNum, want.dims, DEFAULT_TOLERANCE);
+        if (why) return fail('wrong', `${at}: ${why}`);
+        if (want.dtype !== 1) return fail('type', `${at} is ${dtypeName(want.dtype)}; run() returned float32 (values match)`);
+      }
+    }
+    return { status: 'pass' };
+  } catch (e) {
+    return caught('run', e);
+  } finally {
+    model.dispose();
+  }
+}
+
