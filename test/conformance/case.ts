@@ -2,7 +2,7 @@
 // compare with output_*.pb. Returns pass, or the first failure with its class.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { importOnnx } from '../../src/tools/import/onnx.ts';
+import { importOnnx } from '../../src/tools/import/onnx/index.ts';
 import { init as initSrcWasm } from '../../src/runtime/wasm.ts';
 import { init, type Alloy } from '../../build/alloy.mjs';
 import { writeBundle } from '../../build/alloy-tools.mjs';

@@ -1,7 +1,7 @@
 // The ONNX backend suite's files, decoded for the runner: the ModelProto fields the runner needs
 // (graph input / output names and types, initializer names) and whole TensorProtos of every
 // element type (raw_data or the typed *_data fields). Field numbers from onnx/onnx.proto (1.12).
-// Its own schema, so the importer's subset (src/tools/import/onnx-proto.ts) stays untouched.
+// Its own schema, so the importer's subset (src/tools/import/onnx/proto.ts) stays untouched.
 import protobuf from 'protobufjs';
 import { getFloat16 } from '@petamoriken/float16';
 

@@ -11,7 +11,7 @@ import { mismatch } from './compare.ts';
 import { runPool } from './pool.ts';
 import { reasons, entry, diffExpected } from './report.ts';
 import { buildModel } from '../import/onnx-build.ts';
-import { onnxRoot } from '../../src/tools/import/onnx-proto.ts';
+import { onnxRoot } from '../../src/tools/import/onnx/proto.ts';
 
 const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
