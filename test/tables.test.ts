@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { generate } from '../scripts/gen-tables.mjs';
 import { checkModule, FORMAT_NAMES, ROUNDING, ACTIVATIONS } from '../src/runtime/tables.ts';
 import { WEIGHT_FORMATS } from '../src/runtime/precision.ts';
+import { readHeader } from '../src/runtime/bundle/read.ts';
+import { get } from '../src/runtime/wasm.ts';
+import type { AlloyError } from '../src/runtime/errors.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const wasm = readFileSync(join(root, 'build/alloy.wasm'));
@@ -38,6 +41,18 @@ test('no host source restates a code list', () => {
     if (f.endsWith('tables.gen.ts')) continue;
     const s = readFileSync(f, 'utf8');
     for (const re of lists) assert.not.ok(re.test(s), `${f} restates ${re}`);
+  }
+});
+
+// This file's src/runtime modules are their own instances (the other suites use build/), and
+// nothing here calls init(): readHeader runs on format facts alone.
+test('readHeader validates a header with no instance', () => {
+  assert.throws(() => get(), (e: AlloyError) => e.code === 'NOT_INITIALIZED');
+  const dir = join(root, 'test/fixtures/malicious');
+  const { header } = readHeader(new Uint8Array(readFileSync(join(dir, 'limit-ok.alloy'))));
+  assert.ok(Object.keys(header.tensors).length > 0);
+  for (const [f, want] of [['format-unknown-name.alloy', 'UNKNOWN_FORMAT'], ['bytes-mismatch.alloy', 'BAD_TENSOR'], ['offset-hole.alloy', 'BAD_OFFSET']]) {
+    assert.throws(() => readHeader(new Uint8Array(readFileSync(join(dir, f)))), (e: AlloyError) => e.code === want, f);
   }
 });
 
