@@ -1,4 +1,4 @@
-// The importer's arithmetic on tensor values, done by the module (DESIGN rule 1): f16 decode,
+// The importer's arithmetic on tensor values, done by the module (docs/ARCHITECTURE.md rule 1): f16 decode,
 // affine quantize / dequantize, and the f32 + - * / that fold BatchNormalization and Gemm's
 // alpha / beta. The one exception is the square root of BN's (var + eps): wasm has no exported
 // sqrt, so it is Math.fround(Math.sqrt(v)) of an f32 v: Math.sqrt is the IEEE 754 double square
