@@ -13,7 +13,10 @@ import { OPS, type PreparedNode, type Weight } from './ops/index.js';
 import { kernels } from './ops/kernels.js';
 import { validatePrecisionMap, resolve, checkOverride, type PrecisionMap, type ResolvedPrecision } from './precision.js';
 import { formatByName } from './formats.js';
-import { roundCode } from './tables.js';
+import { roundCode, OVERFLOW } from './tables.js';
+
+// Emulated activations overflow as f16 hardware does (to inf).
+const IEEE_OVERFLOW = OVERFLOW.indexOf('ieee');
 
 export interface LoadOptions extends Partial<Limits> {
   /** override activations / accumulator / rounding per layer (weights stay as stored) */
@@ -261,7 +264,7 @@ export class Model {
         n.prep.run(s.inPtrs, s.inShapes, s.out, s.outShape, plan.scratch);
         // Emulated f16 / bf16 activations: the layer's output rounded to the format (IEEE
         // overflow, as f16 hardware would), so the next layer reads exactly representable values.
-        if (s.roundFmt) x.round_f32_to(s.roundFmt, s.out, s.out, s.outN, s.round, 1);
+        if (s.roundFmt) x.round_f32_to(s.roundFmt, s.out, s.out, s.outN, s.round, IEEE_OVERFLOW);
       });
       if (onNode) onNode({ name: n.name, op: n.op, output: n.out, shape: [...s.outShape], activations: n.precision.activations, data: heap.f32(s.out, s.outN) });
     }
