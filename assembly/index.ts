@@ -1,9 +1,10 @@
-// The module's exports: pointer-and-length functions of i32/f32 only (DESIGN: never v128).
+// The module's exports: pointer-and-length functions of i32/f32 only (docs/ARCHITECTURE.md: never v128).
 
 export { alloc, alloc_uninit, free, memory_bytes } from "./memory";
 export {
-  fmt_count, fmt_cols, fmt_table_ptr, fmt_names_ptr, fmt_names_len, fmt_max_code, fmt_nan_code, fmt_inf_code,
+  fmt_count, fmt_cols, fmt_table_ptr, fmt_max_code, fmt_nan_code, fmt_inf_code,
 } from "./formats/table";
+export { names_count, names_ptr, names_len } from "./codes";
 export { random_fill } from "./formats/random";
 export {
   cast_encode, cast_encode_ref, cast_decode, cast_decode_ref, pack4, unpack4, sext4, pack6, unpack6, packed_bytes,

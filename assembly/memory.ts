@@ -1,5 +1,5 @@
 // Raw memory for the host: 16-byte aligned blocks with 16 spare bytes after the requested size
-// (the padding contract of DESIGN rule 7: kernels may read past the end, never write).
+// (the padding contract of docs/ARCHITECTURE.md rule 7: kernels may read past the end, never write).
 // Blocks come from the AssemblyScript TLSF allocator (runtime "minimal"), so freeing returns them.
 
 export function alloc(bytes: i32): usize {

@@ -17,6 +17,8 @@ export const FEATURES = ['--enable-simd', '--enable-sign-ext', '--enable-mutable
 
 execFileSync(bin('asc'), ['assembly/index.ts', '--target', 'release', '-o', 'build/alloy.asc.wasm'], { cwd: root, stdio: 'inherit' });
 execFileSync(bin('wasm-opt'), ['build/alloy.asc.wasm', '--mvp-features', ...FEATURES, '-O3', '--converge', '-o', 'build/alloy.wasm'], { cwd: root, stdio: 'inherit' });
+// The host's pure copy of the module's tables (src/runtime/tables.gen.ts), before the host is built.
+execFileSync(process.execPath, ['scripts/gen-tables.mjs'], { cwd: root, stdio: 'inherit' });
 
 const common = { bundle: true, format: 'esm', target: 'es2022', logLevel: 'warning', legalComments: 'none' };
 // The runtime (alloy.mjs, what the edge ships), the tools (alloy-tools.mjs: bundle writer,

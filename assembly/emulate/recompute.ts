@@ -41,11 +41,8 @@ import { NR } from "../kernels/pack";
 import { dense_acc, dense_acc_ref, accFmtOk } from "./dense_acc";
 import { onePlusErf } from "../kernels/eltwise";
 
-export const KACT_IDENTITY = 0;
-export const KACT_RELU = 1;
-export const KACT_TANH = 2;
-export const KACT_SIGMOID = 3;
-export const KACT_GELU = 4;
+import { KACT_IDENTITY, KACT_RELU, KACT_TANH, KACT_SIGMOID, KACT_GELU } from "../codes";
+export { KACT_IDENTITY, KACT_RELU, KACT_TANH, KACT_SIGMOID, KACT_GELU };
 
 const SQRT1_2: f64 = 0.7071067811865476;
 const ONE_OVER_SQRT2PI: f64 = 0.3989422804014327;

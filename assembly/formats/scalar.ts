@@ -9,8 +9,8 @@ import {
   maxMagCode, nanMagCode, infMagCode, eminOf, etopOf,
 } from "./table";
 
-export const enum Round { RNE = 0, RNA = 1, RTZ = 2, FLOOR = 3, CEIL = 4, STOCHASTIC = 5 }
-export const enum Overflow { SATURATE = 0, IEEE = 1 }
+import { Round, Overflow } from "../codes";
+export { Round, Overflow };
 
 // Whether magnitude n (with `rem` below it out of 2^shift) rounds away from zero.
 // shift is 1..60; rem < 2^shift. `neg` is the sign of the value being rounded.

@@ -1,5 +1,5 @@
-// The format table: one row per format, the only place format facts live (DESIGN rule 3).
-// Ids are stable and never reused. The host reads this table through the `fmt_*` exports.
+// The format table: one row per format, the only place format facts live (docs/ARCHITECTURE.md rule 3).
+// Ids are stable and never reused. The host reads this table through the `fmt_*` and `names_*` exports (assembly/codes.ts).
 // Names follow ml_dtypes / LLVM APFloat.
 
 export const enum Kind { FLOAT = 0, INT = 1, SCALE = 2, MX = 3 }
@@ -49,6 +49,10 @@ export const C_EMAX = 10;     // MX: emax of the element format (OCP MX v1.0 tab
 export const C_IMIN = 11;     // integers: smallest value
 export const C_IMAX = 12;     // integers: largest value
 export const COLS = 13;
+// Column names in column order, as the host spells them (FORMAT_COLUMNS in src/runtime/tables.ts).
+export const COL_NAMES: string = "kind bits ebits mbits bias special signed block scale elem emax imin imax";
+export const KIND_NAMES: string = "float int scale mx";        // Kind, by value
+export const SPECIAL_NAMES: string = "none ieee fn finite e8m0"; // Special, by value
 
 // A row per id; id 15 is a hole (kind -1).
 const TABLE: StaticArray<i32> = [
@@ -132,8 +136,6 @@ export function fmt_count(): i32 { return FORMAT_COUNT; }
 export function fmt_cols(): i32 { return COLS; }
 // The whole table, FORMAT_COUNT rows of COLS i32 (one read for the host instead of a call per cell).
 export function fmt_table_ptr(): usize { return changetype<usize>(TABLE); }
-export function fmt_names_ptr(): usize { return changetype<usize>(NAMES); }
-export function fmt_names_len(): i32 { return NAMES.length; }
 export function fmt_max_code(id: i32): i32 { return <i32>maxMagCode(id); }
 export function fmt_nan_code(id: i32): i32 { return nanMagCode(id); }
 export function fmt_inf_code(id: i32): i32 { return infMagCode(id); }

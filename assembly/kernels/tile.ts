@@ -1,10 +1,9 @@
 // Pieces the microkernels share: the fused-activation codes and their vector form, the store of a
 // partial 8-wide output row, and the bias of one panel.
 
-// Fused activations, as the host passes them (src/runtime/ops: none / relu / relu6).
-export const ACT_NONE = 0;
-export const ACT_RELU = 1;
-export const ACT_RELU6 = 2;
+// Fused activations, as the host passes them (their table: assembly/codes.ts).
+import { ACT_NONE, ACT_RELU, ACT_RELU6 } from "../codes";
+export { ACT_NONE, ACT_RELU, ACT_RELU6 };
 
 // max(v, 0) (and min(., 6)) per lane; f32x4.max keeps NaN and gives +0 for -0 as the references do.
 // @ts-ignore: decorator

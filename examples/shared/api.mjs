@@ -19,7 +19,7 @@
 // code (BAD_ARGUMENT, SHAPE_MISMATCH, BAD_OPTION, LIMIT_EXCEEDED, ...) whenever the problem is the
 // request's content; NOT_FOUND / METHOD_NOT_ALLOWED for routing.
 //
-// Rule 1 of DESIGN.md holds here too: the handler moves bytes and never computes on tensor values
+// Rule 1 of docs/ARCHITECTURE.md holds here too: the handler moves bytes and never computes on tensor values
 // (the only work on them is the JSON number -> f32 conversion and a finiteness check).
 
 export const MAX_BODY_BYTES = 1 << 20; // 1 MiB

@@ -6,7 +6,7 @@
 //
 // Attribute URLs resolve against the document, so the folder works from any static file server.
 // The bundles end in a Softmax node (output "probs"): the probabilities are computed by the wasm
-// module like every other tensor value (DESIGN.md rule 1); the page only sorts and prints them.
+// module like every other tensor value (docs/ARCHITECTURE.md rule 1); the page only sorts and prints them.
 //
 // Preprocessing, MNIST style: the ink's bounding box is cropped to a square 1.4x its longest side
 // (so the digit fills the central 20x20 of 28x28), downscaled by the canvas in halving steps (an

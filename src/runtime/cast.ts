@@ -5,11 +5,9 @@ import { get, guard } from './wasm.js';
 import * as heap from './heap.js';
 import { fail } from './errors.js';
 import { formatByName, codeBytes, type FormatRow } from './formats.js';
+import { ROUNDING, OVERFLOW, code, type Rounding, type OverflowPolicy } from './tables.js';
 
-export const ROUNDING = ['rne', 'rna', 'rtz', 'floor', 'ceil', 'stochastic'] as const;
-export const OVERFLOW = ['saturate', 'ieee'] as const;
-export type Rounding = (typeof ROUNDING)[number];
-export type OverflowPolicy = (typeof OVERFLOW)[number];
+export { ROUNDING, OVERFLOW, type Rounding, type OverflowPolicy };
 
 export interface CastOptions {
   /** rounding mode, default 'rne' */
@@ -30,10 +28,10 @@ export function resolveOptions(opts: CastOptions | undefined, n: number, where: 
   const o = opts ?? {};
   if (typeof o !== 'object') fail('BAD_OPTION', `${where}: options must be an object`);
   const round = o.round ?? 'rne';
-  const mode = ROUNDING.indexOf(round as Rounding);
+  const mode = code(ROUNDING, round);
   if (mode < 0) fail('BAD_OPTION', `${where}: options.round ${JSON.stringify(round)} is not one of ${ROUNDING.join(', ')}`);
   const overflow = o.overflow ?? 'saturate';
-  const ovf = OVERFLOW.indexOf(overflow as OverflowPolicy);
+  const ovf = code(OVERFLOW, overflow);
   if (ovf < 0) fail('BAD_OPTION', `${where}: options.overflow ${JSON.stringify(overflow)} is not one of ${OVERFLOW.join(', ')}`);
   let seed = 0n;
   if (o.seed !== undefined) {

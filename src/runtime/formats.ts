@@ -1,10 +1,11 @@
-// The format table as the host sees it, read from the module (assembly/formats/table.ts is the
-// only place format facts are written down).
+// The format table as the host sees it: rows from the module's table (assembly/formats/table.ts
+// is the only place format facts are written down; tables.ts holds the generated copy).
 
 import { get } from './wasm.js';
 import { fail } from './errors.js';
+import { FORMAT_NAMES, FORMAT_TABLE, KINDS, cell } from './tables.js';
 
-export type FormatKind = 'float' | 'int' | 'scale' | 'mx';
+export type FormatKind = (typeof KINDS)[number];
 
 /** A row of the format table: what the runtime itself needs (sizes, kinds, names). */
 export interface FormatRow {
@@ -42,13 +43,7 @@ export interface FormatInfo extends FormatRow {
   minSubnormal: number;
 }
 
-const KINDS: FormatKind[] = ['float', 'int', 'scale', 'mx'];
-
 interface Table {
-  exports: unknown;
-  names: string[];
-  t: Int32Array;
-  cols: number;
   /** id by name, valid ids only */
   ids: Map<string, number>;
   rows: (FormatInfo | undefined)[];
@@ -57,37 +52,39 @@ interface Table {
 }
 let cache: Table | null = null;
 
-// load() reads the table's columns in one view; a row becomes an object when first asked for
-// (a bundle names two or three formats). The decoded values (max, min normal, min subnormal,
-// inf/NaN) are filled in, in the same objects, when the public API first hands the table out: the
-// runtime never reads them, and at cold start they were most of the table's cost (~1 ms: the
-// reference decoder compiled, alloc/free per value). Until then they hold placeholders, and the
-// runtime sees the objects as FormatRow.
+// The rows come from the pure copy of the module's table (tables.ts): no instance needed, so the
+// bundle reader runs without one. A row becomes an object when first asked for (a bundle names two
+// or three formats). The decoded values (max, min normal, min subnormal, inf/NaN) are filled in, in
+// the same objects, when the public API first hands the table out: the runtime never reads them,
+// and at cold start they were most of the table's cost (~1 ms: the reference decoder compiled,
+// alloc/free per value). Until then they hold placeholders, and the runtime sees them as FormatRow.
 function load(): Table {
-  const x = get();
-  if (cache && cache.exports === x) return cache;
-  const names = String.fromCharCode(...new Uint16Array(x.memory.buffer, x.fmt_names_ptr() >>> 0, x.fmt_names_len())).split(' ');
-  const count = x.fmt_count(), cols = x.fmt_cols();
-  const t = new Int32Array(x.memory.buffer, x.fmt_table_ptr() >>> 0, count * cols).slice();
+  if (cache) return cache;
   const ids = new Map<string, number>();
-  for (let id = 0; id < count; id++) if (t[id * cols] >= 0) ids.set(names[id], id);
-  cache = { exports: x, names, t, cols, ids, rows: [], list: null, decoded: false };
+  for (let id = 0; id < FORMAT_TABLE.length; id++) if (cell(id, 'kind') >= 0) ids.set(FORMAT_NAMES[id], id);
+  cache = { ids, rows: [], list: null, decoded: false };
   return cache;
 }
+
+// MX integer elements are fixed point with one integer bit besides the sign (OCP MX v1.0 5.3:
+// mxint8 is 1.6): 2^-(bits - 2) per code step.
+const mxIntStep = (elem: number) => 2 ** -(cell(elem, 'bits') - 2);
 
 function row(c: Table, id: number): FormatInfo {
   const old = c.rows[id];
   if (old) return old;
-  const { t, names } = c, o = id * c.cols;
-  const kind = KINDS[t[o]], eb = t[o + 2], mb = t[o + 3];
+  const kind = KINDS[cell(id, 'kind')], eb = cell(id, 'ebits'), mb = cell(id, 'mbits');
+  const elem = cell(id, 'elem'), scale = cell(id, 'scale');
+  // integers, and MX blocks of integers: a range, and a fixed step
+  const integral = kind === 'int' || (kind === 'mx' && KINDS[cell(elem, 'kind')] === 'int');
   const info: FormatInfo = {
-    id, name: names[id], kind, bits: t[o + 1], exponentBits: eb, mantissaBits: mb, bias: t[o + 4], signed: t[o + 6] === 1,
+    id, name: FORMAT_NAMES[id], kind, bits: cell(id, 'bits'), exponentBits: eb, mantissaBits: mb, bias: cell(id, 'bias'), signed: cell(id, 'signed') === 1,
     hasInf: false, hasNaN: false,
-    block: t[o + 7], scale: t[o + 8] >= 0 ? names[t[o + 8]] : null, element: names[kind === 'mx' ? t[o + 9] : id],
+    block: cell(id, 'block'), scale: scale >= 0 ? FORMAT_NAMES[scale] : null, element: FORMAT_NAMES[elem],
     max: NaN, minNormal: NaN, minSubnormal: NaN,
-    epsilon: kind === 'int' || (kind === 'mx' && eb === 0) ? (kind === 'mx' ? 1 / 64 : 1) : 2 ** -mb,
+    epsilon: integral ? (kind === 'mx' ? mxIntStep(elem) : 1) : 2 ** -mb,
   };
-  if (kind === 'int' || id === 21) { info.intMin = t[o + 11]; info.intMax = t[o + 12]; }
+  if (integral) { info.intMin = cell(id, 'imin'); info.intMax = cell(id, 'imax'); }
   return (c.rows[id] = info);
 }
 
@@ -114,9 +111,9 @@ function decoded(): FormatInfo[] {
     for (const f of list) {
       const elemId = f.kind === 'mx' ? formatByName(f.element).id : f.id;
       const eb = f.exponentBits, mb = f.mantissaBits;
-      if (f.kind === 'int' || (f.kind === 'mx' && eb === 0)) {
-        f.max = f.kind === 'mx' ? decode(elemId, f.intMax!) / 64 : f.intMax!;
-        f.minNormal = f.kind === 'mx' ? 1 / 64 : 1;
+      if (f.intMax !== undefined) {
+        f.max = f.kind === 'mx' ? decode(elemId, f.intMax) * f.epsilon : f.intMax;
+        f.minNormal = f.epsilon;
         f.minSubnormal = f.minNormal;
       } else {
         f.max = decode(elemId, x.fmt_max_code(elemId));

@@ -4,14 +4,19 @@
 import { guard, type Exports } from './wasm.js';
 import * as heap from './heap.js';
 import { fail } from './errors.js';
-import { readHeader, isChecksumError, checkShape, resolveLimits, DEFAULT_LIMITS, type Limits } from './bundle/read.js';
+import { readHeader, isChecksumError, resolveLimits, DEFAULT_LIMITS, type Limits } from './bundle/read.js';
 import { TensorCheck } from './bundle/hash.js';
+import { GraphCheck } from './bundle/graph.js';
 import { elements, weightInput, tensorEntry } from './bundle/layout.js';
 import type { ValueInfo } from './bundle/layout.js';
 import { OPS, type PreparedNode, type Weight } from './ops/index.js';
 import { kernels } from './ops/kernels.js';
 import { validatePrecisionMap, resolve, checkOverride, type PrecisionMap, type ResolvedPrecision } from './precision.js';
 import { formatByName } from './formats.js';
+import { roundCode, OVERFLOW } from './tables.js';
+
+// Emulated activations overflow as f16 hardware does (to inf).
+const IEEE_OVERFLOW = OVERFLOW.indexOf('ieee');
 
 export interface LoadOptions extends Partial<Limits> {
   /** override activations / accumulator / rounding per layer (weights stay as stored) */
@@ -33,8 +38,6 @@ export interface LoadOptions extends Partial<Limits> {
 const LOAD_OPTIONS = new Set(['precision', 'maxArenaBytes', 'decodeWeights', 'kernels', ...Object.keys(DEFAULT_LIMITS)]);
 
 export const DEFAULT_MAX_ARENA_BYTES = 2 ** 30;
-
-const ROUND_IDS: Record<string, number> = { rne: 0, rna: 1, rtz: 2, floor: 3, ceil: 4 };
 
 export interface TensorOut { data: Float32Array; shape: number[] }
 export type Feed = Float32Array | { data: Float32Array; shape: number[] };
@@ -58,7 +61,7 @@ export interface RunOptions {
 }
 
 /** One node's run arguments for a batch size, computed once by planFor (run() only reads them). */
-interface Step { inPtrs: number[]; inShapes: number[][]; out: number; outShape: number[]; outN: number; roundFmt: number; where: string }
+interface Step { inPtrs: number[]; inShapes: number[][]; out: number; outShape: number[]; outN: number; roundFmt: number; round: number; where: string }
 interface Plan { batch: number; arena: number; shapes: Map<string, number[]>; bytes: number; scratch: number; steps: Step[]; at: (value: string) => number }
 
 
@@ -103,10 +106,8 @@ export class Model {
     // else is wrong.
     const check = new TensorCheck(data, header.tensors);
     try {
-      const g = header.graph;
-      if (!g || !Array.isArray(g.inputs) || !Array.isArray(g.outputs) || !Array.isArray(g.nodes)) fail('BAD_GRAPH', 'header.graph needs inputs, outputs and nodes arrays');
-      const maxNodes = limits.maxNodes;
-      if (g.nodes.length > maxNodes) fail('LIMIT_EXCEEDED', `${g.nodes.length} nodes exceed maxNodes ${maxNodes}`);
+      // The reader's graph checks (bundle/graph.ts), interleaved with the operator builders.
+      const graph = new GraphCheck(header, limits), g = graph.graph;
       this.metadata = header.metadata ?? {};
       const nodeNames = g.nodes.map((n) => n?.name);
       const map = header.precision == null ? null : validatePrecisionMap(header.precision, nodeNames, 'bundle precision map');
@@ -119,16 +120,7 @@ export class Model {
         weights.set(name, { entry: t, bytes: data.subarray(t.offset, t.offset + t.bytes), put: (size) => check.copy(name, size) });
       }
 
-      const known = new Set<string>();
-      for (let i = 0; i < g.inputs.length; i++) {
-        const v = g.inputs[i];
-        const where = `graph input ${i} ${JSON.stringify(v?.name)}`;
-        if (typeof v?.name !== 'string' || known.has(v.name) || weights.has(v.name)) fail('BAD_GRAPH', `${where}: name missing or not unique`);
-        if (v.format !== 'f32') fail('BAD_GRAPH', `${where}: input format ${JSON.stringify(v.format)}; inputs are f32`);
-        checkShape(v.shape, where, limits.maxTensorElements, true);
-        known.add(v.name);
-      }
-      this.inputs = g.inputs.map((v) => ({ name: v.name, shape: [...v.shape], format: v.format }));
+      this.inputs = graph.inputs();
 
       // Nodes must be in topological order: every input already known (this also rules out cycles).
       // Own keys only: "constructor" or "toString" must not find Object.prototype's functions.
@@ -138,25 +130,16 @@ export class Model {
       if (unsupported.length) fail('UNSUPPORTED_OP', `unsupported operators: ${unsupported.join(', ')}`);
       for (let i = 0; i < g.nodes.length; i++) {
         const node = g.nodes[i];
-        const where = `node ${i} ${JSON.stringify(node.name)} (${node.op})`;
-        if (typeof node.name !== 'string' || !Array.isArray(node.inputs) || !Array.isArray(node.outputs) || node.outputs.length !== 1) {
-          fail('BAD_GRAPH', `${where}: needs a name, an inputs array and exactly one output`);
-        }
+        const where = graph.node(i);
         const precision = resolve(map, node.name, override);
         const prep = guard(where, () => builder(node.op)!({ node, weights, precision, where, decodeWeights, reference, kernels: x }));
-        for (const v of prep.valueInputs) if (!known.has(v)) { prep.dispose(); fail('BAD_GRAPH', `${where}: input ${JSON.stringify(v)} is not produced before this node (dangling reference or cycle)`); }
-        const out = node.outputs[0];
-        if (typeof out !== 'string' || known.has(out) || weights.has(out)) { prep.dispose(); fail('BAD_GRAPH', `${where}: output ${JSON.stringify(out)} is not a new name`); }
-        known.add(out);
+        let out: string;
+        try { graph.reads(where, prep.valueInputs); out = graph.produces(where, node.outputs[0]); } catch (e) { prep.dispose(); throw e; }
         this.nodes.push({ name: node.name, op: node.op, out, prep, precision });
         const wIdx = weightInput(node.op), w = wIdx !== undefined ? tensorEntry(header, node.inputs[wIdx]) : undefined;
         this.layers.push({ name: node.name, op: node.op, weights: w ? w.format : null, weightsHeld: w ? prep.weightsHeld ?? null : null, kernel: w ? prep.kernel ?? null : null, activations: precision.activations, accumulator: precision.accumulator });
       }
-      for (const v of g.outputs) {
-        if (!known.has(v?.name)) fail('BAD_GRAPH', `graph output ${JSON.stringify(v?.name)} is never produced`);
-        if (!Array.isArray(v.shape)) fail('BAD_GRAPH', `graph output ${JSON.stringify(v.name)}: shape must be an array`);
-      }
-      this.outputs = g.outputs.map((v) => ({ name: v.name, shape: [...v.shape], format: v.format ?? 'f32' }));
+      this.outputs = graph.outputs();
       check.rest();
     } catch (e) {
       this.dispose();
@@ -210,7 +193,7 @@ export class Model {
         inPtrs: n.prep.valueInputs.map(at), inShapes: n.prep.valueInputs.map((v) => shapes.get(v)!),
         out: at(n.out), outShape, outN: elements(outShape),
         // emulated f16 / bf16 activations: the format the output is rounded to (0: none)
-        roundFmt: a === 'f16' || a === 'bf16' ? formatByName(a).id : 0,
+        roundFmt: a === 'f16' || a === 'bf16' ? formatByName(a).id : 0, round: roundCode(n.precision.round),
         where: `node ${JSON.stringify(n.name)}`,
       };
     });
@@ -281,7 +264,7 @@ export class Model {
         n.prep.run(s.inPtrs, s.inShapes, s.out, s.outShape, plan.scratch);
         // Emulated f16 / bf16 activations: the layer's output rounded to the format (IEEE
         // overflow, as f16 hardware would), so the next layer reads exactly representable values.
-        if (s.roundFmt) x.round_f32_to(s.roundFmt, s.out, s.out, s.outN, ROUND_IDS[n.precision.round], 1);
+        if (s.roundFmt) x.round_f32_to(s.roundFmt, s.out, s.out, s.outN, s.round, IEEE_OVERFLOW);
       });
       if (onNode) onNode({ name: n.name, op: n.op, output: n.out, shape: [...s.outShape], activations: n.precision.activations, data: heap.f32(s.out, s.outN) });
     }

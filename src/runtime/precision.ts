@@ -2,17 +2,23 @@
 // docs/PRECISION_MAP.md is the spec. Every field is checked, and every problem is reported at once.
 
 import { AlloyError } from './errors.js';
+import { FORMAT_NAMES, KINDS, ROUNDING, cell, type FormatName, type Rounding } from './tables.js';
 
-export const WEIGHT_FORMATS = ['f32', 'f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2', 'f8_e3m4', 'f6_e2m3fn', 'f6_e3m2fn', 'f4_e2m1fn', 'i8', 'u8', 'i4',
-  'mxfp8_e4m3', 'mxfp8_e5m2', 'mxfp6_e2m3', 'mxfp6_e3m2', 'mxfp4_e2m1', 'mxint8'] as const;
+/** Formats weights may be stored in, from the format table: every float and MX format, and the
+ *  integers of at most 8 bits (the kernels' integer weights); not scales, i16, i32. */
+export const WEIGHT_FORMATS: readonly FormatName[] = FORMAT_NAMES.flatMap((name, id) => {
+  const kind = KINDS[cell(id, 'kind')];
+  return kind === 'float' || kind === 'mx' || (kind === 'int' && cell(id, 'bits') <= 8) ? [name as FormatName] : [];
+});
 /** f32; f16 / bf16: emulated (every output of the layer rounded to the format); i8: w8a8 dense */
 export const ACTIVATION_FORMATS = ['f32', 'f16', 'bf16', 'i8'] as const;
 /** f32; i32 (with i8 activations); f16 / bf16 / f8: emulated, every partial sum rounded */
 export const ACCUMULATORS = ['f32', 'i32', 'f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2'] as const;
 export const GRANULARITIES = ['tensor', 'channel', 'group', 'block'] as const;
-export const ROUNDS = ['rne', 'rna', 'rtz', 'floor', 'ceil'] as const;
+/** every deterministic rounding mode of the code table (not stochastic) */
+export const ROUNDS: readonly Rounding[] = ROUNDING.filter((r) => r !== 'stochastic');
 /** rounding of a Dense layer's fake-quantized input (radical rounding) */
-export const INPUT_ROUNDS = ['rne', 'floor', 'ceil'] as const;
+export const INPUT_ROUNDS = ['rne', 'floor', 'ceil'] as const satisfies readonly Rounding[];
 /** integer level of a Dense layer's fake-quantized input */
 export const INPUT_FORMATS = ['i4', 'i8', 'i16'] as const;
 /** the emulated accumulators (Dense, groups-1 Conv, DepthwiseConv) */
@@ -27,13 +33,13 @@ export const RECOMPUTE_FORMATS = ['f32'] as const;
 export interface RecomputePrecision { tau: number; format?: (typeof RECOMPUTE_FORMATS)[number] }
 
 export interface LayerPrecision {
-  weights?: (typeof WEIGHT_FORMATS)[number];
+  weights?: FormatName;
   granularity?: (typeof GRANULARITIES)[number];
   groupSize?: number;
   activations?: (typeof ACTIVATION_FORMATS)[number];
   accumulator?: (typeof ACCUMULATORS)[number];
   /** rounding of emulated activations / accumulators and of weight quantization */
-  round?: (typeof ROUNDS)[number];
+  round?: Rounding;
   /** Dense: recompute the ill-conditioned outputs of an emulated accumulator in f32 */
   recompute?: RecomputePrecision;
   /** Dense: fake-quantize the layer's input to `inputFormat` (or the integer weight format) with

@@ -1,4 +1,4 @@
-// Every kernel of alloy.wasm, listed once (DESIGN rule 6; XNNPACK's enumerator files). Names say
+// Every kernel of alloy.wasm, listed once (docs/ARCHITECTURE.md rule 6; XNNPACK's enumerator files). Names say
 // what, then how: <op>_<weights>_<acts>_<acc>__<isa>[_<MR>x<NR>]. `ref` is the scalar reference
 // the SIMD entry equals bit for bit (null: the kernel is scalar, or its reference is the format
 // reference in formats/scalar.ts), `test` the suite that checks it. test/kernels/registry.test.ts
@@ -64,7 +64,7 @@ export const KERNELS: KernelEntry[] = [
 
 /** Exports that are not kernels: memory, format table, packing and layout helpers. */
 export const HELPERS = new Set([
-  'alloc', 'alloc_uninit', 'free', 'memory_bytes', 'fmt_count', 'fmt_cols', 'fmt_table_ptr', 'fmt_names_ptr', 'fmt_names_len', 'fmt_max_code', 'fmt_nan_code',
+  'alloc', 'alloc_uninit', 'free', 'memory_bytes', 'fmt_count', 'fmt_cols', 'fmt_table_ptr', 'names_count', 'names_ptr', 'names_len', 'fmt_max_code', 'fmt_nan_code',
   'fmt_inf_code', 'random_fill', 'pack4', 'unpack4', 'sext4', 'pack6', 'unpack6', 'packed_bytes', 'affine_params', 'pack_w_f32',
   'packed_f32_bytes', 'pack_w_q', 'packed_q_bytes', 'pack_wq_params', 'packed_wq_params_bytes', 'pack_w_i8_k2', 'packed_w8a8_bytes', 'pack_conv_w_f32', 'packed_conv_f32_bytes',
   'conv_out_dim', 'conv_narrow_scratch_bytes', 'weights_fusable', 'canonicalize_nan', 'xxh32', 'xxh32_start', 'xxh32_update', 'xxh32_digest',

@@ -3,6 +3,7 @@
 // @assemblyscript/loader stays behind this file.
 
 import { AlloyError, fail } from './errors.js';
+import { checkModule } from './tables.js';
 
 /** What the host accepts as the module: bytes, a compiled module (Workers), a URL or Response
  *  (browsers), or nothing (Node and Deno read `alloy.wasm` next to the host file). */
@@ -95,7 +96,9 @@ export async function init(source?: WasmSource): Promise<Exports> {
         if (e instanceof AlloyError) throw e;
         throw new AlloyError('WASM_UNAVAILABLE', `could not instantiate alloy.wasm: ${(e as Error).message}`);
       }
-      current = instance.exports as unknown as Exports;
+      const x = instance.exports as unknown as Exports;
+      try { checkModule(x); } catch (e) { pending = null; throw e; }
+      current = x;
       return current;
     })();
   }

@@ -1,4 +1,4 @@
-// Independent oracle for Alloy's casts, written from the written spec (see the brief / DESIGN), not
+// Independent oracle for Alloy's casts, written from the written spec (see docs/ARCHITECTURE.md), not
 // from assembly/formats. Every format's value set is enumerated from its code layout; a value is
 // rounded by finding its two representable neighbours lo <= |x| <= hi and choosing one by mode.
 //

@@ -61,7 +61,8 @@ export function resolveLimits(limits: Partial<Limits> = {}): Limits {
   return L;
 }
 
-/** A bundle read and validated, every tensor's checksum included. */
+/** A bundle read and validated, every tensor's checksum included (the one part that needs the
+ *  module: XXH32 runs there). The graph is load()'s to check (bundle/graph.ts, with the operators). */
 export function readBundle(bytes: Uint8Array, limits: Partial<Limits> = {}): Bundle {
   const b = readHeader(bytes, limits);
   new TensorCheck(b.data, b.header.tensors).rest();
@@ -70,8 +71,9 @@ export function readBundle(bytes: Uint8Array, limits: Partial<Limits> = {}): Bun
 
 export const isChecksumError = (e: unknown) => e instanceof AlloyError && e.code === 'BAD_CHECKSUM';
 
-/** readBundle without the checksums: the caller checks them (load() on the copies it makes
- *  anyway) before it reports anything else. */
+/** The preamble, the header and every tensor entry, validated with the format facts alone (no
+ *  instance): readBundle without the graph and the checksums. load() checks those itself, the
+ *  checksums first, on the copies it makes anyway. */
 export function readHeader(bytes: Uint8Array, limits: Partial<Limits> = {}): Bundle {
   const L = resolveLimits(limits);
   if (!(bytes instanceof Uint8Array)) fail('BAD_ARGUMENT', 'load(): bundle must be a Uint8Array or ArrayBuffer');

@@ -10,9 +10,9 @@ import { fail } from '../errors.js';
 import type { Builder, OpContext } from './types.js';
 import { stored, weightOf, f32Ptr } from './weights.js';
 import { formatByName } from '../formats.js';
+import { ACTIVATIONS, ACT, code } from '../tables.js';
 import { EMULATED_ACCUMULATORS, isEmulatedAccumulator } from '../precision.js';
 
-const ACTS = ['none', 'relu', 'relu6'];
 // Rows at least this deep go through the blocked GEMM, shallower ones through the pointwise
 // kernel (bench/conv.ts: pointwise wins for K <= 96 on the pose shapes; deeper rows are a toss-up
 // there, and the GEMM's K slices bound its working set for deeper ones).
@@ -57,10 +57,10 @@ export function geometryOf(ctx: OpContext, KH: number, KW: number): (H: number, 
   };
 }
 
-/** The fused activation of a Conv / DepthwiseConv / element-wise node: 0 none, 1 relu, 2 relu6. */
+/** The fused activation code (tables.ts ACTIVATIONS) of a Conv / DepthwiseConv / element-wise node. */
 export function activation(ctx: OpContext): number {
-  const act = ACTS.indexOf((ctx.node.attrs?.activation ?? 'none') as string);
-  if (act < 0) fail('BAD_GRAPH', `${ctx.where}: attrs.activation ${JSON.stringify(ctx.node.attrs?.activation)} is not one of ${ACTS.join(', ')}`);
+  const act = code(ACTIVATIONS, ctx.node.attrs?.activation ?? 'none');
+  if (act < 0) fail('BAD_GRAPH', `${ctx.where}: attrs.activation ${JSON.stringify(ctx.node.attrs?.activation)} is not one of ${ACTIVATIONS.join(', ')}`);
   return act;
 }
 
@@ -140,13 +140,13 @@ export const conv: Builder = (ctx) => {
     : accFmt ? (ref ? 'dense_acc_ref' : 'dense_acc') : Kd < GEMM_K ? 'pointwise_f32' : 'dense_f32';
   const rows = (xp: number, n: number, yp: number) => {
     if (accFmt) {
-      if (x[kernel](xp, n, Kd, packed, b, OC, yp, act === 1 ? 1 : 0, accFmt, 0) !== 0) fail('BAD_ARGUMENT', `${ctx.where}: dense_acc refused its arguments`);
-      if (act === 2) x.clamp_f32(yp, yp, n * OC, 0, 6);
+      if (x[kernel](xp, n, Kd, packed, b, OC, yp, act === ACT.relu ? ACT.relu : ACT.none, accFmt, 0) !== 0) fail('BAD_ARGUMENT', `${ctx.where}: dense_acc refused its arguments`);
+      if (act === ACT.relu6) x.clamp_f32(yp, yp, n * OC, 0, 6);
       return;
     }
     if (Kd < GEMM_K) { x.pointwise_f32(xp, n, Kd, packed, b, OC, yp, act); return; }
-    x.dense_f32(xp, n, Kd, packed, b, OC, yp, act === 1 ? 1 : 0);
-    if (act === 2) x.clamp_f32(yp, yp, n * OC, 0, 6);
+    x.dense_f32(xp, n, Kd, packed, b, OC, yp, act === ACT.relu ? ACT.relu : ACT.none);
+    if (act === ACT.relu6) x.clamp_f32(yp, yp, n * OC, 0, 6);
   };
   return {
     valueInputs: [xName],

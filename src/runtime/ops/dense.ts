@@ -16,12 +16,11 @@
 import * as heap from '../heap.js';
 import { fail } from '../errors.js';
 import { formatByName, type FormatRow } from '../formats.js';
+import { DENSE_ACTIVATIONS, DENSE_ACT, ACT, code, roundCode } from '../tables.js';
 import { EMULATED_ACCUMULATORS, isEmulatedAccumulator } from '../precision.js';
 import { elements, type Builder, type OpContext, type PreparedNode, type Weight } from './types.js';
 import { stored, weightOf, codesPtr, scalesOf, scalesPerRow, f32Ptr } from './weights.js';
 
-const ACTIVATIONS = ['none', 'relu', 'tanh', 'sigmoid', 'gelu'];
-const INPUT_ROUND_IDS: Record<string, number> = { rne: 0, floor: 3, ceil: 4 };
 
 /** Recompute counters of one Dense layer of one model, since load or the last reset. The cost in
  *  f32-MAC units is rho * outputs * K + recomputed * K (docs/EXPERIMENTS.md). */
@@ -51,9 +50,9 @@ export const dense: Builder = (ctx) => {
   const [N, K] = w.entry.shape;
   const b = stored(ctx, bName, 'input 2 (bias)', true);
   if (b && (b.entry.format !== 'f32' || b.entry.shape.length !== 1 || b.entry.shape[0] !== N)) fail('SHAPE_MISMATCH', `${where}: bias ${JSON.stringify(bName)} must be f32 [${N}], got ${b.entry.format} ${JSON.stringify(b.entry.shape)}`);
-  const actIdx = ACTIVATIONS.indexOf((node.attrs?.activation ?? 'none') as string);
-  const act = actIdx === 1 ? 1 : 0;                     // what the kernels apply
-  if (actIdx < 0) fail('BAD_GRAPH', `${where}: attrs.activation ${JSON.stringify(node.attrs?.activation)} is not one of ${ACTIVATIONS.join(', ')}`);
+  const actIdx = code(DENSE_ACTIVATIONS, node.attrs?.activation ?? 'none');
+  const act = actIdx === DENSE_ACT.relu ? ACT.relu : ACT.none; // what the kernels apply
+  if (actIdx < 0) fail('BAD_GRAPH', `${where}: attrs.activation ${JSON.stringify(node.attrs?.activation)} is not one of ${DENSE_ACTIVATIONS.join(', ')}`);
   const f = formatByName(w.entry.format, `${where}: weight format`);
   if (precision.weights !== undefined && precision.weights !== f.name) fail('BAD_PRECISION_MAP', `${where}: the precision map says weights ${precision.weights}, the bundle stores ${f.name}`);
   const x = ctx.kernels;
@@ -72,9 +71,9 @@ export const dense: Builder = (ctx) => {
     const lvl = precision.inputFormat ?? (f.name === 'i8' || f.name === 'i4' ? f.name : undefined);
     if (!lvl) fail('BAD_PRECISION_MAP', `${where}: inputRound needs inputFormat (i4, i8, i16) when the weights are ${f.name}`);
     if (precision.activations === 'i8') fail('BAD_PRECISION_MAP', `${where}: inputRound does not combine with i8 activations (w8a8)`);
-    inQ = { fid: formatByName(lvl).id, mode: INPUT_ROUND_IDS[precision.inputRound], wide: lvl === 'i16' };
+    inQ = { fid: formatByName(lvl).id, mode: roundCode(precision.inputRound), wide: lvl === 'i16' };
   }
-  const post = actIdx >= 2 ? (['tanh_f32', 'sigmoid_f32', 'gelu_f32'] as const)[actIdx - 2] : null;
+  const post = actIdx > DENSE_ACT.relu ? (`${DENSE_ACTIVATIONS[actIdx]}_f32` as 'tanh_f32' | 'sigmoid_f32' | 'gelu_f32') : null;
   const inBytes = (M: number) => (inQ ? heap.pad16(M * K * 4) + heap.pad16(M * K * (inQ.wide ? 2 : 1)) + heap.pad16(M * 4) : 0);
   const wrap = (core: Core, held: string, kernel: string) => ({
     valueInputs: [xName], infer, dispose, weightsHeld: held, kernel,
@@ -143,7 +142,7 @@ function denseAcc({ ctx, x, where, wName, w, N, K, act, actIdx, keep, takeBias, 
       counter: c,
       scratch: (M) => heap.pad16(M * N * 4),
       run: (xp, M, yp, sc) => {
-        // the kernel takes the activation index (none 0, relu 1, tanh 2, sigmoid 3, gelu 4) for kappa_act
+        // the kernel takes the Dense activation code (DENSE_ACTIVATIONS) for kappa_act
         const r = k(xp, M, K, packed, bias, N, yp, act, accFmt, actIdx, tau, sc);
         if (r < 0) fail('BAD_ARGUMENT', `${where}: dense_recompute refused its arguments`);
         c.runs++; c.outputs += M * N; c.recomputed += r;

@@ -8,20 +8,21 @@ import * as heap from '../heap.js';
 import { fail } from '../errors.js';
 import { formatByName } from '../formats.js';
 import { elements, type Builder } from './types.js';
+import { roundCode } from '../tables.js';
 
-const RANGES: Record<string, [number, number]> = { i8: [-128, 127], u8: [0, 255] };
-const RNE = 0;
+/** the formats a QuantizeLinear pair may name (their ranges come from the format table) */
+const FORMATS = ['i8', 'u8'];
+const RNE = roundCode('rne');
 
 export const fakeQuant: Builder = (ctx) => {
   const a = ctx.node.attrs ?? {};
   const format = a.format as string;
-  // own keys only: "constructor" or "__proto__" must not find Object.prototype's members
-  if (typeof format !== 'string' || !Object.hasOwn(RANGES, format)) fail('BAD_GRAPH', `${ctx.where}: attrs.format must be one of ${Object.keys(RANGES).join(', ')}`);
+  if (typeof format !== 'string' || !FORMATS.includes(format)) fail('BAD_GRAPH', `${ctx.where}: attrs.format must be one of ${FORMATS.join(', ')}`);
   const scale = a.scale as number, zp = (a.zeroPoint ?? 0) as number;
   if (typeof scale !== 'number' || !(scale > 0) || !Number.isFinite(scale) || new Float32Array([scale])[0] !== scale) fail('BAD_GRAPH', `${ctx.where}: attrs.scale must be a positive finite f32 value`);
-  const [lo, hi] = RANGES[format];
+  const f = formatByName(format), lo = f.intMin!, hi = f.intMax!;
   if (!Number.isSafeInteger(zp) || zp < lo || zp > hi) fail('BAD_GRAPH', `${ctx.where}: attrs.zeroPoint must be an integer in [${lo}, ${hi}] for ${format}`);
-  const fid = formatByName(format).id;
+  const fid = f.id;
   const sp = heap.put(new Float32Array([scale]));
   let zpp = 0;
   try { zpp = heap.put(new Int32Array([zp])); } catch (e) { heap.free(sp); throw e; }

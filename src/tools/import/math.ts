@@ -1,4 +1,4 @@
-// The importer's arithmetic on tensor values, done by the module (DESIGN rule 1): f16 decode,
+// The importer's arithmetic on tensor values, done by the module (docs/ARCHITECTURE.md rule 1): f16 decode,
 // affine quantize / dequantize, and the f32 + - * / that fold BatchNormalization and Gemm's
 // alpha / beta. The one exception is the square root of BN's (var + eps): wasm has no exported
 // sqrt, so it is Math.fround(Math.sqrt(v)) of an f32 v: Math.sqrt is the IEEE 754 double square
@@ -9,6 +9,7 @@
 import { get } from '../../runtime/wasm.js';
 import * as heap from '../../runtime/heap.js';
 import { formatByName } from '../../runtime/formats.js';
+import { roundCode } from '../../runtime/tables.js';
 import { fail } from '../../runtime/errors.js';
 import { DEFAULT_LIMITS } from '../../runtime/bundle/read.js';
 
@@ -84,5 +85,5 @@ export function quant(fmt: 'i8' | 'u8', values: Float32Array, group: number, sca
   const id = formatByName(fmt).id;
   const out = fmt === 'i8' ? new Int8Array(n) : new Uint8Array(n);
   if (n === 0) return out;
-  return withPut([values, scales, zps], n, ([vp, sp, zp], y) => { get().quant_affine(id, vp, y, n, group, sp, zp, 0, 0, 0, 0); out.set(heap.u8(y, n)); return out; });
+  return withPut([values, scales, zps], n, ([vp, sp, zp], y) => { get().quant_affine(id, vp, y, n, group, sp, zp, roundCode('rne'), 0, 0, 0); out.set(heap.u8(y, n)); return out; });
 }

@@ -5,7 +5,8 @@
 import type { Alloy, PrecisionMap } from '../../runtime/index.js';
 import type { BundleInput } from '../bundle/write.js';
 import type { PackReport } from '../bundle/pack.js';
-import { weightInput, tensorEntry, quantFields, hex8, type Header } from '../../runtime/bundle/layout.js';
+import { weightInput, tensorEntry, quantFields, hex8, PREAMBLE, type Header } from '../../runtime/bundle/layout.js';
+import { readHeader } from '../../runtime/bundle/read.js';
 
 export interface BundleView { header: Header; data: Uint8Array }
 
@@ -52,10 +53,10 @@ export class WeightPatcher {
 
   constructor(bytes: Uint8Array, private xxh32: (bytes: Uint8Array) => number) {
     this.bytes = bytes.slice();
-    const dv = new DataView(this.bytes.buffer);
-    const h = Number(dv.getBigUint64(16, true));
-    this.header = JSON.parse(new TextDecoder().decode(this.bytes.subarray(24, 24 + h)));
-    this.dataStart = 24 + h;
+    // the reader's checks, without an instance (the checksums are the patcher's to write)
+    const { header, data } = readHeader(this.bytes);
+    this.header = header;
+    this.dataStart = data.byteOffset - this.bytes.byteOffset;
   }
 
   /** the stored f32 values of a tensor (a copy, as in the bundle given) */
@@ -92,9 +93,9 @@ export class WeightPatcher {
       const json = new TextEncoder().encode(JSON.stringify(this.header));
       // compact JSON of the same values: as long as the old header or shorter (unless the old
       // one spelled numbers shorter, e.g. 1e3), padded with spaces like any header
-      if (24 + json.length > this.dataStart) throw new Error(`WeightPatcher: the header written again (${json.length} bytes) does not fit in the old one (${this.dataStart - 24} bytes)`);
-      this.bytes.set(json, 24);
-      this.bytes.fill(0x20, 24 + json.length, this.dataStart);
+      if (PREAMBLE + json.length > this.dataStart) throw new Error(`WeightPatcher: the header written again (${json.length} bytes) does not fit in the old one (${this.dataStart - PREAMBLE} bytes)`);
+      this.bytes.set(json, PREAMBLE);
+      this.bytes.fill(0x20, PREAMBLE + json.length, this.dataStart);
     }
     return this.bytes;
   }
