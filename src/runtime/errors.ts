@@ -20,7 +20,9 @@ export type AlloyErrorCode =
   | 'SHAPE_MISMATCH'
   | 'MISSING_INPUT'
   | 'LIMIT_EXCEEDED'
-  | 'BAD_PRECISION_MAP';
+  | 'BAD_PRECISION_MAP'
+  /** the CLI: a file could not be read or written */
+  | 'IO_ERROR';
 
 /** Every bad input, option or state raises this: `e instanceof AlloyError`, then switch on
  *  `e.code`. The message starts with the code (`BAD_MAGIC: bytes 0..4: ...`) and names the place. */
