@@ -17,7 +17,8 @@ export function readText(path: string): string {
 /** A JSON file; bad JSON is `code` (BAD_ARGUMENT, BAD_PRECISION_MAP, ...) naming the file. */
 export function readJson(path: string, code: 'BAD_ARGUMENT' | 'BAD_PRECISION_MAP'): unknown {
   const text = readText(path);
-  try { return JSON.parse(text); } catch (e) { throw new AlloyError(code, `${path}: not valid JSON (${(e as Error).message})`); }
+  // JSON.parse quotes the text it choked on: keep it on one printable line
+  try { return JSON.parse(text); } catch (e) { throw new AlloyError(code, `${path}: not valid JSON (${(e as Error).message.replace(/[^\x20-\x7e]/g, '.')})`); }
 }
 
 export function writeOut(path: string, data: string | Uint8Array): void {
