@@ -1,7 +1,7 @@
 // The package as a user gets it: `npm pack` into a temp folder, the tarball installed into a fresh
 // app, then a strict TypeScript consumer (test/package/app) type-checked with tsc --noEmit and run
-// in Node, Deno, a browser bundle made by esbuild in Chromium and a Worker on workerd (each must
-// print the same line); `npx alloy --help` and `npx alloy import` in the app; the tarball's file
+// in Node, Deno, browser builds made by esbuild, Vite and webpack in Chromium and a Worker on
+// workerd (each must print the same line); `npx alloy --help` and `npx alloy import` in the app; the tarball's file
 // list and size; publint and arethetypeswrong on it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -70,7 +70,7 @@ test('a fresh app installs the tarball; a strict TypeScript consumer type-checks
 
 /** The consumer's .ts as plain .js next to it (no bundling: Node and Deno resolve the package). */
 async function transpile(): Promise<void> {
-  await esbuild.build({ entryPoints: ['check.ts', 'node.ts'].map((f) => join(app, f)), outdir: join(app, 'dist'), format: 'esm', platform: 'neutral', logLevel: 'warning' });
+  await esbuild.build({ entryPoints: ['check.ts', 'node.ts', 'webpack-main.ts'].map((f) => join(app, f)), outdir: join(app, 'dist'), format: 'esm', platform: 'neutral', logLevel: 'warning' });
 }
 
 test('Node runs it (exports "node" condition; init() finds alloy.wasm in the package)', async () => {
@@ -93,6 +93,31 @@ test('esbuild browser bundle (the documented recipe) in Chromium', async () => {
   const title = await staticPage(www, 'index.html', (t) => t.startsWith('result') || t.startsWith('error'));
   if (title === null) return; // skipped (said why)
   assert.is(title, EXPECTED);
+});
+
+const PAGE = (script: string, module = true) => `<!doctype html><title>loading</title><script ${module ? 'type="module" ' : ''}src="${script}"></script>`;
+
+test('Vite build (the documented ?url recipe) in Chromium', async () => {
+  const { build } = await import('vite');
+  const site = join(app, 'vite-site');
+  mkdirSync(site, { recursive: true });
+  writeFileSync(join(site, 'index.html'), PAGE('../vite-main.ts'));
+  await build({ root: site, base: './', configFile: false, logLevel: 'warn', build: { outDir: join(app, 'www-vite'), emptyOutDir: true } });
+  assert.ok(readdirSync(join(app, 'www-vite/assets')).some((f) => /^alloy-.*\.wasm$/.test(f)), 'vite emitted alloy.wasm');
+  const title = await staticPage(join(app, 'www-vite'), 'index.html', (t) => t.startsWith('result') || t.startsWith('error'));
+  if (title !== null) assert.is(title, EXPECTED);
+});
+
+test('webpack 5 build (the documented new URL recipe) in Chromium', async () => {
+  const { default: webpack } = await import('webpack');
+  const out = join(app, 'www-webpack');
+  const stats: any = await new Promise((res, rej) => webpack({ mode: 'production', context: app, entry: join(app, 'dist/webpack-main.js'), output: { path: out, filename: 'main.js', clean: true }, target: 'web', devtool: false }, (e: any, st: any) => (e ? rej(e) : res(st))));
+  const info = stats.toJson({ all: false, errors: true, warnings: true });
+  assert.equal(info.errors, [], JSON.stringify(info.errors));
+  writeFileSync(join(out, 'index.html'), PAGE('main.js', false));
+  assert.ok(readdirSync(out).some((f) => f.endsWith('.wasm')), 'webpack emitted alloy.wasm');
+  const title = await staticPage(out, 'index.html', (t) => t.startsWith('result') || t.startsWith('error'));
+  if (title !== null) assert.is(title, EXPECTED);
 });
 
 test('Worker on workerd ("workerd" condition: alloy.wasm imported as a wasm module, init() with no argument)', async () => {
