@@ -182,7 +182,7 @@ const live = new Set<ChildProcess>();
 process.on('exit', () => { for (const c of live) killGroup(c); });
 
 /** Spawn, then poll `probe` (GET) until it answers or `timeoutMs` passes (then kill and throw). */
-async function serve(cmd: string, args: string[], port: number, env: NodeJS.ProcessEnv, timeoutMs: number, probe = '/v1/nope'): Promise<Server> {
+export async function serve(cmd: string, args: string[], port: number, env: NodeJS.ProcessEnv, timeoutMs: number, probe = '/v1/nope'): Promise<Server> {
   const c = spawn(cmd, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(c);
   let out = '';

@@ -1,6 +1,6 @@
 // Build: asc (AssemblyScript -> wasm), binaryen wasm-opt, esbuild (host, CLI, demo, bench).
 // Prints the sizes of alloy.wasm and the host, raw and gzipped.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -38,8 +38,28 @@ for (const [src, out] of nodeEntries) {
   if (!existsSync(join(root, src))) continue;
   // The built entries (./alloy*.mjs) stay external (one module instance with the host); entries
   // that import src/ directly bundle their own host and read alloy.wasm next to themselves in build/.
-  await esbuild.build({ ...common, entryPoints: [join(root, src)], outfile: join(root, 'build', out), platform: 'node', packages: 'external', external: ['./alloy*.mjs', '../build/alloy*.mjs'], banner: { js: src.includes('cli') ? '#!/usr/bin/env node' : '' } });
+  // The CLI ships in the package: minified (its errors print one line, never a stack).
+  const cli = src.includes('cli');
+  await esbuild.build({ ...common, entryPoints: [join(root, src)], outfile: join(root, 'build', out), platform: 'node', packages: 'external', external: ['./alloy*.mjs', '../build/alloy*.mjs'], minify: cli, banner: { js: cli ? '#!/usr/bin/env node' : '' } });
 }
+// Workers may not compile wasm from bytes and have no file system: the `workerd` condition of the
+// package's exports maps to this entry, which imports the module as a CompiledWasm module (what
+// wrangler and workerd's `wasm =` modules give) and hands it to init() when none is passed.
+writeFileSync(join(root, 'build/alloy-workerd.mjs'), `// alloy-runtime for Cloudflare Workers (the "workerd" export condition): alloy.wasm is a wasm module import.
+import wasm from './alloy.wasm';
+import { init as initWith } from './alloy.mjs';
+export * from './alloy.mjs';
+export const init = (source) => initWith(source ?? wasm);
+`);
+// Type declarations of the public entries, from the source (scripts/tsconfig.types.json).
+rmSync(join(root, 'build/types'), { recursive: true, force: true });
+// A type error does not stop the build (tsc still writes the declarations; nothing else in the
+// repo type-checks the source): it is counted here, and test/package's strict consumer fails if
+// the declarations it uses are wrong.
+const tsc = spawnSync(process.execPath, [bin('tsc'), '-p', 'scripts/tsconfig.types.json', '--pretty', 'false'], { cwd: root, encoding: 'utf8' });
+const typeErrors = (tsc.stdout.match(/error TS\d+/g) ?? []).length;
+for (const f of ['build/types/runtime/index.d.ts', 'build/types/tools/index.d.ts']) if (!existsSync(join(root, f))) { console.error(tsc.stdout + tsc.stderr); throw new Error(`build: tsc wrote no ${f}`); }
+if (typeErrors && !quiet) console.warn(`types: ${typeErrors} TypeScript errors (declarations written anyway; node_modules/.bin/tsc -p scripts/tsconfig.types.json lists them)`);
 // The wasm is read next to the host file: keep a copy under build/ for bundled entries.
 const stamp = { sources: latestSource(), built: Date.now() };
 writeFileSync(join(root, 'build/.stamp.json'), JSON.stringify(stamp));

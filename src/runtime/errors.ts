@@ -20,15 +20,30 @@ export type AlloyErrorCode =
   | 'SHAPE_MISMATCH'
   | 'MISSING_INPUT'
   | 'LIMIT_EXCEEDED'
-  | 'BAD_PRECISION_MAP';
+  | 'BAD_PRECISION_MAP'
+  /** the CLI: a file could not be read or written */
+  | 'IO_ERROR';
 
+/** Every bad input, option or state raises this: `e instanceof AlloyError`, then switch on
+ *  `e.code`. The message starts with the code (`BAD_MAGIC: bytes 0..4: ...`) and names the place. */
 export class AlloyError extends Error {
-  readonly code: AlloyErrorCode;
+  /** stable, for programs; never renamed or reused */
+  declare readonly code: AlloyErrorCode;
   constructor(code: AlloyErrorCode, message: string) {
     super(`${code}: ${message}`);
     this.name = 'AlloyError';
-    this.code = code;
+    // Not enumerable: Node's inspector would print `{ code: '...' }` after the stack, a second
+    // copy of the code that the message already starts with.
+    Object.defineProperty(this, 'code', { value: code, enumerable: false, writable: false, configurable: true });
   }
+}
+// The minifier renames classes: keep the name consoles print (`AlloyError: ...`, not `o [AlloyError]`).
+Object.defineProperty(AlloyError, 'name', { value: 'AlloyError' });
+
+/** The message without its `CODE: ` prefix, for wrapping one error's text into another's. */
+export function detail(e: unknown): string {
+  if (e instanceof AlloyError) return e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message;
+  return (e as Error)?.message ?? String(e);
 }
 
 export function fail(code: AlloyErrorCode, message: string): never {

@@ -2,7 +2,7 @@
 // memory.grow detaches the old buffer.
 
 import { get } from './wasm.js';
-import { AlloyError, fail } from './errors.js';
+import { AlloyError, fail, detail } from './errors.js';
 
 type Typed = Float32Array | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
 
@@ -29,7 +29,7 @@ export function alloc(bytes: number, zero = true): number {
     const x = get();
     p = (zero ? x.alloc(bytes) : x.alloc_uninit(bytes)) >>> 0;
   } catch (e) {
-    if (e instanceof AlloyError || e instanceof WebAssembly.RuntimeError) fail('LIMIT_EXCEEDED', `could not allocate ${bytes} bytes in wasm memory (${(e as Error).message})`);
+    if (e instanceof AlloyError || e instanceof WebAssembly.RuntimeError) fail('LIMIT_EXCEEDED', `could not allocate ${bytes} bytes in wasm memory (${detail(e)})`);
     throw e;
   }
   if (p === 0 || p % 16 !== 0) fail('LIMIT_EXCEEDED', `could not allocate ${bytes} bytes in wasm memory`);

@@ -18,6 +18,9 @@ export interface Exports {
 // would try to resolve.
 const NODE_FS = ['node', 'fs/promises'].join(':');
 
+// Said by every WASM_UNAVAILABLE: a bundled host cannot find the wasm by itself.
+const HOW = "Pass the module to init(): its bytes, a WebAssembly.Module (Workers: import wasm from 'alloy-runtime/alloy.wasm'), or the URL your bundler gives for 'alloy-runtime/alloy.wasm' (recipes for esbuild, Vite, webpack, Workers and Deno: docs/PACKAGE.md)";
+
 let current: Exports | null = null;
 let pending: Promise<Exports> | null = null;
 
@@ -45,17 +48,21 @@ async function readDefault(): Promise<Uint8Array> {
   if (local) return local;
   if (typeof fetch === 'function') {
     const res = await fetch(url);
-    if (!res.ok) fail('WASM_UNAVAILABLE', `could not fetch ${url} (HTTP ${res.status})`);
+    if (!res.ok) fail('WASM_UNAVAILABLE', `could not fetch ${url} (HTTP ${res.status}). ${HOW}`);
     return new Uint8Array(await res.arrayBuffer());
   }
-  return fail('WASM_UNAVAILABLE', 'no module given and no way to read alloy.wasm in this runtime');
+  return fail('WASM_UNAVAILABLE', `no module given and no way to read alloy.wasm in this runtime. ${HOW}`);
 }
 
 async function toInstantiable(source: WasmSource | undefined): Promise<any> {
   if (source === undefined) return readDefault();
   if (typeof source === 'string') source = new URL(source, import.meta.url);
-  if (source instanceof URL) return (await readFileUrl(source)) ?? fetch(source);
-  return source;
+  if (source instanceof URL) source = (await readFileUrl(source)) ?? fetch(source);
+  // A Response (or its promise): a 404 would otherwise fail later as "expected magic word".
+  // Duck-typed: naming the global Response makes Node load its fetch (~50 ms of cold start).
+  const res: any = await source;
+  if (res && typeof res === 'object' && typeof res.ok === 'boolean' && !res.ok) fail('WASM_UNAVAILABLE', `could not fetch ${res.url || 'alloy.wasm'} (HTTP ${res.status}). ${HOW}`);
+  return res;
 }
 
 export async function init(source?: WasmSource): Promise<Exports> {
@@ -94,7 +101,7 @@ export async function init(source?: WasmSource): Promise<Exports> {
       } catch (e) {
         pending = null;
         if (e instanceof AlloyError) throw e;
-        throw new AlloyError('WASM_UNAVAILABLE', `could not instantiate alloy.wasm: ${(e as Error).message}`);
+        throw new AlloyError('WASM_UNAVAILABLE', `could not instantiate alloy.wasm: ${(e as Error).message}. ${HOW}`);
       }
       const x = instance.exports as unknown as Exports;
       try { checkModule(x); } catch (e) { pending = null; throw e; }

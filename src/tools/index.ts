@@ -1,9 +1,13 @@
-// Alloy's bundle tools, for any runtime (nothing here touches the file system or Node): write,
-// quantize and pack bundles, and the planner's host. Built as build/alloy-tools.mjs; it shares the
-// runtime's module instance, so `init()` from the runtime entry serves both. The importers
-// (src/tools/import, Node: node:crypto, protobufjs, flatbuffers) are reached through the CLI.
+/**
+ * Alloy's bundle tools (`import { writeBundle } from 'alloy-runtime/tools'`), for any runtime
+ * (nothing here touches the file system or Node): write, quantize and pack bundles, and the
+ * planner's host. It shares the runtime's module instance: `init()` from `alloy-runtime` serves
+ * both. The importers (ONNX, TFLite) are reached through the `alloy` command.
+ * @module tools
+ */
 import type { Alloy } from '../runtime/index.js';
 import type { Host } from './plan/host.js';
+export type { Host, BundleView } from './plan/host.js';
 import { readBundle } from '../runtime/bundle/read.js';
 import { validatePrecisionMap } from '../runtime/precision.js';
 import { xxh32 } from '../runtime/bundle/hash.js';

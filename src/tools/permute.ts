@@ -1,7 +1,7 @@
 // Host-side data movement shared by the importers and the quantizer: a tensor's values reordered
 // by an axis permutation (weight layouts at import, per-axis scales; no arithmetic on the values).
 
-export type Data = Float32Array | Uint16Array | Int8Array | Uint8Array | Int32Array | number[];
+export type Data = Float32Array | Uint16Array | Int16Array | Int8Array | Uint8Array | Int32Array | number[];
 
 /** Row-major permutation of any element array: out dims = dims[perm[i]]. */
 export function permute<T extends Data>(data: T, dims: number[], perm: number[]): T {

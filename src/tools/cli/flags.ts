@@ -1,38 +1,70 @@
-// Command-line flags, one parser for every command: `--name value`, `--name=value`, `-o FILE`,
+// Command-line flags, one strict parser for every command: `--name value`, `--name=value`, `-o FILE`,
 // switches that never take a value (`--json`; `--json=false` turns one off), and flags whose value
-// is optional and one of a few words (`--stats [json|table]`).
+// is optional and one of a few words (`--stats [json|table]`). Each command declares its flags
+// (commands.ts); any other flag is BAD_ARGUMENT naming the closest known one. Not util.parseArgs:
+// it has no optional values (`--stats` / `--stats json`) and no suggestions.
 
 import { AlloyError } from '../../runtime/errors.js';
 
 export type Flags = Record<string, string | true>;
 
-/** Flags that never take a value: the argument after one is always positional. */
-const SWITCHES = new Set(['help', 'json', 'decode-weights', 'reference', 'relative', 'asymmetric', 'no-secant', 'no-latency', 'no-calibration']);
-/** Flags whose value is optional, with the values they take. */
-const OPTIONAL: Record<string, string[]> = { stats: ['json', 'table'] };
+/** 'value': needs one; 'switch': never takes one; a word list: an optional value among them. */
+export type FlagKind = 'value' | 'switch' | readonly string[];
 
-export function parseFlags(argv: string[]): { pos: string[]; flags: Flags } {
+/** Edit distance (Levenshtein), for "did you mean". */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The known flag closest to `name` (as `--x` or `-o`), or undefined when none is near. */
+export function closest(name: string, known: string[]): string | undefined {
+  let best: string | undefined, d = Infinity;
+  for (const k of known) { const e = distance(name, k); if (e < d) { d = e; best = k; } }
+  return best !== undefined && d <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+const dash = (k: string) => (k.length === 1 ? `-${k}` : `--${k}`);
+
+/** Parse `argv` for command `cmd` with its flag table (`help` is always known). */
+export function parseFlags(argv: string[], known: Record<string, FlagKind>, cmd: string): { pos: string[]; flags: Flags } {
+  const spec: Record<string, FlagKind> = { help: 'switch', ...known };
   const pos: string[] = [];
   const flags: Flags = {};
-  const isValue = (s: string | undefined) => s !== undefined && !s.startsWith('--') && s !== '-o';
+  const isValue = (s: string | undefined) => s !== undefined && !(s.startsWith('-') && s.length > 1 && !/^-[\d.]/.test(s));
+  const unknown = (k: string): never => {
+    const near = closest(k, Object.keys(spec));
+    throw new AlloyError('BAD_ARGUMENT', `alloy ${cmd}: unknown flag ${dash(k)}${near ? ` (did you mean ${dash(near)}?)` : ''}; alloy ${cmd} --help lists its flags`);
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '-o') {
-      if (!isValue(argv[i + 1])) throw new AlloyError('BAD_ARGUMENT', '-o needs a file name');
-      flags.o = argv[++i];
-      continue;
-    }
-    if (!a.startsWith('--')) { pos.push(a); continue; }
-    const eq = a.indexOf('=');
-    const k = eq < 0 ? a.slice(2) : a.slice(2, eq);
-    const v = eq < 0 ? undefined : a.slice(eq + 1);
-    if (SWITCHES.has(k)) {
+    if (a === '--') { pos.push(...argv.slice(i + 1)); break; }
+    if (a === '-h') { flags.help = true; continue; }
+    let k: string, v: string | undefined;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      k = eq < 0 ? a.slice(2) : a.slice(2, eq);
+      v = eq < 0 ? undefined : a.slice(eq + 1);
+    } else if (/^-[a-zA-Z]$/.test(a)) { k = a.slice(1); v = undefined; }
+    else { pos.push(a); continue; }
+    const kind = Object.hasOwn(spec, k) ? spec[k] : unknown(k);
+    if (kind === 'switch') {
       if (v === undefined || v === 'true') flags[k] = true;
       else if (v === 'false') delete flags[k];
-      else throw new AlloyError('BAD_ARGUMENT', `--${k} takes no value (or =true, =false), got ${JSON.stringify(v)}`);
+      else throw new AlloyError('BAD_ARGUMENT', `alloy ${cmd}: ${dash(k)} takes no value (or =true, =false), got ${JSON.stringify(v)}`);
     } else if (v !== undefined) flags[k] = v;
-    else if (Object.hasOwn(OPTIONAL, k)) flags[k] = OPTIONAL[k].includes(argv[i + 1]) ? argv[++i] : true;
-    else flags[k] = isValue(argv[i + 1]) ? argv[++i] : true;
+    else if (kind !== 'value') flags[k] = kind.includes(argv[i + 1]) ? argv[++i] : true;
+    else if (isValue(argv[i + 1])) flags[k] = argv[++i];
+    else throw new AlloyError('BAD_ARGUMENT', `alloy ${cmd}: ${dash(k)} needs a value`);
+  }
+  for (const [k, kind] of Object.entries(spec)) {
+    const v = flags[k];
+    if (Array.isArray(kind) && typeof v === 'string' && !kind.includes(v)) throw new AlloyError('BAD_ARGUMENT', `alloy ${cmd}: ${dash(k)} ${v}: one of ${kind.join(', ')}`);
   }
   return { pos, flags };
 }

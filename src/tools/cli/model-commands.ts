@@ -1,5 +1,4 @@
 // `alloy inspect`, `alloy run`, `alloy bench`, `alloy pack`.
-import { readFileSync, writeFileSync } from 'node:fs';
 import type { Alloy } from '../../runtime/index.js';
 import type { NodeOutput } from '../../runtime/model.js';
 import { readBundle } from '../../runtime/bundle/read.js';
@@ -13,10 +12,8 @@ import { readNpy, readJsonTensor, writeNpy } from '../io/npy.js';
 import { progress } from './progress.js';
 
 import { numberFlag, type Flags } from './flags.js';
+import { readBytes, readJson, writeOut } from './files.js';
 const need = (pos: string[], n: number, usage: string) => { if (pos.length < n) throw new AlloyError('BAD_ARGUMENT', `usage: ${usage}`); };
-const readBytes = (path: string) => {
-  try { return new Uint8Array(readFileSync(path)); } catch (e) { throw new AlloyError('BAD_ARGUMENT', `cannot read ${path}: ${(e as Error).message}`); }
-};
 const loadOptions = (flags: Flags, precision?: unknown) => ({
   ...(precision ? { precision: precision as any } : {}),
   ...(flags['decode-weights'] ? { decodeWeights: true } : {}),
@@ -121,7 +118,7 @@ export function statsTable(stats: NodeStats[]): string {
 }
 
 export function runCommand(alloy: Alloy, pos: string[], flags: Flags): number {
-  const precision = typeof flags.precision === 'string' ? JSON.parse(readFileSync(flags.precision, 'utf8')) : undefined;
+  const precision = typeof flags.precision === 'string' ? readJson(flags.precision, 'BAD_PRECISION_MAP') : undefined;
   const options = loadOptions(flags, precision);
   need(pos, 1, 'alloy run BUNDLE.alloy --input [name=]FILE.npy|.json|.f32 [--shape name=1,784] [-o OUT.npy|OUT.json] [--precision map.json] [--stats [json]] [--decode-weights] [--reference]');
   const model = alloy.load(readBytes(pos[0]), options);
@@ -134,11 +131,11 @@ export function runCommand(alloy: Alloy, pos: string[], flags: Flags): number {
   const o = flags.o ?? flags.output;
   if (typeof o === 'string' && o.endsWith('.npy')) {
     const first = Object.values(out)[0];
-    writeFileSync(o, writeNpy(first));
+    writeOut(o, writeNpy(first));
     console.error(`wrote ${o}: ${JSON.stringify(first.shape)}`);
   } else {
     const json = JSON.stringify(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, { shape: v.shape, data: Array.from(v.data, (x) => (Number.isNaN(x) ? null : x)) }])));
-    if (typeof o === 'string') writeFileSync(o, json); else console.log(json);
+    if (typeof o === 'string') writeOut(o, json); else console.log(json);
   }
   model.dispose();
   return 0;
@@ -171,13 +168,12 @@ export function benchCommand(alloy: Alloy, pos: string[], flags: Flags): number 
 export function packCommand(_alloy: Alloy, pos: string[], flags: Flags): number {
   need(pos, 1, 'alloy pack IN.alloy --map MAP.json -o OUT.alloy');
   if (typeof flags.map !== 'string' || typeof flags.o !== 'string') throw new AlloyError('BAD_ARGUMENT', 'usage: alloy pack IN.alloy --map MAP.json -o OUT.alloy');
-  let map: unknown;
-  try { map = JSON.parse(readFileSync(flags.map, 'utf8')); } catch (e) { throw new AlloyError('BAD_PRECISION_MAP', `${flags.map}: ${(e as Error).message}`); }
+  const map = readJson(flags.map, 'BAD_PRECISION_MAP');
   const bar = progress('pack');
   const { input, report } = packBundle(readBytes(pos[0]), map as any, (d, t, l) => bar.tick(d, t, l));
   bar.end();
   const out = writeBundle(input);
-  writeFileSync(flags.o, out);
+  writeOut(flags.o, out);
   const rows = [['layer', 'tensor', 'from', 'to', 'bytes before', 'bytes after']];
   for (const r of report) rows.push([r.layer, r.tensor, r.from, r.to, kb(r.bytesBefore), kb(r.bytesAfter)]);
   if (report.length) console.log(table(rows));

@@ -1,6 +1,5 @@
 // `alloy plan`: calibrate, measure per-layer sensitivities and search a precision map that keeps
 // a metric within a tolerance; writes the map (for `alloy pack`) and a self-contained HTML report.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { readBundle, AlloyError, type Alloy } from '../../runtime/index.js';
 import { writeBundle, planHost } from '../index.js';
 import { readHeader } from '../../runtime/bundle/read.js';
@@ -13,29 +12,17 @@ import type { CalibMethod, CalibGranularity } from '../plan/calibrate.js';
 import { table } from './formats.js';
 import { progress } from './progress.js';
 import { parseFlags, stringFlag, numberFlag } from './flags.js';
+import { COMMANDS } from './commands.js';
+import { readBytes, writeOut } from './files.js';
 import { planRadical, RADICAL_LEVELS, type Level } from '../plan/radical.js';
-
-export const PLAN_USAGE = `alloy plan MODEL.alloy --calib DATA [--labels LABELS.npy|.json] --metric M --tolerance T [--relative]
-           --formats f16,i8,i4 --search greedy|binary|pareto -o map.json --report report.html [--samples N --seed S]
-  DATA: .npy | .json | .f32 (with --shape 1000,784) | a folder of .png/.jpg images
-        images: [--layout nhwc|nchw|flat] [--size HxW] [--channels C] [--mean a,b,c] [--std a,b,c] [--scale 0.0039]
-  metrics: top1 ce kl cosine mse nme pck (without labels the FP32 output is the ground truth)
-        [--norm X | --norm FILE.npy] [--landmark-dims 2] [--pck 0.1] [--output-kind auto|probs|logits]
-  formats: WEIGHTS[:tensor|:channel|:gN][/ACTS[/ACC]], e.g. f16 bf16 f8_e4m3fn i8 i4:g32 mxfp4_e2m1 i8/i8 f32/bf16
-  sensitivity: [--rank-by perturb|hessian|secant] [--hutchinson 8] [--h-rel 0.01] [--no-secant]
-  calibration: [--calib-method minmax|percentile|mse|kl] [--calib-granularity tensor|channel|block]
-        [--block 32] [--percentile 99.99] [--asymmetric] [--calib-out calib.json] [--no-calibration]
-  other: [--bundle-out OUT.alloy] [--pareto-points 16] [--batch 64] [--warmup-ms 500] [--runs 21] [--no-latency]
-  radical rounding (docs/EXPERIMENTS.md): --scheme radical --levels i4,i8,i16 --error-min 1e-5 --error-max 7e-3 --mu 0
-        per Dense layer the smallest level whose output error is <= error-max, input rounding floor/ceil by the
-        secant slope when error-min < error <= error-max and |slope| > mu; -o map.json [--bundle-out OUT.alloy]`;
 
 const bad = (m: string): never => { throw new AlloyError('BAD_ARGUMENT', `alloy plan: ${m}`); };
 const kb = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
 
 export function planCommand(alloy: Alloy, argv: string[]): number {
-  const { pos, flags } = parseFlags(argv);
-  if (!pos[0] || flags.help) { console.log(PLAN_USAGE); return flags.help ? 0 : 2; }
+  const { pos, flags } = parseFlags(argv, COMMANDS.plan.flags, 'plan');
+  if (flags.help) { console.log(COMMANDS.plan.usage); return 0; }
+  if (pos.length !== 1) bad(`give one MODEL.alloy (got ${pos.length}); alloy plan --help lists every option`);
   const str = (k: string, d?: string) => stringFlag(flags, k, d, 'alloy plan');
   const num = (k: string, d: number) => numberFlag(flags, k, d, 'alloy plan');
   const list = (k: string) => str(k)?.split(',').map(Number);
@@ -46,8 +33,7 @@ export function planCommand(alloy: Alloy, argv: string[]): number {
   if (!['greedy', 'binary', 'pareto'].includes(search)) bad(`--search ${search}: greedy, binary or pareto`);
   const rankBy = str('rank-by', 'perturb') as SensitivityKind;
   if (!['perturb', 'hessian', 'secant'].includes(rankBy)) bad(`--rank-by ${rankBy}: perturb, hessian or secant`);
-  let bytes: Uint8Array;
-  try { bytes = new Uint8Array(readFileSync(pos[0])); } catch (e) { return bad(`cannot read ${pos[0]}: ${(e as Error).message}`); }
+  const bytes = readBytes(pos[0]);
 
   const host: Host = planHost(alloy);
   const scheme = str('scheme', 'search');
@@ -74,9 +60,9 @@ export function planCommand(alloy: Alloy, argv: string[]): number {
     console.log(`calibration loss: fp32 ${fmtNum(r.calib.fp32.loss)}, round-to-nearest ${fmtNum(r.calib.rtn.loss)}, radical ${fmtNum(r.calib.radical.loss)}; top1 ${fmtNum(r.calib.fp32.top1)} / ${fmtNum(r.calib.rtn.top1)} / ${fmtNum(r.calib.radical.top1)}`);
     console.log(`weights: ${kb(r.weightBytes.fp32)} -> ${kb(r.weightBytes.planned)}; ${r.evaluations} model runs in ${r.seconds.toFixed(1)} s`);
     const o = str('o');
-    if (o) { writeFileSync(o, JSON.stringify(r.map, null, 2) + '\n'); console.log(`wrote ${o}`); }
+    if (o) { writeOut(o, JSON.stringify(r.map, null, 2) + '\n'); console.log(`wrote ${o}`); }
     const bo = str('bundle-out');
-    if (bo) { writeFileSync(bo, r.bundle); console.log(`wrote ${bo}`); }
+    if (bo) { writeOut(bo, r.bundle); console.log(`wrote ${bo}`); }
     return 0;
   }
 
@@ -96,7 +82,7 @@ export function planCommand(alloy: Alloy, argv: string[]): number {
     calibration: flags['no-calibration'] ? null : { method: str('calib-method', 'percentile') as CalibMethod, granularity: str('calib-granularity', 'tensor') as CalibGranularity, block: num('block', 32), percentile: num('percentile', 99.99), symmetric: !flags.asymmetric },
     paretoPoints: num('pareto-points', 16), batch: num('batch', 64),
     latency: flags['no-latency'] ? null : { warmupMs: num('warmup-ms', 500), runs: num('runs', 21) },
-    onProgress: (p, d, t, w) => { if (p !== phase) { if (phase) bar.end(); phase = p; } bar.tick(d, t, `${p}: ${w}`); },
+    onProgress: (p, d, t, w) => { if (p !== phase) { phase = p; bar.phase(p); } bar.tick(d, t, w); },
   };
   if (!['minmax', 'percentile', 'mse', 'kl'].includes(opts.calibration?.method ?? 'minmax')) bad('--calib-method: minmax, percentile, mse or kl');
   const r = plan(host, bytes, data, opts);
@@ -111,16 +97,16 @@ export function planCommand(alloy: Alloy, argv: string[]): number {
   console.log(`size: ${kb(r.size.before)} -> ${kb(r.size.after)}${r.latency ? `; latency ${r.latency.beforeMs.toFixed(3)} -> ${r.latency.afterMs.toFixed(3)} ms` : ''}; ${r.evaluations} model runs in ${r.seconds.toFixed(1)} s`);
 
   const o = str('o');
-  if (o) { writeFileSync(o, JSON.stringify(r.map, null, 2) + '\n'); console.log(`wrote ${o}`); }
+  if (o) { writeOut(o, JSON.stringify(r.map, null, 2) + '\n'); console.log(`wrote ${o}`); }
   const rep = str('report');
-  if (rep) { writeFileSync(rep, htmlReport(r, { model: pos[0], calib: calibPath, command: `alloy plan ${argv.join(' ')}` })); console.log(`wrote ${rep}`); }
+  if (rep) { writeOut(rep, htmlReport(r, { model: pos[0], calib: calibPath, command: `alloy plan ${argv.join(' ')}` })); console.log(`wrote ${rep}`); }
   const co = str('calib-out');
-  if (co && r.calibration) { writeFileSync(co, JSON.stringify(r.calibration, null, 1) + '\n'); console.log(`wrote ${co}`); }
+  if (co && r.calibration) { writeOut(co, JSON.stringify(r.calibration, null, 1) + '\n'); console.log(`wrote ${co}`); }
   const bo = str('bundle-out');
   if (bo) {
     const input = bundleInput(readBundle(r.packed));
     input.metadata = { ...input.metadata, calibration: r.calibration ?? null, plan: { metric: metricName, baseline: r.baseline, after: r.after.metric, tolerance: opts.tolerance, search } };
-    writeFileSync(bo, writeBundle(input));
+    writeOut(bo, writeBundle(input));
     console.log(`wrote ${bo}`);
   }
   return r.after.ok ? 0 : 4;
