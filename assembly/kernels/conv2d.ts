@@ -20,15 +20,15 @@
 // when there is none); then the activation (none, relu = max(v, 0), relu6 = min(max(v, 0), 6)).
 //
 // Output size (checked): OH = floor((H + padT + padB - dilH*(KH-1) - 1) / strideH) + 1, same for OW.
-// conv2d_f32 / conv2d_f32_ref return 0 on success and CONV_BAD_ARGS (nothing written) when the
+// conv2d_f32_f32_f32__simd128_4x8 / conv2d_f32_f32_f32__scalar return 0 on success and CONV_BAD_ARGS (nothing written) when the
 // shapes are inconsistent; the host turns that into an AlloyError.
 //
 // Exported signatures (all i32, pointers are byte offsets into the module memory):
 //   packed_conv_f32_bytes(OC, KH, KW, ICg, groups) -> bytes of the packed weights
 //   pack_conv_w_f32(w, OC, KH, KW, ICg, groups, dst)
-//   conv2d_f32(x, N, H, W, C, wPacked, bias, OC, KH, KW, strideH, strideW,
+//   conv2d_f32_f32_f32__simd128_4x8(x, N, H, W, C, wPacked, bias, OC, KH, KW, strideH, strideW,
 //              padT, padL, padB, padR, dilH, dilW, groups, y, OH, OW, act) -> 0 | CONV_BAD_ARGS
-//   conv2d_f32_ref(same arguments, but w unpacked OHWI) -> 0 | CONV_BAD_ARGS
+//   conv2d_f32_f32_f32__scalar(same arguments, but w unpacked OHWI) -> 0 | CONV_BAD_ARGS
 // bias is [OC] or 0 (no bias). act: 0 none, 1 relu, 2 relu6.
 //
 // Kernel: conv2d_f32_f32_f32__simd128_4x8, direct (no im2col): 4 output pixels (consecutive in
@@ -89,7 +89,7 @@ function badArgs(N: i32, H: i32, W: i32, C: i32, OC: i32, KH: i32, KW: i32, sH: 
 // A zero the out-of-range taps read (with a pointer step of 0). 16 bytes: splat loads only.
 const ZERO: usize = memory.data(16, 16);
 
-export function conv2d_f32(x: usize, N: i32, H: i32, W: i32, C: i32, wp: usize, bias: usize, OC: i32,
+export function conv2d_f32_f32_f32__simd128_4x8(x: usize, N: i32, H: i32, W: i32, C: i32, wp: usize, bias: usize, OC: i32,
   KH: i32, KW: i32, sH: i32, sW: i32, padT: i32, padL: i32, padB: i32, padR: i32, dH: i32, dW: i32,
   groups: i32, y: usize, OH: i32, OW: i32, act: i32): i32 {
   if (badArgs(N, H, W, C, OC, KH, KW, sH, sW, padT, padL, padB, padR, dH, dW, groups, OH, OW, act)) return CONV_BAD_ARGS;
@@ -183,7 +183,7 @@ export function conv2d_f32(x: usize, N: i32, H: i32, W: i32, C: i32, wp: usize, 
 }
 
 // Scalar reference, unpacked OHWI weights, the same summation order.
-export function conv2d_f32_ref(x: usize, N: i32, H: i32, W: i32, C: i32, w: usize, bias: usize, OC: i32,
+export function conv2d_f32_f32_f32__scalar(x: usize, N: i32, H: i32, W: i32, C: i32, w: usize, bias: usize, OC: i32,
   KH: i32, KW: i32, sH: i32, sW: i32, padT: i32, padL: i32, padB: i32, padR: i32, dH: i32, dW: i32,
   groups: i32, y: usize, OH: i32, OW: i32, act: i32): i32 {
   if (badArgs(N, H, W, C, OC, KH, KW, sH, sW, padT, padL, padB, padR, dH, dW, groups, OH, OW, act)) return CONV_BAD_ARGS;

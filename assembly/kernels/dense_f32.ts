@@ -34,14 +34,14 @@ const MC_BYTES = 256 * 1024;
 
 // gemm_f32_f32_f32__simd128_5x8 (blocked, M >= 5) or the 4x8 / 1x32 / 1x8 paths: x row-major
 // [M, K], wp packed by pack_w_f32, bias [N] or 0, y row-major [M, N].
-export function dense_f32(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32): void {
-  dense_f32_panels(x, M, K, wp, bias, N, y, act, 0, (N + NR - 1) / NR);
+export function gemm_f32_f32_f32__simd128_5x8(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32): void {
+  gemm_f32_f32_f32__simd128_5x8_panels(x, M, K, wp, bias, N, y, act, 0, (N + NR - 1) / NR);
 }
 
-// The output columns [p0 * 8, min(p1 * 8, N)) of dense_f32: `wp` points at panel p0 (panels
+// The output columns [p0 * 8, min(p1 * 8, N)) of gemm_f32_f32_f32__simd128_5x8: `wp` points at panel p0 (panels
 // p0..p1-1 contiguous, as pack_w_f32 lays them out), `bias` at the whole bias (or 0), `y` at the
 // whole [M, N] output. Quantized-weight kernels decode a few panels to f32 and call this.
-export function dense_f32_panels(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, p0: i32, p1: i32): void {
+export function gemm_f32_f32_f32__simd128_5x8_panels(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, p0: i32, p1: i32): void {
   if (M >= MR) blocked(x, M, K, wp, bias, N, y, act, p0, p1);
   else small(x, M, K, wp, bias, N, y, act, p0, p1);
 }
@@ -244,7 +244,7 @@ function rows1x32(x: usize, m0: i32, M: i32, K: i32, wp: usize, bias: usize, N: 
 }
 
 // Scalar reference with the same summation order (tests compare bit for bit).
-export function dense_f32_ref(x: usize, M: i32, K: i32, w: usize, bias: usize, N: i32, y: usize, act: i32): void {
+export function gemm_f32_f32_f32__scalar(x: usize, M: i32, K: i32, w: usize, bias: usize, N: i32, y: usize, act: i32): void {
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {
       let acc: f32 = 0;

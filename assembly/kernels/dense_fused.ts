@@ -3,7 +3,7 @@
 // (per-channel scales), each with a 1x32 tile for the rows left over (M = 1: four panels at a
 // time keep eight accumulators in flight) and a 1x8 remainder.
 //
-// The results are the ones of dense_wq_ref (dense_q.ts), bit for bit:
+// The results are the ones of gemm_any_f32_f32__scalar (dense_q.ts), bit for bit:
 //  - float codes decode exactly to f32 in a few integer ops: the code's bits are moved into f32
 //    position (sign kept by sign extension), which is the value times 2^-(127 - bias) exactly,
 //    and one multiply by 2^(127 - bias) restores it (exact: every value of these formats is a
@@ -12,11 +12,11 @@
 //  - i8 / u8 per output channel: acc = sum x[k] * f32(q - zp), then acc * s + bias.
 
 import { NR } from "./pack";
-import { dense_f32_panels } from "./dense_f32";
+import { gemm_f32_f32_f32__simd128_5x8_panels } from "./dense_f32";
 import { ACT_RELU, store8 } from "./tile";
 import { F16, BF16, F8_E5M2, F8_E4M3FN, I8, U8 } from "../formats/table";
 
-// Whether the fused kernel reproduces dense_wq_ref for these row-major codes: float formats
+// Whether the fused kernel reproduces gemm_any_f32_f32__scalar for these row-major codes: float formats
 // without inf / NaN codes; i8 / u8 with one group per output row.
 export function weights_fusable(fmt: i32, codes: usize, n: i32, group: i32, K: i32): i32 {
   if (fmt == I8 || fmt == U8) return group == K ? 1 : 0;
@@ -198,8 +198,8 @@ let scratchBytes: i32 = 0;
   for (let p0 = 0; p0 < panels; p0 += CHUNK) {
     const p1 = min(p0 + CHUNK, panels);
     decodeChunk(fmt, wp, p0, p1, K, N, zps, scratch);
-    if (!isInt(fmt)) { dense_f32_panels(x, M, K, scratch, bias, N, y, act, p0, p1); continue; }
-    dense_f32_panels(x, M, K, scratch, 0, N, y, 0, p0, p1);
+    if (!isInt(fmt)) { gemm_f32_f32_f32__simd128_5x8_panels(x, M, K, scratch, bias, N, y, act, p0, p1); continue; }
+    gemm_f32_f32_f32__simd128_5x8_panels(x, M, K, scratch, 0, N, y, 0, p0, p1);
     const n1 = min(p1 * NR, N);
     for (let m = 0; m < M; m++) {
       for (let n = p0 * NR; n < n1; n++) {
@@ -219,7 +219,7 @@ let scratchBytes: i32 = 0;
 }
 
 // One function per format, reached through a function reference: V8 compiles a wasm function on
-// its first call, and the seven variants inlined into dense_wf made one 28 KB function whose
+// its first call, and the seven variants inlined into gemm_fused_f32_f32__simd128_4x8 made one 28 KB function whose
 // first call took 1.4-1.8 ms to compile. (A direct call would be inlined back by binaryen.)
 type Variant = (x: usize, M: i32, K: i32, wp: usize, scales: usize, zps: usize, bias: usize, N: i32, y: usize, act: i32) => void;
 function wfF16(x: usize, M: i32, K: i32, wp: usize, scales: usize, zps: usize, bias: usize, N: i32, y: usize, act: i32): void { dispatch(F16, x, M, K, wp, 0, 0, bias, N, y, act); }
@@ -231,7 +231,7 @@ function wfI8S(x: usize, M: i32, K: i32, wp: usize, scales: usize, zps: usize, b
 function wfI8(x: usize, M: i32, K: i32, wp: usize, scales: usize, zps: usize, bias: usize, N: i32, y: usize, act: i32): void { dispatch(I8, x, M, K, wp, scales, zps, bias, N, y, act); }
 
 // wp: packed by pack_w_q; scales / zps: per output channel (int kinds), else 0.
-export function dense_wf(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, zps: usize, bias: usize, N: i32, y: usize, act: i32): void {
+export function gemm_fused_f32_f32__simd128_4x8(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, zps: usize, bias: usize, N: i32, y: usize, act: i32): void {
   const v: Variant = fmt == F16 ? wfF16 : fmt == BF16 ? wfBF16 : fmt == F8_E5M2 ? wfE5M2 : fmt == F8_E4M3FN ? wfE4M3
     : fmt == U8 ? wfU8 : zps == 0 ? wfI8S : wfI8;
   v(x, M, K, wp, scales, zps, bias, N, y, act);
