@@ -147,24 +147,32 @@ export function conv2d_f32_f32_f32__simd128_4x8(x: usize, N: i32, H: i32, W: i32
               let o: usize = 0;
               for (; wk < wEnd; wk += 32) {
                 const w0 = v128.load(wk), w1 = v128.load(wk, 16);
+                // @gen splat rows=4 src=p%r~+~o
                 const v0 = v128.load32_splat(p0 + o), v1 = v128.load32_splat(p1 + o);
                 const v2 = v128.load32_splat(p2 + o), v3 = v128.load32_splat(p3 + o);
+                // @end
+                // @gen mac rows=4 w=w0,w1 op=f32
                 a00 = f32x4.add(a00, f32x4.mul(v0, w0)); a01 = f32x4.add(a01, f32x4.mul(v0, w1));
                 a10 = f32x4.add(a10, f32x4.mul(v1, w0)); a11 = f32x4.add(a11, f32x4.mul(v1, w1));
                 a20 = f32x4.add(a20, f32x4.mul(v2, w0)); a21 = f32x4.add(a21, f32x4.mul(v2, w1));
                 a30 = f32x4.add(a30, f32x4.mul(v3, w0)); a31 = f32x4.add(a31, f32x4.mul(v3, w1));
+                // @end
                 o += 4;
               }
             } else {
               const wEnd = wk + (<usize>(ICg * CONV_NR) << 2);
               for (; wk < wEnd; wk += 32) {
                 const w0 = v128.load(wk), w1 = v128.load(wk, 16);
+                // @gen splat rows=4 src=p%r
                 const v0 = v128.load32_splat(p0), v1 = v128.load32_splat(p1);
                 const v2 = v128.load32_splat(p2), v3 = v128.load32_splat(p3);
+                // @end
+                // @gen mac rows=4 w=w0,w1 op=f32
                 a00 = f32x4.add(a00, f32x4.mul(v0, w0)); a01 = f32x4.add(a01, f32x4.mul(v0, w1));
                 a10 = f32x4.add(a10, f32x4.mul(v1, w0)); a11 = f32x4.add(a11, f32x4.mul(v1, w1));
                 a20 = f32x4.add(a20, f32x4.mul(v2, w0)); a21 = f32x4.add(a21, f32x4.mul(v2, w1));
                 a30 = f32x4.add(a30, f32x4.mul(v3, w0)); a31 = f32x4.add(a31, f32x4.mul(v3, w1));
+                // @end
                 p0 += s0; p1 += s1; p2 += s2; p3 += s3;
               }
             }

@@ -158,6 +158,7 @@ function kernel5x8(ap: usize, w: usize, kc: i32, c: usize, ldc: usize): void {
   while (w < wEnd) {
     {
       const w0 = v128.load(w, 0), w1 = v128.load(w, 16);
+      // @gen mac rows=5 w=w0,w1 op=f32 rowload=ap
       const b0 = v128.load(ap, 0);
       a00 = f32x4.add(a00, f32x4.mul(b0, w0)); a01 = f32x4.add(a01, f32x4.mul(b0, w1));
       const b1 = v128.load(ap, 16);
@@ -168,6 +169,7 @@ function kernel5x8(ap: usize, w: usize, kc: i32, c: usize, ldc: usize): void {
       a30 = f32x4.add(a30, f32x4.mul(b3, w0)); a31 = f32x4.add(a31, f32x4.mul(b3, w1));
       const b4 = v128.load(ap, 64);
       a40 = f32x4.add(a40, f32x4.mul(b4, w0)); a41 = f32x4.add(a41, f32x4.mul(b4, w1));
+      // @end
     }
     ap += 80; w += 32;
   }

@@ -130,12 +130,16 @@ const I8S: i32 = -1;
         const h = codes8(fmt, w, k);
         const wl = half4(fmt, h, 0, z0), wh = half4(fmt, h, 1, z1);
         const o = <usize>k << 2;
+        // @gen splat rows=4 src=x%r~+~o
         const v0 = v128.load32_splat(x0 + o), v1 = v128.load32_splat(x1 + o);
         const v2 = v128.load32_splat(x2 + o), v3 = v128.load32_splat(x3 + o);
+        // @end
+        // @gen mac rows=4 w=wl,wh op=f32
         a00 = f32x4.add(a00, f32x4.mul(v0, wl)); a01 = f32x4.add(a01, f32x4.mul(v0, wh));
         a10 = f32x4.add(a10, f32x4.mul(v1, wl)); a11 = f32x4.add(a11, f32x4.mul(v1, wh));
         a20 = f32x4.add(a20, f32x4.mul(v2, wl)); a21 = f32x4.add(a21, f32x4.mul(v2, wh));
         a30 = f32x4.add(a30, f32x4.mul(v3, wl)); a31 = f32x4.add(a31, f32x4.mul(v3, wh));
+        // @end
       }
       const yr = y + (<usize>(m * N + n0) << 2), ys = <usize>N << 2;
       store8(yr, fin(fmt, a00, s0, b0, act), fin(fmt, a01, s1, b1, act), cols);

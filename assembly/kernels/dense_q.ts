@@ -211,12 +211,16 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, gro
           const q = slab + (<usize>(k * NR) << 2);
           const q0 = v128.load(q), q1 = v128.load(q, 16);
           const o = <usize>k << 2;
+          // @gen splat rows=4 src=x%r~+~o
           const v0 = v128.load32_splat(x0 + o), v1 = v128.load32_splat(x1 + o);
           const v2 = v128.load32_splat(x2 + o), v3 = v128.load32_splat(x3 + o);
+          // @end
+          // @gen mac rows=4 w=q0,q1 op=f32
           a00 = f32x4.add(a00, f32x4.mul(v0, q0)); a01 = f32x4.add(a01, f32x4.mul(v0, q1));
           a10 = f32x4.add(a10, f32x4.mul(v1, q0)); a11 = f32x4.add(a11, f32x4.mul(v1, q1));
           a20 = f32x4.add(a20, f32x4.mul(v2, q0)); a21 = f32x4.add(a21, f32x4.mul(v2, q1));
           a30 = f32x4.add(a30, f32x4.mul(v3, q0)); a31 = f32x4.add(a31, f32x4.mul(v3, q1));
+          // @end
         }
         accumulate(tot + (<usize>(m * NR) << 2), a00, a01, s0, s1);
         accumulate(tot + (<usize>((m + 1) * NR) << 2), a10, a11, s0, s1);

@@ -103,12 +103,16 @@ export function gemm_i8_i8_i32__simd128_4x8(xq: usize, sx: usize, M: i32, K: i32
         const wv = v128.load(w + <usize>(k2 * 16));
         const wl = i16x8.extend_low_i8x16_s(wv), wh = i16x8.extend_high_i8x16_s(wv);
         const o = <usize>(k2 << 2);
+        // @gen splat rows=4 src=x%r~+~o
         const v0 = v128.load32_splat(x0 + o), v1 = v128.load32_splat(x1 + o);
         const v2 = v128.load32_splat(x2 + o), v3 = v128.load32_splat(x3 + o);
+        // @end
+        // @gen mac rows=4 w=wl,wh op=dot
         a00 = i32x4.add(a00, i32x4.dot_i16x8_s(wl, v0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(wh, v0));
         a10 = i32x4.add(a10, i32x4.dot_i16x8_s(wl, v1)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(wh, v1));
         a20 = i32x4.add(a20, i32x4.dot_i16x8_s(wl, v2)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(wh, v2));
         a30 = i32x4.add(a30, i32x4.dot_i16x8_s(wl, v3)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(wh, v3));
+        // @end
       }
       finishRow(y, N, m, n0, cols, a00, a01, sx, sw0, sw1, b0, b1, act, tmp);
       finishRow(y, N, m + 1, n0, cols, a10, a11, sx, sw0, sw1, b0, b1, act, tmp);

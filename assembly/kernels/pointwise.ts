@@ -33,12 +33,16 @@ const BLOCK_BYTES = 16 * 1024;
   let o: usize = 0;
   for (let wk = w; wk < wEnd; wk += 32) {
     const w0 = v128.load(wk), w1 = v128.load(wk, 16);
+    // @gen splat rows=4 src=x%r~+~o
     const v0 = v128.load32_splat(x0 + o), v1 = v128.load32_splat(x1 + o);
     const v2 = v128.load32_splat(x2 + o), v3 = v128.load32_splat(x3 + o);
+    // @end
+    // @gen mac rows=4 w=w0,w1 op=f32
     a00 = f32x4.add(a00, f32x4.mul(v0, w0)); a01 = f32x4.add(a01, f32x4.mul(v0, w1));
     a10 = f32x4.add(a10, f32x4.mul(v1, w0)); a11 = f32x4.add(a11, f32x4.mul(v1, w1));
     a20 = f32x4.add(a20, f32x4.mul(v2, w0)); a21 = f32x4.add(a21, f32x4.mul(v2, w1));
     a30 = f32x4.add(a30, f32x4.mul(v3, w0)); a31 = f32x4.add(a31, f32x4.mul(v3, w1));
+    // @end
     o += 4;
   }
   store8(y, finish(a00, b0, act), finish(a01, b1, act), cols);
