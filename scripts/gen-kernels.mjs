@@ -13,6 +13,8 @@
 //   mac    rows=R cols=C w=w0,w1 [op=f32|dot] [v=v]  a<r><c> = acc(a<r><c>, v<r> x w<c>);
 //          one line per row ([rowload=<ptr>]: each row's splat loaded just before it, b<r> from
 //          <ptr> + 16 r, as the 5x8 kernel over pre-splatted A does)
+//   mac1   v=<splat> w=<e0>|<e1>|... [per=P] [op=f32|dot]  one row: a<c> = acc(a<c>, v x <e c>),
+//          P a line (the 1x8 / 1x16 / 1x32 row paths; ~ a space in the expressions)
 
 import { readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +43,11 @@ const TEMPLATES = {
       const src = p.rowload ? `b${r}` : `${v}${r}`;
       out.push(ind + ws.map((w, c) => op(`a${r}${c}`, src, w)).join(' '));
     }
+    return out;
+  },
+  mac1(p, ind) {
+    const ws = p.w.replaceAll('~', ' ').split('|'), op = OPS[p.op ?? 'f32'], per = +(p.per ?? 1), out = [];
+    for (let c = 0; c < ws.length; c += per) out.push(ind + ws.slice(c, c + per).map((w, i) => op(`a${c + i}`, p.v, w)).join(' '));
     return out;
   },
 };

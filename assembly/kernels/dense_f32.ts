@@ -209,8 +209,10 @@ function small(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usiz
       for (let k = 0; k < K; k++) {
         const wk = w + (<usize>(k * NR) << 2);
         const v0 = v128.load32_splat(x0 + (<usize>k << 2));
+        // @gen mac1 v=v0 w=v128.load(wk)|v128.load(wk,~16) per=1 op=f32
         a0 = f32x4.add(a0, f32x4.mul(v0, v128.load(wk)));
         a1 = f32x4.add(a1, f32x4.mul(v0, v128.load(wk, 16)));
+        // @end
       }
       store8(y + (<usize>(m * N + n0) << 2), finish(a0, b0, act), finish(a1, b1, act), cols);
     }
@@ -231,10 +233,12 @@ function rows1x32(x: usize, m0: i32, M: i32, K: i32, wp: usize, bias: usize, N: 
     let wk = w0;
     for (let k = 0; k < K; k++) {
       const v = v128.load32_splat(xr + (<usize>k << 2));
+      // @gen mac1 v=v w=v128.load(wk)|v128.load(wk,~16)|v128.load(wk~+~stride)|v128.load(wk~+~stride,~16)|v128.load(wk~+~2~*~stride)|v128.load(wk~+~2~*~stride,~16)|v128.load(wk~+~3~*~stride)|v128.load(wk~+~3~*~stride,~16) per=2 op=f32
       a0 = f32x4.add(a0, f32x4.mul(v, v128.load(wk))); a1 = f32x4.add(a1, f32x4.mul(v, v128.load(wk, 16)));
       a2 = f32x4.add(a2, f32x4.mul(v, v128.load(wk + stride))); a3 = f32x4.add(a3, f32x4.mul(v, v128.load(wk + stride, 16)));
       a4 = f32x4.add(a4, f32x4.mul(v, v128.load(wk + 2 * stride))); a5 = f32x4.add(a5, f32x4.mul(v, v128.load(wk + 2 * stride, 16)));
       a6 = f32x4.add(a6, f32x4.mul(v, v128.load(wk + 3 * stride))); a7 = f32x4.add(a7, f32x4.mul(v, v128.load(wk + 3 * stride, 16)));
+      // @end
       wk += 32;
     }
     const yr = y + (<usize>(m * N + n0) << 2);

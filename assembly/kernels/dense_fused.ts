@@ -100,10 +100,12 @@ const I8S: i32 = -1;
         for (let k = 0; k < K; k++) {
           const v = v128.load32_splat(xr + (<usize>k << 2));
           const h0 = codes8(fmt, w0, k), h1 = codes8(fmt, w0 + pstride, k), h2 = codes8(fmt, w0 + 2 * pstride, k), h3 = codes8(fmt, w0 + 3 * pstride, k);
+          // @gen mac1 v=v w=half4(fmt,~h0,~0,~z0)|half4(fmt,~h0,~1,~z1)|half4(fmt,~h1,~0,~z2)|half4(fmt,~h1,~1,~z3)|half4(fmt,~h2,~0,~z4)|half4(fmt,~h2,~1,~z5)|half4(fmt,~h3,~0,~z6)|half4(fmt,~h3,~1,~z7) per=2 op=f32
           a0 = f32x4.add(a0, f32x4.mul(v, half4(fmt, h0, 0, z0))); a1 = f32x4.add(a1, f32x4.mul(v, half4(fmt, h0, 1, z1)));
           a2 = f32x4.add(a2, f32x4.mul(v, half4(fmt, h1, 0, z2))); a3 = f32x4.add(a3, f32x4.mul(v, half4(fmt, h1, 1, z3)));
           a4 = f32x4.add(a4, f32x4.mul(v, half4(fmt, h2, 0, z4))); a5 = f32x4.add(a5, f32x4.mul(v, half4(fmt, h2, 1, z5)));
           a6 = f32x4.add(a6, f32x4.mul(v, half4(fmt, h3, 0, z6))); a7 = f32x4.add(a7, f32x4.mul(v, half4(fmt, h3, 1, z7)));
+          // @end
         }
         const yr = y + (<usize>(m * N + p4 * NR) << 2);
         const cols = N - p4 * NR;
@@ -154,8 +156,10 @@ const I8S: i32 = -1;
       for (let k = 0; k < K; k++) {
         const v = v128.load32_splat(x0 + (<usize>k << 2));
         const h = codes8(fmt, w, k);
+        // @gen mac1 v=v w=half4(fmt,~h,~0,~z0)|half4(fmt,~h,~1,~z1) per=1 op=f32
         a0 = f32x4.add(a0, f32x4.mul(v, half4(fmt, h, 0, z0)));
         a1 = f32x4.add(a1, f32x4.mul(v, half4(fmt, h, 1, z1)));
+        // @end
       }
       store8(y + (<usize>(m * N + n0) << 2), fin(fmt, a0, s0, b0, act), fin(fmt, a1, s1, b1, act), cols);
     }

@@ -233,8 +233,10 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, gro
         for (let k = 0; k < G; k++) {
           const q = slab + (<usize>(k * NR) << 2);
           const v = v128.load32_splat(xr + (<usize>k << 2));
+          // @gen mac1 v=v w=v128.load(q)|v128.load(q,~16) per=1 op=f32
           a0 = f32x4.add(a0, f32x4.mul(v, v128.load(q)));
           a1 = f32x4.add(a1, f32x4.mul(v, v128.load(q, 16)));
+          // @end
         }
         accumulate(tot + (<usize>(m * NR) << 2), a0, a1, s0, s1);
       }
@@ -285,10 +287,12 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, gro
           const cA = v128.load64_zero(wA + <usize>(k * NR)), cB = v128.load64_zero(wB + <usize>(k * NR));
           const hA = unsigned ? i16x8.extend_low_i8x16_u(cA) : i16x8.extend_low_i8x16_s(cA);
           const hB = unsigned ? i16x8.extend_low_i8x16_u(cB) : i16x8.extend_low_i8x16_s(cB);
+          // @gen mac1 v=v w=q4(hA,~0,~z0,~sym)|q4(hA,~1,~z1,~sym)|q4(hB,~0,~z2,~sym)|q4(hB,~1,~z3,~sym) per=1 op=f32
           a0 = f32x4.add(a0, f32x4.mul(v, q4(hA, 0, z0, sym)));
           a1 = f32x4.add(a1, f32x4.mul(v, q4(hA, 1, z1, sym)));
           a2 = f32x4.add(a2, f32x4.mul(v, q4(hB, 0, z2, sym)));
           a3 = f32x4.add(a3, f32x4.mul(v, q4(hB, 1, z3, sym)));
+          // @end
         }
         t0 = f32x4.add(t0, f32x4.mul(a0, v128.load(ps + oa))); t1 = f32x4.add(t1, f32x4.mul(a1, v128.load(ps + oa, 16)));
         t2 = f32x4.add(t2, f32x4.mul(a2, v128.load(ps + ob))); t3 = f32x4.add(t3, f32x4.mul(a3, v128.load(ps + ob, 16)));

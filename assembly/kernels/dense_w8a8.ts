@@ -125,8 +125,10 @@ export function gemm_i8_i8_i32__simd128_4x8(xq: usize, sx: usize, M: i32, K: i32
       for (let k2 = 0; k2 < K2; k2++) {
         const wv = v128.load(w + <usize>(k2 * 16));
         const v0 = v128.load32_splat(x0 + <usize>(k2 << 2));
+        // @gen mac1 v=v0 w=i16x8.extend_low_i8x16_s(wv)|i16x8.extend_high_i8x16_s(wv) per=1 op=dot
         a0 = i32x4.add(a0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(wv), v0));
         a1 = i32x4.add(a1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(wv), v0));
+        // @end
       }
       finishRow(y, N, m, n0, cols, a0, a1, sx, sw0, sw1, b0, b1, act, tmp);
     }
