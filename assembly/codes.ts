@@ -19,7 +19,7 @@ export const ACT_RELU = 1;
 export const ACT_RELU6 = 2;
 export const ACT_NAMES: string = "none relu relu6";
 
-// A Dense node's activations (attrs.activation), also the codes dense_recompute takes for the
+// A Dense node's activations (attrs.activation), also the codes gemm_f32_f32_emu_recompute__simd128_4x8 takes for the
 // activation whose condition number it uses (kact). relu is fused (ACT_RELU); tanh, sigmoid and
 // gelu run as their element-wise kernels after the layer.
 export const KACT_IDENTITY = 0;

@@ -7,32 +7,32 @@ export {
 export { names_count, names_ptr, names_len } from "./codes";
 export { random_fill } from "./formats/random";
 export {
-  cast_encode, cast_encode_ref, cast_decode, cast_decode_ref, pack4, unpack4, sext4, pack6, unpack6, packed_bytes,
+  cvt_f32_fmt__simd128, cvt_f32_fmt__scalar, cvt_fmt_f32__simd128, cvt_fmt_f32__scalar, pack4, unpack4, sext4, pack6, unpack6, packed_bytes,
 } from "./formats/bulk";
-export { mx_quantize, mx_quantize_ref, mx_dequantize } from "./formats/mx";
-export { quant_affine, quant_affine_ref, dequant_affine, affine_params } from "./formats/affine";
+export { cvt_f32_mx__simd128, cvt_f32_mx__scalar, cvt_mx_f32__lut, cvt_mx_f32__scalar } from "./formats/mx";
+export { quant_f32_int__simd128, quant_f32_int__scalar, dequant_int_f32__simd128, dequant_int_f32__scalar, affine_params } from "./formats/affine";
 export { pack_w_f32, packed_f32_bytes } from "./kernels/pack";
-export { dense_f32, dense_f32_panels, dense_f32_ref } from "./kernels/dense_f32";
-export { relu_f32, softmax_f32, canonicalize_nan } from "./kernels/activations";
+export { gemm_f32_f32_f32__simd128_5x8, gemm_f32_f32_f32__simd128_5x8_panels, gemm_f32_f32_f32__scalar } from "./kernels/dense_f32";
+export { vrelu_f32__simd128, vrelu_f32__scalar, softmax_f32__scalar, canonicalize_nan } from "./kernels/activations";
 export { xxh32, xxh32_start, xxh32_update, xxh32_digest } from "./util/xxh32";
-export { conv2d_f32, conv2d_f32_ref, pack_conv_w_f32, packed_conv_f32_bytes, conv_out_dim } from "./kernels/conv2d";
-export { depthwise_conv2d_f32, depthwise_conv2d_f32_ref } from "./kernels/depthwise";
-export { max_pool2d_f32, max_pool2d_f32_ref, avg_pool2d_f32, avg_pool2d_f32_ref, global_avg_pool_f32, global_avg_pool_f32_ref } from "./kernels/pool";
+export { conv2d_f32_f32_f32__simd128_4x8, conv2d_f32_f32_f32__scalar, pack_conv_w_f32, packed_conv_f32_bytes, conv_out_dim } from "./kernels/conv2d";
+export { dwconv_f32_f32_f32__simd128_4x4, dwconv_f32_f32_f32__scalar } from "./kernels/depthwise";
+export { maxpool_f32__simd128, maxpool_f32__scalar, avgpool_f32__simd128, avgpool_f32__scalar, gavgpool_f32__simd128, gavgpool_f32__scalar } from "./kernels/pool";
 export {
-  binary_f32, binary_f32_ref, clamp_f32, clamp_f32_ref, relu6_f32, relu6_f32_ref, leaky_relu_f32, leaky_relu_f32_ref,
-  hardswish_f32, hardswish_f32_ref, sigmoid_f32, tanh_f32, gelu_f32,
+  vbinary_f32__simd128, vbinary_f32__scalar, vclamp_f32__simd128, vclamp_f32__scalar, vrelu6_f32__simd128, vrelu6_f32__scalar, vlrelu_f32__simd128, vlrelu_f32__scalar,
+  vhswish_f32__simd128, vhswish_f32__scalar, vsigmoid_f32__scalar, vtanh_f32__scalar, vgelu_f32__scalar,
 } from "./kernels/eltwise";
-export { dense_wq, dense_wqp, dense_wq_ref, pack_w_q, packed_q_bytes, pack_wq_params, packed_wq_params_bytes } from "./kernels/dense_q";
-export { dense_w8a8, dense_w8a8_ref, pack_w_i8_k2, packed_w8a8_bytes, quant_rows_i8 } from "./kernels/dense_w8a8";
-export { round_f32_to, round_f32_to_ref } from "./emulate/round";
-export { dense_acc, dense_acc_ref } from "./emulate/dense_acc";
-export { depthwise_acc, depthwise_acc_ref } from "./emulate/dwconv_acc";
-export { transpose_f32, transpose_f32_ref, pad_f32, pad_f32_ref, concat_copy_f32, prelu_f32, prelu_f32_ref } from "./kernels/shape";
-export { log_softmax_f32, layer_norm_f32, layer_norm_f32_ref, batch_norm_f32, batch_norm_f32_ref } from "./kernels/norm";
-export { resize_nearest_f32, resize_bilinear_f32, resize_bilinear_f32_ref } from "./kernels/resize";
-export { peak_f32_muladd, peak_i8_dot } from "./kernels/peak";
-export { dense_wf, weights_fusable } from "./kernels/dense_fused";
-export { dense_recompute, dense_recompute_ref, kappa_act_f32 } from "./emulate/recompute";
-export { im2col_f32 } from "./kernels/im2col";
-export { pointwise_f32, pointwise_f32_ref } from "./kernels/pointwise";
-export { conv2d_narrow_f32, conv_narrow_scratch_bytes } from "./kernels/conv_narrow";
+export { gemm_any_f32_f32__simd128_4x8, gemm_int_f32_f32__simd128_4x8, gemm_any_f32_f32__scalar, pack_w_q, packed_q_bytes, pack_wq_params, packed_wq_params_bytes } from "./kernels/dense_q";
+export { gemm_i8_i8_i32__simd128_4x8, gemm_i8_i8_i32__scalar, pack_w_i8_k2, packed_w8a8_bytes, quant_rows_f32_i8__simd128, quant_rows_f32_i8__scalar } from "./kernels/dense_w8a8";
+export { round_f32_fmt__simd128, round_f32_fmt__scalar } from "./emulate/round";
+export { gemm_f32_f32_emu__simd128_4x8, gemm_f32_f32_emu__scalar } from "./emulate/dense_acc";
+export { dwconv_f32_f32_emu__simd128_4, dwconv_f32_f32_emu__scalar } from "./emulate/dwconv_acc";
+export { transpose_x32__simd128_4x4, transpose_x32__scalar, pad_x32__simd128, pad_x32__scalar, concat_x32__memcpy, concat_x32__scalar, vprelu_f32__simd128, vprelu_f32__scalar } from "./kernels/shape";
+export { logsoftmax_f32__scalar, layernorm_f32__simd128, layernorm_f32__scalar, batchnorm_f32__simd128, batchnorm_f32__scalar } from "./kernels/norm";
+export { resize_nearest_x32__memcpy, resize_nearest_x32__scalar, resize_bilinear_f32__simd128, resize_bilinear_f32__scalar } from "./kernels/resize";
+export { peak_f32_muladd__simd128_12, peak_i8_dot__simd128_5x8 } from "./kernels/peak";
+export { gemm_fused_f32_f32__simd128_4x8, weights_fusable } from "./kernels/dense_fused";
+export { gemm_f32_f32_emu_recompute__simd128_4x8, gemm_f32_f32_emu_recompute__scalar, kappa_act_f32__scalar } from "./emulate/recompute";
+export { im2col_x32__simd128, im2col_x32__scalar } from "./kernels/im2col";
+export { conv1x1_f32_f32_f32__simd128_4x8, conv1x1_f32_f32_f32__scalar } from "./kernels/pointwise";
+export { conv2d_f32_f32_f32__simd128_16x1, conv_narrow_scratch_bytes } from "./kernels/conv_narrow";

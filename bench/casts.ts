@@ -21,16 +21,16 @@ export function castBench(n = 1 << 18, warmMs = 3000, rounds = 15): Row[] {
   const j16 = new Uint16Array(n), j8 = new Uint8Array(n), ji8 = new Int8Array(n), jf = new Float32Array(n), jsc = new Uint8Array(n / 32);
   _heap.f32(src, n); // views made fresh below; memory does not grow during the loop
   const cases: { name: string; simd: () => void; scalar: () => void; js: () => void }[] = [
-    { name: 'f16 encode', simd: () => x.cast_encode(1, src, dst, n, 0, 0, 0, 0, 0), scalar: () => x.cast_encode_ref(1, src, dst, n, 0, 0, 0, 0, 0), js: () => js.f16EncodeJS(v, j16) },
-    { name: 'f16 decode', simd: () => x.cast_decode(1, dst, back, n), scalar: () => x.cast_decode_ref(1, dst, back, n), js: () => js.f16DecodeJS(j16, jf) },
-    { name: 'bf16 encode', simd: () => x.cast_encode(2, src, dst, n, 0, 0, 0, 0, 0), scalar: () => x.cast_encode_ref(2, src, dst, n, 0, 0, 0, 0, 0), js: () => js.bf16EncodeJS(v, j16) },
-    { name: 'bf16 decode', simd: () => x.cast_decode(2, dst, back, n), scalar: () => x.cast_decode_ref(2, dst, back, n), js: () => js.bf16DecodeJS(j16, jf) },
-    { name: 'f8_e4m3fn encode', simd: () => x.cast_encode(3, src, dst, n, 0, 0, 0, 0, 0), scalar: () => x.cast_encode_ref(3, src, dst, n, 0, 0, 0, 0, 0), js: () => js.e4m3EncodeJS(v, j8) },
-    { name: 'f8_e4m3fn decode', simd: () => x.cast_decode(3, dst, back, n), scalar: () => x.cast_decode_ref(3, dst, back, n), js: () => js.e4m3DecodeJS(j8, jf) },
-    { name: 'i8 per-channel encode', simd: () => x.quant_affine(11, src, dst, n, rowLen, scales, 0, 0, 0, 0, 0), scalar: () => x.quant_affine_ref(11, src, dst, n, rowLen, scales, 0, 0, 0, 0, 0), js: () => js.i8EncodeJS(v, ji8, rowLen, jsScales) },
-    { name: 'i8 per-channel decode', simd: () => x.dequant_affine(11, dst, back, n, rowLen, scales, 0), scalar: () => x.dequant_affine(11, dst, back, n, rowLen, scales, 0), js: () => js.i8DecodeJS(ji8, jf, rowLen, jsScales) },
-    { name: 'mxfp4 encode', simd: () => x.mx_quantize(20, src, n, sc, dst, 0, 0, 0, 0, 0), scalar: () => x.mx_quantize_ref(20, src, n, sc, dst, 0, 0, 0, 0, 0), js: () => js.mxfp4EncodeJS(v, jsc, j8) },
-    { name: 'mxfp4 decode', simd: () => x.mx_dequantize(20, sc, dst, back, n), scalar: () => x.mx_dequantize(20, sc, dst, back, n), js: () => js.mxfp4DecodeJS(jsc, j8, jf) },
+    { name: 'f16 encode', simd: () => x.cvt_f32_fmt__simd128(1, src, dst, n, 0, 0, 0, 0, 0), scalar: () => x.cvt_f32_fmt__scalar(1, src, dst, n, 0, 0, 0, 0, 0), js: () => js.f16EncodeJS(v, j16) },
+    { name: 'f16 decode', simd: () => x.cvt_fmt_f32__simd128(1, dst, back, n), scalar: () => x.cvt_fmt_f32__scalar(1, dst, back, n), js: () => js.f16DecodeJS(j16, jf) },
+    { name: 'bf16 encode', simd: () => x.cvt_f32_fmt__simd128(2, src, dst, n, 0, 0, 0, 0, 0), scalar: () => x.cvt_f32_fmt__scalar(2, src, dst, n, 0, 0, 0, 0, 0), js: () => js.bf16EncodeJS(v, j16) },
+    { name: 'bf16 decode', simd: () => x.cvt_fmt_f32__simd128(2, dst, back, n), scalar: () => x.cvt_fmt_f32__scalar(2, dst, back, n), js: () => js.bf16DecodeJS(j16, jf) },
+    { name: 'f8_e4m3fn encode', simd: () => x.cvt_f32_fmt__simd128(3, src, dst, n, 0, 0, 0, 0, 0), scalar: () => x.cvt_f32_fmt__scalar(3, src, dst, n, 0, 0, 0, 0, 0), js: () => js.e4m3EncodeJS(v, j8) },
+    { name: 'f8_e4m3fn decode', simd: () => x.cvt_fmt_f32__simd128(3, dst, back, n), scalar: () => x.cvt_fmt_f32__scalar(3, dst, back, n), js: () => js.e4m3DecodeJS(j8, jf) },
+    { name: 'i8 per-channel encode', simd: () => x.quant_f32_int__simd128(11, src, dst, n, rowLen, scales, 0, 0, 0, 0, 0), scalar: () => x.quant_f32_int__scalar(11, src, dst, n, rowLen, scales, 0, 0, 0, 0, 0), js: () => js.i8EncodeJS(v, ji8, rowLen, jsScales) },
+    { name: 'i8 per-channel decode', simd: () => x.dequant_int_f32__simd128(11, dst, back, n, rowLen, scales, 0), scalar: () => x.dequant_int_f32__simd128(11, dst, back, n, rowLen, scales, 0), js: () => js.i8DecodeJS(ji8, jf, rowLen, jsScales) },
+    { name: 'mxfp4 encode', simd: () => x.cvt_f32_mx__simd128(20, src, n, sc, dst, 0, 0, 0, 0, 0), scalar: () => x.cvt_f32_mx__scalar(20, src, n, sc, dst, 0, 0, 0, 0, 0), js: () => js.mxfp4EncodeJS(v, jsc, j8) },
+    { name: 'mxfp4 decode', simd: () => x.cvt_mx_f32__lut(20, sc, dst, back, n), scalar: () => x.cvt_mx_f32__lut(20, sc, dst, back, n), js: () => js.mxfp4DecodeJS(jsc, j8, jf) },
   ];
   const fns = cases.flatMap((c) => [c.simd, c.scalar, c.js]);
   warmup(() => { for (const f of fns) f(); }, warmMs);

@@ -49,17 +49,17 @@ export async function convBench(opts: { warmMs?: number; samples?: number } = {}
       if (unit) { f(xp, P, yp); return; }
       for (let p0 = 0; p0 < P; p0 += ROWS) {
         const p1 = Math.min(P, p0 + ROWS);
-        x.im2col_f32(xp, 1, H, W, C, K, K, s, s, pt, pl, 1, 1, OH, OW, p0, p1, col);
+        x.im2col_x32__simd128(xp, 1, H, W, C, K, K, s, s, pt, pl, 1, 1, OH, OW, p0, p1, col);
         f(col, p1 - p0, yp + p0 * OC * 4);
       }
     };
     const paths: [string, () => void][] = [
-      ['direct 4x8 (conv2d_f32)', () => x.conv2d_f32(xp, 1, H, W, C, packedC, bp, OC, K, K, s, s, pt, pl, pb, pr, 1, 1, 1, yp, OH, OW, 0)],
-      [unit ? 'pointwise 4x8' : 'im2col + pointwise 4x8', viaRows((a, n, d) => x.pointwise_f32(a, n, Kd, packedW, bp, OC, d, 0))],
-      [unit ? 'blocked GEMM 5x8' : 'im2col + blocked GEMM 5x8', viaRows((a, n, d) => x.dense_f32(a, n, Kd, packedW, bp, OC, d, 0))],
+      ['direct 4x8 (conv2d_f32_f32_f32__simd128_4x8)', () => x.conv2d_f32_f32_f32__simd128_4x8(xp, 1, H, W, C, packedC, bp, OC, K, K, s, s, pt, pl, pb, pr, 1, 1, 1, yp, OH, OW, 0)],
+      [unit ? 'pointwise 4x8' : 'im2col + pointwise 4x8', viaRows((a, n, d) => x.conv1x1_f32_f32_f32__simd128_4x8(a, n, Kd, packedW, bp, OC, d, 0))],
+      [unit ? 'blocked GEMM 5x8' : 'im2col + blocked GEMM 5x8', viaRows((a, n, d) => x.gemm_f32_f32_f32__simd128_5x8(a, n, Kd, packedW, bp, OC, d, 0))],
     ];
-    if (narrowScratch) paths.push(['narrow 16x1 (planar)', () => x.conv2d_narrow_f32(xp, 1, H, W, C, wp, bp, OC, K, K, s, pt, pl, pb, pr, 1, 1, yp, OH, OW, 0, narrowScratch)]);
-    if (macs < 2e7) paths.push(['scalar reference', () => x.conv2d_f32_ref(xp, 1, H, W, C, wp, bp, OC, K, K, s, s, pt, pl, pb, pr, 1, 1, 1, yp, OH, OW, 0)]);
+    if (narrowScratch) paths.push(['narrow 16x1 (planar)', () => x.conv2d_f32_f32_f32__simd128_16x1(xp, 1, H, W, C, wp, bp, OC, K, K, s, pt, pl, pb, pr, 1, 1, yp, OH, OW, 0, narrowScratch)]);
+    if (macs < 2e7) paths.push(['scalar reference', () => x.conv2d_f32_f32_f32__scalar(xp, 1, H, W, C, wp, bp, OC, K, K, s, s, pt, pl, pb, pr, 1, 1, 1, yp, OH, OW, 0)]);
     for (const [path, f] of paths) {
       warmup(f, path === 'scalar reference' ? 500 : warmMs);
       const ms = medianMs(f, samples);

@@ -84,7 +84,7 @@ async function gemmCase(n: number, o: Required<OrtBenchOptions>): Promise<Row> {
   let yAlloy = new Float32Array(0);
   const alloy = async () => {
     _heap.f32(xp, M * K).set(X);
-    x.dense_f32(xp, M, K, packed, 0, N, yp, 0);
+    x.gemm_f32_f32_f32__simd128_5x8(xp, M, K, packed, 0, N, yp, 0);
     yAlloy = _heap.f32(yp, M * N).slice();
   };
 

@@ -2,8 +2,8 @@
 // yardstick for the GEMM kernels' "% of peak". Run alone: `node --import tsx bench/peak.ts`.
 // Method: per probe a time-based warm-up (>= 2 s: V8 runs Liftoff code first and tiers up
 // late), then the median of 21 samples of ~20 ms. Ops: 1 op = 1 multiply or 1 add.
-//  - f32: peak_f32_muladd, 12 independent f32x4 mul-then-add chains in registers (96 ops/iter).
-//  - i8:  peak_i8_dot, an int8 GEMM inner loop on L1-resident data: i8 weights sign-extended to
+//  - f32: peak_f32_muladd__simd128_12, 12 independent f32x4 mul-then-add chains in registers (96 ops/iter).
+//  - i8:  peak_i8_dot__simd128_5x8, an int8 GEMM inner loop on L1-resident data: i8 weights sign-extended to
 //         i16, i32x4.dot_i16x8_s + i32x4.add into 10 accumulators (160 ops per k-pair step,
 //         256 steps per pass), loads and extends included.
 import { init } from '../build/alloy.mjs';
@@ -37,8 +37,8 @@ export async function peakBench(opts: { warmMs?: number; samples?: number } = {}
   if (warmMs < 2000 || samples < 21) throw new Error('peakBench: methodology needs warmMs >= 2000 and samples >= 21');
   await init();
   const x = _exports();
-  const f32Gflops = measure((n) => x.peak_f32_muladd(n), F32_OPS_PER_ITER, warmMs, samples);
-  const i8Gops = measure((n) => x.peak_i8_dot(n), I8_OPS_PER_PASS, warmMs, samples);
+  const f32Gflops = measure((n) => x.peak_f32_muladd__simd128_12(n), F32_OPS_PER_ITER, warmMs, samples);
+  const i8Gops = measure((n) => x.peak_i8_dot__simd128_5x8(n), I8_OPS_PER_PASS, warmMs, samples);
   return { f32Gflops, i8Gops };
 }
 

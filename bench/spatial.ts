@@ -1,4 +1,4 @@
-// Spatial kernels: depthwise_conv2d_f32 (SIMD) vs depthwise_conv2d_f32_ref (scalar) on the
+// Spatial kernels: dwconv_f32_f32_f32__simd128_4x4 (SIMD) vs dwconv_f32_f32_f32__scalar (scalar) on the
 // depthwise shapes of MediaPipe pose_landmark_lite (NHWC, bias, relu6, as the importer emits them).
 // Method: one time-based warm-up of >= 2 s over every shape and both kernels (V8 runs wasm in
 // Liftoff first and tiers up late), then per shape the median of 15 samples of ~5 ms or more.
@@ -61,8 +61,8 @@ export async function benchDepthwise(log: (s: string) => void = console.log, opt
     const px = _heap.put(new Float32Array(H * W * C).map(rnd)), pw = _heap.put(new Float32Array(K * K * C).map(rnd));
     const pb = _heap.put(new Float32Array(C).map(rnd)), py = _heap.alloc(OH * OW * C * 4);
     const args = [px, 1, H, W, C, pw, pb, K, K, s, s, ...pads, 1, 1, py, OH, OW, 2] as const;
-    const simd = () => { if (x.depthwise_conv2d_f32(...args) !== 0) throw new Error('depthwise_conv2d_f32 rejected a bench shape'); };
-    const ref = () => { x.depthwise_conv2d_f32_ref(...args); };
+    const simd = () => { if (x.dwconv_f32_f32_f32__simd128_4x4(...args) !== 0) throw new Error('dwconv_f32_f32_f32__simd128_4x4 rejected a bench shape'); };
+    const ref = () => { x.dwconv_f32_f32_f32__scalar(...args); };
     return { sh, OH, OW, simd, ref, ptrs: [px, pw, pb, py] };
   });
   warmup(() => { for (const c of cases) { c.simd(); if (withRef) c.ref(); } }, warmMs);

@@ -54,19 +54,19 @@ test('float and MX weight formats: bit-identical to the f32 model on the decoded
 test('decodeWeights: float / MX Dense weights held as f32, same bits at every batch and precision; affine integer weights stay as stored', async () => {
   const a = await getAlloy();
   // Codes set by hand (the encoder saturates), in the last layer (no relu after it). An infinity
-  // or NaN code sends f16 and the fp8 formats to the decode-to-scratch kernel (dense_wq); bf16
+  // or NaN code sends f16 and the fp8 formats to the decode-to-scratch kernel (gemm_any_f32_f32__simd128_4x8); bf16
   // stays on the fused one (its decode is a shift, specials included).
   const code = (v: number) => (t: Record<string, any>) => { t['fc2.w'].data[7] = v; };
   const FUSED = ['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2'];
   const OTHER = ['f8_e3m4', 'f6_e2m3fn', 'f6_e3m2fn', 'f4_e2m1fn', 'mxfp8_e4m3', 'mxfp8_e5m2', 'mxfp6_e2m3', 'mxfp6_e3m2', 'mxfp4_e2m1', 'mxint8'];
   // [format, what, edit, the kernel of the last layer as stored]
   const cases: [string, string, ((t: Record<string, any>) => void) | undefined, string][] = [
-    ...FUSED.map((f): [string, string, undefined, string] => [f, '', undefined, 'dense_wf']),
-    ...OTHER.map((f): [string, string, undefined, string] => [f, '', undefined, 'dense_wq']),
-    ['f16', ' (inf code)', code(0x7c00), 'dense_wq'], ['f16', ' (NaN code with payload)', code(0x7e01), 'dense_wq'],
-    ['f8_e5m2', ' (NaN code)', code(0x7e), 'dense_wq'], ['f8_e4m3fn', ' (NaN code)', code(0xff), 'dense_wq'],
-    ['bf16', ' (NaN code with payload)', code(0x7fc1), 'dense_wf'],
-    ['i8', '', undefined, 'dense_wf'], ['u8', '', undefined, 'dense_wf'], ['i4', '', undefined, 'dense_wqp'],
+    ...FUSED.map((f): [string, string, undefined, string] => [f, '', undefined, 'gemm_fused_f32_f32__simd128_4x8']),
+    ...OTHER.map((f): [string, string, undefined, string] => [f, '', undefined, 'gemm_any_f32_f32__simd128_4x8']),
+    ['f16', ' (inf code)', code(0x7c00), 'gemm_any_f32_f32__simd128_4x8'], ['f16', ' (NaN code with payload)', code(0x7e01), 'gemm_any_f32_f32__simd128_4x8'],
+    ['f8_e5m2', ' (NaN code)', code(0x7e), 'gemm_any_f32_f32__simd128_4x8'], ['f8_e4m3fn', ' (NaN code)', code(0xff), 'gemm_any_f32_f32__simd128_4x8'],
+    ['bf16', ' (NaN code with payload)', code(0x7fc1), 'gemm_fused_f32_f32__simd128_4x8'],
+    ['i8', '', undefined, 'gemm_fused_f32_f32__simd128_4x8'], ['u8', '', undefined, 'gemm_fused_f32_f32__simd128_4x8'], ['i4', '', undefined, 'gemm_int_f32_f32__simd128_4x8'],
   ];
   const maps = [undefined, { version: 1, default: { activations: 'f16' } }, { version: 1, default: { activations: 'bf16', round: 'rtz' } },
     { version: 1, default: { inputRound: 'floor', inputFormat: 'i8' } }];
@@ -81,7 +81,7 @@ test('decodeWeights: float / MX Dense weights held as f32, same bits at every ba
       // the two paths compared are different kernels (for integer weights decodeWeights changes
       // nothing: the same kernel twice, only the weightsHeld check above is about the option)
       assert.is(held.layers[2].kernel, kernel, `${fmt}${what}`);
-      assert.is(dec.layers[2].kernel, int ? kernel : 'dense_f32', `${fmt}${what} decoded`);
+      assert.is(dec.layers[2].kernel, int ? kernel : 'gemm_f32_f32_f32__simd128_5x8', `${fmt}${what} decoded`);
       for (const M of [1, 3, 5, 33]) {
         const x = rand(M * 40, 50 + M);
         const y0 = held.run({ x: { data: x, shape: [M, 40] } }).y.data, y1 = dec.run({ x: { data: x, shape: [M, 40] } }).y.data;

@@ -207,7 +207,7 @@ test('Conv through im2col + GEMM (deep filters) is bit-identical to the direct r
     m.dispose();
     const [, OH, OW] = out.shape;
     const px = heap.put(xs), pw = heap.put(w), pb = heap.put(b), py = heap.alloc(N * OH * OW * OC * 4);
-    assert.is(x.conv2d_f32_ref(px, N, H, W, C, pw, pb, OC, k, k, s, s, pads[0], pads[1], pads[2], pads[3], dil, dil, 1, py, OH, OW, act === 'relu' ? 1 : act === 'relu6' ? 2 : 0), 0);
+    assert.is(x.conv2d_f32_f32_f32__scalar(px, N, H, W, C, pw, pb, OC, k, k, s, s, pads[0], pads[1], pads[2], pads[3], dil, dil, 1, py, OH, OW, act === 'relu' ? 1 : act === 'relu6' ? 2 : 0), 0);
     const ref = new Uint32Array(heap.buffer(), py, N * OH * OW * OC).slice();
     const got = new Uint32Array(out.data.buffer, out.data.byteOffset, out.data.length);
     for (let i = 0; i < ref.length; i++) if (ref[i] !== got[i]) assert.unreachable(`H=${H} C=${C} OC=${OC} k=${k} s=${s}: output ${i} ${got[i].toString(16)} vs ref ${ref[i].toString(16)}`);

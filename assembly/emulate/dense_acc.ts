@@ -1,8 +1,8 @@
 // Dense layer with an emulated low-precision accumulator: what hardware that keeps its partial
 // sums in f16 / bf16 / f8 computes, bit for bit, in a fixed and documented order.
 //
-// dense_acc(x, M, K, wp, bias, N, y, act, accFmt, absOut) -> 0, or -1 for unsupported arguments
-// dense_acc_ref(x, M, K, w, bias, N, y, act, accFmt, absOut) -> the same, scalar reference
+// gemm_f32_f32_emu__simd128_4x8(x, M, K, wp, bias, N, y, act, accFmt, absOut) -> 0, or -1 for unsupported arguments
+// gemm_f32_f32_emu__scalar(x, M, K, w, bias, N, y, act, accFmt, absOut) -> the same, scalar reference
 //   x [M, K] f32 row-major; W [N, K] f32 row-major (`w`, reference) or packed by pack_w_f32
 //   (`wp`, [ceil(N/8)][K][8]); bias [N] f32 or 0; y [M, N] f32; act 0 none, 1 relu;
 //   accFmt f32 0, f16 1, bf16 2, f8_e4m3fn 3, f8_e5m2 4, f8_e3m4 5 (formats without NaN, f6/f4,
@@ -16,7 +16,7 @@
 //     v = R(fl32(acc + b[n]))                     (b = +0 when bias == 0)
 //     then, for accFmt != f32: a NaN v becomes 0x7FC00000 (the sign of an arithmetic NaN is not
 //     deterministic in wasm), and relu maps v < 0 and -0 to +0 (v's sign bit);
-//     for accFmt == f32: R is the identity, relu is f32 max(v, 0), and y equals dense_f32_ref
+//     for accFmt == f32: R is the identity, relu is f32 max(v, 0), and y equals gemm_f32_f32_f32__scalar
 //     bit for bit.
 //   The product is one f32 multiply: exact when both operands have at most 12 significant bits
 //   (f16 / bf16 / f8 values) and the product is in the f32 normal range, otherwise rounded.
@@ -74,7 +74,7 @@ function argsOk(M: i32, K: i32, N: i32, act: i32, accFmt: i32): bool {
   return act == ACT_RELU && reinterpret<i32>(v) < 0 ? 0 : v;
 }
 
-export function dense_acc_ref(x: usize, M: i32, K: i32, w: usize, bias: usize, N: i32, y: usize, act: i32, accFmt: i32, absOut: usize): i32 {
+export function gemm_f32_f32_emu__scalar(x: usize, M: i32, K: i32, w: usize, bias: usize, N: i32, y: usize, act: i32, accFmt: i32, absOut: usize): i32 {
   if (!argsOk(M, K, N, act, accFmt)) return -1;
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {
@@ -215,7 +215,7 @@ export function dense_acc_ref(x: usize, M: i32, K: i32, w: usize, bias: usize, N
   }
 }
 
-export function dense_acc(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, accFmt: i32, absOut: usize): i32 {
+export function gemm_f32_f32_emu__simd128_4x8(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, accFmt: i32, absOut: usize): i32 {
   if (!argsOk(M, K, N, act, accFmt)) return -1;
   const kind = accFmt == 0 ? K_F32 : accFmt == 2 ? K_BF16 : K_MAGIC;
   const f = accFmt == 0 ? 1 : accFmt;    // constants unused by K_F32
@@ -229,7 +229,7 @@ export function dense_acc(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i
 }
 
 // One function per variant, reached through a function reference: V8 compiles a wasm function on
-// its first call, and the six variants inlined into dense_acc made one 22 KB function. (A direct
+// its first call, and the six variants inlined into gemm_f32_f32_emu__simd128_4x8 made one 22 KB function. (A direct
 // call would be inlined back by binaryen.)
 type Variant = (x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, absOut: usize, eLo: v128, eHi: v128, cAdd: v128, maxF: v128, ovfV: v128) => void;
 function accF32(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, absOut: usize, eLo: v128, eHi: v128, cAdd: v128, maxF: v128, ovfV: v128): void { kernel(x, M, K, wp, bias, N, y, act, absOut, K_F32, false, eLo, eHi, cAdd, maxF, ovfV); }

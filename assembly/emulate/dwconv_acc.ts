@@ -1,17 +1,17 @@
 // Depthwise convolution (NHWC, weights [KH, KW, C], channel multiplier 1) with an emulated
-// low-precision accumulator: dense_acc's definition (dense_acc.ts) applied to each output's taps.
+// low-precision accumulator: gemm_f32_f32_emu__simd128_4x8's definition (dense_acc.ts) applied to each output's taps.
 //
-// depthwise_acc(x, N, H, W, C, w, bias, KH, KW, sH, sW, padT, padL, padB, padR, dH, dW, y, OH, OW,
+// dwconv_f32_f32_emu__simd128_4(x, N, H, W, C, w, bias, KH, KW, sH, sW, padT, padL, padB, padR, dH, dW, y, OH, OW,
 //               act, accFmt) -> 0, or -1 for bad arguments (nothing written)
-// depthwise_acc_ref(same) -> the same, scalar reference
-//   accFmt as dense_acc (f32 0, f16 1, bf16 2, f8_e4m3fn 3, f8_e5m2 4, f8_e3m4 5); act 0 none,
+// dwconv_f32_f32_emu__scalar(same) -> the same, scalar reference
+//   accFmt as gemm_f32_f32_emu__simd128_4x8 (f32 0, f16 1, bf16 2, f8_e4m3fn 3, f8_e5m2 4, f8_e3m4 5); act 0 none,
 //   1 relu, 2 relu6.
 // For each output (n, oh, ow, c), fl32() one f32 operation, R() round to accFmt (RNE, IEEE):
 //     acc = +0
 //     for kh, for kw ascending: p = fl32(x * w) (x = 0 for a padded tap);  acc = R(fl32(acc + p))
 //     v = R(fl32(acc + b[c]))   (b = +0 when bias == 0)
 //   then, for accFmt != f32, a NaN v becomes 0x7FC00000 and relu maps v < 0 and -0 to +0 (as
-//   dense_acc); relu6 then takes 6 for v > 6. For accFmt == f32, R is the identity and relu is
+//   gemm_f32_f32_emu__simd128_4x8); relu6 then takes 6 for v > 6. For accFmt == f32, R is the identity and relu is
 //   f32 max(v, 0) (relu6: then v > 6 ? 6 : v).
 // SIMD over 4 channels per step, every lane following the definition (the partial vector at the
 // end of C reads up to 12 bytes past the channels, per the padding contract, and stores only its
@@ -28,7 +28,7 @@ function bad(N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i32, sW: i32,
   return conv_out_dim(H, KH, sH, padT, padB, dH) != OH || conv_out_dim(W, KW, sW, padL, padR, dW) != OW;
 }
 
-export function depthwise_acc_ref(x: usize, N: i32, H: i32, W: i32, C: i32, w: usize, bias: usize,
+export function dwconv_f32_f32_emu__scalar(x: usize, N: i32, H: i32, W: i32, C: i32, w: usize, bias: usize,
   KH: i32, KW: i32, sH: i32, sW: i32, padT: i32, padL: i32, padB: i32, padR: i32, dH: i32, dW: i32,
   y: usize, OH: i32, OW: i32, act: i32, accFmt: i32): i32 {
   if (bad(N, H, W, C, KH, KW, sH, sW, padT, padL, padB, padR, dH, dW, OH, OW, act, accFmt)) return CONV_BAD_ARGS;
@@ -78,7 +78,7 @@ export function depthwise_acc_ref(x: usize, N: i32, H: i32, W: i32, C: i32, w: u
   }
 }
 
-export function depthwise_acc(x: usize, N: i32, H: i32, W: i32, C: i32, w: usize, bias: usize,
+export function dwconv_f32_f32_emu__simd128_4(x: usize, N: i32, H: i32, W: i32, C: i32, w: usize, bias: usize,
   KH: i32, KW: i32, sH: i32, sW: i32, padT: i32, padL: i32, padB: i32, padR: i32, dH: i32, dW: i32,
   y: usize, OH: i32, OW: i32, act: i32, accFmt: i32): i32 {
   if (bad(N, H, W, C, KH, KW, sH, sW, padT, padL, padB, padR, dH, dW, OH, OW, act, accFmt)) return CONV_BAD_ARGS;

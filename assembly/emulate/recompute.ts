@@ -8,17 +8,17 @@
 // so every component is first computed with the low-precision accumulator, and only those whose
 // kappa_ip * kappa_act exceeds tau are computed again in f32.
 //
-// dense_recompute(x, M, K, wp, bias, N, y, act, accFmt, kact, tau, tmp) -> recomputed count, or -1
-// dense_recompute_ref(x, M, K, w, bias, N, y, act, accFmt, kact, tau, tmp) -> the same, scalar
+// gemm_f32_f32_emu_recompute__simd128_4x8(x, M, K, wp, bias, N, y, act, accFmt, kact, tau, tmp) -> recomputed count, or -1
+// gemm_f32_f32_emu_recompute__scalar(x, M, K, w, bias, N, y, act, accFmt, kact, tau, tmp) -> the same, scalar
 //   x [M, K] f32; W [N, K] f32 row-major (`w`, reference) or packed by pack_w_f32 (`wp`); bias [N]
-//   or 0; y [M, N]; act 0 none, 1 relu (applied here, as dense_f32 / dense_acc do); accFmt as in
-//   dense_acc (f16 1, bf16 2, f8_e4m3fn 3, f8_e5m2 4, f8_e3m4 5; 0 = f32 is allowed); kact: the
+//   or 0; y [M, N]; act 0 none, 1 relu (applied here, as gemm_f32_f32_f32__simd128_5x8 / gemm_f32_f32_emu__simd128_4x8 do); accFmt as in
+//   gemm_f32_f32_emu__simd128_4x8 (f16 1, bf16 2, f8_e4m3fn 3, f8_e5m2 4, f8_e3m4 5; 0 = f32 is allowed); kact: the
 //   activation whose condition number is used: 0 identity, 1 relu, 2 tanh, 3 sigmoid, 4 gelu
 //   (2..4 are applied after this kernel by the caller, with the eltwise kernels, to the whole
 //   output; act must be 1 exactly when kact is 1); tau >= 0 (not NaN); tmp: scratch of M*N f32.
 //
 // Definition, per output (m, n):
-//   1. v = dense_acc(act = none) at (m, n): the emulated sum, R(fl32(acc + b)), NaN -> 0x7FC00000;
+//   1. v = gemm_f32_f32_emu__simd128_4x8(act = none) at (m, n): the emulated sum, R(fl32(acc + b)), NaN -> 0x7FC00000;
 //      s = absOut at (m, n) = fl32 sum of |fl32(x w)| (k ascending) + |b|  (f32, NaN -> 0x7FC00000)
 //   2. kappa_ip = 1 if s == 0 (every product is +-0: the sum is exact), else fl32(s / |v|)
 //      (+inf when v == 0, NaN when s or v is NaN)
@@ -30,15 +30,15 @@
 //   4. recompute iff NOT (fl32(kappa_ip * kappa_act) <= tau): a NaN product (v NaN, or v == 0 with
 //      kappa_act 0, e.g. relu of an exact-looking 0) is always recomputed, as is v = +-inf.
 //   5. recomputed: acc = +0; for k ascending acc = fl32(acc + fl32(x w)); v = fl32(acc + b) (b = +0
-//      without bias) -- exactly dense_f32's order, so the value equals dense_f32_ref's bit for bit.
-//   6. act relu: recomputed values max(v, 0) (f32.max, as dense_f32); the others map a set sign
-//      bit to +0 (as dense_acc). Then y = v.
-// The SIMD kernel runs step 1 with dense_acc (gemm_f32_f32_<acc>__simd128_4x8 with absOut) and
+//      without bias) -- exactly gemm_f32_f32_f32__simd128_5x8's order, so the value equals gemm_f32_f32_f32__scalar's bit for bit.
+//   6. act relu: recomputed values max(v, 0) (f32.max, as gemm_f32_f32_f32__simd128_5x8); the others map a set sign
+//      bit to +0 (as gemm_f32_f32_emu__simd128_4x8). Then y = v.
+// The SIMD kernel runs step 1 with gemm_f32_f32_emu__simd128_4x8 (gemm_f32_f32_<acc>__simd128_4x8 with absOut) and
 // steps 2..6 per component in scalar code (one dot product per recomputed component in k order;
-// a SIMD dot product would change the order); the reference runs step 1 with dense_acc_ref.
+// a SIMD dot product would change the order); the reference runs step 1 with gemm_f32_f32_emu__scalar.
 
 import { NR } from "../kernels/pack";
-import { dense_acc, dense_acc_ref, accFmtOk } from "./dense_acc";
+import { gemm_f32_f32_emu__simd128_4x8, gemm_f32_f32_emu__scalar, accFmtOk } from "./dense_acc";
 import { onePlusErf } from "../kernels/eltwise";
 
 import { KACT_IDENTITY, KACT_RELU, KACT_TANH, KACT_SIGMOID, KACT_GELU } from "../codes";
@@ -108,21 +108,21 @@ function argsOk(M: i32, K: i32, N: i32, act: i32, accFmt: i32, kact: i32, tau: f
   return count;
 }
 
-export function dense_recompute(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, accFmt: i32, kact: i32, tau: f32, tmp: usize): i32 {
+export function gemm_f32_f32_emu_recompute__simd128_4x8(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, accFmt: i32, kact: i32, tau: f32, tmp: usize): i32 {
   if (!argsOk(M, K, N, act, accFmt, kact, tau)) return -1;
-  if (dense_acc(x, M, K, wp, bias, N, y, 0, accFmt, tmp) != 0) return -1;
+  if (gemm_f32_f32_emu__simd128_4x8(x, M, K, wp, bias, N, y, 0, accFmt, tmp) != 0) return -1;
   return pass(x, M, K, wp, true, bias, N, y, act, kact, tau, tmp);
 }
 
-export function dense_recompute_ref(x: usize, M: i32, K: i32, w: usize, bias: usize, N: i32, y: usize, act: i32, accFmt: i32, kact: i32, tau: f32, tmp: usize): i32 {
+export function gemm_f32_f32_emu_recompute__scalar(x: usize, M: i32, K: i32, w: usize, bias: usize, N: i32, y: usize, act: i32, accFmt: i32, kact: i32, tau: f32, tmp: usize): i32 {
   if (!argsOk(M, K, N, act, accFmt, kact, tau)) return -1;
-  if (dense_acc_ref(x, M, K, w, bias, N, y, 0, accFmt, tmp) != 0) return -1;
+  if (gemm_f32_f32_emu__scalar(x, M, K, w, bias, N, y, 0, accFmt, tmp) != 0) return -1;
   return pass(x, M, K, w, false, bias, N, y, act, kact, tau, tmp);
 }
 
 // kappa_act over a vector (for tests and the planner's statistics): y[i] = kappaAct(kact, x[i]),
 // non-finite x gives NaN.
-export function kappa_act_f32(kact: i32, x: usize, y: usize, n: i32): void {
+export function kappa_act_f32__scalar(kact: i32, x: usize, y: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
     const v = load<f32>(x + (<usize>i << 2));
     store<f32>(y + (<usize>i << 2), isFinite<f32>(v) ? kappaAct(kact, v) : NaN);

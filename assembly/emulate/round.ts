@@ -3,12 +3,12 @@
 // (formats/scalar.ts, docs/FORMATS.md), bit for bit. The executor calls this after every op to
 // emulate f16 / bf16 (or f8, ...) activations.
 //
-// round_f32_to(fmt, src, dst, n, mode, ovf) -> 0, or -1 when the arguments are not supported
+// round_f32_fmt__simd128(fmt, src, dst, n, mode, ovf) -> 0, or -1 when the arguments are not supported
 //   fmt   any scalar format of the table (f32 0, f16 1, bf16 2, f8_e4m3fn 3, f8_e5m2 4, f8_e3m4 5,
 //         f6_e2m3fn 6, f6_e3m2fn 7, f4_e2m1fn 8, e8m0fnu 9, i16 10, i8 11, u8 12, i4 13, i32 14);
 //         MX composites (16..21) give -1. f32 is the identity (NaN payloads kept, as encode+decode).
 //   mode  rne 0, rna 1, rtz 2, floor 3, ceil 4. Stochastic (5) gives -1: this entry takes no
-//         random words (use cast_encode + cast_decode with a seed for that).
+//         random words (use cvt_f32_fmt__simd128 + cvt_fmt_f32__simd128 with a seed for that).
 //   ovf   saturate 0, ieee 1 (docs/FORMATS.md "Overflow policy").
 //   src and dst may be the same array (in place); any alignment.
 // NaN inputs give the format's canonical NaN decoded (0x7FC00000 with the input's sign) or +0 for
@@ -27,13 +27,13 @@
 // * bf16: round the low 16 bits of |x| half to even on the integer bit pattern,
 //   (a + 0x7FFF + ((a >> 16) & 1)) & 0xFFFF0000; a carry past the largest finite gives exactly the
 //   bits of inf, so ieee needs nothing more and saturate is a min with 0x7F7F0000.
-// Other modes and formats: chunks of 256 through the bulk casts (cast_encode, SIMD where the
-// format has a path, then cast_decode), which equal the scalar reference by their own tests.
+// Other modes and formats: chunks of 256 through the bulk casts (cvt_f32_fmt__simd128, SIMD where the
+// format has a path, then cvt_fmt_f32__simd128), which equal the scalar reference by their own tests.
 
 import { Kind, Special, col, C_KIND, C_MBITS, C_SPECIAL, isValidFormat, maxMagCode, eminOf, etopOf } from "../formats/table";
 import { Round, Overflow, encodeScalar, decodeScalar, decodeFloat } from "../formats/scalar";
 import { simdFloatOk } from "../formats/simd";
-import { cast_encode, cast_decode } from "../formats/bulk";
+import { cvt_f32_fmt__simd128, cvt_fmt_f32__simd128 } from "../formats/bulk";
 
 const BF16 = 2;
 const CHUNK = 256;                       // elements per pass through the scratch codes
@@ -138,14 +138,14 @@ function roundBf16Rne(src: usize, dst: usize, n: i32, ovf: i32): void {
   }
 }
 
-// Whether round_f32_to accepts these arguments.
+// Whether round_f32_fmt__simd128 accepts these arguments.
 export function roundArgsOk(fmt: i32, n: i32, mode: i32, ovf: i32): bool {
   if (!isValidFormat(fmt) || col(fmt, C_KIND) == Kind.MX) return false;
   if (mode < Round.RNE || mode > Round.CEIL) return false;
   return (ovf == Overflow.SATURATE || ovf == Overflow.IEEE) && n >= 0;
 }
 
-export function round_f32_to(fmt: i32, src: usize, dst: usize, n: i32, mode: i32, ovf: i32): i32 {
+export function round_f32_fmt__simd128(fmt: i32, src: usize, dst: usize, n: i32, mode: i32, ovf: i32): i32 {
   if (!roundArgsOk(fmt, n, mode, ovf)) return -1;
   if (fmt == 0) { if (dst != src) memory.copy(dst, src, <usize>n << 2); return 0; }
   if (mode == Round.RNE) {
@@ -155,14 +155,14 @@ export function round_f32_to(fmt: i32, src: usize, dst: usize, n: i32, mode: i32
   for (let i = 0; i < n; i += CHUNK) {
     const k = min(CHUNK, n - i);
     const p = <usize>i << 2;
-    cast_encode(fmt, src + p, SCRATCH, k, mode, ovf, 0, 0, 0);
-    cast_decode(fmt, SCRATCH, dst + p, k);
+    cvt_f32_fmt__simd128(fmt, src + p, SCRATCH, k, mode, ovf, 0, 0, 0);
+    cvt_fmt_f32__simd128(fmt, SCRATCH, dst + p, k);
   }
   return 0;
 }
 
-// The scalar reference of round_f32_to (tests, and the definition).
-export function round_f32_to_ref(fmt: i32, src: usize, dst: usize, n: i32, mode: i32, ovf: i32): i32 {
+// The scalar reference of round_f32_fmt__simd128 (tests, and the definition).
+export function round_f32_fmt__scalar(fmt: i32, src: usize, dst: usize, n: i32, mode: i32, ovf: i32): i32 {
   if (!roundArgsOk(fmt, n, mode, ovf)) return -1;
   for (let i = 0; i < n; i++) {
     const p = <usize>i << 2;

@@ -17,7 +17,7 @@ import { randomWord } from "./random";
   return <i32>min(max(v, <i64>lo), <i64>hi);
 }
 
-export function quant_affine_ref(fmt: i32, src: usize, dst: usize, n: i32, group: i32, scales: usize, zps: usize, mode: i32, rnd: usize, seedLo: u32, seedHi: u32): void {
+export function quant_f32_int__scalar(fmt: i32, src: usize, dst: usize, n: i32, group: i32, scales: usize, zps: usize, mode: i32, rnd: usize, seedLo: u32, seedHi: u32): void {
   const seed = (<u64>seedHi << 32) | <u64>seedLo;
   const lo = col(fmt, C_IMIN), hi = col(fmt, C_IMAX), wide = col(fmt, C_BITS) > 8;
   for (let i = 0; i < n; i++) {
@@ -30,7 +30,7 @@ export function quant_affine_ref(fmt: i32, src: usize, dst: usize, n: i32, group
   }
 }
 
-export function quant_affine(fmt: i32, src: usize, dst: usize, n: i32, group: i32, scales: usize, zps: usize, mode: i32, rnd: usize, seedLo: u32, seedHi: u32): void {
+export function quant_f32_int__simd128(fmt: i32, src: usize, dst: usize, n: i32, group: i32, scales: usize, zps: usize, mode: i32, rnd: usize, seedLo: u32, seedHi: u32): void {
   const seed = (<u64>seedHi << 32) | <u64>seedLo;
   const lo = col(fmt, C_IMIN), hi = col(fmt, C_IMAX), wide = col(fmt, C_BITS) > 8;
   const sto = mode == Round.STOCHASTIC;
@@ -76,7 +76,7 @@ export function quant_affine(fmt: i32, src: usize, dst: usize, n: i32, group: i3
   return v128.bitselect(q, i32x4.add(q, vz), big);
 }
 
-export function dequant_affine(fmt: i32, src: usize, dst: usize, n: i32, group: i32, scales: usize, zps: usize): void {
+export function dequant_int_f32__simd128(fmt: i32, src: usize, dst: usize, n: i32, group: i32, scales: usize, zps: usize): void {
   const wide = col(fmt, C_BITS) > 8, unsigned = col(fmt, C_IMIN) == 0;
   for (let g0 = 0; g0 < n; g0 += group) {
     const g = g0 / group;
@@ -98,6 +98,17 @@ export function dequant_affine(fmt: i32, src: usize, dst: usize, n: i32, group: 
       const c = wide ? <i32>load<i16>(src + (<usize>i << 1)) : unsigned ? <i32>load<u8>(src + <usize>i) : <i32>load<i8>(src + <usize>i);
       store<f32>(dst + (<usize>i << 2), <f32>(c - zp) * s);
     }
+  }
+}
+
+// Scalar reference of dequant_int_f32__simd128: (c - zp) * s per element.
+export function dequant_int_f32__scalar(fmt: i32, src: usize, dst: usize, n: i32, group: i32, scales: usize, zps: usize): void {
+  const wide = col(fmt, C_BITS) > 8, unsigned = col(fmt, C_IMIN) == 0;
+  for (let i = 0; i < n; i++) {
+    const g = i / group;
+    const zp = zps != 0 ? load<i32>(zps + (<usize>g << 2)) : 0;
+    const c = wide ? <i32>load<i16>(src + (<usize>i << 1)) : unsigned ? <i32>load<u8>(src + <usize>i) : <i32>load<i8>(src + <usize>i);
+    store<f32>(dst + (<usize>i << 2), <f32>(c - zp) * load<f32>(scales + (<usize>g << 2)));
   }
 }
 

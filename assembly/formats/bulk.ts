@@ -29,7 +29,7 @@ import { wordAt } from "./random";
   return load<u32>(src + (<usize>i << 2));
 }
 
-export function cast_encode_ref(fmt: i32, src: usize, dst: usize, n: i32, mode: i32, ovf: i32, rnd: usize, seedLo: u32, seedHi: u32): void {
+export function cvt_f32_fmt__scalar(fmt: i32, src: usize, dst: usize, n: i32, mode: i32, ovf: i32, rnd: usize, seedLo: u32, seedHi: u32): void {
   const seed = (<u64>seedHi << 32) | <u64>seedLo;
   const w = codeBytes(fmt);
   const sto = mode == Round.STOCHASTIC;
@@ -39,7 +39,7 @@ export function cast_encode_ref(fmt: i32, src: usize, dst: usize, n: i32, mode: 
   }
 }
 
-export function cast_encode(fmt: i32, src: usize, dst: usize, n: i32, mode: i32, ovf: i32, rnd: usize, seedLo: u32, seedHi: u32): void {
+export function cvt_f32_fmt__simd128(fmt: i32, src: usize, dst: usize, n: i32, mode: i32, ovf: i32, rnd: usize, seedLo: u32, seedHi: u32): void {
   const seed = (<u64>seedHi << 32) | <u64>seedLo;
   if (fmt == 2) { encodeBf16Simd(src, dst, n, mode, ovf, rnd, seed, 0); return; }
   if (col(fmt, C_KIND) == Kind.FLOAT && simdFloatOk(fmt)) {
@@ -47,10 +47,10 @@ export function cast_encode(fmt: i32, src: usize, dst: usize, n: i32, mode: i32,
     return;
   }
   if (fmt == 0) { memory.copy(dst, src, <usize>n << 2); return; }
-  cast_encode_ref(fmt, src, dst, n, mode, ovf, rnd, seedLo, seedHi);
+  cvt_f32_fmt__scalar(fmt, src, dst, n, mode, ovf, rnd, seedLo, seedHi);
 }
 
-export function cast_decode_ref(fmt: i32, src: usize, dst: usize, n: i32): void {
+export function cvt_fmt_f32__scalar(fmt: i32, src: usize, dst: usize, n: i32): void {
   const w = codeBytes(fmt);
   for (let i = 0; i < n; i++) store<f32>(dst + (<usize>i << 2), decodeScalar(fmt, loadCode(src, i, w)));
 }
@@ -89,7 +89,7 @@ function lutFor(fmt: i32): usize {
   return v128.bitselect(v128.or(v128.and(bits, i32x4.splat(0x80000000)), i32x4.splat(0x7FC00000)), bits, isNan);
 }
 
-export function cast_decode(fmt: i32, src: usize, dst: usize, n: i32): void {
+export function cvt_fmt_f32__simd128(fmt: i32, src: usize, dst: usize, n: i32): void {
   let i = 0;
   if (fmt == 1 || fmt == 2) {
     for (; i + 8 <= n; i += 8) {
@@ -108,7 +108,7 @@ export function cast_decode(fmt: i32, src: usize, dst: usize, n: i32): void {
     return;
   }
   if (fmt == 0) { memory.copy(dst, src, <usize>n << 2); return; }
-  cast_decode_ref(fmt, src, dst, n);
+  cvt_fmt_f32__scalar(fmt, src, dst, n);
 }
 
 // Sub-byte storage. 4-bit: element 2k in the low nibble of byte k. 6-bit: four elements in three

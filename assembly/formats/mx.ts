@@ -49,7 +49,7 @@ function quantBlockRef(fmt: i32, src: usize, first: i32, len: i32, scale: usize,
   }
 }
 
-export function mx_quantize_ref(fmt: i32, src: usize, n: i32, scales: usize, elems: usize, mode: i32, ovf: i32, rnd: usize, seedLo: u32, seedHi: u32): void {
+export function cvt_f32_mx__scalar(fmt: i32, src: usize, n: i32, scales: usize, elems: usize, mode: i32, ovf: i32, rnd: usize, seedLo: u32, seedHi: u32): void {
   const seed = (<u64>seedHi << 32) | <u64>seedLo;
   for (let b = 0; b * BLOCK < n; b++) {
     quantBlockRef(fmt, src, b * BLOCK, min(BLOCK, n - b * BLOCK), scales + <usize>b, elems, mode, ovf, rnd, seed);
@@ -64,9 +64,9 @@ export function mx_quantize_ref(fmt: i32, src: usize, n: i32, scales: usize, ele
 // sign matter; an underflow to zero is kept nonzero with its sign), then cast with SIMD.
 const TMP = memory.data(BLOCK * 4 + 16, 16);
 
-export function mx_quantize(fmt: i32, src: usize, n: i32, scales: usize, elems: usize, mode: i32, ovf: i32, rnd: usize, seedLo: u32, seedHi: u32): void {
+export function cvt_f32_mx__simd128(fmt: i32, src: usize, n: i32, scales: usize, elems: usize, mode: i32, ovf: i32, rnd: usize, seedLo: u32, seedHi: u32): void {
   const elem = col(fmt, C_ELEM);
-  if (fmt != MXINT8 && !simdFloatOk(elem)) { mx_quantize_ref(fmt, src, n, scales, elems, mode, ovf, rnd, seedLo, seedHi); return; }
+  if (fmt != MXINT8 && !simdFloatOk(elem)) { cvt_f32_mx__scalar(fmt, src, n, scales, elems, mode, ovf, rnd, seedLo, seedHi); return; }
   const seed = (<u64>seedHi << 32) | <u64>seedLo;
   const sto = mode == Round.STOCHASTIC;
   for (let b = 0; b * BLOCK < n; b++) {
@@ -103,7 +103,7 @@ export function mx_quantize(fmt: i32, src: usize, n: i32, scales: usize, elems: 
   }
 }
 
-export function mx_dequantize(fmt: i32, scales: usize, elems: usize, dst: usize, n: i32): void {
+export function cvt_mx_f32__lut(fmt: i32, scales: usize, elems: usize, dst: usize, n: i32): void {
   const elem = col(fmt, C_ELEM);
   // Element values through a 256-entry table (MXINT8: code / 64, exact), then one f32 multiply
   // by the block's X per element.
@@ -125,6 +125,19 @@ export function mx_dequantize(fmt: i32, scales: usize, elems: usize, dst: usize,
     for (let i = start; i < end; i++) {
       store<f32>(dst + (<usize>i << 2), load<f32>(lut + (<usize>load<u8>(elems + <usize>i) << 2)) * X);
     }
+  }
+}
+
+// Scalar reference of cvt_mx_f32__lut: each element decoded by the format reference (no table).
+export function cvt_mx_f32__scalar(fmt: i32, scales: usize, elems: usize, dst: usize, n: i32): void {
+  const elem = col(fmt, C_ELEM);
+  const mask = (<u32>1 << col(elem, C_BITS)) - 1;
+  for (let i = 0; i < n; i++) {
+    const sc = <u32>load<u8>(scales + <usize>(i / BLOCK));
+    const c = <u32>load<u8>(elems + <usize>i);
+    const v = fmt == MXINT8 ? <f32>intValue(elem, c) * 0.015625 : decodeScalar(elem, c & mask);
+    if (sc == 0xFF) store<u32>(dst + (<usize>i << 2), 0x7FC00000);
+    else store<f32>(dst + (<usize>i << 2), v * decodeE8M0(sc));
   }
 }
 

@@ -2,15 +2,20 @@
 // AssemblyScript's own Mathf (a port of musl's expf), compiled into this module, so they give
 // the same bits in every engine (JS Math.exp does not).
 
-export function relu_f32(x: usize, y: usize, n: i32): void {
+export function vrelu_f32__simd128(x: usize, y: usize, n: i32): void {
   let i = 0;
   const z = f32x4.splat(0);
   for (; i + 4 <= n; i += 4) v128.store(y + (<usize>i << 2), f32x4.max(v128.load(x + (<usize>i << 2)), z));
   for (; i < n; i++) store<f32>(y + (<usize>i << 2), max<f32>(load<f32>(x + (<usize>i << 2)), 0));
 }
 
+// Scalar reference of vrelu_f32__simd128 (f32x4.max and max<f32> agree on NaN and -0).
+export function vrelu_f32__scalar(x: usize, y: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<f32>(y + (<usize>i << 2), max<f32>(load<f32>(x + (<usize>i << 2)), 0));
+}
+
 // Softmax of `rows` rows of length `len`: e = exp(x - max), summed left to right, then e / sum.
-export function softmax_f32(x: usize, y: usize, rows: i32, len: i32): void {
+export function softmax_f32__scalar(x: usize, y: usize, rows: i32, len: i32): void {
   for (let r = 0; r < rows; r++) {
     const xr = x + (<usize>(r * len) << 2), yr = y + (<usize>(r * len) << 2);
     let m = load<f32>(xr);

@@ -20,15 +20,15 @@
 // when there is none); then the activation (none, relu = max(v, 0), relu6 = min(max(v, 0), 6)).
 //
 // Output size (checked): OH = floor((H + padT + padB - dilH*(KH-1) - 1) / strideH) + 1, same for OW.
-// conv2d_f32 / conv2d_f32_ref return 0 on success and CONV_BAD_ARGS (nothing written) when the
+// conv2d_f32_f32_f32__simd128_4x8 / conv2d_f32_f32_f32__scalar return 0 on success and CONV_BAD_ARGS (nothing written) when the
 // shapes are inconsistent; the host turns that into an AlloyError.
 //
 // Exported signatures (all i32, pointers are byte offsets into the module memory):
 //   packed_conv_f32_bytes(OC, KH, KW, ICg, groups) -> bytes of the packed weights
 //   pack_conv_w_f32(w, OC, KH, KW, ICg, groups, dst)
-//   conv2d_f32(x, N, H, W, C, wPacked, bias, OC, KH, KW, strideH, strideW,
+//   conv2d_f32_f32_f32__simd128_4x8(x, N, H, W, C, wPacked, bias, OC, KH, KW, strideH, strideW,
 //              padT, padL, padB, padR, dilH, dilW, groups, y, OH, OW, act) -> 0 | CONV_BAD_ARGS
-//   conv2d_f32_ref(same arguments, but w unpacked OHWI) -> 0 | CONV_BAD_ARGS
+//   conv2d_f32_f32_f32__scalar(same arguments, but w unpacked OHWI) -> 0 | CONV_BAD_ARGS
 // bias is [OC] or 0 (no bias). act: 0 none, 1 relu, 2 relu6.
 //
 // Kernel: conv2d_f32_f32_f32__simd128_4x8, direct (no im2col): 4 output pixels (consecutive in
@@ -89,7 +89,7 @@ function badArgs(N: i32, H: i32, W: i32, C: i32, OC: i32, KH: i32, KW: i32, sH: 
 // A zero the out-of-range taps read (with a pointer step of 0). 16 bytes: splat loads only.
 const ZERO: usize = memory.data(16, 16);
 
-export function conv2d_f32(x: usize, N: i32, H: i32, W: i32, C: i32, wp: usize, bias: usize, OC: i32,
+export function conv2d_f32_f32_f32__simd128_4x8(x: usize, N: i32, H: i32, W: i32, C: i32, wp: usize, bias: usize, OC: i32,
   KH: i32, KW: i32, sH: i32, sW: i32, padT: i32, padL: i32, padB: i32, padR: i32, dH: i32, dW: i32,
   groups: i32, y: usize, OH: i32, OW: i32, act: i32): i32 {
   if (badArgs(N, H, W, C, OC, KH, KW, sH, sW, padT, padL, padB, padR, dH, dW, groups, OH, OW, act)) return CONV_BAD_ARGS;
@@ -147,24 +147,32 @@ export function conv2d_f32(x: usize, N: i32, H: i32, W: i32, C: i32, wp: usize, 
               let o: usize = 0;
               for (; wk < wEnd; wk += 32) {
                 const w0 = v128.load(wk), w1 = v128.load(wk, 16);
+                // @gen splat rows=4 src=p%r~+~o
                 const v0 = v128.load32_splat(p0 + o), v1 = v128.load32_splat(p1 + o);
                 const v2 = v128.load32_splat(p2 + o), v3 = v128.load32_splat(p3 + o);
+                // @end
+                // @gen mac rows=4 w=w0,w1 op=f32
                 a00 = f32x4.add(a00, f32x4.mul(v0, w0)); a01 = f32x4.add(a01, f32x4.mul(v0, w1));
                 a10 = f32x4.add(a10, f32x4.mul(v1, w0)); a11 = f32x4.add(a11, f32x4.mul(v1, w1));
                 a20 = f32x4.add(a20, f32x4.mul(v2, w0)); a21 = f32x4.add(a21, f32x4.mul(v2, w1));
                 a30 = f32x4.add(a30, f32x4.mul(v3, w0)); a31 = f32x4.add(a31, f32x4.mul(v3, w1));
+                // @end
                 o += 4;
               }
             } else {
               const wEnd = wk + (<usize>(ICg * CONV_NR) << 2);
               for (; wk < wEnd; wk += 32) {
                 const w0 = v128.load(wk), w1 = v128.load(wk, 16);
+                // @gen splat rows=4 src=p%r
                 const v0 = v128.load32_splat(p0), v1 = v128.load32_splat(p1);
                 const v2 = v128.load32_splat(p2), v3 = v128.load32_splat(p3);
+                // @end
+                // @gen mac rows=4 w=w0,w1 op=f32
                 a00 = f32x4.add(a00, f32x4.mul(v0, w0)); a01 = f32x4.add(a01, f32x4.mul(v0, w1));
                 a10 = f32x4.add(a10, f32x4.mul(v1, w0)); a11 = f32x4.add(a11, f32x4.mul(v1, w1));
                 a20 = f32x4.add(a20, f32x4.mul(v2, w0)); a21 = f32x4.add(a21, f32x4.mul(v2, w1));
                 a30 = f32x4.add(a30, f32x4.mul(v3, w0)); a31 = f32x4.add(a31, f32x4.mul(v3, w1));
+                // @end
                 p0 += s0; p1 += s1; p2 += s2; p3 += s3;
               }
             }
@@ -183,7 +191,7 @@ export function conv2d_f32(x: usize, N: i32, H: i32, W: i32, C: i32, wp: usize, 
 }
 
 // Scalar reference, unpacked OHWI weights, the same summation order.
-export function conv2d_f32_ref(x: usize, N: i32, H: i32, W: i32, C: i32, w: usize, bias: usize, OC: i32,
+export function conv2d_f32_f32_f32__scalar(x: usize, N: i32, H: i32, W: i32, C: i32, w: usize, bias: usize, OC: i32,
   KH: i32, KW: i32, sH: i32, sW: i32, padT: i32, padL: i32, padB: i32, padR: i32, dH: i32, dW: i32,
   groups: i32, y: usize, OH: i32, OW: i32, act: i32): i32 {
   if (badArgs(N, H, W, C, OC, KH, KW, sH, sW, padT, padL, padB, padR, dH, dW, groups, OH, OW, act)) return CONV_BAD_ARGS;

@@ -1,14 +1,14 @@
 // Convolution with few output channels (OC <= 4, groups 1, stride 1 along W), e.g. the 3x3 8 -> 1
-// logits layer of a segmentation decoder. Vectorising over output channels (conv2d_f32's 8-wide
+// logits layer of a segmentation decoder. Vectorising over output channels (conv2d_f32_f32_f32__simd128_4x8's 8-wide
 // panels) would leave most lanes idle, so this kernel vectorises over 4 consecutive output pixels
 // of a row instead: the input is first copied to a zero-bordered planar scratch [C][Hp][Wp], where
 // the 4 pixels a tap reads are contiguous, and each output keeps conv2d's order (acc = 0; for kh,
 // kw, ic: acc += x * w, separate multiply and add; + bias (+0 when none); activation), so the
-// results equal conv2d_f32_ref bit for bit. Weights are plain OHWI f32 [OC, KH, KW, C].
+// results equal conv2d_f32_f32_f32__scalar bit for bit. Weights are plain OHWI f32 [OC, KH, KW, C].
 //
 // Exported (all i32):
 //   conv_narrow_scratch_bytes(H, W, C, KH, KW, padT, padL, padB, padR, dH, dW, OW) -> bytes
-//   conv2d_narrow_f32(x, N, H, W, C, w, bias, OC, KH, KW, strideH, padT, padL, padB, padR,
+//   conv2d_f32_f32_f32__simd128_16x1(x, N, H, W, C, w, bias, OC, KH, KW, strideH, padT, padL, padB, padR,
 //                     dilH, dilW, y, OH, OW, act, scratch) -> 0 | CONV_BAD_ARGS
 
 import { CONV_BAD_ARGS, conv_out_dim } from "./conv2d";
@@ -63,7 +63,7 @@ function toPlanar(x: usize, H: i32, W: i32, C: i32, Hp: i32, Wp: i32, padT: i32,
   }
 }
 
-export function conv2d_narrow_f32(x: usize, N: i32, H: i32, W: i32, C: i32, w: usize, bias: usize, OC: i32,
+export function conv2d_f32_f32_f32__simd128_16x1(x: usize, N: i32, H: i32, W: i32, C: i32, w: usize, bias: usize, OC: i32,
   KH: i32, KW: i32, sH: i32, padT: i32, padL: i32, padB: i32, padR: i32, dH: i32, dW: i32,
   y: usize, OH: i32, OW: i32, act: i32, scratch: usize): i32 {
   if (N < 0 || C < 1 || OC < 1 || OC > NARROW_MAX_OC || act < ACT_NONE || act > ACT_RELU6) return CONV_BAD_ARGS;

@@ -34,14 +34,14 @@ const MC_BYTES = 256 * 1024;
 
 // gemm_f32_f32_f32__simd128_5x8 (blocked, M >= 5) or the 4x8 / 1x32 / 1x8 paths: x row-major
 // [M, K], wp packed by pack_w_f32, bias [N] or 0, y row-major [M, N].
-export function dense_f32(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32): void {
-  dense_f32_panels(x, M, K, wp, bias, N, y, act, 0, (N + NR - 1) / NR);
+export function gemm_f32_f32_f32__simd128_5x8(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32): void {
+  gemm_f32_f32_f32__simd128_5x8_panels(x, M, K, wp, bias, N, y, act, 0, (N + NR - 1) / NR);
 }
 
-// The output columns [p0 * 8, min(p1 * 8, N)) of dense_f32: `wp` points at panel p0 (panels
+// The output columns [p0 * 8, min(p1 * 8, N)) of gemm_f32_f32_f32__simd128_5x8: `wp` points at panel p0 (panels
 // p0..p1-1 contiguous, as pack_w_f32 lays them out), `bias` at the whole bias (or 0), `y` at the
 // whole [M, N] output. Quantized-weight kernels decode a few panels to f32 and call this.
-export function dense_f32_panels(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, p0: i32, p1: i32): void {
+export function gemm_f32_f32_f32__simd128_5x8_panels(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usize, act: i32, p0: i32, p1: i32): void {
   if (M >= MR) blocked(x, M, K, wp, bias, N, y, act, p0, p1);
   else small(x, M, K, wp, bias, N, y, act, p0, p1);
 }
@@ -158,6 +158,7 @@ function kernel5x8(ap: usize, w: usize, kc: i32, c: usize, ldc: usize): void {
   while (w < wEnd) {
     {
       const w0 = v128.load(w, 0), w1 = v128.load(w, 16);
+      // @gen mac rows=5 w=w0,w1 op=f32 rowload=ap
       const b0 = v128.load(ap, 0);
       a00 = f32x4.add(a00, f32x4.mul(b0, w0)); a01 = f32x4.add(a01, f32x4.mul(b0, w1));
       const b1 = v128.load(ap, 16);
@@ -168,6 +169,7 @@ function kernel5x8(ap: usize, w: usize, kc: i32, c: usize, ldc: usize): void {
       a30 = f32x4.add(a30, f32x4.mul(b3, w0)); a31 = f32x4.add(a31, f32x4.mul(b3, w1));
       const b4 = v128.load(ap, 64);
       a40 = f32x4.add(a40, f32x4.mul(b4, w0)); a41 = f32x4.add(a41, f32x4.mul(b4, w1));
+      // @end
     }
     ap += 80; w += 32;
   }
@@ -207,8 +209,10 @@ function small(x: usize, M: i32, K: i32, wp: usize, bias: usize, N: i32, y: usiz
       for (let k = 0; k < K; k++) {
         const wk = w + (<usize>(k * NR) << 2);
         const v0 = v128.load32_splat(x0 + (<usize>k << 2));
+        // @gen mac1 v=v0 w=v128.load(wk)|v128.load(wk,~16) per=1 op=f32
         a0 = f32x4.add(a0, f32x4.mul(v0, v128.load(wk)));
         a1 = f32x4.add(a1, f32x4.mul(v0, v128.load(wk, 16)));
+        // @end
       }
       store8(y + (<usize>(m * N + n0) << 2), finish(a0, b0, act), finish(a1, b1, act), cols);
     }
@@ -229,10 +233,12 @@ function rows1x32(x: usize, m0: i32, M: i32, K: i32, wp: usize, bias: usize, N: 
     let wk = w0;
     for (let k = 0; k < K; k++) {
       const v = v128.load32_splat(xr + (<usize>k << 2));
+      // @gen mac1 v=v w=v128.load(wk)|v128.load(wk,~16)|v128.load(wk~+~stride)|v128.load(wk~+~stride,~16)|v128.load(wk~+~2~*~stride)|v128.load(wk~+~2~*~stride,~16)|v128.load(wk~+~3~*~stride)|v128.load(wk~+~3~*~stride,~16) per=2 op=f32
       a0 = f32x4.add(a0, f32x4.mul(v, v128.load(wk))); a1 = f32x4.add(a1, f32x4.mul(v, v128.load(wk, 16)));
       a2 = f32x4.add(a2, f32x4.mul(v, v128.load(wk + stride))); a3 = f32x4.add(a3, f32x4.mul(v, v128.load(wk + stride, 16)));
       a4 = f32x4.add(a4, f32x4.mul(v, v128.load(wk + 2 * stride))); a5 = f32x4.add(a5, f32x4.mul(v, v128.load(wk + 2 * stride, 16)));
       a6 = f32x4.add(a6, f32x4.mul(v, v128.load(wk + 3 * stride))); a7 = f32x4.add(a7, f32x4.mul(v, v128.load(wk + 3 * stride, 16)));
+      // @end
       wk += 32;
     }
     const yr = y + (<usize>(m * N + n0) << 2);
@@ -244,7 +250,7 @@ function rows1x32(x: usize, m0: i32, M: i32, K: i32, wp: usize, bias: usize, N: 
 }
 
 // Scalar reference with the same summation order (tests compare bit for bit).
-export function dense_f32_ref(x: usize, M: i32, K: i32, w: usize, bias: usize, N: i32, y: usize, act: i32): void {
+export function gemm_f32_f32_f32__scalar(x: usize, M: i32, K: i32, w: usize, bias: usize, N: i32, y: usize, act: i32): void {
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {
       let acc: f32 = 0;

@@ -3,7 +3,7 @@
 // (per-channel scales), each with a 1x32 tile for the rows left over (M = 1: four panels at a
 // time keep eight accumulators in flight) and a 1x8 remainder.
 //
-// The results are the ones of dense_wq_ref (dense_q.ts), bit for bit:
+// The results are the ones of gemm_any_f32_f32__scalar (dense_q.ts), bit for bit:
 //  - float codes decode exactly to f32 in a few integer ops: the code's bits are moved into f32
 //    position (sign kept by sign extension), which is the value times 2^-(127 - bias) exactly,
 //    and one multiply by 2^(127 - bias) restores it (exact: every value of these formats is a
@@ -12,11 +12,11 @@
 //  - i8 / u8 per output channel: acc = sum x[k] * f32(q - zp), then acc * s + bias.
 
 import { NR } from "./pack";
-import { dense_f32_panels } from "./dense_f32";
+import { gemm_f32_f32_f32__simd128_5x8_panels } from "./dense_f32";
 import { ACT_RELU, store8 } from "./tile";
 import { F16, BF16, F8_E5M2, F8_E4M3FN, I8, U8 } from "../formats/table";
 
-// Whether the fused kernel reproduces dense_wq_ref for these row-major codes: float formats
+// Whether the fused kernel reproduces gemm_any_f32_f32__scalar for these row-major codes: float formats
 // without inf / NaN codes; i8 / u8 with one group per output row.
 export function weights_fusable(fmt: i32, codes: usize, n: i32, group: i32, K: i32): i32 {
   if (fmt == I8 || fmt == U8) return group == K ? 1 : 0;
@@ -100,10 +100,12 @@ const I8S: i32 = -1;
         for (let k = 0; k < K; k++) {
           const v = v128.load32_splat(xr + (<usize>k << 2));
           const h0 = codes8(fmt, w0, k), h1 = codes8(fmt, w0 + pstride, k), h2 = codes8(fmt, w0 + 2 * pstride, k), h3 = codes8(fmt, w0 + 3 * pstride, k);
+          // @gen mac1 v=v w=half4(fmt,~h0,~0,~z0)|half4(fmt,~h0,~1,~z1)|half4(fmt,~h1,~0,~z2)|half4(fmt,~h1,~1,~z3)|half4(fmt,~h2,~0,~z4)|half4(fmt,~h2,~1,~z5)|half4(fmt,~h3,~0,~z6)|half4(fmt,~h3,~1,~z7) per=2 op=f32
           a0 = f32x4.add(a0, f32x4.mul(v, half4(fmt, h0, 0, z0))); a1 = f32x4.add(a1, f32x4.mul(v, half4(fmt, h0, 1, z1)));
           a2 = f32x4.add(a2, f32x4.mul(v, half4(fmt, h1, 0, z2))); a3 = f32x4.add(a3, f32x4.mul(v, half4(fmt, h1, 1, z3)));
           a4 = f32x4.add(a4, f32x4.mul(v, half4(fmt, h2, 0, z4))); a5 = f32x4.add(a5, f32x4.mul(v, half4(fmt, h2, 1, z5)));
           a6 = f32x4.add(a6, f32x4.mul(v, half4(fmt, h3, 0, z6))); a7 = f32x4.add(a7, f32x4.mul(v, half4(fmt, h3, 1, z7)));
+          // @end
         }
         const yr = y + (<usize>(m * N + p4 * NR) << 2);
         const cols = N - p4 * NR;
@@ -130,12 +132,16 @@ const I8S: i32 = -1;
         const h = codes8(fmt, w, k);
         const wl = half4(fmt, h, 0, z0), wh = half4(fmt, h, 1, z1);
         const o = <usize>k << 2;
+        // @gen splat rows=4 src=x%r~+~o
         const v0 = v128.load32_splat(x0 + o), v1 = v128.load32_splat(x1 + o);
         const v2 = v128.load32_splat(x2 + o), v3 = v128.load32_splat(x3 + o);
+        // @end
+        // @gen mac rows=4 w=wl,wh op=f32
         a00 = f32x4.add(a00, f32x4.mul(v0, wl)); a01 = f32x4.add(a01, f32x4.mul(v0, wh));
         a10 = f32x4.add(a10, f32x4.mul(v1, wl)); a11 = f32x4.add(a11, f32x4.mul(v1, wh));
         a20 = f32x4.add(a20, f32x4.mul(v2, wl)); a21 = f32x4.add(a21, f32x4.mul(v2, wh));
         a30 = f32x4.add(a30, f32x4.mul(v3, wl)); a31 = f32x4.add(a31, f32x4.mul(v3, wh));
+        // @end
       }
       const yr = y + (<usize>(m * N + n0) << 2), ys = <usize>N << 2;
       store8(yr, fin(fmt, a00, s0, b0, act), fin(fmt, a01, s1, b1, act), cols);
@@ -150,8 +156,10 @@ const I8S: i32 = -1;
       for (let k = 0; k < K; k++) {
         const v = v128.load32_splat(x0 + (<usize>k << 2));
         const h = codes8(fmt, w, k);
+        // @gen mac1 v=v w=half4(fmt,~h,~0,~z0)|half4(fmt,~h,~1,~z1) per=1 op=f32
         a0 = f32x4.add(a0, f32x4.mul(v, half4(fmt, h, 0, z0)));
         a1 = f32x4.add(a1, f32x4.mul(v, half4(fmt, h, 1, z1)));
+        // @end
       }
       store8(y + (<usize>(m * N + n0) << 2), fin(fmt, a0, s0, b0, act), fin(fmt, a1, s1, b1, act), cols);
     }
@@ -198,8 +206,8 @@ let scratchBytes: i32 = 0;
   for (let p0 = 0; p0 < panels; p0 += CHUNK) {
     const p1 = min(p0 + CHUNK, panels);
     decodeChunk(fmt, wp, p0, p1, K, N, zps, scratch);
-    if (!isInt(fmt)) { dense_f32_panels(x, M, K, scratch, bias, N, y, act, p0, p1); continue; }
-    dense_f32_panels(x, M, K, scratch, 0, N, y, 0, p0, p1);
+    if (!isInt(fmt)) { gemm_f32_f32_f32__simd128_5x8_panels(x, M, K, scratch, bias, N, y, act, p0, p1); continue; }
+    gemm_f32_f32_f32__simd128_5x8_panels(x, M, K, scratch, 0, N, y, 0, p0, p1);
     const n1 = min(p1 * NR, N);
     for (let m = 0; m < M; m++) {
       for (let n = p0 * NR; n < n1; n++) {
@@ -219,7 +227,7 @@ let scratchBytes: i32 = 0;
 }
 
 // One function per format, reached through a function reference: V8 compiles a wasm function on
-// its first call, and the seven variants inlined into dense_wf made one 28 KB function whose
+// its first call, and the seven variants inlined into gemm_fused_f32_f32__simd128_4x8 made one 28 KB function whose
 // first call took 1.4-1.8 ms to compile. (A direct call would be inlined back by binaryen.)
 type Variant = (x: usize, M: i32, K: i32, wp: usize, scales: usize, zps: usize, bias: usize, N: i32, y: usize, act: i32) => void;
 function wfF16(x: usize, M: i32, K: i32, wp: usize, scales: usize, zps: usize, bias: usize, N: i32, y: usize, act: i32): void { dispatch(F16, x, M, K, wp, 0, 0, bias, N, y, act); }
@@ -231,7 +239,7 @@ function wfI8S(x: usize, M: i32, K: i32, wp: usize, scales: usize, zps: usize, b
 function wfI8(x: usize, M: i32, K: i32, wp: usize, scales: usize, zps: usize, bias: usize, N: i32, y: usize, act: i32): void { dispatch(I8, x, M, K, wp, scales, zps, bias, N, y, act); }
 
 // wp: packed by pack_w_q; scales / zps: per output channel (int kinds), else 0.
-export function dense_wf(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, zps: usize, bias: usize, N: i32, y: usize, act: i32): void {
+export function gemm_fused_f32_f32__simd128_4x8(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, zps: usize, bias: usize, N: i32, y: usize, act: i32): void {
   const v: Variant = fmt == F16 ? wfF16 : fmt == BF16 ? wfBF16 : fmt == F8_E5M2 ? wfE5M2 : fmt == F8_E4M3FN ? wfE4M3
     : fmt == U8 ? wfU8 : zps == 0 ? wfI8S : wfI8;
   v(x, M, K, wp, scales, zps, bias, N, y, act);

@@ -1,6 +1,6 @@
 // Dense layers with quantized weights and f32 activations (weight-only quantization).
 //
-// Semantics (the scalar reference dense_wq_ref is the definition; the SIMD path equals it bit
+// Semantics (the scalar reference gemm_any_f32_f32__scalar is the definition; the SIMD path equals it bit
 // for bit):
 //  - float formats (f16, bf16, f8_*, f6_*, f4_*) and MX: every weight decodes exactly to an f32
 //    (MX: element * 2^(scale-127), exact), then the f32 dense of dense_f32.ts runs on those
@@ -14,10 +14,10 @@
 
 import { NR, forPanels, pack_w_f32, packed_f32_bytes, panelBytes, bytes64 } from "./pack";
 import { ACT_RELU, panelBias } from "./tile";
-import { dense_f32_panels } from "./dense_f32";
+import { gemm_f32_f32_f32__simd128_5x8_panels } from "./dense_f32";
 import { col, Kind, C_KIND, C_BITS, C_ELEM, C_IMIN, I4 } from "../formats/table";
 import { decodeScalar, decodeE8M0, intValue } from "../formats/scalar";
-import { cast_decode } from "../formats/bulk";
+import { cvt_fmt_f32__simd128 } from "../formats/bulk";
 
 // @ts-ignore: decorator
 @inline function codeWidth(fmt: i32): i32 { return col(fmt, C_BITS) > 8 ? 2 : 1; }
@@ -71,7 +71,7 @@ function panelQ4(src: usize, rows: i32, K: i32, o: usize): void {
 
 // Scalar reference. w: row-major codes [N, K]. scales: f32 per group (affine) or u8 e8m0 per
 // (row, block of 32 along k) for MX, [N][ceil(K/32)]. zps: i32 per group or 0. group: G.
-export function dense_wq_ref(x: usize, M: i32, K: i32, w: usize, fmt: i32, scales: usize, zps: usize, group: i32, bias: usize, N: i32, y: usize, act: i32): void {
+export function gemm_any_f32_f32__scalar(x: usize, M: i32, K: i32, w: usize, fmt: i32, scales: usize, zps: usize, group: i32, bias: usize, N: i32, y: usize, act: i32): void {
   const cw = codeWidth(fmt);
   const kind = col(fmt, C_KIND);
   const nb = (K + 31) >> 5;
@@ -129,12 +129,12 @@ function denseFloatW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usiz
     const n = (p1 - p0) * K * NR;
     const src = wp + <usize>(p0 * K * NR * cw);
     if (!isMX) {
-      cast_decode(fmt, src, buf, n);
+      cvt_fmt_f32__simd128(fmt, src, buf, n);
     } else {
       // Elements through the element format's table, then times the block scale of each lane
       // (exact: a power of two; MXINT8's 1/64 folded into it).
       const elem = col(fmt, C_ELEM);
-      cast_decode(elem, src, buf, n);
+      cvt_fmt_f32__simd128(elem, src, buf, n);
       const sc = memory.data(32, 16);
       for (let p = p0; p < p1; p++) {
         for (let kb = 0; kb < nb; kb++) {
@@ -154,13 +154,13 @@ function denseFloatW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usiz
         }
       }
     }
-    dense_f32_panels(x, M, K, buf, bias, N, y, act, p0, p1);
+    gemm_f32_f32_f32__simd128_5x8_panels(x, M, K, buf, bias, N, y, act, p0, p1);
   }
 }
 
 // Per-group scales and zero points of affine integer weights, laid out for the kernels:
 // [panel][group][8] f32 scales, then [panel][group][8] i32 zero points (zeros past N), so that
-// a group's eight lanes load as two vectors. Built once at load for dense_wqp: the [N, groups]
+// a group's eight lanes load as two vectors. Built once at load for gemm_int_f32_f32__simd128_4x8: the [N, groups]
 // scale and zero-point matrices packed as f32 weights are (pack_w_f32 moves bits, i32 included).
 export function packed_wq_params_bytes(N: i32, K: i32, group: i32): i32 {
   return bytes64(<i64>packed_f32_bytes(N, (K + group - 1) / group) * 2);
@@ -211,12 +211,16 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, gro
           const q = slab + (<usize>(k * NR) << 2);
           const q0 = v128.load(q), q1 = v128.load(q, 16);
           const o = <usize>k << 2;
+          // @gen splat rows=4 src=x%r~+~o
           const v0 = v128.load32_splat(x0 + o), v1 = v128.load32_splat(x1 + o);
           const v2 = v128.load32_splat(x2 + o), v3 = v128.load32_splat(x3 + o);
+          // @end
+          // @gen mac rows=4 w=q0,q1 op=f32
           a00 = f32x4.add(a00, f32x4.mul(v0, q0)); a01 = f32x4.add(a01, f32x4.mul(v0, q1));
           a10 = f32x4.add(a10, f32x4.mul(v1, q0)); a11 = f32x4.add(a11, f32x4.mul(v1, q1));
           a20 = f32x4.add(a20, f32x4.mul(v2, q0)); a21 = f32x4.add(a21, f32x4.mul(v2, q1));
           a30 = f32x4.add(a30, f32x4.mul(v3, q0)); a31 = f32x4.add(a31, f32x4.mul(v3, q1));
+          // @end
         }
         accumulate(tot + (<usize>(m * NR) << 2), a00, a01, s0, s1);
         accumulate(tot + (<usize>((m + 1) * NR) << 2), a10, a11, s0, s1);
@@ -229,8 +233,10 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, gro
         for (let k = 0; k < G; k++) {
           const q = slab + (<usize>(k * NR) << 2);
           const v = v128.load32_splat(xr + (<usize>k << 2));
+          // @gen mac1 v=v w=v128.load(q)|v128.load(q,~16) per=1 op=f32
           a0 = f32x4.add(a0, f32x4.mul(v, v128.load(q)));
           a1 = f32x4.add(a1, f32x4.mul(v, v128.load(q, 16)));
+          // @end
         }
         accumulate(tot + (<usize>(m * NR) << 2), a0, a1, s0, s1);
       }
@@ -281,10 +287,12 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, gro
           const cA = v128.load64_zero(wA + <usize>(k * NR)), cB = v128.load64_zero(wB + <usize>(k * NR));
           const hA = unsigned ? i16x8.extend_low_i8x16_u(cA) : i16x8.extend_low_i8x16_s(cA);
           const hB = unsigned ? i16x8.extend_low_i8x16_u(cB) : i16x8.extend_low_i8x16_s(cB);
+          // @gen mac1 v=v w=q4(hA,~0,~z0,~sym)|q4(hA,~1,~z1,~sym)|q4(hB,~0,~z2,~sym)|q4(hB,~1,~z3,~sym) per=1 op=f32
           a0 = f32x4.add(a0, f32x4.mul(v, q4(hA, 0, z0, sym)));
           a1 = f32x4.add(a1, f32x4.mul(v, q4(hA, 1, z1, sym)));
           a2 = f32x4.add(a2, f32x4.mul(v, q4(hB, 0, z2, sym)));
           a3 = f32x4.add(a3, f32x4.mul(v, q4(hB, 1, z3, sym)));
+          // @end
         }
         t0 = f32x4.add(t0, f32x4.mul(a0, v128.load(ps + oa))); t1 = f32x4.add(t1, f32x4.mul(a1, v128.load(ps + oa, 16)));
         t2 = f32x4.add(t2, f32x4.mul(a2, v128.load(ps + ob))); t3 = f32x4.add(t3, f32x4.mul(a3, v128.load(ps + ob, 16)));
@@ -313,15 +321,15 @@ function denseIntW(x: usize, M: i32, K: i32, wp: usize, fmt: i32, ps: usize, gro
 // dense_<fmt>_f32_f32__simd128: weights packed by pack_w_q. i4 codes are one per byte
 // (sign-extended), like i8.
 // Float and MX weight formats (MX: `scales` is the [N][ceil(K/32)] e8m0 tensor). Affine integer
-// weights go through pack_wq_params + dense_wqp.
-export function dense_wq(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, bias: usize, N: i32, y: usize, act: i32): void {
-  assert(col(fmt, C_KIND) != Kind.INT, "dense_wq: affine integer weights take dense_wqp");
+// weights go through pack_wq_params + gemm_int_f32_f32__simd128_4x8.
+export function gemm_any_f32_f32__simd128_4x8(x: usize, M: i32, K: i32, wp: usize, fmt: i32, scales: usize, bias: usize, N: i32, y: usize, act: i32): void {
+  assert(col(fmt, C_KIND) != Kind.INT, "gemm_any_f32_f32__simd128_4x8: affine integer weights take gemm_int_f32_f32__simd128_4x8");
   denseFloatW(x, M, K, wp, fmt, scales, bias, N, y, act);
 }
 
 // gemm_{i8,u8,i4}_f32_f32__simd128_4x8 with params from pack_wq_params (affine integers only).
 // zeroPoints: 0 when the weights have none (symmetric): the few-row path skips the subtraction.
-export function dense_wqp(x: usize, M: i32, K: i32, wp: usize, fmt: i32, params: usize, group: i32, zeroPoints: i32, bias: usize, N: i32, y: usize, act: i32): void {
+export function gemm_int_f32_f32__simd128_4x8(x: usize, M: i32, K: i32, wp: usize, fmt: i32, params: usize, group: i32, zeroPoints: i32, bias: usize, N: i32, y: usize, act: i32): void {
   if (M >= 4) denseIntW(x, M, K, wp, fmt, params, group, bias, N, y, act);
   else if (zeroPoints == 0) denseIntWRows(x, M, K, wp, fmt, params, group, bias, N, y, act, true);
   else denseIntWRows(x, M, K, wp, fmt, params, group, bias, N, y, act, false);

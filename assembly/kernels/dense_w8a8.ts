@@ -1,6 +1,6 @@
 // w8a8 dense: int8 weights x int8 activations, exact int32 accumulation with i32x4.dot_i16x8_s.
 // Activations are quantized per row (dynamic, symmetric): s_m = amax(row) / 127 (1 if the row is
-// all zero), q = clamp(rne(x / s_m), -127, 127) (quant_affine's rounding). Then
+// all zero), q = clamp(rne(x / s_m), -127, 127) (quant_f32_int__simd128's rounding). Then
 //   acc = sum_k qx[m,k] * qw[n,k]            (exact in i32 for K < 133,000)
 //   y   = f32(acc) * f32(s_m * sw[n]) + bias  (f32(acc) rounds to nearest even past 2^24)
 // then the activation. Per-row scales keep each row independent of the rest of the batch.
@@ -8,7 +8,7 @@
 
 import { NR, forPanels, panelBytes } from "./pack";
 import { ACT_RELU } from "./tile";
-import { affine_params, quant_affine } from "../formats/affine";
+import { affine_params, quant_f32_int__simd128, quant_f32_int__scalar } from "../formats/affine";
 import { I8 } from "../formats/table";
 
 // Weights [N, K] i8 -> panels [ceil(N/8)][ceil(K/2)][8][2]: a 16-byte load holds k and k+1 of
@@ -61,10 +61,10 @@ function panelI8K2(src: usize, rows: i32, K: i32, o: usize): void {
 }
 
 // x [M, K] f32 -> xq [M, 2 * ceil(K/2)] i16 (zero padded) and sx [M] f32. tmp: M*K bytes.
-export function quant_rows_i8(x: usize, M: i32, K: i32, xq: usize, sx: usize, tmp: usize): void {
+export function quant_rows_f32_i8__simd128(x: usize, M: i32, K: i32, xq: usize, sx: usize, tmp: usize): void {
   const n = M * K, K2 = (K + 1) >> 1;
   affine_params(I8, x, n, K, 1, sx, 0);
-  quant_affine(I8, x, tmp, n, K, sx, 0, 0, 0, 0, 0);
+  quant_f32_int__simd128(I8, x, tmp, n, K, sx, 0, 0, 0, 0, 0);
   for (let m = 0; m < M; m++) {
     const row = xq + (<usize>(m * 2 * K2) << 1);
     for (let k = 0; k < K; k++) store<i16>(row + (<usize>k << 1), <i16>load<i8>(tmp + <usize>(m * K + k)));
@@ -72,8 +72,18 @@ export function quant_rows_i8(x: usize, M: i32, K: i32, xq: usize, sx: usize, tm
   }
 }
 
+// Scalar reference of quant_rows_f32_i8__simd128: the scalar references of the same steps.
+export function quant_rows_f32_i8__scalar(x: usize, M: i32, K: i32, xq: usize, sx: usize, tmp: usize): void {
+  const n = M * K, K2 = (K + 1) >> 1;
+  affine_params(I8, x, n, K, 1, sx, 0);
+  quant_f32_int__scalar(I8, x, tmp, n, K, sx, 0, 0, 0, 0, 0);
+  for (let m = 0; m < M; m++) for (let k = 0; k < 2 * K2; k++) {
+    store<i16>(xq + (<usize>(m * 2 * K2 + k) << 1), k < K ? <i16>load<i8>(tmp + <usize>(m * K + k)) : 0);
+  }
+}
+
 // gemm_i8_i8_i32__simd128_4x8 (+1x8 for the remaining rows).
-export function dense_w8a8(xq: usize, sx: usize, M: i32, K: i32, wp: usize, sw: usize, bias: usize, N: i32, y: usize, act: i32): void {
+export function gemm_i8_i8_i32__simd128_4x8(xq: usize, sx: usize, M: i32, K: i32, wp: usize, sw: usize, bias: usize, N: i32, y: usize, act: i32): void {
   const K2 = (K + 1) >> 1, panels = (N + NR - 1) / NR;
   const rowBytes = <usize>(4 * K2);      // i16 row of xq
   const tmp = memory.data(96, 16);
@@ -93,12 +103,16 @@ export function dense_w8a8(xq: usize, sx: usize, M: i32, K: i32, wp: usize, sw: 
         const wv = v128.load(w + <usize>(k2 * 16));
         const wl = i16x8.extend_low_i8x16_s(wv), wh = i16x8.extend_high_i8x16_s(wv);
         const o = <usize>(k2 << 2);
+        // @gen splat rows=4 src=x%r~+~o
         const v0 = v128.load32_splat(x0 + o), v1 = v128.load32_splat(x1 + o);
         const v2 = v128.load32_splat(x2 + o), v3 = v128.load32_splat(x3 + o);
+        // @end
+        // @gen mac rows=4 w=wl,wh op=dot
         a00 = i32x4.add(a00, i32x4.dot_i16x8_s(wl, v0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(wh, v0));
         a10 = i32x4.add(a10, i32x4.dot_i16x8_s(wl, v1)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(wh, v1));
         a20 = i32x4.add(a20, i32x4.dot_i16x8_s(wl, v2)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(wh, v2));
         a30 = i32x4.add(a30, i32x4.dot_i16x8_s(wl, v3)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(wh, v3));
+        // @end
       }
       finishRow(y, N, m, n0, cols, a00, a01, sx, sw0, sw1, b0, b1, act, tmp);
       finishRow(y, N, m + 1, n0, cols, a10, a11, sx, sw0, sw1, b0, b1, act, tmp);
@@ -111,8 +125,10 @@ export function dense_w8a8(xq: usize, sx: usize, M: i32, K: i32, wp: usize, sw: 
       for (let k2 = 0; k2 < K2; k2++) {
         const wv = v128.load(w + <usize>(k2 * 16));
         const v0 = v128.load32_splat(x0 + <usize>(k2 << 2));
+        // @gen mac1 v=v0 w=i16x8.extend_low_i8x16_s(wv)|i16x8.extend_high_i8x16_s(wv) per=1 op=dot
         a0 = i32x4.add(a0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(wv), v0));
         a1 = i32x4.add(a1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(wv), v0));
+        // @end
       }
       finishRow(y, N, m, n0, cols, a0, a1, sx, sw0, sw1, b0, b1, act, tmp);
     }
@@ -130,8 +146,8 @@ export function dense_w8a8(xq: usize, sx: usize, M: i32, K: i32, wp: usize, sw: 
   else { v128.store(tmp, r0, 64); v128.store(tmp, r1, 80); memory.copy(yr, tmp + 64, <usize>cols << 2); }
 }
 
-// Scalar reference. xq, sx as quant_rows_i8 makes them; w row-major i8 [N, K].
-export function dense_w8a8_ref(xq: usize, sx: usize, M: i32, K: i32, w: usize, sw: usize, bias: usize, N: i32, y: usize, act: i32): void {
+// Scalar reference. xq, sx as quant_rows_f32_i8__simd128 makes them; w row-major i8 [N, K].
+export function gemm_i8_i8_i32__scalar(xq: usize, sx: usize, M: i32, K: i32, w: usize, sw: usize, bias: usize, N: i32, y: usize, act: i32): void {
   const K2 = (K + 1) >> 1;
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {

@@ -4,12 +4,12 @@
 //
 // Summation order of every output: acc = 0; for kh, for kw: acc += x * w (never fused); then
 // acc + bias (+0 when none); then the activation (0 none, 1 relu, 2 relu6). Padded taps read zeros
-// and take part in the sum (acc += 0 * w), as in conv2d_f32.
+// and take part in the sum (acc += 0 * w), as in conv2d_f32_f32_f32__simd128_4x8.
 //
 // Exported signatures (all i32):
-//   depthwise_conv2d_f32(x, N, H, W, C, w, bias, KH, KW, strideH, strideW,
+//   dwconv_f32_f32_f32__simd128_4x4(x, N, H, W, C, w, bias, KH, KW, strideH, strideW,
 //                        padT, padL, padB, padR, dilH, dilW, y, OH, OW, act) -> 0 | CONV_BAD_ARGS
-//   depthwise_conv2d_f32_ref(same arguments) -> 0 | CONV_BAD_ARGS
+//   dwconv_f32_f32_f32__scalar(same arguments) -> 0 | CONV_BAD_ARGS
 //
 // Kernel: dwconv_f32_f32_f32__simd128_4x4 (4 output pixels x 4 channels per tile).
 // Finite weights (checked per call) take dw_fast, which skips padded taps (exact, see all_finite):
@@ -291,7 +291,7 @@ function dw_fast(x: usize, N: i32, H: i32, W: i32, C: i32, w: usize, bias: usize
   }
 }
 
-export function depthwise_conv2d_f32(x: usize, N: i32, H: i32, W: i32, C: i32, w: usize, bias: usize,
+export function dwconv_f32_f32_f32__simd128_4x4(x: usize, N: i32, H: i32, W: i32, C: i32, w: usize, bias: usize,
   KH: i32, KW: i32, sH: i32, sW: i32, padT: i32, padL: i32, padB: i32, padR: i32, dH: i32, dW: i32,
   y: usize, OH: i32, OW: i32, act: i32): i32 {
   if (bad(N, H, W, C, KH, KW, sH, sW, padT, padL, padB, padR, dH, dW, OH, OW, act)) return CONV_BAD_ARGS;
@@ -371,7 +371,7 @@ function dw_any(x: usize, N: i32, H: i32, W: i32, C: i32, w: usize, bias: usize,
   }
 }
 
-export function depthwise_conv2d_f32_ref(x: usize, N: i32, H: i32, W: i32, C: i32, w: usize, bias: usize,
+export function dwconv_f32_f32_f32__scalar(x: usize, N: i32, H: i32, W: i32, C: i32, w: usize, bias: usize,
   KH: i32, KW: i32, sH: i32, sW: i32, padT: i32, padL: i32, padB: i32, padR: i32, dH: i32, dW: i32,
   y: usize, OH: i32, OW: i32, act: i32): i32 {
   if (bad(N, H, W, C, KH, KW, sH, sW, padT, padL, padB, padR, dH, dW, OH, OW, act)) return CONV_BAD_ARGS;

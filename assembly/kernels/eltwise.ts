@@ -3,23 +3,23 @@
 // compare bit for bit). Kernels read up to 12 bytes past their inputs and never write past n.
 // In-place use (y == a or y == x) is allowed.
 //
-// binary_f32(a, b, y, n, bn, op, act) -> 0 | 1: y[i] = act(a[i] op b[i % bn]), op 0 add, 1 sub,
+// vbinary_f32__simd128(a, b, y, n, bn, op, act) -> 0 | 1: y[i] = act(a[i] op b[i % bn]), op 0 add, 1 sub,
 //   2 mul, 3 div; act 0 none, 1 relu = max(v, 0), 2 relu6 = min(max(v, 0), 6) (the same
-//   operations as relu_f32 / relu6_f32, so fusing changes no bit). b is broadcast along the leading
+//   operations as vrelu_f32__simd128 / vrelu6_f32__simd128, so fusing changes no bit). b is broadcast along the leading
 //   dims of a: bn == n (same shape), bn == 1 (scalar), bn == C (per channel over NHWC), or any bn
 //   dividing n (b's shape = trailing dims of a).
 //   Returns 1 (nothing written) when bn < 1, n % bn != 0, op or act is unknown.
-// relu6_f32(x, y, n)                 y = min(max(x, 0), 6)
-// clamp_f32(x, y, n, lo, hi)         y = min(max(x, lo), hi)          (wasm min/max: NaN propagates)
-// leaky_relu_f32(x, y, n, alpha)     y = x < 0 ? alpha * x : x
-// hardswish_f32(x, y, n)             y = x * (min(max(x + 3, 0), 6) / 6): exactly x for x >= 3, -0/+0
+// vrelu6_f32__simd128(x, y, n)                 y = min(max(x, 0), 6)
+// vclamp_f32__simd128(x, y, n, lo, hi)         y = min(max(x, lo), hi)          (wasm min/max: NaN propagates)
+// vlrelu_f32__simd128(x, y, n, alpha)     y = x < 0 ? alpha * x : x
+// vhswish_f32__simd128(x, y, n)             y = x * (min(max(x + 3, 0), 6) / 6): exactly x for x >= 3, -0/+0
 //                                    for x <= -3, and no overflow for huge x (x * 6 / 6 would)
-// and relu6_f32_ref, clamp_f32_ref, leaky_relu_f32_ref, hardswish_f32_ref.
+// and vrelu6_f32__scalar, vclamp_f32__scalar, vlrelu_f32__scalar, vhswish_f32__scalar.
 // Scalar only (no SIMD path, so no _ref):
-// sigmoid_f32(x, y, n)               x >= 0: 1 / (1 + Mathf.exp(-x)); else e / (1 + e), e = Mathf.exp(x)
+// vsigmoid_f32__scalar(x, y, n)               x >= 0: 1 / (1 + Mathf.exp(-x)); else e / (1 + e), e = Mathf.exp(x)
 //                                    (f32; Mathf.exp is AssemblyScript's port of musl expf)
-// tanh_f32(x, y, n)                  y = Mathf.tanh(x)
-// gelu_f32(x, y, n)                  y = f32(0.5 * x * (1 + erf(x / sqrt 2))), computed in f64 and
+// vtanh_f32__scalar(x, y, n)                  y = Mathf.tanh(x)
+// vgelu_f32__scalar(x, y, n)                  y = f32(0.5 * x * (1 + erf(x / sqrt 2))), computed in f64 and
 //   rounded once (AssemblyScript has no erf): erf by its Maclaurin series for |t| < 2, erfc by its
 //   continued fraction (80 terms, evaluated backwards) times Math.exp(-t*t) for |t| >= 2; relative
 //   error about 1e-15 before the final rounding, so the result is within 1 ulp of the true GELU.
@@ -88,7 +88,7 @@ export const OP_DIV = 3;
   else binaryLoop(a, b, y, n, bn, op, true, act == 1 ? Infinity : 6);
 }
 
-export function binary_f32(a: usize, b: usize, y: usize, n: i32, bn: i32, op: i32, act: i32): i32 {
+export function vbinary_f32__simd128(a: usize, b: usize, y: usize, n: i32, bn: i32, op: i32, act: i32): i32 {
   if (n < 0 || bn < 1 || n % bn != 0 || op < OP_ADD || op > OP_DIV || act < 0 || act > 2) return 1;
   if (op == OP_ADD) binaryOp(a, b, y, n, bn, OP_ADD, act);
   else if (op == OP_SUB) binaryOp(a, b, y, n, bn, OP_SUB, act);
@@ -97,7 +97,7 @@ export function binary_f32(a: usize, b: usize, y: usize, n: i32, bn: i32, op: i3
   return 0;
 }
 
-export function binary_f32_ref(a: usize, b: usize, y: usize, n: i32, bn: i32, op: i32, act: i32): i32 {
+export function vbinary_f32__scalar(a: usize, b: usize, y: usize, n: i32, bn: i32, op: i32, act: i32): i32 {
   if (n < 0 || bn < 1 || n % bn != 0 || op < OP_ADD || op > OP_DIV || act < 0 || act > 2) return 1;
   for (let i = 0; i < n; i++) {
     let v = sop(load<f32>(a + (<usize>i << 2)), load<f32>(b + (<usize>(i % bn) << 2)), op);
@@ -108,21 +108,21 @@ export function binary_f32_ref(a: usize, b: usize, y: usize, n: i32, bn: i32, op
 }
 
 // clamp: the one SIMD loop behind relu6 and clamp.
-export function clamp_f32(x: usize, y: usize, n: i32, lo: f32, hi: f32): void {
+export function vclamp_f32__simd128(x: usize, y: usize, n: i32, lo: f32, hi: f32): void {
   const l = f32x4.splat(lo), h = f32x4.splat(hi);
   let i = 0;
   for (; i + 4 <= n; i += 4) v128.store(y + (<usize>i << 2), f32x4.min(f32x4.max(v128.load(x + (<usize>i << 2)), l), h));
   for (; i < n; i++) store<f32>(y + (<usize>i << 2), min<f32>(max<f32>(load<f32>(x + (<usize>i << 2)), lo), hi));
 }
 
-export function clamp_f32_ref(x: usize, y: usize, n: i32, lo: f32, hi: f32): void {
+export function vclamp_f32__scalar(x: usize, y: usize, n: i32, lo: f32, hi: f32): void {
   for (let i = 0; i < n; i++) store<f32>(y + (<usize>i << 2), min<f32>(max<f32>(load<f32>(x + (<usize>i << 2)), lo), hi));
 }
 
-export function relu6_f32(x: usize, y: usize, n: i32): void { clamp_f32(x, y, n, 0, 6); }
-export function relu6_f32_ref(x: usize, y: usize, n: i32): void { clamp_f32_ref(x, y, n, 0, 6); }
+export function vrelu6_f32__simd128(x: usize, y: usize, n: i32): void { vclamp_f32__simd128(x, y, n, 0, 6); }
+export function vrelu6_f32__scalar(x: usize, y: usize, n: i32): void { vclamp_f32__scalar(x, y, n, 0, 6); }
 
-export function leaky_relu_f32(x: usize, y: usize, n: i32, alpha: f32): void {
+export function vlrelu_f32__simd128(x: usize, y: usize, n: i32, alpha: f32): void {
   const av = f32x4.splat(alpha), z = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -135,14 +135,14 @@ export function leaky_relu_f32(x: usize, y: usize, n: i32, alpha: f32): void {
   }
 }
 
-export function leaky_relu_f32_ref(x: usize, y: usize, n: i32, alpha: f32): void {
+export function vlrelu_f32__scalar(x: usize, y: usize, n: i32, alpha: f32): void {
   for (let i = 0; i < n; i++) {
     const v = load<f32>(x + (<usize>i << 2));
     store<f32>(y + (<usize>i << 2), v < 0 ? alpha * v : v);
   }
 }
 
-export function hardswish_f32(x: usize, y: usize, n: i32): void {
+export function vhswish_f32__simd128(x: usize, y: usize, n: i32): void {
   const three = f32x4.splat(3), six = f32x4.splat(6), z = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -158,11 +158,11 @@ export function hardswish_f32(x: usize, y: usize, n: i32): void {
   return v * (min<f32>(max<f32>(v + 3, 0), 6) / 6);
 }
 
-export function hardswish_f32_ref(x: usize, y: usize, n: i32): void {
+export function vhswish_f32__scalar(x: usize, y: usize, n: i32): void {
   for (let i = 0; i < n; i++) store<f32>(y + (<usize>i << 2), hardswish1(load<f32>(x + (<usize>i << 2))));
 }
 
-export function sigmoid_f32(x: usize, y: usize, n: i32): void {
+export function vsigmoid_f32__scalar(x: usize, y: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
     const v = load<f32>(x + (<usize>i << 2));
     let r: f32;
@@ -172,7 +172,7 @@ export function sigmoid_f32(x: usize, y: usize, n: i32): void {
   }
 }
 
-export function tanh_f32(x: usize, y: usize, n: i32): void {
+export function vtanh_f32__scalar(x: usize, y: usize, n: i32): void {
   for (let i = 0; i < n; i++) store<f32>(y + (<usize>i << 2), Mathf.tanh(load<f32>(x + (<usize>i << 2))));
 }
 
@@ -210,7 +210,7 @@ export function onePlusErf(t: f64): f64 {
   return 1 + erfSeries(t);
 }
 
-export function gelu_f32(x: usize, y: usize, n: i32): void {
+export function vgelu_f32__scalar(x: usize, y: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
     const v = <f64>load<f32>(x + (<usize>i << 2));
     const r = v == Infinity ? v : v == -Infinity ? -0.0 : 0.5 * v * onePlusErf(v * SQRT1_2);

@@ -1,13 +1,13 @@
 // Normalisations over the last axis of row-major f32 tensors, all in f32 with a fixed order.
 //
-// log_softmax_f32(x, y, rows, len)
+// logsoftmax_f32__scalar(x, y, rows, len)
 //   per row: m = max over the row left to right (wasm f32.max: NaN propagates);
 //   s = 0; s += Mathf.exp(x[i] - m) for i = 0, 1, ..., len-1; l = Mathf.log(s);
 //   y[i] = (x[i] - m) - l.
 //   A row holding +inf or only -inf gives NaN (as ONNX does). Scalar only (no SIMD path).
 //   In place (y == x) is allowed.
 //
-// layer_norm_f32(x, gamma, beta, y, rows, len, eps) -> 0 | 1
+// layernorm_f32__simd128(x, gamma, beta, y, rows, len, eps) -> 0 | 1
 //   per row (ONNX LayerNormalization, axis = -1, stash_type f32):
 //     s = 0; s += x[i] (i ascending);            mean = s / f32(len)
 //     q = 0; d = x[i] - mean; q += d * d (i ascending); var = q / f32(len)
@@ -16,18 +16,18 @@
 //   Every operation is one f32 rounding, no fused multiply-add. gamma = 0 (null pointer) skips the
 //   multiply (= gamma 1, exactly); beta = 0 skips the add (so -0 stays -0, where adding +0 would
 //   give +0). Returns 1 when rows < 0 or len < 1 (nothing written). The sums are scalar (fixed
-//   left-to-right order); the normalising pass is SIMD. layer_norm_f32_ref is all scalar and
+//   left-to-right order); the normalising pass is SIMD. layernorm_f32__scalar is all scalar and
 //   equal bit for bit. In place (y == x) is allowed.
 //
-// batch_norm_f32(x, scale, shift, y, n, c) -> 0 | 1
+// batchnorm_f32__simd128(x, scale, shift, y, n, c) -> 0 | 1
 //   Folded inference BatchNorm over the channel (last) axis of NHWC: y[i] = x[i] * scale[i % c]
 //   + shift[i % c] (a multiply then an add, two roundings). Returns 1 when c < 1 or n % c != 0.
-//   batch_norm_f32_ref is its scalar reference (bitwise equal). In place allowed.
+//   batchnorm_f32__scalar is its scalar reference (bitwise equal). In place allowed.
 // Kernels read at most 12 bytes past an input (padding contract) and never write past y.
 
 export const NORM_BAD_ARGS = 1;
 
-export function log_softmax_f32(x: usize, y: usize, rows: i32, len: i32): void {
+export function logsoftmax_f32__scalar(x: usize, y: usize, rows: i32, len: i32): void {
   for (let r = 0; r < rows; r++) {
     const xr = x + (<usize>r * <usize>len << 2), yr = y + (<usize>r * <usize>len << 2);
     if (len < 1) continue;
@@ -65,7 +65,7 @@ const sR = memory.data(16, 16);
   store<f32>(yr + o, t);
 }
 
-export function layer_norm_f32(x: usize, gamma: usize, beta: usize, y: usize, rows: i32, len: i32, eps: f32): i32 {
+export function layernorm_f32__simd128(x: usize, gamma: usize, beta: usize, y: usize, rows: i32, len: i32, eps: f32): i32 {
   if (rows < 0 || len < 1) return NORM_BAD_ARGS;
   for (let r = 0; r < rows; r++) {
     const xr = x + (<usize>r * <usize>len << 2), yr = y + (<usize>r * <usize>len << 2);
@@ -84,7 +84,7 @@ export function layer_norm_f32(x: usize, gamma: usize, beta: usize, y: usize, ro
   return 0;
 }
 
-export function layer_norm_f32_ref(x: usize, gamma: usize, beta: usize, y: usize, rows: i32, len: i32, eps: f32): i32 {
+export function layernorm_f32__scalar(x: usize, gamma: usize, beta: usize, y: usize, rows: i32, len: i32, eps: f32): i32 {
   if (rows < 0 || len < 1) return NORM_BAD_ARGS;
   for (let r = 0; r < rows; r++) {
     const xr = x + (<usize>r * <usize>len << 2), yr = y + (<usize>r * <usize>len << 2);
@@ -94,7 +94,7 @@ export function layer_norm_f32_ref(x: usize, gamma: usize, beta: usize, y: usize
   return 0;
 }
 
-export function batch_norm_f32(x: usize, scale: usize, shift: usize, y: usize, n: i32, c: i32): i32 {
+export function batchnorm_f32__simd128(x: usize, scale: usize, shift: usize, y: usize, n: i32, c: i32): i32 {
   if (n < 0 || c < 1 || n % c != 0) return NORM_BAD_ARGS;
   if (c == 1) {
     const a = v128.load32_splat(scale), b = v128.load32_splat(shift), as = load<f32>(scale), bs = load<f32>(shift);
@@ -118,7 +118,7 @@ export function batch_norm_f32(x: usize, scale: usize, shift: usize, y: usize, n
   return 0;
 }
 
-export function batch_norm_f32_ref(x: usize, scale: usize, shift: usize, y: usize, n: i32, c: i32): i32 {
+export function batchnorm_f32__scalar(x: usize, scale: usize, shift: usize, y: usize, n: i32, c: i32): i32 {
   if (n < 0 || c < 1 || n % c != 0) return NORM_BAD_ARGS;
   for (let i = 0; i < n; i++) {
     const k = <usize>(i % c) << 2;

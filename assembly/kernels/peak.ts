@@ -2,12 +2,12 @@
 // one thread, the yardstick for "% of peak" of the GEMM kernels. Not used by inference.
 // Op counting: 1 op = 1 multiply or 1 add (a multiply-add is 2 ops).
 
-// peak_f32_muladd: 12 independent chains of a = a * m + c (f32x4.mul then f32x4.add, never
+// peak_f32_muladd__simd128_12: 12 independent chains of a = a * m + c (f32x4.mul then f32x4.add, never
 // fused). 12 chains x 2 ops in flight cover the mul + add latency (3 + 3 cycles on current x64)
 // at two multiplies and two adds per cycle, and use 14 registers (V8 allocates 15 on x64), so
 // nothing spills and nothing is loop-invariant for the compiler to hoist. Values converge to
 // c / (1 - m) = 2: no overflow, no subnormals. Ops: iters * 12 chains * 4 lanes * 2.
-export function peak_f32_muladd(iters: i32): f32 {
+export function peak_f32_muladd__simd128_12(iters: i32): f32 {
   const m = f32x4.splat(0.5), c = f32x4.splat(1);
   let a0 = f32x4.splat(0.0), a1 = f32x4.splat(0.1), a2 = f32x4.splat(0.2), a3 = f32x4.splat(0.3);
   let a4 = f32x4.splat(0.4), a5 = f32x4.splat(0.5), a6 = f32x4.splat(0.6), a7 = f32x4.splat(0.7);
@@ -27,7 +27,7 @@ export function peak_f32_muladd(iters: i32): f32 {
 
 export const PEAK_F32_OPS_PER_ITER = 12 * 4 * 2;
 
-// peak_i8_dot: the inner loop of an int8 GEMM microkernel (5 rows x 8 columns, two k per step)
+// peak_i8_dot__simd128_5x8: the inner loop of an int8 GEMM microkernel (5 rows x 8 columns, two k per step)
 // on data that stays in L1: per step one i8x16 load of weights (8 columns x 2 k, k-pairs
 // interleaved) sign-extended to two i16x8 (extend_low/high), five i32 splat loads of activation
 // pairs (x[k], x[k+1]) already widened to i16 (as a kernel packs them), ten i32x4.dot_i16x8_s
@@ -39,7 +39,7 @@ export const PEAK_I8_OPS_PER_STEP = 160;
 
 let i8Buf: usize = 0;
 
-export function peak_i8_dot(iters: i32): i32 {
+export function peak_i8_dot__simd128_5x8(iters: i32): i32 {
   const wBytes = PEAK_I8_STEPS * 16, aBytes = PEAK_I8_STEPS * 5 * 4;
   if (i8Buf == 0) {
     i8Buf = heap.alloc(<usize>(wBytes + aBytes + 16));

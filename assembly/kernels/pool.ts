@@ -1,19 +1,19 @@
 // Pooling over NHWC f32 tensors (see conv2d.ts for the layout), SIMD over channels.
 //
-// max_pool2d_f32: m = -inf; for kh, for kw over the taps inside the input: m = max(m, x)
+// maxpool_f32__simd128: m = -inf; for kh, for kw over the taps inside the input: m = max(m, x)
 //   (wasm max: NaN propagates, max(-0, +0) = +0). Padding never wins (it is -inf, i.e. skipped).
-// avg_pool2d_f32: s = 0; for kh, for kw over the taps inside the input: s += x; then
+// avgpool_f32__simd128: s = 0; for kh, for kw over the taps inside the input: s += x; then
 //   y = s / count, one f32 division (not s * (1/count), which rounds twice). count is the number
 //   of taps inside the input, or with countIncludePad != 0 the number of taps inside the padded
 //   input (= KH*KW here, as there is no ceil mode).
-// global_avg_pool_f32: y[n, c] = (sum over h, then w, ascending, starting at 0) / (H*W).
+// gavgpool_f32__simd128: y[n, c] = (sum over h, then w, ascending, starting at 0) / (H*W).
 // Pads must be smaller than the kernel (ONNX), so every window has at least one real tap.
 //
 // Exported signatures (all i32):
-//   max_pool2d_f32(x, N, H, W, C, KH, KW, strideH, strideW, padT, padL, padB, padR, y, OH, OW) -> 0 | 1
-//   avg_pool2d_f32(x, N, H, W, C, KH, KW, strideH, strideW, padT, padL, padB, padR,
+//   maxpool_f32__simd128(x, N, H, W, C, KH, KW, strideH, strideW, padT, padL, padB, padR, y, OH, OW) -> 0 | 1
+//   avgpool_f32__simd128(x, N, H, W, C, KH, KW, strideH, strideW, padT, padL, padB, padR,
 //                  countIncludePad, y, OH, OW) -> 0 | 1
-//   global_avg_pool_f32(x, N, H, W, C, y)  (y is [N, C])  -> 0 | 1
+//   gavgpool_f32__simd128(x, N, H, W, C, y)  (y is [N, C])  -> 0 | 1
 // and the same with _ref (scalar, same order). 1 = CONV_BAD_ARGS (inconsistent shapes, nothing
 // written). Kernels read up to 12 bytes past the last channel of a pixel (padding contract).
 
@@ -99,35 +99,35 @@ function poolRef(x: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH:
   return <f32>(<i64>rows * <i64>cols);
 }
 
-export function max_pool2d_f32(x: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i32, sW: i32,
+export function maxpool_f32__simd128(x: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i32, sW: i32,
   padT: i32, padL: i32, padB: i32, padR: i32, y: usize, OH: i32, OW: i32): i32 {
   if (bad(N, H, W, C, KH, KW, sH, sW, padT, padL, padB, padR, OH, OW)) return CONV_BAD_ARGS;
   pool(x, N, H, W, C, KH, KW, sH, sW, padT, padL, padB, padR, 0, y, OH, OW);
   return 0;
 }
 
-export function max_pool2d_f32_ref(x: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i32, sW: i32,
+export function maxpool_f32__scalar(x: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i32, sW: i32,
   padT: i32, padL: i32, padB: i32, padR: i32, y: usize, OH: i32, OW: i32): i32 {
   if (bad(N, H, W, C, KH, KW, sH, sW, padT, padL, padB, padR, OH, OW)) return CONV_BAD_ARGS;
   poolRef(x, N, H, W, C, KH, KW, sH, sW, padT, padL, padB, padR, 0, y, OH, OW);
   return 0;
 }
 
-export function avg_pool2d_f32(x: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i32, sW: i32,
+export function avgpool_f32__simd128(x: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i32, sW: i32,
   padT: i32, padL: i32, padB: i32, padR: i32, countIncludePad: i32, y: usize, OH: i32, OW: i32): i32 {
   if (bad(N, H, W, C, KH, KW, sH, sW, padT, padL, padB, padR, OH, OW)) return CONV_BAD_ARGS;
   pool(x, N, H, W, C, KH, KW, sH, sW, padT, padL, padB, padR, countIncludePad != 0 ? 2 : 1, y, OH, OW);
   return 0;
 }
 
-export function avg_pool2d_f32_ref(x: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i32, sW: i32,
+export function avgpool_f32__scalar(x: usize, N: i32, H: i32, W: i32, C: i32, KH: i32, KW: i32, sH: i32, sW: i32,
   padT: i32, padL: i32, padB: i32, padR: i32, countIncludePad: i32, y: usize, OH: i32, OW: i32): i32 {
   if (bad(N, H, W, C, KH, KW, sH, sW, padT, padL, padB, padR, OH, OW)) return CONV_BAD_ARGS;
   poolRef(x, N, H, W, C, KH, KW, sH, sW, padT, padL, padB, padR, countIncludePad != 0 ? 2 : 1, y, OH, OW);
   return 0;
 }
 
-export function global_avg_pool_f32(x: usize, N: i32, H: i32, W: i32, C: i32, y: usize): i32 {
+export function gavgpool_f32__simd128(x: usize, N: i32, H: i32, W: i32, C: i32, y: usize): i32 {
   if (N < 0 || H < 1 || W < 1 || C < 1) return CONV_BAD_ARGS;
   const HW = H * W;
   const cv = f32x4.splat(<f32>HW);
@@ -156,7 +156,7 @@ export function global_avg_pool_f32(x: usize, N: i32, H: i32, W: i32, C: i32, y:
   return 0;
 }
 
-export function global_avg_pool_f32_ref(x: usize, N: i32, H: i32, W: i32, C: i32, y: usize): i32 {
+export function gavgpool_f32__scalar(x: usize, N: i32, H: i32, W: i32, C: i32, y: usize): i32 {
   if (N < 0 || H < 1 || W < 1 || C < 1) return CONV_BAD_ARGS;
   for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) {
     let s: f32 = 0;

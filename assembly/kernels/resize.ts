@@ -8,7 +8,7 @@
 //             2 asymmetric          xo = f32(o) / scale
 //             3 pytorch_half_pixel  xo = OL > 1 ? (f32(o) + 0.5) / scale - 0.5 : 0
 //
-// resize_nearest_f32(x, N, H, W, C, y, OH, OW, coordMode, nearestMode) -> 0 | 1
+// resize_nearest_x32__memcpy(x, N, H, W, C, y, OH, OW, coordMode, nearestMode) -> 0 | 1
 //   f = floor(xo), fr = xo - f (exact); index = nearestMode
 //     0 round_prefer_floor  fr > 0.5 ? f + 1 : f
 //     1 round_prefer_ceil   fr >= 0.5 ? f + 1 : f
@@ -16,12 +16,12 @@
 //     3 ceil                fr > 0 ? f + 1 : f
 //   then clamped to [0, L-1]; the C channels of that pixel are copied (bits kept).
 //
-// resize_bilinear_f32(x, N, H, W, C, y, OH, OW, coordMode) -> 0 | 1
+// resize_bilinear_f32__simd128(x, N, H, W, C, y, OH, OW, coordMode) -> 0 | 1
 //   per axis: xc = min(max(xo, 0), L-1); x0 = floor(xc); x1 = min(x0 + 1, L-1); dx = xc - x0
 //   (exact); then per channel, each operation one f32 rounding, no fused multiply-add:
 //     y = (v00*(1-dx) + v01*dx)*(1-dy) + (v10*(1-dx) + v11*dx)*dy
 //   with v00 = x[y0, x0], v01 = x[y0, x1], v10 = x[y1, x0], v11 = x[y1, x1]. SIMD over channels;
-//   resize_bilinear_f32_ref is the scalar reference (bitwise equal).
+//   resize_bilinear_f32__scalar is the scalar reference (bitwise equal).
 //
 // Returns 1 (nothing written) when N < 0, H, W or C < 1, OH or OW < 0, a size exceeds 2^28
 // elements, or a mode is out of range. Kernels read up to 12 bytes past the last channel of a
@@ -61,7 +61,7 @@ function bad(N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, coordMode: i32): 
   return <i64>N * <i64>H * <i64>W * <i64>C > lim || <i64>N * <i64>OH * <i64>OW * <i64>C > lim;
 }
 
-export function resize_nearest_f32(x: usize, N: i32, H: i32, W: i32, C: i32, y: usize, OH: i32, OW: i32,
+export function resize_nearest_x32__memcpy(x: usize, N: i32, H: i32, W: i32, C: i32, y: usize, OH: i32, OW: i32,
   coordMode: i32, nearestMode: i32): i32 {
   if (bad(N, H, W, C, OH, OW, coordMode) || nearestMode < 0 || nearestMode > 3) return RESIZE_BAD_ARGS;
   const sh = <f32>OH / <f32>H, sw = <f32>OW / <f32>W;
@@ -74,6 +74,21 @@ export function resize_nearest_f32(x: usize, N: i32, H: i32, W: i32, C: i32, y: 
       const iw = nearestIndex(srcCoord(ow, W, OW, sw, coordMode), W, nearestMode);
       copyF32(yp, xrow + <usize>iw * px, C);
       yp += px;
+    }
+  }
+  return 0;
+}
+
+// Scalar reference of resize_nearest_x32__memcpy: the same source index, one word at a time.
+export function resize_nearest_x32__scalar(x: usize, N: i32, H: i32, W: i32, C: i32, y: usize, OH: i32, OW: i32,
+  coordMode: i32, nearestMode: i32): i32 {
+  if (bad(N, H, W, C, OH, OW, coordMode) || nearestMode < 0 || nearestMode > 3) return RESIZE_BAD_ARGS;
+  const sh = <f32>OH / <f32>H, sw = <f32>OW / <f32>W;
+  for (let n = 0; n < N; n++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {
+    const ih = nearestIndex(srcCoord(oh, H, OH, sh, coordMode), H, nearestMode);
+    const iw = nearestIndex(srcCoord(ow, W, OW, sw, coordMode), W, nearestMode);
+    for (let c = 0; c < C; c++) {
+      store<u32>(y + (<usize>(((n * OH + oh) * OW + ow) * C + c) << 2), load<u32>(x + (<usize>(((n * H + ih) * W + iw) * C + c) << 2)));
     }
   }
   return 0;
@@ -93,7 +108,7 @@ export function resize_nearest_f32(x: usize, N: i32, H: i32, W: i32, C: i32, y: 
   return min<f32>(max<f32>(xo, 0), <f32>(L - 1));
 }
 
-export function resize_bilinear_f32(x: usize, N: i32, H: i32, W: i32, C: i32, y: usize, OH: i32, OW: i32, coordMode: i32): i32 {
+export function resize_bilinear_f32__simd128(x: usize, N: i32, H: i32, W: i32, C: i32, y: usize, OH: i32, OW: i32, coordMode: i32): i32 {
   if (bad(N, H, W, C, OH, OW, coordMode)) return RESIZE_BAD_ARGS;
   const sh = <f32>OH / <f32>H, sw = <f32>OW / <f32>W;
   const px = <usize>C << 2, rowB = <usize>W * px;
@@ -132,7 +147,7 @@ export function resize_bilinear_f32(x: usize, N: i32, H: i32, W: i32, C: i32, y:
   return 0;
 }
 
-export function resize_bilinear_f32_ref(x: usize, N: i32, H: i32, W: i32, C: i32, y: usize, OH: i32, OW: i32, coordMode: i32): i32 {
+export function resize_bilinear_f32__scalar(x: usize, N: i32, H: i32, W: i32, C: i32, y: usize, OH: i32, OW: i32, coordMode: i32): i32 {
   if (bad(N, H, W, C, OH, OW, coordMode)) return RESIZE_BAD_ARGS;
   const sh = <f32>OH / <f32>H, sw = <f32>OW / <f32>W;
   for (let n = 0; n < N; n++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {

@@ -2,7 +2,7 @@
 // Pure data movement copies bits (NaN payloads and -0 kept); every fast path is checked bit for
 // bit against its scalar _ref. dims / perm / pads are i32 arrays in wasm memory.
 //
-// transpose_f32(x, y, rank, dimsPtr, permPtr) -> 0 | 1
+// transpose_x32__simd128_4x4(x, y, rank, dimsPtr, permPtr) -> 0 | 1
 //   ONNX Transpose: y has dims[perm[j]] on axis j; y[i_0..i_r-1] = x at index i with
 //   i[perm[j]] = i_j. rank 0..6 (rank 0 copies one value). Returns 1 (nothing written) when rank is
 //   out of range, perm is not a permutation of 0..rank-1 or a dim is negative / the size overflows.
@@ -10,9 +10,9 @@
 //   merged; what is left is a copy (rank <= 1), a batched 2-D transpose ([B, R, C] -> [B, C, R],
 //   covering 2-D, the last-two-axes swap, NCHW->NHWC [0,2,3,1] and NHWC->NCHW [0,3,1,2]) done in
 //   4x4 SIMD blocks, or a general odometer loop (memory.copy when the last axis stays last).
-// transpose_f32_ref: one element at a time, unmerged, same result.
+// transpose_x32__scalar: one element at a time, unmerged, same result.
 //
-// pad_f32(x, y, rank, dimsPtr, padsPtr, mode, value) -> 0 | 1
+// pad_x32__simd128(x, y, rank, dimsPtr, padsPtr, mode, value) -> 0 | 1
 //   ONNX Pad: pads = [begin_0..begin_{r-1}, end_0..end_{r-1}], all >= 0 (no cropping);
 //   y dims = dims + begin + end. mode 0 constant (value), 1 reflect, 2 edge. For output index o on
 //   an axis of size d with begin b, i = o - b; inside [0, d) it is i; else constant -> value,
@@ -20,18 +20,18 @@
 //   -1 -> 1, d -> d-2), applied periodically (period 2(d-1)) when a pad is >= d, and d == 1
 //   reflects to 0. rank 1..6. Returns 1 for a bad rank, mode, negative dim or pad, or
 //   reflect/edge of an empty axis into a non-empty output.
-// pad_f32_ref: one element at a time, same result.
+// pad_x32__scalar: one element at a time, same result.
 //
-// concat_copy_f32(x, y, outer, inner, axisIn, axisOut, offset) -> 0 | 1
+// concat_x32__memcpy(x, y, outer, inner, axisIn, axisOut, offset) -> 0 | 1
 //   Copies x [outer, axisIn, inner] into y [outer, axisOut, inner] at axis positions
 //   offset .. offset+axisIn-1 (the host calls it once per Concat input with the running offset).
 //   Returns 1 when a size is negative or offset + axisIn > axisOut.
 //
-// prelu_f32(x, slope, y, n, c) -> 0 | 1
+// vprelu_f32__simd128(x, slope, y, n, c) -> 0 | 1
 //   y[i] = x[i] < 0 ? x[i] * slope[i % c] : x[i] (ONNX PRelu with the slope broadcast on the last
 //   axis; c = 1 for a scalar slope). Same as ONNX's x >= 0 ? x : x*slope except that a NaN input
 //   is passed through rather than multiplied (both NaN). Returns 1 when c < 1 or n % c != 0.
-//   prelu_f32_ref is its scalar reference (bitwise equal). In place (y == x) is allowed.
+//   vprelu_f32__scalar is its scalar reference (bitwise equal). In place (y == x) is allowed.
 // Kernels read at most 12 bytes past an input (padding contract) and never write past y.
 // transpose, pad and concat need y not to overlap x.
 
@@ -148,7 +148,7 @@ function transposeGeneral(x: usize, y: usize, rank: i32, dims: usize, perm: usiz
   }
 }
 
-export function transpose_f32(x: usize, y: usize, rank: i32, dimsPtr: usize, permPtr: usize): i32 {
+export function transpose_x32__simd128_4x4(x: usize, y: usize, rank: i32, dimsPtr: usize, permPtr: usize): i32 {
   if (rank < 0 || rank > MAXR || !validPerm(permPtr, rank)) return SHAPE_BAD_ARGS;
   const total = sizeOf(dimsPtr, rank);
   if (total < 0) return SHAPE_BAD_ARGS;
@@ -182,7 +182,7 @@ export function transpose_f32(x: usize, y: usize, rank: i32, dimsPtr: usize, per
   return 0;
 }
 
-export function transpose_f32_ref(x: usize, y: usize, rank: i32, dimsPtr: usize, permPtr: usize): i32 {
+export function transpose_x32__scalar(x: usize, y: usize, rank: i32, dimsPtr: usize, permPtr: usize): i32 {
   if (rank < 0 || rank > MAXR || !validPerm(permPtr, rank)) return SHAPE_BAD_ARGS;
   const total = <i32>sizeOf(dimsPtr, rank);
   if (total < 0) return SHAPE_BAD_ARGS;
@@ -241,7 +241,7 @@ function padBad(rank: i32, dims: usize, pads: usize, mode: i32): bool {
   for (; i < n; i++) store<f32>(y + (<usize>i << 2), value);
 }
 
-export function pad_f32(x: usize, y: usize, rank: i32, dimsPtr: usize, padsPtr: usize, mode: i32, value: f32): i32 {
+export function pad_x32__simd128(x: usize, y: usize, rank: i32, dimsPtr: usize, padsPtr: usize, mode: i32, value: f32): i32 {
   if (padBad(rank, dimsPtr, padsPtr, mode)) return SHAPE_BAD_ARGS;
   // out dims (sU), input strides (sS), odometer (sI)
   let s = 1, tot = 1;
@@ -283,7 +283,7 @@ export function pad_f32(x: usize, y: usize, rank: i32, dimsPtr: usize, padsPtr: 
   return 0;
 }
 
-export function pad_f32_ref(x: usize, y: usize, rank: i32, dimsPtr: usize, padsPtr: usize, mode: i32, value: f32): i32 {
+export function pad_x32__scalar(x: usize, y: usize, rank: i32, dimsPtr: usize, padsPtr: usize, mode: i32, value: f32): i32 {
   if (padBad(rank, dimsPtr, padsPtr, mode)) return SHAPE_BAD_ARGS;
   let s = 1, tot = 1;
   for (let i = rank - 1; i >= 0; i--) {
@@ -308,7 +308,7 @@ export function pad_f32_ref(x: usize, y: usize, rank: i32, dimsPtr: usize, padsP
 
 // ---------------------------------------------------------------- concat
 
-export function concat_copy_f32(x: usize, y: usize, outer: i32, inner: i32, axisIn: i32, axisOut: i32, offset: i32): i32 {
+export function concat_x32__memcpy(x: usize, y: usize, outer: i32, inner: i32, axisIn: i32, axisOut: i32, offset: i32): i32 {
   if (outer < 0 || inner < 0 || axisIn < 0 || offset < 0 || <i64>offset + <i64>axisIn > <i64>axisOut) return SHAPE_BAD_ARGS;
   const rowIn = <usize>axisIn * <usize>inner << 2, rowOut = <usize>axisOut * <usize>inner << 2;
   const off = <usize>offset * <usize>inner << 2;
@@ -317,9 +317,19 @@ export function concat_copy_f32(x: usize, y: usize, outer: i32, inner: i32, axis
   return 0;
 }
 
+// Scalar reference of concat_x32__memcpy: one 32-bit word at a time.
+export function concat_x32__scalar(x: usize, y: usize, outer: i32, inner: i32, axisIn: i32, axisOut: i32, offset: i32): i32 {
+  if (outer < 0 || inner < 0 || axisIn < 0 || offset < 0 || <i64>offset + <i64>axisIn > <i64>axisOut) return SHAPE_BAD_ARGS;
+  const m = axisIn * inner;
+  for (let o = 0; o < outer; o++) for (let i = 0; i < m; i++) {
+    store<u32>(y + (<usize>(o * axisOut * inner + offset * inner + i) << 2), load<u32>(x + (<usize>(o * m + i) << 2)));
+  }
+  return 0;
+}
+
 // ---------------------------------------------------------------- prelu
 
-export function prelu_f32(x: usize, slope: usize, y: usize, n: i32, c: i32): i32 {
+export function vprelu_f32__simd128(x: usize, slope: usize, y: usize, n: i32, c: i32): i32 {
   if (n < 0 || c < 1 || n % c != 0) return SHAPE_BAD_ARGS;
   const z = f32x4.splat(0);
   if (c == 1) {
@@ -349,7 +359,7 @@ export function prelu_f32(x: usize, slope: usize, y: usize, n: i32, c: i32): i32
   return 0;
 }
 
-export function prelu_f32_ref(x: usize, slope: usize, y: usize, n: i32, c: i32): i32 {
+export function vprelu_f32__scalar(x: usize, slope: usize, y: usize, n: i32, c: i32): i32 {
   if (n < 0 || c < 1 || n % c != 0) return SHAPE_BAD_ARGS;
   for (let i = 0; i < n; i++) {
     const v = load<f32>(x + (<usize>i << 2));

@@ -72,7 +72,7 @@ export function encode(format: string, values: Float32Array, opts?: CastOptions)
   return heap.withBlocks([n * 4, n * w, o.random ? n * 4 : 0], ([src, dst, rnd]) => {
     heap.f32(src, n).set(v);
     if (o.random) new Uint32Array(heap.buffer(), rnd, n).set(o.random.subarray(0, n));
-    const fn = o.reference ? x.cast_encode_ref : x.cast_encode;
+    const fn = o.reference ? x.cvt_f32_fmt__scalar : x.cvt_f32_fmt__simd128;
     guard(where, () => fn(f.id, src, dst, n, o.mode, o.ovf, o.random ? rnd : 0, o.seedLo, o.seedHi));
     const buf = heap.buffer();
     return w === 1 ? new Uint8Array(buf, dst, n).slice() : w === 2 ? new Uint16Array(buf, dst, n).slice() : new Uint32Array(buf, dst, n).slice();
@@ -89,7 +89,7 @@ export function decode(format: string, codes: Uint8Array | Uint16Array | Uint32A
   const x = get();
   return heap.withBlocks([n * w, n * 4], ([src, dst]) => {
     heap.u8(src, n * w).set(new Uint8Array(codes.buffer, codes.byteOffset, n * w));
-    guard(where, () => (opts?.reference ? x.cast_decode_ref : x.cast_decode)(f.id, src, dst, n));
+    guard(where, () => (opts?.reference ? x.cvt_fmt_f32__scalar : x.cvt_fmt_f32__simd128)(f.id, src, dst, n));
     return heap.f32(dst, n).slice();
   });
 }
@@ -114,7 +114,7 @@ export function quantizeMX(format: string, values: Float32Array, opts?: CastOpti
   return heap.withBlocks([n * 4, nb, n, o.random ? n * 4 : 0], ([src, sc, el, rnd]) => {
     heap.f32(src, n).set(v);
     if (o.random) new Uint32Array(heap.buffer(), rnd, n).set(o.random.subarray(0, n));
-    const fn = o.reference ? x.mx_quantize_ref : x.mx_quantize;
+    const fn = o.reference ? x.cvt_f32_mx__scalar : x.cvt_f32_mx__simd128;
     guard(where, () => fn(f.id, src, n, sc, el, o.mode, o.ovf, o.random ? rnd : 0, o.seedLo, o.seedHi));
     return { scales: heap.u8(sc, nb).slice(), elements: heap.u8(el, n).slice() };
   });
@@ -132,7 +132,7 @@ export function dequantizeMX(format: string, blocks: MXBlocks): Float32Array {
   return heap.withBlocks([nb, n, n * 4], ([sc, el, dst]) => {
     heap.u8(sc, nb).set(blocks.scales);
     heap.u8(el, n).set(blocks.elements);
-    guard(where, () => x.mx_dequantize(f.id, sc, el, dst, n));
+    guard(where, () => x.cvt_mx_f32__lut(f.id, sc, el, dst, n));
     return heap.f32(dst, n).slice();
   });
 }
@@ -179,7 +179,7 @@ export function quantizeAffine(format: string, values: Float32Array, opts: Affin
     if (opts.zeroPoints) new Int32Array(heap.buffer(), zp, groups).set(opts.zeroPoints);
     if (!opts.scales) guard(where, () => x.affine_params(f.id, src, n, group, symmetric ? 1 : 0, sc, zp));
     if (o.random) new Uint32Array(heap.buffer(), rnd, n).set(o.random.subarray(0, n));
-    guard(where, () => x.quant_affine(f.id, src, dst, n, group, sc, zp, o.mode, o.random ? rnd : 0, o.seedLo, o.seedHi));
+    guard(where, () => x.quant_f32_int__simd128(f.id, src, dst, n, group, sc, zp, o.mode, o.random ? rnd : 0, o.seedLo, o.seedHi));
     const buf = heap.buffer();
     const codes = w === 2 ? new Int16Array(buf, dst, n).slice() : f.name === 'u8' ? new Uint8Array(buf, dst, n).slice() : new Int8Array(buf, dst, n).slice();
     return { codes, scales: heap.f32(sc, groups).slice(), zeroPoints: new Int32Array(buf, zp, groups).slice(), groupSize: group };
@@ -201,7 +201,7 @@ export function dequantizeAffine(format: string, q: AffineQuantized): Float32Arr
     heap.u8(src, n * w).set(new Uint8Array(q.codes.buffer, q.codes.byteOffset, n * w));
     heap.f32(sc, groups).set(q.scales);
     if (q.zeroPoints) new Int32Array(heap.buffer(), zp, groups).set(q.zeroPoints);
-    guard(where, () => x.dequant_affine(f.id, src, dst, n, group, sc, q.zeroPoints ? zp : 0));
+    guard(where, () => x.dequant_int_f32__simd128(f.id, src, dst, n, group, sc, q.zeroPoints ? zp : 0));
     return heap.f32(dst, n).slice();
   });
 }

@@ -104,7 +104,7 @@ function decoded(): FormatInfo[] {
   const src = x.alloc(4), dst = x.alloc(4);
   const decode = (id: number, code: number) => {
     new Uint32Array(x.memory.buffer, src, 1)[0] = code >>> 0; // little-endian: low bytes first
-    x.cast_decode_ref(id, src, dst, 1);
+    x.cvt_fmt_f32__scalar(id, src, dst, 1);
     return new Float32Array(x.memory.buffer, dst, 1)[0];
   };
   try {

@@ -1,7 +1,7 @@
 // A loaded bundle: validated graph, weights in wasm memory, and per batch size a memory plan
 // that places every intermediate tensor in one arena by its lifetime.
 
-import { guard, type Exports } from './wasm.js';
+import { get, guard, type Exports } from './wasm.js';
 import * as heap from './heap.js';
 import { fail } from './errors.js';
 import { readHeader, isChecksumError, resolveLimits, DEFAULT_LIMITS, type Limits } from './bundle/read.js';
@@ -10,7 +10,7 @@ import { GraphCheck } from './bundle/graph.js';
 import { elements, weightInput, tensorEntry } from './bundle/layout.js';
 import type { ValueInfo } from './bundle/layout.js';
 import { OPS, type PreparedNode, type Weight } from './ops/index.js';
-import { kernels } from './ops/kernels.js';
+import { referenceView } from './kernels.js';
 import { validatePrecisionMap, resolve, checkOverride, type PrecisionMap, type ResolvedPrecision } from './precision.js';
 import { formatByName } from './formats.js';
 import { roundCode, OVERFLOW } from './tables.js';
@@ -29,7 +29,7 @@ export interface LoadOptions extends Partial<Limits> {
    *  decoded: their kernels apply the scale to each group's sum, which decoded weights would not
    *  reproduce bit for bit. Default false. */
   decodeWeights?: boolean;
-  /** 'reference': every kernel call goes to its scalar reference (src/runtime/registry.ts), on unpacked
+  /** 'reference': every kernel call goes to its scalar reference (src/runtime/kernels.ts), on unpacked
    *  weights: the outputs must be the same bits as 'fast' (the default), many times slower. For
    *  checking a result, and for the fuzzers' differential oracle. */
   kernels?: 'fast' | 'reference';
@@ -70,8 +70,8 @@ export class Model {
   readonly outputs: ValueInfo[];
   readonly metadata: Record<string, unknown>;
   /** Per node: its weights' stored format, the format they are held in at run time ('f32' where
-   *  decoded at load) and the module export that reads them (the kernel path: 'dense_wf',
-   *  'conv2d_f32_ref', ...), null without weights; the activation and accumulator formats the
+   *  decoded at load) and the module export that reads them (the kernel path: 'gemm_fused_f32_f32__simd128_4x8',
+   *  'conv2d_f32_f32_f32__scalar', ...), null without weights; the activation and accumulator formats the
    *  precision map resolves to, as this model runs them. */
   layers: { name: string; op: string; weights: string | null; weightsHeld: string | null; kernel: string | null; activations: string; accumulator: string }[] = [];
   readonly precision: unknown;
@@ -94,7 +94,7 @@ export class Model {
     const mode = options.kernels ?? 'fast';
     if (mode !== 'fast' && mode !== 'reference') fail('BAD_OPTION', `load(): options.kernels ${JSON.stringify(mode)} is not 'fast' or 'reference'`);
     const reference = mode === 'reference';
-    this.kernels = kernels(reference);
+    this.kernels = reference ? referenceView(get()) : get();
     const limits = resolveLimits(options);
     const maxArena = options.maxArenaBytes === undefined ? DEFAULT_MAX_ARENA_BYTES : options.maxArenaBytes;
     if (!Number.isSafeInteger(maxArena) || maxArena < 0) fail('BAD_OPTION', `load(): options.maxArenaBytes ${JSON.stringify(maxArena)} is not a non-negative integer`);
@@ -264,7 +264,7 @@ export class Model {
         n.prep.run(s.inPtrs, s.inShapes, s.out, s.outShape, plan.scratch);
         // Emulated f16 / bf16 activations: the layer's output rounded to the format (IEEE
         // overflow, as f16 hardware would), so the next layer reads exactly representable values.
-        if (s.roundFmt) x.round_f32_to(s.roundFmt, s.out, s.out, s.outN, s.round, IEEE_OVERFLOW);
+        if (s.roundFmt) x.round_f32_fmt__simd128(s.roundFmt, s.out, s.out, s.outN, s.round, IEEE_OVERFLOW);
       });
       if (onNode) onNode({ name: n.name, op: n.op, output: n.out, shape: [...s.outShape], activations: n.precision.activations, data: heap.f32(s.out, s.outN) });
     }

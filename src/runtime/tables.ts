@@ -28,7 +28,7 @@ export const roundCode = (name: string): number => ROUNDING.indexOf(name as Roun
 /** Fused activation codes by name (conv, pointwise, dense, element-wise kernels): ACT.relu6 etc. */
 export const ACT = Object.fromEntries(ACTIVATIONS.map((a, i) => [a, i])) as Record<Activation, number>;
 export type DenseActivation = (typeof DENSE_ACTIVATIONS)[number];
-/** A Dense node's activation codes (dense_recompute's kact) by name. */
+/** A Dense node's activation codes (gemm_f32_f32_emu_recompute__simd128_4x8's kact) by name. */
 export const DENSE_ACT = Object.fromEntries(DENSE_ACTIVATIONS.map((a, i) => [a, i])) as Record<DenseActivation, number>;
 
 const LISTS: readonly (readonly string[])[] = [FORMAT_NAMES, FORMAT_COLUMNS, KINDS, SPECIALS, ROUNDING, OVERFLOW, ACTIVATIONS, DENSE_ACTIVATIONS];

@@ -4,15 +4,15 @@
 
 import { AlloyError, fail } from './errors.js';
 import { checkModule } from './tables.js';
+import type { HelperName, Kernel, KernelName } from './kernels.js';
 
 /** What the host accepts as the module: bytes, a compiled module (Workers), a URL or Response
  *  (browsers), or nothing (Node and Deno read `alloy.wasm` next to the host file). */
 export type WasmSource = ArrayBuffer | Uint8Array | WebAssembly.Module | URL | Response | Promise<Response> | string;
 
-export interface Exports {
-  memory: WebAssembly.Memory;
-  [name: string]: any;
-}
+/** The module's exports, typed from the kernel table (src/runtime/kernels.ts): every kernel and
+ *  helper by its one name. */
+export type Exports = { memory: WebAssembly.Memory } & { readonly [K in KernelName | HelperName]: Kernel };
 
 // Built at run time so that minifiers cannot fold it into a literal import that browser bundlers
 // would try to resolve.

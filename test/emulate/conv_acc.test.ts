@@ -1,7 +1,7 @@
-// Conv (groups 1) with an emulated accumulator = dense_acc's definition on the im2col rows: a
+// Conv (groups 1) with an emulated accumulator = gemm_f32_f32_emu__simd128_4x8's definition on the im2col rows: a
 // Conv node and a Dense node fed the same rows (built here in JS) give the same bits, for 1x1 and
 // 3x3 kernels, strides 1 and 2, padding, relu / relu6, every emulated accumulator, and shapes
-// whose OC <= 4 (which take another kernel in f32). DepthwiseConv: depthwise_acc equals its scalar
+// whose OC <= 4 (which take another kernel in f32). DepthwiseConv: dwconv_f32_f32_emu__simd128_4 equals its scalar
 // reference bit for bit (and the f32 kernel with the f32 "accumulator"); grouped Conv refuses.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -25,7 +25,7 @@ function im2col(x: Float32Array, N: number, H: number, W: number, C: number, K: 
   return rows;
 }
 
-test('Conv with an emulated accumulator equals Dense (dense_acc) on its im2col rows, bit for bit', async () => {
+test('Conv with an emulated accumulator equals Dense (gemm_f32_f32_emu__simd128_4x8) on its im2col rows, bit for bit', async () => {
   const alloy = await getAlloy();
   let seed = 1, cases = 0;
   for (const acc of ['f16', 'bf16', 'f8_e4m3fn', 'f8_e5m2']) for (const [K, s, p] of [[1, 1, 0], [3, 1, 1], [3, 2, 1], [3, 2, 0]]) for (const [C, OC] of [[3, 8], [8, 1], [5, 17]]) {
@@ -58,7 +58,7 @@ test('Conv with an emulated accumulator equals Dense (dense_acc) on its im2col r
   assert.ok(cases >= 48);
 });
 
-test('depthwise_acc == depthwise_acc_ref bitwise (f16 / bf16 / f8 / f32, relu / relu6, padding, strides, dilation, NaN / Inf)', async () => {
+test('dwconv_f32_f32_emu__simd128_4 == dwconv_f32_f32_emu__scalar bitwise (f16 / bf16 / f8 / f32, relu / relu6, padding, strides, dilation, NaN / Inf)', async () => {
   await getAlloy();
   const x = wasm();
   const isNaN32 = (v: number) => (v & 0x7fffffff) > 0x7f800000;
@@ -73,8 +73,8 @@ test('depthwise_acc == depthwise_acc_ref bitwise (f16 / bf16 / f8 / f32, relu / 
     const px = heap.put(xs), pw = heap.put(ws), pb = withBias ? heap.put(bs) : 0;
     const len = N * OH * OW * C, y1 = heap.alloc(len * 4), y2 = heap.alloc(len * 4);
     const geo = [K, K, s, s, p, p, p, p, d, d] as const;
-    assert.is(x.depthwise_acc(px, N, H, W, C, pw, pb, ...geo, y1, OH, OW, act, accFmt), 0);
-    assert.is(x.depthwise_acc_ref(px, N, H, W, C, pw, pb, ...geo, y2, OH, OW, act, accFmt), 0);
+    assert.is(x.dwconv_f32_f32_emu__simd128_4(px, N, H, W, C, pw, pb, ...geo, y1, OH, OW, act, accFmt), 0);
+    assert.is(x.dwconv_f32_f32_emu__scalar(px, N, H, W, C, pw, pb, ...geo, y2, OH, OW, act, accFmt), 0);
     const a1 = new Uint32Array(heap.buffer(), y1, len), a2 = new Uint32Array(heap.buffer(), y2, len);
     for (let i = 0; i < len; i++) {
       // NaN bits are defined for the emulated formats (0x7FC00000); f32 leaves them to the engine
@@ -82,7 +82,7 @@ test('depthwise_acc == depthwise_acc_ref bitwise (f16 / bf16 / f8 / f32, relu / 
     }
     if (accFmt === 0 && cases % 7 !== 0) {   // the f32 "accumulator" is the f32 kernel
       const y3 = heap.alloc(len * 4);
-      assert.is(x.depthwise_conv2d_f32_ref(px, N, H, W, C, pw, pb, ...geo, y3, OH, OW, act), 0);
+      assert.is(x.dwconv_f32_f32_f32__scalar(px, N, H, W, C, pw, pb, ...geo, y3, OH, OW, act), 0);
       assert.equal([...new Uint32Array(heap.buffer(), y3, len)], [...new Uint32Array(heap.buffer(), y2, len)]);
       heap.free(y3);
     }
@@ -90,8 +90,8 @@ test('depthwise_acc == depthwise_acc_ref bitwise (f16 / bf16 / f8 / f32, relu / 
   }
   assert.ok(cases >= 180);
   const p0 = heap.alloc(64);
-  assert.is(x.depthwise_acc(p0, 1, 2, 2, 1, p0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, p0, 2, 2, 0, 6), 1);   // f6: no NaN, refused
-  assert.is(x.depthwise_acc(p0, 1, 2, 2, 1, p0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, p0, 2, 2, 3, 1), 1);   // act 3
+  assert.is(x.dwconv_f32_f32_emu__simd128_4(p0, 1, 2, 2, 1, p0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, p0, 2, 2, 0, 6), 1);   // f6: no NaN, refused
+  assert.is(x.dwconv_f32_f32_emu__simd128_4(p0, 1, 2, 2, 1, p0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, p0, 2, 2, 3, 1), 1);   // act 3
   heap.free(p0);
 });
 
@@ -108,7 +108,7 @@ test('DepthwiseConv takes an emulated accumulator; a grouped Conv refuses it (BA
   const got = m.run({ x: { data: xs, shape: [2, 5, 5, C] } }).y.data;
   m.dispose();
   const px = heap.put(xs), pw = heap.put(wd), py = heap.alloc(2 * 25 * C * 4);
-  assert.is(x.depthwise_acc_ref(px, 2, 5, 5, C, pw, 0, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, py, 5, 5, 2, 2), 0);
+  assert.is(x.dwconv_f32_f32_emu__scalar(px, 2, 5, 5, C, pw, 0, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, py, 5, 5, 2, 2), 0);
   assert.equal(bits(got), bits(heap.f32(py, 2 * 25 * C)));
   for (const q of [px, pw, py]) heap.free(q);
   const grouped = writeBundle({ graph: graph('Conv', { group: 2 }), tensors: { w: { format: 'f32', shape: [C, 3, 3, 2], data: rand(C * 18, 5) } }, precision: { version: 1, default: { accumulator: 'f16' } } });

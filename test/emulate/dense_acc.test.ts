@@ -1,5 +1,5 @@
-// dense_acc (SIMD, 4x8 tiles) == dense_acc_ref bit for bit; dense_acc_ref == an independent JS
-// emulation (oracle rounding, Math.fround for the f32 ops); accFmt f32 == dense_f32_ref; the
+// gemm_f32_f32_emu__simd128_4x8 (SIMD, 4x8 tiles) == gemm_f32_f32_emu__scalar bit for bit; gemm_f32_f32_emu__scalar == an independent JS
+// emulation (oracle rounding, Math.fround for the f32 ops); accFmt f32 == gemm_f32_f32_f32__scalar; the
 // double-rounding definition pinned by counterexamples; f16 accumulation of 1.0s stops at 2048.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -62,8 +62,8 @@ function runBoth(fmt: string, xs: Float32Array, M: number, K: number, ws: Float3
   const y1 = heap.alloc(n * 4 + 16), y2 = heap.alloc(n * 4 + 16), s1 = withAbs ? heap.alloc(n * 4 + 16) : 0, s2 = withAbs ? heap.alloc(n * 4 + 16) : 0;
   try {
     x.pack_w_f32(pw, N, K, pp);
-    assert.is(x.dense_acc(px, M, K, pp, pb, N, y1, act, ACC_ID[fmt], s1), 0);
-    assert.is(x.dense_acc_ref(px, M, K, pw, pb, N, y2, act, ACC_ID[fmt], s2), 0);
+    assert.is(x.gemm_f32_f32_emu__simd128_4x8(px, M, K, pp, pb, N, y1, act, ACC_ID[fmt], s1), 0);
+    assert.is(x.gemm_f32_f32_emu__scalar(px, M, K, pw, pb, N, y2, act, ACC_ID[fmt], s2), 0);
     const u = (p: number) => new Uint32Array(heap.buffer(), p, n).slice();
     return { simd: { y: u(y1), s: withAbs ? u(s1) : null }, ref: { y: u(y2), s: withAbs ? u(s2) : null } };
   } finally {
@@ -74,7 +74,7 @@ function runBoth(fmt: string, xs: Float32Array, M: number, K: number, ws: Float3
 const Ms = [1, 3, 4, 5], Ks = [1, 7, 16, 33, 100], Ns = [1, 7, 8, 9, 17];
 
 for (const fmt of ACC) {
-  test(`dense_acc == dense_acc_ref bitwise, and == JS emulation, acc ${fmt}, ${Ms.length * Ks.length * Ns.length} shapes x bias/relu/absOut`, async () => {
+  test(`gemm_f32_f32_emu__simd128_4x8 == gemm_f32_f32_emu__scalar bitwise, and == JS emulation, acc ${fmt}, ${Ms.length * Ks.length * Ns.length} shapes x bias/relu/absOut`, async () => {
     await getAlloy();
     let seed = 1 + ACC_ID[fmt] * 100000;
     let variant = 0;
@@ -102,7 +102,7 @@ for (const fmt of ACC) {
   });
 }
 
-test('dense_acc: inf / NaN inputs, f8_e3m4 accumulator, larger shapes: SIMD == ref == JS, NaN outputs canonical', async () => {
+test('gemm_f32_f32_emu__simd128_4x8: inf / NaN inputs, f8_e3m4 accumulator, larger shapes: SIMD == ref == JS, NaN outputs canonical', async () => {
   await getAlloy();
   let seed = 999;
   let sawNan = 0;
@@ -126,7 +126,7 @@ test('dense_acc: inf / NaN inputs, f8_e3m4 accumulator, larger shapes: SIMD == r
   assert.ok(sawNan > 0, 'the special inputs produced NaN outputs');
 });
 
-test('dense_acc accFmt f32 == dense_f32_ref (and dense_f32) bitwise', async () => {
+test('gemm_f32_f32_emu__simd128_4x8 accFmt f32 == gemm_f32_f32_f32__scalar (and gemm_f32_f32_f32__simd128_5x8) bitwise', async () => {
   await getAlloy();
   const x = wasm();
   let seed = 4242;
@@ -137,10 +137,10 @@ test('dense_acc accFmt f32 == dense_f32_ref (and dense_f32) bitwise', async () =
     const px = heap.put(xs), pw = heap.put(ws), pb = heap.put(bs), pp = heap.alloc(x.packed_f32_bytes(N, K));
     const y0 = heap.alloc(M * N * 4), y1 = heap.alloc(M * N * 4), y2 = heap.alloc(M * N * 4), y3 = heap.alloc(M * N * 4);
     x.pack_w_f32(pw, N, K, pp);
-    x.dense_f32_ref(px, M, K, pw, pb, N, y0, act);
-    x.dense_f32(px, M, K, pp, pb, N, y3, act);
-    x.dense_acc(px, M, K, pp, pb, N, y1, act, 0, 0);
-    x.dense_acc_ref(px, M, K, pw, pb, N, y2, act, 0, 0);
+    x.gemm_f32_f32_f32__scalar(px, M, K, pw, pb, N, y0, act);
+    x.gemm_f32_f32_f32__simd128_5x8(px, M, K, pp, pb, N, y3, act);
+    x.gemm_f32_f32_emu__simd128_4x8(px, M, K, pp, pb, N, y1, act, 0, 0);
+    x.gemm_f32_f32_emu__scalar(px, M, K, pw, pb, N, y2, act, 0, 0);
     const u = (p: number) => [...new Uint32Array(heap.buffer(), p, M * N)];
     const e = u(y0);
     assert.equal(u(y1), e, `simd M=${M} K=${K} N=${N}`);
@@ -161,7 +161,7 @@ test('f16 accumulation of 4096 ones stops at 2048 (2048 + 1 ties back to 2048); 
   const expect: Record<string, number> = { f32: 4096, f16: 2048, bf16: 256, f8_e5m2: 8, f8_e4m3fn: 16 };
   for (const [fmt, want] of Object.entries(expect)) {
     for (const simd of [true, false]) {
-      const rc = simd ? x.dense_acc(px, M, K, pp, 0, N, y, 0, ACC_ID[fmt], s) : x.dense_acc_ref(px, M, K, pw, 0, N, y, 0, ACC_ID[fmt], s);
+      const rc = simd ? x.gemm_f32_f32_emu__simd128_4x8(px, M, K, pp, 0, N, y, 0, ACC_ID[fmt], s) : x.gemm_f32_f32_emu__scalar(px, M, K, pw, 0, N, y, 0, ACC_ID[fmt], s);
       assert.is(rc, 0);
       const out = heap.f32(y, M * N);
       for (let i = 0; i < M * N; i++) assert.is(out[i], want, `${fmt} ${simd ? 'simd' : 'ref'} output ${i}`);
@@ -172,11 +172,11 @@ test('f16 accumulation of 4096 ones stops at 2048 (2048 + 1 ties back to 2048); 
   for (const p of [px, pw, pp, y, s]) heap.free(p);
 });
 
-/** One output round(round(a) + xv * wv) through dense_acc_ref, K = 2 (x = [a, xv], w = [1, wv]). */
+/** One output round(round(a) + xv * wv) through gemm_f32_f32_emu__scalar, K = 2 (x = [a, xv], w = [1, wv]). */
 function twoStep(fmt: string, a: number, xv: number, wv: number): number {
   const x = wasm();
   const px = heap.put(new Float32Array([a, xv])), pw = heap.put(new Float32Array([1, wv])), py = heap.alloc(4);
-  assert.is(x.dense_acc_ref(px, 1, 2, pw, 0, 1, py, 0, ACC_ID[fmt], 0), 0);
+  assert.is(x.gemm_f32_f32_emu__scalar(px, 1, 2, pw, 0, 1, py, 0, ACC_ID[fmt], 0), 0);
   const v = heap.f32(py, 1)[0];
   heap.free(px); heap.free(pw); heap.free(py);
   return v;
@@ -216,7 +216,7 @@ test('double rounding differs from rounding once only when fl32(acc + p) is a mi
     for (let m = 0; m < M; m++) { xs[2 * m] = val(-6, 6); xs[2 * m + 1] = val(-8, 2); }
     for (let n = 0; n < N; n++) { ws[2 * n] = 1; ws[2 * n + 1] = val(-8, 2); }
     const px = heap.put(xs), pw = heap.put(ws), py = heap.alloc(M * N * 4);
-    assert.is(x.dense_acc_ref(px, M, 2, pw, 0, N, py, 0, ACC_ID[fmt], 0), 0);
+    assert.is(x.gemm_f32_f32_emu__scalar(px, M, 2, pw, 0, N, py, 0, ACC_ID[fmt], 0), 0);
     const y = heap.f32(py, M * N).slice();
     heap.free(px); heap.free(pw); heap.free(py);
     let checked = 0;
@@ -227,7 +227,7 @@ test('double rounding differs from rounding once only when fl32(acc + p) is a mi
       if (S - a !== p || S - p !== a) continue; // the exact sum is not a double: skip
       checked++;
       const once = roundTo(fmt, S), f = Math.fround(S), twice = roundTo(fmt, f);
-      assert.is(y[m * N + n], twice, `dense_acc_ref follows the definition: ${a} + ${p}`);
+      assert.is(y[m * N + n], twice, `gemm_f32_f32_emu__scalar follows the definition: ${a} + ${p}`);
       if (once !== twice) {
         assert.ok(f !== S, `fl32(${a} + ${p}) is inexact`);
         assert.is(f, (once + twice) / 2, `fl32(${a} + ${p}) is the midpoint of ${once} and ${twice}`);
@@ -237,15 +237,15 @@ test('double rounding differs from rounding once only when fl32(acc + p) is a mi
   }
 });
 
-test('dense_acc: unsupported arguments give -1', async () => {
+test('gemm_f32_f32_emu__simd128_4x8: unsupported arguments give -1', async () => {
   await getAlloy();
   const x = wasm();
   for (const bad of [6, 7, 8, 9, 10, 15, 16, 22, -1]) {
-    assert.is(x.dense_acc(0, 0, 0, 0, 0, 0, 0, 0, bad, 0), -1, `accFmt ${bad}`);
-    assert.is(x.dense_acc_ref(0, 0, 0, 0, 0, 0, 0, 0, bad, 0), -1, `accFmt ${bad}`);
+    assert.is(x.gemm_f32_f32_emu__simd128_4x8(0, 0, 0, 0, 0, 0, 0, 0, bad, 0), -1, `accFmt ${bad}`);
+    assert.is(x.gemm_f32_f32_emu__scalar(0, 0, 0, 0, 0, 0, 0, 0, bad, 0), -1, `accFmt ${bad}`);
   }
-  assert.is(x.dense_acc(0, 0, 0, 0, 0, 0, 0, 2, 1, 0), -1, 'act 2');
-  assert.is(x.dense_acc(0, 0, 0, 0, 0, 0, 0, 0, 5, 0), 0, 'empty, f8_e3m4');
+  assert.is(x.gemm_f32_f32_emu__simd128_4x8(0, 0, 0, 0, 0, 0, 0, 2, 1, 0), -1, 'act 2');
+  assert.is(x.gemm_f32_f32_emu__simd128_4x8(0, 0, 0, 0, 0, 0, 0, 0, 5, 0), 0, 'empty, f8_e3m4');
 });
 
 test.run();

@@ -1,5 +1,5 @@
-// dense_recompute (assembly/emulate/recompute.ts): SIMD == scalar reference bit for bit; every
-// output is either dense_acc's (kept) or dense_f32_ref's (recomputed), bit for bit, and the choice
+// gemm_f32_f32_emu_recompute__simd128_4x8 (assembly/emulate/recompute.ts): SIMD == scalar reference bit for bit; every
+// output is either gemm_f32_f32_emu__simd128_4x8's (kept) or gemm_f32_f32_f32__scalar's (recomputed), bit for bit, and the choice
 // is exactly the documented rule (kappa_ip * kappa_act > tau, or not finite); kappa_act against its
 // closed forms; the Dense executor path (precision map recompute, tanh / sigmoid / gelu
 // activations, inputRound) and the per-layer recompute counters.
@@ -32,13 +32,13 @@ function run(fmt: string, xs: Float32Array, M: number, K: number, ws: Float32Arr
   const u = (p: number) => new Uint32Array(heap.buffer(), p, n).slice();
   try {
     x.pack_w_f32(pw, N, K, pp);
-    const c1 = x.dense_recompute(px, M, K, pp, pb, N, y1, act, ACC_ID[fmt], kact, tau, t1);
-    const c2 = x.dense_recompute_ref(px, M, K, pw, pb, N, y2, act, ACC_ID[fmt], kact, tau, t2);
-    x.dense_f32_ref(px, M, K, pw, pb, N, yf, act);
-    x.dense_acc_ref(px, M, K, pw, pb, N, ya, 0, ACC_ID[fmt], sa);
+    const c1 = x.gemm_f32_f32_emu_recompute__simd128_4x8(px, M, K, pp, pb, N, y1, act, ACC_ID[fmt], kact, tau, t1);
+    const c2 = x.gemm_f32_f32_emu_recompute__scalar(px, M, K, pw, pb, N, y2, act, ACC_ID[fmt], kact, tau, t2);
+    x.gemm_f32_f32_f32__scalar(px, M, K, pw, pb, N, yf, act);
+    x.gemm_f32_f32_emu__scalar(px, M, K, pw, pb, N, ya, 0, ACC_ID[fmt], sa);
     const pre = new Float32Array(heap.buffer(), ya, n).slice(), abs = new Float32Array(heap.buffer(), sa, n).slice();
     // kappa_act of the low-precision pre-activation values, from the module
-    x.kappa_act_f32(kact, ya, t2, n);
+    x.kappa_act_f32__scalar(kact, ya, t2, n);
     const ka = new Float32Array(heap.buffer(), t2, n).slice();
     return { simd: { y: u(y1), count: c1 } as Out, ref: { y: u(y2), count: c2 } as Out, f32: u(yf), pre, abs, ka };
   } finally {
@@ -57,7 +57,7 @@ const Ms = [1, 3, 4, 5, 9], Ks = [0, 1, 7, 33, 100], Ns = [1, 7, 8, 9, 17];
 const TAUS = [0, 1, 8, 64, 1e30];
 
 for (const fmt of ACCS) {
-  test(`dense_recompute == ref bitwise; kept == dense_acc, recomputed == dense_f32_ref; the rule; acc ${fmt}`, async () => {
+  test(`gemm_f32_f32_emu_recompute__simd128_4x8 == ref bitwise; kept == gemm_f32_f32_emu__simd128_4x8, recomputed == gemm_f32_f32_f32__scalar; the rule; acc ${fmt}`, async () => {
     await getAlloy();
     let seed = 7 + ACC_ID[fmt] * 1000, variant = 0, recomputed = 0, kept = 0;
     for (const M of Ms) for (const K of Ks) for (const N of Ns) {
@@ -78,7 +78,7 @@ for (const fmt of ACCS) {
           const pv = f32bits(r.pre[i]);
           want = act && pv >>> 31 ? 0 : pv;
         }
-        if (r.ref.y[i] !== want) assert.unreachable(`${where} y[${i}]: ${hex(r.ref.y[i])}, expected ${re ? 'dense_f32_ref' : 'dense_acc'} ${hex(want)}`);
+        if (r.ref.y[i] !== want) assert.unreachable(`${where} y[${i}]: ${hex(r.ref.y[i])}, expected ${re ? 'gemm_f32_f32_f32__scalar' : 'gemm_f32_f32_emu__simd128_4x8'} ${hex(want)}`);
       }
       assert.is(r.ref.count, count, `${where}: recomputed count`);
       recomputed += count; kept += M * N - count;
@@ -88,7 +88,7 @@ for (const fmt of ACCS) {
   });
 }
 
-test('tau = 0 with the identity recomputes everything (== dense_f32_ref); a huge tau keeps dense_acc where finite and nonzero', async () => {
+test('tau = 0 with the identity recomputes everything (== gemm_f32_f32_f32__scalar); a huge tau keeps gemm_f32_f32_emu__simd128_4x8 where finite and nonzero', async () => {
   await getAlloy();
   const [M, K, N] = [6, 50, 19];
   const xs = rand(M * K, 5), ws = rand(N * K, 6, 0.5), bs = rand(N, 7, 0.1);
@@ -131,7 +131,7 @@ test('kappa_act closed forms: identity, relu, tanh, sigmoid, gelu (f64 oracle, r
   const pv = heap.put(vs), py = heap.alloc(vs.length * 4 + 16);
   try {
     for (let k = 0; k <= 4; k++) {
-      x.kappa_act_f32(k, pv, py, vs.length);
+      x.kappa_act_f32__scalar(k, pv, py, vs.length);
       const got = new Float32Array(heap.buffer(), py, vs.length);
       for (let i = 0; i < vs.length; i++) {
         const want = oracle[k](vs[i]);
@@ -148,8 +148,8 @@ test('bad arguments give -1: relu without kact relu, kact out of range, negative
   const p = heap.alloc(256);
   try {
     for (const [act, acc, kact, tau] of [[1, 1, 0, 1], [0, 1, 1, 1], [0, 1, 5, 1], [0, 1, 0, -1], [0, 1, 0, NaN], [0, 6, 0, 1], [2, 1, 2, 1]]) {
-      assert.is(x.dense_recompute(p, 1, 1, p, 0, 1, p, act, acc, kact, tau, p), -1, `${act} ${acc} ${kact} ${tau}`);
-      assert.is(x.dense_recompute_ref(p, 1, 1, p, 0, 1, p, act, acc, kact, tau, p), -1);
+      assert.is(x.gemm_f32_f32_emu_recompute__simd128_4x8(p, 1, 1, p, 0, 1, p, act, acc, kact, tau, p), -1, `${act} ${acc} ${kact} ${tau}`);
+      assert.is(x.gemm_f32_f32_emu_recompute__scalar(p, 1, 1, p, 0, 1, p, act, acc, kact, tau, p), -1);
     }
   } finally { heap.free(p); }
 });
@@ -217,7 +217,7 @@ test('precision map validation: recompute and inputRound fields', async () => {
   bad({ version: 1, default: { inputFormat: 'i2' as any } }, /inputFormat/);
 });
 
-test('inputRound: the input fake-quantized per row (affine_params / quant_affine / dequant_affine) before the kernel', async () => {
+test('inputRound: the input fake-quantized per row (affine_params / quant_f32_int__simd128 / dequant_int_f32__simd128) before the kernel', async () => {
   const a = await getAlloy();
   const x = wasm();
   for (const [lvl, mode, id] of [['i4', 'floor', 3], ['i8', 'ceil', 4], ['i16', 'rne', 0]] as const) {
@@ -226,8 +226,8 @@ test('inputRound: the input fake-quantized per row (affine_params / quant_affine
     const M = 7, K = DIMS[0];
     const px = heap.put(X), pc = heap.alloc(M * K * 2 + 16), ps = heap.alloc(M * 4 + 16), pq = heap.alloc(M * K * 4 + 16);
     x.affine_params(fid, px, M * K, K, 1, ps, 0);
-    x.quant_affine(fid, px, pc, M * K, K, ps, 0, id, 0, 0, 0);
-    x.dequant_affine(fid, pc, pq, M * K, K, ps, 0);
+    x.quant_f32_int__simd128(fid, px, pc, M * K, K, ps, 0, id, 0, 0, 0);
+    x.dequant_int_f32__simd128(fid, pc, pq, M * K, K, ps, 0);
     const xq = new Float32Array(heap.buffer(), pq, M * K).slice();
     for (const p of [px, pc, ps, pq]) heap.free(p);
     const one = (w: Float32Array) => writeBundle({

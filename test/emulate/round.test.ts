@@ -1,4 +1,4 @@
-// round_f32_to (SIMD rne for f16 / bf16 / f8 / f6 / f4, bulk casts otherwise) equals
+// round_f32_fmt__simd128 (SIMD rne for f16 / bf16 / f8 / f6 / f4, bulk casts otherwise) equals
 // decode(encode(x)) through the public API bit for bit: every f16 and bf16 code and every
 // rounding boundary of those formats, random f32 bit patterns for the 8-bit and smaller formats.
 import { test } from 'uvu';
@@ -40,8 +40,8 @@ function randomInputs(n: number, seed: number, fmt: string): Uint32Array {
   return all;
 }
 
-/** round_f32_to(fmt) on `bits` (at a 4-byte offset, so loads are unaligned) vs the API's encode+decode
- *  (reference casts); also round_f32_to_ref, and in place. */
+/** round_f32_fmt__simd128(fmt) on `bits` (at a 4-byte offset, so loads are unaligned) vs the API's encode+decode
+ *  (reference casts); also round_f32_fmt__scalar, and in place. */
 async function check(fmt: string, bits: Uint32Array, mode: (typeof MODES)[number], ovf: (typeof OVFS)[number]) {
   const a = await getAlloy();
   const x = wasm();
@@ -52,8 +52,8 @@ async function check(fmt: string, bits: Uint32Array, mode: (typeof MODES)[number
   const src = heap.alloc(n * 4 + 16), dst = heap.alloc(n * 4 + 16), dst2 = heap.alloc(n * 4 + 16);
   try {
     new Uint32Array(heap.buffer(), src + 4, n).set(bits);
-    assert.is(x.round_f32_to(id, src + 4, dst + 4, n, m, o), 0);
-    assert.is(x.round_f32_to_ref(id, src + 4, dst2 + 4, n, m, o), 0);
+    assert.is(x.round_f32_fmt__simd128(id, src + 4, dst + 4, n, m, o), 0);
+    assert.is(x.round_f32_fmt__scalar(id, src + 4, dst2 + 4, n, m, o), 0);
     const got = new Uint32Array(heap.buffer(), dst + 4, n), ref = new Uint32Array(heap.buffer(), dst2 + 4, n);
     for (let i = 0; i < n; i++) {
       if (got[i] !== expected[i] || ref[i] !== expected[i]) {
@@ -63,7 +63,7 @@ async function check(fmt: string, bits: Uint32Array, mode: (typeof MODES)[number
     // In place, aligned, with a length that leaves a tail.
     const k = Math.max(0, n - 5);
     new Uint32Array(heap.buffer(), src, k).set(bits.subarray(0, k));
-    assert.is(x.round_f32_to(id, src, src, k, m, o), 0);
+    assert.is(x.round_f32_fmt__simd128(id, src, src, k, m, o), 0);
     const inPlace = new Uint32Array(heap.buffer(), src, k);
     for (let i = 0; i < k; i++) if (inPlace[i] !== expected[i]) assert.unreachable(`${fmt} ${mode} ${ovf} in place: input ${hex(bits[i])}: ${hex(inPlace[i])} vs ${hex(expected[i])}`);
   } finally {
@@ -72,13 +72,13 @@ async function check(fmt: string, bits: Uint32Array, mode: (typeof MODES)[number
 }
 
 for (const fmt of ['f16', 'bf16']) {
-  test(`round_f32_to ${fmt} == decode(encode()) for every code, every rounding boundary, 5 modes x 2 overflow policies`, async () => {
+  test(`round_f32_fmt__simd128 ${fmt} == decode(encode()) for every code, every rounding boundary, 5 modes x 2 overflow policies`, async () => {
     const bits = await inputs16(fmt);
     for (const mode of MODES) for (const ovf of OVFS) await check(fmt, bits, mode, ovf);
   });
 }
 
-test('round_f32_to f8 / f6 / f4 == decode(encode()) on random f32 bit patterns and boundaries', async () => {
+test('round_f32_fmt__simd128 f8 / f6 / f4 == decode(encode()) on random f32 bit patterns and boundaries', async () => {
   let seed = 7;
   for (const fmt of ['f8_e4m3fn', 'f8_e5m2', 'f8_e3m4', 'f6_e2m3fn', 'f6_e3m2fn', 'f4_e2m1fn']) {
     const bits = randomInputs(100003, seed++, fmt);
@@ -86,7 +86,7 @@ test('round_f32_to f8 / f6 / f4 == decode(encode()) on random f32 bit patterns a
   }
 });
 
-test('round_f32_to integer / e8m0 / f32 formats go through the bulk casts, equal to decode(encode())', async () => {
+test('round_f32_fmt__simd128 integer / e8m0 / f32 formats go through the bulk casts, equal to decode(encode())', async () => {
   let seed = 70;
   for (const fmt of ['i16', 'i8', 'u8', 'i4', 'i32', 'e8m0fnu']) {
     const r = rng(seed++);
@@ -98,26 +98,26 @@ test('round_f32_to integer / e8m0 / f32 formats go through the bulk casts, equal
   const x = wasm();
   const v = new Uint32Array([0x7FA00001, 0xFFFFFFFF, 0x80000000, 0x00000001, 0x3F800001]);
   const p = heap.put(v), q = heap.alloc(v.byteLength);
-  assert.is(x.round_f32_to(0, p, q, v.length, 3, 0), 0);
+  assert.is(x.round_f32_fmt__simd128(0, p, q, v.length, 3, 0), 0);
   assert.equal([...new Uint32Array(heap.buffer(), q, v.length)], [...v]);
   heap.free(p); heap.free(q);
 });
 
-test('round_f32_to: known values and unsupported arguments', async () => {
+test('round_f32_fmt__simd128: known values and unsupported arguments', async () => {
   await getAlloy();
   const x = wasm();
   const v = new Float32Array([1 + 2 ** -11, 1 + 3 * 2 ** -11, 65519, 65520, -65520, 2 ** -25, -(2 ** -25), 3 * 2 ** -26, 1e-30, -1e-30, 3.0e38]);
   const p = heap.put(v), q = heap.alloc(v.byteLength + 16);
-  assert.is(x.round_f32_to(1, p, q, v.length, 0, 1), 0); // f16, rne, ieee
+  assert.is(x.round_f32_fmt__simd128(1, p, q, v.length, 0, 1), 0); // f16, rne, ieee
   const out = [...heap.f32(q, v.length)];
   assert.equal(out.map((z) => Object.is(z, -0) ? '-0' : z), [1, 1 + 2 ** -9, 65504, Infinity, -Infinity, 0, '-0', 2 ** -24, 0, '-0', Infinity]);
-  assert.is(x.round_f32_to(1, p, q, v.length, 0, 0), 0); // saturate
+  assert.is(x.round_f32_fmt__simd128(1, p, q, v.length, 0, 0), 0); // saturate
   assert.equal([...heap.f32(q, 5)].slice(2), [65504, 65504, -65504]);
-  assert.is(x.round_f32_to(1, p, q, v.length, 5, 0), -1); // stochastic: not here
-  assert.is(x.round_f32_to(16, p, q, v.length, 0, 0), -1); // MX
-  assert.is(x.round_f32_to(15, p, q, v.length, 0, 0), -1); // hole
-  assert.is(x.round_f32_to(1, p, q, v.length, 0, 2), -1);
-  assert.is(x.round_f32_to(1, p, q, -1, 0, 0), -1);
+  assert.is(x.round_f32_fmt__simd128(1, p, q, v.length, 5, 0), -1); // stochastic: not here
+  assert.is(x.round_f32_fmt__simd128(16, p, q, v.length, 0, 0), -1); // MX
+  assert.is(x.round_f32_fmt__simd128(15, p, q, v.length, 0, 0), -1); // hole
+  assert.is(x.round_f32_fmt__simd128(1, p, q, v.length, 0, 2), -1);
+  assert.is(x.round_f32_fmt__simd128(1, p, q, -1, 0, 0), -1);
   heap.free(p); heap.free(q);
 });
 

@@ -1,6 +1,6 @@
-// Affine integer quantization (raw exports): quant_affine (SIMD) == quant_affine_ref == oracle for
+// Affine integer quantization (raw exports): quant_f32_int__simd128 (SIMD) == quant_f32_int__scalar == oracle for
 // i8 / u8 / i4 / i16, per tensor / per channel / per group, with and without zero points, every
-// mode (stochastic by seed and by random words), awkward sizes; dequant_affine; pack4/unpack4 and
+// mode (stochastic by seed and by random words), awkward sizes; dequant_int_f32__simd128; pack4/unpack4 and
 // pack6/unpack6 round trips and layout at odd lengths (and no writes past the end).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -66,7 +66,7 @@ function runAffine(fmt: string, n: number, group: number, withZp: boolean, seed:
       const [simd, ref] = withHeap((put, alloc) => {
         const ps = put(src), psc = put(scales), pz = withZp ? put(zps) : 0, pr = useRandom ? put(words) : 0;
         const out: number[][] = [];
-        for (const fn of [x.quant_affine, x.quant_affine_ref]) {
+        for (const fn of [x.quant_f32_int__simd128, x.quant_f32_int__scalar]) {
           const dst = alloc(n * (wide ? 2 : 1) + 16);
           fn(IDS[fmt], ps, dst, n, group, psc, pz, MODE_ID[mode], pr, seedLo, seedHi);
           out.push(readCodes(fmt, dst, n));
@@ -84,12 +84,12 @@ function runAffine(fmt: string, n: number, group: number, withZp: boolean, seed:
       }
     }
   }
-  // dequant_affine: (code - zp) * s as an f32 product
+  // dequant_int_f32__simd128: (code - zp) * s as an f32 product
   const codes = Array.from({ length: n }, () => min + (g() % (max - min + 1)));
   const got = withHeap((put, alloc) => {
     const pc = put(wide ? Int16Array.from(codes) : fmt === 'u8' ? Uint8Array.from(codes) : Int8Array.from(codes));
     const psc = put(scales), pz = withZp ? put(zps) : 0, dst = alloc(n * 4);
-    x.dequant_affine(IDS[fmt], pc, dst, n, group, psc, pz);
+    x.dequant_int_f32__simd128(IDS[fmt], pc, dst, n, group, psc, pz);
     return new Uint32Array(heap.buffer(), dst, n).slice();
   });
   for (let i = 0; i < n; i++) {
@@ -161,7 +161,7 @@ test('affine: zero points across the whole i32 range (SIMD == reference; oracle 
     const src = Float32Array.from({ length: n }, (_, i) => qs[i % qs.length] + (i >= qs.length ? -zp : 0));
     const [simd, ref] = withHeap((put, alloc) => {
       const ps = put(src), psc = put(Float32Array.of(1)), pz = put(Int32Array.of(zp));
-      return [x.quant_affine, x.quant_affine_ref].map((fn) => { const dst = alloc(n * 2 + 16); fn(IDS[fmt], ps, dst, n, n, psc, pz, 0, 0, 0, 0); return readCodes(fmt, dst, n); });
+      return [x.quant_f32_int__simd128, x.quant_f32_int__scalar].map((fn) => { const dst = alloc(n * 2 + 16); fn(IDS[fmt], ps, dst, n, n, psc, pz, 0, 0, 0, 0); return readCodes(fmt, dst, n); });
     });
     for (let i = 0; i < n; i++) {
       const exp = affineOracle(fmt, src[i], 1, zp, 'rne');

@@ -89,7 +89,7 @@ export function executeVariants(alloy: Alloy, bytes: Uint8Array, options: Record
     const same = a.ok ? b.ok && b.digest === a.digest : !b.ok && b.code === a.code;
     if (!same) throw new FuzzFailure('output', `${JSON.stringify(variant)} gave ${say(b)}, the default load ${say(a)}`);
     // the option took effect: the weighted layers ran on references (equal bits alone would not show it)
-    const fast = b.ok && 'kernels' in variant ? b.kernels?.find((k) => !k.endsWith('_ref')) : undefined;
+    const fast = b.ok && 'kernels' in variant ? b.kernels?.find((k) => !k.endsWith('__scalar')) : undefined;
     if (fast) throw new FuzzFailure('output', `{"kernels":"reference"} ran ${fast}`);
   }
   return a;

@@ -1,4 +1,4 @@
-// conv2d_f32 (SIMD 4x8, packed OHWI) and depthwise_conv2d_f32 (SIMD over channels) equal their
+// conv2d_f32_f32_f32__simd128_4x8 (SIMD 4x8, packed OHWI) and dwconv_f32_f32_f32__simd128_4x4 (SIMD over channels) equal their
 // scalar references bit for bit, and are within a summation bound of an f64 reference, at channel
 // counts below, equal to, divisible by and above the tiles, for 1x1/3x5/7x7 inputs, 1x1/3x3/5x5
 // kernels, stride 1/2, padding 0/1/2 (also asymmetric), dilation 1/2, groups 1/2, N = 1/2.
@@ -61,7 +61,7 @@ const pairs: Record<number, [number, number][]> = {
   2: [[2, 2], [6, 14], [16, 16], [18, 34], [34, 18]],
 };
 
-test(`conv2d_f32 == conv2d_f32_ref bitwise and near f64, ${geos.length} geometries`, async () => {
+test(`conv2d_f32_f32_f32__simd128_4x8 == conv2d_f32_f32_f32__scalar bitwise and near f64, ${geos.length} geometries`, async () => {
   await getAlloy();
   const x = wasm();
   let seed = 1, cases = 0;
@@ -79,8 +79,8 @@ test(`conv2d_f32 == conv2d_f32_ref bitwise and near f64, ${geos.length} geometri
     x.pack_conv_w_f32(pw, OC, K, K, ICg, groups, pp);
     const args = [N, H, W, C] as const;
     const tail = [OC, K, K, g.s, g.s, ...g.pad, g.d, g.d, groups] as const;
-    assert.is(x.conv2d_f32(px, ...args, pp, pb, ...tail, y1, OH, OW, act), 0);
-    assert.is(x.conv2d_f32_ref(px, ...args, pw, pb, ...tail, y2, OH, OW, act), 0);
+    assert.is(x.conv2d_f32_f32_f32__simd128_4x8(px, ...args, pp, pb, ...tail, y1, OH, OW, act), 0);
+    assert.is(x.conv2d_f32_f32_f32__scalar(px, ...args, pw, pb, ...tail, y2, OH, OW, act), 0);
     const what = `N=${N} ${H}x${W}x${C} -> ${OC} k${K} s${g.s} p${g.pad} d${g.d} g${groups} act${act}`;
     sameBits(y1, y2, ylen, what);
     check64(heap.f32(y1, ylen), xs, ws, bs, N, H, W, C, OC, K, K, g, groups, OH, OW, act, what);
@@ -89,7 +89,7 @@ test(`conv2d_f32 == conv2d_f32_ref bitwise and near f64, ${geos.length} geometri
   assert.ok(cases > 500);
 });
 
-test('conv2d_f32 rejects inconsistent shapes and writes nothing', async () => {
+test('conv2d_f32_f32_f32__simd128_4x8 rejects inconsistent shapes and writes nothing', async () => {
   await getAlloy();
   const x = wasm();
   const px = heap.alloc(4 * 4 * 4 * 4), pw = heap.alloc(9 * 16), y = heap.alloc(64);
@@ -100,15 +100,15 @@ test('conv2d_f32 rejects inconsistent shapes and writes nothing', async () => {
     [4, 2, 2, 4, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0],   // kernel larger than the input
   ];
   for (const [C, H, W, OC, KH, KW, sH, sW, pT, pL, pB, pR, dH, dW, G, OH, OW] of bad) {
-    assert.is(x.conv2d_f32(px, 1, H, W, C, pw, 0, OC, KH, KW, sH, sW, pT, pL, pB, pR, dH, dW, G, y, OH, OW, 0), 1);
-    assert.is(x.conv2d_f32_ref(px, 1, H, W, C, pw, 0, OC, KH, KW, sH, sW, pT, pL, pB, pR, dH, dW, G, y, OH, OW, 0), 1);
-    assert.is(x.depthwise_conv2d_f32(px, 1, H, W, C, pw, 0, KH, KW, sH, sW, pT, pL, pB, pR, dH, dW, y, OH, OW, 0), G === 3 ? 0 : 1);
+    assert.is(x.conv2d_f32_f32_f32__simd128_4x8(px, 1, H, W, C, pw, 0, OC, KH, KW, sH, sW, pT, pL, pB, pR, dH, dW, G, y, OH, OW, 0), 1);
+    assert.is(x.conv2d_f32_f32_f32__scalar(px, 1, H, W, C, pw, 0, OC, KH, KW, sH, sW, pT, pL, pB, pR, dH, dW, G, y, OH, OW, 0), 1);
+    assert.is(x.dwconv_f32_f32_f32__simd128_4x4(px, 1, H, W, C, pw, 0, KH, KW, sH, sW, pT, pL, pB, pR, dH, dW, y, OH, OW, 0), G === 3 ? 0 : 1);
   }
-  assert.is(x.conv2d_f32(px, 1, 4, 4, 4, pw, 0, 4, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, y, 2, 2, 3), 1);   // unknown act
+  assert.is(x.conv2d_f32_f32_f32__simd128_4x8(px, 1, 4, 4, 4, pw, 0, 4, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, y, 2, 2, 3), 1);   // unknown act
   for (const p of [px, pw, y]) heap.free(p);
 });
 
-test(`depthwise_conv2d_f32 == _ref bitwise and near f64, ${geos.length} geometries`, async () => {
+test(`dwconv_f32_f32_f32__simd128_4x4 == _ref bitwise and near f64, ${geos.length} geometries`, async () => {
   await getAlloy();
   const x = wasm();
   let seed = 5000, cases = 0;
@@ -122,8 +122,8 @@ test(`depthwise_conv2d_f32 == _ref bitwise and near f64, ${geos.length} geometri
     const ylen = N * OH * OW * C;
     const y1 = heap.alloc(ylen * 4), y2 = heap.alloc(ylen * 4);
     const geo = [K, K, g.s, g.s, ...g.pad, g.d, g.d] as const;
-    assert.is(x.depthwise_conv2d_f32(px, N, H, W, C, pw, pb, ...geo, y1, OH, OW, act), 0);
-    assert.is(x.depthwise_conv2d_f32_ref(px, N, H, W, C, pw, pb, ...geo, y2, OH, OW, act), 0);
+    assert.is(x.dwconv_f32_f32_f32__simd128_4x4(px, N, H, W, C, pw, pb, ...geo, y1, OH, OW, act), 0);
+    assert.is(x.dwconv_f32_f32_f32__scalar(px, N, H, W, C, pw, pb, ...geo, y2, OH, OW, act), 0);
     const what = `dw N=${N} ${H}x${W}x${C} k${K} s${g.s} p${g.pad} d${g.d} act${act}`;
     sameBits(y1, y2, ylen, what);
     // The f64 check reuses the grouped-conv oracle: depthwise = groups C, OHWI weights [C, K, K, 1].
@@ -134,7 +134,7 @@ test(`depthwise_conv2d_f32 == _ref bitwise and near f64, ${geos.length} geometri
   }
 });
 
-test('conv2d_f32 with groups = C equals depthwise_conv2d_f32 bit for bit', async () => {
+test('conv2d_f32_f32_f32__simd128_4x8 with groups = C equals dwconv_f32_f32_f32__simd128_4x4 bit for bit', async () => {
   await getAlloy();
   const x = wasm();
   const N = 1, H = 7, W = 7, C = 17, K = 3;
@@ -145,13 +145,13 @@ test('conv2d_f32 with groups = C equals depthwise_conv2d_f32 bit for bit', async
   const pp = heap.alloc(x.packed_conv_f32_bytes(C, K, K, 1, C));
   x.pack_conv_w_f32(po, C, K, K, 1, C, pp);
   const y1 = heap.alloc(H * W * C * 4), y2 = heap.alloc(H * W * C * 4);
-  assert.is(x.conv2d_f32(px, N, H, W, C, pp, pb, C, K, K, 1, 1, 1, 1, 1, 1, 1, 1, C, y1, H, W, 2), 0);
-  assert.is(x.depthwise_conv2d_f32(px, N, H, W, C, pd, pb, K, K, 1, 1, 1, 1, 1, 1, 1, 1, y2, H, W, 2), 0);
+  assert.is(x.conv2d_f32_f32_f32__simd128_4x8(px, N, H, W, C, pp, pb, C, K, K, 1, 1, 1, 1, 1, 1, 1, 1, C, y1, H, W, 2), 0);
+  assert.is(x.dwconv_f32_f32_f32__simd128_4x4(px, N, H, W, C, pd, pb, K, K, 1, 1, 1, 1, 1, 1, 1, 1, y2, H, W, 2), 0);
   sameBits(y1, y2, H * W * C, 'grouped vs depthwise');
   for (const p of [px, pd, po, pb, pp, y1, y2]) heap.free(p);
 });
 
-test('pointwise_f32 (1x1 conv / im2col rows) == pointwise_f32_ref == conv2d_f32_ref bitwise, across its pixel blocks', async () => {
+test('conv1x1_f32_f32_f32__simd128_4x8 (1x1 conv / im2col rows) == conv1x1_f32_f32_f32__scalar == conv2d_f32_f32_f32__scalar bitwise, across its pixel blocks', async () => {
   await getAlloy();
   const x = wasm();
   let seed = 9000, cases = 0;
@@ -165,9 +165,9 @@ test('pointwise_f32 (1x1 conv / im2col rows) == pointwise_f32_ref == conv2d_f32_
     const pp = heap.alloc(x.packed_f32_bytes(N, K));
     x.pack_w_f32(pw, N, K, pp);
     const y1 = heap.alloc(P * N * 4), y2 = heap.alloc(P * N * 4), y3 = heap.alloc(P * N * 4);
-    x.pointwise_f32(px, P, K, pp, pb, N, y1, act);
-    x.pointwise_f32_ref(px, P, K, pw, pb, N, y2, act);
-    assert.is(x.conv2d_f32_ref(px, 1, 1, P, K, pw, pb, N, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, y3, 1, P, act), 0);
+    x.conv1x1_f32_f32_f32__simd128_4x8(px, P, K, pp, pb, N, y1, act);
+    x.conv1x1_f32_f32_f32__scalar(px, P, K, pw, pb, N, y2, act);
+    assert.is(x.conv2d_f32_f32_f32__scalar(px, 1, 1, P, K, pw, pb, N, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, y3, 1, P, act), 0);
     const what = `pointwise P=${P} K=${K} N=${N} act${act}`;
     sameBits(y1, y2, P * N, what);
     sameBits(y2, y3, P * N, what + ' (conv ref)');
@@ -176,7 +176,7 @@ test('pointwise_f32 (1x1 conv / im2col rows) == pointwise_f32_ref == conv2d_f32_
   assert.ok(cases > 300);
 });
 
-test('im2col_f32 in chunks + pointwise_f32 == conv2d_f32_ref bitwise (vector tap copies, padding, chunk starts)', async () => {
+test('im2col_x32__simd128 in chunks + conv1x1_f32_f32_f32__simd128_4x8 == conv2d_f32_f32_f32__scalar bitwise (vector tap copies, padding, chunk starts)', async () => {
   await getAlloy();
   const x = wasm();
   let seed = 12000, cases = 0;
@@ -193,17 +193,17 @@ test('im2col_f32 in chunks + pointwise_f32 == conv2d_f32_ref bitwise (vector tap
     const col = heap.alloc(rows * Kd * 4), y1 = heap.alloc(P * OC * 4), y2 = heap.alloc(P * OC * 4);
     for (let p0 = 0; p0 < P; p0 += rows) {
       const p1 = Math.min(P, p0 + rows);
-      x.im2col_f32(px, N, H, W, C, K, K, g.s, g.s, g.pad[0], g.pad[1], g.d, g.d, OH, OW, p0, p1, col);
-      x.pointwise_f32(col, p1 - p0, Kd, pp, pb, OC, y1 + p0 * OC * 4, act);
+      x.im2col_x32__simd128(px, N, H, W, C, K, K, g.s, g.s, g.pad[0], g.pad[1], g.d, g.d, OH, OW, p0, p1, col);
+      x.conv1x1_f32_f32_f32__simd128_4x8(col, p1 - p0, Kd, pp, pb, OC, y1 + p0 * OC * 4, act);
     }
-    assert.is(x.conv2d_f32_ref(px, N, H, W, C, pw, pb, OC, K, K, g.s, g.s, ...g.pad, g.d, g.d, 1, y2, OH, OW, act), 0);
+    assert.is(x.conv2d_f32_f32_f32__scalar(px, N, H, W, C, pw, pb, OC, K, K, g.s, g.s, ...g.pad, g.d, g.d, 1, y2, OH, OW, act), 0);
     sameBits(y1, y2, P * OC, `im2col N=${N} ${H}x${W}x${C} -> ${OC} k${K} s${g.s} p${g.pad} d${g.d} rows${rows}`);
     for (const p of [px, pw, pb, pp, col, y1, y2]) heap.free(p);
   }
   assert.ok(cases > 200);
 });
 
-test('conv2d_narrow_f32 (OC <= 4, planar, 16 and 4 pixels per step) == conv2d_f32_ref bitwise', async () => {
+test('conv2d_f32_f32_f32__simd128_16x1 (OC <= 4, planar, 16 and 4 pixels per step) == conv2d_f32_f32_f32__scalar bitwise', async () => {
   await getAlloy();
   const x = wasm();
   let seed = 15000, cases = 0;
@@ -224,15 +224,15 @@ test('conv2d_narrow_f32 (OC <= 4, planar, 16 and 4 pixels per step) == conv2d_f3
     const sc = heap.alloc(x.conv_narrow_scratch_bytes(H, W, C, K, K, g.pad[0], g.pad[1], g.pad[2], g.pad[3], g.d, g.d, OW));
     const ylen = N * OH * OW * OC;
     const y1 = heap.alloc(ylen * 4), y2 = heap.alloc(ylen * 4);
-    assert.is(x.conv2d_narrow_f32(px, N, H, W, C, pw, pb, OC, K, K, sH, ...g.pad, g.d, g.d, y1, OH, OW, act, sc), 0);
-    assert.is(x.conv2d_f32_ref(px, N, H, W, C, pw, pb, OC, K, K, sH, 1, ...g.pad, g.d, g.d, 1, y2, OH, OW, act), 0);
+    assert.is(x.conv2d_f32_f32_f32__simd128_16x1(px, N, H, W, C, pw, pb, OC, K, K, sH, ...g.pad, g.d, g.d, y1, OH, OW, act, sc), 0);
+    assert.is(x.conv2d_f32_f32_f32__scalar(px, N, H, W, C, pw, pb, OC, K, K, sH, 1, ...g.pad, g.d, g.d, 1, y2, OH, OW, act), 0);
     sameBits(y1, y2, ylen, `narrow N=${N} ${H}x${W}x${C} -> ${OC} k${K} sH${sH} p${g.pad} d${g.d} act${act}`);
     for (const p of [px, pw, pb, sc, y1, y2]) heap.free(p);
   }
   assert.ok(cases > 300);
   const px = heap.alloc(64), y = heap.alloc(64);
-  assert.is(x.conv2d_narrow_f32(px, 1, 2, 2, 1, px, 0, 5, 1, 1, 1, 0, 0, 0, 0, 1, 1, y, 2, 2, 0, y), 1);   // OC > 4
-  assert.is(x.conv2d_narrow_f32(px, 1, 2, 2, 1, px, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, y, 2, 3, 0, y), 1);   // OW wrong
+  assert.is(x.conv2d_f32_f32_f32__simd128_16x1(px, 1, 2, 2, 1, px, 0, 5, 1, 1, 1, 0, 0, 0, 0, 1, 1, y, 2, 2, 0, y), 1);   // OC > 4
+  assert.is(x.conv2d_f32_f32_f32__simd128_16x1(px, 1, 2, 2, 1, px, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, y, 2, 3, 0, y), 1);   // OW wrong
   heap.free(px); heap.free(y);
 });
 

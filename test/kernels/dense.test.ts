@@ -1,4 +1,4 @@
-// dense_f32 (SIMD, 4x8 tiles) equals its scalar reference bit for bit at sizes equal to,
+// gemm_f32_f32_f32__simd128_5x8 (SIMD, 4x8 tiles) equals its scalar reference bit for bit at sizes equal to,
 // divisible by, below and above the tile, and is close to an f64 reference.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,7 +14,7 @@ const Ks = [1, 3, 4, 7, 16, 33];
 const Ns = [1, 3, 7, 8, 9, 16, 17, 31, 32, 33, 40, 65];
 
 for (const act of [0, 1]) {
-  test(`dense_f32 == dense_f32_ref bitwise, activation ${act ? 'relu' : 'none'}, ${Ms.length * Ks.length * Ns.length} shapes`, async () => {
+  test(`gemm_f32_f32_f32__simd128_5x8 == gemm_f32_f32_f32__scalar bitwise, activation ${act ? 'relu' : 'none'}, ${Ms.length * Ks.length * Ns.length} shapes`, async () => {
     await getAlloy();
     const x = wasm();
     let seed = 1;
@@ -24,8 +24,8 @@ for (const act of [0, 1]) {
       const pp = heap.alloc(x.packed_f32_bytes(N, K));
       const y1 = heap.alloc(M * N * 4), y2 = heap.alloc(M * N * 4);
       x.pack_w_f32(pw, N, K, pp);
-      x.dense_f32(px, M, K, pp, pb, N, y1, act);
-      x.dense_f32_ref(px, M, K, pw, pb, N, y2, act);
+      x.gemm_f32_f32_f32__simd128_5x8(px, M, K, pp, pb, N, y1, act);
+      x.gemm_f32_f32_f32__scalar(px, M, K, pw, pb, N, y2, act);
       const a = new Uint32Array(heap.buffer(), y1, M * N), b = new Uint32Array(heap.buffer(), y2, M * N);
       for (let i = 0; i < M * N; i++) {
         if (a[i] !== b[i]) assert.unreachable(`M=${M} K=${K} N=${N} output ${i}: simd ${a[i].toString(16)} ref ${b[i].toString(16)}`);
@@ -47,8 +47,8 @@ for (const act of [0, 1]) {
 
 // The blocked path (M >= 5): 5x8 tiles, kc-slices of <= 256 (K = 257 gives two of 132 and 125),
 // mc-blocks of 16384 / kc floats rounded down to 5 rows (K = 256: 60 rows; K = 16: 1020 rows).
-// Sizes at, below and above each boundary, with and without bias, through dense_f32 and through
-// dense_f32_panels on a middle range of panels.
+// Sizes at, below and above each boundary, with and without bias, through gemm_f32_f32_f32__simd128_5x8 and through
+// gemm_f32_f32_f32__simd128_5x8_panels on a middle range of panels.
 function blockedCase(M: number, K: number, N: number, act: number, withBias: boolean, seed: number, panels?: [number, number]) {
   const x = wasm();
   const xs = rand(M * K, seed), ws = rand(N * K, seed + 1), bs = rand(N, seed + 2);
@@ -56,11 +56,11 @@ function blockedCase(M: number, K: number, N: number, act: number, withBias: boo
   const pp = heap.alloc(x.packed_f32_bytes(N, K));
   const y1 = heap.alloc(M * N * 4), y2 = heap.alloc(M * N * 4);
   x.pack_w_f32(pw, N, K, pp);
-  x.dense_f32_ref(px, M, K, pw, pb, N, y2, act);
+  x.gemm_f32_f32_f32__scalar(px, M, K, pw, pb, N, y2, act);
   if (panels) {
     const [p0, p1] = panels;
     new Uint32Array(heap.buffer(), y1, M * N).fill(0xdeadbeef);
-    x.dense_f32_panels(px, M, K, pp + p0 * K * 8 * 4, pb, N, y1, act, p0, p1);
+    x.gemm_f32_f32_f32__simd128_5x8_panels(px, M, K, pp + p0 * K * 8 * 4, pb, N, y1, act, p0, p1);
     const a = new Uint32Array(heap.buffer(), y1, M * N), b = new Uint32Array(heap.buffer(), y2, M * N);
     for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
       const inside = n >= p0 * 8 && n < Math.min(p1 * 8, N);
@@ -68,7 +68,7 @@ function blockedCase(M: number, K: number, N: number, act: number, withBias: boo
       if (a[m * N + n] !== want) assert.unreachable(`panels ${p0}..${p1} M=${M} K=${K} N=${N} (${m},${n}): ${a[m * N + n].toString(16)} want ${want.toString(16)}`);
     }
   } else {
-    x.dense_f32(px, M, K, pp, pb, N, y1, act);
+    x.gemm_f32_f32_f32__simd128_5x8(px, M, K, pp, pb, N, y1, act);
     const a = new Uint32Array(heap.buffer(), y1, M * N), b = new Uint32Array(heap.buffer(), y2, M * N);
     for (let i = 0; i < M * N; i++) {
       if (a[i] !== b[i]) assert.unreachable(`M=${M} K=${K} N=${N} act=${act} bias=${withBias} output ${i}: simd ${a[i].toString(16)} ref ${b[i].toString(16)}`);
@@ -77,7 +77,7 @@ function blockedCase(M: number, K: number, N: number, act: number, withBias: boo
   for (const p of [px, pw, pb, pp, y1, y2]) if (p) heap.free(p);
 }
 
-test('dense_f32 blocked path == dense_f32_ref bitwise at tile, kc-slice and mc-block boundaries', async () => {
+test('gemm_f32_f32_f32__simd128_5x8 blocked path == gemm_f32_f32_f32__scalar bitwise at tile, kc-slice and mc-block boundaries', async () => {
   await getAlloy();
   let seed = 9000;
   const shapes: [number, number, number][] = [];
@@ -91,7 +91,7 @@ test('dense_f32 blocked path == dense_f32_ref bitwise at tile, kc-slice and mc-b
   }
 });
 
-test('dense_f32_panels (blocked path) writes exactly its columns, bit-identical to the reference', async () => {
+test('gemm_f32_f32_f32__simd128_5x8_panels (blocked path) writes exactly its columns, bit-identical to the reference', async () => {
   await getAlloy();
   let seed = 7000;
   for (const [M, K, N, p0, p1] of [[5, 3, 40, 1, 4], [13, 257, 33, 2, 5], [64, 300, 65, 0, 9], [7, 16, 17, 2, 3], [3, 9, 40, 1, 3]] as const) {
@@ -99,14 +99,14 @@ test('dense_f32_panels (blocked path) writes exactly its columns, bit-identical 
   }
 });
 
-test('dense_f32 without bias adds +0 like the reference (-0 sums become +0)', async () => {
+test('gemm_f32_f32_f32__simd128_5x8 without bias adds +0 like the reference (-0 sums become +0)', async () => {
   await getAlloy();
   const x = wasm();
   const px = heap.put(new Float32Array([-0])), pw = heap.put(new Float32Array([1]));
   const pp = heap.alloc(x.packed_f32_bytes(1, 1)), y1 = heap.alloc(4), y2 = heap.alloc(4);
   x.pack_w_f32(pw, 1, 1, pp);
-  x.dense_f32(px, 1, 1, pp, 0, 1, y1, 0);
-  x.dense_f32_ref(px, 1, 1, pw, 0, 1, y2, 0);
+  x.gemm_f32_f32_f32__simd128_5x8(px, 1, 1, pp, 0, 1, y1, 0);
+  x.gemm_f32_f32_f32__scalar(px, 1, 1, pw, 0, 1, y2, 0);
   assert.is(new Uint32Array(heap.buffer(), y1, 1)[0], new Uint32Array(heap.buffer(), y2, 1)[0]);
   for (const p of [px, pw, pp, y1, y2]) heap.free(p);
 });
@@ -116,7 +116,7 @@ test('softmax rows sum to 1 and NaNs are canonicalised', async () => {
   const x = wasm();
   const v = new Float32Array([1, 2, 3, -1000, 0, 1000, 5, 5, 5]);
   const p = heap.put(v), q = heap.alloc(v.byteLength);
-  x.softmax_f32(p, q, 3, 3);
+  x.softmax_f32__scalar(p, q, 3, 3);
   const o = heap.f32(q, 9);
   for (let r = 0; r < 3; r++) assert.ok(Math.abs(o[3 * r] + o[3 * r + 1] + o[3 * r + 2] - 1) < 1e-6);
   assert.is(o[5], 1);

@@ -55,7 +55,7 @@ test('the size functions saturate at 2^31 - 1 instead of wrapping (the host refu
 // i8 / i4 also asymmetric: non-zero signed zero points, which the symmetric variants never reach
 const VARIANTS: [string, boolean][] = [...[...FLOAT_W, ...INT_W].map((f): [string, boolean] => [f, f !== 'u8']), ['i8', false], ['i4', false]];
 for (const [fmt, symmetric] of VARIANTS) {
-  test(`${INT_W.includes(fmt) ? 'pack_wq_params + dense_wqp' : 'dense_wq'} ${fmt}${symmetric || fmt === 'u8' ? '' : ' asymmetric'}: SIMD == reference bitwise, ${Ms.length * Ks.length * Ns.length} shapes x 2 activations`, async () => {
+  test(`${INT_W.includes(fmt) ? 'pack_wq_params + gemm_int_f32_f32__simd128_4x8' : 'gemm_any_f32_f32__simd128_4x8'} ${fmt}${symmetric || fmt === 'u8' ? '' : ' asymmetric'}: SIMD == reference bitwise, ${Ms.length * Ks.length * Ns.length} shapes x 2 activations`, async () => {
     const a = await getAlloy();
     const x = wasm();
     const f = a.format(fmt);
@@ -72,23 +72,23 @@ for (const [fmt, symmetric] of VARIANTS) {
       const pp = heap.alloc(x.packed_q_bytes(f.id, N, K));
       x.pack_w_q(f.id, pw, N, K, pp);
       const y1 = heap.alloc(M * N * 4), y2 = heap.alloc(M * N * 4);
-      x.dense_wq_ref(px, M, K, pw, f.id, ps, pz, group, pb, N, y2, act);
+      x.gemm_any_f32_f32__scalar(px, M, K, pw, f.id, ps, pz, group, pb, N, y2, act);
       if (f.kind !== 'int') {
-        x.dense_wq(px, M, K, pp, f.id, ps, pb, N, y1, act);
+        x.gemm_any_f32_f32__simd128_4x8(px, M, K, pp, f.id, ps, pb, N, y1, act);
         sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `${fmt} M=${M} K=${K} N=${N} act=${act}`);
       } else {
-        // scales and zero points packed once (pack_wq_params), then dense_wqp
+        // scales and zero points packed once (pack_wq_params), then gemm_int_f32_f32__simd128_4x8
         const pp2 = heap.alloc(x.packed_wq_params_bytes(N, K, group));
         x.pack_wq_params(ps, pz, N, K, group, pp2);
-        x.dense_wqp(px, M, K, pp, f.id, pp2, group, pz ? 1 : 0, pb, N, y1, act);
-        sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `${fmt} dense_wqp M=${M} K=${K} N=${N} act=${act}`);
+        x.gemm_int_f32_f32__simd128_4x8(px, M, K, pp, f.id, pp2, group, pz ? 1 : 0, pb, N, y1, act);
+        sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `${fmt} gemm_int_f32_f32__simd128_4x8 M=${M} K=${K} N=${N} act=${act}`);
         if (symmetric) {
           // symmetric weights passed without their (all-zero) zero points: the no-subtraction path
           const pp3 = heap.alloc(x.packed_wq_params_bytes(N, K, group));
           x.pack_wq_params(ps, 0, N, K, group, pp3);
           heap.f32(y1, M * N).fill(NaN);
-          x.dense_wqp(px, M, K, pp, f.id, pp3, group, 0, pb, N, y1, act);
-          sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `${fmt} dense_wqp without zero points M=${M} K=${K} N=${N} act=${act}`);
+          x.gemm_int_f32_f32__simd128_4x8(px, M, K, pp, f.id, pp3, group, 0, pb, N, y1, act);
+          sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `${fmt} gemm_int_f32_f32__simd128_4x8 without zero points M=${M} K=${K} N=${N} act=${act}`);
           heap.free(pp3);
         }
         heap.free(pp2);
@@ -113,7 +113,7 @@ for (const [fmt, symmetric] of VARIANTS) {
   });
 }
 
-test('dense_wq float formats equal dense_f32 on the decoded weights (the definition)', async () => {
+test('gemm_any_f32_f32__simd128_4x8 float formats equal gemm_f32_f32_f32__simd128_5x8 on the decoded weights (the definition)', async () => {
   const a = await getAlloy();
   const x = wasm();
   const M = 5, K = 33, N = 17;
@@ -123,8 +123,8 @@ test('dense_wq float formats equal dense_f32 on the decoded weights (the definit
   const pq = heap.alloc(x.packed_q_bytes(3, N, K)), pf = heap.alloc(x.packed_f32_bytes(N, K));
   x.pack_w_q(3, pw, N, K, pq); x.pack_w_f32(pd, N, K, pf);
   const y1 = heap.alloc(M * N * 4), y2 = heap.alloc(M * N * 4);
-  x.dense_wq(px, M, K, pq, 3, 0, 0, N, y1, 0);
-  x.dense_f32(px, M, K, pf, 0, N, y2, 0);
+  x.gemm_any_f32_f32__simd128_4x8(px, M, K, pq, 3, 0, 0, N, y1, 0);
+  x.gemm_f32_f32_f32__simd128_5x8(px, M, K, pf, 0, N, y2, 0);
   sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), 'e4m3 vs f32 on decoded');
   for (const p of [pw, pd, px, pq, pf, y1, y2]) heap.free(p);
 });
@@ -139,12 +139,12 @@ test('w8a8: SIMD == reference bitwise; close to f64 within the quantization erro
     const K2 = (K + 1) >> 1;
     const pw = heap.put(q.codes), psw = heap.put(q.scales), px = heap.put(xs), pb = heap.put(bs);
     const pxq = heap.alloc(M * K2 * 4), psx = heap.alloc(M * 4), ptmp = heap.alloc(M * K);
-    x.quant_rows_i8(px, M, K, pxq, psx, ptmp);
+    x.quant_rows_f32_i8__simd128(px, M, K, pxq, psx, ptmp);
     const pp = heap.alloc(x.packed_w8a8_bytes(N, K));
     x.pack_w_i8_k2(pw, N, K, pp);
     const y1 = heap.alloc(M * N * 4), y2 = heap.alloc(M * N * 4);
-    x.dense_w8a8(pxq, psx, M, K, pp, psw, pb, N, y1, act);
-    x.dense_w8a8_ref(pxq, psx, M, K, pw, psw, pb, N, y2, act);
+    x.gemm_i8_i8_i32__simd128_4x8(pxq, psx, M, K, pp, psw, pb, N, y1, act);
+    x.gemm_i8_i8_i32__scalar(pxq, psx, M, K, pw, psw, pb, N, y2, act);
     sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `w8a8 M=${M} K=${K} N=${N}`);
     const out = heap.f32(y1, M * N), sx = heap.f32(psx, M);
     for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
@@ -159,7 +159,7 @@ test('w8a8: SIMD == reference bitwise; close to f64 within the quantization erro
 
 
 
-test('fused decode kernels (dense_wf) == dense_wq_ref bitwise, incl. subnormal weights and -0 bias', async () => {
+test('fused decode kernels (gemm_fused_f32_f32__simd128_4x8) == gemm_any_f32_f32__scalar bitwise, incl. subnormal weights and -0 bias', async () => {
   const a = await getAlloy();
   const x = wasm();
   let seed = 5000;
@@ -186,9 +186,9 @@ test('fused decode kernels (dense_wf) == dense_wq_ref bitwise, incl. subnormal w
       const pp = heap.alloc(x.packed_q_bytes(f.id, N, K));
       x.pack_w_q(f.id, pw, N, K, pp);
       const y1 = heap.alloc(M * N * 4), y2 = heap.alloc(M * N * 4);
-      x.dense_wf(px, M, K, pp, f.id, ps, pz, pb, N, y1, act);
-      x.dense_wq_ref(px, M, K, pw, f.id, ps, pz, K, pb, N, y2, act);
-      sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `dense_wf ${variant} M=${M} K=${K} N=${N} act=${act}`);
+      x.gemm_fused_f32_f32__simd128_4x8(px, M, K, pp, f.id, ps, pz, pb, N, y1, act);
+      x.gemm_any_f32_f32__scalar(px, M, K, pw, f.id, ps, pz, K, pb, N, y2, act);
+      sameBits(heap.f32(y1, M * N), heap.f32(y2, M * N), `gemm_fused_f32_f32__simd128_4x8 ${variant} M=${M} K=${K} N=${N} act=${act}`);
       for (const p of [pw, px, pb, ps, pz, pp, y1, y2]) heap.free(p);
     }
   }

@@ -1,4 +1,4 @@
-// depthwise_conv2d_f32 equals depthwise_conv2d_f32_ref bit for bit (any NaN equals any NaN: wasm
+// dwconv_f32_f32_f32__simd128_4x4 equals dwconv_f32_f32_f32__scalar bit for bit (any NaN equals any NaN: wasm
 // leaves NaN payloads to the engine) on awkward shapes, and writes nothing past its output.
 // The kernel's paths and what reaches them:
 //   finite weights -> dw_fast: border pixels and interior remainders (`pixel`: 16-channel steps,
@@ -53,8 +53,8 @@ function run(c: Case): void {
   const y1 = heap.alloc(ylen * 4 + GUARD), y2 = heap.alloc(ylen * 4 + GUARD);
   new Uint32Array(heap.buffer(), y1, ylen + GUARD / 4).fill(SENTINEL);
   const args = [px, N, H, W, C, pw, pb, KH, KW, sH, sW, ...pads, dH, dW] as const;
-  assert.is(x.depthwise_conv2d_f32(...args, y1, OH, OW, act), 0, what);
-  assert.is(x.depthwise_conv2d_f32_ref(...args, y2, OH, OW, act), 0, what);
+  assert.is(x.dwconv_f32_f32_f32__simd128_4x4(...args, y1, OH, OW, act), 0, what);
+  assert.is(x.dwconv_f32_f32_f32__scalar(...args, y2, OH, OW, act), 0, what);
   const a = new Uint32Array(heap.buffer(), y1, ylen + GUARD / 4), b = new Uint32Array(heap.buffer(), y2, ylen);
   const fa = new Float32Array(a.buffer, a.byteOffset, ylen), fb = new Float32Array(b.buffer, b.byteOffset, ylen);
   for (let i = 0; i < ylen; i++) {
@@ -147,7 +147,7 @@ test('padded taps take part: an infinite weight seen only by border pixels makes
   const C = 4, xs = new Float32Array(9 * C).fill(1), ws = new Float32Array(9 * C).fill(1);
   ws[0] = Infinity;
   const px = heap.put(xs), pw = heap.put(ws), py = heap.alloc(9 * C * 4);
-  assert.is(x.depthwise_conv2d_f32(px, 1, 3, 3, C, pw, 0, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, py, 3, 3, 0), 0);
+  assert.is(x.dwconv_f32_f32_f32__simd128_4x4(px, 1, 3, 3, C, pw, 0, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, py, 3, 3, 0), 0);
   const y = heap.f32(py, 9 * C);
   assert.ok(Number.isNaN(y[0]), 'top-left channel 0 reads a padded tap with weight inf');
   assert.is(y[4 * C], Infinity, 'the centre reads x = 1 there');

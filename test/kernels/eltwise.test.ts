@@ -24,7 +24,7 @@ const ulp = (v: number) => { const a = Math.abs(v); if (a < 2 ** -126) return 2 
 
 const ops: [string, (a: number, b: number) => number][] = [['add', (a, b) => a + b], ['sub', (a, b) => a - b], ['mul', (a, b) => a * b], ['div', (a, b) => a / b]];
 
-test('binary_f32: same shape, scalar, per-channel and trailing-dims broadcast; exact vs fround(f64)', async () => {
+test('vbinary_f32__simd128: same shape, scalar, per-channel and trailing-dims broadcast; exact vs fround(f64)', async () => {
   await getAlloy();
   const x = wasm();
   let seed = 1;
@@ -38,8 +38,8 @@ test('binary_f32: same shape, scalar, per-channel and trailing-dims broadcast; e
     const a = rand(n, seed++, 4), b = rand(bn, seed++, 4);
     if (n > 20) { a.set(specials.subarray(0, Math.min(specials.length, n))); }
     const pa = heap.put(a), pb = heap.put(b), y1 = heap.alloc(n * 4), y2 = heap.alloc(n * 4);
-    assert.is(x.binary_f32(pa, pb, y1, n, bn, op, act), 0);
-    assert.is(x.binary_f32_ref(pa, pb, y2, n, bn, op, act), 0);
+    assert.is(x.vbinary_f32__simd128(pa, pb, y1, n, bn, op, act), 0);
+    assert.is(x.vbinary_f32__scalar(pa, pb, y2, n, bn, op, act), 0);
     const what = `${ops[op][0]} act${act} n=${n} bn=${bn}`;
     sameBits(y1, y2, n, what);
     const y = heap.f32(y1, n);
@@ -48,15 +48,15 @@ test('binary_f32: same shape, scalar, per-channel and trailing-dims broadcast; e
       if (!f32eq(y[i], want)) assert.unreachable(`${what} [${i}]: ${y[i]} vs ${want}`);
     }
     // in place: y == a
-    assert.is(x.binary_f32(pa, pb, pa, n, bn, op, act), 0);
+    assert.is(x.vbinary_f32__simd128(pa, pb, pa, n, bn, op, act), 0);
     sameBits(pa, y2, n, `${what} in place`);
     for (const p of [pa, pb, y1, y2]) heap.free(p);
   }
   const p = heap.alloc(64);
-  assert.is(x.binary_f32(p, p, p, 6, 4, 0, 0), 1);     // 6 % 4 != 0
-  assert.is(x.binary_f32(p, p, p, 6, 0, 0, 0), 1);
-  assert.is(x.binary_f32(p, p, p, 6, 1, 4, 0), 1);     // unknown op
-  assert.is(x.binary_f32(p, p, p, 6, 1, 0, 3), 1);     // unknown activation
+  assert.is(x.vbinary_f32__simd128(p, p, p, 6, 4, 0, 0), 1);     // 6 % 4 != 0
+  assert.is(x.vbinary_f32__simd128(p, p, p, 6, 0, 0, 0), 1);
+  assert.is(x.vbinary_f32__simd128(p, p, p, 6, 1, 4, 0), 1);     // unknown op
+  assert.is(x.vbinary_f32__simd128(p, p, p, 6, 1, 0, 3), 1);     // unknown activation
   heap.free(p);
 });
 
@@ -66,18 +66,18 @@ test('relu6, clamp, leaky relu, hardswish, sigmoid, tanh, gelu: SIMD == ref bitw
   await getAlloy();
   const x = wasm();
   const fns: Un[] = [
-    { name: 'relu6', simd: x.relu6_f32, ref: x.relu6_f32_ref, f64: (v) => Math.min(Math.max(v, 0), 6), tol: () => 0 },
-    { name: 'clamp(-0.5,2)', simd: (p, q, n) => x.clamp_f32(p, q, n, -0.5, 2), ref: (p, q, n) => x.clamp_f32_ref(p, q, n, -0.5, 2), f64: (v) => Math.min(Math.max(v, -0.5), 2), tol: () => 0 },
-    { name: 'leaky(0.1)', simd: (p, q, n) => x.leaky_relu_f32(p, q, n, 0.1), ref: (p, q, n) => x.leaky_relu_f32_ref(p, q, n, 0.1),
+    { name: 'relu6', simd: x.vrelu6_f32__simd128, ref: x.vrelu6_f32__scalar, f64: (v) => Math.min(Math.max(v, 0), 6), tol: () => 0 },
+    { name: 'clamp(-0.5,2)', simd: (p, q, n) => x.vclamp_f32__simd128(p, q, n, -0.5, 2), ref: (p, q, n) => x.vclamp_f32__scalar(p, q, n, -0.5, 2), f64: (v) => Math.min(Math.max(v, -0.5), 2), tol: () => 0 },
+    { name: 'leaky(0.1)', simd: (p, q, n) => x.vlrelu_f32__simd128(p, q, n, 0.1), ref: (p, q, n) => x.vlrelu_f32__scalar(p, q, n, 0.1),
       f64: (v) => (v < 0 ? Math.fround(Math.fround(0.1) * v) : v), tol: () => 0 },
     // x * (min(max(x+3, 0), 6) / 6): three roundings, each <= 1/2 ulp of its result.
-    { name: 'hardswish', simd: x.hardswish_f32, ref: x.hardswish_f32_ref, f64: (v) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6, tol: (w) => 2 * ulp(w) },
+    { name: 'hardswish', simd: x.vhswish_f32__simd128, ref: x.vhswish_f32__scalar, f64: (v) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6, tol: (w) => 2 * ulp(w) },
     // Mathf.exp (< 1 ulp), then one add and one division: within 3 ulp.
-    { name: 'sigmoid', simd: x.sigmoid_f32, f64: (v) => 1 / (1 + Math.exp(-v)), tol: (w) => 3 * ulp(w) },
-    { name: 'tanh', simd: x.tanh_f32, f64: (v) => Math.tanh(v), tol: (w) => 3 * ulp(w) },
+    { name: 'sigmoid', simd: x.vsigmoid_f32__scalar, f64: (v) => 1 / (1 + Math.exp(-v)), tol: (w) => 3 * ulp(w) },
+    { name: 'tanh', simd: x.vtanh_f32__scalar, f64: (v) => Math.tanh(v), tol: (w) => 3 * ulp(w) },
     // f64 evaluation rounded once: within 1 ulp (checked here against an independent, looser
     // Abramowitz-Stegun 7.1.26 erf, |err| < 1.5e-7, and exact values below).
-    { name: 'gelu', simd: x.gelu_f32, f64: (v) => 0.5 * v * (1 + erfAS(v / Math.SQRT2)), tol: (w) => 0 },
+    { name: 'gelu', simd: x.vgelu_f32__scalar, f64: (v) => 0.5 * v * (1 + erfAS(v / Math.SQRT2)), tol: (w) => 0 },
   ];
   let seed = 300;
   for (const fn of fns) for (const n of [1, 3, 4, 5, 8, 17, 1000]) {
@@ -112,7 +112,7 @@ test('gelu matches exact GELU values to the correctly rounded f32; limits and Na
   ];
   const v = new Float32Array(cases.map((c) => c[0]).concat([NaN]));
   const px = heap.put(v), py = heap.alloc(v.length * 4);
-  x.gelu_f32(px, py, v.length);
+  x.vgelu_f32__scalar(px, py, v.length);
   const y = heap.f32(py, v.length);
   cases.forEach(([a, want], i) => {
     const w = Math.fround(want);

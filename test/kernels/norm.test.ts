@@ -28,14 +28,14 @@ function sameBits(p1: number, p2: number, n: number, what: string) {
 }
 const LENS = [1, 3, 4, 5, 8, 17, 100, 1000];
 
-test('log_softmax_f32 == ONNX LogSoftmax (f64) within the summation bound; special rows', async () => {
+test('logsoftmax_f32__scalar == ONNX LogSoftmax (f64) within the summation bound; special rows', async () => {
   await getAlloy();
   const x = wasm();
   let seed = 1, checked = 0;
   for (const len of LENS) for (const rows of [1, 3]) for (const scale of [1, 8, 40]) {
     const n = rows * len, xs = rand(n, seed++, scale, scale === 40 ? 20 : 0);
     const px = heap.put(xs), py = heap.alloc(n * 4);
-    x.log_softmax_f32(px, py, rows, len);
+    x.logsoftmax_f32__scalar(px, py, rows, len);
     const y = heap.f32(py, n);
     for (let r = 0; r < rows; r++) {
       const row = Array.from(xs.subarray(r * len, (r + 1) * len));
@@ -51,26 +51,26 @@ test('log_softmax_f32 == ONNX LogSoftmax (f64) within the summation bound; speci
     }
     // in place gives the same bits
     const copy = heap.f32(py, n).slice();
-    x.log_softmax_f32(px, px, rows, len);
+    x.logsoftmax_f32__scalar(px, px, rows, len);
     assert.equal(Array.from(heap.f32(px, n)), Array.from(copy));
     heap.free(px); heap.free(py);
   }
   // a single element gives exactly 0; -inf entries give -inf; +inf or NaN in a row give NaN
   const sp = new Float32Array([5, 1, -Infinity, 2, Infinity, 0, NaN, 1]);
   const px = heap.put(sp), py = heap.alloc(32);
-  x.log_softmax_f32(px, py, 1, 1);
+  x.logsoftmax_f32__scalar(px, py, 1, 1);
   assert.is(heap.f32(py, 1)[0], 0);
-  x.log_softmax_f32(px + 4, py, 1, 3);
+  x.logsoftmax_f32__scalar(px + 4, py, 1, 3);
   const y = heap.f32(py, 3);
   assert.is(y[1], -Infinity);
   assert.ok(Math.abs(y[0] - (1 - 2 - Math.log(Math.exp(-1) + 1))) < 1e-6 && Math.abs(y[2] - -Math.log(Math.exp(-1) + 1)) < 1e-6);
-  x.log_softmax_f32(px + 16, py, 2, 2);
+  x.logsoftmax_f32__scalar(px + 16, py, 2, 2);
   assert.ok(heap.f32(py, 4).every(Number.isNaN));
   heap.free(px); heap.free(py);
   assert.ok(checked > 5000);
 });
 
-test('layer_norm_f32 == ref bitwise and == ONNX LayerNormalization (f64) within the bound; gamma/beta optional', async () => {
+test('layernorm_f32__simd128 == ref bitwise and == ONNX LayerNormalization (f64) within the bound; gamma/beta optional', async () => {
   await getAlloy();
   const x = wasm();
   let seed = 500, checked = 0;
@@ -79,8 +79,8 @@ test('layer_norm_f32 == ref bitwise and == ONNX LayerNormalization (f64) within 
     const g = rand(len, seed++, 2), b = rand(len, seed++, 1);
     const px = heap.put(xs), pg = gb & 1 ? heap.put(g) : 0, pb = gb & 2 ? heap.put(b) : 0;
     const y1 = heap.alloc(n * 4), y2 = heap.alloc(n * 4), eps = 1e-5;
-    assert.is(x.layer_norm_f32(px, pg, pb, y1, rows, len, eps), 0);
-    assert.is(x.layer_norm_f32_ref(px, pg, pb, y2, rows, len, eps), 0);
+    assert.is(x.layernorm_f32__simd128(px, pg, pb, y1, rows, len, eps), 0);
+    assert.is(x.layernorm_f32__scalar(px, pg, pb, y2, rows, len, eps), 0);
     const what = `len ${len} rows ${rows} x~${offset}±${scale} gamma ${!!pg} beta ${!!pb}`;
     sameBits(y1, y2, n, what);
     const y = heap.f32(y1, n);
@@ -100,31 +100,31 @@ test('layer_norm_f32 == ref bitwise and == ONNX LayerNormalization (f64) within 
         checked++;
       }
     }
-    assert.is(x.layer_norm_f32(px, pg, pb, px, rows, len, eps), 0);   // in place
+    assert.is(x.layernorm_f32__simd128(px, pg, pb, px, rows, len, eps), 0);   // in place
     sameBits(px, y2, n, what + ' in place');
     for (const p of [px, pg, pb, y1, y2]) heap.free(p);
   }
   // constant row -> exactly 0 (+beta); len 1 likewise
   const px = heap.put(new Float32Array([3, 3, 3, 3, 3, 7])), pb = heap.put(new Float32Array([0.5, -1, 2, 0, 0, 0])), py = heap.alloc(32);
-  x.layer_norm_f32(px, 0, pb, py, 1, 5, 1e-5);
+  x.layernorm_f32__simd128(px, 0, pb, py, 1, 5, 1e-5);
   assert.equal(Array.from(heap.f32(py, 5)), [0.5, -1, 2, 0, 0]);
-  x.layer_norm_f32(px + 20, 0, 0, py, 1, 1, 1e-5);
+  x.layernorm_f32__simd128(px + 20, 0, 0, py, 1, 1, 1e-5);
   assert.is(heap.f32(py, 1)[0], 0);
-  assert.is(x.layer_norm_f32(px, 0, 0, py, 1, 0, 1e-5), 1);
-  assert.is(x.layer_norm_f32_ref(px, 0, 0, py, -1, 4, 1e-5), 1);
+  assert.is(x.layernorm_f32__simd128(px, 0, 0, py, 1, 0, 1e-5), 1);
+  assert.is(x.layernorm_f32__scalar(px, 0, 0, py, -1, 4, 1e-5), 1);
   for (const p of [px, pb, py]) heap.free(p);
   assert.ok(checked > 30000);
 });
 
-test('batch_norm_f32 (folded, NHWC channels): SIMD == ref bitwise == fround(fround(x*s)+b)', async () => {
+test('batchnorm_f32__simd128 (folded, NHWC channels): SIMD == ref bitwise == fround(fround(x*s)+b)', async () => {
   await getAlloy();
   const x = wasm();
   let seed = 2000;
   for (const c of [1, 3, 4, 5, 8, 17]) for (const rows of [1, 2, 9]) {
     const n = rows * c, xs = rand(n, seed++, 8), s = rand(c, seed++, 3), b = rand(c, seed++, 2);
     const px = heap.put(xs), ps = heap.put(s), pb = heap.put(b), y1 = heap.alloc(n * 4), y2 = heap.alloc(n * 4);
-    assert.is(x.batch_norm_f32(px, ps, pb, y1, n, c), 0);
-    assert.is(x.batch_norm_f32_ref(px, ps, pb, y2, n, c), 0);
+    assert.is(x.batchnorm_f32__simd128(px, ps, pb, y1, n, c), 0);
+    assert.is(x.batchnorm_f32__scalar(px, ps, pb, y2, n, c), 0);
     sameBits(y1, y2, n, `bn c=${c} rows=${rows}`);
     const y = heap.f32(y1, n);
     for (let i = 0; i < n; i++) {
@@ -134,8 +134,8 @@ test('batch_norm_f32 (folded, NHWC channels): SIMD == ref bitwise == fround(frou
     for (const p of [px, ps, pb, y1, y2]) heap.free(p);
   }
   const p = heap.alloc(64);
-  assert.is(x.batch_norm_f32(p, p, p, p, 6, 4), 1);
-  assert.is(x.batch_norm_f32_ref(p, p, p, p, 6, 0), 1);
+  assert.is(x.batchnorm_f32__simd128(p, p, p, p, 6, 4), 1);
+  assert.is(x.batchnorm_f32__scalar(p, p, p, p, 6, 0), 1);
   heap.free(p);
 });
 

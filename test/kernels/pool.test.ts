@@ -36,11 +36,11 @@ test('max_pool2d / avg_pool2d (both count modes) == refs bitwise and near f64', 
       const y1 = heap.alloc(ylen * 4), y2 = heap.alloc(ylen * 4);
       const geo = [N, H, W, C, K, K, s, s, ...pad] as const;
       if (mode === 0) {
-        assert.is(x.max_pool2d_f32(px, ...geo, y1, OH, OW), 0);
-        assert.is(x.max_pool2d_f32_ref(px, ...geo, y2, OH, OW), 0);
+        assert.is(x.maxpool_f32__simd128(px, ...geo, y1, OH, OW), 0);
+        assert.is(x.maxpool_f32__scalar(px, ...geo, y2, OH, OW), 0);
       } else {
-        assert.is(x.avg_pool2d_f32(px, ...geo, mode - 1, y1, OH, OW), 0);
-        assert.is(x.avg_pool2d_f32_ref(px, ...geo, mode - 1, y2, OH, OW), 0);
+        assert.is(x.avgpool_f32__simd128(px, ...geo, mode - 1, y1, OH, OW), 0);
+        assert.is(x.avgpool_f32__scalar(px, ...geo, mode - 1, y2, OH, OW), 0);
       }
       const what = `mode ${mode} N=${N} ${H}x${W}x${C} k${K} s${s} p${pad}`;
       sameBits(y1, y2, ylen, what);
@@ -68,15 +68,15 @@ test('max_pool2d / avg_pool2d (both count modes) == refs bitwise and near f64', 
   assert.ok(cases > 300);
 });
 
-test('global_avg_pool_f32 == ref bitwise and near f64', async () => {
+test('gavgpool_f32__simd128 == ref bitwise and near f64', async () => {
   await getAlloy();
   const x = wasm();
   let seed = 900;
   for (const [H, W] of [[1, 1], [3, 5], [7, 7], [14, 14]]) for (const C of [...Cs, 32, 33]) for (const N of [1, 2]) {
     const xs = rand(N * H * W * C, seed++);
     const px = heap.put(xs), y1 = heap.alloc(N * C * 4), y2 = heap.alloc(N * C * 4);
-    assert.is(x.global_avg_pool_f32(px, N, H, W, C, y1), 0);
-    assert.is(x.global_avg_pool_f32_ref(px, N, H, W, C, y2), 0);
+    assert.is(x.gavgpool_f32__simd128(px, N, H, W, C, y1), 0);
+    assert.is(x.gavgpool_f32__scalar(px, N, H, W, C, y2), 0);
     sameBits(y1, y2, N * C, `gap ${N}x${H}x${W}x${C}`);
     const y = heap.f32(y1, N * C);
     for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) {
@@ -94,14 +94,14 @@ test('max pooling propagates NaN like wasm max; pads >= kernel and wrong output 
   const x = wasm();
   const v = new Float32Array([NaN, 1, -0, 0, -Infinity, -Infinity, 2, 3, 4, 5, 6, 7]);  // 1x3x1x4 after reshape: H=3 W=1 C=4
   const px = heap.put(v), y1 = heap.alloc(16), y2 = heap.alloc(16);
-  assert.is(x.max_pool2d_f32(px, 1, 3, 1, 4, 3, 1, 1, 1, 0, 0, 0, 0, y1, 1, 1), 0);
-  assert.is(x.max_pool2d_f32_ref(px, 1, 3, 1, 4, 3, 1, 1, 1, 0, 0, 0, 0, y2, 1, 1), 0);
+  assert.is(x.maxpool_f32__simd128(px, 1, 3, 1, 4, 3, 1, 1, 1, 0, 0, 0, 0, y1, 1, 1), 0);
+  assert.is(x.maxpool_f32__scalar(px, 1, 3, 1, 4, 3, 1, 1, 1, 0, 0, 0, 0, y2, 1, 1), 0);
   const got = heap.f32(y1, 4);
   assert.ok(Number.isNaN(got[0]));
   assert.equal([...got.slice(1)], [5, 6, 7]);
   assert.equal([...new Uint32Array(heap.buffer(), y1 + 4, 3)], [...new Uint32Array(heap.buffer(), y2 + 4, 3)]);
-  assert.is(x.max_pool2d_f32(px, 1, 3, 1, 4, 2, 1, 1, 1, 2, 0, 0, 0, y1, 3, 1), 1);   // padT >= KH
-  assert.is(x.avg_pool2d_f32(px, 1, 3, 1, 4, 2, 1, 1, 1, 0, 0, 0, 0, 0, y1, 3, 1), 1);   // wrong OH
+  assert.is(x.maxpool_f32__simd128(px, 1, 3, 1, 4, 2, 1, 1, 1, 2, 0, 0, 0, y1, 3, 1), 1);   // padT >= KH
+  assert.is(x.avgpool_f32__simd128(px, 1, 3, 1, 4, 2, 1, 1, 1, 0, 0, 0, 0, 0, y1, 3, 1), 1);   // wrong OH
   for (const q of [px, y1, y2]) heap.free(q);
 });
 

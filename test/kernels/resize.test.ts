@@ -55,7 +55,7 @@ const geoms: [number, number, number, number][] = [   // H, W, OH, OW
 ];
 const Cs = [1, 3, 4, 5, 8, 17];
 
-test('resize_nearest_f32: == f32 replica bit for bit, == ONNX f64 spec off rounding boundaries', async () => {
+test('resize_nearest_x32__memcpy: == f32 replica bit for bit, == ONNX f64 spec off rounding boundaries', async () => {
   await getAlloy();
   const x = wasm();
   let seed = 1, runs = 0, boundary = 0;
@@ -63,7 +63,7 @@ test('resize_nearest_f32: == f32 replica bit for bit, == ONNX f64 spec off round
     const N = 1 + (runs % 2); runs++;
     const xs = rand(N * H * W * C, seed++), on = N * OH * OW * C;
     const px = heap.put(xs), py = heap.alloc(on * 4);
-    assert.is(x.resize_nearest_f32(px, N, H, W, C, py, OH, OW, cm, nm), 0);
+    assert.is(x.resize_nearest_x32__memcpy(px, N, H, W, C, py, OH, OW, cm, nm), 0);
     const y = new Uint32Array(heap.buffer(), py, on), xb = new Uint32Array(xs.buffer);
     const what = `N${N} ${H}x${W}->${OH}x${OW} C${C} coord ${cm} nearest ${nm}`;
     for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {
@@ -81,14 +81,14 @@ test('resize_nearest_f32: == f32 replica bit for bit, == ONNX f64 spec off round
   }
   assert.ok(boundary < runs, `${boundary} boundary picks`);
   const p = heap.alloc(64);
-  assert.is(x.resize_nearest_f32(p, 1, 1, 1, 1, p, 1, 1, 4, 0), 1);
-  assert.is(x.resize_nearest_f32(p, 1, 1, 1, 1, p, 1, 1, 0, 4), 1);
-  assert.is(x.resize_nearest_f32(p, 1, 0, 1, 1, p, 1, 1, 0, 0), 1);
-  assert.is(x.resize_nearest_f32(p, 1, 1, 1, 0, p, 1, 1, 0, 0), 1);
+  assert.is(x.resize_nearest_x32__memcpy(p, 1, 1, 1, 1, p, 1, 1, 4, 0), 1);
+  assert.is(x.resize_nearest_x32__memcpy(p, 1, 1, 1, 1, p, 1, 1, 0, 4), 1);
+  assert.is(x.resize_nearest_x32__memcpy(p, 1, 0, 1, 1, p, 1, 1, 0, 0), 1);
+  assert.is(x.resize_nearest_x32__memcpy(p, 1, 1, 1, 0, p, 1, 1, 0, 0), 1);
   heap.free(p);
 });
 
-test('resize_bilinear_f32: SIMD == ref bitwise == f32 replica, and within the bound of the ONNX f64 spec', async () => {
+test('resize_bilinear_f32__simd128: SIMD == ref bitwise == f32 replica, and within the bound of the ONNX f64 spec', async () => {
   await getAlloy();
   const x = wasm();
   let seed = 700, runs = 0;
@@ -96,8 +96,8 @@ test('resize_bilinear_f32: SIMD == ref bitwise == f32 replica, and within the bo
     const N = 1 + (runs % 2); runs++;
     const xs = rand(N * H * W * C, seed++), on = N * OH * OW * C;
     const px = heap.put(xs), y1 = heap.alloc(on * 4), y2 = heap.alloc(on * 4);
-    assert.is(x.resize_bilinear_f32(px, N, H, W, C, y1, OH, OW, cm), 0);
-    assert.is(x.resize_bilinear_f32_ref(px, N, H, W, C, y2, OH, OW, cm), 0);
+    assert.is(x.resize_bilinear_f32__simd128(px, N, H, W, C, y1, OH, OW, cm), 0);
+    assert.is(x.resize_bilinear_f32__scalar(px, N, H, W, C, y2, OH, OW, cm), 0);
     const what = `N${N} ${H}x${W}->${OH}x${OW} C${C} coord ${cm}`;
     const a = new Uint32Array(heap.buffer(), y1, on), b = new Uint32Array(heap.buffer(), y2, on);
     for (let i = 0; i < on; i++) if (a[i] !== b[i]) assert.unreachable(`${what} [${i}]: simd != ref`);
@@ -130,8 +130,8 @@ test('resize_bilinear_f32: SIMD == ref bitwise == f32 replica, and within the bo
     for (const p of [px, y1, y2]) heap.free(p);
   }
   const p = heap.alloc(64);
-  assert.is(x.resize_bilinear_f32(p, 1, 1, 1, 1, p, 1, 1, 4), 1);
-  assert.is(x.resize_bilinear_f32_ref(p, -1, 1, 1, 1, p, 1, 1, 0), 1);
+  assert.is(x.resize_bilinear_f32__simd128(p, 1, 1, 1, 1, p, 1, 1, 4), 1);
+  assert.is(x.resize_bilinear_f32__scalar(p, -1, 1, 1, 1, p, 1, 1, 0), 1);
   heap.free(p);
 });
 
@@ -139,7 +139,7 @@ test('ONNX Resize test vectors (nearest sizes 2x2->7x8; linear 2x2->4x4 half_pix
   await getAlloy();
   const x = wasm();
   const px = heap.put(new Float32Array([1, 2, 3, 4])), py = heap.alloc(56 * 4);
-  assert.is(x.resize_nearest_f32(px, 1, 2, 2, 1, py, 7, 8, 0, 0), 0);
+  assert.is(x.resize_nearest_x32__memcpy(px, 1, 2, 2, 1, py, 7, 8, 0, 0), 0);
   const top = [1, 1, 1, 1, 2, 2, 2, 2], bottom = [3, 3, 3, 3, 4, 4, 4, 4];
   assert.equal(Array.from(heap.f32(py, 56)), [...top, ...top, ...top, ...top, ...bottom, ...bottom, ...bottom]);
   const lin: [number, number[]][] = [
@@ -147,7 +147,7 @@ test('ONNX Resize test vectors (nearest sizes 2x2->7x8; linear 2x2->4x4 half_pix
     [1, [1, 1.3333333, 1.6666667, 2, 1.6666667, 2, 2.3333333, 2.6666667, 2.3333333, 2.6666667, 3, 3.3333333, 3, 3.3333333, 3.6666667, 4]],
   ];
   for (const [cm, want] of lin) {
-    assert.is(x.resize_bilinear_f32(px, 1, 2, 2, 1, py, 4, 4, cm), 0);
+    assert.is(x.resize_bilinear_f32__simd128(px, 1, 2, 2, 1, py, 4, 4, cm), 0);
     const got = heap.f32(py, 16);
     want.forEach((w, i) => { if (!(Math.abs(got[i] - w) <= 1e-6)) assert.unreachable(`coord ${cm} [${i}]: ${got[i]} vs ${w}`); });
   }

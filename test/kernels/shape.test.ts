@@ -39,8 +39,8 @@ function runTranspose(dims: number[], perm: number[], seed: number) {
   const xs = randBits(n, seed), px = heap.put(xs), pd = i32(dims), pp = i32(perm);
   const y1 = heap.alloc(n * 4), y2 = heap.alloc(n * 4);
   const what = `transpose ${JSON.stringify(dims)} perm ${JSON.stringify(perm)}`;
-  assert.is(x.transpose_f32(px, y1, dims.length, pd, pp), 0, what);
-  assert.is(x.transpose_f32_ref(px, y2, dims.length, pd, pp), 0, what);
+  assert.is(x.transpose_x32__simd128_4x4(px, y1, dims.length, pd, pp), 0, what);
+  assert.is(x.transpose_x32__scalar(px, y2, dims.length, pd, pp), 0, what);
   const want = transposeJS(xs, dims, perm);
   same(u32(y1, n), want, what);
   same(u32(y2, n), want, what + ' ref');
@@ -52,7 +52,7 @@ function shuffle(a: number[], r: () => number) {
   return a;
 }
 
-test('transpose_f32: 2-D, last-two-axes, NCHW<->NHWC fast paths and random perms of rank 0..6 == ONNX, bit exact', async () => {
+test('transpose_x32__simd128_4x4: 2-D, last-two-axes, NCHW<->NHWC fast paths and random perms of rank 0..6 == ONNX, bit exact', async () => {
   await getAlloy();
   let seed = 1, cases = 0;
   for (const R of [1, 2, 3, 4, 5, 8, 9, 17]) for (const C of [1, 3, 4, 5, 8, 13, 33]) { runTranspose([R, C], [1, 0], seed++); cases++; }
@@ -74,13 +74,13 @@ test('transpose_f32: 2-D, last-two-axes, NCHW<->NHWC fast paths and random perms
   }
   // a zero-sized axis writes nothing and succeeds
   const x = wasm(), pd = i32([2, 0, 3]), pp = i32([2, 0, 1]), p = heap.alloc(64);
-  assert.is(x.transpose_f32(p, p, 3, pd, pp), 0);
+  assert.is(x.transpose_x32__simd128_4x4(p, p, 3, pd, pp), 0);
   heap.free(pd); heap.free(pp);
   // bad arguments: not a permutation, rank 7, negative dim
   for (const [dims, perm] of [[[2, 3], [0, 0]], [[2, 3], [0, 2]], [[1, 1, 1, 1, 1, 1, 1], [0, 1, 2, 3, 4, 5, 6]], [[2, -1], [1, 0]]] as number[][][]) {
     const a = i32(dims), b = i32(perm);
-    assert.is(x.transpose_f32(p, p, dims.length, a, b), 1);
-    assert.is(x.transpose_f32_ref(p, p, dims.length, a, b), 1);
+    assert.is(x.transpose_x32__simd128_4x4(p, p, dims.length, a, b), 1);
+    assert.is(x.transpose_x32__scalar(p, p, dims.length, a, b), 1);
     heap.free(a); heap.free(b);
   }
   heap.free(p);
@@ -113,7 +113,7 @@ function padJS(x: Uint32Array, dims: number[], pads: number[], mode: number, val
   return y;
 }
 
-test('pad_f32: constant / reflect / edge, ranks 1..5, pads up to 2x the axis == numpy.pad, bit exact', async () => {
+test('pad_x32__simd128: constant / reflect / edge, ranks 1..5, pads up to 2x the axis == numpy.pad, bit exact', async () => {
   await getAlloy();
   const x = wasm();
   const r = rng(5);
@@ -124,8 +124,8 @@ test('pad_f32: constant / reflect / edge, ranks 1..5, pads up to 2x the axis == 
     const xs = randBits(n, seed++), px = heap.put(xs), pd = i32(dims), pp = i32(pads);
     const y1 = heap.alloc(on * 4), y2 = heap.alloc(on * 4);
     const what = `pad ${JSON.stringify(dims)} pads ${JSON.stringify(pads)} mode ${mode}`;
-    assert.is(x.pad_f32(px, y1, dims.length, pd, pp, mode, value), 0, what);
-    assert.is(x.pad_f32_ref(px, y2, dims.length, pd, pp, mode, value), 0, what);
+    assert.is(x.pad_x32__simd128(px, y1, dims.length, pd, pp, mode, value), 0, what);
+    assert.is(x.pad_x32__scalar(px, y2, dims.length, pd, pp, mode, value), 0, what);
     const want = padJS(xs, dims, pads, mode, vbits);
     same(u32(y1, on), want, what);
     same(u32(y2, on), want, what + ' ref');
@@ -150,15 +150,15 @@ test('pad_f32: constant / reflect / edge, ranks 1..5, pads up to 2x the axis == 
   const bad: [number[], number[], number][] = [[[2, 2], [0, -1, 0, 0], 0], [[2], [1, 1], 3], [[0, 2], [1, 0, 0, 0], 1], [[0], [1, 0], 2], [[], [], 0], [[1, 1, 1, 1, 1, 1, 1], new Array(14).fill(0), 0]];
   for (const [dims, pads, mode] of bad) {
     const a = i32(dims), b = i32(pads);
-    assert.is(x.pad_f32(p, p, dims.length, a, b, mode, 0), 1, JSON.stringify([dims, pads, mode]));
-    assert.is(x.pad_f32_ref(p, p, dims.length, a, b, mode, 0), 1);
+    assert.is(x.pad_x32__simd128(p, p, dims.length, a, b, mode, 0), 1, JSON.stringify([dims, pads, mode]));
+    assert.is(x.pad_x32__scalar(p, p, dims.length, a, b, mode, 0), 1);
     heap.free(a); heap.free(b);
   }
   heap.free(p);
   assert.ok(cases > 250);
 });
 
-test('concat_copy_f32: inputs of [outer, axis_k, inner] concatenated along the middle axis == JS, bit exact', async () => {
+test('concat_x32__memcpy: inputs of [outer, axis_k, inner] concatenated along the middle axis == JS, bit exact', async () => {
   await getAlloy();
   const x = wasm();
   let seed = 900;
@@ -168,7 +168,7 @@ test('concat_copy_f32: inputs of [outer, axis_k, inner] concatenated along the m
     let off = 0;
     for (const a of axes) {
       const xs = randBits(outer * a * inner, seed++), px = heap.put(xs.length ? xs : new Uint32Array(1));
-      assert.is(x.concat_copy_f32(px, py, outer, inner, a, axisOut, off), 0);
+      assert.is(x.concat_x32__memcpy(px, py, outer, inner, a, axisOut, off), 0);
       for (let o = 0; o < outer; o++) for (let k = 0; k < a; k++) for (let i = 0; i < inner; i++) want[(o * axisOut + off + k) * inner + i] = xs[(o * a + k) * inner + i];
       off += a;
       heap.free(px);
@@ -177,13 +177,13 @@ test('concat_copy_f32: inputs of [outer, axis_k, inner] concatenated along the m
     heap.free(py);
   }
   const p = heap.alloc(64);
-  assert.is(x.concat_copy_f32(p, p, 1, 1, 3, 4, 2), 1);    // 2 + 3 > 4
-  assert.is(x.concat_copy_f32(p, p, -1, 1, 1, 1, 0), 1);
-  assert.is(x.concat_copy_f32(p, p, 1, 1, 1, 1, -1), 1);
+  assert.is(x.concat_x32__memcpy(p, p, 1, 1, 3, 4, 2), 1);    // 2 + 3 > 4
+  assert.is(x.concat_x32__memcpy(p, p, -1, 1, 1, 1, 0), 1);
+  assert.is(x.concat_x32__memcpy(p, p, 1, 1, 1, 1, -1), 1);
   heap.free(p);
 });
 
-test('prelu_f32: scalar and per-channel slope, SIMD == ref bitwise, == fround(x * slope) for x < 0', async () => {
+test('vprelu_f32__simd128: scalar and per-channel slope, SIMD == ref bitwise, == fround(x * slope) for x < 0', async () => {
   await getAlloy();
   const x = wasm();
   let seed = 1200;
@@ -194,8 +194,8 @@ test('prelu_f32: scalar and per-channel slope, SIMD == ref bitwise, == fround(x 
     for (let i = 0; i < Math.min(n, specials.length); i += 2) xs[i] = specials[i];
     const sl = new Float32Array(c).map(() => ((r() >>> 8) - 8388608) * 2 ** -24);
     const px = heap.put(xs), ps = heap.put(sl), y1 = heap.alloc(n * 4), y2 = heap.alloc(n * 4);
-    assert.is(x.prelu_f32(px, ps, y1, n, c), 0);
-    assert.is(x.prelu_f32_ref(px, ps, y2, n, c), 0);
+    assert.is(x.vprelu_f32__simd128(px, ps, y1, n, c), 0);
+    assert.is(x.vprelu_f32__scalar(px, ps, y2, n, c), 0);
     const a = u32(y1, n), b = u32(y2, n), y = heap.f32(y1, n);
     for (let i = 0; i < n; i++) {
       const v = xs[i];
@@ -204,13 +204,13 @@ test('prelu_f32: scalar and per-channel slope, SIMD == ref bitwise, == fround(x 
       const want = v >= 0 ? v : Math.fround(v * sl[i % c]);      // ONNX: x >= 0 ? x : slope * x
       if (!Object.is(y[i], want)) assert.unreachable(`prelu c=${c} x=${v} slope=${sl[i % c]}: ${y[i]} want ${want}`);
     }
-    assert.is(x.prelu_f32(px, ps, px, n, c), 0);              // in place
+    assert.is(x.vprelu_f32__simd128(px, ps, px, n, c), 0);              // in place
     same(u32(px, n).filter((_, i) => !Number.isNaN(xs[i])), b.filter((_, i) => !Number.isNaN(xs[i])), `prelu c=${c} in place`);
     for (const p of [px, ps, y1, y2]) heap.free(p);
   }
   const p = heap.alloc(64);
-  assert.is(x.prelu_f32(p, p, p, 6, 4), 1);
-  assert.is(x.prelu_f32(p, p, p, 6, 0), 1);
+  assert.is(x.vprelu_f32__simd128(p, p, p, 6, 4), 1);
+  assert.is(x.vprelu_f32__simd128(p, p, p, 6, 0), 1);
   heap.free(p);
 });
 

@@ -149,15 +149,15 @@ test('alloy run / bench --decode-weights: f16 weights held as f32 give the same 
   assert.is(before.stdout, held.stdout);
   // the flag reaches load(): bench names the format the weights are held in
   const bench = (...flags: string[]) => cli(['bench', ...flags, join(dir, 'f16.alloy'), '--warmup-ms', '0', '--runs', '3']);
-  for (const [flags, held, kernel] of [[['--decode-weights'], 'f16 as f32', 'dense_f32'], [['--decode-weights=true'], 'f16 as f32', 'dense_f32'],
-    [[], 'f16', 'dense_wf'], [['--decode-weights=false'], 'f16', 'dense_wf']] as const) {
+  for (const [flags, held, kernel] of [[['--decode-weights'], 'f16 as f32', 'gemm_f32_f32_f32__simd128_5x8'], [['--decode-weights=true'], 'f16 as f32', 'gemm_f32_f32_f32__simd128_5x8'],
+    [[], 'f16', 'gemm_fused_f32_f32__simd128_4x8'], [['--decode-weights=false'], 'f16', 'gemm_fused_f32_f32__simd128_4x8']] as const) {
     const b = bench(...flags);
     assert.is(b.status, 0, b.stderr);
     assert.match(b.stdout, new RegExp(`f16\\.alloy: batch 1, median .*; weights ${held}; kernels ${kernel}$`, 'm'), flags.join(' '));
   }
   const r = bench('--reference');
   assert.is(r.status, 0, r.stderr);
-  assert.match(r.stdout, /; weights f16; kernels dense_wq_ref$/m);
+  assert.match(r.stdout, /; weights f16; kernels gemm_any_f32_f32__scalar$/m);
   const rr = cli(['run', join(dir, 'f16.alloy'), ...input, '--reference']);
   assert.is(rr.status, 0, rr.stderr);
   assert.is(rr.stdout, held.stdout);

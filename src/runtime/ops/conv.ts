@@ -1,7 +1,7 @@
 // Conv (NHWC activations, OHWI weights [OC, KH, KW, C/groups]) and DepthwiseConv ([KH, KW, C]).
 // Weights in any format are decoded to f32 at load (the bundle is smaller; the kernel is f32).
-// A groups-1 Conv may take an emulated accumulator (dense_acc on its im2col rows), a DepthwiseConv
-// too (depthwise_acc).
+// A groups-1 Conv may take an emulated accumulator (gemm_f32_f32_emu__simd128_4x8 on its im2col rows), a DepthwiseConv
+// too (dwconv_f32_f32_emu__simd128_4).
 // attrs: strides [sh, sw], pads [top, left, bottom, right] or "same" / "valid", dilations
 // [dh, dw], group, activation none | relu | relu6.
 
@@ -12,12 +12,9 @@ import { stored, weightOf, f32Ptr } from './weights.js';
 import { formatByName } from '../formats.js';
 import { ACTIVATIONS, ACT, code } from '../tables.js';
 import { EMULATED_ACCUMULATORS, isEmulatedAccumulator } from '../precision.js';
+import { row, select, type Facts, type KernelName } from '../kernels.js';
 
-// Rows at least this deep go through the blocked GEMM, shallower ones through the pointwise
-// kernel (bench/conv.ts: pointwise wins for K <= 96 on the pose shapes; deeper rows are a toss-up
-// there, and the GEMM's K slices bound its working set for deeper ones).
-const GEMM_K = 128;
-// Emulated accumulators: dense_acc's definition on im2col rows / depthwise taps (docs/PRECISION_MAP.md).
+// Emulated accumulators: gemm_f32_f32_emu__simd128_4x8's definition on im2col rows / depthwise taps (docs/PRECISION_MAP.md).
 
 function pair(v: unknown, dflt: number, what: string, where: string): [number, number] {
   if (v === undefined) return [dflt, dflt];
@@ -98,31 +95,35 @@ export const conv: Builder = (ctx) => {
   checkPrecision(ctx, groups === 1);
   const act = activation(ctx);
   const x = ctx.kernels;
-  // An emulated accumulator sums each output as Dense's dense_acc does (k = (kh, kw, ic) order,
+  // An emulated accumulator sums each output as Dense's gemm_f32_f32_emu__simd128_4x8 does (k = (kh, kw, ic) order,
   // every partial sum rounded), on the same GEMM rows.
   const accFmt = ctx.precision.accumulator === 'f32' ? 0 : formatByName(ctx.precision.accumulator).id;
   // groups 1 runs as a GEMM over output pixels with the weights packed once ([OC, K] panels):
   // 1x1 stride-1 unpadded convs straight on the activation (its rows are the GEMM's rows), the
   // others on im2col rows. Both sum in conv2d's order (same bits as the direct kernel). Shallow
-  // rows (K < GEMM_K) take the register-tile pointwise kernel, deep ones the blocked GEMM.
+  // rows (K < GEMM_K, src/runtime/kernels.ts) take the register-tile pointwise kernel, deep ones the blocked GEMM.
   // Convs with <= 4 output channels (stride 1 along W) take the planar narrow kernel on the plain
   // OHWI weights. Grouped convs keep the direct kernel.
   const Kd = KH * KW * ICg;
-  // kernels 'reference': conv2d_f32_ref on the OHWI weights, or with an emulated accumulator
-  // dense_acc_ref on the im2col rows (OHWI is the row-major [OC, Kd] matrix).
-  const ref = ctx.reference === true;
   const strideW = pair(ctx.node.attrs?.strides, 1, 'strides', ctx.where)[1]; // checked at load on every path
-  // The fast paths. Their sizes (packed weights, scratch) are checked in both modes, so that a
-  // layer too large for them fails alike with the reference kernels.
-  const narrowFast = groups === 1 && !accFmt && OC <= 4 && strideW === 1;
-  const gemmFast = groups === 1 && !narrowFast;
+  // The kernel table chooses (src/runtime/kernels.ts): the narrow planar kernel, the GEMM rows
+  // (emulated accumulator, pointwise for shallow rows, the blocked 5x8), or the direct kernel; in
+  // reference mode the same choice among the references (conv2d's on OHWI weights, or the
+  // emulated GEMM's on im2col rows: OHWI is the row-major [OC, Kd] matrix).
+  const facts: Facts = { groups, acc: accFmt ? 'emu' : 'f32', OC, strideW, K: Kd };
+  // The fast path's sizes (packed weights, scratch) are checked in both modes, so that a layer
+  // too large for it fails alike with the reference kernels.
+  const fast = row(select('conv2d', facts));
+  const kernel = ctx.reference ? select('conv2d', facts, true) : fast.name as KernelName;
+  const narrowFast = fast.tile[1] === 1, gemmFast = fast.packer === 'pack_w_f32';
+  const use = row(kernel);
   const packedBytes = narrowFast ? 0 : heap.checkBlock(gemmFast ? x.packed_f32_bytes(OC, Kd) : x.packed_conv_f32_bytes(OC, KH, KW, ICg, groups), ctx.where);
-  const narrow = !ref && narrowFast;
-  const gemm = ref ? groups === 1 && accFmt !== 0 : gemmFast;
+  const narrow = use.tile[1] === 1;
+  const gemm = use.ops.includes('gemm') || use.packer === 'pack_w_f32'; // GEMM rows: im2col or the activation itself
   const direct = !narrow && !gemm;
   let packed: number;
-  if (narrow || ref) packed = f32Ptr(ctx, wName, w);
-  else if (gemm) {
+  if (use.packer === null) packed = f32Ptr(ctx, wName, w);
+  else if (use.packer === 'pack_w_f32') {
     packed = f32Ptr(ctx, wName, w, packedBytes);
     x.pack_w_f32(packed, OC, Kd, packed); // in place
   } else {
@@ -135,18 +136,13 @@ export const conv: Builder = (ctx) => {
   try { b = bias(ctx, bName, OC); } catch (e) { heap.free(packed); throw e; }
   const ROWS = 240; // output pixels per im2col chunk (a multiple of the GEMM's 5-row tile)
   const unit = (g: ReturnType<typeof geometry>) => KH === 1 && KW === 1 && g.sh === 1 && g.sw === 1 && g.pads.every((p) => p === 0);
-  // the export that reads the weights (PreparedNode.kernel)
-  const kernel = narrow ? 'conv2d_narrow_f32' : direct ? (ref ? 'conv2d_f32_ref' : 'conv2d_f32')
-    : accFmt ? (ref ? 'dense_acc_ref' : 'dense_acc') : Kd < GEMM_K ? 'pointwise_f32' : 'dense_f32';
+  const k = x[kernel];
   const rows = (xp: number, n: number, yp: number) => {
     if (accFmt) {
-      if (x[kernel](xp, n, Kd, packed, b, OC, yp, act === ACT.relu ? ACT.relu : ACT.none, accFmt, 0) !== 0) fail('BAD_ARGUMENT', `${ctx.where}: dense_acc refused its arguments`);
-      if (act === ACT.relu6) x.clamp_f32(yp, yp, n * OC, 0, 6);
-      return;
-    }
-    if (Kd < GEMM_K) { x.pointwise_f32(xp, n, Kd, packed, b, OC, yp, act); return; }
-    x.dense_f32(xp, n, Kd, packed, b, OC, yp, act === ACT.relu ? ACT.relu : ACT.none);
-    if (act === ACT.relu6) x.clamp_f32(yp, yp, n * OC, 0, 6);
+      if (k(xp, n, Kd, packed, b, OC, yp, act === ACT.relu ? ACT.relu : ACT.none, accFmt, 0) !== 0) fail('BAD_ARGUMENT', `${ctx.where}: ${kernel} refused its arguments`);
+    } else k(xp, n, Kd, packed, b, OC, yp, use.tile[0] === 5 ? (act === ACT.relu ? ACT.relu : ACT.none) : act);
+    // the 5x8 GEMM and the emulated one fuse relu only: relu6 is a clamp after them
+    if (act === ACT.relu6 && (accFmt || use.tile[0] === 5)) x.vclamp_f32__simd128(yp, yp, n * OC, 0, 6);
   };
   return {
     valueInputs: [xName],
@@ -168,12 +164,12 @@ export const conv: Builder = (ctx) => {
     run([xp], [s], yp, _o, scratch) {
       const g = geo(s[1], s[2]);
       if (narrow) {
-        const rc = x.conv2d_narrow_f32(xp, s[0], s[1], s[2], s[3], packed, b, OC, KH, KW, g.sh, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, yp, g.OH, g.OW, act, scratch);
+        const rc = k(xp, s[0], s[1], s[2], s[3], packed, b, OC, KH, KW, g.sh, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, yp, g.OH, g.OW, act, scratch);
         if (rc !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the conv kernel rejected the geometry`);
         return;
       }
       if (direct) {
-        const rc = x[kernel](xp, s[0], s[1], s[2], s[3], packed, b, OC, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, groups, yp, g.OH, g.OW, act);
+        const rc = k(xp, s[0], s[1], s[2], s[3], packed, b, OC, KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], g.dh, g.dw, groups, yp, g.OH, g.OW, act);
         if (rc !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the conv kernel rejected the geometry`);
         return;
       }
@@ -181,7 +177,7 @@ export const conv: Builder = (ctx) => {
       if (unit(g)) { rows(xp, P, yp); return; }
       for (let p0 = 0; p0 < P; p0 += ROWS) {
         const p1 = Math.min(P, p0 + ROWS);
-        x.im2col_f32(xp, s[0], s[1], s[2], s[3], KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.dh, g.dw, g.OH, g.OW, p0, p1, scratch);
+        x.im2col_x32__simd128(xp, s[0], s[1], s[2], s[3], KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.dh, g.dw, g.OH, g.OW, p0, p1, scratch);
         rows(scratch, p1 - p0, yp + p0 * OC * 4);
       }
     },
@@ -202,7 +198,7 @@ export const depthwiseConv: Builder = (ctx) => {
   const wf = f32Ptr(ctx, wName, w);
   let b = 0;
   try { b = bias(ctx, bName, C); } catch (e) { heap.free(wf); throw e; }
-  const kernel = ctx.reference ? (accFmt ? 'depthwise_acc_ref' : 'depthwise_conv2d_f32_ref') : accFmt ? 'depthwise_acc' : 'depthwise_conv2d_f32', k = x[kernel];
+  const kernel = select('dwconv', { acc: accFmt ? 'emu' : 'f32' }, ctx.reference), k = x[kernel];
   return {
     valueInputs: [xName],
     weightsHeld: 'f32', // every conv path decodes its weights at load

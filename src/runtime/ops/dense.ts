@@ -1,15 +1,15 @@
 // Dense: y = act(x . W^T + b), W [N, K] in any weight format. The kernel follows the layer's
-// precision: f32 weights -> dense_f32; other weight formats -> dense_wf / dense_wq / dense_wqp
-// (weight-only), or with LoadOptions.decodeWeights float / MX weights decoded to f32 -> dense_f32; i8
-// activations -> dense_w8a8; an emulated accumulator (f16, bf16, f8) -> dense_acc, or with
-// `recompute: { tau, format: 'f32' }` -> dense_recompute (the outputs with kappa_ip * kappa_act >
+// precision: f32 weights -> gemm_f32_f32_f32__simd128_5x8; other weight formats -> gemm_fused_f32_f32__simd128_4x8 / gemm_any_f32_f32__simd128_4x8 / gemm_int_f32_f32__simd128_4x8
+// (weight-only), or with LoadOptions.decodeWeights float / MX weights decoded to f32 -> gemm_f32_f32_f32__simd128_5x8; i8
+// activations -> gemm_i8_i8_i32__simd128_4x8; an emulated accumulator (f16, bf16, f8) -> gemm_f32_f32_emu__simd128_4x8, or with
+// `recompute: { tau, format: 'f32' }` -> gemm_f32_f32_emu_recompute__simd128_4x8 (the outputs with kappa_ip * kappa_act >
 // tau computed again in f32; assembly/emulate/recompute.ts).
 // attrs.activation: none | relu (inside the kernels) | tanh | sigmoid | gelu (the eltwise kernels
-// tanh_f32 / sigmoid_f32 / gelu_f32 run on the output afterwards: the same bits as a separate
+// vtanh_f32__scalar / vsigmoid_f32__scalar / vgelu_f32__scalar run on the output afterwards: the same bits as a separate
 // Tanh / Sigmoid / Gelu node after the Dense).
 // `inputRound` (+ `inputFormat`): the input is first fake-quantized, per row r of x [M, K]:
 // s_r = amax_r / imax (affine_params, symmetric; s_r = 1 for an all-zero row), q = clamp(round(x /
-// s_r), imin, imax) with round = rne | floor | ceil (quant_affine), x' = q * s_r (dequant_affine);
+// s_r), imin, imax) with round = rne | floor | ceil (quant_f32_int__simd128), x' = q * s_r (dequant_int_f32__simd128);
 // imin/imax of the level: i4 -8/7, i8 -128/127, i16 -32768/32767. The level is inputFormat, else
 // the integer weight format (i4 / i8). The kernel then reads x'.
 
@@ -20,6 +20,7 @@ import { DENSE_ACTIVATIONS, DENSE_ACT, ACT, code, roundCode } from '../tables.js
 import { EMULATED_ACCUMULATORS, isEmulatedAccumulator } from '../precision.js';
 import { elements, type Builder, type OpContext, type PreparedNode, type Weight } from './types.js';
 import { stored, weightOf, codesPtr, scalesOf, scalesPerRow, f32Ptr } from './weights.js';
+import { row, select, type Facts, type KernelName } from '../kernels.js';
 
 
 /** Recompute counters of one Dense layer of one model, since load or the last reset. The cost in
@@ -31,7 +32,9 @@ type Core = { run: (xp: number, M: number, yp: number, scratch: number) => void;
 /** What the kernel paths share. One function per path: V8 compiles only the path a layer takes
  *  (cold start). */
 interface Layer {
-  ctx: OpContext; x: any; where: string; wName: string; w: Weight; f: FormatRow;
+  ctx: OpContext; x: OpContext['kernels']; where: string; wName: string; w: Weight; f: FormatRow;
+  /** what the kernel table selects on (src/runtime/kernels.ts) */
+  facts: Facts;
   N: number; K: number; act: number; actIdx: number;
   keep: (p: number) => number;
   blocks: number[];
@@ -39,7 +42,7 @@ interface Layer {
   takeBias: () => number;
   /** The node for a kernel path; `held`: the format its weights are held in, `kernel`: the export
    *  that reads them (PreparedNode.weightsHeld, .kernel). */
-  wrap: (core: Core, held: string, kernel: string) => PreparedNode;
+  wrap: (core: Core, held: string, kernel: KernelName) => PreparedNode;
 }
 
 export const dense: Builder = (ctx) => {
@@ -73,9 +76,9 @@ export const dense: Builder = (ctx) => {
     if (precision.activations === 'i8') fail('BAD_PRECISION_MAP', `${where}: inputRound does not combine with i8 activations (w8a8)`);
     inQ = { fid: formatByName(lvl).id, mode: roundCode(precision.inputRound), wide: lvl === 'i16' };
   }
-  const post = actIdx > DENSE_ACT.relu ? (`${DENSE_ACTIVATIONS[actIdx]}_f32` as 'tanh_f32' | 'sigmoid_f32' | 'gelu_f32') : null;
+  const post = actIdx > DENSE_ACT.relu ? (`v${DENSE_ACTIVATIONS[actIdx]}_f32__scalar` as 'vtanh_f32__scalar' | 'vsigmoid_f32__scalar' | 'vgelu_f32__scalar') : null;
   const inBytes = (M: number) => (inQ ? heap.pad16(M * K * 4) + heap.pad16(M * K * (inQ.wide ? 2 : 1)) + heap.pad16(M * 4) : 0);
-  const wrap = (core: Core, held: string, kernel: string) => ({
+  const wrap = (core: Core, held: string, kernel: KernelName) => ({
     valueInputs: [xName], infer, dispose, weightsHeld: held, kernel,
     ...(core.counter ? { recompute: core.counter } : {}),
     scratch: ([s]: number[][]) => inBytes(rows(s)) + (core.scratch ? core.scratch(rows(s)) : 0),
@@ -85,8 +88,8 @@ export const dense: Builder = (ctx) => {
       if (inQ && M * K > 0) {
         const xq = sc, codes = xq + heap.pad16(M * K * 4), sx = codes + heap.pad16(M * K * (inQ.wide ? 2 : 1));
         x.affine_params(inQ.fid, xp, M * K, K, 1, sx, 0);
-        x.quant_affine(inQ.fid, xp, codes, M * K, K, sx, 0, inQ.mode, 0, 0, 0);
-        x.dequant_affine(inQ.fid, codes, xq, M * K, K, sx, 0);
+        x.quant_f32_int__simd128(inQ.fid, xp, codes, M * K, K, sx, 0, inQ.mode, 0, 0, 0);
+        x.dequant_int_f32__simd128(inQ.fid, codes, xq, M * K, K, sx, 0);
         xin = xq;
       }
       sc += inBytes(M);
@@ -94,13 +97,21 @@ export const dense: Builder = (ctx) => {
       if (post) x[post](yp, yp, M * N);
     },
   });
-  const L: Layer = { ctx, x, where, wName, w, f, N, K, act, actIdx, keep, blocks, wrap, takeBias: () => (b ? keep(b.put()) : 0) };
+  const facts: Facts = {
+    weights: f.name === 'f32' || (ctx.decodeWeights && f.kind !== 'int') ? 'f32' : f.kind as Facts['weights'],
+    acts: precision.activations === 'i8' ? 'i8' : 'f32',
+    acc: precision.accumulator === 'f32' || precision.accumulator === 'i32' ? 'f32' : 'emu',
+    recompute: precision.recompute !== undefined,
+  };
+  const L: Layer = { ctx, x, where, wName, w, f, facts, N, K, act, actIdx, keep, blocks, wrap, takeBias: () => (b ? keep(b.put()) : 0) };
 
   try {
     if (precision.recompute !== undefined && !isEmulatedAccumulator(precision.accumulator)) fail('BAD_PRECISION_MAP', `${where}: recompute follows an emulated accumulator (${EMULATED_ACCUMULATORS.join(', ')}), this layer accumulates in ${precision.accumulator}`);
-    if (precision.accumulator !== 'f32' && precision.accumulator !== 'i32') return denseAcc(L);
-    if (precision.activations === 'i8') return denseW8a8(L);
-    if (f.name === 'f32' || (ctx.decodeWeights && f.kind !== 'int')) return denseF32(L);
+    // One function per path (the kernel's formats): the table's choice, fused decode asked later.
+    const r = row(select('gemm', facts));
+    if (r.acc === 'emu') return denseAcc(L);
+    if (r.a === 'i8') return denseW8a8(L);
+    if (r.w === 'f32') return denseF32(L);
     return denseQ(L);
   } catch (e) {
     dispose();
@@ -110,9 +121,9 @@ export const dense: Builder = (ctx) => {
 
 
 
-/** f32 weights, or float / MX weights decoded at load (decodeWeights: the values dense_wf and
- *  dense_wq compute with, so the same bits): packed in place, dense_f32. */
-function denseF32({ ctx, x, where, wName, w, f, N, K, act, keep, takeBias, wrap }: Layer): PreparedNode {
+/** f32 weights, or float / MX weights decoded at load (decodeWeights: the values gemm_fused_f32_f32__simd128_4x8 and
+ *  gemm_any_f32_f32__simd128_4x8 compute with, so the same bits): packed in place, gemm_f32_f32_f32__simd128_5x8. */
+function denseF32({ ctx, x, where, wName, w, f, facts, N, K, act, keep, takeBias, wrap }: Layer): PreparedNode {
   const ref = ctx.reference;
   // The fast path's packed size is checked in both modes, so that the reference kernels fail alike.
   const size = heap.checkBlock(x.packed_f32_bytes(N, K), where);
@@ -120,12 +131,12 @@ function denseF32({ ctx, x, where, wName, w, f, N, K, act, keep, takeBias, wrap 
   const packed = keep(f.name === 'f32' ? w.put(ref ? 0 : size) : f32Ptr(ctx, wName, w, ref ? 0 : size));
   if (!ref) x.pack_w_f32(packed, N, K, packed); // in place: one block, one copy
   const bias = takeBias();
-  const kernel = ref ? 'dense_f32_ref' : 'dense_f32', k = x[kernel];
+  const kernel = select('gemm', facts, ref), k = x[kernel];
   return wrap({ run: (xp, M, yp) => k(xp, M, K, packed, bias, N, yp, act) }, 'f32', kernel);
 }
 
-/** An emulated accumulator (f16, bf16, f8): f32 weights (decoded), dense_acc or dense_recompute. */
-function denseAcc({ ctx, x, where, wName, w, N, K, act, actIdx, keep, takeBias, wrap }: Layer): PreparedNode {
+/** An emulated accumulator (f16, bf16, f8): f32 weights (decoded), gemm_f32_f32_emu__simd128_4x8 or gemm_f32_f32_emu_recompute__simd128_4x8. */
+function denseAcc({ ctx, x, where, wName, w, facts, N, K, act, actIdx, keep, takeBias, wrap }: Layer): PreparedNode {
   const precision = ctx.precision;
   const accFmt = formatByName(precision.accumulator).id;
   const ref = ctx.reference;
@@ -134,7 +145,7 @@ function denseAcc({ ctx, x, where, wName, w, N, K, act, actIdx, keep, takeBias, 
   if (!ref) x.pack_w_f32(packed, N, K, packed); // in place
   const bias = takeBias();
   const rc = precision.recompute;
-  const kernel = ref ? (rc ? 'dense_recompute_ref' : 'dense_acc_ref') : rc ? 'dense_recompute' : 'dense_acc', k = x[kernel];
+  const kernel = select('gemm', facts, ref), k = x[kernel];
   if (rc) {
     const tau = new Float32Array([rc.tau])[0]; // the f32 the kernel receives
     const c: RecomputeCounter = { layer: ctx.node.name, accumulator: precision.accumulator, tau, K, N, runs: 0, outputs: 0, recomputed: 0 };
@@ -144,7 +155,7 @@ function denseAcc({ ctx, x, where, wName, w, N, K, act, actIdx, keep, takeBias, 
       run: (xp, M, yp, sc) => {
         // the kernel takes the Dense activation code (DENSE_ACTIVATIONS) for kappa_act
         const r = k(xp, M, K, packed, bias, N, yp, act, accFmt, actIdx, tau, sc);
-        if (r < 0) fail('BAD_ARGUMENT', `${where}: dense_recompute refused its arguments`);
+        if (r < 0) fail('BAD_ARGUMENT', `${where}: ${kernel} refused its arguments`);
         c.runs++; c.outputs += M * N; c.recomputed += r;
       },
     }, 'f32', kernel);
@@ -152,8 +163,8 @@ function denseAcc({ ctx, x, where, wName, w, N, K, act, actIdx, keep, takeBias, 
   return wrap({ run: (xp, M, yp) => k(xp, M, K, packed, bias, N, yp, act, accFmt, 0) }, 'f32', kernel);
 }
 
-/** i8 activations: i8 weights per output channel, packed in pairs of k, dense_w8a8. */
-function denseW8a8({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias, wrap }: Layer): PreparedNode {
+/** i8 activations: i8 weights per output channel, packed in pairs of k, gemm_i8_i8_i32__simd128_4x8. */
+function denseW8a8({ ctx, x, where, wName, w, f, facts, N, K, act, keep, blocks, takeBias, wrap }: Layer): PreparedNode {
   const s = scalesPerRow(scalesOf(ctx, wName, w), N, K);
   blocks.push(s.scales);
   if (f.name !== 'i8' || s.group !== K) fail('BAD_PRECISION_MAP', `${where}: i8 activations (w8a8) need i8 weights quantized per output channel (group ${K}), the bundle has ${f.name} with group ${s.group}`);
@@ -169,20 +180,20 @@ function denseW8a8({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBi
   if (!ref) x.pack_w_i8_k2(packed, N, K, packed); // in place
   const bias = takeBias();
   const K2 = (K + 1) >> 1;
-  const kernel = ref ? 'dense_w8a8_ref' : 'dense_w8a8', k = x[kernel];
+  const kernel = select('gemm', facts, ref), k = x[kernel];
   return wrap({
     // xq (i16 pairs), sx (row scales), tmp (M * K bytes): each 16-byte aligned with 16 spare bytes
     scratch: (M) => heap.pad16(M * K2 * 4) + heap.pad16(M * 4) + heap.pad16(M * K),
     run: (xp, M, yp, scratch) => {
       const xq = scratch, sx = xq + heap.pad16(M * K2 * 4), tmp = sx + heap.pad16(M * 4);
-      x.quant_rows_i8(xp, M, K, xq, sx, tmp);
+      x.quant_rows_f32_i8__simd128(xp, M, K, xq, sx, tmp);
       k(xq, sx, M, K, packed, s.scales, bias, N, yp, act);
     },
   }, 'i8', kernel);
 }
 
-/** Other weight formats (weight-only): codes packed in place, dense_wf (decode fused), dense_wq (other float / MX) or dense_wqp (grouped integers). */
-function denseQ({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias, wrap }: Layer): PreparedNode {
+/** Other weight formats (weight-only): codes packed in place, gemm_fused_f32_f32__simd128_4x8 (decode fused), gemm_any_f32_f32__simd128_4x8 (other float / MX) or gemm_int_f32_f32__simd128_4x8 (grouped integers). */
+function denseQ({ ctx, x, where, wName, w, f, facts, N, K, act, keep, blocks, takeBias, wrap }: Layer): PreparedNode {
   const s = f.kind === 'int' ? scalesPerRow(scalesOf(ctx, wName, w), N, K) : scalesOf(ctx, wName, w);
   if (s.scales) blocks.push(s.scales);
   if (s.zps) blocks.push(s.zps);
@@ -192,22 +203,21 @@ function denseQ({ ctx, x, where, wName, w, f, N, K, act, keep, blocks, takeBias,
   const paramBytes = f.kind === 'int' ? heap.checkBlock(x.packed_wq_params_bytes(N, K, s.group), where) : 0;
   const c = codesPtr(w, ref ? 0 : size);
   const packed = keep(c.ptr);
-  if (ref) {
-    // the definition on row-major codes (int scales as per-row groups, MX scales as stored)
-    const bias = takeBias();
-    return wrap({ run: (xp, M, yp) => x.dense_wq_ref(xp, M, K, packed, f.id, s.scales, s.zps, s.group, bias, N, yp, act) }, f.name, 'dense_wq_ref');
-  }
-  // The fused kernel (decode inside the microkernel) gives the same bits where it applies.
-  // Asked before packing: it reads the row-major codes.
-  const fused = x.weights_fusable(f.id, c.ptr, c.n, s.group, K) === 1;
-  x.pack_w_q(f.id, packed, N, K, packed); // in place
+  // The table's choice; the fused kernel (decode inside the microkernel) is asked before
+  // packing: it reads the row-major codes.
+  const kernel = select('gemm', { ...facts, fusable: () => x.weights_fusable(f.id, c.ptr, c.n, s.group, K) === 1 }, ref);
+  if (row(kernel).packer) x.pack_w_q(f.id, packed, N, K, packed); // in place
   const bias = takeBias();
-  if (fused) return wrap({ run: (xp, M, yp) => x.dense_wf(xp, M, K, packed, f.id, s.scales, s.zps, bias, N, yp, act) }, f.name, 'dense_wf');
-  if (f.kind !== 'int') return wrap({ run: (xp, M, yp) => x.dense_wq(xp, M, K, packed, f.id, s.scales, bias, N, yp, act) }, f.name, 'dense_wq');
+  if (kernel === 'gemm_any_f32_f32__scalar') {
+    // the definition on row-major codes (int scales as per-row groups, MX scales as stored)
+    return wrap({ run: (xp, M, yp) => x.gemm_any_f32_f32__scalar(xp, M, K, packed, f.id, s.scales, s.zps, s.group, bias, N, yp, act) }, f.name, kernel);
+  }
+  if (kernel === 'gemm_fused_f32_f32__simd128_4x8') return wrap({ run: (xp, M, yp) => x.gemm_fused_f32_f32__simd128_4x8(xp, M, K, packed, f.id, s.scales, s.zps, bias, N, yp, act) }, f.name, kernel);
+  if (kernel === 'gemm_any_f32_f32__simd128_4x8') return wrap({ run: (xp, M, yp) => x.gemm_any_f32_f32__simd128_4x8(xp, M, K, packed, f.id, s.scales, bias, N, yp, act) }, f.name, kernel);
   // Grouped integers: scales and zero points laid out per panel and group once, here.
   const params = keep(heap.alloc(paramBytes, false));
   x.pack_wq_params(s.scales, s.zps, N, K, s.group, params);
   const zeroPoints = s.zps ? 1 : 0;
   for (const p of [s.scales, s.zps]) if (p) { blocks.splice(blocks.indexOf(p), 1); heap.free(p); }
-  return wrap({ run: (xp, M, yp) => x.dense_wqp(xp, M, K, packed, f.id, params, s.group, zeroPoints, bias, N, yp, act) }, f.name, 'dense_wqp');
+  return wrap({ run: (xp, M, yp) => x.gemm_int_f32_f32__simd128_4x8(xp, M, K, packed, f.id, params, s.group, zeroPoints, bias, N, yp, act) }, f.name, 'gemm_int_f32_f32__simd128_4x8');
 }

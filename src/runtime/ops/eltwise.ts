@@ -31,7 +31,7 @@ export const binary = (op: string): Builder => (ctx) => {
     valueInputs: stored ? [aName] : [aName, bName],
     infer(inputs) { check(inputs[0], bShape(inputs)); return [...inputs[0]]; },
     run(ptrs, inputs, yp) {
-      ctx.kernels.binary_f32(ptrs[0], stored ? constPtr : ptrs[1], yp, elements(inputs[0]), elements(bShape(inputs)), BINARY[op], act);
+      ctx.kernels.vbinary_f32__simd128(ptrs[0], stored ? constPtr : ptrs[1], yp, elements(inputs[0]), elements(bShape(inputs)), BINARY[op], act);
     },
     dispose() { heap.free(constPtr); },
   };
@@ -55,14 +55,14 @@ const num = (ctx: OpContext, k: string, dflt: number): number => {
 };
 
 export const UNARY: Record<string, Builder> = {
-  Relu: unaryWith(() => (x, a, b, n) => x.relu_f32(a, b, n)),
-  Relu6: unaryWith(() => (x, a, b, n) => x.relu6_f32(a, b, n)),
-  Clip: unaryWith((c) => { const lo = num(c, 'min', -Infinity), hi = num(c, 'max', Infinity); return (x, a, b, n) => x.clamp_f32(a, b, n, lo, hi); }),
-  LeakyRelu: unaryWith((c) => { const alpha = num(c, 'alpha', 0.01); return (x, a, b, n) => x.leaky_relu_f32(a, b, n, alpha); }),
-  Sigmoid: unaryWith(() => (x, a, b, n) => x.sigmoid_f32(a, b, n)),
-  Tanh: unaryWith(() => (x, a, b, n) => x.tanh_f32(a, b, n)),
-  Gelu: unaryWith(() => (x, a, b, n) => x.gelu_f32(a, b, n)),
-  HardSwish: unaryWith(() => (x, a, b, n) => x.hardswish_f32(a, b, n)),
+  Relu: unaryWith(() => (x, a, b, n) => x.vrelu_f32__simd128(a, b, n)),
+  Relu6: unaryWith(() => (x, a, b, n) => x.vrelu6_f32__simd128(a, b, n)),
+  Clip: unaryWith((c) => { const lo = num(c, 'min', -Infinity), hi = num(c, 'max', Infinity); return (x, a, b, n) => x.vclamp_f32__simd128(a, b, n, lo, hi); }),
+  LeakyRelu: unaryWith((c) => { const alpha = num(c, 'alpha', 0.01); return (x, a, b, n) => x.vlrelu_f32__simd128(a, b, n, alpha); }),
+  Sigmoid: unaryWith(() => (x, a, b, n) => x.vsigmoid_f32__scalar(a, b, n)),
+  Tanh: unaryWith(() => (x, a, b, n) => x.vtanh_f32__scalar(a, b, n)),
+  Gelu: unaryWith(() => (x, a, b, n) => x.vgelu_f32__scalar(a, b, n)),
+  HardSwish: unaryWith(() => (x, a, b, n) => x.vhswish_f32__simd128(a, b, n)),
 };
 
 export const softmax: Builder = (ctx) => {
@@ -75,7 +75,7 @@ export const softmax: Builder = (ctx) => {
     },
     run([xp], [s], yp) {
       const len = s[s.length - 1];
-      ctx.kernels.softmax_f32(xp, yp, elements(s) / len, len);
+      ctx.kernels.softmax_f32__scalar(xp, yp, elements(s) / len, len);
     },
     dispose() {},
   };

@@ -24,8 +24,8 @@ const pool = (kind: 'max' | 'avg'): Builder => (ctx) => {
     run([xp], [s], yp) {
       const g = geo(s[1], s[2]);
       const rc = kind === 'max'
-        ? x.max_pool2d_f32(xp, s[0], s[1], s[2], s[3], KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], yp, g.OH, g.OW)
-        : x.avg_pool2d_f32(xp, s[0], s[1], s[2], s[3], KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], cip, yp, g.OH, g.OW);
+        ? x.maxpool_f32__simd128(xp, s[0], s[1], s[2], s[3], KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], yp, g.OH, g.OW)
+        : x.avgpool_f32__simd128(xp, s[0], s[1], s[2], s[3], KH, KW, g.sh, g.sw, g.pads[0], g.pads[1], g.pads[2], g.pads[3], cip, yp, g.OH, g.OW);
       if (rc !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the pool kernel rejected the geometry`);
     },
     dispose() {},
@@ -41,6 +41,6 @@ export const globalAvgPool: Builder = (ctx) => ({
     if (s.length !== 4) fail('SHAPE_MISMATCH', `${ctx.where}: input must be NHWC, got ${JSON.stringify(s)}`);
     return [s[0], 1, 1, s[3]];
   },
-  run([xp], [s], yp) { ctx.kernels.global_avg_pool_f32(xp, s[0], s[1], s[2], s[3], yp); },
+  run([xp], [s], yp) { ctx.kernels.gavgpool_f32__simd128(xp, s[0], s[1], s[2], s[3], yp); },
   dispose() {},
 });

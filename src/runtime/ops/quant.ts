@@ -1,7 +1,7 @@
 // FakeQuant: quantize-dequantize an activation in place of an ONNX QuantizeLinear ->
 // DequantizeLinear pair: y = (clamp(rne(x / s) + zp, lo, hi) - zp) * s, per tensor.
 // attrs: scale (a positive finite f32), zeroPoint (an integer inside the format's range),
-// format 'i8' | 'u8'. Both steps are the module's quant_affine / dequant_affine (one group
+// format 'i8' | 'u8'. Both steps are the module's quant_f32_int__simd128 / dequant_int_f32__simd128 (one group
 // spanning the whole tensor), so the arithmetic is the same as for stored affine weights.
 
 import * as heap from '../heap.js';
@@ -34,8 +34,8 @@ export const fakeQuant: Builder = (ctx) => {
       const n = elements(s);
       if (n === 0) return;
       const x = ctx.kernels;
-      x.quant_affine(fid, xp, scratch, n, n, sp, zpp, RNE, 0, 0, 0);
-      x.dequant_affine(fid, scratch, yp, n, n, sp, zpp);
+      x.quant_f32_int__simd128(fid, xp, scratch, n, n, sp, zpp, RNE, 0, 0, 0);
+      x.dequant_int_f32__simd128(fid, scratch, yp, n, n, sp, zpp);
     },
     dispose() { heap.free(sp); heap.free(zpp); },
   };

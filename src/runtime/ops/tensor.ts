@@ -32,7 +32,7 @@ export const transpose: Builder = (ctx) => {
       return perm.map((p) => s[p]);
     },
     scratch: ([s]) => intsScratch(s.length, perm.length),
-    run([xp], [s], yp, _o, scratch) { const [d, p] = putInts(scratch, s, perm); rc(ctx, ctx.kernels.transpose_f32(xp, yp, s.length, d, p)); },
+    run([xp], [s], yp, _o, scratch) { const [d, p] = putInts(scratch, s, perm); rc(ctx, ctx.kernels.transpose_x32__simd128_4x4(xp, yp, s.length, d, p)); },
     dispose() {},
   };
 };
@@ -52,7 +52,7 @@ export const pad: Builder = (ctx) => {
       return s.map((d, i) => d + pads[i] + pads[i + s.length]);
     },
     scratch: ([s]) => intsScratch(s.length, pads.length),
-    run([xp], [s], yp, _o, scratch) { const [d, p] = putInts(scratch, s, pads); rc(ctx, ctx.kernels.pad_f32(xp, yp, s.length, d, p, mode, value)); },
+    run([xp], [s], yp, _o, scratch) { const [d, p] = putInts(scratch, s, pads); rc(ctx, ctx.kernels.pad_x32__simd128(xp, yp, s.length, d, p, mode, value)); },
     dispose() {},
   };
 };
@@ -82,7 +82,7 @@ export const concat: Builder = (ctx) => {
       const outer = elements(outShape.slice(0, a)), inner = elements(outShape.slice(a + 1));
       let off = 0;
       for (const [i, s] of shapes.entries()) {
-        ctx.kernels.concat_copy_f32(ptrs[i], yp, outer, inner, s[a], outShape[a], off);
+        ctx.kernels.concat_x32__memcpy(ptrs[i], yp, outer, inner, s[a], outShape[a], off);
         off += s[a];
       }
     },
@@ -101,7 +101,7 @@ export const prelu: Builder = (ctx) => {
       if (c !== 1 && s[s.length - 1] !== c) fail('SHAPE_MISMATCH', `${ctx.where}: slope of ${c} values for input ${JSON.stringify(s)} (one per last-axis channel, or one)`);
       return [...s];
     },
-    run([xp], [s], yp) { ctx.kernels.prelu_f32(xp, sp, yp, elements(s), c); },
+    run([xp], [s], yp) { ctx.kernels.vprelu_f32__simd128(xp, sp, yp, elements(s), c); },
     dispose() { heap.free(sp); },
   };
 };
@@ -114,7 +114,7 @@ const lastAxis = (ctx: OpContext, s: number[]) => {
 export const logSoftmax: Builder = (ctx) => ({
   valueInputs: [ctx.node.inputs[0]],
   infer([s]) { lastAxis(ctx, s); return [...s]; },
-  run([xp], [s], yp) { const len = s[s.length - 1]; ctx.kernels.log_softmax_f32(xp, yp, elements(s) / len, len); },
+  run([xp], [s], yp) { const len = s[s.length - 1]; ctx.kernels.logsoftmax_f32__scalar(xp, yp, elements(s) / len, len); },
   dispose() {},
 });
 
@@ -134,7 +134,7 @@ export const layerNorm: Builder = (ctx) => {
       for (const t of [g, b]) if (t && elements(t.entry.shape) !== len) fail('SHAPE_MISMATCH', `${ctx.where}: scale/bias must have ${len} values`);
       return [...s];
     },
-    run([xp], [s], yp) { const len = s[s.length - 1]; rc(ctx, ctx.kernels.layer_norm_f32(xp, gp, bp, yp, elements(s) / len, len, eps)); },
+    run([xp], [s], yp) { const len = s[s.length - 1]; rc(ctx, ctx.kernels.layernorm_f32__simd128(xp, gp, bp, yp, elements(s) / len, len, eps)); },
     dispose() { heap.free(gp); heap.free(bp); },
   };
 };
@@ -162,8 +162,8 @@ export const resize: Builder = (ctx) => {
     run([xp], [s], yp) {
       const x = ctx.kernels;
       rc(ctx, mode === 'nearest'
-        ? x.resize_nearest_f32(xp, s[0], s[1], s[2], s[3], yp, size[0], size[1], coord, nearest)
-        : x.resize_bilinear_f32(xp, s[0], s[1], s[2], s[3], yp, size[0], size[1], coord));
+        ? x.resize_nearest_x32__memcpy(xp, s[0], s[1], s[2], s[3], yp, size[0], size[1], coord, nearest)
+        : x.resize_bilinear_f32__simd128(xp, s[0], s[1], s[2], s[3], yp, size[0], size[1], coord));
     },
     dispose() {},
   };

@@ -25,7 +25,7 @@ export interface OpContext {
   decodeWeights?: boolean;
   /** LoadOptions.kernels 'reference': every kernel call goes to its scalar reference */
   reference?: boolean;
-  /** the exports to call (kernels(reference), src/runtime/ops/kernels.ts) */
+  /** the exports to call (referenceView with kernels 'reference', src/runtime/kernels.ts) */
   kernels: Exports;
 }
 

@@ -119,19 +119,19 @@ export function f32Ptr(ctx: OpContext, name: string, w: Weight, size = 0): numbe
   let out = 0;
   try { out = heap.alloc(Math.max(n * 4, size), false); } finally { if (!out) heap.free(c.ptr); }
   try {
-    if (f.kind === 'float') x.cast_decode(f.id, c.ptr, out, n);
+    if (f.kind === 'float') x.cvt_fmt_f32__simd128(f.id, c.ptr, out, n);
     else if (f.kind === 'int') {
       const s = scalesOf(ctx, name, w, true);
       const axis = w.entry.axis ?? 0;
       // scales along `axis`: each [D, inner] slice of the [outer, D, inner] view has groups of inner
       const span = axis === 0 ? n : w.entry.shape[axis] * s.group;
       const cb = f.bits >= 8 ? f.bits / 8 : 1; // bytes per code in memory (i4 codes are unpacked)
-      for (let o = 0; o < n; o += span) x.dequant_affine(f.id, c.ptr + o * cb, out + o * 4, span, s.group, s.scales, s.zps);
+      for (let o = 0; o < n; o += span) x.dequant_int_f32__simd128(f.id, c.ptr + o * cb, out + o * 4, span, s.group, s.scales, s.zps);
       heap.free(s.scales); heap.free(s.zps);
     } else if (f.kind === 'mx') {
       const s = scalesOf(ctx, name, w);
       const K = w.entry.shape[w.entry.shape.length - 1], rows = n / K, nb = Math.ceil(K / 32);
-      for (let r = 0; r < rows; r++) x.mx_dequantize(f.id, s.scales + r * nb, c.ptr + r * K, out + r * K * 4, K);
+      for (let r = 0; r < rows; r++) x.cvt_mx_f32__lut(f.id, s.scales + r * nb, c.ptr + r * K, out + r * K * 4, K);
       heap.free(s.scales);
     } else fail('BAD_TENSOR', `${ctx.where}: tensor ${JSON.stringify(name)} of format ${f.name} cannot be a weight`);
   } catch (e) {

@@ -47,7 +47,7 @@ export function binary(a: Float32Array, b: Float32Array, op: keyof typeof OP): F
   const n = a.length;
   if (n === 0) return new Float32Array(0);
   return withPut([a, b], n * 4, ([ap, bp], y) => {
-    if (get().binary_f32(ap, bp, y, n, b.length, OP[op], 0) !== 0) throw new Error('binary_f32 rejected its arguments');
+    if (get().vbinary_f32__simd128(ap, bp, y, n, b.length, OP[op], 0) !== 0) throw new Error('vbinary_f32__simd128 rejected its arguments');
     return heap.f32(y, n).slice();
   });
 }
@@ -68,7 +68,7 @@ export function decodeF16(codes: Uint16Array): Float32Array {
   const n = codes.length;
   if (n === 0) return new Float32Array(0);
   const id = formatByName('f16').id;
-  return withPut([codes], n * 4, ([cp], y) => { get().cast_decode(id, cp, y, n); return heap.f32(y, n).slice(); });
+  return withPut([codes], n * 4, ([cp], y) => { get().cvt_fmt_f32__simd128(id, cp, y, n); return heap.f32(y, n).slice(); });
 }
 
 /** (code - zp[g]) * scale[g] per contiguous group of `group` elements. */
@@ -76,7 +76,7 @@ export function dequant(fmt: 'i8' | 'u8', codes: Int8Array | Uint8Array, group: 
   const n = codes.length;
   if (n === 0) return new Float32Array(0);
   const id = formatByName(fmt).id;
-  return withPut([codes, scales, zps], n * 4, ([cp, sp, zp], y) => { get().dequant_affine(id, cp, y, n, group, sp, zp); return heap.f32(y, n).slice(); });
+  return withPut([codes, scales, zps], n * 4, ([cp, sp, zp], y) => { get().dequant_int_f32__simd128(id, cp, y, n, group, sp, zp); return heap.f32(y, n).slice(); });
 }
 
 /** clamp(rne(x / scale[g]) + zp[g]) per contiguous group. */
@@ -85,5 +85,5 @@ export function quant(fmt: 'i8' | 'u8', values: Float32Array, group: number, sca
   const id = formatByName(fmt).id;
   const out = fmt === 'i8' ? new Int8Array(n) : new Uint8Array(n);
   if (n === 0) return out;
-  return withPut([values, scales, zps], n, ([vp, sp, zp], y) => { get().quant_affine(id, vp, y, n, group, sp, zp, roundCode('rne'), 0, 0, 0); out.set(heap.u8(y, n)); return out; });
+  return withPut([values, scales, zps], n, ([vp, sp, zp], y) => { get().quant_f32_int__simd128(id, vp, y, n, group, sp, zp, roundCode('rne'), 0, 0, 0); out.set(heap.u8(y, n)); return out; });
 }

@@ -123,7 +123,7 @@ export const GlobalAveragePool: Handler = (m) => {
 
 // see: ONNX GlobalMaxPool, opset 1: the max over every spatial position of each channel; for
 // 4-D input that is MaxPool with the whole H x W as its window (stride 1, no padding), so no new
-// kernel: the runtime's MaxPool (max_pool2d_f32) computes it.
+// kernel: the runtime's MaxPool (maxpool_f32__simd128) computes it.
 export const GlobalMaxPool: Handler = (m) => {
   const x = m.act(0);
   if (x.shape.length !== 4) unsupported(`input of rank ${x.shape.length} (4-D NCHW input is supported)`);

@@ -1,0 +1,166 @@
+// The kernel table (the format table's twin; XNNPACK's enumerator files): every kernel of
+// alloy.wasm, one row each, under one name (row name = wasm export = AssemblyScript function):
+// <op>_<weights>_<acts>_<acc>__<isa>[_<MR>x<NR>] (DESIGN rule 6). A row gives the ops it serves,
+// its formats, its tile, the packer its weights need, its scalar reference (a row itself; the
+// row's own name where the kernel is scalar) and the predicate under which select() takes it.
+// Adding a kernel: CONTRIBUTING.md. test/kernels/registry.test.ts checks the table against the
+// module's exports; test/kernels/table.test.ts runs every row against its reference.
+
+export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool' | 'gavgpool' | 'vbinary' | 'vclamp' | 'vrelu'
+  | 'vrelu6' | 'vlrelu' | 'vhswish' | 'vsigmoid' | 'vtanh' | 'vgelu' | 'vprelu' | 'softmax' | 'logsoftmax' | 'layernorm'
+  | 'batchnorm' | 'transpose' | 'pad' | 'concat' | 'resize_nearest' | 'resize_bilinear' | 'cvt_encode' | 'cvt_decode'
+  | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe';
+
+/** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
+ *  are held in ('f32' also for float / MX weights decoded at load). */
+export interface Facts {
+  weights?: 'f32' | 'float' | 'mx' | 'int';
+  acts?: 'f32' | 'i8';
+  acc?: 'f32' | 'i32' | 'emu';
+  recompute?: boolean;
+  groups?: number; OC?: number; strideW?: number; K?: number;
+  /** float weights whose decode the 4x8 microkernel can fuse (asked lazily: it reads the codes) */
+  fusable?: () => boolean;
+}
+
+export interface KernelRow {
+  name: string;
+  ops: readonly Op[];
+  /** weight, activation, accumulator formats ('emu': f16 / bf16 / f8 emulated; 'any': every format) */
+  w: string; a: string; acc: string;
+  /** MR x NR for GEMM-like kernels, [lanes] for vector kernels, [] for scalar ones */
+  tile: readonly number[];
+  /** the helper export that packs the weights this kernel reads (null: plain layout) */
+  packer: string | null;
+  /** the scalar reference this kernel equals bit for bit (its own name: the kernel is scalar) */
+  ref: string;
+  /** selection predicate (absent: always) */
+  when?: (f: Facts) => boolean;
+  test: string;
+  note?: string;
+}
+
+// Conv: rows this deep take the blocked GEMM, shallower ones the pointwise kernel (bench/conv.ts:
+// pointwise wins for K <= 96 on the pose shapes).
+export const GEMM_K = 128;
+const g1 = (f: Facts) => (f.groups ?? 1) === 1;
+const f32acc = (f: Facts) => (f.acc ?? 'f32') === 'f32' || f.acc === 'i32';
+const emu = (f: Facts) => f.acc === 'emu';
+const plain = (f: Facts) => f32acc(f) && (f.acts ?? 'f32') === 'f32';
+const T = (s: string) => `test/${s}.test.ts`;
+const V = (name: string, op: Op, ref: string, test: string, tile: number[] = [4]): KernelRow =>
+  ({ name, ops: [op], w: '-', a: 'f32', acc: 'f32', tile, packer: null, ref, test: T(test) });
+const S = (name: string, op: Op, test: string, note = 'scalar: its own reference'): KernelRow =>
+  ({ name, ops: [op], w: '-', a: 'f32', acc: 'f32', tile: [], packer: null, ref: name, test: T(test), note });
+
+/** In priority order: select() takes the first row whose ops and predicate match. */
+export const KERNELS = [
+  // GEMM (dense; groups-1 conv on im2col rows)
+  { name: 'conv2d_f32_f32_f32__simd128_16x1', ops: ['conv2d'], w: 'f32', a: 'f32', acc: 'f32', tile: [16, 1], packer: null, ref: 'conv2d_f32_f32_f32__scalar', test: T('kernels/conv'),
+    when: (f) => g1(f) && plain(f) && (f.OC ?? 5) <= 4 && f.strideW === 1, note: 'planar narrow-output conv, plain OHWI weights' },
+  { name: 'gemm_f32_f32_emu_recompute__simd128_4x8', ops: ['gemm'], w: 'f32', a: 'f32', acc: 'emu', tile: [4, 8], packer: 'pack_w_f32', ref: 'gemm_f32_f32_emu_recompute__scalar', test: T('emulate/recompute'), when: (f) => emu(f) && f.recompute === true },
+  { name: 'gemm_f32_f32_emu_recompute__scalar', ops: ['gemm'], w: 'f32', a: 'f32', acc: 'emu', tile: [], packer: null, ref: 'gemm_f32_f32_emu_recompute__scalar', test: T('emulate/recompute'), when: (f) => emu(f) && f.recompute === true },
+  { name: 'gemm_f32_f32_emu__simd128_4x8', ops: ['gemm', 'conv2d'], w: 'f32', a: 'f32', acc: 'emu', tile: [4, 8], packer: 'pack_w_f32', ref: 'gemm_f32_f32_emu__scalar', test: T('emulate/dense_acc'), when: (f) => emu(f) && g1(f) },
+  { name: 'gemm_f32_f32_emu__scalar', ops: ['gemm', 'conv2d'], w: 'f32', a: 'f32', acc: 'emu', tile: [], packer: null, ref: 'gemm_f32_f32_emu__scalar', test: T('emulate/dense_acc'), when: (f) => emu(f) && g1(f) },
+  { name: 'gemm_i8_i8_i32__simd128_4x8', ops: ['gemm'], w: 'i8', a: 'i8', acc: 'i32', tile: [4, 8], packer: 'pack_w_i8_k2', ref: 'gemm_i8_i8_i32__scalar', test: T('kernels/dense_q'), when: (f) => f.acts === 'i8' },
+  { name: 'gemm_i8_i8_i32__scalar', ops: ['gemm'], w: 'i8', a: 'i8', acc: 'i32', tile: [], packer: null, ref: 'gemm_i8_i8_i32__scalar', test: T('kernels/dense_q'), when: (f) => f.acts === 'i8' },
+  { name: 'conv1x1_f32_f32_f32__simd128_4x8', ops: ['conv2d'], w: 'f32', a: 'f32', acc: 'f32', tile: [4, 8], packer: 'pack_w_f32', ref: 'conv1x1_f32_f32_f32__scalar', test: T('kernels/conv'),
+    when: (f) => g1(f) && plain(f) && (f.K ?? 0) < GEMM_K, note: 'register-tile GEMM for shallow rows' },
+  { name: 'conv1x1_f32_f32_f32__scalar', ops: [], w: 'f32', a: 'f32', acc: 'f32', tile: [], packer: null, ref: 'conv1x1_f32_f32_f32__scalar', test: T('kernels/conv'), note: 'reference only: conv in reference mode takes conv2d_f32_f32_f32__scalar (same bits)' },
+  { name: 'gemm_f32_f32_f32__simd128_5x8', ops: ['gemm', 'conv2d'], w: 'f32', a: 'f32', acc: 'f32', tile: [5, 8], packer: 'pack_w_f32', ref: 'gemm_f32_f32_f32__scalar', test: T('kernels/dense'), when: (f) => g1(f) && plain(f) && (f.weights ?? 'f32') === 'f32' },
+  { name: 'gemm_f32_f32_f32__simd128_5x8_panels', ops: [], w: 'f32', a: 'f32', acc: 'f32', tile: [5, 8], packer: 'pack_w_f32', ref: 'gemm_f32_f32_f32__scalar', test: T('kernels/dense'), note: 'columns p0..p1 of the 5x8 kernel (benches, decode-per-panel kernels)' },
+  { name: 'gemm_f32_f32_f32__scalar', ops: ['gemm'], w: 'f32', a: 'f32', acc: 'f32', tile: [], packer: null, ref: 'gemm_f32_f32_f32__scalar', test: T('kernels/dense'), when: (f) => plain(f) && (f.weights ?? 'f32') === 'f32' },
+  { name: 'gemm_fused_f32_f32__simd128_4x8', ops: ['gemm'], w: 'f16,bf16,f8_e5m2,f8_e4m3fn,i8,u8', a: 'f32', acc: 'f32', tile: [4, 8], packer: 'pack_w_q', ref: 'gemm_any_f32_f32__scalar', test: T('kernels/dense_q'),
+    when: (f) => plain(f) && (f.weights === 'float' || f.weights === 'int') && f.fusable?.() === true, note: 'decode fused into the microkernel (no inf / NaN codes; integers per channel)' },
+  { name: 'gemm_any_f32_f32__simd128_4x8', ops: ['gemm'], w: 'float,mx', a: 'f32', acc: 'f32', tile: [4, 8], packer: 'pack_w_q', ref: 'gemm_any_f32_f32__scalar', test: T('kernels/dense_q'),
+    when: (f) => plain(f) && (f.weights === 'float' || f.weights === 'mx'), note: 'panels decoded to f32, then the 5x8 kernel' },
+  { name: 'gemm_int_f32_f32__simd128_4x8', ops: ['gemm'], w: 'i8,u8,i4', a: 'f32', acc: 'f32', tile: [4, 8], packer: 'pack_w_q', ref: 'gemm_any_f32_f32__scalar', test: T('kernels/dense_q'),
+    when: (f) => plain(f) && f.weights === 'int', note: 'scales / zero points by pack_wq_params' },
+  { name: 'gemm_any_f32_f32__scalar', ops: ['gemm'], w: 'any', a: 'f32', acc: 'f32', tile: [], packer: null, ref: 'gemm_any_f32_f32__scalar', test: T('kernels/dense_q'), when: (f) => plain(f) && f.weights !== undefined && f.weights !== 'f32' },
+  { name: 'kappa_act_f32__scalar', ...S('kappa_act_f32__scalar', 'kappa_act', 'emulate/recompute') },
+  // convolution (direct, NHWC, OHWI), depthwise, pooling
+  { name: 'conv2d_f32_f32_f32__simd128_4x8', ops: ['conv2d'], w: 'f32', a: 'f32', acc: 'f32', tile: [4, 8], packer: 'pack_conv_w_f32', ref: 'conv2d_f32_f32_f32__scalar', test: T('kernels/conv'), when: plain, note: 'grouped convs' },
+  { name: 'conv2d_f32_f32_f32__scalar', ops: ['conv2d'], w: 'f32', a: 'f32', acc: 'f32', tile: [], packer: null, ref: 'conv2d_f32_f32_f32__scalar', test: T('kernels/conv'), when: plain },
+  { name: 'dwconv_f32_f32_emu__simd128_4', ops: ['dwconv'], w: 'f32', a: 'f32', acc: 'emu', tile: [4], packer: null, ref: 'dwconv_f32_f32_emu__scalar', test: T('emulate/conv_acc'), when: emu },
+  { name: 'dwconv_f32_f32_emu__scalar', ops: ['dwconv'], w: 'f32', a: 'f32', acc: 'emu', tile: [], packer: null, ref: 'dwconv_f32_f32_emu__scalar', test: T('emulate/conv_acc'), when: emu },
+  { name: 'dwconv_f32_f32_f32__simd128_4x4', ops: ['dwconv'], w: 'f32', a: 'f32', acc: 'f32', tile: [4, 4], packer: null, ref: 'dwconv_f32_f32_f32__scalar', test: T('kernels/depthwise') },
+  { name: 'dwconv_f32_f32_f32__scalar', ops: ['dwconv'], w: 'f32', a: 'f32', acc: 'f32', tile: [], packer: null, ref: 'dwconv_f32_f32_f32__scalar', test: T('kernels/depthwise') },
+  V('im2col_x32__simd128', 'im2col', 'im2col_x32__scalar', 'kernels/conv'), S('im2col_x32__scalar', 'im2col', 'kernels/conv', 'reference'),
+  V('maxpool_f32__simd128', 'maxpool', 'maxpool_f32__scalar', 'kernels/pool'), S('maxpool_f32__scalar', 'maxpool', 'kernels/pool', 'reference'),
+  V('avgpool_f32__simd128', 'avgpool', 'avgpool_f32__scalar', 'kernels/pool'), S('avgpool_f32__scalar', 'avgpool', 'kernels/pool', 'reference'),
+  V('gavgpool_f32__simd128', 'gavgpool', 'gavgpool_f32__scalar', 'kernels/pool'), S('gavgpool_f32__scalar', 'gavgpool', 'kernels/pool', 'reference'),
+  // element-wise and activations
+  V('vbinary_f32__simd128', 'vbinary', 'vbinary_f32__scalar', 'kernels/eltwise'), S('vbinary_f32__scalar', 'vbinary', 'kernels/eltwise', 'reference'),
+  V('vclamp_f32__simd128', 'vclamp', 'vclamp_f32__scalar', 'kernels/eltwise'), S('vclamp_f32__scalar', 'vclamp', 'kernels/eltwise', 'reference'),
+  V('vrelu_f32__simd128', 'vrelu', 'vrelu_f32__scalar', 'kernels/eltwise'), S('vrelu_f32__scalar', 'vrelu', 'kernels/eltwise', 'reference'),
+  V('vrelu6_f32__simd128', 'vrelu6', 'vrelu6_f32__scalar', 'kernels/eltwise'), S('vrelu6_f32__scalar', 'vrelu6', 'kernels/eltwise', 'reference'),
+  V('vlrelu_f32__simd128', 'vlrelu', 'vlrelu_f32__scalar', 'kernels/eltwise'), S('vlrelu_f32__scalar', 'vlrelu', 'kernels/eltwise', 'reference'),
+  V('vhswish_f32__simd128', 'vhswish', 'vhswish_f32__scalar', 'kernels/eltwise'), S('vhswish_f32__scalar', 'vhswish', 'kernels/eltwise', 'reference'),
+  S('vsigmoid_f32__scalar', 'vsigmoid', 'kernels/eltwise'), S('vtanh_f32__scalar', 'vtanh', 'kernels/eltwise'), S('vgelu_f32__scalar', 'vgelu', 'kernels/eltwise'),
+  V('vprelu_f32__simd128', 'vprelu', 'vprelu_f32__scalar', 'kernels/shape'), S('vprelu_f32__scalar', 'vprelu', 'kernels/shape', 'reference'),
+  S('softmax_f32__scalar', 'softmax', 'kernels/dense'), S('logsoftmax_f32__scalar', 'logsoftmax', 'kernels/norm'),
+  V('layernorm_f32__simd128', 'layernorm', 'layernorm_f32__scalar', 'kernels/norm'), S('layernorm_f32__scalar', 'layernorm', 'kernels/norm', 'reference'),
+  V('batchnorm_f32__simd128', 'batchnorm', 'batchnorm_f32__scalar', 'kernels/norm'), S('batchnorm_f32__scalar', 'batchnorm', 'kernels/norm', 'reference'),
+  // data movement
+  V('transpose_x32__simd128_4x4', 'transpose', 'transpose_x32__scalar', 'kernels/shape', [4, 4]), S('transpose_x32__scalar', 'transpose', 'kernels/shape', 'reference'),
+  V('pad_x32__simd128', 'pad', 'pad_x32__scalar', 'kernels/shape'), S('pad_x32__scalar', 'pad', 'kernels/shape', 'reference'),
+  V('concat_x32__memcpy', 'concat', 'concat_x32__scalar', 'kernels/shape'), S('concat_x32__scalar', 'concat', 'kernels/shape', 'reference'),
+  V('resize_nearest_x32__memcpy', 'resize_nearest', 'resize_nearest_x32__scalar', 'kernels/resize'), S('resize_nearest_x32__scalar', 'resize_nearest', 'kernels/resize', 'reference'),
+  V('resize_bilinear_f32__simd128', 'resize_bilinear', 'resize_bilinear_f32__scalar', 'kernels/resize'), S('resize_bilinear_f32__scalar', 'resize_bilinear', 'kernels/resize', 'reference'),
+  // format casts (the scalar references sit on formats/scalar.ts)
+  V('cvt_f32_fmt__simd128', 'cvt_encode', 'cvt_f32_fmt__scalar', 'formats/random'), S('cvt_f32_fmt__scalar', 'cvt_encode', 'formats/random', 'reference'),
+  V('cvt_fmt_f32__simd128', 'cvt_decode', 'cvt_fmt_f32__scalar', 'formats/decode'), S('cvt_fmt_f32__scalar', 'cvt_decode', 'formats/decode', 'reference'),
+  V('cvt_f32_mx__simd128', 'mx_quantize', 'cvt_f32_mx__scalar', 'formats/mx', [32]), S('cvt_f32_mx__scalar', 'mx_quantize', 'formats/mx', 'reference'),
+  V('cvt_mx_f32__lut', 'mx_dequantize', 'cvt_mx_f32__scalar', 'formats/mx', [32]), S('cvt_mx_f32__scalar', 'mx_dequantize', 'formats/mx', 'reference'),
+  V('quant_f32_int__simd128', 'quant', 'quant_f32_int__scalar', 'formats/affine', [8]), S('quant_f32_int__scalar', 'quant', 'formats/affine', 'reference'),
+  V('dequant_int_f32__simd128', 'dequant', 'dequant_int_f32__scalar', 'formats/affine', [8]), S('dequant_int_f32__scalar', 'dequant', 'formats/affine', 'reference'),
+  V('round_f32_fmt__simd128', 'round', 'round_f32_fmt__scalar', 'emulate/round'), S('round_f32_fmt__scalar', 'round', 'emulate/round', 'reference'),
+  V('quant_rows_f32_i8__simd128', 'quant_rows', 'quant_rows_f32_i8__scalar', 'kernels/dense_q', [2]), S('quant_rows_f32_i8__scalar', 'quant_rows', 'kernels/dense_q', 'reference'),
+  // probes (bench/peak.ts): they measure the machine and compute no tensor
+  { ...S('peak_f32_muladd__simd128_12', 'probe', 'kernels/registry', 'probe: computes no tensor, its own reference'), tile: [12], test: 'bench/peak.ts' },
+  { ...S('peak_i8_dot__simd128_5x8', 'probe', 'kernels/registry', 'probe: computes no tensor, its own reference'), tile: [5, 8], test: 'bench/peak.ts' },
+] as const satisfies readonly KernelRow[];
+
+export type KernelName = (typeof KERNELS)[number]['name'];
+/** A module export: numbers (i32 / f32 / pointers) in, a number (or nothing) out. */
+export type Kernel = (...args: number[]) => number;
+
+/** Exports that are not kernels: memory, format table, packers and layout helpers, checksums. */
+export const HELPERS = [
+  'alloc', 'alloc_uninit', 'free', 'memory_bytes', 'fmt_count', 'fmt_cols', 'fmt_table_ptr', 'names_count', 'names_ptr', 'names_len', 'fmt_max_code', 'fmt_nan_code',
+  'fmt_inf_code', 'random_fill', 'pack4', 'unpack4', 'sext4', 'pack6', 'unpack6', 'packed_bytes', 'affine_params', 'pack_w_f32',
+  'packed_f32_bytes', 'pack_w_q', 'packed_q_bytes', 'pack_wq_params', 'packed_wq_params_bytes', 'pack_w_i8_k2', 'packed_w8a8_bytes', 'pack_conv_w_f32', 'packed_conv_f32_bytes',
+  'conv_out_dim', 'conv_narrow_scratch_bytes', 'weights_fusable', 'canonicalize_nan', 'xxh32', 'xxh32_start', 'xxh32_update', 'xxh32_digest',
+] as const;
+export type HelperName = (typeof HELPERS)[number];
+
+const ROWS: ReadonlyMap<string, KernelRow> = new Map(KERNELS.map((r) => [r.name, r as KernelRow]));
+
+/** A row by name (throws on an unknown name: a programming error). */
+export function row(name: string): KernelRow {
+  const r = ROWS.get(name);
+  if (!r) throw new Error(`no kernel ${name} in src/runtime/kernels.ts`);
+  return r;
+}
+
+/** A reference row: the scalar kernel that is its own reference. */
+export const isReference = (r: KernelRow): boolean => r.ref === r.name;
+
+/** The kernel for (op, precision, shapes): the first row serving `op` whose predicate holds; with
+ *  `reference`, the same choice among the reference rows. */
+export function select(op: Op, facts: Facts, reference = false): KernelName {
+  for (const r of KERNELS as readonly KernelRow[]) {
+    if (!r.ops.includes(op) || (reference && !isReference(r))) continue;
+    if (!r.when || r.when(facts)) return r.name as KernelName;
+  }
+  throw new Error(`no ${reference ? 'reference ' : ''}kernel for ${op} ${JSON.stringify(facts)}`);
+}
+
+/** With kernels 'reference', the exports operators call with every plain-layout kernel (no
+ *  packer: its reference takes the same arguments) replaced by its reference. Packed-weight
+ *  kernels go through select(), whose reference rows read unpacked weights. */
+export function referenceView<X extends Record<string, unknown>>(x: X): X {
+  const view: Record<string, unknown> = { ...x }; // the exports object itself is frozen
+  for (const r of KERNELS as readonly KernelRow[]) if (r.packer === null && !isReference(r) && r.ops.length === 1 && r.ops[0] !== 'conv2d') view[r.name] = x[r.ref];
+  return view as X;
+}
