@@ -35,3 +35,5 @@ export { dense_recompute, dense_recompute_ref, kappa_act_f32 } from "./emulate/r
 export { im2col_f32 } from "./kernels/im2col";
 export { pointwise_f32, pointwise_f32_ref } from "./kernels/pointwise";
 export { conv2d_narrow_f32, conv_narrow_scratch_bytes } from "./kernels/conv_narrow";
+export { dtype_count, dtype_cols, dtype_table_ptr } from "./nd/dtype";
+export { binary_nd, binary_nd_ref } from "./nd/binary";

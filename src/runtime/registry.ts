@@ -48,6 +48,8 @@ export const KERNELS: KernelEntry[] = [
   { name: 'concat_x32__memcpy', export: 'concat_copy_f32', ref: null, test: 'test/kernels/shape.test.ts' },
   { name: 'resize_nearest_x32__memcpy', export: 'resize_nearest_f32', ref: null, test: 'test/kernels/resize.test.ts' },
   { name: 'resize_bilinear_f32__simd128', export: 'resize_bilinear_f32', ref: 'resize_bilinear_f32_ref', test: 'test/kernels/resize.test.ts' },
+  // N-d typed element-wise (numpy broadcasting; every element type of assembly/nd/dtype.ts)
+  { name: 'vbinary_nd_x__simd128', export: 'binary_nd', ref: 'binary_nd_ref', test: 'test/nd/binary.test.ts' },
   // format casts (every format; the scalar reference is formats/scalar.ts)
   { name: 'cvt_f32_fmt__simd128', export: 'cast_encode', ref: 'cast_encode_ref', test: 'test/formats/random.test.ts' },
   { name: 'cvt_fmt_f32__simd128', export: 'cast_decode', ref: 'cast_decode_ref', test: 'test/formats/decode.test.ts' },
@@ -67,5 +69,5 @@ export const HELPERS = new Set([
   'alloc', 'alloc_uninit', 'free', 'memory_bytes', 'fmt_count', 'fmt_cols', 'fmt_table_ptr', 'fmt_names_ptr', 'fmt_names_len', 'fmt_max_code', 'fmt_nan_code',
   'fmt_inf_code', 'random_fill', 'pack4', 'unpack4', 'sext4', 'pack6', 'unpack6', 'packed_bytes', 'affine_params', 'pack_w_f32',
   'packed_f32_bytes', 'pack_w_q', 'packed_q_bytes', 'pack_wq_params', 'packed_wq_params_bytes', 'pack_w_i8_k2', 'packed_w8a8_bytes', 'pack_conv_w_f32', 'packed_conv_f32_bytes',
-  'conv_out_dim', 'conv_narrow_scratch_bytes', 'weights_fusable', 'canonicalize_nan', 'xxh32', 'xxh32_start', 'xxh32_update', 'xxh32_digest',
+  'conv_out_dim', 'conv_narrow_scratch_bytes', 'weights_fusable', 'canonicalize_nan', 'dtype_count', 'dtype_cols', 'dtype_table_ptr', 'xxh32', 'xxh32_start', 'xxh32_update', 'xxh32_digest',
 ]);
