@@ -36,3 +36,5 @@ export { gemm_f32_f32_emu_recompute__simd128_4x8, gemm_f32_f32_emu_recompute__sc
 export { im2col_x32__simd128, im2col_x32__scalar } from "./kernels/im2col";
 export { conv1x1_f32_f32_f32__simd128_4x8, conv1x1_f32_f32_f32__scalar } from "./kernels/pointwise";
 export { conv2d_f32_f32_f32__simd128_16x1, conv_narrow_scratch_bytes } from "./kernels/conv_narrow";
+export { dtype_count, dtype_cols, dtype_table_ptr } from "./nd/dtype";
+export { vbinary_nd_any__simd128, vbinary_nd_any__scalar } from "./nd/binary";

@@ -6,7 +6,7 @@
 // file whose loop it belongs to, and is committed). `--check` changes nothing and exits 1 when a
 // region is stale (test/kernels/gen.test.ts). The templates emit exactly the per-accumulator
 // order the scalar references sum in: one k step, every accumulator acc = acc + x * w (or the
-// i16 dot), separate multiply and add (DESIGN rule 2: no FMA).
+// i16 dot), separate multiply and add (docs/ARCHITECTURE.md rule 2: no FMA).
 //
 // Templates:
 //   splat  rows=R src=<expr, %r the row, ~ a space>  const v0 = v128.load32_splat(<src 0>), v1 = ...;  (2 a line)

@@ -1,6 +1,6 @@
 // The kernel table (the format table's twin; XNNPACK's enumerator files): every kernel of
 // alloy.wasm, one row each, under one name (row name = wasm export = AssemblyScript function):
-// <op>_<weights>_<acts>_<acc>__<isa>[_<MR>x<NR>] (DESIGN rule 6). A row gives the ops it serves,
+// <op>_<weights>_<acts>_<acc>__<isa>[_<MR>x<NR>] (docs/ARCHITECTURE.md rule 6). A row gives the ops it serves,
 // its formats, its tile, the packer its weights need, its scalar reference (a row itself; the
 // row's own name where the kernel is scalar) and the predicate under which select() takes it.
 // Adding a kernel: CONTRIBUTING.md. test/kernels/registry.test.ts checks the table against the
@@ -9,7 +9,7 @@
 export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool' | 'gavgpool' | 'vbinary' | 'vclamp' | 'vrelu'
   | 'vrelu6' | 'vlrelu' | 'vhswish' | 'vsigmoid' | 'vtanh' | 'vgelu' | 'vprelu' | 'softmax' | 'logsoftmax' | 'layernorm'
   | 'batchnorm' | 'transpose' | 'pad' | 'concat' | 'resize_nearest' | 'resize_bilinear' | 'cvt_encode' | 'cvt_decode'
-  | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe';
+  | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
  *  are held in ('f32' also for float / MX weights decoded at load). */
@@ -91,6 +91,9 @@ export const KERNELS = [
   V('gavgpool_f32__simd128', 'gavgpool', 'gavgpool_f32__scalar', 'kernels/pool'), S('gavgpool_f32__scalar', 'gavgpool', 'kernels/pool', 'reference'),
   // element-wise and activations
   V('vbinary_f32__simd128', 'vbinary', 'vbinary_f32__scalar', 'kernels/eltwise'), S('vbinary_f32__scalar', 'vbinary', 'kernels/eltwise', 'reference'),
+  // N-d typed element-wise, numpy broadcasting, every element type of assembly/nd/dtype.ts (SIMD128 for f32 add / sub / mul / div / min / max)
+  { name: 'vbinary_nd_any__simd128', ops: ['vbinary_nd'], w: '-', a: 'any', acc: 'any', tile: [4], packer: null, ref: 'vbinary_nd_any__scalar', test: T('nd/binary') },
+  { name: 'vbinary_nd_any__scalar', ops: ['vbinary_nd'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'vbinary_nd_any__scalar', test: T('nd/binary'), note: 'reference: each output element from its multi-index' },
   V('vclamp_f32__simd128', 'vclamp', 'vclamp_f32__scalar', 'kernels/eltwise'), S('vclamp_f32__scalar', 'vclamp', 'kernels/eltwise', 'reference'),
   V('vrelu_f32__simd128', 'vrelu', 'vrelu_f32__scalar', 'kernels/eltwise'), S('vrelu_f32__scalar', 'vrelu', 'kernels/eltwise', 'reference'),
   V('vrelu6_f32__simd128', 'vrelu6', 'vrelu6_f32__scalar', 'kernels/eltwise'), S('vrelu6_f32__scalar', 'vrelu6', 'kernels/eltwise', 'reference'),
@@ -130,7 +133,7 @@ export const HELPERS = [
   'alloc', 'alloc_uninit', 'free', 'memory_bytes', 'fmt_count', 'fmt_cols', 'fmt_table_ptr', 'names_count', 'names_ptr', 'names_len', 'fmt_max_code', 'fmt_nan_code',
   'fmt_inf_code', 'random_fill', 'pack4', 'unpack4', 'sext4', 'pack6', 'unpack6', 'packed_bytes', 'affine_params', 'pack_w_f32',
   'packed_f32_bytes', 'pack_w_q', 'packed_q_bytes', 'pack_wq_params', 'packed_wq_params_bytes', 'pack_w_i8_k2', 'packed_w8a8_bytes', 'pack_conv_w_f32', 'packed_conv_f32_bytes',
-  'conv_out_dim', 'conv_narrow_scratch_bytes', 'weights_fusable', 'canonicalize_nan', 'xxh32', 'xxh32_start', 'xxh32_update', 'xxh32_digest',
+  'conv_out_dim', 'conv_narrow_scratch_bytes', 'weights_fusable', 'canonicalize_nan', 'dtype_count', 'dtype_cols', 'dtype_table_ptr', 'xxh32', 'xxh32_start', 'xxh32_update', 'xxh32_digest',
 ] as const;
 export type HelperName = (typeof HELPERS)[number];
 

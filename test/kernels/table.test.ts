@@ -1,5 +1,5 @@
 // Every row of the kernel table (src/runtime/kernels.ts) against its scalar reference, bit for
-// bit, at sizes equal to, divisible by, less than and greater than its tile (DESIGN rule 7). A
+// bit, at sizes equal to, divisible by, less than and greater than its tile (docs/ARCHITECTURE.md rule 7). A
 // case runs a kernel on inputs of size n and returns its output bytes; the test runs the row's
 // kernel and its reference on the same inputs. A row without a case here names the suite that
 // sweeps its tile sizes (ELSEWHERE); a row in neither fails the test.
@@ -99,7 +99,7 @@ const ELSEWHERE: Record<string, string> = {
   gemm_int_f32_f32__simd128_4x8: 'test/kernels/dense_q.test.ts', maxpool_f32__simd128: 'test/kernels/pool.test.ts',
   avgpool_f32__simd128: 'test/kernels/pool.test.ts', gavgpool_f32__simd128: 'test/kernels/pool.test.ts',
   transpose_x32__simd128_4x4: 'test/kernels/shape.test.ts', pad_x32__simd128: 'test/kernels/shape.test.ts',
-  cvt_f32_mx__simd128: 'test/formats/mx.test.ts',
+  cvt_f32_mx__simd128: 'test/formats/mx.test.ts', vbinary_nd_any__simd128: 'test/nd/binary.test.ts',
 };
 
 test('every non-reference row has a case here or names the suite that sweeps it', () => {

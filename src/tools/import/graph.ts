@@ -1,7 +1,7 @@
 // The graph builder both importers (./onnx/, ./tflite/) stand on: fresh tensor and node names, the
 // nodes and tensors of the bundle being built, the value each source tensor is bound to, the
 // NCHW / NHWC layout of 4-D activations, constants decoded from their stored bytes, and the list
-// of unsupported nodes (every refusal is collected, then reported at once: DESIGN rule 8).
+// of unsupported nodes (every refusal is collected, then reported at once: docs/ARCHITECTURE.md rule 8).
 // Node; offline. The arithmetic on tensor values is ./math.ts (in the wasm module).
 
 import { createHash } from 'node:crypto';

@@ -1,0 +1,58 @@
+// Broadcast iteration over up to 4 operands (numpy rules, see: ONNX Broadcasting.md): operand 0
+// is the output; every operand's dims are right-aligned to the output rank by the host and are
+// either the output's or 1. coalesce() turns the dims into element strides (0 on a broadcast
+// dim), drops size-1 dims and merges neighbours that are contiguous in every operand, so that the
+// innermost loop is as long as possible and its strides are 0 or 1. Index arithmetic only.
+
+export const MAX_RANK = 8;
+const MAX_OPS = 4;
+// out dims[MAX_RANK], then strides[op][MAX_RANK] for op 1..MAX_OPS-1 (operand 0 is dense)
+const DIMS: StaticArray<i64> = new StaticArray<i64>(MAX_RANK);
+const STRIDES: StaticArray<i64> = new StaticArray<i64>(MAX_RANK * MAX_OPS);
+const ACC: StaticArray<i64> = new StaticArray<i64>(MAX_OPS);
+const OD: StaticArray<i64> = new StaticArray<i64>(MAX_RANK);
+const ST: StaticArray<i64> = new StaticArray<i64>(MAX_RANK * MAX_OPS);
+
+@inline export function cdim(i: i32): i64 { return unchecked(DIMS[i]); }
+@inline export function cstride(op: i32, i: i32): i64 { return unchecked(STRIDES[op * MAX_RANK + i]); }
+
+/** Reads `ops` dims arrays of `rank` i32s at `dims` (operand 0 = the output). Returns the
+ *  coalesced rank (0: a single element), -1 if the dims are not broadcast-compatible or the rank
+ *  is above MAX_RANK, -2 if the output is empty (nothing to do). */
+export function coalesce(rank: i32, dims: usize, ops: i32): i32 {
+  if (rank < 0 || rank > MAX_RANK || ops < 2 || ops > MAX_OPS) return -1;
+  // element strides per operand, innermost first (module-level scratch: no allocation per call)
+  const acc = ACC, od = OD, st = ST;
+  for (let o = 1; o < ops; o++) unchecked(acc[o] = 1);
+  let r = 0;
+  for (let i = rank - 1; i >= 0; i--) {
+    const d = <i64>load<i32>(dims + (<usize>i << 2));
+    if (d < 0) return -1;
+    if (d == 0) return -2;
+    for (let o = 1; o < ops; o++) {
+      const e = <i64>load<i32>(dims + ((<usize>(o * rank + i)) << 2));
+      if (e != d && e != 1) return -1;
+      unchecked(st[o * MAX_RANK + r] = e == 1 ? 0 : unchecked(acc[o]));
+      unchecked(acc[o] = unchecked(acc[o]) * e);
+    }
+    if (d == 1) continue;          // a size-1 output dim contributes nothing
+    unchecked(od[r] = d);
+    r++;
+  }
+  // od / st are innermost first; merge dim j+1 (outer) into j (inner) when every operand steps
+  // through the pair as one run: stride[j+1] == stride[j] * d[j]
+  let w = 0;
+  for (let j = 0; j < r; j++) {
+    if (w > 0) {
+      let ok = true;
+      for (let o = 1; o < ops; o++) {
+        if (unchecked(st[o * MAX_RANK + j]) != unchecked(STRIDES[o * MAX_RANK + w - 1]) * unchecked(DIMS[w - 1])) { ok = false; break; }
+      }
+      if (ok) { unchecked(DIMS[w - 1] = unchecked(DIMS[w - 1]) * unchecked(od[j])); continue; }
+    }
+    unchecked(DIMS[w] = unchecked(od[j]));
+    for (let o = 1; o < ops; o++) unchecked(STRIDES[o * MAX_RANK + w] = unchecked(st[o * MAX_RANK + j]));
+    w++;
+  }
+  return w;
+}
