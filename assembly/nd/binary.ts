@@ -13,9 +13,9 @@ import { DT_F32, DT_U8, DT_I8, DT_U16, DT_I16, DT_I32, DT_I64, DT_BOOL, DT_F64, 
 // @ts-ignore: decorator
 @inline function el<T>(p: usize, i: i64): usize { return p + (<usize>i << alignof<T>()); }
 
-// One innermost run of n elements with strides sa, sb (0 or 1 after coalescing).
-// @ts-ignore: decorator
-@inline function runScalar<T, U>(op: i32, y: usize, a: usize, b: usize, n: i64, sa: i64, sb: i64): void {
+// One innermost run of n elements with strides sa, sb (0 or 1 after coalescing). Not inlined:
+// one copy per element type keeps the module small (the op switch is per element).
+function runScalar<T, U>(op: i32, y: usize, a: usize, b: usize, n: i64, sa: i64, sb: i64): void {
   for (let i: i64 = 0; i < n; i++) {
     const x = load<T>(el<T>(a, i * sa)), z = load<T>(el<T>(b, i * sb));
     if (isCompare(op)) store<u8>(y + <usize>i, compare<T>(op, x, z));
