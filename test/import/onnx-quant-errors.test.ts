@@ -82,7 +82,8 @@ test('bad files: corrupted, truncated, empty, wrong opset -> AlloyError', async 
     ['random bytes', Uint8Array.from({ length: 64 }, (_, i) => (i * 97 + 13) & 255), 'BAD_GRAPH'],
     ['truncated', good.subarray(0, good.length - 7), 'BAD_GRAPH'],
     ['empty', new Uint8Array(0), 'BAD_GRAPH'],
-    ['opset 9', buildModel({ opset: 9, inputs: [{ name: 'x', shape: [1, 4] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] }), 'UNSUPPORTED_OP'],
+    ['opset 5', buildModel({ opset: 5, inputs: [{ name: 'x', shape: [1, 4] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] }), 'UNSUPPORTED_OP'],
+    ['opset 23', buildModel({ opset: 23, inputs: [{ name: 'x', shape: [1, 4] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] }), 'UNSUPPORTED_OP'],
     ['dangling input', buildModel({ inputs: [{ name: 'x', shape: [1, 4] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Add', inputs: ['x', 'nowhere'], outputs: ['y'] }] }), 'BAD_GRAPH'],
     ['bad raw_data size', buildModel({ inputs: [{ name: 'x', shape: [1, 4] }], outputs: [{ name: 'y' }], inits: [{ name: 'w', shape: [4, 4], data: new Float32Array(3) }], nodes: [{ op: 'MatMul', inputs: ['x', 'w'], outputs: ['y'] }] }), 'BAD_GRAPH'],
   ];

@@ -19,7 +19,7 @@ export const COMMANDS: Record<string, Command> = {
     flags: { to: 'value', round: 'value', overflow: 'value', seed: 'value' },
   },
   import: {
-    summary: 'convert an ONNX (opsets 11-21) or TFLite model into a bundle',
+    summary: 'convert an ONNX (opsets 6-22) or TFLite model into a bundle',
     usage: `alloy import MODEL.onnx|MODEL.tflite -o OUT.alloy
   -o OUT.alloy    the bundle to write (validated by loading it first)`,
     flags: { o: 'value' },

@@ -31,6 +31,7 @@ import { OnnxImporter, type ImportOptions } from './importer.js';
 import { Attrs, constantNode, tensorConst, type Act } from './values.js';
 import { rewritePatterns } from './patterns.js';
 import { HANDLERS } from './ops/index.js';
+import { checkLegacy } from './legacy.js';
 
 export type { ImportOptions } from './importer.js';
 
@@ -77,6 +78,7 @@ function run(im: OnnxImporter, model: ModelP): { inputs: ValueInfo[]; outputs: V
     if (poisoned) { im.skip(outs); continue; }
     for (const x of n.input ?? []) if (x && !im.vals.has(x)) fail('BAD_GRAPH', `${im.where()}: input ${JSON.stringify(x)} is not produced before this node (graph not topologically sorted, or a dangling name)`);
     im.attempt(label, outs, () => {
+      checkLegacy(im);
       HANDLERS[n.op_type!](im);
       for (const o of (n.output ?? []).slice(0, 1)) if (o && !im.vals.has(o)) fail('BAD_GRAPH', `${im.where()}: produced no output`);
     });
@@ -147,7 +149,7 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions = {}): BundleI
   const main = ops.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx');
   const opset = Number(main?.version ?? (model.ir_version < 3 ? 1 : 0));
   if (!opset) fail('BAD_GRAPH', 'ModelProto has no default-domain opset_import');
-  if (opset < 11 || opset > 21) fail('UNSUPPORTED_OP', `opset ${opset}: opsets 11 to 21 are supported`);
+  if (opset < 6 || opset > 22) fail('UNSUPPORTED_OP', `opset ${opset}: opsets 6 to 22 are supported`);
   const im = new OnnxImporter(opts);
   im.opset = opset;
   const about = {

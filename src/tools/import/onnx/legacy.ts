@@ -1,0 +1,32 @@
+// Opsets 6 to 10: where an operator's meaning changed since, the handlers either read the old form
+// (Clip / Pad < 11, Slice < 10, Softmax < 13, axes attributes) or this check refuses it before
+// they run, so an old model never takes a newer meaning silently.
+// see: ONNX Changelog.md (Add-7 .. Div-7 dropped `broadcast` / `axis`; BatchNormalization-7
+// dropped `is_test`, -9 `spatial`; Dropout-7 dropped `is_test`; Resize-11 added roi / sizes and
+// coordinate_transformation_mode; Upsample is refused as an unknown operator).
+
+import { unsupported } from '../graph.js';
+import type { OnnxImporter } from './importer.js';
+
+const LEGACY_BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'And', 'Or', 'Xor', 'Equal', 'Greater', 'Less', 'PRelu']);
+
+/** Refuses (UNSUPPORTED_OP, through the importer's refusal list) what an opset < 11 node means
+ *  differently from the handler's reading. */
+export function checkLegacy(m: OnnxImporter): void {
+  const op = m.node.op_type!, at = m.at, opset = m.opset;
+  if (opset >= 11) return;
+  if (opset < 7 && LEGACY_BROADCAST.has(op) && at.i('broadcast', 0) === 1 && at.has('axis')) {
+    // opset 1-6 broadcasting aligns B at `axis`; numpy aligns it at the end: equal only there
+    const a = m.val(0), b = m.val(1);
+    const ra = a && 'shape' in a ? a.shape.length : a && 'dims' in a ? a.dims.length : -1;
+    const rb = b && 'shape' in b ? b.shape.length : b && 'dims' in b ? b.dims.length : -1;
+    const axis = at.i('axis', 0);
+    if (ra < 0 || rb < 0 || (axis < 0 ? axis + ra : axis) !== ra - rb) unsupported(`opset ${opset} broadcast along axis ${axis} (only trailing alignment is supported)`);
+  }
+  if (op === 'BatchNormalization') {
+    if (opset < 7 && at.i('is_test', 0) !== 1) unsupported(`opset ${opset} is_test = 0 (training-mode statistics)`);
+    if (opset < 9 && at.i('spatial', 1) !== 1) unsupported(`opset ${opset} spatial = 0 (per-element statistics)`);
+  }
+  if (op === 'Dropout' && opset < 7 && at.i('is_test', 0) !== 1) unsupported(`opset ${opset} is_test = 0 (training-mode dropout)`);
+  if (op === 'Resize') unsupported(`opset ${opset} Resize (its scales input and coordinate mode differ from opset 11)`);
+}
