@@ -21,26 +21,30 @@ execFileSync(bin('wasm-opt'), ['build/alloy.asc.wasm', '--mvp-features', ...FEAT
 execFileSync(process.execPath, ['scripts/gen-tables.mjs'], { cwd: root, stdio: 'inherit' });
 
 const common = { bundle: true, format: 'esm', target: 'es2022', logLevel: 'warning', legalComments: 'none' };
-// The runtime (alloy.mjs, what the edge ships), the tools (alloy-tools.mjs: bundle writer,
-// importers, planner) and the internals for tests and benchmarks (alloy-internal.mjs) are one
-// split build: the code they share lives in chunks, so all three see one module instance and one
-// init(). src/runtime imports nothing from src/tools (test/architecture.test.ts), so alloy.mjs and
-// its chunks hold no tools code. The tools' npm packages stay imports (package.json dependencies).
+// The runtime (alloy.mjs, what the edge ships), the tools (alloy-tools.mjs: bundle writer and
+// pack), the internals for tests and benchmarks (alloy-internal.mjs) and the CLI (alloy-cli.mjs)
+// are one split build: the code they share lives in chunks, so they see one module instance and
+// one init(), and the package ships the runtime once. src/runtime imports nothing from src/tools
+// (test/architecture.test.ts), so alloy.mjs and its chunks hold no tools code. The tools' npm
+// packages stay imports (package.json dependencies).
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 for (const f of readdirSync(join(root, 'build'))) if (/^alloy-chunk-.*\.mjs$/.test(f)) rmSync(join(root, 'build', f));
 await esbuild.build({
   ...common, splitting: true, minify: true, platform: 'neutral', mainFields: ['module', 'main'],
-  entryPoints: { alloy: join(root, 'src/runtime/index.ts'), 'alloy-tools': join(root, 'src/tools/index.ts'), 'alloy-internal': join(root, 'src/runtime/internal.ts') },
+  entryPoints: {
+    alloy: join(root, 'src/runtime/index.ts'), 'alloy-tools': join(root, 'src/tools/index.ts'),
+    'alloy-internal': join(root, 'src/runtime/internal.ts'), 'alloy-cli': join(root, 'src/tools/cli/main.ts'),
+  },
   outdir: join(root, 'build'), outExtension: { '.js': '.mjs' }, chunkNames: 'alloy-chunk-[hash]',
-  external: ['node:*', 'protobufjs', 'protobufjs/*', 'flatbuffers'],
+  external: ['node:*', ...Object.keys(pkg.dependencies).flatMap((d) => [d, `${d}/*`])],
 });
-const nodeEntries = [['src/tools/cli/main.ts', 'alloy-cli.mjs'], ['scripts/demo.ts', 'demo.mjs'], ['bench/main.ts', 'bench.mjs']];
-for (const [src, out] of nodeEntries) {
-  if (!existsSync(join(root, src))) continue;
-  // The built entries (./alloy*.mjs) stay external (one module instance with the host); entries
-  // that import src/ directly bundle their own host and read alloy.wasm next to themselves in build/.
-  // The CLI ships in the package: minified (its errors print one line, never a stack).
-  const cli = src.includes('cli');
-  await esbuild.build({ ...common, entryPoints: [join(root, src)], outfile: join(root, 'build', out), platform: 'node', packages: 'external', external: ['./alloy*.mjs', '../build/alloy*.mjs'], minify: cli, banner: { js: cli ? '#!/usr/bin/env node' : '' } });
+// The CLI is a bin: its shebang (a banner would land in every entry of the split build).
+const cliPath = join(root, 'build/alloy-cli.mjs');
+writeFileSync(cliPath, `#!/usr/bin/env node\n${readFileSync(cliPath, 'utf8')}`);
+// The demo and the benchmarks bundle their own host from src/ (not shipped) and read alloy.wasm
+// next to themselves in build/.
+for (const [src, out] of [['scripts/demo.ts', 'demo.mjs'], ['bench/main.ts', 'bench.mjs']]) {
+  await esbuild.build({ ...common, entryPoints: [join(root, src)], outfile: join(root, 'build', out), platform: 'node', packages: 'external', external: ['./alloy*.mjs', '../build/alloy*.mjs'] });
 }
 // Workers may not compile wasm from bytes and have no file system: the `workerd` condition of the
 // package's exports maps to this entry, which imports the module as a CompiledWasm module (what
@@ -61,8 +65,6 @@ const typeErrors = (tsc.stdout.match(/error TS\d+/g) ?? []).length;
 for (const f of ['build/types/runtime/index.d.ts', 'build/types/tools/index.d.ts']) if (!existsSync(join(root, f))) { console.error(tsc.stdout + tsc.stderr); throw new Error(`build: tsc wrote no ${f}`); }
 if (typeErrors && !quiet) console.warn(`types: ${typeErrors} TypeScript errors (declarations written anyway; node_modules/.bin/tsc -p scripts/tsconfig.types.json lists them)`);
 // The wasm is read next to the host file: keep a copy under build/ for bundled entries.
-const stamp = { sources: latestSource(), built: Date.now() };
-writeFileSync(join(root, 'build/.stamp.json'), JSON.stringify(stamp));
 
 function latestSource() {
   let t = 0;
@@ -75,7 +77,11 @@ const size = (f) => { const b = readFileSync(join(root, 'build', f)); return [b.
 const [wr, wg] = size('alloy.wasm');
 // The host is alloy.mjs and every chunk it imports, transitively (what a Worker deploys).
 const hostFiles = (f, seen = new Set()) => { if (seen.has(f)) return seen; seen.add(f); for (const m of readFileSync(join(root, 'build', f), 'utf8').matchAll(/from"\.\/(alloy-chunk-[^"]+\.mjs)"|import\("\.\/(alloy-chunk-[^"]+\.mjs)"\)/g)) hostFiles(m[1] ?? m[2], seen); return seen; };
-const host = [...hostFiles('alloy.mjs')].map(size);
+const hostList = [...hostFiles('alloy.mjs')];
+const host = hostList.map(size);
+// `host`: the files a deployment of the runtime needs besides alloy.wasm (scripts/build-examples.ts
+// reports their size).
+writeFileSync(join(root, 'build/.stamp.json'), JSON.stringify({ sources: latestSource(), built: Date.now(), host: hostList }));
 const hr = host.reduce((a, s) => a + s[0], 0), hg = host.reduce((a, s) => a + s[1], 0);
 if (!quiet) {
   console.log(`alloy.wasm  ${wr} bytes  (${wg} gzipped)`);
