@@ -88,7 +88,7 @@ function f32nd(op: i32, y: usize, a: usize, b: usize, r: i32): void {
   else typed<f32>(op, y, a, b, r);
 }
 
-// Calls f<T> for the element type of `dtype`; false when the type is not one binary ops take.
+// Whether `dtype` is an element type binary ops take and `op` is defined on it.
 // @ts-ignore: decorator
 @inline function allowed(dtype: i32, op: i32): bool {
   const fl = dtype == DT_F32 || dtype == DT_F64;

@@ -31,9 +31,3 @@ const ROWS: StaticArray<i32> = [
 export function dtype_count(): i32 { return ROWS.length / COLS; }
 export function dtype_cols(): i32 { return COLS; }
 export function dtype_table_ptr(): usize { return changetype<usize>(ROWS); }
-
-/** Bytes per element of element type `id`, 0 when the id is not in the table. */
-export function dtypeBytes(id: i32): i32 {
-  for (let r = 0; r < ROWS.length; r += COLS) if (unchecked(ROWS[r]) == id) return unchecked(ROWS[r + 1]);
-  return 0;
-}

@@ -122,6 +122,15 @@ test('integer semantics: wrapping, truncating division, Python mod, C fmod, defi
   assert.equal([...call('vbinary_nd_any__simd128', 9, 11, { out: [4], a: [4], b: [4] }, new Uint8Array([0, 0, 1, 1]), new Uint8Array([0, 1, 0, 1]), 4).y.subarray(0, 4)], [0, 1, 1, 0]);
 });
 
+test('the element-type table (dtype_table_ptr) holds the ONNX ids and sizes these tests assume', async () => {
+  await getAlloy();
+  const x = wasm(), cols = x.dtype_cols(), rows = new Int32Array(heap.buffer(), x.dtype_table_ptr(), x.dtype_count() * cols);
+  const byId = new Map<number, number>();
+  for (let r = 0; r < rows.length; r += cols) byId.set(rows[r], rows[r + 1]);
+  for (const t of Object.keys(DT) as DName[]) assert.is(byId.get(DT[t]), BYTES[t], t);
+  assert.is(byId.get(10), 2, 'f16'); assert.is(byId.get(16), 2, 'bf16');
+});
+
 test('bad op, type or dims: a status, nothing written', async () => {
   await getAlloy();
   const s = { out: [4], a: [4], b: [4] }, z = new Uint8Array(32);

@@ -7,6 +7,9 @@
 
 import { unsupported } from '../graph.js';
 import type { OnnxImporter } from './importer.js';
+import type { Val } from './values.js';
+
+const rank = (v: Val | undefined): number => (!v ? -1 : v.kind === 'const' ? v.dims.length : v.kind === 'act' ? v.shape.length : v.x.shape.length);
 
 const LEGACY_BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'And', 'Or', 'Xor', 'Equal', 'Greater', 'Less', 'PRelu']);
 
@@ -17,10 +20,7 @@ export function checkLegacy(m: OnnxImporter): void {
   if (opset >= 11) return;
   if (opset < 7 && LEGACY_BROADCAST.has(op) && at.i('broadcast', 0) === 1 && at.has('axis')) {
     // opset 1-6 broadcasting aligns B at `axis`; numpy aligns it at the end: equal only there
-    const a = m.val(0), b = m.val(1);
-    const ra = a && 'shape' in a ? a.shape.length : a && 'dims' in a ? a.dims.length : -1;
-    const rb = b && 'shape' in b ? b.shape.length : b && 'dims' in b ? b.dims.length : -1;
-    const axis = at.i('axis', 0);
+    const ra = rank(m.val(0)), rb = rank(m.val(1)), axis = at.i('axis', 0);
     if (ra < 0 || rb < 0 || (axis < 0 ? axis + ra : axis) !== ra - rb) unsupported(`opset ${opset} broadcast along axis ${axis} (only trailing alignment is supported)`);
   }
   if (op === 'BatchNormalization') {
