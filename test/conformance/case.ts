@@ -16,7 +16,7 @@ import { mismatch, DEFAULT_TOLERANCE } from './compare.ts';
 export type FailClass = 'import' | 'load' | 'feed' | 'run' | 'wrong' | 'type' | 'crash' | 'timeout';
 export type Result = { status: 'pass' } | { status: 'fail'; cls: FailClass; reason: string };
 /** Classes that are bugs whatever the expectations say. */
-export const BUG_CLASSES: readonly FailClass[] = ['wrong', 'crash', 'timeout'];
+export const BUG_CLASSES: readonly FailClass[] = ['wrong', 'type', 'crash', 'timeout'];
 
 let alloy: Alloy | null = null;
 export async function ready(): Promise<void> {

@@ -90,6 +90,9 @@ function run(im: OnnxImporter, model: ModelP): { inputs: ValueInfo[]; outputs: V
     const v = im.vals.get(o.name!);
     if (!v) fail('BAD_GRAPH', `graph output ${JSON.stringify(o.name)} is never produced`);
     if (v.kind !== 'act') { im.problems.push(`graph output ${JSON.stringify(o.name)}: is a constant (or a quantized value), not computed from the inputs`); continue; }
+    // run() returns float32: an output declared as another type would come back silently retyped
+    const et = o.type?.tensor_type?.elem_type;
+    if (et !== undefined && et !== DT.FLOAT) { im.problems.push(`graph output ${JSON.stringify(o.name)} has element type ${et}; Alloy outputs are float32`); continue; }
     // outputs keep the model's layout (NCHW) and name
     im.nodeName = `output ${o.name}`;
     if (v.nhwc) im.emit('Transpose', [v.name], o.name!, { perm: NHWC_TO_NCHW });
