@@ -10,6 +10,9 @@ export const DT_U32: i32 = 12, DT_U64: i32 = 13, DT_BF16: i32 = 16;
 
 export const enum DKind { FLOAT = 0, SIGNED = 1, UNSIGNED = 2, BOOL = 3 }
 
+// The names graph values use (bundle ValueInfo.format), one per row, in row order.
+export const DTYPE_NAMES: string = "f32 u8 i8 u16 i16 i32 i64 bool f16 f64 u32 u64 bf16";
+
 const COLS = 4;
 const ROWS: StaticArray<i32> = [
   // id        bytes kind             format row

@@ -10,6 +10,7 @@ export const ROUNDING = ['rne', 'rna', 'rtz', 'floor', 'ceil', 'stochastic'] as 
 export const OVERFLOW = ['saturate', 'ieee'] as const;
 export const ACTIVATIONS = ['none', 'relu', 'relu6'] as const;
 export const DENSE_ACTIVATIONS = ['none', 'relu', 'tanh', 'sigmoid', 'gelu'] as const;
+export const DTYPE_NAMES = ['f32', 'u8', 'i8', 'u16', 'i16', 'i32', 'i64', 'bool', 'f16', 'f64', 'u32', 'u64', 'bf16'] as const;
 
 /** The format table: one row per id (FORMAT_COLUMNS), kind -1 for an unassigned id. */
 export const FORMAT_TABLE: readonly (readonly number[])[] = [
@@ -35,4 +36,21 @@ export const FORMAT_TABLE: readonly (readonly number[])[] = [
   [3, 6, 3, 2, 3, 3, 1, 32, 9, 7, 4, 0, 0], // 19 mxfp6_e3m2
   [3, 4, 2, 1, 1, 3, 1, 32, 9, 8, 2, 0, 0], // 20 mxfp4_e2m1
   [3, 8, 0, 0, 0, 0, 1, 32, 9, 11, 0, -127, 127], // 21 mxint8
+];
+
+/** The element-type table (assembly/nd/dtype.ts), one row per DTYPE_NAMES entry: ONNX id, bytes, kind (float signed unsigned bool), format row (-1: none). */
+export const DTYPE_TABLE: readonly (readonly number[])[] = [
+  [1, 4, 0, 0], // f32
+  [2, 1, 2, 12], // u8
+  [3, 1, 1, 11], // i8
+  [4, 2, 2, -1], // u16
+  [5, 2, 1, 10], // i16
+  [6, 4, 1, 14], // i32
+  [7, 8, 1, -1], // i64
+  [9, 1, 3, -1], // bool
+  [10, 2, 0, 1], // f16
+  [11, 8, 0, -1], // f64
+  [12, 4, 2, -1], // u32
+  [13, 8, 2, -1], // u64
+  [16, 2, 0, 2], // bf16
 ];

@@ -3,6 +3,9 @@
 import type { NodeEntry, TensorEntry } from '../bundle/layout.js';
 import type { ResolvedPrecision } from '../precision.js';
 import type { Exports } from '../wasm.js';
+import type { DType } from '../dtype.js';
+
+export type { DType } from '../dtype.js';
 
 export interface Weight {
   entry: TensorEntry;
@@ -27,17 +30,29 @@ export interface OpContext {
   reference?: boolean;
   /** the exports to call (referenceView with kernels 'reference', src/runtime/kernels.ts) */
   kernels: Exports;
+  /** The element type of a value or a raw-typed stored tensor named `name` (undefined: neither,
+   *  or a quantized weight format). Values are typed at load: graph inputs by their ValueInfo,
+   *  node outputs by their builder's outTypes. */
+  typeOf(name: string): DType | undefined;
 }
 
 export interface PreparedNode {
-  /** value inputs (activations), in order */
+  /** value inputs, in order: activations, and stored tensors of a raw element type (f32, i64,
+   *  bool, ...), which load() hands in as fixed blocks like any value */
   valueInputs: string[];
-  /** output shape from the value inputs' shapes (batch dimension included) */
-  infer(inputs: number[][]): number[];
+  /** element type of each node output (default ['f32']; one entry per node output) */
+  outTypes?: DType[];
+  /** indices into valueInputs whose element values infer() needs (shape / axes / pads tensors) */
+  valueArgs?: number[];
+  /** output shape from the value inputs' shapes, or one shape per output when outTypes has
+   *  several; `values[i]` holds valueInputs[i]'s elements (as numbers; i64 through Number) for
+   *  each i in valueArgs */
+  infer(inputs: number[][], values: (number[] | undefined)[]): number[] | number[][];
   /** bytes of scratch the run needs for these input shapes (0 if none) */
   scratch?(inputs: number[][]): number;
-  /** call the kernel: input/output pointers into the arena, and the scratch block */
-  run(inputs: number[], inShapes: number[][], output: number, outShape: number[], scratch: number): void;
+  /** call the kernel: input/output pointers into the arena, and the scratch block; `outs` /
+   *  `outShapes` list every output (output / outShape are the first) */
+  run(inputs: number[], inShapes: number[][], output: number, outShape: number[], scratch: number, outs: number[], outShapes: number[][]): void;
   /** free weight blocks */
   dispose(): void;
   /** weighted operators: the format their weights are held in, in wasm memory ('f32' when
