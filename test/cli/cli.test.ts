@@ -68,6 +68,18 @@ test('file system errors are one `alloy: IO_ERROR: ...` line', () => {
   oneLine(cli(['pack', join(dir, 'm.alloy'), '--map', join(dir, 'm.alloy'), '-o', join(dir, 'p.alloy')]), /^alloy: BAD_PRECISION_MAP: .*m\.alloy: not valid JSON/);
 });
 
+test('import --input-shape fixes symbolic dimensions (repeatable), and checks what it is given', () => {
+  const spec = { inputs: [{ name: 'a', shape: ['n', 'k'] }, { name: 'b', shape: ['n', 'k'] }], outputs: [{ name: 'y', shape: ['n', 'k'] }], nodes: [{ op: 'Add', inputs: ['a', 'b'], outputs: ['y'] }] };
+  writeFileSync(join(dir, 'sym.onnx'), buildModel(spec));
+  const ok = cli(['import', join(dir, 'sym.onnx'), '-o', join(dir, 'sym.alloy'), '--input-shape', 'a=2,3', '--input-shape=b=2,3']);
+  assert.is(ok.status, 0, ok.stderr);
+  const info = cli(['inspect', join(dir, 'sym.alloy'), '--json']);
+  assert.match(info.stdout, /"shape":\s*\[\s*2,\s*3\s*\]/);
+  oneLine(cli(['import', join(dir, 'sym.onnx'), '-o', join(dir, 'x.alloy'), '--input-shape', 'a=2,x']), /^alloy: BAD_ARGUMENT: .*--input-shape "a=2,x": expected name=d0,d1/);
+  oneLine(cli(['import', join(dir, 'sym.onnx'), '-o', join(dir, 'x.alloy'), '--input-shape', 'c=2,3']), /^alloy: BAD_OPTION: inputShapes names "c", which is no graph input/);
+  assert.match(cli(['import', '--help']).stdout, /--input-shape name=d0,d1/);
+});
+
 test('progress: the ETA of each phase comes from its own rate; labels are not cut', () => {
   const writes: string[] = [];
   const write = process.stderr.write, now = Date.now, env = process.env.ALLOY_PROGRESS;

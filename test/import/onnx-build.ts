@@ -3,13 +3,13 @@
 import { onnxRoot } from '../../src/tools/import/onnx/proto.ts';
 import { rng } from '../util.ts';
 
-export const DT = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, float16: 10 } as const;
+export const DT = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10, double: 11 } as const;
 export type Attr = number | number[] | string | { f: number } | { fs: number[] } | { t: Init };
 export interface Node { op: string; inputs: string[]; outputs: string[]; name?: string; domain?: string; attrs?: Record<string, Attr> }
 export interface Init { name?: string; shape: number[]; data: ArrayBufferView | number[]; type?: keyof typeof DT }
 export interface Spec {
-  inputs: { name: string; shape: (number | string)[] }[];
-  outputs: { name: string; shape?: (number | string)[] }[];
+  inputs: { name: string; shape: (number | string)[]; type?: keyof typeof DT }[];
+  outputs: { name: string; shape?: (number | string)[]; type?: keyof typeof DT }[];
   inits?: (Init & { name: string })[];
   nodes: Node[];
   opset?: number;
@@ -38,8 +38,8 @@ function attr(name: string, v: Attr) {
 export function buildModel(s: Spec): Uint8Array {
   const T = onnxRoot().lookupType('onnx.ModelProto');
   const opset = s.opset ?? 17;
-  const vi = (name: string, shape?: (number | string)[]) => ({
-    name, type: { tensor_type: { elem_type: DT.float, ...(shape ? { shape: { dim: shape.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } } : {}) } },
+  const vi = (name: string, shape?: (number | string)[], t: keyof typeof DT = 'float') => ({
+    name, type: { tensor_type: { elem_type: DT[t], ...(shape ? { shape: { dim: shape.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } } : {}) } },
   });
   const msg = {
     ir_version: opset >= 21 ? 10 : 8, producer_name: 'alloy-test', producer_version: '1.0',
@@ -48,8 +48,8 @@ export function buildModel(s: Spec): Uint8Array {
       name: 'g',
       node: s.nodes.map((n, i) => ({ name: n.name ?? `/${n.op}_${i}`, op_type: n.op, input: n.inputs, output: n.outputs, ...(n.domain ? { domain: n.domain } : {}), attribute: Object.entries(n.attrs ?? {}).map(([k, v]) => attr(k, v)) })),
       initializer: (s.inits ?? []).map(tensorProto),
-      input: s.inputs.map((v) => vi(v.name, v.shape)),
-      output: s.outputs.map((v) => vi(v.name, v.shape)),
+      input: s.inputs.map((v) => vi(v.name, v.shape, v.type)),
+      output: s.outputs.map((v) => vi(v.name, v.shape, v.type)),
     },
   };
   const err = T.verify(msg);

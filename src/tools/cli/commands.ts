@@ -20,9 +20,13 @@ export const COMMANDS: Record<string, Command> = {
   },
   import: {
     summary: 'convert an ONNX (opsets 6-22) or TFLite model into a bundle',
-    usage: `alloy import MODEL.onnx|MODEL.tflite -o OUT.alloy
-  -o OUT.alloy    the bundle to write (validated by loading it first)`,
-    flags: { o: 'value' },
+    usage: `alloy import MODEL.onnx|MODEL.tflite -o OUT.alloy [--input-shape name=1,3,640,640 ...]
+  -o OUT.alloy                the bundle to write (validated by loading it first)
+  --input-shape name=d0,d1..  fix a graph input's shape (repeat for more inputs; ONNX only). A
+                              symbolic dimension left open (or given as -1) is read from the
+                              feeds at run time; fixing it lets the importer fold shape
+                              arithmetic and use the layout-aware NHWC kernels`,
+    flags: { o: 'value', 'input-shape': 'repeat' },
   },
   inspect: {
     summary: 'graph table: formats and bytes per layer, precision map',

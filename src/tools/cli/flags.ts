@@ -9,7 +9,8 @@ import { AlloyError } from '../../runtime/errors.js';
 export type Flags = Record<string, string | true>;
 
 /** 'value': needs one; 'switch': never takes one; a word list: an optional value among them. */
-export type FlagKind = 'value' | 'switch' | readonly string[];
+/** 'repeat': a value flag that may be given several times (the values joined by '\n'). */
+export type FlagKind = 'value' | 'repeat' | 'switch' | readonly string[];
 
 /** Edit distance (Levenshtein), for "did you mean". */
 function distance(a: string, b: string): number {
@@ -57,6 +58,10 @@ export function parseFlags(argv: string[], known: Record<string, FlagKind>, cmd:
       if (v === undefined || v === 'true') flags[k] = true;
       else if (v === 'false') delete flags[k];
       else throw new AlloyError('BAD_ARGUMENT', `alloy ${cmd}: ${dash(k)} takes no value (or =true, =false), got ${JSON.stringify(v)}`);
+    } else if (kind === 'repeat') {
+      const x = v ?? (isValue(argv[i + 1]) ? argv[++i] : undefined);
+      if (x === undefined) throw new AlloyError('BAD_ARGUMENT', `alloy ${cmd}: ${dash(k)} needs a value`);
+      flags[k] = typeof flags[k] === 'string' ? `${flags[k]}\n${x}` : x;
     } else if (v !== undefined) flags[k] = v;
     else if (kind !== 'value') flags[k] = kind.includes(argv[i + 1]) ? argv[++i] : true;
     else if (isValue(argv[i + 1])) flags[k] = argv[++i];

@@ -66,6 +66,8 @@ function run(im: OnnxImporter, model: ModelP): { inputs: ValueInfo[]; outputs: V
     inputs.push({ name: v.name, shape, format: dtype });
   }
 
+  for (const k of Object.keys(im.opts.inputShapes ?? {})) if (!inputs.some((v) => v.name === k)) fail('BAD_OPTION', `inputShapes names ${JSON.stringify(k)}, which is no graph input (inputs: ${inputs.map((v) => v.name).join(', ')})`);
+
   const nodes = rewritePatterns(g.node ?? [], im.consumers, im.graphOutputs, (n) => peekConst(im, n, g));
   for (const [i, n] of nodes.entries()) {
     im.node = n;
@@ -132,6 +134,10 @@ function inputShape(im: OnnxImporter, v: ValueInfoP): { shape: Ints; dtype: DTyp
     if (!Array.isArray(fixed) || !fixed.every((d) => Number.isSafeInteger(d) && d >= -1)) fail('BAD_OPTION', `inputShapes[${JSON.stringify(v.name)}] must be non-negative integers (-1: given at run time)`);
     const rank = t.shape?.dim?.length;
     if (t.shape && rank !== fixed.length) fail('BAD_OPTION', `inputShapes[${JSON.stringify(v.name)}] has ${fixed.length} dimensions, the model's input ${rank}`);
+    (t.shape?.dim ?? []).forEach((d, i) => {
+      const n = d.dim_value !== undefined && d.dim_param === undefined ? Number(d.dim_value) : undefined;
+      if (n !== undefined && n >= 0 && fixed[i] !== n) fail('BAD_OPTION', `inputShapes[${JSON.stringify(v.name)}] gives dimension ${i} as ${fixed[i]}, the model fixes it at ${n}`);
+    });
     return { shape: [...fixed], dtype };
   }
   if (!t.shape) fail('BAD_GRAPH', `graph input ${JSON.stringify(v.name)} has no shape; give it with options.inputShapes`);
