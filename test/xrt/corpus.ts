@@ -429,7 +429,49 @@ async function caseRecompute(alloy: Alloy, writeBundle: WriteBundle): Promise<Ca
   return { case: 'recompute-mlp', sha256: await sha256(chunks), parts };
 }
 
-export const CASES = ['mlp-784-512-256-128-64-10', 'casts', 'mx', 'ops', 'mixed-precision-mlp', 'recompute-mlp', 'conv-paths'];
+// The typed runtime: integer and boolean arithmetic, numpy broadcasting of two activations
+// ([n, 40, 12] - [n, 40, 1], layer-norm style), f64, shapes read from the feeds (Shape ->
+// Reshape, a Reshape target fed as an input, ConstantOfShape), at two input-shape signatures.
+async function caseTyped(alloy: Alloy, writeBundle: WriteBundle): Promise<CaseResult> {
+  const n = (name: string, op: string, inputs: string[], out: string, attrs: any = {}) => ({ name, op, inputs, outputs: [out], attrs });
+  const nodes = [
+    n('m1', 'Mul', ['i', 'i'], 'i2'), n('md', 'Mod', ['i2', 'seven'], 'i3'), n('pw', 'Pow', ['i3', 'two'], 'i4'),
+    n('sh', 'BitShift', ['i4', 'one'], 'i5', { direction: 'RIGHT' }), n('dv', 'Div', ['i5', 'i'], 'iy'),
+    n('lt', 'Less', ['i', 'i3'], 'b1'), n('eq', 'Equal', ['i3', 'zero'], 'b2'), n('or', 'Or', ['b1', 'b2'], 'b3'), n('xo', 'Xor', ['b3', 'b1'], 'by'),
+    n('sub', 'Sub', ['x', 'mu'], 'd'), n('sq', 'Mul', ['d', 'd'], 'd2'), n('mx', 'Max', ['d2', 'x'], 'd3'), n('dvf', 'Div', ['d3', 'mu'], 'fy'),
+    n('f64', 'Div', ['w', 'w2'], 'wy'),
+    n('shape', 'Shape', ['x'], 's'), n('flat', 'Reshape', ['fy', 'flat2'], 'f2'), n('back', 'Reshape', ['f2', 's'], 'ry'),
+    n('t', 'Reshape', ['x', 'tgt'], 'ty'), n('zeros', 'ConstantOfShape', ['s'], 'zy', { dtype: 'i64', value: [255, 255, 255, 255, 255, 255, 255, 127] }),
+  ];
+  const bundle = writeBundle({
+    graph: {
+      inputs: [{ name: 'i', shape: [-1, 5], format: 'i32' }, { name: 'x', shape: [-1, 40, 12], format: 'f32' }, { name: 'mu', shape: [-1, 40, 1], format: 'f32' },
+        { name: 'w', shape: [-1], format: 'f64' }, { name: 'tgt', shape: [3], format: 'i64' }],
+      outputs: ['iy', 'by', 'fy', 'wy', 'ry', 'ty', 'zy'].map((name) => ({ name, shape: [-1] })),
+      nodes,
+    },
+    tensors: { seven: { format: 'i32', shape: [], data: new Int32Array([7]) }, two: { format: 'i32', shape: [1], data: new Int32Array([2]) }, one: { format: 'i32', shape: [1], data: new Int32Array([1]) },
+      zero: { format: 'i32', shape: [], data: new Int32Array([0]) }, w2: { format: 'f64', shape: [1], data: new Float64Array([3]) }, flat2: { format: 'i64', shape: [2], data: new BigInt64Array([-1n, 12n]) } },
+  });
+  const model = alloy.load(bundle);
+  try {
+    const chunks: Uint8Array[] = [];
+    for (const b of [1, 3]) {
+      const next = rng(0x7e + b);
+      const i = new Int32Array(b * 5).map(() => (next() % 41) - 20);
+      const x = new Float32Array(b * 480).map(() => symmetric(next, pow2(1)));
+      const mu = new Float32Array(b * 40).map(() => symmetric(next, pow2(0)));
+      const w = new Float64Array(b * 4).map(() => (next() % 2001) - 1000);
+      const r = model.run({ i, x: { data: x, shape: [b, 40, 12] }, mu: { data: mu, shape: [b, 40, 1] }, w, tgt: new BigInt64Array([BigInt(b), 12n, -1n]) });
+      for (const k of ['iy', 'by', 'fy', 'wy', 'ry', 'ty', 'zy']) chunks.push(new Uint8Array(new Int32Array(r[k].shape).buffer), bytesOf(r[k].data));
+    }
+    return { case: 'typed', sha256: await sha256(chunks) };
+  } finally {
+    model.dispose();
+  }
+}
+
+export const CASES = ['mlp-784-512-256-128-64-10', 'casts', 'mx', 'ops', 'mixed-precision-mlp', 'recompute-mlp', 'conv-paths', 'typed'];
 
 /** Runs every case; a case that throws is reported with ok: false and no hash. */
 export async function runCorpus(alloy: Alloy, writeBundle: WriteBundle, quantize: Quantize): Promise<CaseResult[]> {
@@ -441,6 +483,7 @@ export async function runCorpus(alloy: Alloy, writeBundle: WriteBundle, quantize
     [CASES[4], () => caseMixed(alloy, writeBundle, quantize)],
     [CASES[5], () => caseRecompute(alloy, writeBundle)],
     [CASES[6], () => caseConvPaths(alloy, writeBundle, quantize)],
+    [CASES[7], () => caseTyped(alloy, writeBundle)],
   ];
   const out: CaseResult[] = [];
   for (const [name, fn] of runs) {
