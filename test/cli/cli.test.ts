@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMANDS } from '../../src/tools/cli/commands.ts';
@@ -66,6 +66,17 @@ test('file system errors are one `alloy: IO_ERROR: ...` line', () => {
   const ok = cli(['import', join(dir, 'm.onnx'), '-o', join(dir, 'm.alloy')]);
   assert.is(ok.status, 0, ok.stderr);
   oneLine(cli(['pack', join(dir, 'm.alloy'), '--map', join(dir, 'm.alloy'), '-o', join(dir, 'p.alloy')]), /^alloy: BAD_PRECISION_MAP: .*m\.alloy: not valid JSON/);
+});
+
+test('pack refuses a map that load() would refuse, and writes nothing', () => {
+  const w = new Float32Array(4 * 3 * 3 * 3).map((_, i) => ((i % 7) - 3) / 8);
+  writeFileSync(join(dir, 'conv.onnx'), buildModel({ inputs: [{ name: 'x', shape: [1, 3, 8, 8] }], outputs: [{ name: 'y' }], inits: [{ name: 'w', shape: [4, 3, 3, 3], data: w }], nodes: [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attrs: { pads: [1, 1, 1, 1] } }] }));
+  assert.is(cli(['import', join(dir, 'conv.onnx'), '-o', join(dir, 'conv.alloy')]).status, 0);
+  writeFileSync(join(dir, 'w8a8.json'), JSON.stringify({ version: 1, default: { weights: 'i8', activations: 'i8' } }));
+  oneLine(cli(['pack', join(dir, 'conv.alloy'), '--map', join(dir, 'w8a8.json'), '-o', join(dir, 'conv-w8a8.alloy')]), /^alloy: BAD_PRECISION_MAP: node \d+ "[^"]+" \(Conv\): /);
+  assert.not.ok(existsSync(join(dir, 'conv-w8a8.alloy')), 'nothing written');
+  writeFileSync(join(dir, 'w8.json'), JSON.stringify({ version: 1, default: { weights: 'i8' } }));
+  assert.is(cli(['pack', join(dir, 'conv.alloy'), '--map', join(dir, 'w8.json'), '-o', join(dir, 'conv-w8.alloy')]).status, 0);
 });
 
 test('import --input-shape fixes symbolic dimensions (repeatable), and checks what it is given', () => {

@@ -165,7 +165,7 @@ export function benchCommand(alloy: Alloy, pos: string[], flags: Flags): number 
   return 0;
 }
 
-export function packCommand(_alloy: Alloy, pos: string[], flags: Flags): number {
+export function packCommand(alloy: Alloy, pos: string[], flags: Flags): number {
   need(pos, 1, 'alloy pack IN.alloy --map MAP.json -o OUT.alloy');
   if (typeof flags.map !== 'string' || typeof flags.o !== 'string') throw new AlloyError('BAD_ARGUMENT', 'usage: alloy pack IN.alloy --map MAP.json -o OUT.alloy');
   const map = readJson(flags.map, 'BAD_PRECISION_MAP');
@@ -173,6 +173,9 @@ export function packCommand(_alloy: Alloy, pos: string[], flags: Flags): number 
   const { input, report } = packBundle(readBytes(pos[0]), map as any, (d, t, l) => bar.tick(d, t, l));
   bar.end();
   const out = writeBundle(input);
+  // the map is checked by exactly the rules load() applies: the packed bundle is loaded (and
+  // nothing written) before it is kept, so a map load() would refuse never reaches a file
+  alloy.load(out).dispose();
   writeOut(flags.o, out);
   const rows = [['layer', 'tensor', 'from', 'to', 'bytes before', 'bytes after']];
   for (const r of report) rows.push([r.layer, r.tensor, r.from, r.to, kb(r.bytesBefore), kb(r.bytesAfter)]);
