@@ -5,6 +5,8 @@
 
 import { NAMES as FORMAT_NAMES, COL_NAMES, KIND_NAMES, SPECIAL_NAMES } from "./formats/table";
 import { DTYPE_NAMES } from "./nd/dtype";
+import { REDUCE_NAMES } from "./nd/reduce";
+import { SOFTMAX_NAMES } from "./nd/softmax";
 
 export const enum Round { RNE = 0, RNA = 1, RTZ = 2, FLOOR = 3, CEIL = 4, STOCHASTIC = 5 }
 export const ROUND_NAMES: string = "rne rna rtz floor ceil stochastic";
@@ -40,7 +42,9 @@ export const LIST_OVERFLOWS = 5;
 export const LIST_ACTIVATIONS = 6;
 export const LIST_DENSE_ACTIVATIONS = 7;
 export const LIST_DTYPES = 8;
-export const LIST_COUNT = 9;
+export const LIST_REDUCE_OPS = 9;
+export const LIST_SOFTMAX_KINDS = 10;
+export const LIST_COUNT = 11;
 
 function list(t: i32): string {
   switch (t) {
@@ -53,6 +57,8 @@ function list(t: i32): string {
     case LIST_ACTIVATIONS: return ACT_NAMES;
     case LIST_DENSE_ACTIVATIONS: return DENSE_ACT_NAMES;
     case LIST_DTYPES: return DTYPE_NAMES;
+    case LIST_REDUCE_OPS: return REDUCE_NAMES;
+    case LIST_SOFTMAX_KINDS: return SOFTMAX_NAMES;
   }
   return "";
 }
