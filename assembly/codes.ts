@@ -5,6 +5,7 @@
 
 import { NAMES as FORMAT_NAMES, COL_NAMES, KIND_NAMES, SPECIAL_NAMES } from "./formats/table";
 import { DTYPE_NAMES } from "./nd/dtype";
+import { BINARY_NAMES } from "./nd/ops";
 import { REDUCE_NAMES } from "./nd/reduce";
 import { SOFTMAX_NAMES } from "./nd/softmax";
 
@@ -42,9 +43,10 @@ export const LIST_OVERFLOWS = 5;
 export const LIST_ACTIVATIONS = 6;
 export const LIST_DENSE_ACTIVATIONS = 7;
 export const LIST_DTYPES = 8;
-export const LIST_REDUCE_OPS = 9;
-export const LIST_SOFTMAX_KINDS = 10;
-export const LIST_COUNT = 11;
+export const LIST_BINARY = 9;
+export const LIST_REDUCE_OPS = 10;
+export const LIST_SOFTMAX_KINDS = 11;
+export const LIST_COUNT = 12;
 
 function list(t: i32): string {
   switch (t) {
@@ -57,6 +59,7 @@ function list(t: i32): string {
     case LIST_ACTIVATIONS: return ACT_NAMES;
     case LIST_DENSE_ACTIVATIONS: return DENSE_ACT_NAMES;
     case LIST_DTYPES: return DTYPE_NAMES;
+    case LIST_BINARY: return BINARY_NAMES;
     case LIST_REDUCE_OPS: return REDUCE_NAMES;
     case LIST_SOFTMAX_KINDS: return SOFTMAX_NAMES;
   }
