@@ -9,7 +9,7 @@ export interface Node { op: string; inputs: string[]; outputs: string[]; name?: 
 export interface Init { name?: string; shape: number[]; data: ArrayBufferView | number[]; type?: keyof typeof DT }
 export interface Spec {
   inputs: { name: string; shape: (number | string)[] }[];
-  outputs: { name: string; shape?: (number | string)[] }[];
+  outputs: { name: string; shape?: (number | string)[]; type?: keyof typeof DT }[];
   inits?: (Init & { name: string })[];
   nodes: Node[];
   opset?: number;
@@ -38,8 +38,8 @@ function attr(name: string, v: Attr) {
 export function buildModel(s: Spec): Uint8Array {
   const T = onnxRoot().lookupType('onnx.ModelProto');
   const opset = s.opset ?? 17;
-  const vi = (name: string, shape?: (number | string)[]) => ({
-    name, type: { tensor_type: { elem_type: DT.float, ...(shape ? { shape: { dim: shape.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } } : {}) } },
+  const vi = (name: string, shape?: (number | string)[], type: keyof typeof DT = 'float') => ({
+    name, type: { tensor_type: { elem_type: DT[type], ...(shape ? { shape: { dim: shape.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } } : {}) } },
   });
   const msg = {
     ir_version: opset >= 21 ? 10 : 8, producer_name: 'alloy-test', producer_version: '1.0',
@@ -49,7 +49,7 @@ export function buildModel(s: Spec): Uint8Array {
       node: s.nodes.map((n, i) => ({ name: n.name ?? `/${n.op}_${i}`, op_type: n.op, input: n.inputs, output: n.outputs, ...(n.domain ? { domain: n.domain } : {}), attribute: Object.entries(n.attrs ?? {}).map(([k, v]) => attr(k, v)) })),
       initializer: (s.inits ?? []).map(tensorProto),
       input: s.inputs.map((v) => vi(v.name, v.shape)),
-      output: s.outputs.map((v) => vi(v.name, v.shape)),
+      output: s.outputs.map((v) => vi(v.name, v.shape, v.type)),
     },
   };
   const err = T.verify(msg);
