@@ -6,6 +6,8 @@
 import { NAMES as FORMAT_NAMES, COL_NAMES, KIND_NAMES, SPECIAL_NAMES } from "./formats/table";
 import { DTYPE_NAMES } from "./nd/dtype";
 import { BINARY_NAMES } from "./nd/ops";
+import { REDUCE_NAMES } from "./nd/reduce";
+import { SOFTMAX_NAMES } from "./nd/softmax";
 
 export const enum Round { RNE = 0, RNA = 1, RTZ = 2, FLOOR = 3, CEIL = 4, STOCHASTIC = 5 }
 export const ROUND_NAMES: string = "rne rna rtz floor ceil stochastic";
@@ -42,7 +44,9 @@ export const LIST_ACTIVATIONS = 6;
 export const LIST_DENSE_ACTIVATIONS = 7;
 export const LIST_DTYPES = 8;
 export const LIST_BINARY = 9;
-export const LIST_COUNT = 10;
+export const LIST_REDUCE_OPS = 10;
+export const LIST_SOFTMAX_KINDS = 11;
+export const LIST_COUNT = 12;
 
 function list(t: i32): string {
   switch (t) {
@@ -56,6 +60,8 @@ function list(t: i32): string {
     case LIST_DENSE_ACTIVATIONS: return DENSE_ACT_NAMES;
     case LIST_DTYPES: return DTYPE_NAMES;
     case LIST_BINARY: return BINARY_NAMES;
+    case LIST_REDUCE_OPS: return REDUCE_NAMES;
+    case LIST_SOFTMAX_KINDS: return SOFTMAX_NAMES;
   }
   return "";
 }

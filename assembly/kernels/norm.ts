@@ -41,10 +41,10 @@ export function logsoftmax_f32__scalar(x: usize, y: usize, rows: i32, len: i32):
 }
 
 // Row statistics: returns mean, writes r = sqrt(var + eps) to the scratch word.
-const sR = memory.data(16, 16);
+export const sR = memory.data(16, 16);
 
 // @ts-ignore: decorator
-@inline function rowStats(xr: usize, len: i32, eps: f32): f32 {
+@inline export function rowStats(xr: usize, len: i32, eps: f32): f32 {
   let s: f32 = 0;
   for (let i = 0; i < len; i++) s += load<f32>(xr + (<usize>i << 2));
   const mean = s / <f32>len;

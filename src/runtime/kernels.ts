@@ -9,7 +9,8 @@
 export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool' | 'gavgpool' | 'vbinary' | 'vclamp' | 'vrelu'
   | 'vrelu6' | 'vlrelu' | 'vhswish' | 'vsigmoid' | 'vtanh' | 'vgelu' | 'vprelu' | 'softmax' | 'logsoftmax' | 'layernorm'
   | 'batchnorm' | 'transpose' | 'pad' | 'concat' | 'resize_nearest' | 'resize_bilinear' | 'cvt_encode' | 'cvt_decode'
-  | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd';
+  | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd'
+  | 'reduce_nd' | 'argmax_nd' | 'cumsum_nd' | 'softmax_nd' | 'groupnorm' | 'layernorm_stats' | 'lpnorm' | 'lrn' | 'mvn_nd';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
  *  are held in ('f32' also for float / MX weights decoded at load). */
@@ -94,6 +95,14 @@ export const KERNELS = [
   // N-d typed element-wise, numpy broadcasting, every element type of assembly/nd/dtype.ts (SIMD128 for f32 add / sub / mul / div / min / max)
   { name: 'vbinary_nd_any__simd128', ops: ['vbinary_nd'], w: '-', a: 'any', acc: 'any', tile: [4], packer: null, ref: 'vbinary_nd_any__scalar', test: T('nd/binary') },
   { name: 'vbinary_nd_any__scalar', ops: ['vbinary_nd'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'vbinary_nd_any__scalar', test: T('nd/binary'), note: 'reference: each output element from its multi-index' },
+  // N-d reductions and normalisations on any axes (assembly/nd/reduce.ts, scan.ts, softmax.ts, norm.ts)
+  { name: 'reduce_nd_any__simd128', ops: ['reduce_nd'], w: '-', a: 'f32,f64,i32,i64', acc: 'any', tile: [4], packer: null, ref: 'reduce_nd_any__scalar', test: T('nd/reduce'), note: 'SIMD128 on f32 when the innermost axis is kept' },
+  { name: 'reduce_nd_any__scalar', ops: ['reduce_nd'], w: '-', a: 'f32,f64,i32,i64', acc: 'any', tile: [], packer: null, ref: 'reduce_nd_any__scalar', test: T('nd/reduce'), note: 'reference: offsets from each multi-index' },
+  { ...S('argmax_nd_any__scalar', 'argmax_nd', 'nd/reduce'), a: 'f32,f64,i32,i64,u8,i8,u32,u64', acc: 'any' },
+  { ...S('cumsum_nd_any__scalar', 'cumsum_nd', 'nd/reduce'), a: 'f32,f64,i32,i64', acc: 'any' },
+  { ...S('softmax_nd_any__scalar', 'softmax_nd', 'nd/softmax'), a: 'f32,f64', acc: 'any' },
+  S('groupnorm_f32__scalar', 'groupnorm', 'nd/softmax'), S('layernorm_stats_f32__scalar', 'layernorm_stats', 'nd/softmax'),
+  S('lpnorm_f32__scalar', 'lpnorm', 'nd/softmax'), S('lrn_f32__scalar', 'lrn', 'nd/softmax'), S('mvn_nd_f32__scalar', 'mvn_nd', 'nd/softmax'),
   V('vclamp_f32__simd128', 'vclamp', 'vclamp_f32__scalar', 'kernels/eltwise'), S('vclamp_f32__scalar', 'vclamp', 'kernels/eltwise', 'reference'),
   V('vrelu_f32__simd128', 'vrelu', 'vrelu_f32__scalar', 'kernels/eltwise'), S('vrelu_f32__scalar', 'vrelu', 'kernels/eltwise', 'reference'),
   V('vrelu6_f32__simd128', 'vrelu6', 'vrelu6_f32__scalar', 'kernels/eltwise'), S('vrelu6_f32__scalar', 'vrelu6', 'kernels/eltwise', 'reference'),

@@ -12,6 +12,8 @@ export const ACTIVATIONS = ['none', 'relu', 'relu6'] as const;
 export const DENSE_ACTIVATIONS = ['none', 'relu', 'tanh', 'sigmoid', 'gelu'] as const;
 export const DTYPE_NAMES = ['f32', 'u8', 'i8', 'u16', 'i16', 'i32', 'i64', 'bool', 'f16', 'f64', 'u32', 'u64', 'bf16'] as const;
 export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'pow', 'mod', 'fmod', 'min', 'max', 'and', 'or', 'xor', 'shl', 'shr', 'eq', 'lt', 'gt', 'le', 'ge'] as const;
+export const REDUCE_OPS = ['sum', 'mean', 'max', 'min', 'prod', 'l1', 'l2', 'log_sum', 'log_sum_exp', 'sum_square'] as const;
+export const SOFTMAX_KINDS = ['softmax', 'logsoftmax', 'hardmax'] as const;
 
 /** The format table: one row per id (FORMAT_COLUMNS), kind -1 for an unassigned id. */
 export const FORMAT_TABLE: readonly (readonly number[])[] = [

@@ -8,6 +8,16 @@ import { BINARY } from './nd.js';
 import { reshape, flatten, squeeze, unsqueeze, identity, shape, size, constantOfShape } from './shape.js';
 import { transpose, pad, concat, prelu, logSoftmax, layerNorm, resize } from './tensor.js';
 import { fakeQuant } from './quant.js';
+import { reduce, REDUCE_OP_NAMES, argExtreme, cumSum } from './reduce.js';
+import { softmaxNd, layerNormalization, groupNorm, lpNormalization, meanVarianceNormalization, lrn } from './normalize.js';
+
+// Softmax / LogSoftmax on f32 along the last axis keep Alloy's last-axis builders (the same bits
+// as softmax_nd_any__scalar there); any other axis, opset < 13's 2-D view, or f64: the N-d one.
+const lastAxis = (b: Builder, nd: Builder): Builder => (ctx) => {
+  const a = ctx.node.attrs ?? {};
+  const legacy = (a.axis === undefined || a.axis === -1) && !a.coerce2d && ctx.typeOf(ctx.node.inputs[0]) === 'f32';
+  return legacy ? b(ctx) : nd(ctx);
+};
 
 export const OPS: Record<string, Builder> = {
   Dense: dense,
@@ -18,7 +28,7 @@ export const OPS: Record<string, Builder> = {
   GlobalAveragePool: globalAvgPool,
   ...BINARY,
   ...UNARY,
-  Softmax: softmax,
+  Softmax: lastAxis(softmax, softmaxNd('softmax')),
   Reshape: reshape,
   Flatten: flatten,
   Squeeze: squeeze,
@@ -31,10 +41,17 @@ export const OPS: Record<string, Builder> = {
   Pad: pad,
   Concat: concat,
   PRelu: prelu,
-  LogSoftmax: logSoftmax,
+  LogSoftmax: lastAxis(logSoftmax, softmaxNd('logsoftmax')),
   LayerNorm: layerNorm,
   Resize: resize,
   FakeQuant: fakeQuant,
+  // reductions and normalisations on any axes, ONNX semantics (reduce.ts, normalize.ts)
+  ...Object.fromEntries(REDUCE_OP_NAMES.map((n) => [n, reduce(n)])),
+  ArgMax: argExtreme(false), ArgMin: argExtreme(true), CumSum: cumSum,
+  Hardmax: softmaxNd('hardmax'),
+  LayerNormalization: layerNormalization,
+  InstanceNormalization: groupNorm(true), GroupNormalization: groupNorm(false),
+  LpNormalization: lpNormalization, MeanVarianceNormalization: meanVarianceNormalization, LRN: lrn,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';
