@@ -38,3 +38,7 @@ export { conv1x1_f32_f32_f32__simd128_4x8, conv1x1_f32_f32_f32__scalar } from ".
 export { conv2d_f32_f32_f32__simd128_16x1, conv_narrow_scratch_bytes } from "./kernels/conv_narrow";
 export { dtype_count, dtype_cols, dtype_table_ptr } from "./nd/dtype";
 export { vbinary_nd_any__simd128, vbinary_nd_any__scalar } from "./nd/binary";
+export { gather_any__memcpy, gather_any__scalar, gather_elements_any__scalar, gather_nd_any__memcpy, gather_nd_any__scalar } from "./nd/gather";
+export { scatter_elements_any__scalar, scatter_nd_any__scalar } from "./nd/scatter";
+export { onehot_any__scalar, trilu_any__memcpy, trilu_any__scalar, range_count_any__scalar, range_any__scalar } from "./nd/fill";
+export { topk_any__scalar } from "./nd/topk";
