@@ -8,6 +8,7 @@ import { BINARY } from './nd.js';
 import { reshape, flatten, squeeze, unsqueeze, identity, shape, size, constantOfShape } from './shape.js';
 import { transpose, pad, concat, prelu, logSoftmax, layerNorm, resize } from './tensor.js';
 import { fakeQuant } from './quant.js';
+import { gather, gatherElements, gatherND, scatterElements, scatterND, oneHot, trilu, range, topK } from './indexing.js';
 
 export const OPS: Record<string, Builder> = {
   Dense: dense,
@@ -35,6 +36,16 @@ export const OPS: Record<string, Builder> = {
   LayerNorm: layerNorm,
   Resize: resize,
   FakeQuant: fakeQuant,
+  // indexing (ops/indexing.ts)
+  Gather: gather,
+  GatherElements: gatherElements,
+  GatherND: gatherND,
+  ScatterElements: scatterElements,
+  ScatterND: scatterND,
+  OneHot: oneHot,
+  Trilu: trilu,
+  Range: range,
+  TopK: topK,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';

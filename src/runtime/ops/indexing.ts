@@ -226,7 +226,7 @@ export const range: Builder = (ctx) => {
       if (shapes.some((s) => elements(s) !== 1)) fail('SHAPE_MISMATCH', `${ctx.where}: start, limit and delta must be scalars`);
       // the count's arithmetic runs in the module: the values go back in as their element type
       const enc = (v: number) => (t === 'i64' ? new BigInt64Array([BigInt(v)]) : t === 'f64' ? new Float64Array([v]) : t === 'f32' ? new Float32Array([v]) : t === 'i32' ? new Int32Array([v]) : new Int16Array([v]));
-      const ps = values.map((v) => heap.put(enc(v![0])));
+      const ps = values.map((v) => heap.put(new Uint8Array(enc(v![0]).buffer)));
       let n: number;
       try { n = ctx.kernels.range_count_any__scalar(id, ps[0], ps[1], ps[2]); } finally { for (const p of ps) heap.free(p); }
       if (n < 0) fail('BAD_INPUT', `${ctx.where}: delta is 0 or a value is not finite`);
