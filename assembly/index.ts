@@ -42,3 +42,7 @@ export { reduce_nd_any__simd128, reduce_nd_any__scalar } from "./nd/reduce";
 export { argmax_nd_any__scalar, cumsum_nd_any__scalar } from "./nd/scan";
 export { softmax_nd_any__scalar } from "./nd/softmax";
 export { groupnorm_f32__scalar, layernorm_stats_f32__scalar, lpnorm_f32__scalar, lrn_f32__scalar, mvn_nd_f32__scalar } from "./nd/norm";
+export { gather_any__memcpy, gather_any__scalar, gather_elements_any__scalar, gather_nd_any__memcpy, gather_nd_any__scalar } from "./nd/gather";
+export { scatter_elements_any__scalar, scatter_nd_any__scalar } from "./nd/scatter";
+export { onehot_any__scalar, trilu_any__memcpy, trilu_any__scalar, range_count_any__scalar, range_any__scalar } from "./nd/fill";
+export { topk_any__scalar } from "./nd/topk";

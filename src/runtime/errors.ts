@@ -19,6 +19,8 @@ export type AlloyErrorCode =
   | 'UNSUPPORTED_OP'
   | 'SHAPE_MISMATCH'
   | 'MISSING_INPUT'
+  /** a run-time input value the operator cannot take (an index out of range, Range's delta 0) */
+  | 'BAD_INPUT'
   | 'LIMIT_EXCEEDED'
   | 'BAD_PRECISION_MAP'
   /** the CLI: a file could not be read or written */

@@ -10,7 +10,8 @@ export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool'
   | 'vrelu6' | 'vlrelu' | 'vhswish' | 'vsigmoid' | 'vtanh' | 'vgelu' | 'vprelu' | 'softmax' | 'logsoftmax' | 'layernorm'
   | 'batchnorm' | 'transpose' | 'pad' | 'concat' | 'resize_nearest' | 'resize_bilinear' | 'cvt_encode' | 'cvt_decode'
   | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd'
-  | 'reduce_nd' | 'argmax_nd' | 'cumsum_nd' | 'softmax_nd' | 'groupnorm' | 'layernorm_stats' | 'lpnorm' | 'lrn' | 'mvn_nd';
+  | 'reduce_nd' | 'argmax_nd' | 'cumsum_nd' | 'softmax_nd' | 'groupnorm' | 'layernorm_stats' | 'lpnorm' | 'lrn' | 'mvn_nd'
+  | 'gather' | 'gather_elements' | 'gather_nd' | 'scatter_elements' | 'scatter_nd' | 'onehot' | 'trilu' | 'range' | 'topk';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
  *  are held in ('f32' also for float / MX weights decoded at load). */
@@ -103,6 +104,20 @@ export const KERNELS = [
   { ...S('softmax_nd_any__scalar', 'softmax_nd', 'nd/softmax'), a: 'f32,f64', acc: 'any' },
   S('groupnorm_f32__scalar', 'groupnorm', 'nd/softmax'), S('layernorm_stats_f32__scalar', 'layernorm_stats', 'nd/softmax'),
   S('lpnorm_f32__scalar', 'lpnorm', 'nd/softmax'), S('lrn_f32__scalar', 'lrn', 'nd/softmax'), S('mvn_nd_f32__scalar', 'mvn_nd', 'nd/softmax'),
+  // N-d indexing on element bytes (assembly/nd/gather.ts, scatter.ts, fill.ts, topk.ts): i32 / i64 indices, status 3 on an index out of range
+  { name: 'gather_any__memcpy', ops: ['gather'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'gather_any__scalar', test: T('nd/index'), note: 'whole rows by memory.copy' },
+  { name: 'gather_any__scalar', ops: ['gather'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'gather_any__scalar', test: T('nd/index'), note: 'reference: element by element' },
+  { name: 'gather_elements_any__scalar', ops: ['gather_elements'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'gather_elements_any__scalar', test: T('nd/index') },
+  { name: 'gather_nd_any__memcpy', ops: ['gather_nd'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'gather_nd_any__scalar', test: T('nd/index'), note: 'whole slices by memory.copy' },
+  { name: 'gather_nd_any__scalar', ops: ['gather_nd'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'gather_nd_any__scalar', test: T('nd/index'), note: 'reference: element by element' },
+  { name: 'scatter_elements_any__scalar', ops: ['scatter_elements'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'scatter_elements_any__scalar', test: T('nd/index') },
+  { name: 'scatter_nd_any__scalar', ops: ['scatter_nd'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'scatter_nd_any__scalar', test: T('nd/index') },
+  { name: 'onehot_any__scalar', ops: ['onehot'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'onehot_any__scalar', test: T('nd/index') },
+  { name: 'trilu_any__memcpy', ops: ['trilu'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'trilu_any__scalar', test: T('nd/index'), note: 'row prefix / suffix by memory.fill / copy' },
+  { name: 'trilu_any__scalar', ops: ['trilu'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'trilu_any__scalar', test: T('nd/index'), note: 'reference: element by element' },
+  { name: 'range_count_any__scalar', ops: ['range'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'range_count_any__scalar', test: T('nd/index'), note: "Range's output length (its arithmetic on tensor values stays in the module)" },
+  { name: 'range_any__scalar', ops: ['range'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'range_any__scalar', test: T('nd/index') },
+  { name: 'topk_any__scalar', ops: ['topk'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'topk_any__scalar', test: T('nd/index') },
   V('vclamp_f32__simd128', 'vclamp', 'vclamp_f32__scalar', 'kernels/eltwise'), S('vclamp_f32__scalar', 'vclamp', 'kernels/eltwise', 'reference'),
   V('vrelu_f32__simd128', 'vrelu', 'vrelu_f32__scalar', 'kernels/eltwise'), S('vrelu_f32__scalar', 'vrelu', 'kernels/eltwise', 'reference'),
   V('vrelu6_f32__simd128', 'vrelu6', 'vrelu6_f32__scalar', 'kernels/eltwise'), S('vrelu6_f32__scalar', 'vrelu6', 'kernels/eltwise', 'reference'),

@@ -101,6 +101,7 @@ const ELSEWHERE: Record<string, string> = {
   transpose_x32__simd128_4x4: 'test/kernels/shape.test.ts', pad_x32__simd128: 'test/kernels/shape.test.ts',
   cvt_f32_mx__simd128: 'test/formats/mx.test.ts', vbinary_nd_any__simd128: 'test/nd/binary.test.ts',
   reduce_nd_any__simd128: 'test/nd/reduce.test.ts',
+  gather_any__memcpy: 'test/nd/index.test.ts', gather_nd_any__memcpy: 'test/nd/index.test.ts', trilu_any__memcpy: 'test/nd/index.test.ts',
 };
 
 test('every non-reference row has a case here or names the suite that sweeps it', () => {

@@ -18,6 +18,7 @@ const lastAxis = (b: Builder, nd: Builder): Builder => (ctx) => {
   const legacy = (a.axis === undefined || a.axis === -1) && !a.coerce2d && ctx.typeOf(ctx.node.inputs[0]) === 'f32';
   return legacy ? b(ctx) : nd(ctx);
 };
+import { gather, gatherElements, gatherND, scatterElements, scatterND, oneHot, trilu, range, topK } from './indexing.js';
 
 export const OPS: Record<string, Builder> = {
   Dense: dense,
@@ -52,6 +53,16 @@ export const OPS: Record<string, Builder> = {
   LayerNormalization: layerNormalization,
   InstanceNormalization: groupNorm(true), GroupNormalization: groupNorm(false),
   LpNormalization: lpNormalization, MeanVarianceNormalization: meanVarianceNormalization, LRN: lrn,
+  // indexing (ops/indexing.ts)
+  Gather: gather,
+  GatherElements: gatherElements,
+  GatherND: gatherND,
+  ScatterElements: scatterElements,
+  ScatterND: scatterND,
+  OneHot: oneHot,
+  Trilu: trilu,
+  Range: range,
+  TopK: topK,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';

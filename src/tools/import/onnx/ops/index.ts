@@ -6,6 +6,7 @@ import type { Handler } from '../importer.js';
 import type { GenericRow } from '../generic.js';
 import { GENERIC_ND, variadic } from './nd.js';
 import { GENERIC_REDUCE } from './reduce.js';
+import { GENERIC_INDEX } from './indexing.js';
 import * as conv from './conv.js';
 import * as data from './data.js';
 import * as math from './math.js';
@@ -78,6 +79,9 @@ export const GENERIC: Readonly<Record<string, GenericRow>> = Object.freeze({
   ...GENERIC_ND,
   // reductions and normalisations on any axes (./reduce.ts)
   ...GENERIC_REDUCE,
+  // indexing: Gather (activations; constants fold in shape.ts), GatherElements, GatherND, Scatter,
+  // ScatterElements, ScatterND, OneHot, Trilu, Range, TopK (./indexing.ts)
+  ...GENERIC_INDEX,
 });
 
 /** Handlers that read any element type and any shape themselves (no f32 / known-dims check). */

@@ -30,7 +30,8 @@ export const Shape: Handler = (m) => {
 
 export const Gather: Handler = (m) => {
   const d = m.need(0);
-  if (d.kind !== 'const') unsupported('data is an activation (only constant folding of Gather is supported)');
+  // folded on constants; an activation (data or indices) takes the generic row (ops/indexing.ts)
+  if (d.kind !== 'const' || m.val(1)?.kind !== 'const') unsupported('an activation input: the runtime Gather computes it');
   const data = d as Const;
   const idx = m.ints(1, 'indices'), idims = m.cst(1, 'indices').dims;
   const r = data.dims.length;
