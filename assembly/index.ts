@@ -38,3 +38,11 @@ export { conv1x1_f32_f32_f32__simd128_4x8, conv1x1_f32_f32_f32__scalar } from ".
 export { conv2d_f32_f32_f32__simd128_16x1, conv_narrow_scratch_bytes } from "./kernels/conv_narrow";
 export { dtype_count, dtype_cols, dtype_table_ptr } from "./nd/dtype";
 export { vbinary_nd_any__simd128, vbinary_nd_any__scalar } from "./nd/binary";
+// data movement and conversion on typed N-d tensors (nd/move.ts, nd/pad.ts, nd/where.ts, nd/cast.ts)
+export {
+  transpose_nd_any__simd128, transpose_nd_any__scalar, slice_nd_any__simd128, slice_nd_any__scalar,
+  expand_nd_any__simd128, expand_nd_any__scalar, tile_nd_any__simd128, tile_nd_any__scalar,
+} from "./nd/move";
+export { pad_nd_any__simd128, pad_nd_any__scalar, concat_nd_any__memcpy, concat_nd_any__scalar } from "./nd/pad";
+export { where_nd_any__simd128, where_nd_any__scalar } from "./nd/where";
+export { cast_any__scalar } from "./nd/cast";
