@@ -45,4 +45,4 @@ export {
 } from "./nd/move";
 export { pad_nd_any__simd128, pad_nd_any__scalar, concat_nd_any__memcpy, concat_nd_any__scalar } from "./nd/pad";
 export { where_nd_any__simd128, where_nd_any__scalar } from "./nd/where";
-export { cast_any__scalar } from "./nd/cast";
+export { cast_any__simd128, cast_any__scalar } from "./nd/cast";

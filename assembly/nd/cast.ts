@@ -1,4 +1,6 @@
 // cast_any__scalar(from, to, y, x, n, saturate) -> 0 ok | 1 a type not castable | 2 n < 0
+// cast_any__simd128: the same bits; SIMD128 for f32 <-> f16 / bf16 / f8 (the bulk format casts),
+// f32 <-> i32 (trunc_sat is the saturating truncation below) and i32 <-> i64, else the scalar loop.
 // see: ONNX Cast, opset 21 (CastLike the same). Types are element-type ids (nd/dtype.ts, ONNX
 // TensorProto ids) plus the float8 ids 17 (f8_e4m3fn) and 19 (f8_e5m2), which go through the
 // format casts (formats/scalar.ts). Every pair; from == to copies the bytes. Semantics:
@@ -16,6 +18,7 @@ import { DT_F32, DT_U8, DT_I8, DT_U16, DT_I16, DT_I32, DT_I64, DT_BOOL, DT_F16, 
 import { encodeFloat, decodeFloat } from "../formats/scalar";
 import { Round, Overflow } from "../codes";
 import { F16, BF16, F8_E4M3FN, F8_E5M2 } from "../formats/table";
+import { cvt_f32_fmt__simd128, cvt_fmt_f32__simd128 } from "../formats/bulk";
 
 export const DT_F8E4M3FN = 17, DT_F8E5M2 = 19;
 
@@ -154,4 +157,33 @@ export function cast_any__scalar(from: i32, to: i32, y: usize, x: usize, n: i32,
     else castInt(from, to, yp, xp, eo, sat);
   }
   return 0;
+}
+
+export function cast_any__simd128(from: i32, to: i32, y: usize, x: usize, n: i32, saturate: i32): i32 {
+  if (bytesOf(from) == 0 || bytesOf(to) == 0) return 1;
+  if (n < 0) return 2;
+  let i = 0;
+  if (from == DT_F32 && narrow(to) >= 0) {
+    const ovf = saturate != 0 && (to == DT_F8E4M3FN || to == DT_F8E5M2) ? Overflow.SATURATE : Overflow.IEEE;
+    cvt_f32_fmt__simd128(narrow(to), x, y, n, Round.RNE, ovf, 0, 0, 0);
+    return 0;
+  }
+  if (narrow(from) >= 0 && to == DT_F32) { cvt_fmt_f32__simd128(narrow(from), x, y, n); return 0; }
+  if (from == DT_F32 && to == DT_I32) {
+    for (; i + 4 <= n; i += 4) { const o = <usize>i << 2; v128.store(y + o, i32x4.trunc_sat_f32x4_s(v128.load(x + o))); }
+  } else if (from == DT_I32 && to == DT_F32) {
+    for (; i + 4 <= n; i += 4) { const o = <usize>i << 2; v128.store(y + o, f32x4.convert_i32x4_s(v128.load(x + o))); }
+  } else if (from == DT_I64 && to == DT_I32) {
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 3;
+      v128.store(y + (<usize>i << 2), i32x4.shuffle(v128.load(x + o), v128.load(x + o + 16), 0, 2, 4, 6));
+    }
+  } else if (from == DT_I32 && to == DT_I64) {
+    for (; i + 4 <= n; i += 4) {
+      const v = v128.load(x + (<usize>i << 2)), o = <usize>i << 3;
+      v128.store(y + o, i64x2.extend_low_i32x4_s(v)); v128.store(y + o + 16, i64x2.extend_high_i32x4_s(v));
+    }
+  }
+  const ei = <usize>bytesOf(from), eo = <usize>bytesOf(to);
+  return cast_any__scalar(from, to, y + <usize>i * eo, x + <usize>i * ei, n - i, saturate);
 }

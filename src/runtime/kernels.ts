@@ -120,7 +120,8 @@ export const KERNELS = [
   { name: 'pad_nd_any__simd128', ops: ['pad_nd'], ...MOVE, tile: [4], ref: 'pad_nd_any__scalar' }, { name: 'pad_nd_any__scalar', ops: ['pad_nd'], ...MOVE, tile: [], ref: 'pad_nd_any__scalar', note: 'reference: each element from its multi-index' },
   { name: 'concat_nd_any__memcpy', ops: ['concat_nd'], ...MOVE, tile: [4], ref: 'concat_nd_any__scalar' }, { name: 'concat_nd_any__scalar', ops: ['concat_nd'], ...MOVE, tile: [], ref: 'concat_nd_any__scalar', note: 'reference: one element at a time' },
   { name: 'where_nd_any__simd128', ops: ['where_nd'], ...MOVE, tile: [4], ref: 'where_nd_any__scalar' }, { name: 'where_nd_any__scalar', ops: ['where_nd'], ...MOVE, tile: [], ref: 'where_nd_any__scalar', note: 'reference: each element from its multi-index' },
-  { name: 'cast_any__scalar', ops: ['cast'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'cast_any__scalar', test: T('nd/cast'), note: 'scalar: its own reference' },
+  { name: 'cast_any__simd128', ops: ['cast'], w: '-', a: 'any', acc: 'any', tile: [4], packer: null, ref: 'cast_any__scalar', test: T('nd/cast'), note: 'SIMD128 for f32 <-> f16 / bf16 / f8, f32 <-> i32, i32 <-> i64' },
+  { name: 'cast_any__scalar', ops: ['cast'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'cast_any__scalar', test: T('nd/cast'), note: 'reference: one element at a time' },
   V('resize_nearest_x32__memcpy', 'resize_nearest', 'resize_nearest_x32__scalar', 'kernels/resize'), S('resize_nearest_x32__scalar', 'resize_nearest', 'kernels/resize', 'reference'),
   V('resize_bilinear_f32__simd128', 'resize_bilinear', 'resize_bilinear_f32__scalar', 'kernels/resize'), S('resize_bilinear_f32__scalar', 'resize_bilinear', 'kernels/resize', 'reference'),
   // format casts (the scalar references sit on formats/scalar.ts)

@@ -4,7 +4,8 @@
 // 64-bit integers, Math.fround for f32.
 // 1. Every code of every 8 / 16-bit source to every destination, saturate 0 and 1.
 // 2. 32 / 64-bit sources: random values and the edges (double rounding, saturation, NaN, -0).
-// 3. Unknown types and n < 0: a status, nothing written.
+// 3. cast_any__simd128 equals the scalar reference byte for byte (random bytes: NaN payloads too).
+// 4. Unknown types and n < 0: a status, nothing written.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Float16Array } from '@petamoriken/float16';
@@ -156,13 +157,32 @@ test('32 / 64-bit integer sources: wrap, exact rounding to every float type (no 
   assert.equal([...new Uint16Array(y.buffer, 0, 2)], [0x4B81, 0x5D81]);
 });
 
+test('cast_any__simd128 equals cast_any__scalar on random bytes, every pair, awkward sizes', async () => {
+  await getAlloy();
+  const r = rng(79), x = wasm() as any;
+  let n = 0;
+  for (const from of NAMES) for (const to of NAMES) for (const len of [1, 3, 4, 5, 7, 8, 17, 33, 100]) for (const sat of [0, 1]) {
+    const src = new Uint8Array(len * BYTES[from] + 16).map(() => r() & 0xff), yb = len * BYTES[to];
+    const px = heap.put(src), pa = heap.alloc(yb + 16), pb = heap.alloc(yb + 16);
+    try {
+      heap.u8(pa, yb + 16).fill(0xcd); heap.u8(pb, yb + 16).fill(0xcd);
+      assert.is(x.cast_any__simd128(T[from], T[to], pa, px, len, sat), 0);
+      assert.is(x.cast_any__scalar(T[from], T[to], pb, px, len, sat), 0);
+      assert.equal(heap.u8(pa, yb + 16).slice(), heap.u8(pb, yb + 16).slice(), `${from} -> ${to} n ${len} sat ${sat}`);
+    } finally { heap.free(px); heap.free(pa); heap.free(pb); }
+    n++;
+  }
+  console.log(`  [cast_any__simd128] ${n} cases`);
+});
+
 test('unknown types and negative counts: a status, nothing written', async () => {
   await getAlloy();
   const z = new Uint8Array(32);
   for (const [a, b] of [[0, 1], [1, 8], [14, 1], [1, 18], [20, 1], [99, 1], [1, -1]]) {
     const x = wasm() as any, px = heap.put(z), py = heap.alloc(32);
     heap.u8(py, 32).fill(0xcd);
-    assert.is(x.cast_any__scalar(a, b, py, px, 4, 0), 1, `${a} -> ${b}`);
+    for (const k of ['cast_any__simd128', 'cast_any__scalar']) assert.is(x[k](a, b, py, px, 4, 0), 1, `${k} ${a} -> ${b}`);
+    assert.is(x.cast_any__simd128(1, 6, py, px, -1, 0), 2);
     assert.is(x.cast_any__scalar(1, 6, py, px, -1, 0), 2);
     assert.ok(heap.u8(py, 32).every((v) => v === 0xcd));
     heap.free(px); heap.free(py);
