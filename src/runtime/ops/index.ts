@@ -8,6 +8,7 @@ import { BINARY } from './nd.js';
 import { reshape, flatten, squeeze, unsqueeze, identity, shape, size, constantOfShape } from './shape.js';
 import { transpose, pad, concat, prelu, logSoftmax, layerNorm, resize } from './tensor.js';
 import { fakeQuant } from './quant.js';
+import { cast, castLike, where, expand, tile, slice, split, depthToSpace, spaceToDepth } from './move.js';
 
 export const OPS: Record<string, Builder> = {
   Dense: dense,
@@ -35,6 +36,9 @@ export const OPS: Record<string, Builder> = {
   LayerNorm: layerNorm,
   Resize: resize,
   FakeQuant: fakeQuant,
+  // data movement and conversion on typed values (move.ts; Transpose / Pad / Concat route there from tensor.ts)
+  Cast: cast, CastLike: castLike, Where: where, Expand: expand, Tile: tile, Slice: slice, Split: split,
+  DepthToSpace: depthToSpace, SpaceToDepth: spaceToDepth,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';

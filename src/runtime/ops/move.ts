@@ -3,11 +3,12 @@
 // typed paths of Transpose / Concat / Pad (src/runtime/ops/tensor.ts keeps their f32 kernels).
 // Shape / index arithmetic here; every byte moves in the kernels of assembly/nd/ (move.ts, pad.ts,
 // where.ts, cast.ts). Argument tensors (shape, repeats, starts / ends / axes / steps, split, pads)
-// are valueArgs: infer() reads their values, run() the plan infer() made.
+// are valueArgs: infer() gets their values; run() reads them again from their blocks (a model
+// keeps several plans, so no state is carried from infer() to run()).
 
 import * as heap from '../heap.js';
 import { fail } from '../errors.js';
-import { DTYPES, dtypeOfId, type DType } from '../dtype.js';
+import { DTYPES, dtypeOfId, view, type DType } from '../dtype.js';
 import { elements, type Builder, type OpContext, type PreparedNode } from './types.js';
 
 const MAX_RANK = 8;
@@ -35,6 +36,12 @@ export function putInts(scratch: number, ...vs: number[][]): number[] {
   return vs.map((v) => { const at = p; view.set(v, at >> 2); p += Math.ceil((v.length * 4 + 4) / 16) * 16; return at; });
 }
 export const intsBytes = (...lens: number[]): number => lens.reduce((s, n) => s + Math.ceil((n * 4 + 4) / 16) * 16, 0) + 16;
+
+/** The elements of value input k (an integer tensor) at run time, as numbers. */
+function valuesAt(ctx: OpContext, names: string[], k: number, ptrs: number[], shapes: number[][]): number[] {
+  const t = ctx.typeOf(names[k])!;
+  return Array.from(view(t, heap.buffer(), ptrs[k], elements(shapes[k])) as ArrayLike<number | bigint>, Number);
+}
 
 function rankOk(ctx: OpContext, s: number[], what = 'input'): void {
   if (s.length > MAX_RANK) fail('UNSUPPORTED_OP', `${ctx.where}: ${what} of rank ${s.length} (at most ${MAX_RANK})`);
@@ -140,22 +147,21 @@ export const expand: Builder = (ctx) => {
 
 /** see: ONNX Tile, opset 13: repeats has one value >= 0 per axis. */
 export const tile: Builder = (ctx) => {
-  const t = typeIn(ctx, 0);
-  let reps: number[] = [];
+  const t = typeIn(ctx, 0), names = ctx.node.inputs.slice(0, 2);
+  const repsOf = (s: number[], v: number[] | undefined) => {
+    const reps = intsArg(ctx, v, 'repeats');
+    if (reps.length !== s.length || reps.some((r) => r < 0)) fail('BAD_GRAPH', `${ctx.where}: repeats ${JSON.stringify(reps)} for an input of rank ${s.length} (one value >= 0 per axis)`);
+    return reps;
+  };
   return {
-    valueInputs: ctx.node.inputs.slice(0, 2),
+    valueInputs: names,
     valueArgs: [1],
     outTypes: [t],
-    infer([s], values) {
-      rankOk(ctx, s);
-      reps = intsArg(ctx, values[1], 'repeats');
-      if (reps.length !== s.length || reps.some((r) => r < 0)) fail('BAD_GRAPH', `${ctx.where}: repeats ${JSON.stringify(reps)} for an input of rank ${s.length} (one value >= 0 per axis)`);
-      return s.map((d, i) => d * reps[i]);
-    },
+    infer([s], values) { rankOk(ctx, s); const reps = repsOf(s, values[1]); return s.map((d, i) => d * reps[i]); },
     scratch: ([s]) => intsBytes(s.length, s.length),
-    run([xp], [s], yp, _o, scratch) {
-      const [pd, pr] = putInts(scratch, s, reps);
-      status(ctx, ctx.kernels.tile_nd_any__simd128(esOf(t), yp, xp, s.length, pd, pr));
+    run(ptrs, shapes, yp, _o, scratch) {
+      const s = shapes[0], [pd, pr] = putInts(scratch, s, repsOf(s, valuesAt(ctx, names, 1, ptrs, shapes)));
+      status(ctx, ctx.kernels.tile_nd_any__simd128(esOf(t), yp, ptrs[0], s.length, pd, pr));
     },
     dispose() {},
   };
@@ -176,30 +182,34 @@ export function sliceAxis(d: number, start: number, end: number, step: number): 
 export const slice: Builder = (ctx) => {
   const t = typeIn(ctx, 0);
   const args = [1, 2, 3, 4].filter((i) => has(ctx, i));
-  if (!has(ctx, 1) || !has(ctx, 2)) fail('BAD_GRAPH', `${ctx.where}: Slice needs starts and ends`);
-  let starts: number[] = [], steps: number[] = [];
+  // opset < 10: starts / ends / axes as attributes
+  const a = ctx.node.attrs ?? {}, legacy = !has(ctx, 1) && a.starts !== undefined ? [undefined, a.starts, a.ends, a.axes] as (number[] | undefined)[] : undefined;
+  if (!legacy && (!has(ctx, 1) || !has(ctx, 2))) fail('BAD_GRAPH', `${ctx.where}: Slice needs starts and ends`);
+  const names = [ctx.node.inputs[0], ...args.map((i) => ctx.node.inputs[i])];
+  /** starts, steps and the output shape for input shape s and the argument values */
+  const plan = (s: number[], values: (number[] | undefined)[]) => {
+    rankOk(ctx, s);
+    const at = (i: number) => { if (legacy) return legacy[i]; const k = args.indexOf(i); return k < 0 ? undefined : values[k + 1]; };
+    const b = intsArg(ctx, at(1), 'starts'), e = intsArg(ctx, at(2), 'ends');
+    const axes = at(3) ? intsArg(ctx, at(3), 'axes').map((a) => normAxis(ctx, a, s.length)) : b.map((_, i) => i);
+    const st = at(4) ? intsArg(ctx, at(4), 'steps') : b.map(() => 1);
+    if (e.length !== b.length || axes.length !== b.length || st.length !== b.length) fail('BAD_GRAPH', `${ctx.where}: starts, ends, axes and steps differ in length`);
+    if (new Set(axes).size !== axes.length) fail('BAD_GRAPH', `${ctx.where}: axes ${JSON.stringify(axes)} repeat an axis`);
+    if (st.some((x) => x === 0)) fail('BAD_GRAPH', `${ctx.where}: a step of 0`);
+    const out = [...s], starts = s.map(() => 0), steps = s.map(() => 1);
+    axes.forEach((a, i) => { [starts[a], out[a]] = sliceAxis(s[a], b[i], e[i], st[i]); steps[a] = st[i]; });
+    return { out, starts, steps };
+  };
   return {
-    valueInputs: [ctx.node.inputs[0], ...args.map((i) => ctx.node.inputs[i])],
+    valueInputs: names,
     valueArgs: args.map((_, k) => k + 1),
     outTypes: [t],
-    infer([s], values) {
-      rankOk(ctx, s);
-      const at = (i: number) => { const k = args.indexOf(i); return k < 0 ? undefined : values[k + 1]; };
-      const b = intsArg(ctx, at(1), 'starts'), e = intsArg(ctx, at(2), 'ends');
-      const axes = at(3) ? intsArg(ctx, at(3), 'axes').map((a) => normAxis(ctx, a, s.length)) : b.map((_, i) => i);
-      const st = at(4) ? intsArg(ctx, at(4), 'steps') : b.map(() => 1);
-      if (e.length !== b.length || axes.length !== b.length || st.length !== b.length) fail('BAD_GRAPH', `${ctx.where}: starts, ends, axes and steps differ in length`);
-      if (new Set(axes).size !== axes.length) fail('BAD_GRAPH', `${ctx.where}: axes ${JSON.stringify(axes)} repeat an axis`);
-      if (st.some((x) => x === 0)) fail('BAD_GRAPH', `${ctx.where}: a step of 0`);
-      const out = [...s];
-      starts = s.map(() => 0); steps = s.map(() => 1);
-      axes.forEach((a, i) => { [starts[a], out[a]] = sliceAxis(s[a], b[i], e[i], st[i]); steps[a] = st[i]; });
-      return out;
-    },
+    infer: ([s], values) => plan(s, values).out,
     scratch: ([s]) => intsBytes(s.length, s.length, s.length, s.length),
-    run([xp], [s], yp, out, scratch) {
-      const [pd, pb, ps, po] = putInts(scratch, s, starts, steps, out);
-      status(ctx, ctx.kernels.slice_nd_any__simd128(esOf(t), yp, xp, s.length, pd, pb, ps, po));
+    run(ptrs, shapes, yp, _o, scratch) {
+      const s = shapes[0], p = plan(s, names.map((_, k) => (k === 0 ? undefined : valuesAt(ctx, names, k, ptrs, shapes))));
+      const [pd, pb, ps, po] = putInts(scratch, s, p.starts, p.steps, p.out);
+      status(ctx, ctx.kernels.slice_nd_any__simd128(esOf(t), yp, ptrs[0], s.length, pd, pb, ps, po));
     },
     dispose() {},
   };
@@ -210,19 +220,19 @@ export const slice: Builder = (ctx) => {
 export const split: Builder = (ctx) => {
   const t = typeIn(ctx, 0), nOut = ctx.node.outputs.length, splitIn = has(ctx, 1);
   const axisAttr = intAttr(ctx, 'axis', 0);
+  const splitAttr = ctx.node.attrs?.split; // opset < 13
   const numOutputs = ctx.node.attrs?.num_outputs === undefined ? undefined : intAttr(ctx, 'num_outputs');
   if (nOut < 1) fail('BAD_GRAPH', `${ctx.where}: Split has no outputs`);
-  let axis = 0;
   return {
     valueInputs: splitIn ? ctx.node.inputs.slice(0, 2) : [ctx.node.inputs[0]],
     valueArgs: splitIn ? [1] : [],
     outTypes: Array(nOut).fill(t),
     infer([s], values) {
       rankOk(ctx, s);
-      axis = normAxis(ctx, axisAttr, s.length);
-      const d = s[axis];
+      const axis = normAxis(ctx, axisAttr, s.length), d = s[axis];
       let parts: number[];
       if (splitIn) parts = intsArg(ctx, values[1], 'split');
+      else if (splitAttr !== undefined) parts = intsArg(ctx, splitAttr as number[], 'attrs.split');
       else if (numOutputs !== undefined) {
         if (numOutputs !== nOut || numOutputs < 1) fail('BAD_GRAPH', `${ctx.where}: num_outputs ${numOutputs} for ${nOut} outputs`);
         const k = Math.ceil(d / nOut);
@@ -237,7 +247,7 @@ export const split: Builder = (ctx) => {
     scratch: () => intsBytes(3, 3, 3, 3),
     run([xp], [s], _y, _o, scratch, outs, outShapes) {
       // y_k = x[:, off : off + part, :] over the view [outer, d, inner]
-      const outer = elements(s.slice(0, axis)), inner = elements(s.slice(axis + 1));
+      const axis = normAxis(ctx, axisAttr, s.length), outer = elements(s.slice(0, axis)), inner = elements(s.slice(axis + 1));
       let off = 0;
       outs.forEach((yp, k) => {
         const part = outShapes[k][axis];
@@ -259,26 +269,25 @@ const blocks = (toSpace: boolean): Builder => (ctx) => {
   const mode = toSpace ? (ctx.node.attrs?.mode ?? 'DCR') : 'DCR';
   if (b < 1) fail('BAD_GRAPH', `${ctx.where}: blocksize ${b}`);
   if (mode !== 'DCR' && mode !== 'CRD') fail('BAD_GRAPH', `${ctx.where}: mode ${JSON.stringify(mode)} (DCR or CRD)`);
-  let view: number[] = [], perm: number[] = [];
+  /** the 6-D view of the input, its permutation and the output shape */
+  const plan = (s: number[]): [number[], number[], number[]] => {
+    if (s.length !== 4) fail('SHAPE_MISMATCH', `${ctx.where}: input ${JSON.stringify(s)} is not 4-D (N, C, H, W)`);
+    const [N, C, H, W] = s;
+    if (toSpace) {
+      if (C % (b * b) !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: ${C} channels do not divide by blocksize^2 = ${b * b}`);
+      const c = C / (b * b), out = [N, c, H * b, W * b];
+      return mode === 'DCR' ? [[N, b, b, c, H, W], [0, 3, 4, 1, 5, 2], out] : [[N, c, b, b, H, W], [0, 1, 4, 2, 5, 3], out];
+    }
+    if (H % b !== 0 || W % b !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: ${H}x${W} does not divide by blocksize ${b}`);
+    return [[N, C, H / b, b, W / b, b], [0, 3, 5, 1, 2, 4], [N, C * b * b, H / b, W / b]];
+  };
   return {
     valueInputs: [ctx.node.inputs[0]],
     outTypes: [t],
-    infer([s]) {
-      if (s.length !== 4) fail('SHAPE_MISMATCH', `${ctx.where}: input ${JSON.stringify(s)} is not 4-D (N, C, H, W)`);
-      const [N, C, H, W] = s;
-      if (toSpace) {
-        if (C % (b * b) !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: ${C} channels do not divide by blocksize^2 = ${b * b}`);
-        const c = C / (b * b);
-        [view, perm] = mode === 'DCR' ? [[N, b, b, c, H, W], [0, 3, 4, 1, 5, 2]] : [[N, c, b, b, H, W], [0, 1, 4, 2, 5, 3]];
-        return [N, c, H * b, W * b];
-      }
-      if (H % b !== 0 || W % b !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: ${H}x${W} does not divide by blocksize ${b}`);
-      [view, perm] = [[N, C, H / b, b, W / b, b], [0, 3, 5, 1, 2, 4]];
-      return [N, C * b * b, H / b, W / b];
-    },
+    infer: ([s]) => plan(s)[2],
     scratch: () => intsBytes(6, 6),
-    run([xp], _s, yp, _o, scratch) {
-      const [pd, pp] = putInts(scratch, view, perm);
+    run([xp], [s], yp, _o, scratch) {
+      const [v, perm] = plan(s), [pd, pp] = putInts(scratch, v, perm);
       status(ctx, ctx.kernels.transpose_nd_any__simd128(esOf(t), yp, xp, 6, pd, pp));
     },
     dispose() {},
@@ -292,19 +301,21 @@ export const spaceToDepth = blocks(false);
 /** see: ONNX Transpose, opset 21 (perm default: the axes reversed). */
 export const transposeNd: Builder = (ctx) => {
   const t = typeIn(ctx, 0), permA = ctx.node.attrs?.perm as number[] | undefined;
-  let perm: number[] = [];
+  const permOf = (s: number[]) => {
+    const perm = permA === undefined ? s.map((_, i) => s.length - 1 - i) : intsArg(ctx, permA, 'attrs.perm');
+    if (perm.length !== s.length || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) fail('BAD_GRAPH', `${ctx.where}: perm ${JSON.stringify(perm)} is not a permutation of ${s.length} axes`);
+    return perm;
+  };
   return {
     valueInputs: [ctx.node.inputs[0]],
     outTypes: [t],
     infer([s]) {
       rankOk(ctx, s);
-      perm = permA === undefined ? s.map((_, i) => s.length - 1 - i) : intsArg(ctx, permA, 'attrs.perm');
-      if (perm.length !== s.length || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) fail('BAD_GRAPH', `${ctx.where}: perm ${JSON.stringify(perm)} is not a permutation of ${s.length} axes`);
-      return perm.map((p) => s[p]);
+      return permOf(s).map((p) => s[p]);
     },
     scratch: ([s]) => intsBytes(s.length, s.length),
     run([xp], [s], yp, _o, scratch) {
-      const [pd, pp] = putInts(scratch, s, perm);
+      const [pd, pp] = putInts(scratch, s, permOf(s));
       status(ctx, ctx.kernels.transpose_nd_any__simd128(esOf(t), yp, xp, s.length, pd, pp));
     },
     dispose() {},
@@ -353,28 +364,31 @@ export const padNd: Builder = (ctx) => {
   if (hasValue && typeIn(ctx, 2) !== t) fail('BAD_GRAPH', `${ctx.where}: constant_value is ${typeIn(ctx, 2)}, the data ${t}`);
   const names = [ctx.node.inputs[0], ctx.node.inputs[1], ...(hasAxes ? [ctx.node.inputs[3]] : []), ...(hasValue ? [ctx.node.inputs[2]] : [])];
   const zero = heap.alloc(16); // the default constant_value: 0 of any type (alloc zeroes)
-  let pads: number[] = [];
+  /** the full pads (begin..., end...) and the output shape for input shapes and argument values */
+  const plan = (shapes: number[][], values: (number[] | undefined)[]) => {
+    const s = shapes[0], r = s.length;
+    rankOk(ctx, s);
+    const p = intsArg(ctx, values[1], 'pads');
+    const axes = hasAxes ? intsArg(ctx, values[2], 'axes').map((a) => normAxis(ctx, a, r)) : s.map((_, i) => i);
+    if (p.length !== 2 * axes.length) fail('BAD_GRAPH', `${ctx.where}: ${p.length} pads for ${axes.length} axes`);
+    if (hasValue && elements(shapes[names.length - 1]) !== 1) fail('BAD_GRAPH', `${ctx.where}: constant_value must hold one value`);
+    const pads = Array(2 * r).fill(0);
+    axes.forEach((a, i) => { pads[a] = p[i]; pads[a + r] = p[i + axes.length]; });
+    const out = s.map((d, i) => d + pads[i] + pads[i + r]);
+    const cropped = s.map((d, i) => d + Math.min(pads[i], 0) + Math.min(pads[i + r], 0));
+    if (out.some((d) => d < 0) || cropped.some((d) => d < 0)) fail('SHAPE_MISMATCH', `${ctx.where}: pads ${JSON.stringify(pads)} crop ${JSON.stringify(s)} below zero`);
+    if (mode !== 0 && cropped.some((d) => d === 0) && elements(out) > 0) fail('SHAPE_MISMATCH', `${ctx.where}: ${PAD_MODES[mode]} padding of an empty axis`);
+    return { pads, out };
+  };
+  const args = hasAxes ? [1, 2] : [1];
   return {
     valueInputs: names,
-    valueArgs: hasAxes ? [1, 2] : [1],
+    valueArgs: args,
     outTypes: [t],
-    infer(shapes, values) {
-      const s = shapes[0], r = s.length;
-      rankOk(ctx, s);
-      const p = intsArg(ctx, values[1], 'pads');
-      const axes = hasAxes ? intsArg(ctx, values[2], 'axes').map((a) => normAxis(ctx, a, r)) : s.map((_, i) => i);
-      if (p.length !== 2 * axes.length) fail('BAD_GRAPH', `${ctx.where}: ${p.length} pads for ${axes.length} axes`);
-      if (hasValue && elements(shapes[names.length - 1]) !== 1) fail('BAD_GRAPH', `${ctx.where}: constant_value must hold one value`);
-      pads = Array(2 * r).fill(0);
-      axes.forEach((a, i) => { pads[a] = p[i]; pads[a + r] = p[i + axes.length]; });
-      const out = s.map((d, i) => d + pads[i] + pads[i + r]);
-      const cropped = s.map((d, i) => d + Math.min(pads[i], 0) + Math.min(pads[i + r], 0));
-      if (out.some((d) => d < 0) || cropped.some((d) => d < 0)) fail('SHAPE_MISMATCH', `${ctx.where}: pads ${JSON.stringify(pads)} crop ${JSON.stringify(s)} below zero`);
-      if (mode !== 0 && cropped.some((d) => d === 0) && elements(out) > 0) fail('SHAPE_MISMATCH', `${ctx.where}: ${PAD_MODES[mode]} padding of an empty axis`);
-      return out;
-    },
+    infer: (shapes, values) => plan(shapes, values).out,
     scratch: ([s]) => intsBytes(s.length, 2 * s.length),
-    run(ptrs, [s], yp, _o, scratch) {
+    run(ptrs, shapes, yp, _o, scratch) {
+      const s = shapes[0], { pads } = plan(shapes, names.map((_, k) => (args.includes(k) ? valuesAt(ctx, names, k, ptrs, shapes) : undefined)));
       const [pd, pp] = putInts(scratch, s, pads);
       status(ctx, ctx.kernels.pad_nd_any__simd128(esOf(t), yp, ptrs[0], s.length, pd, pp, mode, hasValue ? ptrs[names.length - 1] : zero));
     },
