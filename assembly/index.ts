@@ -46,3 +46,11 @@ export { gather_any__memcpy, gather_any__scalar, gather_elements_any__scalar, ga
 export { scatter_elements_any__scalar, scatter_nd_any__scalar } from "./nd/scatter";
 export { onehot_any__scalar, trilu_any__memcpy, trilu_any__scalar, range_count_any__scalar, range_any__scalar } from "./nd/fill";
 export { topk_any__scalar } from "./nd/topk";
+// data movement and conversion on typed N-d tensors (nd/move.ts, nd/pad.ts, nd/where.ts, nd/cast.ts)
+export {
+  transpose_nd_any__simd128, transpose_nd_any__scalar, slice_nd_any__simd128, slice_nd_any__scalar,
+  expand_nd_any__simd128, expand_nd_any__scalar, tile_nd_any__simd128, tile_nd_any__scalar,
+} from "./nd/move";
+export { pad_nd_any__simd128, pad_nd_any__scalar, concat_nd_any__memcpy, concat_nd_any__scalar } from "./nd/pad";
+export { where_nd_any__simd128, where_nd_any__scalar } from "./nd/where";
+export { cast_any__simd128, cast_any__scalar } from "./nd/cast";

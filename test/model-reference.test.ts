@@ -47,7 +47,7 @@ test('reference mode: every kernel the operators call is a reference, or swapped
   }
   // The operators' and the executor's source: a non-reference kernel named there must be swapped
   // by the view, or reached through select() (the weighted operators; never named there).
-  const src = ['ops/dense.ts', 'ops/conv.ts', 'ops/eltwise.ts', 'ops/pool.ts', 'ops/tensor.ts', 'ops/quant.ts', 'ops/shape.ts', 'ops/weights.ts', 'model.ts']
+  const src = ['ops/dense.ts', 'ops/conv.ts', 'ops/eltwise.ts', 'ops/pool.ts', 'ops/tensor.ts', 'ops/quant.ts', 'ops/shape.ts', 'ops/weights.ts', 'ops/nd.ts', 'ops/move.ts', 'model.ts']
     .map((f) => readFileSync(new URL(`../src/runtime/${f}`, import.meta.url), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')).join('\n');
   // the fast kernels a weighted operator names to call what select() chose (same arguments)
   const CHOSEN = new Set(['gemm_fused_f32_f32__simd128_4x8', 'gemm_any_f32_f32__simd128_4x8', 'gemm_int_f32_f32__simd128_4x8']);

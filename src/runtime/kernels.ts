@@ -11,7 +11,8 @@ export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool'
   | 'batchnorm' | 'transpose' | 'pad' | 'concat' | 'resize_nearest' | 'resize_bilinear' | 'cvt_encode' | 'cvt_decode'
   | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd'
   | 'reduce_nd' | 'argmax_nd' | 'cumsum_nd' | 'softmax_nd' | 'groupnorm' | 'layernorm_stats' | 'lpnorm' | 'lrn' | 'mvn_nd'
-  | 'gather' | 'gather_elements' | 'gather_nd' | 'scatter_elements' | 'scatter_nd' | 'onehot' | 'trilu' | 'range' | 'topk';
+  | 'gather' | 'gather_elements' | 'gather_nd' | 'scatter_elements' | 'scatter_nd' | 'onehot' | 'trilu' | 'range' | 'topk'
+  | 'transpose_nd' | 'slice_nd' | 'expand_nd' | 'tile_nd' | 'pad_nd' | 'concat_nd' | 'where_nd' | 'cast';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
  *  are held in ('f32' also for float / MX weights decoded at load). */
@@ -54,6 +55,9 @@ const V = (name: string, op: Op, ref: string, test: string, tile: number[] = [4]
   ({ name, ops: [op], w: '-', a: 'f32', acc: 'f32', tile, packer: null, ref, test: T(test) });
 const S = (name: string, op: Op, test: string, note = 'scalar: its own reference'): KernelRow =>
   ({ name, ops: [op], w: '-', a: 'f32', acc: 'f32', tile: [], packer: null, ref: name, test: T(test), note });
+
+// N-d movement rows (test/nd/move.test.ts): any element size, no packer.
+const MOVE = { w: '-', a: 'any', acc: 'any', packer: null, test: T('nd/move') } as const;
 
 /** In priority order: select() takes the first row whose ops and predicate match. */
 export const KERNELS = [
@@ -132,6 +136,16 @@ export const KERNELS = [
   V('transpose_x32__simd128_4x4', 'transpose', 'transpose_x32__scalar', 'kernels/shape', [4, 4]), S('transpose_x32__scalar', 'transpose', 'kernels/shape', 'reference'),
   V('pad_x32__simd128', 'pad', 'pad_x32__scalar', 'kernels/shape'), S('pad_x32__scalar', 'pad', 'kernels/shape', 'reference'),
   V('concat_x32__memcpy', 'concat', 'concat_x32__scalar', 'kernels/shape'), S('concat_x32__scalar', 'concat', 'kernels/shape', 'reference'),
+  // N-d data movement and conversion, any element size (1 / 2 / 4 / 8 bytes) or type, rank 0-8 (assembly/nd/move.ts, pad.ts, where.ts, cast.ts)
+  { name: 'transpose_nd_any__simd128', ops: ['transpose_nd'], ...MOVE, tile: [4], ref: 'transpose_nd_any__scalar' }, { name: 'transpose_nd_any__scalar', ops: ['transpose_nd'], ...MOVE, tile: [], ref: 'transpose_nd_any__scalar', note: 'reference: each element from its multi-index' },
+  { name: 'slice_nd_any__simd128', ops: ['slice_nd'], ...MOVE, tile: [4], ref: 'slice_nd_any__scalar' }, { name: 'slice_nd_any__scalar', ops: ['slice_nd'], ...MOVE, tile: [], ref: 'slice_nd_any__scalar', note: 'reference: each element from its multi-index' },
+  { name: 'expand_nd_any__simd128', ops: ['expand_nd'], ...MOVE, tile: [4], ref: 'expand_nd_any__scalar' }, { name: 'expand_nd_any__scalar', ops: ['expand_nd'], ...MOVE, tile: [], ref: 'expand_nd_any__scalar', note: 'reference: each element from its multi-index' },
+  { name: 'tile_nd_any__simd128', ops: ['tile_nd'], ...MOVE, tile: [4], ref: 'tile_nd_any__scalar' }, { name: 'tile_nd_any__scalar', ops: ['tile_nd'], ...MOVE, tile: [], ref: 'tile_nd_any__scalar', note: 'reference: each element from its multi-index' },
+  { name: 'pad_nd_any__simd128', ops: ['pad_nd'], ...MOVE, tile: [4], ref: 'pad_nd_any__scalar' }, { name: 'pad_nd_any__scalar', ops: ['pad_nd'], ...MOVE, tile: [], ref: 'pad_nd_any__scalar', note: 'reference: each element from its multi-index' },
+  { name: 'concat_nd_any__memcpy', ops: ['concat_nd'], ...MOVE, tile: [4], ref: 'concat_nd_any__scalar' }, { name: 'concat_nd_any__scalar', ops: ['concat_nd'], ...MOVE, tile: [], ref: 'concat_nd_any__scalar', note: 'reference: one element at a time' },
+  { name: 'where_nd_any__simd128', ops: ['where_nd'], ...MOVE, tile: [4], ref: 'where_nd_any__scalar' }, { name: 'where_nd_any__scalar', ops: ['where_nd'], ...MOVE, tile: [], ref: 'where_nd_any__scalar', note: 'reference: each element from its multi-index' },
+  { name: 'cast_any__simd128', ops: ['cast'], w: '-', a: 'any', acc: 'any', tile: [4], packer: null, ref: 'cast_any__scalar', test: T('nd/cast'), note: 'SIMD128 for f32 <-> f16 / bf16 / f8, f32 <-> i32, i32 <-> i64' },
+  { name: 'cast_any__scalar', ops: ['cast'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'cast_any__scalar', test: T('nd/cast'), note: 'reference: one element at a time' },
   V('resize_nearest_x32__memcpy', 'resize_nearest', 'resize_nearest_x32__scalar', 'kernels/resize'), S('resize_nearest_x32__scalar', 'resize_nearest', 'kernels/resize', 'reference'),
   V('resize_bilinear_f32__simd128', 'resize_bilinear', 'resize_bilinear_f32__scalar', 'kernels/resize'), S('resize_bilinear_f32__scalar', 'resize_bilinear', 'kernels/resize', 'reference'),
   // format casts (the scalar references sit on formats/scalar.ts)

@@ -17,7 +17,7 @@ test('expected.json: sorted keys, one entry per case, pass or a known class with
   for (const [k, v] of Object.entries(expected)) {
     assert.ok(/^(node|pytorch-converted|pytorch-operator|simple)\/test_\w+$/.test(k), k);
     const cls = entryClass(v);
-    assert.ok(['pass', 'import', 'load', 'feed', 'run', 'type'].includes(cls), `${k}: ${v}`); // never wrong / crash / timeout
+    assert.ok(['pass', 'import', 'load', 'feed', 'run', 'data', 'type'].includes(cls), `${k}: ${v}`); // never wrong / crash / timeout
     if (cls !== 'pass') assert.ok(v.length > cls.length + 3, `${k}: no reason`);
   }
 });

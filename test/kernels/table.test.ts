@@ -102,6 +102,9 @@ const ELSEWHERE: Record<string, string> = {
   cvt_f32_mx__simd128: 'test/formats/mx.test.ts', vbinary_nd_any__simd128: 'test/nd/binary.test.ts',
   reduce_nd_any__simd128: 'test/nd/reduce.test.ts',
   gather_any__memcpy: 'test/nd/index.test.ts', gather_nd_any__memcpy: 'test/nd/index.test.ts', trilu_any__memcpy: 'test/nd/index.test.ts',
+  // data movement on typed N-d tensors: element sizes 1-8, ranks 0-6, awkward sizes
+  ...Object.fromEntries(['transpose', 'slice', 'expand', 'tile', 'pad', 'where'].map((k) => [`${k}_nd_any__simd128`, 'test/nd/move.test.ts'])),
+  concat_nd_any__memcpy: 'test/nd/move.test.ts', cast_any__simd128: 'test/nd/cast.test.ts',
 };
 
 test('every non-reference row has a case here or names the suite that sweeps it', () => {

@@ -19,6 +19,7 @@ const lastAxis = (b: Builder, nd: Builder): Builder => (ctx) => {
   return legacy ? b(ctx) : nd(ctx);
 };
 import { gather, gatherElements, gatherND, scatterElements, scatterND, oneHot, trilu, range, topK } from './indexing.js';
+import { cast, castLike, where, expand, tile, slice, split, depthToSpace, spaceToDepth } from './move.js';
 
 export const OPS: Record<string, Builder> = {
   Dense: dense,
@@ -63,6 +64,9 @@ export const OPS: Record<string, Builder> = {
   Trilu: trilu,
   Range: range,
   TopK: topK,
+  // data movement and conversion on typed values (move.ts; Transpose / Pad / Concat route there from tensor.ts)
+  Cast: cast, CastLike: castLike, Where: where, Expand: expand, Tile: tile, Slice: slice, Split: split,
+  DepthToSpace: depthToSpace, SpaceToDepth: spaceToDepth,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';

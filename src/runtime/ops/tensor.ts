@@ -4,6 +4,11 @@ import * as heap from '../heap.js';
 import { fail } from '../errors.js';
 import { elements, type Builder, type OpContext } from './types.js';
 import { stored } from './weights.js';
+import { transposeNd, concatNd, padNd } from './move.js';
+
+// The f32 kernels keep the f32 nodes the importers' layout-aware handlers emit (attributes); other
+// element types and ONNX's input form (Pad's pads as input 1) take the typed builders of move.ts.
+const typed = (ctx: OpContext, names: string[]) => names.some((n) => (ctx.typeOf(n) ?? 'f32') !== 'f32');
 
 const ints = (ctx: OpContext, k: string, len?: number): number[] => {
   const v = ctx.node.attrs?.[k];
@@ -24,6 +29,7 @@ function putInts(scratch: number, a: number[], b: number[]): [number, number] {
 const rc = (ctx: OpContext, r: number) => { if (r !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the kernel rejected the arguments`); };
 
 export const transpose: Builder = (ctx) => {
+  if (typed(ctx, ctx.node.inputs.slice(0, 1)) || ctx.node.attrs?.perm === undefined) return transposeNd(ctx);
   const perm = ints(ctx, 'perm');
   return {
     valueInputs: [ctx.node.inputs[0]],
@@ -39,6 +45,7 @@ export const transpose: Builder = (ctx) => {
 
 const PAD_MODES = ['constant', 'reflect', 'edge'];
 export const pad: Builder = (ctx) => {
+  if (typed(ctx, ctx.node.inputs.slice(0, 1)) || ctx.node.attrs?.pads === undefined) return padNd(ctx);
   const pads = ints(ctx, 'pads');
   const mode = PAD_MODES.indexOf((ctx.node.attrs?.mode ?? 'constant') as string);
   if (mode < 0) fail('BAD_GRAPH', `${ctx.where}: attrs.mode must be one of ${PAD_MODES.join(', ')}`);
@@ -58,6 +65,7 @@ export const pad: Builder = (ctx) => {
 };
 
 export const concat: Builder = (ctx) => {
+  if (typed(ctx, ctx.node.inputs)) return concatNd(ctx);
   const axisAttr = (ctx.node.attrs?.axis ?? -1) as number;
   // an integer: a string such as "constructor" once passed the range check (NaN comparisons) and
   // became a property of the output shape

@@ -7,6 +7,7 @@ import type { GenericRow } from '../generic.js';
 import { GENERIC_ND, variadic } from './nd.js';
 import { GENERIC_REDUCE } from './reduce.js';
 import { GENERIC_INDEX } from './indexing.js';
+import { GENERIC_MOVE } from './move.js';
 import * as conv from './conv.js';
 import * as data from './data.js';
 import * as math from './math.js';
@@ -82,6 +83,9 @@ export const GENERIC: Readonly<Record<string, GenericRow>> = Object.freeze({
   // indexing: Gather (activations; constants fold in shape.ts), GatherElements, GatherND, Scatter,
   // ScatterElements, ScatterND, OneHot, Trilu, Range, TopK (./indexing.ts)
   ...GENERIC_INDEX,
+  // data movement and conversion on typed values (move.ts): Cast CastLike Where Expand Tile Slice
+  // Split Concat Transpose Pad DepthToSpace SpaceToDepth
+  ...GENERIC_MOVE,
 });
 
 /** Handlers that read any element type and any shape themselves (no f32 / known-dims check). */

@@ -27,6 +27,9 @@ function axes(m: Parameters<NonNullable<GenericRow['attrs']>>[0], ins: (In | und
   return constInts(ins[1]) ?? null;
 }
 
+/** The length of a shape tensor computed at run time (the output's rank): known at import, or refused. */
+const rankOf = (sh: In): number => { const n = sh.shape[0] ?? 0; if (sh.shape.length !== 1 || n < 0) unsupported(`a shape tensor of shape ${JSON.stringify(sh.shape)} (its length must be known at import)`); return n; };
+
 export const GENERIC_ND: Record<string, GenericRow> = {
   ...Object.fromEntries(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Mod', 'And', 'Or', 'Xor', 'BitShift', 'BitwiseAnd', 'BitwiseOr', 'BitwiseXor'].map((op) => [op, elementwise()])),
   ...Object.fromEntries(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual'].map((op) => [op, elementwise('bool')])),
@@ -49,7 +52,7 @@ export const GENERIC_ND: Record<string, GenericRow> = {
     infer: (ins, m) => {
       const s = need(ins, 0, 'data').shape, sh = need(ins, 1, 'shape');
       const t = constInts(sh);
-      if (!t) return [{ dtype: same(ins), shape: new Array(sh.shape[0] ?? 0).fill(-1) }];
+      if (!t) return [{ dtype: same(ins), shape: new Array(rankOf(sh)).fill(-1) }];
       const zero = m.at.i('allowzero', 0) === 1;
       const out = t.map((d, i) => (d === 0 && !zero ? s[i] ?? -1 : d));
       if (out.filter((d) => d === -1).length === 1 && !s.includes(-1) && t.filter((d) => d === -1).length === 1) {
@@ -88,7 +91,7 @@ export const GENERIC_ND: Record<string, GenericRow> = {
       const dtype = t ? tensorConst(t, 'ConstantOfShape value').dtype : 'f32';
       if (dtype === 'other') unsupported('ConstantOfShape of a string value');
       const sh = need(ins, 0, 'shape');
-      return [{ dtype, shape: constInts(sh) ?? new Array(sh.shape[0] ?? 0).fill(-1) }];
+      return [{ dtype, shape: constInts(sh) ?? new Array(rankOf(sh)).fill(-1) }];
     },
     attrs: (m) => {
       const t = m.at.t('value');
