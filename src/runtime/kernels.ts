@@ -9,7 +9,8 @@
 export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool' | 'gavgpool' | 'vbinary' | 'vclamp' | 'vrelu'
   | 'vrelu6' | 'vlrelu' | 'vhswish' | 'vsigmoid' | 'vtanh' | 'vgelu' | 'vprelu' | 'softmax' | 'logsoftmax' | 'layernorm'
   | 'batchnorm' | 'transpose' | 'pad' | 'concat' | 'resize_nearest' | 'resize_bilinear' | 'cvt_encode' | 'cvt_decode'
-  | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd';
+  | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd'
+  | 'matmul_nd' | 'matmul_int' | 'conv_nd' | 'conv_transpose_nd';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
  *  are held in ('f32' also for float / MX weights decoded at load). */
@@ -94,6 +95,13 @@ export const KERNELS = [
   // N-d typed element-wise, numpy broadcasting, every element type of assembly/nd/dtype.ts (SIMD128 for f32 add / sub / mul / div / min / max)
   { name: 'vbinary_nd_any__simd128', ops: ['vbinary_nd'], w: '-', a: 'any', acc: 'any', tile: [4], packer: null, ref: 'vbinary_nd_any__scalar', test: T('nd/binary') },
   { name: 'vbinary_nd_any__scalar', ops: ['vbinary_nd'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'vbinary_nd_any__scalar', test: T('nd/binary'), note: 'reference: each output element from its multi-index' },
+  // linalg: batched broadcast products of two activations, N-d convolutions (assembly/nd/matmul.ts, matmul_int.ts, conv.ts)
+  { name: 'matmul_f32_f32_f32__simd128_5x8', ops: ['matmul_nd'], w: 'f32', a: 'f32', acc: 'f32', tile: [5, 8], packer: null, ref: 'matmul_f32_f32_f32__scalar', test: T('nd/linalg'),
+    when: (f) => (f.acts ?? 'f32') === 'f32', note: 'packs B per batch into scratch, then the 5x8 GEMM' },
+  { name: 'matmul_f32_f32_f32__scalar', ops: ['matmul_nd'], w: 'f32', a: 'f32', acc: 'f32', tile: [], packer: null, ref: 'matmul_f32_f32_f32__scalar', test: T('nd/linalg'), when: (f) => (f.acts ?? 'f32') === 'f32' },
+  S('matmul_f64_f64_f64__scalar', 'matmul_nd', 'nd/linalg', 'scalar: its own reference (f64)'),
+  S('matmul_x8_x8_i32__scalar', 'matmul_int', 'nd/linalg', 'scalar: its own reference (u8 / i8 with zero points, exact i32 sums)'),
+  S('conv_nd_f32_f32_f32__scalar', 'conv_nd', 'nd/linalg'), S('conv_transpose_nd_f32_f32_f32__scalar', 'conv_transpose_nd', 'nd/linalg'),
   V('vclamp_f32__simd128', 'vclamp', 'vclamp_f32__scalar', 'kernels/eltwise'), S('vclamp_f32__scalar', 'vclamp', 'kernels/eltwise', 'reference'),
   V('vrelu_f32__simd128', 'vrelu', 'vrelu_f32__scalar', 'kernels/eltwise'), S('vrelu_f32__scalar', 'vrelu', 'kernels/eltwise', 'reference'),
   V('vrelu6_f32__simd128', 'vrelu6', 'vrelu6_f32__scalar', 'kernels/eltwise'), S('vrelu6_f32__scalar', 'vrelu6', 'kernels/eltwise', 'reference'),

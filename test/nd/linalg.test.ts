@@ -1,0 +1,263 @@
+// The linalg kernels (assembly/nd/matmul.ts, matmul_int.ts, conv.ts):
+// 1. matmul_f32_f32_f32__simd128_5x8 equals matmul_f32_f32_f32__scalar byte for byte at awkward M, K, N
+//    (1, 3, 4, 5, 7, 17, 33), every transpose flag and batch broadcast pattern; both equal a JS
+//    oracle summing in the same order with Math.fround, and a float64 oracle within tolerance.
+// 2. matmul_f64_f64_f64__scalar against a float64 oracle (same order: exact); matmul_x8_x8_i32__scalar
+//    against an integer oracle with every zero-point form.
+// 3. conv_nd / conv_transpose_nd at 1-3 spatial dims, strides, dilations, pads, groups: against a
+//    gather oracle (same order, fround: exact) and, for ConvTranspose, a scatter oracle (tolerance).
+// 4. Bad sizes, flags, types, dims, parameters: a status, nothing written.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { getAlloy, wasm, heap, rng } from '../util.ts';
+
+const SIZES = [1, 3, 4, 5, 7, 17, 33];
+const f = Math.fround;
+const prod = (s: number[]) => s.reduce((x, y) => x * y, 1);
+
+function run(fn: string, args: (number | Uint8Array | { out: number })[]): { status: number; outs: Uint8Array[] } {
+  const x = wasm(), ptrs: number[] = [], outs: { p: number; n: number }[] = [];
+  try {
+    const vals = args.map((a) => {
+      if (typeof a === 'number') return a;
+      if (a instanceof Uint8Array) { const p = a.length ? heap.put(a) : heap.alloc(0); ptrs.push(p); return p; }
+      const p = heap.alloc(a.out + 16); ptrs.push(p); heap.u8(p, a.out + 16).fill(0xcd); outs.push({ p, n: a.out + 16 }); return p;
+    });
+    const status = x[fn](...vals);
+    return { status, outs: outs.map((o) => heap.u8(o.p, o.n).slice()) };
+  } finally { for (const p of ptrs) heap.free(p); }
+}
+const bytes = (a: Float32Array | Float64Array | Int32Array | Int8Array | Uint8Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+const randF32 = (n: number, r: () => number) => new Float32Array(n).map(() => ((r() % 2001) - 1000) / 256);
+
+interface MM { M: number; K: number; N: number; flags: number; out: number[]; a: number[]; b: number[] }
+
+function randomMM(r: () => number): MM {
+  const pick = () => SIZES[r() % SIZES.length];
+  const M = pick(), K = pick(), N = pick(), rank = r() % 4;
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) out.push([1, 2, 3][r() % 3]);
+  const shrink = (d: number) => (r() % 3 === 0 ? 1 : d);
+  return { M, K, N, flags: r() & 3, out, a: out.map(shrink), b: out.map(shrink) };
+}
+
+// The batch offsets of output batch e in a and b (numpy broadcasting).
+function offsets(c: MM, e: number): [number, number] {
+  let rem = e, ao = 0, bo = 0, sa = 1, sb = 1;
+  for (let i = c.out.length - 1; i >= 0; i--) {
+    const k = rem % c.out[i]; rem = Math.floor(rem / c.out[i]);
+    if (c.a[i] !== 1) ao += k * sa;
+    if (c.b[i] !== 1) bo += k * sb;
+    sa *= c.a[i]; sb *= c.b[i];
+  }
+  return [ao, bo];
+}
+
+function oracleMM(c: MM, A: ArrayLike<number>, B: ArrayLike<number>, round: (v: number) => number): number[] {
+  const { M, K, N, flags } = c, y: number[] = [];
+  for (let e = 0; e < prod(c.out); e++) {
+    const [ao, bo] = offsets(c, e);
+    for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
+      let acc = 0;
+      for (let k = 0; k < K; k++) {
+        const x = A[ao * M * K + (flags & 1 ? k * M + m : m * K + k)], w = B[bo * K * N + (flags & 2 ? n * K + k : k * N + n)];
+        acc = round(acc + round(x * w));
+      }
+      y.push(acc);
+    }
+  }
+  return y;
+}
+
+const mmArgs = (c: MM, A: Uint8Array, B: Uint8Array, size: number) =>
+  [{ out: prod(c.out) * c.M * c.N * size }, A, B, c.M, c.K, c.N, c.flags, c.out.length, bytes(new Int32Array([...c.out, ...c.a, ...c.b, 0]))];
+
+test('matmul_f32_f32_f32__simd128_5x8 equals matmul_f32_f32_f32__scalar and the oracles, every size, flag and broadcast', async () => {
+  await getAlloy();
+  const r = rng(2201);
+  let cases = 0;
+  for (let t = 0; t < 300; t++) {
+    const c = randomMM(r);
+    const A = randF32(prod(c.a) * c.M * c.K, r), B = randF32(prod(c.b) * c.K * c.N, r);
+    const fast = run('matmul_f32_f32_f32__simd128_5x8', mmArgs(c, bytes(A), bytes(B), 4));
+    const ref = run('matmul_f32_f32_f32__scalar', mmArgs(c, bytes(A), bytes(B), 4));
+    const what = JSON.stringify(c);
+    assert.is(fast.status, 0, what); assert.is(ref.status, 0, what);
+    assert.equal(fast.outs[0], ref.outs[0], what);
+    const n = prod(c.out) * c.M * c.N;
+    assert.ok(fast.outs[0].subarray(n * 4).every((v) => v === 0xcd), `wrote past the output: ${what}`);
+    const got = new Float32Array(fast.outs[0].buffer, 0, n);
+    assert.equal([...got], oracleMM(c, A, B, f), what);
+    const wide = oracleMM(c, A, B, (v) => v);
+    for (let i = 0; i < n; i++) assert.ok(Math.abs(got[i] - wide[i]) <= 1e-5 * (1 + Math.abs(wide[i])) * c.K, `${what} [${i}]`);
+    cases++;
+  }
+  // stacked batches sharing B, a repeated B batch, a large product through the blocked path
+  for (const c of [
+    { M: 5, K: 17, N: 9, flags: 0, out: [3, 2], a: [3, 2], b: [1, 1] },
+    { M: 4, K: 3, N: 33, flags: 0, out: [2, 3], a: [1, 3], b: [2, 1] },
+    { M: 70, K: 300, N: 41, flags: 2, out: [2], a: [2], b: [1] },
+    { M: 33, K: 0, N: 7, flags: 0, out: [2], a: [2], b: [2] },
+  ] as MM[]) {
+    const A = randF32(prod(c.a) * c.M * c.K, r), B = randF32(prod(c.b) * c.K * c.N, r);
+    const fast = run('matmul_f32_f32_f32__simd128_5x8', mmArgs(c, bytes(A), bytes(B), 4));
+    const ref = run('matmul_f32_f32_f32__scalar', mmArgs(c, bytes(A), bytes(B), 4));
+    assert.equal(fast.outs[0], ref.outs[0], JSON.stringify(c));
+    assert.equal([...new Float32Array(fast.outs[0].buffer, 0, prod(c.out) * c.M * c.N)], oracleMM(c, A, B, f));
+  }
+  console.log(`  [matmul_f32_f32_f32__simd128_5x8] ${cases} random cases`);
+});
+
+test('matmul_f64_f64_f64__scalar: the float64 oracle bit for bit', async () => {
+  await getAlloy();
+  const r = rng(2202);
+  for (let t = 0; t < 60; t++) {
+    const c = randomMM(r);
+    const A = new Float64Array(prod(c.a) * c.M * c.K).map(() => ((r() % 20001) - 10000) / 777);
+    const B = new Float64Array(prod(c.b) * c.K * c.N).map(() => ((r() % 20001) - 10000) / 333);
+    const { status, outs } = run('matmul_f64_f64_f64__scalar', mmArgs(c, bytes(A), bytes(B), 8));
+    assert.is(status, 0);
+    assert.equal([...new Float64Array(outs[0].buffer, 0, prod(c.out) * c.M * c.N)], oracleMM(c, A, B, (v) => v), JSON.stringify(c));
+  }
+});
+
+test('matmul_x8_x8_i32__scalar: u8 / i8 operands, per-tensor / per-row / per-column zero points', async () => {
+  await getAlloy();
+  const r = rng(2203);
+  for (let t = 0; t < 80; t++) {
+    const c = { ...randomMM(r), flags: 0 };
+    const adt = 2 + (r() & 1), bdt = 2 + (r() & 1);
+    const mk = (dt: number, n: number) => (dt === 3 ? new Int8Array(n) : new Uint8Array(n)).map(() => r() & 255);
+    const A = mk(adt, prod(c.a) * c.M * c.K), B = mk(bdt, prod(c.b) * c.K * c.N);
+    const nazp = [0, 1, c.M][r() % 3], nbzp = [0, 1, c.N][r() % 3];
+    const az = mk(adt, nazp), bz = mk(bdt, nbzp);
+    const { status, outs } = run('matmul_x8_x8_i32__scalar', [{ out: prod(c.out) * c.M * c.N * 4 }, bytes(A), adt, bytes(B), bdt, bytes(az), nazp, bytes(bz), nbzp,
+      c.M, c.K, c.N, c.out.length, bytes(new Int32Array([...c.out, ...c.a, ...c.b, 0]))]);
+    assert.is(status, 0);
+    const want: number[] = [];
+    for (let e = 0; e < prod(c.out); e++) {
+      const [ao, bo] = offsets(c, e);
+      for (let m = 0; m < c.M; m++) for (let n = 0; n < c.N; n++) {
+        let acc = 0;
+        for (let k = 0; k < c.K; k++) acc += (A[ao * c.M * c.K + m * c.K + k] - (nazp ? az[nazp === 1 ? 0 : m] : 0)) * (B[bo * c.K * c.N + k * c.N + n] - (nbzp ? bz[nbzp === 1 ? 0 : n] : 0));
+        want.push(acc);
+      }
+    }
+    assert.equal([...new Int32Array(outs[0].buffer, 0, want.length)], want, JSON.stringify({ c, adt, bdt, nazp, nbzp }));
+  }
+});
+
+interface CV { nsp: number; N: number; C: number; OC: number; G: number; ins: number[]; outs: number[]; k: number[]; s: number[]; d: number[]; pad: number[] }
+const params = (c: CV) => bytes(new Int32Array([c.nsp, c.N, c.C, c.OC, c.G, ...c.ins.flatMap((_, i) => [c.ins[i], c.outs[i], c.k[i], c.s[i], c.d[i], c.pad[i]])]));
+
+function randomConv(r: () => number, transpose: boolean): CV {
+  const nsp = 1 + (r() % 3), G = [1, 1, 2, 3][r() % 4];
+  const C = G * (1 + (r() % 3)), OC = G * (1 + (r() % 3));
+  const ins: number[] = [], outs: number[] = [], k: number[] = [], s: number[] = [], d: number[] = [], pad: number[] = [];
+  for (let i = 0; i < nsp; i++) {
+    const n = [1, 3, 4, 5, 7][r() % (nsp === 3 ? 3 : 5)], kk = 1 + (r() % 3), ss = 1 + (r() % 2), dd = 1 + (r() % 2), p = r() % 3;
+    ins.push(n); k.push(kk); s.push(ss); d.push(dd); pad.push(p);
+    const ext = dd * (kk - 1) + 1;
+    outs.push(transpose ? Math.max(1, (n - 1) * ss + ext - 2 * p + (r() % 2)) : Math.max(1, Math.floor((n + 2 * p - ext) / ss) + 1));
+  }
+  return { nsp, N: 1 + (r() % 2), C, OC, G, ins, outs, k, s, d, pad };
+}
+
+// Multi-index helpers over row-major shapes.
+const idx = (shape: number[], ix: number[]) => ix.reduce((a, v, i) => a * shape[i] + v, 0);
+function* each(shape: number[]): Generator<number[]> {
+  const ix = shape.map(() => 0);
+  if (shape.some((v) => v === 0)) return;
+  for (;;) {
+    yield ix.slice();
+    let i = shape.length - 1;
+    while (i >= 0 && ++ix[i] === shape[i]) ix[i--] = 0;
+    if (i < 0) return;
+  }
+}
+
+function oracleConv(c: CV, X: Float32Array, W: Float32Array, bias: Float32Array | null, transpose: boolean, round: (v: number) => number): number[] {
+  const Cg = c.C / c.G, OCg = c.OC / c.G, y: number[] = [];
+  for (let n = 0; n < c.N; n++) for (let oc = 0; oc < c.OC; oc++) {
+    const g = Math.floor(oc / OCg);
+    for (const o of each(c.outs)) {
+      let acc = 0;
+      for (let ic = 0; ic < Cg; ic++) for (const kk of each(c.k)) {
+        const i = o.map((v, j) => (transpose ? (v + c.pad[j] - kk[j] * c.d[j]) / c.s[j] : v * c.s[j] - c.pad[j] + kk[j] * c.d[j]));
+        if (i.some((v, j) => !Number.isInteger(v) || v < 0 || v >= c.ins[j])) continue;
+        const cin = g * Cg + ic;
+        const xv = X[idx([c.N, c.C, ...c.ins], [n, cin, ...i])];
+        const wv = transpose ? W[idx([c.C, OCg, ...c.k], [cin, oc % OCg, ...kk])] : W[idx([c.OC, Cg, ...c.k], [oc, ic, ...kk])];
+        acc = round(acc + round(xv * wv));
+      }
+      y.push(bias ? round(acc + bias[oc]) : acc);
+    }
+  }
+  return y;
+}
+
+// ConvTranspose the way its definition reads: each input element scattered into the output.
+function scatterConvT(c: CV, X: Float32Array, W: Float32Array, bias: Float32Array | null): number[] {
+  const Cg = c.C / c.G, OCg = c.OC / c.G, osz = prod(c.outs), y = new Array(c.N * c.OC * osz).fill(0);
+  for (let n = 0; n < c.N; n++) for (let cin = 0; cin < c.C; cin++) for (const i of each(c.ins)) for (let j = 0; j < OCg; j++) for (const kk of each(c.k)) {
+    const o = i.map((v, t) => v * c.s[t] - c.pad[t] + kk[t] * c.d[t]);
+    if (o.some((v, t) => v < 0 || v >= c.outs[t])) continue;
+    const oc = Math.floor(cin / Cg) * OCg + j;
+    y[(n * c.OC + oc) * osz + idx(c.outs, o)] += X[idx([c.N, c.C, ...c.ins], [n, cin, ...i])] * W[idx([c.C, OCg, ...c.k], [cin, j, ...kk])];
+  }
+  if (bias) for (let i = 0; i < y.length; i++) y[i] += bias[Math.floor(i / osz) % c.OC];
+  return y;
+}
+
+for (const transpose of [false, true]) {
+  const fn = transpose ? 'conv_transpose_nd_f32_f32_f32__scalar' : 'conv_nd_f32_f32_f32__scalar';
+  test(`${fn}: 1-3 spatial dims, strides, dilations, pads, groups against the oracles`, async () => {
+    await getAlloy();
+    const r = rng(transpose ? 2205 : 2204);
+    for (let t = 0; t < 120; t++) {
+      const c = randomConv(r, transpose);
+      const X = randF32(c.N * c.C * prod(c.ins), r);
+      const W = randF32((transpose ? c.C * (c.OC / c.G) : c.OC * (c.C / c.G)) * prod(c.k), r);
+      const bias = r() & 1 ? randF32(c.OC, r) : null;
+      const ny = c.N * c.OC * prod(c.outs);
+      const { status, outs } = run(fn, [{ out: ny * 4 }, bytes(X), bytes(W), bias ? bytes(bias) : 0, params(c)]);
+      const what = JSON.stringify(c);
+      assert.is(status, 0, what);
+      assert.ok(outs[0].subarray(ny * 4).every((v) => v === 0xcd), `wrote past the output: ${what}`);
+      const got = [...new Float32Array(outs[0].buffer, 0, ny)];
+      assert.equal(got, oracleConv(c, X, W, bias, transpose, f), what);
+      if (transpose) {
+        const s = scatterConvT(c, X, W, bias);
+        for (let i = 0; i < ny; i++) assert.ok(Math.abs(got[i] - s[i]) <= 1e-4 * (1 + Math.abs(s[i])), `${what} [${i}] ${got[i]} vs ${s[i]}`);
+      }
+    }
+  });
+}
+
+test('bad sizes, flags, types, dims and parameters: a status, nothing written', async () => {
+  await getAlloy();
+  const z = new Uint8Array(64), dims = (v: number[]) => bytes(new Int32Array([...v, 0]));
+  const untouched = (o: Uint8Array) => o.every((v) => v === 0xcd);
+  for (const fn of ['matmul_f32_f32_f32__simd128_5x8', 'matmul_f32_f32_f32__scalar', 'matmul_f64_f64_f64__scalar']) {
+    for (const [M, K, N, flags, rank, d, want] of [[-1, 2, 2, 0, 0, [], 1], [2, 2, 2, 4, 0, [], 1], [2, 2, 2, 0, 1, [2, 3, 2], 2], [2, 2, 2, 0, 9, new Array(27).fill(1), 2]] as const) {
+      const { status, outs } = run(fn, [{ out: 32 }, z, z, M, K, N, flags, rank, dims([...d])]);
+      assert.is(status, want, `${fn} ${M} ${K} ${N} ${flags} ${rank}`);
+      assert.ok(untouched(outs[0]));
+    }
+  }
+  for (const [adt, bdt, nazp, nbzp] of [[1, 2, 0, 0], [2, 6, 0, 0], [2, 2, 3, 0], [3, 3, 0, 5]]) {
+    const { status, outs } = run('matmul_x8_x8_i32__scalar', [{ out: 16 }, z, adt, z, bdt, z, nazp, z, nbzp, 2, 2, 2, 0, dims([])]);
+    assert.is(status, 1); assert.ok(untouched(outs[0]));
+  }
+  const good: CV = { nsp: 1, N: 1, C: 2, OC: 2, G: 1, ins: [4], outs: [4], k: [1], s: [1], d: [1], pad: [0] };
+  for (const bad of [{ nsp: 0 }, { nsp: 4 }, { G: 0 }, { G: 2, C: 3 }, { G: 2, OC: 3 }, { k: [0] }, { s: [0] }, { d: [0] }, { ins: [-1] }, { N: -1 }] as Partial<CV>[]) {
+    const c = { ...good, ...bad };
+    const p = c.nsp === 4 || c.nsp === 0 ? bytes(new Int32Array([c.nsp, 1, 2, 2, 1, ...new Array(24).fill(1)])) : params(c);
+    for (const fn of ['conv_nd_f32_f32_f32__scalar', 'conv_transpose_nd_f32_f32_f32__scalar']) {
+      const { status, outs } = run(fn, [{ out: 32 }, z, z, 0, p]);
+      assert.is(status, 1, `${fn} ${JSON.stringify(bad)}`); assert.ok(untouched(outs[0]));
+    }
+  }
+});
+
+test.run();
