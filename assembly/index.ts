@@ -41,3 +41,4 @@ export { vbinary_nd_any__simd128, vbinary_nd_any__scalar } from "./nd/binary";
 export { matmul_f32_f32_f32__simd128_5x8, matmul_f32_f32_f32__scalar, matmul_f64_f64_f64__scalar } from "./nd/matmul";
 export { matmul_x8_x8_i32__scalar } from "./nd/matmul_int";
 export { conv_nd_f32_f32_f32__scalar, conv_transpose_nd_f32_f32_f32__scalar } from "./nd/conv";
+export { einsum_nd_any__scalar } from "./nd/einsum";

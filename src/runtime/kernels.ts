@@ -10,7 +10,7 @@ export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool'
   | 'vrelu6' | 'vlrelu' | 'vhswish' | 'vsigmoid' | 'vtanh' | 'vgelu' | 'vprelu' | 'softmax' | 'logsoftmax' | 'layernorm'
   | 'batchnorm' | 'transpose' | 'pad' | 'concat' | 'resize_nearest' | 'resize_bilinear' | 'cvt_encode' | 'cvt_decode'
   | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd'
-  | 'matmul_nd' | 'matmul_int' | 'conv_nd' | 'conv_transpose_nd';
+  | 'matmul_nd' | 'matmul_int' | 'conv_nd' | 'conv_transpose_nd' | 'einsum_nd';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
  *  are held in ('f32' also for float / MX weights decoded at load). */
@@ -102,6 +102,7 @@ export const KERNELS = [
   S('matmul_f64_f64_f64__scalar', 'matmul_nd', 'nd/linalg', 'scalar: its own reference (f64)'),
   S('matmul_x8_x8_i32__scalar', 'matmul_int', 'nd/linalg', 'scalar: its own reference (u8 / i8 with zero points, exact i32 sums)'),
   S('conv_nd_f32_f32_f32__scalar', 'conv_nd', 'nd/linalg'), S('conv_transpose_nd_f32_f32_f32__scalar', 'conv_transpose_nd', 'nd/linalg'),
+  { ...S('einsum_nd_any__scalar', 'einsum_nd', 'nd/linalg', 'scalar: its own reference (f32 / f64 / i32 / i64, any labels)'), a: 'any', acc: 'any' },
   V('vclamp_f32__simd128', 'vclamp', 'vclamp_f32__scalar', 'kernels/eltwise'), S('vclamp_f32__scalar', 'vclamp', 'kernels/eltwise', 'reference'),
   V('vrelu_f32__simd128', 'vrelu', 'vrelu_f32__scalar', 'kernels/eltwise'), S('vrelu_f32__scalar', 'vrelu', 'kernels/eltwise', 'reference'),
   V('vrelu6_f32__simd128', 'vrelu6', 'vrelu6_f32__scalar', 'kernels/eltwise'), S('vrelu6_f32__scalar', 'vrelu6', 'kernels/eltwise', 'reference'),

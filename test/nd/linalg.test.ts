@@ -6,10 +6,13 @@
 //    against an integer oracle with every zero-point form.
 // 3. conv_nd / conv_transpose_nd at 1-3 spatial dims, strides, dilations, pads, groups: against a
 //    gather oracle (same order, fround: exact) and, for ConvTranspose, a scatter oracle (tolerance).
-// 4. Bad sizes, flags, types, dims, parameters: a status, nothing written.
+// 4. einsum_nd_any__scalar through planEinsum on the common equations, diagonals, broadcasting
+//    ellipses, against a brute-force oracle over the joint label space (small integers: exact).
+// 5. Bad sizes, flags, types, dims, parameters: a status, nothing written.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy, wasm, heap, rng } from '../util.ts';
+import { planEinsum } from '../../src/runtime/ops/einsum.ts';
 
 const SIZES = [1, 3, 4, 5, 7, 17, 33];
 const f = Math.fround;
@@ -233,6 +236,63 @@ for (const transpose of [false, true]) {
     }
   });
 }
+
+// Brute force: every assignment of every label; the output sums each product.
+function oracleEinsum(eq: string, shapes: number[][], ops: number[][]): { shape: number[]; y: number[] } {
+  const [lhs, rhs] = eq.split('->');
+  const terms = lhs.split(',');
+  const E = Math.max(0, ...terms.map((t, i) => (t.includes('...') ? shapes[i].length - (t.length - 3) : 0)));
+  const expand = (t: string, rank: number) => t.replace('...', Array.from({ length: t.includes('...') ? rank - (t.length - 3) : 0 }, (_, j) => String.fromCharCode(48 + E - (rank - (t.length - 3)) + j)).join(''));
+  const ts = terms.map((t, i) => expand(t, shapes[i].length));
+  const ell = Array.from({ length: E }, (_, j) => String.fromCharCode(48 + j)).join('');
+  const outT = rhs !== undefined ? rhs.replace('...', ell) : ell + [...new Set(ts.join(''))].filter((c) => /[A-Za-z]/.test(c) && ts.join('').split(c).length === 2).sort().join('');
+  const sizes = new Map<string, number>();
+  ts.forEach((t, i) => [...t].forEach((c, j) => sizes.set(c, Math.max(sizes.get(c) ?? 1, shapes[i][j]))));
+  const labs = [...sizes.keys()], shape = [...outT].map((c) => sizes.get(c)!);
+  const y = new Array(prod(shape)).fill(0);
+  for (const ix of each(labs.map((l) => sizes.get(l)!))) {
+    const v = (c: string) => ix[labs.indexOf(c)];
+    let p = 1;
+    ts.forEach((t, i) => { p *= ops[i][idx(shapes[i], [...t].map((c, j) => (shapes[i][j] === 1 ? 0 : v(c))))]; });
+    y[idx(shape, [...outT].map(v))] += p;
+  }
+  return { shape, y };
+}
+
+test('einsum_nd_any__scalar: common equations, diagonals, ellipses, implicit outputs, every type', async () => {
+  await getAlloy();
+  const r = rng(2206);
+  const cases: [string, number[][]][] = [
+    ['bij,bjk->bik', [[2, 3, 4], [2, 4, 5]]], ['bhid,bhjd->bhij', [[2, 3, 5, 4], [2, 3, 7, 4]]], ['ij,jk', [[3, 4], [4, 5]]],
+    ['i,i', [[7], [7]]], ['ij->ji', [[3, 5]]], ['ij->', [[3, 5]]], ['bii->bi', [[2, 4, 4]]], ['ii', [[5, 5]]], ['i,j->ij', [[3], [4]]],
+    ['...ij,...jk->...ik', [[2, 1, 3, 4], [3, 4, 2]]], ['...ii->...i', [[3, 5, 5]]], ['ij...->j', [[2, 3, 4, 5]]], ['ba', [[3, 2]]],
+    ['abc,cd->abd', [[1, 3, 17], [17, 5]]], ['bhqk,bhkd->bhqd', [[1, 2, 5, 33], [1, 2, 33, 3]]],
+  ];
+  const types: [number, (n: number[]) => Uint8Array, (b: Uint8Array, n: number) => number[], number][] = [
+    [1, (v) => bytes(new Float32Array(v)), (b, n) => [...new Float32Array(b.buffer, 0, n)], 4],
+    [11, (v) => bytes(new Float64Array(v)), (b, n) => [...new Float64Array(b.buffer, 0, n)], 8],
+    [6, (v) => bytes(new Int32Array(v)), (b, n) => [...new Int32Array(b.buffer, 0, n)], 4],
+    [7, (v) => bytes(new BigInt64Array(v.map(BigInt))), (b, n) => [...new BigInt64Array(b.buffer, 0, n)].map(Number), 8],
+  ];
+  for (const [eq, shapes] of cases) for (const [dt, enc, dec, size] of types) {
+    const ops = shapes.map((s) => Array.from({ length: prod(s) }, () => (r() % 9) - 4));
+    const want = oracleEinsum(eq, shapes, ops);
+    const plan = planEinsum(eq, shapes, 'test');
+    assert.equal(plan.outShape, want.shape, eq);
+    const n = prod(plan.outShape);
+    const { status, outs } = run('einsum_nd_any__scalar', [dt, { out: n * size }, enc(ops[0]), ops[1] ? enc(ops[1]) : 0, plan.rows.length, plan.nout, bytes(new Int32Array(plan.rows.flat()))]);
+    assert.is(status, 0, eq);
+    assert.equal(dec(outs[0], n), want.y, `${eq} dtype ${dt}`);
+    assert.ok(outs[0].subarray(n * size).every((v) => v === 0xcd), `wrote past the output: ${eq}`);
+  }
+  for (const [eq, shapes, code] of [['ij,jk', [[3, 4], [5, 6]], 'SHAPE_MISMATCH'], ['ij', [[3]], 'SHAPE_MISMATCH'], ['ij,jk->ik', [[3, 4]], 'BAD_GRAPH'],
+    ['i1', [[3, 3]], 'BAD_GRAPH'], ['ij->ii', [[3, 3]], 'BAD_GRAPH'], ['ij->k', [[3, 3]], 'BAD_GRAPH'], ['......', [[3]], 'BAD_GRAPH']] as [string, number[][], string][]) {
+    try { planEinsum(eq, shapes, 'node 0'); assert.unreachable(eq); } catch (e: any) { assert.is(e.code, code, `${eq}: ${e.message}`); }
+  }
+  const bad = run('einsum_nd_any__scalar', [1, { out: 16 }, new Uint8Array(16), 0, 1, 2, bytes(new Int32Array([2, 1, 0, 1]))]);
+  assert.is(bad.status, 2); assert.ok(bad.outs[0].every((v) => v === 0xcd));
+  assert.is(run('einsum_nd_any__scalar', [9, { out: 16 }, new Uint8Array(16), 0, 0, 0, new Uint8Array(4)]).status, 1);
+});
 
 test('bad sizes, flags, types, dims and parameters: a status, nothing written', async () => {
   await getAlloy();
