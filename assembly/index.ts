@@ -39,6 +39,6 @@ export { conv2d_f32_f32_f32__simd128_16x1, conv_narrow_scratch_bytes } from "./k
 export { dtype_count, dtype_cols, dtype_table_ptr } from "./nd/dtype";
 export { vbinary_nd_any__simd128, vbinary_nd_any__scalar } from "./nd/binary";
 export { matmul_f32_f32_f32__simd128_5x8, matmul_f32_f32_f32__scalar, matmul_f64_f64_f64__scalar } from "./nd/matmul";
-export { matmul_x8_x8_i32__scalar } from "./nd/matmul_int";
+export { matmul_x8_x8_i32__simd128_4x8, matmul_x8_x8_i32__scalar } from "./nd/matmul_int";
 export { conv_nd_f32_f32_f32__scalar, conv_transpose_nd_f32_f32_f32__scalar } from "./nd/conv";
 export { einsum_nd_any__scalar } from "./nd/einsum";

@@ -124,19 +124,21 @@ test('matmul_f64_f64_f64__scalar: the float64 oracle bit for bit', async () => {
   }
 });
 
-test('matmul_x8_x8_i32__scalar: u8 / i8 operands, per-tensor / per-row / per-column zero points', async () => {
+test('matmul_x8_x8_i32__simd128_4x8 == matmul_x8_x8_i32__scalar == oracle: u8 / i8 operands, per-tensor / per-row / per-column zero points', async () => {
   await getAlloy();
   const r = rng(2203);
-  for (let t = 0; t < 80; t++) {
+  for (let t = 0; t < 150; t++) {
     const c = { ...randomMM(r), flags: 0 };
     const adt = 2 + (r() & 1), bdt = 2 + (r() & 1);
     const mk = (dt: number, n: number) => (dt === 3 ? new Int8Array(n) : new Uint8Array(n)).map(() => r() & 255);
     const A = mk(adt, prod(c.a) * c.M * c.K), B = mk(bdt, prod(c.b) * c.K * c.N);
     const nazp = [0, 1, c.M][r() % 3], nbzp = [0, 1, c.N][r() % 3];
     const az = mk(adt, nazp), bz = mk(bdt, nbzp);
-    const { status, outs } = run('matmul_x8_x8_i32__scalar', [{ out: prod(c.out) * c.M * c.N * 4 }, bytes(A), adt, bytes(B), bdt, bytes(az), nazp, bytes(bz), nbzp,
-      c.M, c.K, c.N, c.out.length, bytes(new Int32Array([...c.out, ...c.a, ...c.b, 0]))]);
-    assert.is(status, 0);
+    const args = [{ out: prod(c.out) * c.M * c.N * 4 }, bytes(A), adt, bytes(B), bdt, bytes(az), nazp, bytes(bz), nbzp,
+      c.M, c.K, c.N, c.out.length, bytes(new Int32Array([...c.out, ...c.a, ...c.b, 0]))];
+    const { status, outs } = run('matmul_x8_x8_i32__scalar', args), fast = run('matmul_x8_x8_i32__simd128_4x8', args);
+    assert.is(status, 0); assert.is(fast.status, 0);
+    assert.equal(fast.outs[0], outs[0], 'simd128 == scalar');
     const want: number[] = [];
     for (let e = 0; e < prod(c.out); e++) {
       const [ao, bo] = offsets(c, e);
@@ -306,8 +308,10 @@ test('bad sizes, flags, types, dims and parameters: a status, nothing written', 
     }
   }
   for (const [adt, bdt, nazp, nbzp] of [[1, 2, 0, 0], [2, 6, 0, 0], [2, 2, 3, 0], [3, 3, 0, 5]]) {
-    const { status, outs } = run('matmul_x8_x8_i32__scalar', [{ out: 16 }, z, adt, z, bdt, z, nazp, z, nbzp, 2, 2, 2, 0, dims([])]);
-    assert.is(status, 1); assert.ok(untouched(outs[0]));
+    for (const fn of ['matmul_x8_x8_i32__scalar', 'matmul_x8_x8_i32__simd128_4x8']) {
+      const { status, outs } = run(fn, [{ out: 16 }, z, adt, z, bdt, z, nazp, z, nbzp, 2, 2, 2, 0, dims([])]);
+      assert.is(status, 1); assert.ok(untouched(outs[0]));
+    }
   }
   const good: CV = { nsp: 1, N: 1, C: 2, OC: 2, G: 1, ins: [4], outs: [4], k: [1], s: [1], d: [1], pad: [0] };
   for (const bad of [{ nsp: 0 }, { nsp: 4 }, { G: 0 }, { G: 2, C: 3 }, { G: 2, OC: 3 }, { k: [0] }, { s: [0] }, { d: [0] }, { ins: [-1] }, { N: -1 }] as Partial<CV>[]) {
