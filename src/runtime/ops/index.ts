@@ -7,6 +7,8 @@ import { binary, UNARY, softmax } from './eltwise.js';
 import { reshape, flatten } from './shape.js';
 import { transpose, pad, concat, prelu, logSoftmax, layerNorm, resize } from './tensor.js';
 import { fakeQuant } from './quant.js';
+import { matmul, gemm, matmulInteger, einsum } from './linalg.js';
+import { convNd, convTranspose } from './convnd.js';
 
 export const OPS: Record<string, Builder> = {
   Dense: dense,
@@ -28,6 +30,8 @@ export const OPS: Record<string, Builder> = {
   LayerNorm: layerNorm,
   Resize: resize,
   FakeQuant: fakeQuant,
+  // linalg: ONNX semantics (src/runtime/ops/linalg.ts, convnd.ts); ConvNd is ONNX Conv on NC[D]HW values
+  MatMul: matmul, Gemm: gemm, MatMulInteger: matmulInteger, Einsum: einsum, ConvNd: convNd, ConvTranspose: convTranspose,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';
