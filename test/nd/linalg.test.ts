@@ -12,7 +12,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy, wasm, heap, rng } from '../util.ts';
-import { planEinsum } from '../../src/runtime/ops/einsum.ts';
+import { planEinsum, einsumAsMatmul } from '../../src/runtime/ops/einsum.ts';
 
 const SIZES = [1, 3, 4, 5, 7, 17, 33];
 const f = Math.fround;
@@ -101,6 +101,7 @@ test('matmul_f32_f32_f32__simd128_5x8 equals matmul_f32_f32_f32__scalar and the 
     { M: 4, K: 3, N: 33, flags: 0, out: [2, 3], a: [1, 3], b: [2, 1] },
     { M: 70, K: 300, N: 41, flags: 2, out: [2], a: [2], b: [1] },
     { M: 33, K: 0, N: 7, flags: 0, out: [2], a: [2], b: [2] },
+    { M: 3, K: 0, N: 5, flags: 1, out: [], a: [], b: [] },
   ] as MM[]) {
     const A = randF32(prod(c.a) * c.M * c.K, r), B = randF32(prod(c.b) * c.K * c.N, r);
     const fast = run('matmul_f32_f32_f32__simd128_5x8', mmArgs(c, bytes(A), bytes(B), 4));
@@ -294,6 +295,28 @@ test('einsum_nd_any__scalar: common equations, diagonals, ellipses, implicit out
   const bad = run('einsum_nd_any__scalar', [1, { out: 16 }, new Uint8Array(16), 0, 1, 2, bytes(new Int32Array([2, 1, 0, 1]))]);
   assert.is(bad.status, 2); assert.ok(bad.outs[0].every((v) => v === 0xcd));
   assert.is(run('einsum_nd_any__scalar', [9, { out: 16 }, new Uint8Array(16), 0, 0, 0, new Uint8Array(4)]).status, 1);
+});
+
+test('einsumAsMatmul: batched-matmul equations give the einsum kernel\'s bits through matmul_f32_f32_f32__simd128_5x8', async () => {
+  await getAlloy();
+  const r = rng(2207);
+  for (const [eq, flags] of [['bij,bjk->bik', 0], ['bhid,bhjd->bhij', 2], ['ij,jk->ik', 0], ['bji,bjk->bik', 1], ['kb,nk->bn', 3]] as const) {
+    assert.equal(einsumAsMatmul(eq), { flags }, eq);
+    for (let t = 0; t < 8; t++) {
+      const pick = () => SIZES[r() % SIZES.length];
+      const M = pick(), K = pick(), N = pick(), B = [1, 2, 3][r() % 3], H = 2;
+      const rank = eq.split(',')[0].length, batch = rank === 4 ? [B, H] : rank === 3 ? [B] : [];
+      const a = [...batch, ...(flags & 1 ? [K, M] : [M, K])], b = [...batch, ...(flags & 2 ? [N, K] : [K, N])];
+      const A = randF32(prod(a), r), Bv = randF32(prod(b), r);
+      const plan = planEinsum(eq, [a, b], 'test');
+      const n = prod(plan.outShape);
+      const viaEinsum = run('einsum_nd_any__scalar', [1, { out: n * 4 }, bytes(A), bytes(Bv), plan.rows.length, plan.nout, bytes(new Int32Array(plan.rows.flat()))]);
+      const viaMatmul = run('matmul_f32_f32_f32__simd128_5x8', [{ out: n * 4 }, bytes(A), bytes(Bv), M, K, N, flags, batch.length, bytes(new Int32Array([...batch, ...batch, ...batch, 0]))]);
+      assert.is(viaEinsum.status, 0); assert.is(viaMatmul.status, 0);
+      assert.equal(viaMatmul.outs[0], viaEinsum.outs[0], `${eq} ${JSON.stringify([a, b])}`);
+    }
+  }
+  for (const eq of ['bij,bjk->bki', 'ij,jk', 'bii,bij->bij', 'ij,ij->ij', 'i,i->', 'bij,cjk->bik', '...ij,...jk->...ik']) assert.is(einsumAsMatmul(eq), null, eq);
 });
 
 test('bad sizes, flags, types, dims and parameters: a status, nothing written', async () => {

@@ -82,3 +82,23 @@ export function planEinsum(equation: string, shapes: number[][], where: string):
   });
   return { rows, nout: out.length, outShape };
 }
+
+/** An explicit two-operand equation that is a batched matmul, "P m k, P k n -> P m n" with the
+ *  same batch letters P in all three terms (either operand's last two letters may be swapped:
+ *  transA / transB flags), or null. The matmul kernels sum k in the order einsum_nd_any__scalar
+ *  does, so the fast path gives the same bits. */
+export function einsumAsMatmul(equation: string): { flags: number } | null {
+  const m = /^([A-Za-z]*),([A-Za-z]*)->([A-Za-z]*)$/.exec(equation.replace(/\s+/g, ''));
+  if (!m) return null;
+  const [, a, b, y] = m;
+  if (a.length < 2 || b.length !== a.length || y.length !== a.length || new Set(a + b + y).size !== a.length + 1) return null;
+  const P = y.slice(0, -2), [mm, nn] = y.slice(-2);
+  if (a.slice(0, -2) !== P || b.slice(0, -2) !== P) return null;
+  const ta = a.slice(-2), tb = b.slice(-2);
+  const k = ta.replace(mm, '');
+  if (k.length !== 1 || k === nn) return null;
+  let flags = 0;
+  if (ta === mm + k) flags |= 0; else if (ta === k + mm) flags |= 1; else return null;
+  if (tb === k + nn) flags |= 0; else if (tb === nn + k) flags |= 2; else return null;
+  return { flags };
+}

@@ -8,7 +8,7 @@ import * as heap from '../heap.js';
 import { fail } from '../errors.js';
 import { dtypeBytes, dtypeId } from '../dtype.js';
 import { elements, type Builder, type DType, type OpContext } from './types.js';
-import { planEinsum } from './einsum.js';
+import { planEinsum, einsumAsMatmul } from './einsum.js';
 
 const rc = (ctx: OpContext, r: number) => { if (r !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the kernel rejected the arguments (status ${r})`); };
 const shapeMismatch = (ctx: OpContext, why: string): never => fail('SHAPE_MISMATCH', `${ctx.where}: ${why}`);
@@ -192,14 +192,21 @@ export const einsum: Builder = (ctx) => {
   checkType(ctx, t, EINSUM_TYPES);
   for (let i = 1; i < ins.length; i++) if (typeOf(ctx, i) !== t) fail('BAD_GRAPH', `${ctx.where}: Einsum input ${i} is ${typeOf(ctx, i)}, input 0 ${t}`);
   if (ins.length < 1 || ins.length > 2) fail('UNSUPPORTED_OP', `${ctx.where}: Einsum of ${ins.length} operands (1 or 2 are supported)`);
+  // batched-matmul equations take the matmul kernels (same sums, same bits)
+  const mm = FLOAT_MM[t] ? einsumAsMatmul(eq) : null;
   return {
     valueInputs: [...ins],
     outTypes: [t],
     infer: (sh) => planEinsum(eq, sh, ctx.where).outShape,
-    scratch: (sh) => 16 * 52 + 64,
+    scratch: (sh) => 16 * 60 + 64,
     run(ptrs, sh, yp, _o, scratch) {
       const p = planEinsum(eq, sh, ctx.where);
       if (elements(p.outShape) === 0) return;
+      if (mm) {
+        const [a, b] = sh, r = a.length - 2, f = mm.flags;
+        const M = f & 1 ? a[r + 1] : a[r], K = f & 1 ? a[r] : a[r + 1], N = f & 2 ? b[r] : b[r + 1];
+        return product(ctx, t, { M, K, N, out: p.outShape, batch: p.outShape.slice(0, r), ab: a.slice(0, r), bb: b.slice(0, r) }, f, yp, ptrs[0], ptrs[1], scratch);
+      }
       rc(ctx, ctx.kernels.einsum_nd_any__scalar(dtypeId(t), yp, ptrs[0], ptrs[1] ?? 0, p.rows.length, p.nout, putI32(scratch, p.rows.flat())));
     },
     dispose() {},
