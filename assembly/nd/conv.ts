@@ -7,18 +7,23 @@
 // Conv: w [OC, C / group, k...]; y[n, oc, o] = sum over ic, k of x[n, c, o * s - pad + k * d] * w.
 // ConvTranspose: w [C, OC / group, k...]; y[n, oc, o] = sum over ic, k with
 // o = i * s - pad + k * d (0 <= i < in) of x[n, c, i] * w[c, oc % (OC / group), k].
-// Order: acc = +0; for ic ascending, for k row-major: acc = acc + x * w (positions outside x are
-// skipped, never read); then acc + bias. The host sizes x, w, y from the same p.
+// Order: acc = +0; for ic ascending, for k row-major: acc = acc + x * w, x = 0 at positions
+// outside x (zero padding; never read) and, for ConvTranspose, at positions no input maps to;
+// then acc + bias. The host sizes x, w, y from the same p.
+// The __simd128_5x8 kernels (same arguments) gather those x values into pack_w_f32 panels of 8
+// output positions (blocks of panels in scratch) and run gemm_f32_f32_f32__simd128_5x8_panels
+// with the weights as its rows: the same sums in the same order, so the same bits.
 
-const P_N = 1, P_C = 2, P_OC = 3, P_G = 4, P_SP = 5, COLS = 6;
+export const P_N = 1, P_C = 2, P_OC = 3, P_G = 4;
+const P_SP = 5, COLS = 6;
 // per spatial dim: in, out, k, stride, dilation, pad_begin; always 3 dims (leading ones unit)
 const SP: StaticArray<i32> = new StaticArray<i32>(3 * COLS);
 
 // @ts-ignore: decorator
-@inline function sp(d: i32, c: i32): i32 { return unchecked(SP[d * COLS + c]); }
+@inline export function sp(d: i32, c: i32): i32 { return unchecked(SP[d * COLS + c]); }
 
 // Reads and checks p; false on a bad parameter.
-function readParams(p: usize): bool {
+export function readParams(p: usize): bool {
   const nsp = load<i32>(p);
   if (nsp < 1 || nsp > 3) return false;
   const N = load<i32>(p + 4 * P_N), C = load<i32>(p + 4 * P_C), OC = load<i32>(p + 4 * P_OC), G = load<i32>(p + 4 * P_G);
@@ -55,14 +60,13 @@ export function conv_nd_f32_f32_f32__scalar(y: usize, x: usize, w: usize, bias: 
           const xc = (<i64>n * C + g * Cg + ic) * inSz, wc = (<i64>oc * Cg + ic) * kSz;
           for (let kd = 0; kd < KD; kd++) {
             const id = od * sp(0, 3) - sp(0, 5) + kd * sp(0, 4);
-            if (id < 0 || id >= ID) continue;
             for (let kh = 0; kh < KH; kh++) {
               const ih = oh * sp(1, 3) - sp(1, 5) + kh * sp(1, 4);
-              if (ih < 0 || ih >= IH) continue;
               for (let kw = 0; kw < KW; kw++) {
                 const iw = ow * sp(2, 3) - sp(2, 5) + kw * sp(2, 4);
-                if (iw < 0 || iw >= IW) continue;
-                acc = acc + f(x, xc + (<i64>id * IH + ih) * IW + iw) * f(w, wc + (<i64>kd * KH + kh) * KW + kw);
+                const inside = id >= 0 && id < ID && ih >= 0 && ih < IH && iw >= 0 && iw < IW;
+                const xv: f32 = inside ? f(x, xc + (<i64>id * IH + ih) * IW + iw) : 0;
+                acc = acc + xv * f(w, wc + (<i64>kd * KH + kh) * KW + kw);
               }
             }
           }
@@ -77,7 +81,7 @@ export function conv_nd_f32_f32_f32__scalar(y: usize, x: usize, w: usize, bias: 
 
 // The input index i with o = i * s - pad + k * d, or -1 when there is none in [0, n).
 // @ts-ignore: decorator
-@inline function src(o: i32, k: i32, d: i32): i32 {
+@inline export function src(o: i32, k: i32, d: i32): i32 {
   const t = o + sp(d, 5) - k * sp(d, 4), s = sp(d, 3);
   if (t < 0 || t % s != 0) return -1;
   const i = t / s;
@@ -103,14 +107,12 @@ export function conv_transpose_nd_f32_f32_f32__scalar(y: usize, x: usize, w: usi
           const xc = (<i64>n * C + c) * inSz, wc = (<i64>c * OCg + j) * kSz;
           for (let kd = 0; kd < KD; kd++) {
             const id = src(od, kd, 0);
-            if (id < 0) continue;
             for (let kh = 0; kh < KH; kh++) {
               const ih = src(oh, kh, 1);
-              if (ih < 0) continue;
               for (let kw = 0; kw < KW; kw++) {
                 const iw = src(ow, kw, 2);
-                if (iw < 0) continue;
-                acc = acc + f(x, xc + (<i64>id * IH + ih) * IW + iw) * f(w, wc + (<i64>kd * KH + kh) * KW + kw);
+                const xv: f32 = id >= 0 && ih >= 0 && iw >= 0 ? f(x, xc + (<i64>id * IH + ih) * IW + iw) : 0;
+                acc = acc + xv * f(w, wc + (<i64>kd * KH + kh) * KW + kw);
               }
             }
           }

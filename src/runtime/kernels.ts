@@ -102,6 +102,8 @@ export const KERNELS = [
   S('matmul_f64_f64_f64__scalar', 'matmul_nd', 'nd/linalg', 'scalar: its own reference (f64)'),
   { name: 'matmul_x8_x8_i32__simd128_4x8', ops: ['matmul_int'], w: 'u8,i8', a: 'u8,i8', acc: 'i32', tile: [4, 8], packer: null, ref: 'matmul_x8_x8_i32__scalar', test: T('nd/linalg'), note: 'packs b - zero point as i32 per batch' },
   { ...S('matmul_x8_x8_i32__scalar', 'matmul_int', 'nd/linalg', 'scalar: its own reference (u8 / i8 with zero points, exact i32 sums)'), w: 'u8,i8', a: 'u8,i8', acc: 'i32' },
+  { name: 'conv_nd_f32_f32_f32__simd128_5x8', ops: ['conv_nd'], w: 'f32', a: 'f32', acc: 'f32', tile: [5, 8], packer: null, ref: 'conv_nd_f32_f32_f32__scalar', test: T('nd/linalg'), note: 'patches gathered into panels, then the 5x8 GEMM' },
+  { name: 'conv_transpose_nd_f32_f32_f32__simd128_5x8', ops: ['conv_transpose_nd'], w: 'f32', a: 'f32', acc: 'f32', tile: [5, 8], packer: null, ref: 'conv_transpose_nd_f32_f32_f32__scalar', test: T('nd/linalg'), note: 'gathered patches, regrouped weights, then the 5x8 GEMM' },
   S('conv_nd_f32_f32_f32__scalar', 'conv_nd', 'nd/linalg'), S('conv_transpose_nd_f32_f32_f32__scalar', 'conv_transpose_nd', 'nd/linalg'),
   { ...S('einsum_nd_any__scalar', 'einsum_nd', 'nd/linalg', 'scalar: its own reference (f32 / f64 / i32 / i64, any labels)'), a: 'any', acc: 'any' },
   V('vclamp_f32__simd128', 'vclamp', 'vclamp_f32__scalar', 'kernels/eltwise'), S('vclamp_f32__scalar', 'vclamp', 'kernels/eltwise', 'reference'),

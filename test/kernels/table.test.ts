@@ -101,6 +101,7 @@ const ELSEWHERE: Record<string, string> = {
   transpose_x32__simd128_4x4: 'test/kernels/shape.test.ts', pad_x32__simd128: 'test/kernels/shape.test.ts',
   cvt_f32_mx__simd128: 'test/formats/mx.test.ts', vbinary_nd_any__simd128: 'test/nd/binary.test.ts',
   matmul_f32_f32_f32__simd128_5x8: 'test/nd/linalg.test.ts', matmul_x8_x8_i32__simd128_4x8: 'test/nd/linalg.test.ts',
+  conv_nd_f32_f32_f32__simd128_5x8: 'test/nd/linalg.test.ts', conv_transpose_nd_f32_f32_f32__simd128_5x8: 'test/nd/linalg.test.ts',
 };
 
 test('every non-reference row has a case here or names the suite that sweeps it', () => {

@@ -4,7 +4,7 @@
 //    oracle summing in the same order with Math.fround, and a float64 oracle within tolerance.
 // 2. matmul_f64_f64_f64__scalar against a float64 oracle (same order: exact); matmul_x8_x8_i32__scalar
 //    against an integer oracle with every zero-point form.
-// 3. conv_nd / conv_transpose_nd at 1-3 spatial dims, strides, dilations, pads, groups: against a
+// 3. conv_nd / conv_transpose_nd (__simd128_5x8 == __scalar bytes) at 1-3 spatial dims, strides, dilations, pads, groups: against a
 //    gather oracle (same order, fround: exact) and, for ConvTranspose, a scatter oracle (tolerance).
 // 4. einsum_nd_any__scalar through planEinsum on the common equations, diagonals, broadcasting
 //    ellipses, against a brute-force oracle over the joint label space (small integers: exact).
@@ -216,20 +216,26 @@ function scatterConvT(c: CV, X: Float32Array, W: Float32Array, bias: Float32Arra
 }
 
 for (const transpose of [false, true]) {
-  const fn = transpose ? 'conv_transpose_nd_f32_f32_f32__scalar' : 'conv_nd_f32_f32_f32__scalar';
-  test(`${fn}: 1-3 spatial dims, strides, dilations, pads, groups against the oracles`, async () => {
+  const fn = transpose ? 'conv_transpose_nd_f32_f32_f32__scalar' : 'conv_nd_f32_f32_f32__scalar', simd = fn.replace('__scalar', '__simd128_5x8');
+  test(`${simd} == ${fn}: 1-3 spatial dims, strides, dilations, pads, groups against the oracles`, async () => {
     await getAlloy();
     const r = rng(transpose ? 2205 : 2204);
-    for (let t = 0; t < 120; t++) {
-      const c = randomConv(r, transpose);
+    // a large case: several panel blocks, K above a kc-slice, the blocked GEMM path
+    const big: CV = transpose ? { nsp: 2, N: 1, C: 40, OC: 12, G: 1, ins: [9, 11], outs: [19, 23], k: [3, 3], s: [2, 2], d: [1, 1], pad: [1, 0] }
+      : { nsp: 2, N: 2, C: 64, OC: 16, G: 2, ins: [20, 21], outs: [20, 21], k: [3, 3], s: [1, 1], d: [1, 1], pad: [1, 1] };
+    for (let t = 0; t < 121; t++) {
+      const c = t === 120 ? big : randomConv(r, transpose);
       const X = randF32(c.N * c.C * prod(c.ins), r);
       const W = randF32((transpose ? c.C * (c.OC / c.G) : c.OC * (c.C / c.G)) * prod(c.k), r);
       const bias = r() & 1 ? randF32(c.OC, r) : null;
       const ny = c.N * c.OC * prod(c.outs);
-      const { status, outs } = run(fn, [{ out: ny * 4 }, bytes(X), bytes(W), bias ? bytes(bias) : 0, params(c)]);
+      const args = [{ out: ny * 4 }, bytes(X), bytes(W), bias ? bytes(bias) : 0, params(c)];
+      const { status, outs } = run(fn, args), fast = run(simd, args);
       const what = JSON.stringify(c);
-      assert.is(status, 0, what);
+      assert.is(status, 0, what); assert.is(fast.status, 0, what);
+      assert.equal(fast.outs[0], outs[0], `${simd} == ${fn}: ${what}`);
       assert.ok(outs[0].subarray(ny * 4).every((v) => v === 0xcd), `wrote past the output: ${what}`);
+      if (c === big) continue;   // the big case: SIMD == scalar only (the oracles are slow)
       const got = [...new Float32Array(outs[0].buffer, 0, ny)];
       assert.equal(got, oracleConv(c, X, W, bias, transpose, f), what);
       if (transpose) {
@@ -340,7 +346,7 @@ test('bad sizes, flags, types, dims and parameters: a status, nothing written', 
   for (const bad of [{ nsp: 0 }, { nsp: 4 }, { G: 0 }, { G: 2, C: 3 }, { G: 2, OC: 3 }, { k: [0] }, { s: [0] }, { d: [0] }, { ins: [-1] }, { N: -1 }] as Partial<CV>[]) {
     const c = { ...good, ...bad };
     const p = c.nsp === 4 || c.nsp === 0 ? bytes(new Int32Array([c.nsp, 1, 2, 2, 1, ...new Array(24).fill(1)])) : params(c);
-    for (const fn of ['conv_nd_f32_f32_f32__scalar', 'conv_transpose_nd_f32_f32_f32__scalar']) {
+    for (const fn of ['conv_nd_f32_f32_f32__scalar', 'conv_transpose_nd_f32_f32_f32__scalar', 'conv_nd_f32_f32_f32__simd128_5x8', 'conv_transpose_nd_f32_f32_f32__simd128_5x8']) {
       const { status, outs } = run(fn, [{ out: 32 }, z, z, 0, p]);
       assert.is(status, 1, `${fn} ${JSON.stringify(bad)}`); assert.ok(untouched(outs[0]));
     }

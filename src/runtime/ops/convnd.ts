@@ -35,7 +35,7 @@ const convLike = (transpose: boolean): Builder => (ctx) => {
     if (b && (b.length !== 1 || b[0] !== g.outShape[1])) fail('SHAPE_MISMATCH', `${ctx.where}: bias ${JSON.stringify(b)} for ${g.outShape[1]} output channels`);
     return g;
   };
-  const fn = transpose ? 'conv_transpose_nd_f32_f32_f32__scalar' : 'conv_nd_f32_f32_f32__scalar';
+  const fn = transpose ? 'conv_transpose_nd_f32_f32_f32__simd128_5x8' : 'conv_nd_f32_f32_f32__simd128_5x8';
   return {
     valueInputs: ins,
     outTypes: ['f32'],
