@@ -16,7 +16,8 @@ export interface ConvGeometry { outShape: number[]; params: Int32Array }
 
 const known = (d: number) => d >= 0;
 
-/** x [N, C, in...], w [OC, C / group, k...] (Conv) or [C, OC / group, k...] (ConvTranspose). */
+/** x [N, C, in...], w [OC, C / group, k...] (Conv) or [C, OC / group, k...] (ConvTranspose); -1:
+ *  a dim unknown at import (its output dim is -1 too; params are only meaningful on known shapes). */
 export function convGeometry(transpose: boolean, x: number[], w: number[], at: ConvAttrs, where: string): ConvGeometry {
   const nsp = x.length - 2;
   const bad = (why: string): never => fail('BAD_GRAPH', `${where}: ${why}`);
@@ -26,7 +27,7 @@ export function convGeometry(transpose: boolean, x: number[], w: number[], at: C
   const [N, C] = x;
   if (!(Number.isInteger(group) && group >= 1)) bad(`group ${group}`);
   const OC = transpose ? w[1] * group : w[0];
-  if (transpose ? w[0] !== C : w[1] * group !== C) fail('SHAPE_MISMATCH', `${where}: weight ${JSON.stringify(w)} with group ${group} does not fit ${C} input channels`);
+  if (known(C) && (transpose ? w[0] !== C : w[1] * group !== C)) fail('SHAPE_MISMATCH', `${where}: weight ${JSON.stringify(w)} with group ${group} does not fit ${C} input channels`);
   if (!transpose && OC % group !== 0) fail('SHAPE_MISMATCH', `${where}: ${OC} output channels are not a multiple of group ${group}`);
   const k = w.slice(2);
   if (at.kernel_shape && (at.kernel_shape.length !== nsp || at.kernel_shape.some((v, i) => v !== k[i]))) fail('SHAPE_MISMATCH', `${where}: kernel_shape ${JSON.stringify(at.kernel_shape)} differs from the weight's ${JSON.stringify(k)}`);
@@ -50,6 +51,7 @@ export function convGeometry(transpose: boolean, x: number[], w: number[], at: C
   };
   if (!transpose) {
     for (let i = 0; i < nsp; i++) {
+      if (!known(ins[i])) { out.push(-1); continue; }   // unknown at import
       if (ap === 'SAME_UPPER' || ap === 'SAME_LOWER') {
         const o = Math.ceil(ins[i] / s[i]);
         split(i, Math.max(0, (o - 1) * s[i] + ext[i] - ins[i]));
@@ -65,6 +67,7 @@ export function convGeometry(transpose: boolean, x: number[], w: number[], at: C
     if (os && os.length === nsp + 2) os = os.slice(2);
     if (os && os.length !== nsp) bad(`output_shape ${JSON.stringify(at.output_shape)} for ${nsp} spatial dims`);
     for (let i = 0; i < nsp; i++) {
+      if (!known(ins[i]) && !os) { out.push(-1); continue; }   // unknown at import
       const full = s[i] * (ins[i] - 1) + op[i] + ext[i];
       if (os) { out.push(os[i]); split(i, Math.max(0, full - os[i])); continue; }
       if (ap === 'SAME_UPPER' || ap === 'SAME_LOWER') { const o = ins[i] * s[i]; split(i, Math.max(0, full - o)); out.push(o); continue; }

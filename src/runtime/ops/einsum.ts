@@ -50,7 +50,8 @@ export function planEinsum(equation: string, shapes: number[][], where: string):
   dimLabels.forEach((labs, i) => labs.forEach((l, j) => {
     const d = shapes[i][j], s = size.get(l);
     if (s === undefined) { size.set(l, d); order.push(l); return; }
-    if (s === d) return;
+    if (s === d || d === -1) return;        // -1: unknown at import
+    if (s === -1) { if (!l.startsWith('.') || d !== 1) size.set(l, d); return; }
     if (l.startsWith('.') && (s === 1 || d === 1)) { size.set(l, Math.max(s, d)); return; }
     fail('SHAPE_MISMATCH', `${where}: Einsum label "${l.startsWith('.') ? '...' : l}" is ${s} in one place and ${d} in another`);
   }));

@@ -11,7 +11,7 @@ import { elements, type Builder, type DType, type OpContext } from './types.js';
 import { planEinsum, einsumAsMatmul } from './einsum.js';
 
 const rc = (ctx: OpContext, r: number) => { if (r !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the kernel rejected the arguments (status ${r})`); };
-const shapeMismatch = (ctx: OpContext, why: string): never => fail('SHAPE_MISMATCH', `${ctx.where}: ${why}`);
+const shapeMismatch = (ctx: Pick<OpContext, 'where'>, why: string): never => fail('SHAPE_MISMATCH', `${ctx.where}: ${why}`);
 
 // i32s written into the node's scratch at `p` (no allocation on the run path).
 function putI32(p: number, v: number[]): number {
@@ -32,18 +32,23 @@ const attr = (ctx: OpContext, k: string, dflt: number): number => {
 };
 
 /** numpy matmul shapes: a [..., M, K] (or [K]), b [..., K, N] (or [K]). */
-interface MatShape { M: number; K: number; N: number; out: number[]; batch: number[]; ab: number[]; bb: number[] }
-function matShapes(ctx: OpContext, a: number[], b: number[]): MatShape {
+export interface MatShape { M: number; K: number; N: number; out: number[]; batch: number[]; ab: number[]; bb: number[] }
+export function matShapes(ctx: Pick<OpContext, 'where'>, a: number[], b: number[]): MatShape {
   if (a.length < 1 || b.length < 1) shapeMismatch(ctx, `MatMul of a rank-${a.length} and a rank-${b.length} value (rank >= 1 expected)`);
   const A = a.length === 1 ? [1, a[0]] : a, B = b.length === 1 ? [b[0], 1] : b;
   const M = A[A.length - 2], K = A[A.length - 1], Kb = B[B.length - 2], N = B[B.length - 1];
-  if (K !== Kb) shapeMismatch(ctx, `A ${JSON.stringify(a)} has ${K} columns, B ${JSON.stringify(b)} has ${Kb} rows`);
+  if (K !== Kb && K !== -1 && Kb !== -1) shapeMismatch(ctx, `A ${JSON.stringify(a)} has ${K} columns, B ${JSON.stringify(b)} has ${Kb} rows`);
   const r = Math.max(A.length, B.length) - 2;
   const pad = (s: number[]) => [...new Array(r - (s.length - 2)).fill(1), ...s.slice(0, -2)];
   const ab = pad(A), bb = pad(B);
+  // numpy broadcasting; -1 (unknown at import) against 1 stays -1, against n is n
   const batch = ab.map((d, i) => {
-    if (d !== bb[i] && d !== 1 && bb[i] !== 1) shapeMismatch(ctx, `batch dims of ${JSON.stringify(a)} and ${JSON.stringify(b)} do not broadcast`);
-    return d === 1 ? bb[i] : d;
+    const e = bb[i];
+    if (d === e || e === 1) return d;
+    if (d === 1) return e;
+    if (d === -1) return e;
+    if (e === -1) return d;
+    return shapeMismatch(ctx, `batch dims of ${JSON.stringify(a)} and ${JSON.stringify(b)} do not broadcast`);
   });
   const out = [...batch, ...(a.length === 1 ? [] : [M]), ...(b.length === 1 ? [] : [N])];
   return { M, K, N, out, batch, ab, bb };
