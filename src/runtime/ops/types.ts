@@ -44,6 +44,9 @@ export interface PreparedNode {
   outTypes?: DType[];
   /** indices into valueInputs whose element values infer() needs (shape / axes / pads tensors) */
   valueArgs?: number[];
+  /** the outputs depend on the inputs' shapes only, never their elements (Shape, Size): run()
+   *  may get pointer 0 for an input */
+  shapeOnly?: boolean;
   /** output shape from the value inputs' shapes, or one shape per output when outTypes has
    *  several; `values[i]` holds valueInputs[i]'s elements (as numbers; i64 through Number) for
    *  each i in valueArgs */
