@@ -7,6 +7,7 @@
 import * as heap from '../heap.js';
 import { fail } from '../errors.js';
 import { dtypeBytes, dtypeId } from '../dtype.js';
+import { BINARY_OPS } from '../tables.js';
 import { elements, type Builder, type DType, type OpContext } from './types.js';
 import { planEinsum, einsumAsMatmul } from './einsum.js';
 
@@ -109,7 +110,7 @@ export const matmul: Builder = (ctx) => {
 
 // Gemm: y = alpha * A' . B' + beta * C (A', B' after transA / transB; C broadcast to [M, N]).
 // The scaled terms go through vbinary_nd_any__simd128 (mul, add), in this order.
-const B_ADD = 0, B_MUL = 2;
+const B_ADD = BINARY_OPS.indexOf('add'), B_MUL = BINARY_OPS.indexOf('mul');
 export const gemm: Builder = (ctx) => {
   const ins = ctx.node.inputs.filter((n, i) => i < 2 || n !== '');
   const t = typeOf(ctx, 0);
