@@ -138,6 +138,8 @@ export class Model {
         const types = prep.outTypes ?? ['f32'];
         try {
           graph.reads(where, prep.valueInputs);
+          // a builder without outTypes is an f32 operator: f32 in, f32 out
+          if (!prep.outTypes) for (const v of prep.valueInputs) if (graph.typeOf(v) !== 'f32') fail('BAD_GRAPH', `${where}: input ${JSON.stringify(v)} is ${graph.typeOf(v)}; ${node.op} takes f32`);
           graph.produces(where, node.outputs, types);
           // stored tensors read as values: one block each, shared by every reader
           for (const v of prep.valueInputs) {

@@ -53,6 +53,7 @@ export function inType(ctx: OpContext, i: number): DType {
 const DIMS_SCRATCH = 3 * 8 * 4 + 16;
 
 export const binary = (op: string): Builder => (ctx) => {
+  if (ctx.node.inputs.length !== 2) fail('BAD_GRAPH', `${ctx.where}: ${op} takes 2 inputs, the node has ${ctx.node.inputs.length}`);
   const [aName, bName] = ctx.node.inputs;
   const ta = inType(ctx, 0), tb = inType(ctx, 1);
   if (ta !== tb) fail('BAD_GRAPH', `${ctx.where}: operands of types ${ta} and ${tb}; ${op} takes one type`);

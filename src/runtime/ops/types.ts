@@ -40,7 +40,8 @@ export interface PreparedNode {
   /** value inputs, in order: activations, and stored tensors of a raw element type (f32, i64,
    *  bool, ...), which load() hands in as fixed blocks like any value */
   valueInputs: string[];
-  /** element type of each node output (default ['f32']; one entry per node output) */
+  /** element type of each node output, one entry per node output. Absent: an f32 operator
+   *  (load() checks every value input is f32; the output is f32) */
   outTypes?: DType[];
   /** indices into valueInputs whose element values infer() needs (shape / axes / pads tensors) */
   valueArgs?: number[];
