@@ -5,6 +5,7 @@
 import type { Handler } from '../importer.js';
 import type { GenericRow } from '../generic.js';
 import { GENERIC_ND, variadic } from './nd.js';
+import { GENERIC_LINALG } from './linalg.js';
 import * as conv from './conv.js';
 import * as data from './data.js';
 import * as math from './math.js';
@@ -75,6 +76,8 @@ export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
  *  when an input is not f32, has a dimension unknown at import, or the handler above refuses. */
 export const GENERIC: Readonly<Record<string, GenericRow>> = Object.freeze({
   ...GENERIC_ND,
+  // linalg: MatMul / Gemm / Conv where their handlers refuse, MatMulInteger, Einsum, ConvTranspose (./linalg.ts)
+  ...GENERIC_LINALG,
 });
 
 /** Handlers that read any element type and any shape themselves (no f32 / known-dims check). */
