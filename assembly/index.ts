@@ -54,3 +54,8 @@ export {
 export { pad_nd_any__simd128, pad_nd_any__scalar, concat_nd_any__memcpy, concat_nd_any__scalar } from "./nd/pad";
 export { where_nd_any__simd128, where_nd_any__scalar } from "./nd/where";
 export { cast_any__simd128, cast_any__scalar } from "./nd/cast";
+export { matmul_f32_f32_f32__simd128_5x8, matmul_f32_f32_f32__scalar, matmul_f64_f64_f64__scalar } from "./nd/matmul";
+export { matmul_x8_x8_i32__simd128_4x8, matmul_x8_x8_i32__scalar } from "./nd/matmul_int";
+export { conv_nd_f32_f32_f32__scalar, conv_transpose_nd_f32_f32_f32__scalar } from "./nd/conv";
+export { einsum_nd_any__scalar } from "./nd/einsum";
+export { conv_nd_f32_f32_f32__simd128_5x8, conv_transpose_nd_f32_f32_f32__simd128_5x8 } from "./nd/conv_gemm";

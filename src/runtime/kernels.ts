@@ -12,7 +12,8 @@ export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool'
   | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd'
   | 'reduce_nd' | 'argmax_nd' | 'cumsum_nd' | 'softmax_nd' | 'groupnorm' | 'layernorm_stats' | 'lpnorm' | 'lrn' | 'mvn_nd'
   | 'gather' | 'gather_elements' | 'gather_nd' | 'scatter_elements' | 'scatter_nd' | 'onehot' | 'trilu' | 'range' | 'topk'
-  | 'transpose_nd' | 'slice_nd' | 'expand_nd' | 'tile_nd' | 'pad_nd' | 'concat_nd' | 'where_nd' | 'cast';
+  | 'transpose_nd' | 'slice_nd' | 'expand_nd' | 'tile_nd' | 'pad_nd' | 'concat_nd' | 'where_nd' | 'cast'
+  | 'matmul_nd' | 'matmul_int' | 'conv_nd' | 'conv_transpose_nd' | 'einsum_nd';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
  *  are held in ('f32' also for float / MX weights decoded at load). */
@@ -122,6 +123,17 @@ export const KERNELS = [
   { name: 'range_count_any__scalar', ops: ['range'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'range_count_any__scalar', test: T('nd/index'), note: "Range's output length (its arithmetic on tensor values stays in the module)" },
   { name: 'range_any__scalar', ops: ['range'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'range_any__scalar', test: T('nd/index') },
   { name: 'topk_any__scalar', ops: ['topk'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'topk_any__scalar', test: T('nd/index') },
+  // linalg: batched broadcast products of two activations, N-d convolutions (assembly/nd/matmul.ts, matmul_int.ts, conv.ts)
+  { name: 'matmul_f32_f32_f32__simd128_5x8', ops: ['matmul_nd'], w: 'f32', a: 'f32', acc: 'f32', tile: [5, 8], packer: null, ref: 'matmul_f32_f32_f32__scalar', test: T('nd/linalg'),
+    when: (f) => (f.acts ?? 'f32') === 'f32', note: 'packs B per batch into scratch, then the 5x8 GEMM' },
+  { name: 'matmul_f32_f32_f32__scalar', ops: ['matmul_nd'], w: 'f32', a: 'f32', acc: 'f32', tile: [], packer: null, ref: 'matmul_f32_f32_f32__scalar', test: T('nd/linalg'), when: (f) => (f.acts ?? 'f32') === 'f32' },
+  S('matmul_f64_f64_f64__scalar', 'matmul_nd', 'nd/linalg', 'scalar: its own reference (f64)'),
+  { name: 'matmul_x8_x8_i32__simd128_4x8', ops: ['matmul_int'], w: 'u8,i8', a: 'u8,i8', acc: 'i32', tile: [4, 8], packer: null, ref: 'matmul_x8_x8_i32__scalar', test: T('nd/linalg'), note: 'packs b - zero point as i32 per batch' },
+  { ...S('matmul_x8_x8_i32__scalar', 'matmul_int', 'nd/linalg', 'scalar: its own reference (u8 / i8 with zero points, exact i32 sums)'), w: 'u8,i8', a: 'u8,i8', acc: 'i32' },
+  { name: 'conv_nd_f32_f32_f32__simd128_5x8', ops: ['conv_nd'], w: 'f32', a: 'f32', acc: 'f32', tile: [5, 8], packer: null, ref: 'conv_nd_f32_f32_f32__scalar', test: T('nd/linalg'), note: 'patches gathered into panels, then the 5x8 GEMM' },
+  { name: 'conv_transpose_nd_f32_f32_f32__simd128_5x8', ops: ['conv_transpose_nd'], w: 'f32', a: 'f32', acc: 'f32', tile: [5, 8], packer: null, ref: 'conv_transpose_nd_f32_f32_f32__scalar', test: T('nd/linalg'), note: 'gathered patches, regrouped weights, then the 5x8 GEMM' },
+  S('conv_nd_f32_f32_f32__scalar', 'conv_nd', 'nd/linalg'), S('conv_transpose_nd_f32_f32_f32__scalar', 'conv_transpose_nd', 'nd/linalg'),
+  { ...S('einsum_nd_any__scalar', 'einsum_nd', 'nd/linalg', 'scalar: its own reference (f32 / f64 / i32 / i64, any labels)'), a: 'any', acc: 'any' },
   V('vclamp_f32__simd128', 'vclamp', 'vclamp_f32__scalar', 'kernels/eltwise'), S('vclamp_f32__scalar', 'vclamp', 'kernels/eltwise', 'reference'),
   V('vrelu_f32__simd128', 'vrelu', 'vrelu_f32__scalar', 'kernels/eltwise'), S('vrelu_f32__scalar', 'vrelu', 'kernels/eltwise', 'reference'),
   V('vrelu6_f32__simd128', 'vrelu6', 'vrelu6_f32__scalar', 'kernels/eltwise'), S('vrelu6_f32__scalar', 'vrelu6', 'kernels/eltwise', 'reference'),

@@ -105,6 +105,8 @@ const ELSEWHERE: Record<string, string> = {
   // data movement on typed N-d tensors: element sizes 1-8, ranks 0-6, awkward sizes
   ...Object.fromEntries(['transpose', 'slice', 'expand', 'tile', 'pad', 'where'].map((k) => [`${k}_nd_any__simd128`, 'test/nd/move.test.ts'])),
   concat_nd_any__memcpy: 'test/nd/move.test.ts', cast_any__simd128: 'test/nd/cast.test.ts',
+  matmul_f32_f32_f32__simd128_5x8: 'test/nd/linalg.test.ts', matmul_x8_x8_i32__simd128_4x8: 'test/nd/linalg.test.ts',
+  conv_nd_f32_f32_f32__simd128_5x8: 'test/nd/linalg.test.ts', conv_transpose_nd_f32_f32_f32__simd128_5x8: 'test/nd/linalg.test.ts',
 };
 
 test('every non-reference row has a case here or names the suite that sweeps it', () => {

@@ -20,6 +20,8 @@ const lastAxis = (b: Builder, nd: Builder): Builder => (ctx) => {
 };
 import { gather, gatherElements, gatherND, scatterElements, scatterND, oneHot, trilu, range, topK } from './indexing.js';
 import { cast, castLike, where, expand, tile, slice, split, depthToSpace, spaceToDepth } from './move.js';
+import { matmul, gemm, matmulInteger, einsum } from './linalg.js';
+import { convNd, convTranspose } from './convnd.js';
 
 export const OPS: Record<string, Builder> = {
   Dense: dense,
@@ -67,6 +69,8 @@ export const OPS: Record<string, Builder> = {
   // data movement and conversion on typed values (move.ts; Transpose / Pad / Concat route there from tensor.ts)
   Cast: cast, CastLike: castLike, Where: where, Expand: expand, Tile: tile, Slice: slice, Split: split,
   DepthToSpace: depthToSpace, SpaceToDepth: spaceToDepth,
+  // linalg: ONNX semantics (src/runtime/ops/linalg.ts, convnd.ts); ConvNd is ONNX Conv on NC[D]HW values
+  MatMul: matmul, Gemm: gemm, MatMulInteger: matmulInteger, Einsum: einsum, ConvNd: convNd, ConvTranspose: convTranspose,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';

@@ -8,6 +8,7 @@ import { GENERIC_ND, variadic } from './nd.js';
 import { GENERIC_REDUCE } from './reduce.js';
 import { GENERIC_INDEX } from './indexing.js';
 import { GENERIC_MOVE } from './move.js';
+import { GENERIC_LINALG } from './linalg.js';
 import * as conv from './conv.js';
 import * as data from './data.js';
 import * as math from './math.js';
@@ -86,6 +87,8 @@ export const GENERIC: Readonly<Record<string, GenericRow>> = Object.freeze({
   // data movement and conversion on typed values (move.ts): Cast CastLike Where Expand Tile Slice
   // Split Concat Transpose Pad DepthToSpace SpaceToDepth
   ...GENERIC_MOVE,
+  // linalg: MatMul / Gemm / Conv where their handlers refuse, MatMulInteger, Einsum, ConvTranspose (./linalg.ts)
+  ...GENERIC_LINALG,
 });
 
 /** Handlers that read any element type and any shape themselves (no f32 / known-dims check). */
