@@ -38,3 +38,4 @@ export { conv1x1_f32_f32_f32__simd128_4x8, conv1x1_f32_f32_f32__scalar } from ".
 export { conv2d_f32_f32_f32__simd128_16x1, conv_narrow_scratch_bytes } from "./kernels/conv_narrow";
 export { dtype_count, dtype_cols, dtype_table_ptr } from "./nd/dtype";
 export { vbinary_nd_any__simd128, vbinary_nd_any__scalar } from "./nd/binary";
+export { vunary_nd_any__simd128, vunary_nd_any__scalar } from "./nd/unary";

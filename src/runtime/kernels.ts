@@ -9,7 +9,7 @@
 export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool' | 'gavgpool' | 'vbinary' | 'vclamp' | 'vrelu'
   | 'vrelu6' | 'vlrelu' | 'vhswish' | 'vsigmoid' | 'vtanh' | 'vgelu' | 'vprelu' | 'softmax' | 'logsoftmax' | 'layernorm'
   | 'batchnorm' | 'transpose' | 'pad' | 'concat' | 'resize_nearest' | 'resize_bilinear' | 'cvt_encode' | 'cvt_decode'
-  | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd';
+  | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd' | 'vunary_nd';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
  *  are held in ('f32' also for float / MX weights decoded at load). */
@@ -94,6 +94,9 @@ export const KERNELS = [
   // N-d typed element-wise, numpy broadcasting, every element type of assembly/nd/dtype.ts (SIMD128 for f32 add / sub / mul / div / min / max)
   { name: 'vbinary_nd_any__simd128', ops: ['vbinary_nd'], w: '-', a: 'any', acc: 'any', tile: [4], packer: null, ref: 'vbinary_nd_any__scalar', test: T('nd/binary') },
   { name: 'vbinary_nd_any__scalar', ops: ['vbinary_nd'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'vbinary_nd_any__scalar', test: T('nd/binary'), note: 'reference: each output element from its multi-index' },
+  // N-d typed element-wise unary ops (assembly/nd/unary_ops.ts; SIMD128 for the f32 / f64 ops that are a few IEEE instructions)
+  { name: 'vunary_nd_any__simd128', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [4], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary') },
+  { name: 'vunary_nd_any__scalar', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary'), note: 'reference: one element at a time' },
   V('vclamp_f32__simd128', 'vclamp', 'vclamp_f32__scalar', 'kernels/eltwise'), S('vclamp_f32__scalar', 'vclamp', 'kernels/eltwise', 'reference'),
   V('vrelu_f32__simd128', 'vrelu', 'vrelu_f32__scalar', 'kernels/eltwise'), S('vrelu_f32__scalar', 'vrelu', 'kernels/eltwise', 'reference'),
   V('vrelu6_f32__simd128', 'vrelu6', 'vrelu6_f32__scalar', 'kernels/eltwise'), S('vrelu6_f32__scalar', 'vrelu6', 'kernels/eltwise', 'reference'),

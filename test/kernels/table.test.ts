@@ -100,6 +100,7 @@ const ELSEWHERE: Record<string, string> = {
   avgpool_f32__simd128: 'test/kernels/pool.test.ts', gavgpool_f32__simd128: 'test/kernels/pool.test.ts',
   transpose_x32__simd128_4x4: 'test/kernels/shape.test.ts', pad_x32__simd128: 'test/kernels/shape.test.ts',
   cvt_f32_mx__simd128: 'test/formats/mx.test.ts', vbinary_nd_any__simd128: 'test/nd/binary.test.ts',
+  vunary_nd_any__simd128: 'test/nd/unary.test.ts',
 };
 
 test('every non-reference row has a case here or names the suite that sweeps it', () => {
