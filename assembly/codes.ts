@@ -5,6 +5,7 @@
 
 import { NAMES as FORMAT_NAMES, COL_NAMES, KIND_NAMES, SPECIAL_NAMES } from "./formats/table";
 import { DTYPE_NAMES } from "./nd/dtype";
+import { BINARY_NAMES } from "./nd/ops";
 import { UNARY_NAMES } from "./nd/unary_ops";
 
 export const enum Round { RNE = 0, RNA = 1, RTZ = 2, FLOOR = 3, CEIL = 4, STOCHASTIC = 5 }
@@ -41,8 +42,9 @@ export const LIST_OVERFLOWS = 5;
 export const LIST_ACTIVATIONS = 6;
 export const LIST_DENSE_ACTIVATIONS = 7;
 export const LIST_DTYPES = 8;
-export const LIST_UNARY = 9;        // vunary_nd_any__simd128 op codes (nd/unary_ops.ts)
-export const LIST_COUNT = 10;
+export const LIST_BINARY = 9;
+export const LIST_UNARY = 10;       // vunary_nd_any__simd128 op codes (nd/unary_ops.ts)
+export const LIST_COUNT = 11;
 
 function list(t: i32): string {
   switch (t) {
@@ -55,6 +57,7 @@ function list(t: i32): string {
     case LIST_ACTIVATIONS: return ACT_NAMES;
     case LIST_DENSE_ACTIVATIONS: return DENSE_ACT_NAMES;
     case LIST_DTYPES: return DTYPE_NAMES;
+    case LIST_BINARY: return BINARY_NAMES;
     case LIST_UNARY: return UNARY_NAMES;
   }
   return "";

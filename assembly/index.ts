@@ -13,7 +13,7 @@ export { cvt_f32_mx__simd128, cvt_f32_mx__scalar, cvt_mx_f32__lut, cvt_mx_f32__s
 export { quant_f32_int__simd128, quant_f32_int__scalar, dequant_int_f32__simd128, dequant_int_f32__scalar, affine_params } from "./formats/affine";
 export { pack_w_f32, packed_f32_bytes } from "./kernels/pack";
 export { gemm_f32_f32_f32__simd128_5x8, gemm_f32_f32_f32__simd128_5x8_panels, gemm_f32_f32_f32__scalar } from "./kernels/dense_f32";
-export { vrelu_f32__simd128, vrelu_f32__scalar, softmax_f32__scalar, canonicalize_nan } from "./kernels/activations";
+export { vrelu_f32__simd128, vrelu_f32__scalar, softmax_f32__scalar, canonicalize_nan, canonicalize_nan_f64 } from "./kernels/activations";
 export { xxh32, xxh32_start, xxh32_update, xxh32_digest } from "./util/xxh32";
 export { conv2d_f32_f32_f32__simd128_4x8, conv2d_f32_f32_f32__scalar, pack_conv_w_f32, packed_conv_f32_bytes, conv_out_dim } from "./kernels/conv2d";
 export { dwconv_f32_f32_f32__simd128_4x4, dwconv_f32_f32_f32__scalar } from "./kernels/depthwise";

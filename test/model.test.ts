@@ -40,7 +40,8 @@ test('input errors: missing, wrong type, wrong shape, run after dispose', async 
   throwsCode(() => m.run({ x: [1, 2, 3] as any }), 'BAD_ARGUMENT');
   throwsCode(() => m.run({ x: new Float32Array(4) }), 'SHAPE_MISMATCH', /multiple of 3/);
   throwsCode(() => m.run({ x: { data: new Float32Array(6), shape: [2, 2] } }), 'SHAPE_MISMATCH');
-  throwsCode(() => m.run({ x: new Float32Array(0) }), 'SHAPE_MISMATCH');
+  throwsCode(() => m.run({ x: new Int32Array(3) as any }), 'BAD_ARGUMENT', /Float32Array/);
+  assert.equal(m.run({ x: new Float32Array(0) }).y.shape[0], 0, 'an empty batch is an empty output');
   m.dispose();
   throwsCode(() => m.run({ x: new Float32Array(3) }), 'DISPOSED');
 });

@@ -44,3 +44,11 @@ export function canonicalize_nan(p: usize, n: i32): void {
     if (v != v) store<u32>(p + (<usize>i << 2), 0x7FC00000);
   }
 }
+
+// The same for f64 values: the canonical quiet NaN 0x7FF8000000000000.
+export function canonicalize_nan_f64(p: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const v = load<f64>(p + (<usize>i << 3));
+    if (v != v) store<u64>(p + (<usize>i << 3), 0x7FF8000000000000);
+  }
+}

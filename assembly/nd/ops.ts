@@ -10,6 +10,8 @@ export const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_POW = 4, B_MOD = 5, B
 export const B_AND = 9, B_OR = 10, B_XOR = 11, B_SHL = 12, B_SHR = 13;
 export const B_EQ = 14, B_LT = 15, B_GT = 16, B_LE = 17, B_GE = 18;
 export const B_COUNT = 19;
+// The codes' names (index = code), read by the host through names_ptr (assembly/codes.ts).
+export const BINARY_NAMES: string = "add sub mul div pow mod fmod min max and or xor shl shr eq lt gt le ge";
 
 /** Whether op is defined on this kind of type (float, integer, bool). */
 export function opAllowed(op: i32, isFloatT: bool, isBool: bool): bool {

@@ -2,7 +2,7 @@
 // tables.gen.ts): name -> ONNX id, bytes, kind; the typed array run() takes and returns for each.
 // f16 / bf16 values travel as their bits in a Uint16Array; bool as 0 / 1 in a Uint8Array.
 
-import { DTYPE_NAMES, DTYPE_TABLE } from './tables.js';
+import { DTYPE_NAMES, DTYPE_TABLE, FORMAT_NAMES } from './tables.js';
 import { fail } from './errors.js';
 
 export type DType = (typeof DTYPE_NAMES)[number];
@@ -46,3 +46,11 @@ export function dtypeOf(s: unknown, where: string): DType {
   if (!isDType(s)) fail('BAD_GRAPH', `${where}: element type ${JSON.stringify(s)} is not one of ${DTYPE_NAMES.join(', ')}`);
   return s;
 }
+
+/** An element type the format table has no row for (i64, f64, bool, ...): a stored tensor of it
+ *  holds plain elements. Undefined for every format-table name. */
+export const rawOnly = (s: unknown): DType | undefined => (isDType(s) && !(FORMAT_NAMES as readonly string[]).includes(s) ? s : undefined);
+
+/** The element type a stored tensor is read as when a node takes it as a value: its format when
+ *  that names an element type and the tensor is not quantized (no scale). */
+export const storedType = (t: { format: string; scale?: string }): DType | undefined => (isDType(t.format) && t.scale === undefined ? t.format : undefined);

@@ -77,7 +77,7 @@ export const KERNELS = [
   { name: 'gemm_int_f32_f32__simd128_4x8', ops: ['gemm'], w: 'i8,u8,i4', a: 'f32', acc: 'f32', tile: [4, 8], packer: 'pack_w_q', ref: 'gemm_any_f32_f32__scalar', test: T('kernels/dense_q'),
     when: (f) => plain(f) && f.weights === 'int', note: 'scales / zero points by pack_wq_params' },
   { name: 'gemm_any_f32_f32__scalar', ops: ['gemm'], w: 'any', a: 'f32', acc: 'f32', tile: [], packer: null, ref: 'gemm_any_f32_f32__scalar', test: T('kernels/dense_q'), when: (f) => plain(f) && f.weights !== undefined && f.weights !== 'f32' },
-  { name: 'kappa_act_f32__scalar', ...S('kappa_act_f32__scalar', 'kappa_act', 'emulate/recompute') },
+  { ...S('kappa_act_f32__scalar', 'kappa_act', 'emulate/recompute') },
   // convolution (direct, NHWC, OHWI), depthwise, pooling
   { name: 'conv2d_f32_f32_f32__simd128_4x8', ops: ['conv2d'], w: 'f32', a: 'f32', acc: 'f32', tile: [4, 8], packer: 'pack_conv_w_f32', ref: 'conv2d_f32_f32_f32__scalar', test: T('kernels/conv'), when: plain, note: 'grouped convs' },
   { name: 'conv2d_f32_f32_f32__scalar', ops: ['conv2d'], w: 'f32', a: 'f32', acc: 'f32', tile: [], packer: null, ref: 'conv2d_f32_f32_f32__scalar', test: T('kernels/conv'), when: plain },
@@ -136,7 +136,7 @@ export const HELPERS = [
   'alloc', 'alloc_uninit', 'free', 'memory_bytes', 'fmt_count', 'fmt_cols', 'fmt_table_ptr', 'names_count', 'names_ptr', 'names_len', 'fmt_max_code', 'fmt_nan_code',
   'fmt_inf_code', 'random_fill', 'pack4', 'unpack4', 'sext4', 'pack6', 'unpack6', 'packed_bytes', 'affine_params', 'pack_w_f32',
   'packed_f32_bytes', 'pack_w_q', 'packed_q_bytes', 'pack_wq_params', 'packed_wq_params_bytes', 'pack_w_i8_k2', 'packed_w8a8_bytes', 'pack_conv_w_f32', 'packed_conv_f32_bytes',
-  'conv_out_dim', 'conv_narrow_scratch_bytes', 'weights_fusable', 'canonicalize_nan', 'dtype_count', 'dtype_cols', 'dtype_table_ptr', 'xxh32', 'xxh32_start', 'xxh32_update', 'xxh32_digest',
+  'conv_out_dim', 'conv_narrow_scratch_bytes', 'weights_fusable', 'canonicalize_nan', 'canonicalize_nan_f64', 'dtype_count', 'dtype_cols', 'dtype_table_ptr', 'xxh32', 'xxh32_start', 'xxh32_update', 'xxh32_digest',
 ] as const;
 export type HelperName = (typeof HELPERS)[number];
 

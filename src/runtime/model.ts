@@ -1,5 +1,6 @@
-// A loaded bundle: validated graph, weights in wasm memory, and per batch size a memory plan
-// that places every intermediate tensor in one arena by its lifetime.
+// A loaded bundle: validated graph of typed values, weights and constants in wasm memory, and per
+// input-shape signature a memory plan (./plan.ts) that places every value in one arena by its
+// lifetime.
 
 import { get, guard, type Exports } from './wasm.js';
 import * as heap from './heap.js';
@@ -8,8 +9,10 @@ import { readHeader, isChecksumError, resolveLimits, DEFAULT_LIMITS, type Limits
 import { TensorCheck } from './bundle/hash.js';
 import { GraphCheck } from './bundle/graph.js';
 import { elements, weightInput, tensorEntry } from './bundle/layout.js';
+import { isArrayOf, arrayName, view, dtypeBytes, type DType, type TensorData } from './dtype.js';
+import { makePlan, freePlan, analyse, type Graph, type NodeRec, type Plan, type Const } from './plan.js';
 import type { ValueInfo } from './bundle/layout.js';
-import { OPS, type PreparedNode, type Weight } from './ops/index.js';
+import { OPS, type Weight } from './ops/index.js';
 import { referenceView } from './kernels.js';
 import { validatePrecisionMap, resolve, checkOverride, type PrecisionMap, type ResolvedPrecision } from './precision.js';
 import { formatByName } from './formats.js';
@@ -38,9 +41,14 @@ export interface LoadOptions extends Partial<Limits> {
 const LOAD_OPTIONS = new Set(['precision', 'maxArenaBytes', 'decodeWeights', 'kernels', ...Object.keys(DEFAULT_LIMITS)]);
 
 export const DEFAULT_MAX_ARENA_BYTES = 2 ** 30;
+/** Memory plans kept per model (one per input-shape signature; the least recently used goes). */
+const PLAN_CACHE = 4;
 
-export interface TensorOut { data: Float32Array; shape: number[] }
-export type Feed = Float32Array | { data: Float32Array; shape: number[] };
+export interface TensorOut { data: TensorData; shape: number[]; dtype: DType }
+/** An input: its elements in the typed array of its element type (Float32Array for f32,
+ *  BigInt64Array for i64, Uint8Array for bool and u8, Uint16Array holding f16 / bf16 bits, ...),
+ *  with its shape unless the input has at most one dimension given at run time. */
+export type Feed = TensorData | { data: TensorData; shape: number[] };
 
 /** One node's output, as `run()` just computed it (after the emulated f16 / bf16 rounding). */
 export interface NodeOutput {
@@ -49,21 +57,17 @@ export interface NodeOutput {
   /** the output value's name */
   output: string;
   shape: number[];
+  dtype: DType;
   /** the layer's activation format: 'f32', 'f16', 'bf16' (emulated) or 'i8' */
   activations: string;
   /** a view of the output in wasm memory: valid only during the callback, do not keep or write it */
-  data: Float32Array;
+  data: TensorData;
 }
 export interface RunOptions {
-  /** called after every node, in graph order (statistics, debugging). It must not call this
-   *  model's run(). Its exceptions propagate out of run(). */
+  /** called after every node, for each of its outputs, in graph order (statistics, debugging).
+   *  It must not call this model's run(). Its exceptions propagate out of run(). */
   onNode?: (node: NodeOutput) => void;
 }
-
-/** One node's run arguments for a batch size, computed once by planFor (run() only reads them). */
-interface Step { inPtrs: number[]; inShapes: number[][]; out: number; outShape: number[]; outN: number; roundFmt: number; round: number; where: string }
-interface Plan { batch: number; arena: number; shapes: Map<string, number[]>; bytes: number; scratch: number; steps: Step[]; at: (value: string) => number }
-
 
 export class Model {
   readonly inputs: ValueInfo[];
@@ -75,11 +79,11 @@ export class Model {
    *  precision map resolves to, as this model runs them. */
   layers: { name: string; op: string; weights: string | null; weightsHeld: string | null; kernel: string | null; activations: string; accumulator: string }[] = [];
   readonly precision: unknown;
-  private nodes: { name: string; op: string; out: string; prep: PreparedNode; precision: ResolvedPrecision }[] = [];
-  private plan: Plan | null = null;
+  private nodes: (NodeRec & { precision: ResolvedPrecision })[] = [];
+  private consts = new Map<string, Const>();
+  private g: Graph | null = null;
+  private plans: Plan[] = [];
   private disposed = false;
-  private maxTensorElements: number;
-  private maxArenaBytes: number;
   /** the exports run() calls (the reference kernels with kernels: 'reference') */
   private kernels: Exports;
 
@@ -98,8 +102,6 @@ export class Model {
     const limits = resolveLimits(options);
     const maxArena = options.maxArenaBytes === undefined ? DEFAULT_MAX_ARENA_BYTES : options.maxArenaBytes;
     if (!Number.isSafeInteger(maxArena) || maxArena < 0) fail('BAD_OPTION', `load(): options.maxArenaBytes ${JSON.stringify(maxArena)} is not a non-negative integer`);
-    this.maxArenaBytes = maxArena;
-    this.maxTensorElements = limits.maxTensorElements;
     const { header, data } = readHeader(u8, limits);
     // Tensor checksums are taken on the copies the operators make (TensorCheck), and all of them
     // are checked before anything else is reported: corrupt data fails with BAD_CHECKSUM whatever
@@ -132,15 +134,35 @@ export class Model {
         const node = g.nodes[i];
         const where = graph.node(i);
         const precision = resolve(map, node.name, override);
-        const prep = guard(where, () => builder(node.op)!({ node, weights, precision, where, decodeWeights, reference, kernels: x }));
-        let out: string;
-        try { graph.reads(where, prep.valueInputs); out = graph.produces(where, node.outputs[0]); } catch (e) { prep.dispose(); throw e; }
-        this.nodes.push({ name: node.name, op: node.op, out, prep, precision });
+        const prep = guard(where, () => builder(node.op)!({ node, weights, precision, where, decodeWeights, reference, kernels: x, typeOf: graph.typeOf }));
+        const types = prep.outTypes ?? ['f32'];
+        try {
+          graph.reads(where, prep.valueInputs);
+          // a builder without outTypes is an f32 operator: f32 in, f32 out
+          if (!prep.outTypes) for (const v of prep.valueInputs) if (graph.typeOf(v) !== 'f32') fail('BAD_GRAPH', `${where}: input ${JSON.stringify(v)} is ${graph.typeOf(v)}; ${node.op} takes f32`);
+          graph.produces(where, node.outputs, types);
+          // stored tensors read as values: one block each, shared by every reader
+          for (const v of prep.valueInputs) {
+            const w = weights.get(v);
+            if (w && !this.consts.has(v)) this.consts.set(v, { ptr: w.put(), shape: [...w.entry.shape], dtype: graph.typeOf(v)! });
+          }
+        } catch (e) { prep.dispose(); throw e; }
+        // an output nobody reads ('') still needs a slot: a name no value can have
+        const outs = node.outputs.map((o, k) => o || `\u0000${i}.${k}`);
+        // Emulated f16 / bf16 activations round f32 outputs (IEEE overflow, as f16 hardware would).
+        const a = precision.activations;
+        const roundFmt = types[0] === 'f32' && (a === 'f16' || a === 'bf16') ? formatByName(a).id : 0;
+        this.nodes.push({ name: node.name, op: node.op, outs, types, prep, precision, where: `node ${JSON.stringify(node.name)}`, roundFmt, round: roundCode(precision.round) });
         const wIdx = weightInput(node.op), w = wIdx !== undefined ? tensorEntry(header, node.inputs[wIdx]) : undefined;
         this.layers.push({ name: node.name, op: node.op, weights: w ? w.format : null, weightsHeld: w ? prep.weightsHeld ?? null : null, kernel: w ? prep.kernel ?? null : null, activations: precision.activations, accumulator: precision.accumulator });
       }
       this.outputs = graph.outputs();
       check.rest();
+      const types = new Map(graph.types);
+      for (const [name, c] of this.consts) types.set(name, c.dtype);
+      const ins = this.inputs.map((v) => ({ name: v.name, dtype: v.format as DType }));
+      const { planNodes, keyInputs } = analyse({ nodes: this.nodes, consts: this.consts, inputs: ins });
+      this.g = { nodes: this.nodes, inputs: ins, outputs: this.outputs.map((v) => v.name), consts: this.consts, types, planNodes, keyInputs, maxTensorElements: limits.maxTensorElements, maxArenaBytes: maxArena };
     } catch (e) {
       this.dispose();
       if (!isChecksumError(e)) check.rest();
@@ -148,68 +170,17 @@ export class Model {
     }
   }
 
-  /** Shapes of every value for a given batch, and an arena layout by lifetimes (first fit). */
-  private planFor(batch: number): Plan {
-    if (this.plan && this.plan.batch === batch) return this.plan;
-    if (this.plan) { heap.free(this.plan.arena); heap.free(this.plan.scratch); this.plan = null; }
-    const shapes = new Map<string, number[]>();
-    for (const v of this.inputs) shapes.set(v.name, v.shape.map((d, i) => (i === 0 && d === -1 ? batch : d)));
-    const lastUse = new Map<string, number>();
-    this.nodes.forEach((n, i) => {
-      const s = n.prep.infer(n.prep.valueInputs.map((v) => shapes.get(v)!));
-      this.checkValue(s, `node ${JSON.stringify(n.name)}: output ${JSON.stringify(n.out)}`);
-      shapes.set(n.out, s);
-      for (const v of n.prep.valueInputs) lastUse.set(v, i);
-    });
-    const end = this.nodes.length;
-    for (const v of this.outputs) lastUse.set(v.name, end);
-    const born = new Map<string, number>();
-    for (const v of this.inputs) born.set(v.name, -1);
-    this.nodes.forEach((n, i) => born.set(n.out, i));
-    // First fit over live intervals, in order of birth.
-    const live: { off: number; size: number; until: number }[] = [];
-    const offsets = new Map<string, number>();
-    let top = 0;
-    for (const [name, b] of [...born.entries()].sort((a, c) => a[1] - c[1])) {
-      const size = heap.pad16(elements(shapes.get(name)!) * 4);
-      const until = lastUse.get(name) ?? b;
-      const busy = live.filter((l) => l.until >= b).sort((a, c) => a.off - c.off);
-      let off = 0;
-      for (const l of busy) { if (off + size <= l.off) break; off = Math.max(off, l.off + l.size); }
-      offsets.set(name, off);
-      live.push({ off, size, until });
-      top = Math.max(top, off + size);
-    }
-    let scratchBytes = 0;
-    for (const n of this.nodes) if (n.prep.scratch) scratchBytes = Math.max(scratchBytes, n.prep.scratch(n.prep.valueInputs.map((v) => shapes.get(v)!)));
-    if (!(top + scratchBytes <= this.maxArenaBytes)) fail('LIMIT_EXCEEDED', `run(): batch ${batch} needs an activation arena of ${top} bytes plus ${scratchBytes} bytes of scratch, above maxArenaBytes ${this.maxArenaBytes}`);
-    const arena = heap.alloc(top);
-    let scratch = 0;
-    try { scratch = scratchBytes ? heap.alloc(scratchBytes) : 0; } catch (e) { heap.free(arena); throw e; }
-    const at = (name: string) => arena + offsets.get(name)!;
-    const steps = this.nodes.map((n): Step => {
-      const outShape = shapes.get(n.out)!, a = n.precision.activations;
-      return {
-        inPtrs: n.prep.valueInputs.map(at), inShapes: n.prep.valueInputs.map((v) => shapes.get(v)!),
-        out: at(n.out), outShape, outN: elements(outShape),
-        // emulated f16 / bf16 activations: the format the output is rounded to (0: none)
-        roundFmt: a === 'f16' || a === 'bf16' ? formatByName(a).id : 0, round: roundCode(n.precision.round),
-        where: `node ${JSON.stringify(n.name)}`,
-      };
-    });
-    this.plan = { batch, arena, shapes, bytes: top + scratchBytes, scratch, steps, at };
-    return this.plan;
-  }
-
-  /** An inferred shape: non-negative integer dimensions, at most maxTensorElements elements. */
-  private checkValue(s: unknown, where: string): void {
-    if (!Array.isArray(s) || s.length > 8) fail('SHAPE_MISMATCH', `${where}: inferred shape ${JSON.stringify(s)} is not a list of at most 8 dimensions`);
-    let n = 1;
-    for (const d of s) {
-      if (!Number.isSafeInteger(d) || d < 0) fail('SHAPE_MISMATCH', `${where}: inferred shape ${JSON.stringify(s)} has a dimension that is not a non-negative integer`);
-      n *= d;
-      if (n > this.maxTensorElements) fail('LIMIT_EXCEEDED', `${where}: inferred shape ${JSON.stringify(s)} has more than ${this.maxTensorElements} elements (limit maxTensorElements)`);
-    }
+  /** The plan for these input shapes (and key-input elements), cached per signature. */
+  private planFor(shapes: Map<string, number[]>, feeds: Map<string, Uint8Array>): Plan {
+    const g = this.g!;
+    const keyVals = [...g.keyInputs].map((n) => Array.from(feeds.get(n)!));
+    const key = JSON.stringify([[...shapes.values()], keyVals]);
+    const i = this.plans.findIndex((p) => p.key === key);
+    if (i >= 0) { const p = this.plans[i]; this.plans.splice(i, 1); this.plans.push(p); return p; }
+    if (this.plans.length >= PLAN_CACHE) freePlan(this.plans.shift()!);
+    const p = makePlan(g, key, shapes, feeds);
+    this.plans.push(p);
+    return p;
   }
 
   /** Per Dense layer with `recompute` (docs/EXPERIMENTS.md, section A): runs, outputs computed
@@ -223,57 +194,73 @@ export class Model {
   }
 
   /** Bytes of the activation arena of the last run (0 before the first). */
-  get arenaBytes(): number { return this.plan?.bytes ?? 0; }
+  get arenaBytes(): number { return this.plans[this.plans.length - 1]?.bytes ?? 0; }
+
+  /** A feed's shape: given, or from its length when at most one dimension is -1. */
+  private feedShape(v: ValueInfo, f: Feed, data: TensorData, where: string): number[] {
+    const given = ArrayBuffer.isView(f) ? null : (f as { shape: unknown }).shape;
+    if (given != null) {
+      const ok = Array.isArray(given) && given.length === v.shape.length &&
+        given.every((d, i) => Number.isSafeInteger(d) && d >= 0 && (v.shape[i] === -1 || d === v.shape[i]));
+      if (!ok) fail('SHAPE_MISMATCH', `${where} has shape ${JSON.stringify(given)}, expected ${JSON.stringify(v.shape)} (-1: any size)`);
+      if (elements(given as number[]) !== data.length) fail('SHAPE_MISMATCH', `${where} has ${data.length} values, its shape ${JSON.stringify(given)} needs ${elements(given as number[])}`);
+      return [...(given as number[])];
+    }
+    const dyn = v.shape.filter((d) => d === -1).length;
+    if (dyn > 1) fail('SHAPE_MISMATCH', `${where}: shape ${JSON.stringify(v.shape)} has ${dyn} dimensions given at run time: pass { data, shape }`);
+    const fixed = elements(v.shape.filter((d) => d !== -1));
+    const d = dyn ? data.length / fixed : fixed;
+    if (!Number.isInteger(d) || (dyn ? d * fixed : fixed) !== data.length) fail('SHAPE_MISMATCH', `${where} has ${data.length} values, expected ${dyn ? 'a multiple of ' : ''}${fixed} matching ${JSON.stringify(v.shape)}`);
+    return v.shape.map((s) => (s === -1 ? d : s));
+  }
 
   run(feeds: Record<string, Feed>, options?: RunOptions): Record<string, TensorOut> {
     if (this.disposed) fail('DISPOSED', 'run(): this model was disposed');
-    if (typeof feeds !== 'object' || feeds === null) fail('BAD_ARGUMENT', 'run(): feeds must be an object { inputName: Float32Array | { data, shape } }');
+    if (typeof feeds !== 'object' || feeds === null) fail('BAD_ARGUMENT', 'run(): feeds must be an object { inputName: TypedArray | { data, shape } }');
     if (options !== undefined && (typeof options !== 'object' || options === null)) fail('BAD_OPTION', 'run(): options must be an object');
     const onNode = options?.onNode;
     if (onNode !== undefined && typeof onNode !== 'function') fail('BAD_OPTION', 'run(): options.onNode must be a function');
-    let batch = -1;
-    const datas = new Map<string, Float32Array>();
+    const shapes = new Map<string, number[]>();
+    const bytes = new Map<string, Uint8Array>();
     for (const v of this.inputs) {
+      const where = `run(): input ${JSON.stringify(v.name)}`;
       const f = feeds[v.name];
-      if (f === undefined) fail('MISSING_INPUT', `run(): input ${JSON.stringify(v.name)} is missing`);
-      const data = f instanceof Float32Array ? f : f?.data;
-      if (!(data instanceof Float32Array)) fail('BAD_ARGUMENT', `run(): input ${JSON.stringify(v.name)} must be a Float32Array or { data: Float32Array, shape }`);
-      const fixed = elements(v.shape.slice(1));
-      const shape = f instanceof Float32Array ? null : f.shape;
-      let b: number;
-      if (shape) {
-        const ok = Array.isArray(shape) && shape.length === v.shape.length &&
-          shape.every((d, i) => Number.isSafeInteger(d) && (i === 0 && v.shape[0] === -1 ? d >= 1 : d === v.shape[i]));
-        if (!ok) fail('SHAPE_MISMATCH', `run(): input ${JSON.stringify(v.name)} has shape ${JSON.stringify(shape)}, expected ${JSON.stringify(v.shape)}`);
-        b = shape[0];
-      } else {
-        b = v.shape[0] === -1 ? data.length / fixed : v.shape[0];
-      }
-      if (!Number.isInteger(b) || b < 1 || b * fixed !== data.length) fail('SHAPE_MISMATCH', `run(): input ${JSON.stringify(v.name)} has ${data.length} values, expected a multiple of ${fixed} matching ${JSON.stringify(v.shape)}`);
-      if (batch >= 0 && b !== batch) fail('SHAPE_MISMATCH', `run(): input ${JSON.stringify(v.name)} has batch ${b}, other inputs ${batch}`);
-      batch = b;
-      datas.set(v.name, data);
+      if (f === undefined) fail('MISSING_INPUT', `${where} is missing`);
+      const t = v.format as DType;
+      const data = (ArrayBuffer.isView(f) ? f : (f as { data?: unknown })?.data) as TensorData;
+      if (!isArrayOf(t, data)) fail('BAD_ARGUMENT', `${where} is ${t}: pass a ${arrayName(t)} or { data: ${arrayName(t)}, shape }`);
+      shapes.set(v.name, this.feedShape(v, f, data, where));
+      bytes.set(v.name, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     }
-    const plan = this.planFor(batch);
+    const plan = this.planFor(shapes, bytes);
     const at = plan.at;
-    for (const [name, data] of datas) heap.f32(at(name), data.length).set(data);
+    const mem = new Uint8Array(heap.buffer());
+    for (const [name, b] of bytes) mem.set(b, at(name));
     const x = this.kernels;
     for (let i = 0; i < this.nodes.length; i++) {
       const n = this.nodes[i], s = plan.steps[i];
-      guard(s.where, () => {
-        n.prep.run(s.inPtrs, s.inShapes, s.out, s.outShape, plan.scratch);
-        // Emulated f16 / bf16 activations: the layer's output rounded to the format (IEEE
-        // overflow, as f16 hardware would), so the next layer reads exactly representable values.
-        if (s.roundFmt) x.round_f32_fmt__simd128(s.roundFmt, s.out, s.out, s.outN, s.round, IEEE_OVERFLOW);
+      guard(n.where, () => {
+        n.prep.run(s.ins, s.inShapes, s.outs[0], s.outShapes[0], plan.scratch, s.outs, s.outShapes);
+        if (n.roundFmt) x.round_f32_fmt__simd128(n.roundFmt, s.outs[0], s.outs[0], s.outN, n.round, IEEE_OVERFLOW);
       });
-      if (onNode) onNode({ name: n.name, op: n.op, output: n.out, shape: [...s.outShape], activations: n.precision.activations, data: heap.f32(s.out, s.outN) });
+      if (onNode) {
+        n.outs.forEach((o, k) => {
+          if (o.startsWith('\u0000')) return;
+          const sh = s.outShapes[k];
+          onNode({ name: n.name, op: n.op, output: o, shape: [...sh], dtype: n.types[k], activations: n.precision.activations, data: view(n.types[k], heap.buffer(), s.outs[k], elements(sh)) });
+        });
+      }
     }
     const out: Record<string, TensorOut> = {};
     for (const v of this.outputs) {
-      const shape = plan.shapes.get(v.name)!;
-      const n = elements(shape);
-      x.canonicalize_nan(at(v.name), n);
-      out[v.name] = { data: heap.f32(at(v.name), n).slice(), shape: [...shape] };
+      const shape = plan.shapes.get(v.name)!, t = v.format as DType;
+      const n = elements(shape), p = at(v.name);
+      // wasm lets an engine choose NaN payloads: canonical NaNs leave the module
+      if (t === 'f32') x.canonicalize_nan(p, n);
+      else if (t === 'f64') x.canonicalize_nan_f64(p, n);
+      const copy = new Uint8Array(n * dtypeBytes(t));
+      copy.set(new Uint8Array(heap.buffer(), p, copy.length));
+      out[v.name] = { data: view(t, copy.buffer, 0, n), shape: [...shape], dtype: t };
     }
     return out;
   }
@@ -283,7 +270,9 @@ export class Model {
     this.disposed = true;
     for (const n of this.nodes) n.prep.dispose();
     this.nodes = [];
-    if (this.plan) { heap.free(this.plan.arena); heap.free(this.plan.scratch); }
-    this.plan = null;
+    for (const c of this.consts.values()) heap.free(c.ptr);
+    this.consts.clear();
+    for (const p of this.plans) freePlan(p);
+    this.plans = [];
   }
 }

@@ -95,15 +95,15 @@ export async function runCase(dir: string, opts: CaseOptions = {}): Promise<Resu
   }
   try {
     for (const ds of sets) {
-      const feeds: Record<string, { data: Float32Array; shape: number[] }> = {};
+      const feeds: Record<string, { data: any; shape: number[] }> = {};
       for (const [i, t] of ds.inputs.entries()) {
         const vi = info.inputs[i];
         if (!vi) return fail('crash', `runner: ${ds.name} has input_${i}.pb, the graph has ${info.inputs.length} inputs`);
         if (vi.kind !== 'tensor') return fail('feed', `input "${vi.name}" is a ${vi.kind}; run() takes tensors`);
-        if (t.dtype !== 1) return fail('feed', `input "${vi.name}" is ${dtypeName(t.dtype)}; run() takes float32`);
-        feeds[vi.name] = { data: t.values as Float32Array, shape: t.dims };
+        if (!ALLOY_TYPE[t.dtype]) return fail('feed', `input "${vi.name}" is ${dtypeName(t.dtype)}; Alloy has no values of that type`);
+        feeds[vi.name] = { data: t.values, shape: t.dims };
       }
-      let out: Record<string, { data: Float32Array; shape: number[] }>;
+      let out: Record<string, { data: any; shape: number[]; dtype: string }>;
       try {
         out = model.run(feeds);
       } catch (e) {
@@ -115,12 +115,16 @@ export async function runCase(dir: string, opts: CaseOptions = {}): Promise<Resu
         const at = `output "${name}"${sets.length > 1 ? ` (${ds.name})` : ''}`;
         const got = out[name];
         if (!got) return fail('wrong', `${at} is missing from run()'s result`);
-        if (vi && vi.kind !== 'tensor') return fail('type', `${at} is a ${vi.kind}; run() returned a float32 tensor`);
+        if (vi && vi.kind !== 'tensor') return fail('type', `${at} is a ${vi.kind}; run() returned a ${got.dtype} tensor`);
         const wantNum = asNumbers(want);
-        if (!wantNum) return fail('type', `${at} is ${dtypeName(want.dtype)}; run() returned float32`);
-        const why = mismatch(got.data, got.shape, wantNum, want.dims, DEFAULT_TOLERANCE);
+        if (!wantNum) return fail('type', `${at} is ${dtypeName(want.dtype)}; run() returned ${got.dtype}`);
+        const gotId = ONNX_ID[got.dtype];
+        const gotNum = asNumbers({ name, dtype: gotId, dims: got.shape, values: got.data });
+        // integers and bools exactly; floats with the runner's tolerances
+        const exact = !FLOAT_IDS.has(want.dtype);
+        const why = mismatch(gotNum!, got.shape, wantNum, want.dims, exact ? { rtol: 0, atol: 0 } : DEFAULT_TOLERANCE);
         if (why) return fail('wrong', `${at}: ${why}`);
-        if (want.dtype !== 1) return fail('type', `${at} is ${dtypeName(want.dtype)}; run() returned float32 (values match)`);
+        if (want.dtype !== gotId) return fail('type', `${at} is ${dtypeName(want.dtype)}; run() returned ${got.dtype} (values match)`);
       }
     }
     return { status: 'pass' };
@@ -131,3 +135,7 @@ export async function runCase(dir: string, opts: CaseOptions = {}): Promise<Resu
   }
 }
 
+/** ONNX TensorProto ids <-> Alloy element types (src/runtime/dtype.ts). */
+const ALLOY_TYPE: Record<number, string> = { 1: 'f32', 2: 'u8', 3: 'i8', 4: 'u16', 5: 'i16', 6: 'i32', 7: 'i64', 9: 'bool', 10: 'f16', 11: 'f64', 12: 'u32', 13: 'u64', 16: 'bf16' };
+const ONNX_ID: Record<string, number> = Object.fromEntries(Object.entries(ALLOY_TYPE).map(([k, v]) => [v, Number(k)]));
+const FLOAT_IDS = new Set([1, 10, 11, 16]);

@@ -42,6 +42,21 @@ export type Outcome = { ok: true; runs: number; digest?: number; kernels?: strin
 
 const elements = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
+/** Random elements of an input's element type (f32: small values and a few specials). */
+function feedData(t: string, n: number, r: ReturnType<typeof makeRng>): any {
+  if (t === 'f32') {
+    const data = new Float32Array(n);
+    for (let i = 0; i < n; i++) data[i] = ((r.u32() >>> 8) - 8388608) * 2 ** -22;
+    if (n && r.chance(0.2)) data[r.int(n)] = r.pick([NaN, Infinity, -Infinity, 3.4e38, -0]);
+    return data;
+  }
+  const T: Record<string, any> = { f64: Float64Array, i64: BigInt64Array, u64: BigUint64Array, i32: Int32Array, u32: Uint32Array, i16: Int16Array, u16: Uint16Array, f16: Uint16Array, bf16: Uint16Array, i8: Int8Array, u8: Uint8Array, bool: Uint8Array };
+  const data = new T[t](n);
+  const big = t === 'i64' || t === 'u64';
+  for (let i = 0; i < n; i++) { const v = t === 'bool' ? r.int(2) : r.int(9) - (t[0] === 'u' ? 0 : 4); data[i] = big ? BigInt(v) : v; }
+  return data;
+}
+
 /** Load, run once with inputs that match the declared shapes, check the outputs, dispose. */
 export function execute(alloy: Alloy, bytes: Uint8Array, options: Record<string, unknown>, feedSeed: number): Outcome {
   let model: any;
@@ -51,21 +66,24 @@ export function execute(alloy: Alloy, bytes: Uint8Array, options: Record<string,
     const batch = 1 + r.int(6); // 4 and more: the kernels' 4-row tiles
     const feeds: Record<string, any> = {};
     for (const v of model.inputs) {
-      const shape = v.shape.map((d: number, i: number) => (i === 0 && d === -1 ? batch : d));
+      const shape = v.shape.map((d: number, i: number) => (d === -1 ? (i === 0 ? batch : 1 + r.int(4)) : d));
       const n = elements(shape);
       if (!Number.isSafeInteger(n) || n > 1 << 20) return { ok: true, runs: 0 }; // a valid model whose input we will not build
-      const data = new Float32Array(n);
-      for (let i = 0; i < n; i++) data[i] = ((r.u32() >>> 8) - 8388608) * 2 ** -22;
-      if (n && r.chance(0.2)) data[r.int(n)] = r.pick([NaN, Infinity, -Infinity, 3.4e38, -0]);
-      feeds[v.name] = r.chance(0.7) ? { data, shape } : data;
+      const data = feedData(v.format, n, r);
+      const dyn = v.shape.filter((d: number) => d === -1).length;
+      feeds[v.name] = dyn > 1 || r.chance(0.7) ? { data, shape } : data;
     }
     const out = model.run(feeds);
     let digest = 0x811c9dc5;
     for (const o of model.outputs) {
       const t = out[o.name];
-      if (!t || !(t.data instanceof Float32Array) || !Array.isArray(t.shape) || elements(t.shape) !== t.data.length) throw new FuzzFailure('output', `output ${JSON.stringify(o.name)} missing or of the wrong size`);
-      const u = new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length);
-      for (let i = 0; i < u.length; i++) if (t.data[i] !== t.data[i] && u[i] !== 0x7fc00000) throw new FuzzFailure('output', `output ${JSON.stringify(o.name)}[${i}] is a NaN with bits ${u[i].toString(16)}, not the canonical 7fc00000`);
+      if (!t || !ArrayBuffer.isView(t.data) || t.dtype !== o.format || !Array.isArray(t.shape) || elements(t.shape) !== (t.data as any).length) throw new FuzzFailure('output', `output ${JSON.stringify(o.name)} missing, of the wrong type or of the wrong size`);
+      if (t.dtype === 'f32') {
+        const f = t.data as Float32Array, w = new Uint32Array(f.buffer, f.byteOffset, f.length);
+        for (let i = 0; i < w.length; i++) if (f[i] !== f[i] && w[i] !== 0x7fc00000) throw new FuzzFailure('output', `output ${JSON.stringify(o.name)}[${i}] is a NaN with bits ${w[i].toString(16)}, not the canonical 7fc00000`);
+      }
+      const b = t.data as ArrayBufferView;
+      const u = b.byteLength % 4 === 0 ? new Uint32Array(b.buffer, b.byteOffset, b.byteLength / 4) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
       for (let i = 0; i < u.length; i++) digest = Math.imul(digest ^ u[i], 0x01000193);
     }
     return { ok: true, runs: 1, digest: digest >>> 0, kernels: model.layers.flatMap((l: any) => (l.kernel ? [l.kernel] : [])) };

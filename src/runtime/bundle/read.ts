@@ -5,6 +5,7 @@ import { MAGIC, VERSION, PREAMBLE, ALIGN, align, type Header, type TensorEntry }
 import { TensorCheck } from './hash.js';
 import { AlloyError, fail } from '../errors.js';
 import { formatByName, type FormatRow } from '../formats.js';
+import { rawOnly, dtypeBytes } from '../dtype.js';
 
 export interface Limits {
   /** largest JSON header, bytes */
@@ -40,7 +41,7 @@ export function checkShape(shape: unknown, where: string, maxElements: number, a
   let n = 1;
   for (let i = 0; i < shape.length; i++) { // indexed: cheaper than an entries() iterator, cold
     const d = shape[i];
-    if (allowDynamic && i === 0 && d === -1) continue;
+    if (allowDynamic && d === -1) continue;
     if (!Number.isSafeInteger(d) || d < 0) fail('BAD_TENSOR', `${where}: dimension ${i} is ${JSON.stringify(d)}, not a non-negative integer`);
     n *= d;
     if (n > maxElements) fail('LIMIT_EXCEEDED', `${where}: more than ${maxElements} elements (limit maxTensorElements)`);
@@ -114,17 +115,21 @@ export function readHeader(bytes: Uint8Array, limits: Partial<Limits> = {}): Bun
     const t = header.tensors[name] as TensorEntry;
     const where = `tensor ${JSON.stringify(name)}`;
     if (!isObj(t)) fail('BAD_TENSOR', `${where}: entry must be an object`);
-    const f = formatByName(t.format, `${where} format`);
+    // A raw element type the format table has no row for (i64, f64, bool, ...): plain
+    // little-endian elements, never quantized.
+    const raw = rawOnly(t.format);
+    const f = raw ? null : formatByName(t.format, `${where} format`);
     const n = checkShape(t.shape, where, L.maxTensorElements);
     if (!Number.isSafeInteger(t.offset) || t.offset < 0 || t.offset % ALIGN !== 0) fail('BAD_OFFSET', `${where}: offset ${JSON.stringify(t.offset)} is not a non-negative multiple of ${ALIGN}`);
     if (!Number.isSafeInteger(t.bytes) || t.bytes < 0) fail('BAD_TENSOR', `${where}: bytes ${JSON.stringify(t.bytes)} is not a non-negative integer`);
-    const want = f.kind === 'mx' ? storedBytes(formatByName(f.element), n) : storedBytes(f, n);
-    if (t.bytes !== want) fail('BAD_TENSOR', `${where}: ${t.bytes} bytes stored, ${f.name} ${JSON.stringify(t.shape)} needs ${want}`);
+    const want = !f ? n * dtypeBytes(raw!) : f.kind === 'mx' ? storedBytes(formatByName(f.element), n) : storedBytes(f, n);
+    if (t.bytes !== want) fail('BAD_TENSOR', `${where}: ${t.bytes} bytes stored, ${t.format} ${JSON.stringify(t.shape)} needs ${want}`);
+    if (!f && (t.scale !== undefined || t.zeroPoint !== undefined || t.group !== undefined || t.axis !== undefined)) fail('BAD_TENSOR', `${where}: a ${t.format} tensor holds plain elements and takes no scale, zeroPoint, group or axis`);
     // references to other tensors must name one (own keys: "constructor" is no tensor)
     if (t.scale !== undefined && (typeof t.scale !== 'string' || !Object.hasOwn(header.tensors, t.scale))) fail('BAD_TENSOR', `${where}: scale tensor ${JSON.stringify(t.scale)} (entry "scale") is not a tensor of this bundle`);
     if (t.zeroPoint !== undefined && (typeof t.zeroPoint !== 'string' || !Object.hasOwn(header.tensors, t.zeroPoint))) fail('BAD_TENSOR', `${where}: zero point tensor ${JSON.stringify(t.zeroPoint)} (entry "zeroPoint") is not a tensor of this bundle`);
     if (t.group !== undefined && (!Number.isSafeInteger(t.group) || t.group < 1)) fail('BAD_TENSOR', `${where}: group ${JSON.stringify(t.group)} is not a positive integer`);
-    if (t.axis !== undefined && (f.kind !== 'int' || !Number.isSafeInteger(t.axis) || t.axis < 0 || t.axis >= t.shape.length || t.group !== undefined)) {
+    if (f && t.axis !== undefined && (f.kind !== 'int' || !Number.isSafeInteger(t.axis) || t.axis < 0 || t.axis >= t.shape.length || t.group !== undefined)) {
       fail('BAD_TENSOR', `${where}: axis ${JSON.stringify(t.axis)} must index one of the ${t.shape.length} dimensions of an affine integer tensor, and excludes "group"`);
     }
     if (typeof t.xxh32 !== 'string' || !/^[0-9a-f]{8}$/.test(t.xxh32)) fail('BAD_TENSOR', `${where}: xxh32 ${JSON.stringify(t.xxh32)} is not 8 lowercase hex digits`);

@@ -1,41 +1,9 @@
-// Elementwise operators and softmax.
-// Add / Sub / Mul / Div: y = a op b, b broadcast along a's trailing dimensions (b's shape must
-// equal a suffix of a's shape, or b has one element). b may be a value or a stored f32 tensor.
-// attrs.activation none | relu | relu6 is applied in the same pass (TFLite's fused activation).
+// Element-wise f32 activations and softmax (binary operators: ./nd.ts).
 
 import * as heap from '../heap.js';
 import { fail } from '../errors.js';
 import { elements, type Builder, type OpContext } from './types.js';
 import { activation } from './conv.js';
-
-const BINARY: Record<string, number> = { Add: 0, Sub: 1, Mul: 2, Div: 3 };
-
-
-export const binary = (op: string): Builder => (ctx) => {
-  const [aName, bName] = ctx.node.inputs;
-  const act = activation(ctx);
-  const stored = ctx.weights.get(bName);
-  let constPtr = 0, constShape: number[] | null = null;
-  if (stored) {
-    if (stored.entry.format !== 'f32') fail('UNSUPPORTED_OP', `${ctx.where}: constant operand ${JSON.stringify(bName)} must be f32`);
-    constPtr = stored.put();
-    constShape = stored.entry.shape;
-  }
-  const bShape = (inputs: number[][]) => constShape ?? inputs[1];
-  const check = (a: number[], b: number[]) => {
-    const n = elements(b);
-    const suffix = b.length <= a.length && b.every((d, i) => d === a[a.length - b.length + i]);
-    if (n !== 1 && !suffix) fail('SHAPE_MISMATCH', `${ctx.where}: cannot broadcast ${JSON.stringify(b)} onto ${JSON.stringify(a)} (b must match a's trailing dimensions)`);
-  };
-  return {
-    valueInputs: stored ? [aName] : [aName, bName],
-    infer(inputs) { check(inputs[0], bShape(inputs)); return [...inputs[0]]; },
-    run(ptrs, inputs, yp) {
-      ctx.kernels.vbinary_f32__simd128(ptrs[0], stored ? constPtr : ptrs[1], yp, elements(inputs[0]), elements(bShape(inputs)), BINARY[op], act);
-    },
-    dispose() { heap.free(constPtr); },
-  };
-};
 
 // A unary op; `make` reads and checks the node's attributes once, at load.
 const unaryWith = (make: (ctx: OpContext) => (x: any, xp: number, yp: number, n: number) => void): Builder => (ctx) => {

@@ -3,8 +3,9 @@ import type { Builder } from './types.js';
 import { dense } from './dense.js';
 import { conv, depthwiseConv } from './conv.js';
 import { maxPool, avgPool, globalAvgPool } from './pool.js';
-import { binary, UNARY, softmax } from './eltwise.js';
-import { reshape, flatten } from './shape.js';
+import { UNARY, softmax } from './eltwise.js';
+import { BINARY } from './nd.js';
+import { reshape, flatten, squeeze, unsqueeze, identity, shape, size, constantOfShape } from './shape.js';
 import { transpose, pad, concat, prelu, logSoftmax, layerNorm, resize } from './tensor.js';
 import { fakeQuant } from './quant.js';
 
@@ -15,11 +16,17 @@ export const OPS: Record<string, Builder> = {
   MaxPool: maxPool,
   AveragePool: avgPool,
   GlobalAveragePool: globalAvgPool,
-  Add: binary('Add'), Sub: binary('Sub'), Mul: binary('Mul'), Div: binary('Div'),
+  ...BINARY,
   ...UNARY,
   Softmax: softmax,
   Reshape: reshape,
   Flatten: flatten,
+  Squeeze: squeeze,
+  Unsqueeze: unsqueeze,
+  Identity: identity,
+  Shape: shape,
+  Size: size,
+  ConstantOfShape: constantOfShape,
   Transpose: transpose,
   Pad: pad,
   Concat: concat,

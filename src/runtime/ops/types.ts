@@ -40,10 +40,14 @@ export interface PreparedNode {
   /** value inputs, in order: activations, and stored tensors of a raw element type (f32, i64,
    *  bool, ...), which load() hands in as fixed blocks like any value */
   valueInputs: string[];
-  /** element type of each node output (default ['f32']; one entry per node output) */
+  /** element type of each node output, one entry per node output. Absent: an f32 operator
+   *  (load() checks every value input is f32; the output is f32) */
   outTypes?: DType[];
   /** indices into valueInputs whose element values infer() needs (shape / axes / pads tensors) */
   valueArgs?: number[];
+  /** the outputs depend on the inputs' shapes only, never their elements (Shape, Size): run()
+   *  may get pointer 0 for an input */
+  shapeOnly?: boolean;
   /** output shape from the value inputs' shapes, or one shape per output when outTypes has
    *  several; `values[i]` holds valueInputs[i]'s elements (as numbers; i64 through Number) for
    *  each i in valueArgs */

@@ -7,7 +7,7 @@ import { fail } from '../../runtime/errors.js';
 export interface TensorInput {
   format: string;
   shape: number[];
-  data: Uint8Array | Uint16Array | Float32Array | Int32Array | Int8Array | Uint32Array;
+  data: Uint8Array | Uint16Array | Float32Array | Int32Array | Int8Array | Uint32Array | Int16Array | Float64Array | BigInt64Array | BigUint64Array;
   scale?: string;
   zeroPoint?: string;
   group?: number;

@@ -9,12 +9,14 @@ import { fail } from '../../runtime/errors.js';
 import type { BundleInput, TensorInput } from '../bundle/write.js';
 import type { NodeEntry, ValueInfo } from '../../runtime/bundle/layout.js';
 import { elements } from '../../runtime/bundle/layout.js';
+import { DTYPES, type DType as RtDType } from '../../runtime/dtype.js';
 import { permute, type Data } from '../permute.js';
 import * as M from './math.js';
 
 export type Ints = number[];
-export type DType = 'f32' | 'f16' | 'i8' | 'u8' | 'i32' | 'i64' | 'bool' | 'f64' | 'other';
-export const ELEM_BYTES: Record<DType, number> = { f32: 4, f16: 2, i8: 1, u8: 1, i32: 4, i64: 8, bool: 1, f64: 8, other: 0 };
+/** An element type (src/runtime/dtype.ts), or 'other' for one Alloy has no values of (string, ...). */
+export type DType = RtDType | 'other';
+export const ELEM_BYTES: Record<DType, number> = { ...Object.fromEntries(Object.values(DTYPES).map((d) => [d.name, d.bytes])), other: 0 } as Record<DType, number>;
 export const prod = elements;
 
 /** A constant as both importers hold it: dims, element type and values (little-endian). */
@@ -38,20 +40,39 @@ export function copyBytes(raw: Uint8Array): ArrayBuffer {
   return b;
 }
 
-/** Stored little-endian bytes as the typed values of dtype (copied); int64 through `i64`, which
- *  refuses values past 2^53. Undefined for 'other'. */
+/** Stored little-endian bytes as the typed values of dtype (copied); 64-bit integers through
+ *  `i64`. Undefined for 'other'. */
 export function decodeRaw(dtype: DType, raw: Uint8Array, i64: (v: bigint) => number): Data | undefined {
   const buf = copyBytes(raw);
   switch (dtype) {
     case 'f32': return new Float32Array(buf);
-    case 'f16': return new Uint16Array(buf);
+    case 'f16': case 'bf16': case 'u16': return new Uint16Array(buf);
+    case 'i16': return new Int16Array(buf);
     case 'i8': return new Int8Array(buf);
     case 'u8': case 'bool': return new Uint8Array(buf);
     case 'i32': return new Int32Array(buf);
+    case 'u32': return new Uint32Array(buf);
     case 'i64': return Array.from(new BigInt64Array(buf), i64);
+    case 'u64': return Array.from(new BigUint64Array(buf), i64);
     case 'f64': return Array.from(new Float64Array(buf));
   }
   return undefined;
+}
+
+/** A 64-bit integer as a number for shape arithmetic: beyond +-(2^53 - 1) it is clamped there
+ *  (INT64_MAX as "to the end" in Slice keeps its meaning). */
+export const clampInt = (v: bigint | number): number => {
+  const x = Number(v);
+  return x > Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : x < -Number.MAX_SAFE_INTEGER ? -Number.MAX_SAFE_INTEGER : x;
+};
+
+/** A constant's little-endian element bytes (its source bytes where kept), for a raw tensor. */
+export function constBytes(c: BaseConst & { raw?: Uint8Array }): Uint8Array {
+  if (c.raw) return c.raw;
+  const d = c.data;
+  if (!Array.isArray(d)) return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  const a = c.dtype === 'i64' ? BigInt64Array.from(d, (v) => BigInt(v)) : c.dtype === 'u64' ? BigUint64Array.from(d, (v) => BigInt(v)) : c.dtype === 'f64' ? Float64Array.from(d) : unsupported(`constant of type ${c.dtype} as a tensor`);
+  return new Uint8Array(a.buffer);
 }
 
 /** The f32 values of a float constant (f16 decoded exactly, in wasm); undefined for other types. */
@@ -111,7 +132,7 @@ export const AXIS_IN_NHWC = [0, 3, 1, 2];
 
 /** An activation whose layout is tracked: `shape` is NCHW; `nhwc` says how the tensor `name`
  *  holds it; `conv` caches the one conversion made to the other layout. */
-export interface LayoutAct { name: string; shape: Ints; nhwc: boolean; conv: { nchw?: string; nhwc?: string } }
+export interface LayoutAct { name: string; shape: Ints; nhwc: boolean; conv: { nchw?: string; nhwc?: string }; /** element type (absent: f32) */ dtype?: RtDType }
 
 /** Alloy-order shape of an NCHW shape held in the given layout. */
 export function alloyShape(shape: Ints, nhwc: boolean): Ints { return nhwc ? NCHW_TO_NHWC.map((p) => shape[p]) : [...shape]; }
@@ -150,7 +171,12 @@ export class GraphBuilder<K, V> {
   }
 
   emit(op: string, inputs: string[], out: string, attrs?: Record<string, unknown>, suffix = ''): NodeEntry {
-    const e: NodeEntry = { name: this.fresh((this.nodeName || op) + suffix), op, inputs, outputs: [out], ...(attrs && Object.keys(attrs).length ? { attrs } : {}) };
+    return this.emitN(op, inputs, [out], attrs, suffix);
+  }
+
+  /** A node with several outputs ('' for one nobody reads). */
+  emitN(op: string, inputs: string[], outs: string[], attrs?: Record<string, unknown>, suffix = ''): NodeEntry {
+    const e: NodeEntry = { name: this.fresh((this.nodeName || op) + suffix), op, inputs, outputs: outs, ...(attrs && Object.keys(attrs).length ? { attrs } : {}) };
     this.nodes.push(e);
     this.emitted(e);
     return e;

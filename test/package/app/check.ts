@@ -19,8 +19,10 @@ export const bundleInput: BundleInput = {
 export function check(alloy: Alloy): string {
   const model: Model = alloy.load(writeBundle(bundleInput));
   const out: TensorOut = model.run({ x: { data: new Float32Array([1, 2, 3, 4]), shape: [1, 4] } }).y;
+  // data is the typed array of the output's element type: narrowed by instanceof
+  if (!(out.data instanceof Float32Array) || out.dtype !== 'f32') throw new Error('y is f32');
   const values: Float32Array = out.data;
-  // @ts-expect-error: run() takes Float32Array feeds only
+  // @ts-expect-error: run() takes typed arrays, not plain arrays
   if (false as boolean) model.run({ x: [1, 2, 3, 4] });
   model.dispose();
   const code = alloy.encode('f8_e4m3fn', new Float32Array([0.3952]))[0];

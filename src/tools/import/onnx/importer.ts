@@ -8,6 +8,7 @@ import type { NodeEntry } from '../../../runtime/bundle/layout.js';
 import { permute } from '../../permute.js';
 import { GraphBuilder, NCHW_TO_NHWC, alloyShape, broadcastShapes, broadcastTo, floatValues, unsupported, type Ints } from '../graph.js';
 import type { NodeP } from './proto.js';
+import type { DType } from '../../../runtime/dtype.js';
 import { isBatch, type Act, type Attrs, type Const, type Val } from './values.js';
 
 export interface ImportOptions {
@@ -34,9 +35,9 @@ export class OnnxImporter extends GraphBuilder<string, Val> {
   constructor(readonly opts: ImportOptions) { super(); }
 
   /** A new activation for ONNX output `onnx` (alloy tensor named after it where possible). */
-  out(onnx: string, shape: Ints, nhwc: boolean): Act {
+  out(onnx: string, shape: Ints, nhwc: boolean, dtype: DType = 'f32'): Act {
     const name = !this.used.has(onnx) && !(nhwc && this.graphOutputs.has(onnx)) ? (this.used.add(onnx), onnx) : this.fresh(`${onnx}.${nhwc ? 'nhwc' : 'out'}`);
-    return { kind: 'act', name, shape, nhwc, conv: {} };
+    return { kind: 'act', name, shape, nhwc, conv: {}, dtype };
   }
 
   tmp(base: string, shape: Ints, nhwc: boolean): Act {

@@ -24,19 +24,22 @@
 import { AlloyError, fail } from '../../../runtime/errors.js';
 import type { BundleInput } from '../../bundle/write.js';
 import type { ValueInfo } from '../../../runtime/bundle/layout.js';
-import { NHWC_TO_NCHW, prod, type Ints } from '../graph.js';
+import { NHWC_TO_NCHW, prod, unsupported, type Ints } from '../graph.js';
 import * as M from '../math.js';
 import { decodeModel, DT, type ModelP, type ValueInfoP } from './proto.js';
 import { OnnxImporter, type ImportOptions } from './importer.js';
 import { Attrs, constantNode, tensorConst, type Act } from './values.js';
 import { rewritePatterns } from './patterns.js';
-import { HANDLERS } from './ops/index.js';
+import { HANDLERS, GENERIC, TYPED } from './ops/index.js';
+import { emitGeneric } from './generic.js';
+import { Unsupported } from '../graph.js';
+import { dtypeOfId, type DType } from '../../../runtime/dtype.js';
 import { checkLegacy } from './legacy.js';
 
 export type { ImportOptions } from './importer.js';
 
 /** The ONNX operators this importer converts (default-domain op_type names). */
-export const ONNX_OPS = Object.keys(HANDLERS).sort();
+export const ONNX_OPS = [...new Set([...Object.keys(HANDLERS), ...Object.keys(GENERIC)])].sort();
 
 function run(im: OnnxImporter, model: ModelP): { inputs: ValueInfo[]; outputs: ValueInfo[] } {
   const g = model.graph!;
@@ -56,11 +59,11 @@ function run(im: OnnxImporter, model: ModelP): { inputs: ValueInfo[]; outputs: V
   for (const v of g.input ?? []) {
     if (!v.name) fail('BAD_GRAPH', 'a graph input has no name');
     if (inits.has(v.name)) continue; // IR < 4: initializers are listed as inputs too
-    const shape = inputShape(im, v);
-    const act: Act = { kind: 'act', name: v.name, shape, nhwc: false, conv: {} };
+    const { shape, dtype } = inputShape(im, v);
+    const act: Act = { kind: 'act', name: v.name, shape, nhwc: false, conv: {}, dtype };
     im.used.add(v.name);
     im.bind(v.name, act);
-    inputs.push({ name: v.name, shape, format: 'f32' });
+    inputs.push({ name: v.name, shape, format: dtype });
   }
 
   const nodes = rewritePatterns(g.node ?? [], im.consumers, im.graphOutputs, (n) => peekConst(im, n, g));
@@ -74,12 +77,14 @@ function run(im: OnnxImporter, model: ModelP): { inputs: ValueInfo[]; outputs: V
     const label = `${n.op_type} (${im.nodeName})`;
     const poisoned = (n.input ?? []).some((x) => x && im.isPoison(x));
     if (domain !== '' && domain !== 'ai.onnx') { im.refuse(`${label}: operator domain ${JSON.stringify(domain)}`, outs); continue; }
-    if (!Object.hasOwn(HANDLERS, n.op_type)) { im.refuse(label, outs); continue; }
+    const handler = Object.hasOwn(HANDLERS, n.op_type) ? HANDLERS[n.op_type] : undefined;
+    const row = Object.hasOwn(GENERIC, n.op_type) ? GENERIC[n.op_type] : undefined;
+    if (!handler && !row) { im.refuse(label, outs); continue; }
     if (poisoned) { im.skip(outs); continue; }
     for (const x of n.input ?? []) if (x && !im.vals.has(x)) fail('BAD_GRAPH', `${im.where()}: input ${JSON.stringify(x)} is not produced before this node (graph not topologically sorted, or a dangling name)`);
     im.attempt(label, outs, () => {
       checkLegacy(im);
-      HANDLERS[n.op_type!](im);
+      dispatch(im, handler, row);
       for (const o of (n.output ?? []).slice(0, 1)) if (o && !im.vals.has(o)) fail('BAD_GRAPH', `${im.where()}: produced no output`);
     });
   }
@@ -90,14 +95,14 @@ function run(im: OnnxImporter, model: ModelP): { inputs: ValueInfo[]; outputs: V
     const v = im.vals.get(o.name!);
     if (!v) fail('BAD_GRAPH', `graph output ${JSON.stringify(o.name)} is never produced`);
     if (v.kind !== 'act') { im.problems.push(`graph output ${JSON.stringify(o.name)}: is a constant (or a quantized value), not computed from the inputs`); continue; }
-    // run() returns float32: an output declared as another type would come back silently retyped
-    const et = o.type?.tensor_type?.elem_type;
-    if (et !== undefined && et !== DT.FLOAT) { im.problems.push(`graph output ${JSON.stringify(o.name)} has element type ${et}; Alloy outputs are float32`); continue; }
+    // an output computed as another type than the model declares would come back silently retyped
+    const et = o.type?.tensor_type?.elem_type, dt = v.dtype ?? 'f32';
+    if (et !== undefined && et !== 0 && dtypeOfId(et) !== dt) { im.problems.push(`graph output ${JSON.stringify(o.name)} has element type ${et}; Alloy computes it as ${dt}`); continue; }
     // outputs keep the model's layout (NCHW) and name
     im.nodeName = `output ${o.name}`;
     if (v.nhwc) im.emit('Transpose', [v.name], o.name!, { perm: NHWC_TO_NCHW });
-    else if (v.name !== o.name) im.emit('Reshape', [v.name], o.name!, { shape: v.shape.map(() => 0) });
-    outputs.push({ name: o.name!, shape: [...v.shape], format: 'f32' });
+    else if (v.name !== o.name) im.emit(dt === 'f32' ? 'Reshape' : 'Identity', [v.name], o.name!, dt === 'f32' ? { shape: v.shape.map(() => 0) } : undefined);
+    outputs.push({ name: o.name!, shape: [...v.shape], format: dt });
   }
   im.finish('node');
   return { inputs, outputs };
@@ -117,22 +122,43 @@ function peekConst(im: OnnxImporter, name: string, g: NonNullable<ModelP['graph'
   return undefined;
 }
 
-function inputShape(im: OnnxImporter, v: ValueInfoP): Ints {
+function inputShape(im: OnnxImporter, v: ValueInfoP): { shape: Ints; dtype: DType } {
   const t = v.type?.tensor_type;
-  if (!t) fail('BAD_GRAPH', `graph input ${JSON.stringify(v.name)}: not a tensor`);
-  if (t.elem_type !== DT.FLOAT) throw new AlloyError('UNSUPPORTED_OP', `graph input ${JSON.stringify(v.name)} has element type ${t.elem_type}; Alloy inputs are float32`);
+  if (!t) throw new AlloyError('UNSUPPORTED_OP', `graph input ${JSON.stringify(v.name)}: not a tensor (sequences, maps and optionals are not supported)`);
+  const dtype = t.elem_type === undefined ? undefined : dtypeOfId(t.elem_type);
+  if (!dtype) throw new AlloyError('UNSUPPORTED_OP', `graph input ${JSON.stringify(v.name)} has element type ${t.elem_type}, which Alloy has no values of (string, complex, float8 ...)`);
   const fixed = im.opts.inputShapes?.[v.name!];
   if (fixed) {
-    if (!Array.isArray(fixed) || !fixed.every((d, i) => Number.isSafeInteger(d) && (d >= 1 || (i === 0 && d === -1)))) fail('BAD_OPTION', `inputShapes[${JSON.stringify(v.name)}] must be positive integers (-1 allowed first)`);
-    return [...fixed];
+    if (!Array.isArray(fixed) || !fixed.every((d) => Number.isSafeInteger(d) && d >= -1)) fail('BAD_OPTION', `inputShapes[${JSON.stringify(v.name)}] must be non-negative integers (-1: given at run time)`);
+    const rank = t.shape?.dim?.length;
+    if (t.shape && rank !== fixed.length) fail('BAD_OPTION', `inputShapes[${JSON.stringify(v.name)}] has ${fixed.length} dimensions, the model's input ${rank}`);
+    return { shape: [...fixed], dtype };
   }
   if (!t.shape) fail('BAD_GRAPH', `graph input ${JSON.stringify(v.name)} has no shape; give it with options.inputShapes`);
-  return (t.shape.dim ?? []).map((d, i) => {
-    const n = d.dim_value !== undefined ? Number(d.dim_value) : undefined;
-    if (n !== undefined && n > 0) return n;
-    if (i === 0) return -1;
-    return fail('BAD_GRAPH', `graph input ${JSON.stringify(v.name)}: dimension ${i} is ${d.dim_param !== undefined ? `symbolic (${JSON.stringify(d.dim_param)})` : 'unknown'}; only the first (batch) dimension may be dynamic; give a shape with options.inputShapes`);
-  });
+  // a symbolic or unknown dimension is given at run time (-1)
+  return { shape: (t.shape.dim ?? []).map((d) => (d.dim_value !== undefined && Number(d.dim_value) >= 0 && d.dim_param === undefined ? Number(d.dim_value) : -1)), dtype };
+}
+
+/** The layout-aware handler where it applies (f32 inputs, dims known but the batch), else the
+ *  generic row; a handler that refuses falls back on the row, its partial output rolled back. */
+function dispatch(im: OnnxImporter, handler: ((m: OnnxImporter) => void) | undefined, row: Parameters<typeof emitGeneric>[1] | undefined): void {
+  if (handler && TYPED.has(im.node.op_type!)) return handler(im);
+  const acts = (im.node.input ?? []).map((_, i) => im.val(i)).filter((v): v is Act => v?.kind === 'act');
+  const typed = acts.find((a) => (a.dtype ?? 'f32') !== 'f32');
+  const open = acts.find((a) => a.shape.some((d, i) => d === -1 && i > 0));
+  if (handler && !((typed || open) && row)) {
+    if (typed) unsupported(`input ${JSON.stringify(typed.name)} is ${typed.dtype}; this operator takes f32`);
+    if (open) unsupported(`input ${JSON.stringify(open.name)} has shape ${JSON.stringify(open.shape)}: a dimension other than the first is unknown at import (give it with --input-shape)`);
+    if (!row) return handler(im);
+    const nodes = im.nodes.length, tensors = new Set(Object.keys(im.tensors)), vals = new Map(im.vals);
+    try { return handler(im); } catch (e) {
+      if (!(e instanceof Unsupported)) throw e;
+      im.nodes.length = nodes;
+      for (const k of Object.keys(im.tensors)) if (!tensors.has(k)) delete im.tensors[k];
+      im.vals = vals;
+    }
+  }
+  emitGeneric(im, row!);
 }
 
 /** Convert an ONNX model (ModelProto bytes) to Alloy bundle input; see the header for the layout

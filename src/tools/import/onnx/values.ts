@@ -4,11 +4,12 @@
 
 import { fail } from '../../../runtime/errors.js';
 import type { Data } from '../../permute.js';
-import { ELEM_BYTES, decodeRaw, prod, unsupported, type BaseConst, type DType, type Ints, type LayoutAct } from '../graph.js';
+import { ELEM_BYTES, clampInt, decodeRaw, prod, unsupported, type BaseConst, type DType, type Ints, type LayoutAct } from '../graph.js';
 import { DT, AT, type NodeP, type TensorP, type AttrP } from './proto.js';
+import { dtypeOfId } from '../../../runtime/dtype.js';
 
 export interface QInfo { fmt: 'i8' | 'u8'; codes: Int8Array | Uint8Array; scale: Float32Array; zp: Int32Array; axis: number /* -1: per tensor */ }
-export interface Const extends BaseConst { q?: QInfo }
+export interface Const extends BaseConst { q?: QInfo; /** the source's little-endian element bytes, where it stored them so */ raw?: Uint8Array }
 export interface Act extends LayoutAct { kind: 'act' }
 export interface QAct { kind: 'qact'; x: Act; scale: number; zp: number; fmt: 'i8' | 'u8'; fq?: Act; qName: string }
 export type Val = Const | Act | QAct;
@@ -18,17 +19,7 @@ export const BATCH = -0x7fff_fff1;
 export const isBatch = (d: number) => d === -1;
 
 export function dtypeOf(dt: number | undefined): DType {
-  switch (dt) {
-    case DT.FLOAT: return 'f32';
-    case DT.FLOAT16: return 'f16';
-    case DT.INT8: return 'i8';
-    case DT.UINT8: return 'u8';
-    case DT.INT32: return 'i32';
-    case DT.INT64: return 'i64';
-    case DT.BOOL: return 'bool';
-    case DT.DOUBLE: return 'f64';
-    default: return 'other';
-  }
+  return (dt === undefined ? undefined : dtypeOfId(dt)) ?? 'other';
 }
 
 /** A TensorProto as a constant (data copied, little-endian as ONNX stores it). */
@@ -43,7 +34,7 @@ export function tensorConst(t: TensorP, where: string): Const {
   const raw = t.raw_data;
   if (raw && raw.byteLength > 0 || n === 0 && raw) {
     if (raw.byteLength !== n * ELEM_BYTES[dtype]) fail('BAD_GRAPH', `${where}: raw_data holds ${raw.byteLength} bytes, ${dtype} ${JSON.stringify(dims)} needs ${n * ELEM_BYTES[dtype]}`);
-    return { kind: 'const', dims, dtype, data: decodeRaw(dtype, raw, (v) => safeInt(v, where))! };
+    return { kind: 'const', dims, dtype, data: decodeRaw(dtype, raw, clampInt)!, raw: new Uint8Array(raw) };
   }
   // see: onnx.proto TensorProto: without raw_data, values sit in the typed field of their type
   const list = (a: number[] | undefined) => {
@@ -57,8 +48,12 @@ export function tensorConst(t: TensorP, where: string): Const {
     case 'i8': return { kind: 'const', dims, dtype, data: Int8Array.from(list(t.int32_data)) };
     case 'u8': case 'bool': return { kind: 'const', dims, dtype, data: Uint8Array.from(list(t.int32_data)) };
     case 'i32': return { kind: 'const', dims, dtype, data: Int32Array.from(list(t.int32_data)) };
-    case 'i64': return { kind: 'const', dims, dtype, data: list(t.int64_data).map((v) => safeInt(v, where)) };
+    case 'i64': return { kind: 'const', dims, dtype, data: list(t.int64_data).map(clampInt), raw: new Uint8Array(BigInt64Array.from(list(t.int64_data), (v) => BigInt(v)).buffer) };
     case 'f64': return { kind: 'const', dims, dtype, data: [...list(t.double_data)] };
+    case 'bf16': case 'u16': return { kind: 'const', dims, dtype, data: Uint16Array.from(list(t.int32_data)) };
+    case 'i16': return { kind: 'const', dims, dtype, data: Int16Array.from(list(t.int32_data)) };
+    case 'u32': return { kind: 'const', dims, dtype, data: Uint32Array.from(list(t.uint64_data as unknown as number[]).map(Number)) };
+    case 'u64': return { kind: 'const', dims, dtype, data: list(t.uint64_data as unknown as number[]).map(clampInt), raw: new Uint8Array(BigUint64Array.from(list(t.uint64_data as unknown as number[]), (v) => BigInt(v)).buffer) };
   }
   return { kind: 'const', dims, dtype: 'other', data: [] };
 }

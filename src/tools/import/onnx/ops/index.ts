@@ -3,6 +3,8 @@
 // here (see CONTRIBUTING.md, "Adding an operator").
 
 import type { Handler } from '../importer.js';
+import type { GenericRow } from '../generic.js';
+import { GENERIC_ND, variadic } from './nd.js';
 import * as conv from './conv.js';
 import * as data from './data.js';
 import * as math from './math.js';
@@ -62,4 +64,18 @@ export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   // quantization
   QuantizeLinear: quant.QuantizeLinear,
   DequantizeLinear: quant.DequantizeLinear,
+  // variadic element-wise (chains of the binary ops)
+  Sum: variadic('Add'),
+  Mean: variadic('Add', true),
+  Max: variadic('Max'),
+  Min: variadic('Min'),
 });
+
+/** Operators that (also) become a generic runtime node of the same name (../generic.ts): taken
+ *  when an input is not f32, has a dimension unknown at import, or the handler above refuses. */
+export const GENERIC: Readonly<Record<string, GenericRow>> = Object.freeze({
+  ...GENERIC_ND,
+});
+
+/** Handlers that read any element type and any shape themselves (no f32 / known-dims check). */
+export const TYPED: ReadonlySet<string> = new Set(['Sum', 'Mean', 'Max', 'Min']);
