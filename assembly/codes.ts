@@ -8,6 +8,7 @@ import { DTYPE_NAMES } from "./nd/dtype";
 import { BINARY_NAMES } from "./nd/ops";
 import { REDUCE_NAMES } from "./nd/reduce";
 import { SOFTMAX_NAMES } from "./nd/softmax";
+import { UNARY_NAMES } from "./nd/unary_ops";
 
 export const enum Round { RNE = 0, RNA = 1, RTZ = 2, FLOOR = 3, CEIL = 4, STOCHASTIC = 5 }
 export const ROUND_NAMES: string = "rne rna rtz floor ceil stochastic";
@@ -47,6 +48,8 @@ export const LIST_BINARY = 9;
 export const LIST_REDUCE_OPS = 10;
 export const LIST_SOFTMAX_KINDS = 11;
 export const LIST_COUNT = 12;
+export const LIST_UNARY = 10;       // vunary_nd_any__simd128 op codes (nd/unary_ops.ts)
+export const LIST_COUNT = 11;
 
 function list(t: i32): string {
   switch (t) {
@@ -62,6 +65,7 @@ function list(t: i32): string {
     case LIST_BINARY: return BINARY_NAMES;
     case LIST_REDUCE_OPS: return REDUCE_NAMES;
     case LIST_SOFTMAX_KINDS: return SOFTMAX_NAMES;
+    case LIST_UNARY: return UNARY_NAMES;
   }
   return "";
 }

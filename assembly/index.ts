@@ -59,3 +59,4 @@ export { matmul_x8_x8_i32__simd128_4x8, matmul_x8_x8_i32__scalar } from "./nd/ma
 export { conv_nd_f32_f32_f32__scalar, conv_transpose_nd_f32_f32_f32__scalar } from "./nd/conv";
 export { einsum_nd_any__scalar } from "./nd/einsum";
 export { conv_nd_f32_f32_f32__simd128_5x8, conv_transpose_nd_f32_f32_f32__simd128_5x8 } from "./nd/conv_gemm";
+export { vunary_nd_any__simd128, vunary_nd_any__scalar } from "./nd/unary";

@@ -154,7 +154,7 @@ export function vhswish_f32__simd128(x: usize, y: usize, n: i32): void {
 }
 
 // @ts-ignore: decorator
-@inline function hardswish1(v: f32): f32 {
+@inline export function hardswish1(v: f32): f32 {
   return v * (min<f32>(max<f32>(v + 3, 0), 6) / 6);
 }
 
@@ -162,14 +162,15 @@ export function vhswish_f32__scalar(x: usize, y: usize, n: i32): void {
   for (let i = 0; i < n; i++) store<f32>(y + (<usize>i << 2), hardswish1(load<f32>(x + (<usize>i << 2))));
 }
 
+// One element of vsigmoid_f32__scalar (also nd/unary.ts's f32 Sigmoid: the same bits).
+export function sigmoid1(v: f32): f32 {
+  if (v >= 0) return <f32>1 / (<f32>1 + Mathf.exp(-v));
+  const e = Mathf.exp(v);
+  return e / (<f32>1 + e);   // no overflow, tiny tails kept
+}
+
 export function vsigmoid_f32__scalar(x: usize, y: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const v = load<f32>(x + (<usize>i << 2));
-    let r: f32;
-    if (v >= 0) r = <f32>1 / (<f32>1 + Mathf.exp(-v));
-    else { const e = Mathf.exp(v); r = e / (<f32>1 + e); }   // no overflow, tiny tails kept
-    store<f32>(y + (<usize>i << 2), r);
-  }
+  for (let i = 0; i < n; i++) store<f32>(y + (<usize>i << 2), sigmoid1(load<f32>(x + (<usize>i << 2))));
 }
 
 export function vtanh_f32__scalar(x: usize, y: usize, n: i32): void {
@@ -210,10 +211,56 @@ export function onePlusErf(t: f64): f64 {
   return 1 + erfSeries(t);
 }
 
-export function vgelu_f32__scalar(x: usize, y: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const v = <f64>load<f32>(x + (<usize>i << 2));
-    const r = v == Infinity ? v : v == -Infinity ? -0.0 : 0.5 * v * onePlusErf(v * SQRT1_2);
-    store<f32>(y + (<usize>i << 2), <f32>r);
+// erf(t) in f64 (nd/unary.ts's Erf): for |t| < 1 the series of positive terms
+// (2/sqrt(pi)) exp(-t^2) sum_n 2^n t^(2n+1) / (1 3 5 ... (2n+1)) (no cancellation, unlike
+// erfSeries; t^2 split exactly, Dekker; see: A&S 7.1.6), else +-(1 - erfc(|t|)) by the
+// continued fraction (240 terms below 1.5, where 80 do not converge to an ulp).
+export function erf64(t: f64): f64 {
+  if (t != t) return t;
+  const at = Math.abs(t);
+  if (at >= 1) { const r = 1 - erfc64(at); return t < 0 ? -r : r; }
+  const e = expNegSq(t), hi = t * t;
+  let term = t, sum = t;
+  for (let n = 1; n < 80; n++) {
+    term *= 2 * hi / <f64>(2 * n + 1);
+    sum += term;
+    if (Math.abs(term) < 1e-17 * Math.abs(sum)) break;
   }
+  return TWO_OVER_SQRTPI * (e * sum);
+}
+
+// exp(-t^2) with t^2 split exactly (Dekker): exp's argument error would cost t^2 ulp.
+function expNegSq(t: f64): f64 {
+  const c = 134217729.0 * t, th = c - (c - t), tl = t - th;
+  const hi = t * t, lo = ((th * th - hi) + 2 * th * tl) + tl * tl;
+  return Math.exp(-hi) * (1 - lo);
+}
+
+// erfc(t), t >= 1, for f64 results: erfcFrac's fraction times expNegSq.
+function erfc64(t: f64): f64 {
+  if (t > 27) return 0;   // below the smallest f64 (and no inf - inf in the split)
+  let f = t;
+  for (let k = t < 1.5 ? 240 : 80; k >= 1; k--) f = t + (<f64>k * 0.5) / f;
+  return expNegSq(t) * ONE_OVER_SQRTPI / f;
+}
+
+// 1 + erf(t) for f64 results (nd/unary.ts's f64 Gelu): erfc(-t) directly where erf is near -1.
+function onePlusErf64(t: f64): f64 {
+  if (t != t) return t;
+  if (t <= -1) return erfc64(-t);
+  return 1 + erf64(t);
+}
+
+// GELU in f64 from erf64 (nd/unary.ts's f64 Gelu).
+export function gelu64acc(v: f64): f64 {
+  return v == Infinity ? v : v == -Infinity ? -0.0 : 0.5 * v * onePlusErf64(v * SQRT1_2);
+}
+
+// GELU of one value in f64 (exact erf form; vgelu_f32__scalar rounds it to f32).
+export function gelu64(v: f64): f64 {
+  return v == Infinity ? v : v == -Infinity ? -0.0 : 0.5 * v * onePlusErf(v * SQRT1_2);
+}
+
+export function vgelu_f32__scalar(x: usize, y: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<f32>(y + (<usize>i << 2), <f32>gelu64(<f64>load<f32>(x + (<usize>i << 2))));
 }

@@ -13,7 +13,8 @@ export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool'
   | 'reduce_nd' | 'argmax_nd' | 'cumsum_nd' | 'softmax_nd' | 'groupnorm' | 'layernorm_stats' | 'lpnorm' | 'lrn' | 'mvn_nd'
   | 'gather' | 'gather_elements' | 'gather_nd' | 'scatter_elements' | 'scatter_nd' | 'onehot' | 'trilu' | 'range' | 'topk'
   | 'transpose_nd' | 'slice_nd' | 'expand_nd' | 'tile_nd' | 'pad_nd' | 'concat_nd' | 'where_nd' | 'cast'
-  | 'matmul_nd' | 'matmul_int' | 'conv_nd' | 'conv_transpose_nd' | 'einsum_nd';
+  | 'matmul_nd' | 'matmul_int' | 'conv_nd' | 'conv_transpose_nd' | 'einsum_nd'
+  | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd' | 'vunary_nd';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
  *  are held in ('f32' also for float / MX weights decoded at load). */
@@ -134,6 +135,9 @@ export const KERNELS = [
   { name: 'conv_transpose_nd_f32_f32_f32__simd128_5x8', ops: ['conv_transpose_nd'], w: 'f32', a: 'f32', acc: 'f32', tile: [5, 8], packer: null, ref: 'conv_transpose_nd_f32_f32_f32__scalar', test: T('nd/linalg'), note: 'gathered patches, regrouped weights, then the 5x8 GEMM' },
   S('conv_nd_f32_f32_f32__scalar', 'conv_nd', 'nd/linalg'), S('conv_transpose_nd_f32_f32_f32__scalar', 'conv_transpose_nd', 'nd/linalg'),
   { ...S('einsum_nd_any__scalar', 'einsum_nd', 'nd/linalg', 'scalar: its own reference (f32 / f64 / i32 / i64, any labels)'), a: 'any', acc: 'any' },
+  // N-d typed element-wise unary ops (assembly/nd/unary_ops.ts; SIMD128 for the f32 / f64 ops that are a few IEEE instructions)
+  { name: 'vunary_nd_any__simd128', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [4], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary') },
+  { name: 'vunary_nd_any__scalar', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary'), note: 'reference: one element at a time' },
   V('vclamp_f32__simd128', 'vclamp', 'vclamp_f32__scalar', 'kernels/eltwise'), S('vclamp_f32__scalar', 'vclamp', 'kernels/eltwise', 'reference'),
   V('vrelu_f32__simd128', 'vrelu', 'vrelu_f32__scalar', 'kernels/eltwise'), S('vrelu_f32__scalar', 'vrelu', 'kernels/eltwise', 'reference'),
   V('vrelu6_f32__simd128', 'vrelu6', 'vrelu6_f32__scalar', 'kernels/eltwise'), S('vrelu6_f32__scalar', 'vrelu6', 'kernels/eltwise', 'reference'),

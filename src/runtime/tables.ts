@@ -7,6 +7,8 @@ import { FORMAT_NAMES, FORMAT_COLUMNS, FORMAT_TABLE, KINDS, SPECIALS, ROUNDING, 
 import { fail } from './errors.js';
 
 export { FORMAT_NAMES, FORMAT_COLUMNS, FORMAT_TABLE, KINDS, SPECIALS, ROUNDING, OVERFLOW, ACTIVATIONS, DENSE_ACTIVATIONS, DTYPE_NAMES, DTYPE_TABLE, BINARY_OPS, REDUCE_OPS, SOFTMAX_KINDS };
+import { FORMAT_NAMES, FORMAT_COLUMNS, FORMAT_TABLE, KINDS, SPECIALS, ROUNDING, OVERFLOW, ACTIVATIONS, DENSE_ACTIVATIONS, DTYPE_NAMES, DTYPE_TABLE, BINARY_OPS, UNARY_OPS } from './tables.gen.js';
+export { FORMAT_NAMES, FORMAT_COLUMNS, FORMAT_TABLE, KINDS, SPECIALS, ROUNDING, OVERFLOW, ACTIVATIONS, DENSE_ACTIVATIONS, DTYPE_NAMES, DTYPE_TABLE, BINARY_OPS, UNARY_OPS };
 export type Rounding = (typeof ROUNDING)[number];
 export type OverflowPolicy = (typeof OVERFLOW)[number];
 export type Activation = (typeof ACTIVATIONS)[number];
@@ -27,11 +29,13 @@ export const roundCode = (name: string): number => ROUNDING.indexOf(name as Roun
 
 /** Fused activation codes by name (conv, pointwise, dense, element-wise kernels): ACT.relu6 etc. */
 export const ACT = Object.fromEntries(ACTIVATIONS.map((a, i) => [a, i])) as Record<Activation, number>;
+export type UnaryOp = (typeof UNARY_OPS)[number];
 export type DenseActivation = (typeof DENSE_ACTIVATIONS)[number];
 /** A Dense node's activation codes (gemm_f32_f32_emu_recompute__simd128_4x8's kact) by name. */
 export const DENSE_ACT = Object.fromEntries(DENSE_ACTIVATIONS.map((a, i) => [a, i])) as Record<DenseActivation, number>;
 
 const LISTS: readonly (readonly string[])[] = [FORMAT_NAMES, FORMAT_COLUMNS, KINDS, SPECIALS, ROUNDING, OVERFLOW, ACTIVATIONS, DENSE_ACTIVATIONS, DTYPE_NAMES, BINARY_OPS, REDUCE_OPS, SOFTMAX_KINDS];
+const LISTS: readonly (readonly string[])[] = [FORMAT_NAMES, FORMAT_COLUMNS, KINDS, SPECIALS, ROUNDING, OVERFLOW, ACTIVATIONS, DENSE_ACTIVATIONS, DTYPE_NAMES, BINARY_OPS, UNARY_OPS];
 
 /** Fails with WASM_UNAVAILABLE unless the instance's tables are these (a module from another
  *  build would misread every id and code). One pass over ~300 ints and ~60 names. */
