@@ -53,7 +53,7 @@ test('unsupported operators: one UNSUPPORTED_OP error lists every one', async ()
     nodes: [
       { op: 'Exp', inputs: ['x'], outputs: ['e'], name: 'exp_node' },
       { op: 'MatMul', inputs: ['e', 'z'], outputs: ['mm'], name: 'batched_mm' },
-      { op: 'TopK', inputs: ['x', 'k'], outputs: ['tv', 'ti'], name: 'topk' },
+      { op: 'StringNormalizer', inputs: ['x'], outputs: ['sn'], name: 'strnorm' },
       { op: 'Relu', inputs: ['mm'], outputs: ['r'] },
       { op: 'MyOp', domain: 'com.example', inputs: ['r'], outputs: ['y'], name: 'custom' },
     ],
@@ -64,7 +64,7 @@ test('unsupported operators: one UNSUPPORTED_OP error lists every one', async ()
   } catch (e: any) {
     assert.is(e.name, 'AlloyError');
     assert.is(e.code, 'UNSUPPORTED_OP');
-    for (const s of ['Exp (exp_node)', 'TopK (topk)', 'MyOp (custom)']) assert.ok(e.message.includes(s), `${s} in ${e.message}`);
+    for (const s of ['Exp (exp_node)', 'StringNormalizer (strnorm)', 'MyOp (custom)']) assert.ok(e.message.includes(s), `${s} in ${e.message}`);
     assert.ok(e.message.includes('4 unsupported') || e.message.includes('3 unsupported'), e.message);
   }
   // MatMul of two activations is reported with its reason
