@@ -47,9 +47,8 @@ export const LIST_DTYPES = 8;
 export const LIST_BINARY = 9;
 export const LIST_REDUCE_OPS = 10;
 export const LIST_SOFTMAX_KINDS = 11;
-export const LIST_COUNT = 12;
-export const LIST_UNARY = 10;       // vunary_nd_any__simd128 op codes (nd/unary_ops.ts)
-export const LIST_COUNT = 11;
+export const LIST_UNARY = 12;       // vunary_nd_any__simd128 op codes (nd/unary_ops.ts)
+export const LIST_COUNT = 13;
 
 function list(t: i32): string {
   switch (t) {
