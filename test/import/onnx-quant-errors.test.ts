@@ -67,11 +67,11 @@ test('unsupported operators: one UNSUPPORTED_OP error lists every one', async ()
     for (const s of ['Exp (exp_node)', 'StringNormalizer (strnorm)', 'MyOp (custom)']) assert.ok(e.message.includes(s), `${s} in ${e.message}`);
     assert.ok(e.message.includes('4 unsupported') || e.message.includes('3 unsupported'), e.message);
   }
-  // MatMul of two activations is reported with its reason
-  const spec2: Spec = { inputs: [{ name: 'a', shape: [2, 3] }, { name: 'b', shape: [3, 2] }], outputs: [{ name: 'y' }], nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['y'], name: 'mm' }, { op: 'Exp', inputs: ['a'], outputs: ['q'], name: 'e2' }] };
+  // a refusal with a reason (an Einsum of three operands) is reported with it
+  const spec2: Spec = { inputs: [{ name: 'a', shape: [2, 3] }, { name: 'b', shape: [3, 2] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Einsum', inputs: ['a', 'b', 'b'], outputs: ['y'], name: 'mm', attrs: { equation: 'ij,jk,jk->ik' } }, { op: 'Exp', inputs: ['a'], outputs: ['q'], name: 'e2' }] };
   try { await importModel(buildModel(spec2)); assert.unreachable(); } catch (e: any) {
     assert.is(e.code, 'UNSUPPORTED_OP');
-    assert.ok(e.message.includes('MatMul (mm): both inputs are activations'), e.message);
+    assert.ok(e.message.includes('Einsum (mm): Einsum of 3 operands'), e.message);
     assert.ok(e.message.includes('Exp (e2)'), e.message);
   }
 });
