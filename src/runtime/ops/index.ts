@@ -15,7 +15,7 @@ import { softmaxNd, layerNormalization, groupNorm, lpNormalization, meanVariance
 // as softmax_nd_any__scalar there); any other axis, opset < 13's 2-D view, or f64: the N-d one.
 const lastAxis = (b: Builder, nd: Builder): Builder => (ctx) => {
   const a = ctx.node.attrs ?? {};
-  const legacy = (a.axis === undefined || a.axis === -1) && !a.coerce2d && ctx.typeOf(ctx.node.inputs[0]) === 'f32';
+  const legacy = (a.axis === undefined || a.axis === -1) && !a.coerce2d && ctx.typeOf(ctx.node.inputs[0]) !== 'f64';
   return legacy ? b(ctx) : nd(ctx);
 };
 import { gather, gatherElements, gatherND, scatterElements, scatterND, oneHot, trilu, range, topK } from './indexing.js';

@@ -39,7 +39,8 @@ export function axisIn(ctx: OpContext, a: number, r: number): number {
 /** The element type of input `name`, one of `ok`, else UNSUPPORTED_OP. */
 export function typeIn(ctx: OpContext, name: string, ok: readonly DType[]): DType {
   const t = ctx.typeOf(name);
-  if (!t || !ok.includes(t)) fail('UNSUPPORTED_OP', `${ctx.where}: input ${JSON.stringify(name)} of element type ${t ?? '(unknown)'}; ${ctx.node.op} takes ${ok.join(', ')}`);
+  if (!t) fail('BAD_GRAPH', `${ctx.where}: input ${JSON.stringify(name)} is not produced before this node (or is a quantized tensor)`);
+  if (!ok.includes(t)) fail('UNSUPPORTED_OP', `${ctx.where}: input ${JSON.stringify(name)} of element type ${t ?? '(unknown)'}; ${ctx.node.op} takes ${ok.join(', ')}`);
   return t;
 }
 /** The rank check of the N-d kernels. */
