@@ -6,7 +6,7 @@
 // vbinary_nd_any__scalar computes each output element from its multi-index (no coalescing, no SIMD): the
 // reference vbinary_nd_any__simd128 must equal bit for bit. y may alias a or b when it has their shape.
 
-import { coalesce, cdim, cstride, MAX_RANK } from "./iter";
+import { coalesce, cdim, cstride, MAX_RANK, refOffsets, refB, dimsTotal } from "./iter";
 import { arith, compare, isCompare, opAllowed, B_ADD, B_SUB, B_MUL, B_DIV, B_MIN, B_MAX } from "./ops";
 import { DT_F32, DT_U8, DT_I8, DT_U16, DT_I16, DT_I32, DT_I64, DT_BOOL, DT_F64, DT_U32, DT_U64 } from "./dtype";
 
@@ -118,15 +118,7 @@ export function vbinary_nd_any__simd128(dtype: i32, op: i32, y: usize, a: usize,
 // Reference: per output element, its multi-index, then each operand's offset.
 function refTyped<T>(op: i32, y: usize, a: usize, b: usize, rank: i32, dims: usize, total: i64): void {
   for (let e: i64 = 0; e < total; e++) {
-    let rem = e, ao: i64 = 0, bo: i64 = 0, sa: i64 = 1, sb: i64 = 1;
-    for (let i = rank - 1; i >= 0; i--) {
-      const d = <i64>load<i32>(dims + (<usize>i << 2));
-      const da = <i64>load<i32>(dims + (<usize>(rank + i) << 2)), db = <i64>load<i32>(dims + (<usize>(2 * rank + i) << 2));
-      const k = rem % d; rem /= d;
-      if (da != 1) ao += k * sa;
-      if (db != 1) bo += k * sb;
-      sa *= da; sb *= db;
-    }
+    const ao = refOffsets(e, rank, dims), bo = refB();
     const x = load<T>(el<T>(a, ao)), z = load<T>(el<T>(b, bo));
     if (isCompare(op)) store<u8>(y + <usize>e, compare<T>(op, x, z));
     else store<T>(el<T>(y, e), arith<T>(op, x, z));
@@ -138,8 +130,7 @@ export function vbinary_nd_any__scalar(dtype: i32, op: i32, y: usize, a: usize, 
   const r = coalesce(rank, dims, 3);   // the same validation, the result unused
   if (r == -2) return 0;
   if (r < 0) return 2;
-  let total: i64 = 1;
-  for (let i = 0; i < rank; i++) total *= <i64>load<i32>(dims + (<usize>i << 2));
+  const total = dimsTotal(rank, dims);
   if (dtype == DT_F32) refTyped<f32>(op, y, a, b, rank, dims, total);
   else if (dtype == DT_F64) refTyped<f64>(op, y, a, b, rank, dims, total);
   else if (dtype == DT_I32) refTyped<i32>(op, y, a, b, rank, dims, total);

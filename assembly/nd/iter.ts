@@ -56,3 +56,34 @@ export function coalesce(rank: i32, dims: usize, ops: i32): i32 {
   }
   return w;
 }
+
+// ----- the references' reading of broadcasting: one output element at a time
+
+let refBOff: i64 = 0;
+
+/** Elements of the output of `dims` (its first `rank` i32s). */
+export function dimsTotal(rank: i32, dims: usize): i64 {
+  let total: i64 = 1;
+  for (let i = 0; i < rank; i++) total *= <i64>load<i32>(dims + (<usize>i << 2));
+  return total;
+}
+
+/** For output element e (dims: 3 * rank i32s, the output's then a's and b's, right-aligned), the
+ *  element offset into a from its multi-index; b's through refB(). No coalescing: what the scalar
+ *  references use, so the fast paths are checked against an independent walk. */
+export function refOffsets(e: i64, rank: i32, dims: usize): i64 {
+  let rem = e, ao: i64 = 0, bo: i64 = 0, sa: i64 = 1, sb: i64 = 1;
+  for (let i = rank - 1; i >= 0; i--) {
+    const d = <i64>load<i32>(dims + (<usize>i << 2));
+    const da = <i64>load<i32>(dims + (<usize>(rank + i) << 2)), db = <i64>load<i32>(dims + (<usize>(2 * rank + i) << 2));
+    const k = rem % d; rem /= d;
+    if (da != 1) ao += k * sa;
+    if (db != 1) bo += k * sb;
+    sa *= da; sb *= db;
+  }
+  refBOff = bo;
+  return ao;
+}
+
+// @ts-ignore: decorator
+@inline export function refB(): i64 { return refBOff; }

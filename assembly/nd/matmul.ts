@@ -8,7 +8,7 @@
 // k = 0..K-1 (separate multiply and add, never fused). The SIMD kernel packs each batch's B into
 // pack_w_f32 panels and runs gemm_f32_f32_f32__simd128_5x8, which sums in exactly that order.
 
-import { coalesce, cdim, cstride, MAX_RANK } from "./iter";
+import { coalesce, cdim, cstride, MAX_RANK, refOffsets, refB, dimsTotal } from "./iter";
 import { NR } from "../kernels/pack";
 import { gemm_f32_f32_f32__simd128_5x8 } from "../kernels/dense_f32";
 
@@ -104,19 +104,10 @@ function refMatmul<T>(y: usize, a: usize, b: usize, M: i32, K: i32, N: i32, flag
   const r = coalesce(rank, dims, 3);   // the same validation, the result unused
   if (r == -2) return 0;
   if (r < 0) return 2;
-  let total: i64 = 1;
-  for (let i = 0; i < rank; i++) total *= <i64>load<i32>(dims + (<usize>i << 2));
+  const total = dimsTotal(rank, dims);
   const tA = (flags & MM_TRANS_A) != 0, tB = (flags & MM_TRANS_B) != 0;
   for (let e: i64 = 0; e < total; e++) {
-    let rem = e, ao: i64 = 0, bo: i64 = 0, sa: i64 = 1, sb: i64 = 1;
-    for (let i = rank - 1; i >= 0; i--) {
-      const d = <i64>load<i32>(dims + (<usize>i << 2));
-      const da = <i64>load<i32>(dims + (<usize>(rank + i) << 2)), db = <i64>load<i32>(dims + (<usize>(2 * rank + i) << 2));
-      const k = rem % d; rem /= d;
-      if (da != 1) ao += k * sa;
-      if (db != 1) bo += k * sb;
-      sa *= da; sb *= db;
-    }
+    const ao = refOffsets(e, rank, dims), bo = refB();
     const pa = el<T>(a, ao * M * K), pb = el<T>(b, bo * K * N), py = el<T>(y, e * M * N);
     for (let m = 0; m < M; m++) {
       for (let n = 0; n < N; n++) {

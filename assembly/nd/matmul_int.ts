@@ -8,7 +8,7 @@
 // matmul_x8_x8_i32__simd128_4x8 (the same arguments) packs b - bzp as i32 panels of 8 columns
 // and runs a 4 x 8 tile of i32x4 multiply-adds; the scalar kernel is its reference.
 
-import { coalesce, cdim, cstride, MAX_RANK } from "./iter";
+import { coalesce, cdim, cstride, MAX_RANK, refOffsets, refB, dimsTotal } from "./iter";
 import { DT_U8, DT_I8 } from "./dtype";
 
 // @ts-ignore: decorator
@@ -29,18 +29,9 @@ export function matmul_x8_x8_i32__scalar(y: usize, a: usize, adt: i32, b: usize,
   if (r == -2) return 0;
   if (r < 0) return 2;
   const sA = adt == DT_I8, sB = bdt == DT_I8;
-  let total: i64 = 1;
-  for (let i = 0; i < rank; i++) total *= <i64>load<i32>(dims + (<usize>i << 2));
+  const total = dimsTotal(rank, dims);
   for (let e: i64 = 0; e < total; e++) {
-    let rem = e, ao: i64 = 0, bo: i64 = 0, sa: i64 = 1, sb: i64 = 1;
-    for (let i = rank - 1; i >= 0; i--) {
-      const d = <i64>load<i32>(dims + (<usize>i << 2));
-      const da = <i64>load<i32>(dims + (<usize>(rank + i) << 2)), db = <i64>load<i32>(dims + (<usize>(2 * rank + i) << 2));
-      const k = rem % d; rem /= d;
-      if (da != 1) ao += k * sa;
-      if (db != 1) bo += k * sb;
-      sa *= da; sb *= db;
-    }
+    const ao = refOffsets(e, rank, dims), bo = refB();
     const pa = a + <usize>(ao * M * K), pb = b + <usize>(bo * K * N), py = y + (<usize>(e * M * N) << 2);
     for (let m = 0; m < M; m++) {
       const za = nazp == 0 ? 0 : ld8(azp + <usize>(nazp == 1 ? 0 : m), sA);

@@ -35,6 +35,9 @@ export const softmaxNd = (kind: 'softmax' | 'logsoftmax' | 'hardmax'): Builder =
   };
 };
 
+// epsilon and the other float attributes pass to f32 kernel parameters as they are: the
+// module rounds them (the host computes nothing on them).
+
 /** Scale / bias inputs: value names (stored f32 tensors or activations), checked for `n` elements. */
 function affineInputs(ctx: Parameters<Builder>[0], from: number): string[] {
   const names = ctx.node.inputs.slice(from).filter((n) => typeof n === 'string' && n !== '');
@@ -52,7 +55,7 @@ export const layerNormalization: Builder = (ctx) => {
   typeIn(ctx, xName, ['f32']);
   const ab = affineInputs(ctx, 1);
   if (ab.length === 0) fail('BAD_GRAPH', `${ctx.where}: LayerNormalization needs its Scale input`);
-  const axis = intAttr(ctx, 'axis', -1), eps = Math.fround(numAttr(ctx, 'epsilon', 1e-5));
+  const axis = intAttr(ctx, 'axis', -1), eps = numAttr(ctx, 'epsilon', 1e-5);
   const nOut = Math.max(1, ctx.node.outputs.length);
   const rl = (s: number[]) => { const a = axisIn(ctx, axis, s.length); return [elements(s.slice(0, a)), elements(s.slice(a)), a]; };
   return {
@@ -80,7 +83,7 @@ export const groupNorm = (instance: boolean): Builder => (ctx) => {
   typeIn(ctx, xName, ['f32']);
   const ab = affineInputs(ctx, 1);
   if (ab.length !== 2) fail('BAD_GRAPH', `${ctx.where}: ${ctx.node.op} needs scale and bias inputs`);
-  const eps = Math.fround(numAttr(ctx, 'epsilon', 1e-5)), G0 = instance ? 0 : intAttr(ctx, 'num_groups', 0);
+  const eps = numAttr(ctx, 'epsilon', 1e-5), G0 = instance ? 0 : intAttr(ctx, 'num_groups', 0);
   const geo = (s: number[]) => {
     if (s.length < 2) fail('SHAPE_MISMATCH', `${ctx.where}: input of shape ${JSON.stringify(s)} (N, C, ... expected)`);
     const C = s[1], G = instance ? C : G0;
