@@ -7,7 +7,7 @@
 // reference vbinary_nd_any__simd128 must equal bit for bit. y may alias a or b when it has their shape.
 
 import { coalesce, cdim, cstride, MAX_RANK, refOffsets, refB, dimsTotal } from "./iter";
-import { arith, compare, isCompare, opAllowed, B_ADD, B_SUB, B_MUL, B_DIV, B_MIN, B_MAX } from "./ops";
+import { arith, compare, isCompare, opAllowed, B_ADD, B_SUB, B_MUL, B_DIV, B_MIN, B_MAX, B_PRELU } from "./ops";
 import { DT_F32, DT_U8, DT_I8, DT_U16, DT_I16, DT_I32, DT_I64, DT_BOOL, DT_F64, DT_U32, DT_U64 } from "./dtype";
 
 // @ts-ignore: decorator
@@ -30,10 +30,11 @@ function runScalar<T, U>(op: i32, y: usize, a: usize, b: usize, n: i64, sa: i64,
   if (op == B_MUL) return f32x4.mul(x, z);
   if (op == B_DIV) return f32x4.div(x, z);
   if (op == B_MIN) return f32x4.min(x, z);
+  if (op == B_PRELU) return v128.bitselect(f32x4.mul(x, z), x, f32x4.lt(x, f32x4.splat(0)));
   return f32x4.max(x, z);
 }
 
-// f32, op one of the six SIMD ops (a compile-time constant after inlining).
+// f32, op one of the seven SIMD ops (a compile-time constant after inlining).
 // @ts-ignore: decorator
 @inline function runF32(op: i32, y: usize, a: usize, b: usize, n: i64, sa: i64, sb: i64): void {
   let i: i64 = 0;
@@ -85,6 +86,7 @@ function f32nd(op: i32, y: usize, a: usize, b: usize, r: i32): void {
   else if (op == B_DIV) walk<f32, f32>(B_DIV, true, y, a, b, r);
   else if (op == B_MIN) walk<f32, f32>(B_MIN, true, y, a, b, r);
   else if (op == B_MAX) walk<f32, f32>(B_MAX, true, y, a, b, r);
+  else if (op == B_PRELU) walk<f32, f32>(B_PRELU, true, y, a, b, r);
   else typed<f32>(op, y, a, b, r);
 }
 

@@ -9,19 +9,20 @@
 export const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_POW = 4, B_MOD = 5, B_FMOD = 6, B_MIN = 7, B_MAX = 8;
 export const B_AND = 9, B_OR = 10, B_XOR = 11, B_SHL = 12, B_SHR = 13;
 export const B_EQ = 14, B_LT = 15, B_GT = 16, B_LE = 17, B_GE = 18;
-export const B_COUNT = 19;
+export const B_PRELU = 19;   // a < 0 ? a * b : a. see: ONNX PRelu, opset 16 (slope broadcast onto x)
+export const B_COUNT = 20;
 // The codes' names (index = code), read by the host through names_ptr (assembly/codes.ts).
-export const BINARY_NAMES: string = "add sub mul div pow mod fmod min max and or xor shl shr eq lt gt le ge";
+export const BINARY_NAMES: string = "add sub mul div pow mod fmod min max and or xor shl shr eq lt gt le ge prelu";
 
 /** Whether op is defined on this kind of type (float, integer, bool). */
 export function opAllowed(op: i32, isFloatT: bool, isBool: bool): bool {
   if (op < 0 || op >= B_COUNT) return false;
-  if (isBool) return op == B_AND || op == B_OR || op == B_XOR || op >= B_EQ;
+  if (isBool) return op == B_AND || op == B_OR || op == B_XOR || isCompare(op);
   if (isFloatT) return op <= B_MAX || op >= B_EQ;
   return true;
 }
 
-@inline export function isCompare(op: i32): bool { return op >= B_EQ; }
+@inline export function isCompare(op: i32): bool { return op >= B_EQ && op <= B_GE; }
 
 // @ts-ignore: decorator
 @inline export function compare<T>(op: i32, a: T, b: T): u8 {
@@ -57,6 +58,7 @@ function ipow<T>(a: T, e: T): T {
       case B_FMOD: return a % b;
       case B_MOD: { const r = a % b; return r != 0 && (r < 0) != (b < 0) ? r + b : r; }
       case B_MIN: return min<T>(a, b);
+      case B_PRELU: return a < 0 ? a * b : a;
       default: return max<T>(a, b);
     }
   } else {
@@ -78,6 +80,7 @@ function ipow<T>(a: T, e: T): T {
       case B_AND: return a & b;
       case B_OR: return a | b;
       case B_XOR: return a ^ b;
+      case B_PRELU: return isSigned<T>() && a < 0 ? <T>(a * b) : a;
       case B_SHL: return b < 0 || b >= bits ? 0 : <T>(a << b);
       default: return b < 0 || b >= bits ? (isSigned<T>() && a < 0 ? <T>-1 : 0) : <T>(a >> b);
     }

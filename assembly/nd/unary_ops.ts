@@ -2,12 +2,12 @@
 // kernel for its tails and by its scalar reference). see: ONNX operators, opsets 6-22: Abs Neg
 // Sign Floor Ceil Round Sqrt Reciprocal Exp Log Erf Sin ... Atanh, Relu Sigmoid Tanh Softplus
 // Softsign Elu Selu Celu Mish ThresholdedRelu HardSigmoid HardSwish LeakyRelu Gelu IsNaN IsInf
-// Not BitwiseNot Clip. f32 is computed with Mathf, f64 with Math (both compiled into the module:
+// Not BitwiseNot Clip Shrink. f32 is computed with Mathf, f64 with Math (both compiled into the module:
 // the same bits in every engine). Where Alloy has an f32 kernel for the op (kernels/eltwise.ts,
 // activations.ts) the same per-element function runs, so results match the older kernels' bits.
 // Parameters a, b, g (the kernel's alpha, beta, gamma): Elu / Celu / LeakyRelu / ThresholdedRelu
 // alpha = a; Selu alpha = a, gamma = g; HardSigmoid alpha = a, beta = b; Clip min = a, max = b;
-// IsInf detect_negative = a != 0, detect_positive = b != 0.
+// IsInf detect_negative = a != 0, detect_positive = b != 0; Shrink lambd = a, bias = b.
 
 import { sigmoid1, hardswish1, gelu64, gelu64acc, erf64 } from "../kernels/eltwise";
 
@@ -18,11 +18,12 @@ export const U_ATAN = 16, U_SINH = 17, U_COSH = 18, U_ASINH = 19, U_ACOSH = 20, 
 export const U_RELU = 22, U_SIGMOID = 23, U_TANH = 24, U_SOFTPLUS = 25, U_SOFTSIGN = 26, U_ELU = 27, U_SELU = 28;
 export const U_CELU = 29, U_MISH = 30, U_THRELU = 31, U_HSIGMOID = 32, U_HSWISH = 33, U_LRELU = 34, U_GELU = 35;
 export const U_GELU_TANH = 36, U_ISNAN = 37, U_ISINF = 38, U_NOT = 39, U_BITNOT = 40, U_CLIP = 41;
-export const U_COUNT = 42;
+export const U_SHRINK = 42;
+export const U_COUNT = 43;
 
 export const UNARY_NAMES: string = "abs neg sign floor ceil round sqrt reciprocal exp log erf sin cos tan asin acos " +
   "atan sinh cosh asinh acosh atanh relu sigmoid tanh softplus softsign elu selu celu mish thresholdedrelu " +
-  "hardsigmoid hardswish leakyrelu gelu gelu_tanh isnan isinf not bitwisenot clip";
+  "hardsigmoid hardswish leakyrelu gelu gelu_tanh isnan isinf not bitwisenot clip shrink";
 
 /** Whether op is defined on this kind of element type. */
 export function unaryAllowed(op: i32, isFloatT: bool, isBool: bool): bool {
@@ -105,6 +106,7 @@ function geluTanh64(v: f64): f64 {
     case U_LRELU: return x < 0 ? a * x : x;                          // as vlrelu_f32__scalar
     case U_GELU: return f4<T>() ? <T>gelu64(<f64>x) : <T>gelu64acc(<f64>x);   // f32 as vgelu_f32__scalar
     case U_GELU_TANH: return <T>geluTanh64(<f64>x);
+    case U_SHRINK: return x < -a ? x + b : x > a ? x - b : <T>0;   // a = lambd, b = bias. see: ONNX Shrink, opset 9
     default: return min<T>(max<T>(x, a), b);                         // U_CLIP, as vclamp_f32__scalar
   }
 }

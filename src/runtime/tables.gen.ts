@@ -11,10 +11,10 @@ export const OVERFLOW = ['saturate', 'ieee'] as const;
 export const ACTIVATIONS = ['none', 'relu', 'relu6'] as const;
 export const DENSE_ACTIVATIONS = ['none', 'relu', 'tanh', 'sigmoid', 'gelu'] as const;
 export const DTYPE_NAMES = ['f32', 'u8', 'i8', 'u16', 'i16', 'i32', 'i64', 'bool', 'f16', 'f64', 'u32', 'u64', 'bf16'] as const;
-export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'pow', 'mod', 'fmod', 'min', 'max', 'and', 'or', 'xor', 'shl', 'shr', 'eq', 'lt', 'gt', 'le', 'ge'] as const;
+export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'pow', 'mod', 'fmod', 'min', 'max', 'and', 'or', 'xor', 'shl', 'shr', 'eq', 'lt', 'gt', 'le', 'ge', 'prelu'] as const;
 export const REDUCE_OPS = ['sum', 'mean', 'max', 'min', 'prod', 'l1', 'l2', 'log_sum', 'log_sum_exp', 'sum_square'] as const;
 export const SOFTMAX_KINDS = ['softmax', 'logsoftmax', 'hardmax'] as const;
-export const UNARY_OPS = ['abs', 'neg', 'sign', 'floor', 'ceil', 'round', 'sqrt', 'reciprocal', 'exp', 'log', 'erf', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'relu', 'sigmoid', 'tanh', 'softplus', 'softsign', 'elu', 'selu', 'celu', 'mish', 'thresholdedrelu', 'hardsigmoid', 'hardswish', 'leakyrelu', 'gelu', 'gelu_tanh', 'isnan', 'isinf', 'not', 'bitwisenot', 'clip'] as const;
+export const UNARY_OPS = ['abs', 'neg', 'sign', 'floor', 'ceil', 'round', 'sqrt', 'reciprocal', 'exp', 'log', 'erf', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'relu', 'sigmoid', 'tanh', 'softplus', 'softsign', 'elu', 'selu', 'celu', 'mish', 'thresholdedrelu', 'hardsigmoid', 'hardswish', 'leakyrelu', 'gelu', 'gelu_tanh', 'isnan', 'isinf', 'not', 'bitwisenot', 'clip', 'shrink'] as const;
 
 /** The format table: one row per id (FORMAT_COLUMNS), kind -1 for an unassigned id. */
 export const FORMAT_TABLE: readonly (readonly number[])[] = [

@@ -18,10 +18,10 @@ export function cases(): Case[] {
   for (const f of ['mnist-mlp.onnx', 'mnist-mlp-tanh.onnx']) out.push({ name: `models/${f}`, kind: 'onnx', bytes: file(new URL(`../../models/${f}`, import.meta.url)), opts: {} });
   out.push({ name: 'qdqMlpSpec', kind: 'onnx', bytes: buildModel(qdqMlpSpec()), opts: {} });
   out.push({ name: 'shapeSubgraphSpec', kind: 'onnx', bytes: buildModel(shapeSubgraphSpec()), opts: {} });
-  out.push({ name: 'refused: Erf, a foreign domain, one dependent node', kind: 'onnx', opts: {}, bytes: buildModel({
+  out.push({ name: 'refused: Multinomial, a foreign domain, one dependent node', kind: 'onnx', opts: {}, bytes: buildModel({
     inputs: [{ name: 'x', shape: [1, 4] }], outputs: [{ name: 'y' }],
     nodes: [
-      { op: 'Erf', inputs: ['x'], outputs: ['e'] },
+      { op: 'Multinomial', inputs: ['x'], outputs: ['e'] },
       { op: 'Relu', inputs: ['e'], outputs: ['r'] },
       { op: 'Foo', domain: 'com.example', inputs: ['x'], outputs: ['f'] },
       { op: 'Add', inputs: ['x', 'x'], outputs: ['y'] },

@@ -48,10 +48,10 @@ test('QDQ conv: int8 weights per output channel (axis 0), i8 activations, Relu',
 
 test('unsupported operators: one UNSUPPORTED_OP error lists every one', async () => {
   const spec: Spec = {
-    inputs: [{ name: 'x', shape: [2, 4] }, { name: 'z', shape: [2, 4] }], outputs: [{ name: 'y' }],
+    inputs: [{ name: 'x', shape: [2, 4] }, { name: 'z', shape: [4, 2] }], outputs: [{ name: 'y' }],
     inits: [{ name: 'k', shape: [1], data: [2], type: 'int64' }],
     nodes: [
-      { op: 'Exp', inputs: ['x'], outputs: ['e'], name: 'exp_node' },
+      { op: 'Multinomial', inputs: ['x'], outputs: ['e'], name: 'sampler' },
       { op: 'MatMul', inputs: ['e', 'z'], outputs: ['mm'], name: 'batched_mm' },
       { op: 'StringNormalizer', inputs: ['x'], outputs: ['sn'], name: 'strnorm' },
       { op: 'Relu', inputs: ['mm'], outputs: ['r'] },
@@ -64,15 +64,15 @@ test('unsupported operators: one UNSUPPORTED_OP error lists every one', async ()
   } catch (e: any) {
     assert.is(e.name, 'AlloyError');
     assert.is(e.code, 'UNSUPPORTED_OP');
-    for (const s of ['Exp (exp_node)', 'StringNormalizer (strnorm)', 'MyOp (custom)']) assert.ok(e.message.includes(s), `${s} in ${e.message}`);
+    for (const s of ['Multinomial (sampler)', 'StringNormalizer (strnorm)', 'MyOp (custom)']) assert.ok(e.message.includes(s), `${s} in ${e.message}`);
     assert.ok(e.message.includes('4 unsupported') || e.message.includes('3 unsupported'), e.message);
   }
   // a refusal with a reason (an Einsum of three operands) is reported with it
-  const spec2: Spec = { inputs: [{ name: 'a', shape: [2, 3] }, { name: 'b', shape: [3, 2] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Einsum', inputs: ['a', 'b', 'b'], outputs: ['y'], name: 'mm', attrs: { equation: 'ij,jk,jk->ik' } }, { op: 'Exp', inputs: ['a'], outputs: ['q'], name: 'e2' }] };
+  const spec2: Spec = { inputs: [{ name: 'a', shape: [2, 3] }, { name: 'b', shape: [3, 2] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Einsum', inputs: ['a', 'b', 'b'], outputs: ['y'], name: 'mm', attrs: { equation: 'ij,jk,jk->ik' } }, { op: 'Multinomial', inputs: ['a'], outputs: ['q'], name: 'e2' }] };
   try { await importModel(buildModel(spec2)); assert.unreachable(); } catch (e: any) {
     assert.is(e.code, 'UNSUPPORTED_OP');
     assert.ok(e.message.includes('Einsum (mm): Einsum of 3 operands'), e.message);
-    assert.ok(e.message.includes('Exp (e2)'), e.message);
+    assert.ok(e.message.includes('Multinomial (e2)'), e.message);
   }
 });
 

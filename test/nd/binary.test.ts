@@ -10,8 +10,8 @@ import { getAlloy, wasm, heap, rng } from '../util.ts';
 const DT = { f32: 1, u8: 2, i8: 3, u16: 4, i16: 5, i32: 6, i64: 7, bool: 9, f64: 11, u32: 12, u64: 13 } as const;
 type DName = keyof typeof DT;
 const BYTES: Record<DName, number> = { f32: 4, u8: 1, i8: 1, u16: 2, i16: 2, i32: 4, i64: 8, bool: 1, f64: 8, u32: 4, u64: 8 };
-const OPS = ['add', 'sub', 'mul', 'div', 'pow', 'mod', 'fmod', 'min', 'max', 'and', 'or', 'xor', 'shl', 'shr', 'eq', 'lt', 'gt', 'le', 'ge'];
-const FLOAT_OPS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 14, 15, 16, 17, 18];
+const OPS = ['add', 'sub', 'mul', 'div', 'pow', 'mod', 'fmod', 'min', 'max', 'and', 'or', 'xor', 'shl', 'shr', 'eq', 'lt', 'gt', 'le', 'ge', 'prelu'];
+const FLOAT_OPS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 14, 15, 16, 17, 18, 19];
 const BOOL_OPS = [9, 10, 11, 14, 15, 16, 17, 18];
 const opsFor = (t: DName) => (t === 'f32' || t === 'f64' ? FLOAT_OPS : t === 'bool' ? BOOL_OPS : OPS.map((_, i) => i));
 const SIZES = [1, 3, 4, 5, 7, 17, 33];
@@ -63,7 +63,7 @@ test('vbinary_nd_any__simd128 equals vbinary_nd_any__scalar on every type, op an
       for (let k = 0; k < 12; k++) {
         const s = randomCase(r);
         const aB = randomBytes(t, n(s.a), r), bB = randomBytes(t, n(s.b), r);
-        const yBytes = n(s.out) * (op >= 14 ? 1 : BYTES[t]);
+        const yBytes = n(s.out) * (op >= 14 && op <= 18 ? 1 : BYTES[t]);
         const fast = call('vbinary_nd_any__simd128', DT[t], op, s, aB, bB, yBytes), ref = call('vbinary_nd_any__scalar', DT[t], op, s, aB, bB, yBytes);
         assert.is(fast.status, 0, `${t} ${OPS[op]} ${JSON.stringify(s)}`);
         assert.is(ref.status, 0);
@@ -86,6 +86,7 @@ test('f32 semantics: numpy broadcasting, IEEE ops, NaN-propagating min / max, fm
   const oracle: Record<number, (x: number, y: number) => number> = {
     0: (x, y) => f(x + y), 1: (x, y) => f(x - y), 2: (x, y) => f(x * y), 3: (x, y) => f(x / y),
     6: (x, y) => f(x % y), 7: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y)), 8: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y)),
+    19: (x, y) => (x < 0 ? f(x * y) : x),
   };
   for (const [op, fn] of Object.entries(oracle)) {
     const { status, y } = call('vbinary_nd_any__simd128', 1, +op, shapes, new Uint8Array(a.buffer), new Uint8Array(b.buffer), 30 * 4);
@@ -113,6 +114,7 @@ test('integer semantics: wrapping, truncating division, Python mod, C fmod, defi
   assert.equal(run(4, [2, 3, -2, 2, 1, -1, -1], [10, 3, 3, -1, -5, -5, -4]), [1024, 27, -8, 0, 1, -1, 1]);
   assert.equal(run(12, [1, 1, 3], [31, 32, -1]), [MIN, 0, 0]);
   assert.equal(run(13, [-8, -8, 8], [1, 40, 40]), [-4, -1, 0]);
+  assert.equal(run(19, [-3, 4, 0, MIN], [2, 2, 5, -1]), [-6, 4, 0, MIN]);
   // i64 through BigInt
   const I64 = (v: bigint[]) => new Uint8Array(new BigInt64Array(v).buffer);
   const y = call('vbinary_nd_any__simd128', 7, 2, { out: [3], a: [3], b: [1] }, I64([2n ** 62n, -3n, 9223372036854775807n]), I64([3n]), 24).y;
@@ -135,7 +137,7 @@ test('bad op, type or dims: a status, nothing written', async () => {
   await getAlloy();
   const s = { out: [4], a: [4], b: [4] }, z = new Uint8Array(32);
   const untouched = (y: Uint8Array) => y.every((v) => v === 0xcd);
-  for (const [dt, op] of [[1, 9], [1, 12], [9, 0], [8, 0], [99, 0], [6, 19], [6, -1]]) {
+  for (const [dt, op] of [[1, 9], [1, 12], [9, 0], [8, 0], [99, 0], [6, 20], [6, -1]]) {
     const { status, y } = call('vbinary_nd_any__simd128', dt, op, s, z, z, 16);
     assert.is(status, 1, `dtype ${dt} op ${op}`);
     assert.ok(untouched(y));

@@ -45,7 +45,7 @@ test('64-bit values; f64 NaNs leave canonical; a declared output type must match
   assert.equal([bits[0], y[1], bits[2]], [0x7ff8000000000000n, 1, 0x7ff8000000000000n]);
   d.dispose();
   throwsCode(() => a.load(bundle([{ name: 'x', shape: [3], format: 'i32' }], [{ name: 'y', shape: [3], format: 'f32' }], [{ name: 'n', op: 'Add', inputs: ['x', 'x'], outputs: ['y'] }])), 'BAD_GRAPH', /declared "f32", produced as i32/);
-  throwsCode(() => a.load(bundle([{ name: 'x', shape: [3], format: 'i32' }], [{ name: 'y', shape: [3] }], [{ name: 'r', op: 'Relu', inputs: ['x'], outputs: ['y'] }])), 'BAD_GRAPH', /"x" is i32; Relu takes f32/);
+  throwsCode(() => a.load(bundle([{ name: 'x', shape: [3], format: 'i32' }], [{ name: 'y', shape: [3] }], [{ name: 'r', op: 'Sigmoid', inputs: ['x'], outputs: ['y'] }])), 'BAD_GRAPH', /Sigmoid does not take i32 values/);
   throwsCode(() => a.load(bundle([{ name: 'x', shape: [3], format: 'i32' }, { name: 'z', shape: [3], format: 'i64' }], [{ name: 'y', shape: [3] }], [{ name: 'n', op: 'Add', inputs: ['x', 'z'], outputs: ['y'] }])), 'BAD_GRAPH', /i32 and i64/);
 });
 

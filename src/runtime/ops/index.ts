@@ -5,6 +5,7 @@ import { conv, depthwiseConv } from './conv.js';
 import { maxPool, avgPool, globalAvgPool } from './pool.js';
 import { UNARY, softmax } from './eltwise.js';
 import { BINARY } from './nd.js';
+import { UNARY_ND } from './unary.js';
 import { reshape, flatten, squeeze, unsqueeze, identity, shape, size, constantOfShape } from './shape.js';
 import { transpose, pad, concat, prelu, logSoftmax, layerNorm, resize } from './tensor.js';
 import { fakeQuant } from './quant.js';
@@ -17,6 +18,15 @@ const lastAxis = (b: Builder, nd: Builder): Builder => (ctx) => {
   const a = ctx.node.attrs ?? {};
   const legacy = (a.axis === undefined || a.axis === -1) && !a.coerce2d && ctx.typeOf(ctx.node.inputs[0]) !== 'f64';
   return legacy ? b(ctx) : nd(ctx);
+};
+// PRelu with one f32 slope per last-axis channel (or one) keeps tensor.ts's builder (the bundles
+// the layout importers write); any other slope shape or type broadcasts with the binary kernel.
+const preluRoute: Builder = (ctx) => {
+  const w = ctx.weights.get(ctx.node.inputs[1] ?? '');
+  const dims = w ? [...w.entry.shape] : [];
+  while (dims.length > 1 && dims[0] === 1) dims.shift();
+  const legacy = ctx.typeOf(ctx.node.inputs[0] ?? '') === 'f32' && !!w && w.entry.format === 'f32' && w.entry.scale === undefined && dims.length <= 1;
+  return legacy ? prelu(ctx) : BINARY.PRelu(ctx);
 };
 import { gather, gatherElements, gatherND, scatterElements, scatterND, oneHot, trilu, range, topK } from './indexing.js';
 import { cast, castLike, where, expand, tile, slice, split, depthToSpace, spaceToDepth } from './move.js';
@@ -32,6 +42,8 @@ export const OPS: Record<string, Builder> = {
   GlobalAveragePool: globalAvgPool,
   ...BINARY,
   ...UNARY,
+  // element-wise unary ops on typed values (unary.ts; f32 Relu / Clip / ... keep eltwise.ts's builders)
+  ...UNARY_ND,
   Softmax: lastAxis(softmax, softmaxNd('softmax')),
   Reshape: reshape,
   Flatten: flatten,
@@ -44,7 +56,7 @@ export const OPS: Record<string, Builder> = {
   Transpose: transpose,
   Pad: pad,
   Concat: concat,
-  PRelu: prelu,
+  PRelu: preluRoute,
   LogSoftmax: lastAxis(logSoftmax, softmaxNd('logsoftmax')),
   LayerNorm: layerNorm,
   Resize: resize,

@@ -12,13 +12,14 @@ import { BINARY_OPS } from '../tables.js';
 import { dtypeId, type DType } from '../dtype.js';
 import { elements, type Builder, type OpContext } from './types.js';
 import { activation } from './conv.js';
+import { computeType, via } from './via.js';
 import { ACT } from '../tables.js';
 
 /** ONNX op -> the module's binary op name (BINARY_OPS). */
 const CODE: Record<string, string> = {
   Add: 'add', Sub: 'sub', Mul: 'mul', Div: 'div', Pow: 'pow', Min: 'min', Max: 'max',
   And: 'and', Or: 'or', Xor: 'xor', BitwiseAnd: 'and', BitwiseOr: 'or', BitwiseXor: 'xor',
-  Equal: 'eq', Less: 'lt', Greater: 'gt', LessOrEqual: 'le', GreaterOrEqual: 'ge',
+  Equal: 'eq', Less: 'lt', Greater: 'gt', LessOrEqual: 'le', GreaterOrEqual: 'ge', PRelu: 'prelu',
 };
 const COMPARE = new Set(['eq', 'lt', 'gt', 'le', 'ge']);
 const BOOL_ONLY = new Set(['And', 'Or', 'Xor']);
@@ -56,7 +57,8 @@ export const binary = (op: string): Builder => (ctx) => {
   if (ctx.node.inputs.length !== 2) fail('BAD_GRAPH', `${ctx.where}: ${op} takes 2 inputs, the node has ${ctx.node.inputs.length}`);
   const [aName, bName] = ctx.node.inputs;
   const ta = inType(ctx, 0), tb = inType(ctx, 1);
-  if (ta !== tb) fail('BAD_GRAPH', `${ctx.where}: operands of types ${ta} and ${tb}; ${op} takes one type`);
+  // see: ONNX Pow, opset 15: the exponent may have its own type; such pairs compute in f64
+  if (ta !== tb && op !== 'Pow') fail('BAD_GRAPH', `${ctx.where}: operands of types ${ta} and ${tb}; ${op} takes one type`);
   let name = CODE[op];
   if (op === 'Mod') name = ctx.node.attrs?.fmod ? 'fmod' : 'mod';
   if (op === 'BitShift') {
@@ -70,7 +72,9 @@ export const binary = (op: string): Builder => (ctx) => {
   const act = activation(ctx);
   const fused = F32_OPS[op] !== undefined && ta === 'f32';
   if (act !== ACT.none && !fused) fail('UNSUPPORTED_OP', `${ctx.where}: a fused activation needs f32 Add / Sub / Mul / Div`);
-  const id = dtypeId(ta);
+  const comp: DType = ta !== tb ? 'f64' : computeType(ta);
+  const id = dtypeId(comp);
+  const v = via(ctx, [ta, tb], COMPARE.has(name) ? 'bool' : ta, comp, DIMS_SCRATCH);
   // vbinary_f32__simd128 broadcasts b along a's leading dims only (b a suffix of a, or one element)
   const trailing = (a: number[], b: number[]) => elements(b) === 1 || (b.length <= a.length && b.every((d, i) => d === a[a.length - b.length + i]));
   return {
@@ -81,16 +85,19 @@ export const binary = (op: string): Builder => (ctx) => {
       if (act !== ACT.none && !(trailing(a, b) && out.length === a.length)) fail('SHAPE_MISMATCH', `${ctx.where}: a fused activation needs b to match a's trailing dimensions`);
       return out;
     },
-    scratch: () => DIMS_SCRATCH,
+    scratch: ([a, b]) => v.bytes([a, b], broadcast(a, b, ctx.where)),
     run([ap, bp], [a, b], yp, y, scratch) {
       if (fused && trailing(a, b) && y.length === a.length) {
         ctx.kernels.vbinary_f32__simd128(ap, bp, yp, elements(a), elements(b), F32_OPS[op], act);
         return;
       }
       const rank = y.length;
-      putDims(scratch, rank, [y, a, b]);
-      const r = ctx.kernels.vbinary_nd_any__simd128(id, code, yp, ap, bp, rank, scratch);
-      if (r !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the kernel rejected ${ta} ${op} (status ${r})`);
+      v.run([ap, bp], [a, b], yp, y, scratch, ([ca, cb], cy) => {
+        putDims(scratch, rank, [y, a, b]);
+        const r = ctx.kernels.vbinary_nd_any__simd128(id, code, cy, ca, cb, rank, scratch);
+        if (r === 1) fail('UNSUPPORTED_OP', `${ctx.where}: ${op} is not defined on ${ta} values`);
+        if (r !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the kernel rejected ${ta} ${op} (status ${r})`);
+      });
     },
     dispose() {},
   };

@@ -10,6 +10,7 @@ import type { DType } from '../../../runtime/dtype.js';
 import { AT } from './proto.js';
 import type { OnnxImporter } from './importer.js';
 import type { Const, Val } from './values.js';
+import { foldGeneric } from './fold.js';
 
 /** An input as a row sees it: element type, ONNX-order shape, and the constant when it is one. */
 export interface In { dtype: DType; shape: Ints; c?: Const }
@@ -68,18 +69,23 @@ export function plainInput(m: OnnxImporter, v: Val | undefined, base: string): s
   return name;
 }
 
-/** Emits the current node as its generic runtime node and binds its outputs. */
+/** Emits the current node as its generic runtime node and binds its outputs; a node of constants
+ *  only is run at import instead (./fold.ts) and its outputs bound as constants. */
 export function emitGeneric(m: OnnxImporter, row: GenericRow): void {
   const n = m.node;
   const vals = (n.input ?? []).map((_, i) => m.val(i));
   const ins = vals.map((v) => inOf(m, v));
   const outs = row.infer(ins, m);
+  const onnxOuts = n.output ?? [];
+  const attrs = row.attrs ? row.attrs(m, ins) : plainAttrs(m);
+  if (vals.every((v) => !v || v.kind === 'const')) {
+    const folded = foldGeneric(row.op ?? n.op_type!, vals as (Const | undefined)[], outs, outs.map((_, k) => !!onnxOuts[k]), attrs);
+    if (folded) { folded.forEach((c, k) => { if (c && onnxOuts[k]) m.bind(onnxOuts[k], c); }); return; }
+  }
   const names = (n.input ?? []).map((x, i) => plainInput(m, vals[i], x || `${m.nodeName}.in${i}`));
   // trailing absent inputs are dropped; inner ones stay '' so positions keep their meaning
   while (names.length && names[names.length - 1] === '') names.pop();
-  const onnxOuts = n.output ?? [];
   const acts = outs.map((o, k) => (onnxOuts[k] ? m.out(onnxOuts[k], o.shape, false, o.dtype) : undefined));
-  const attrs = row.attrs ? row.attrs(m, ins) : plainAttrs(m);
   m.emitN(row.op ?? n.op_type!, names, acts.map((a) => a?.name ?? ''), attrs);
   acts.forEach((a, k) => { if (a) m.bind(onnxOuts[k], a); });
 }

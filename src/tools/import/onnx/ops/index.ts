@@ -5,6 +5,7 @@
 import type { Handler } from '../importer.js';
 import type { GenericRow } from '../generic.js';
 import { GENERIC_ND, variadic } from './nd.js';
+import { GENERIC_UNARY } from './unary.js';
 import { GENERIC_REDUCE } from './reduce.js';
 import { GENERIC_INDEX } from './indexing.js';
 import { GENERIC_MOVE } from './move.js';
@@ -79,6 +80,8 @@ export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
  *  when an input is not f32, has a dimension unknown at import, or the handler above refuses. */
 export const GENERIC: Readonly<Record<string, GenericRow>> = Object.freeze({
   ...GENERIC_ND,
+  // element-wise unary ops and activations, Clip, PRelu (./unary.ts)
+  ...GENERIC_UNARY,
   // reductions and normalisations on any axes (./reduce.ts)
   ...GENERIC_REDUCE,
   // indexing: Gather (activations; constants fold in shape.ts), GatherElements, GatherND, Scatter,
