@@ -31,7 +31,7 @@ import { OnnxImporter, type ImportOptions } from './importer.js';
 import { Attrs, constantNode, tensorConst, type Act } from './values.js';
 import { rewritePatterns } from './patterns.js';
 import { HANDLERS, GENERIC, TYPED } from './ops/index.js';
-import { emitGeneric } from './generic.js';
+import { emitGeneric, plainInput } from './generic.js';
 import { Unsupported } from '../graph.js';
 import { dtypeOfId, type DType } from '../../../runtime/dtype.js';
 import { checkLegacy } from './legacy.js';
@@ -96,7 +96,17 @@ function run(im: OnnxImporter, model: ModelP): { inputs: ValueInfo[]; outputs: V
     if (im.isPoison(o.name!)) continue;
     const v = im.vals.get(o.name!);
     if (!v) fail('BAD_GRAPH', `graph output ${JSON.stringify(o.name)} is never produced`);
-    if (v.kind !== 'act') { im.problems.push(`graph output ${JSON.stringify(o.name)}: is a constant (or a quantized value), not computed from the inputs`); continue; }
+    if (v.kind === 'const' && v.dtype !== 'other') {
+      // an output that folded to a constant (Constant, Shape of a known shape): a stored tensor
+      // copied out by an Identity, so run() still returns it
+      im.nodeName = `output ${o.name}`;
+      const et = o.type?.tensor_type?.elem_type;
+      if (et !== undefined && et !== 0 && dtypeOfId(et) !== v.dtype) { im.problems.push(`graph output ${JSON.stringify(o.name)} has element type ${et}; the constant is ${v.dtype}`); continue; }
+      im.emit('Identity', [plainInput(im, v, `${o.name}.value`)], o.name!);
+      outputs.push({ name: o.name!, shape: [...v.dims], format: v.dtype });
+      continue;
+    }
+    if (v.kind !== 'act') { im.problems.push(`graph output ${JSON.stringify(o.name)}: is a quantized value or a string constant, not a tensor Alloy computes`); continue; }
     // an output computed as another type than the model declares would come back silently retyped
     const et = o.type?.tensor_type?.elem_type, dt = v.dtype ?? 'f32';
     if (et !== undefined && et !== 0 && dtypeOfId(et) !== dt) { im.problems.push(`graph output ${JSON.stringify(o.name)} has element type ${et}; Alloy computes it as ${dt}`); continue; }
@@ -184,7 +194,7 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions = {}): BundleI
   const main = ops.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx');
   const opset = Number(main?.version ?? (model.ir_version < 3 ? 1 : 0));
   if (!opset) fail('BAD_GRAPH', 'ModelProto has no default-domain opset_import');
-  if (opset < 6 || opset > 22) fail('UNSUPPORTED_OP', `opset ${opset}: opsets 6 to 22 are supported`);
+  if (opset < 1 || opset > 22) fail('UNSUPPORTED_OP', `opset ${opset}: opsets 1 to 22 are supported`);
   const im = new OnnxImporter(opts);
   im.opset = opset;
   const about = {

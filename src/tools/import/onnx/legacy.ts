@@ -1,9 +1,12 @@
-// Opsets 6 to 10: where an operator's meaning changed since, the handlers either read the old form
+// Opsets 1 to 10: where an operator's meaning changed since, the handlers either read the old form
 // (Clip / Pad < 11, Slice < 10, Softmax < 13, axes attributes) or this check refuses it before
 // they run, so an old model never takes a newer meaning silently.
 // see: ONNX Changelog.md (Add-7 .. Div-7 dropped `broadcast` / `axis`; BatchNormalization-7
 // dropped `is_test`, -9 `spatial`; Dropout-7 dropped `is_test`; Resize-11 added roi / sizes and
-// coordinate_transformation_mode; Upsample is refused as an unknown operator).
+// coordinate_transformation_mode). Before opset 6 (the `consumed_inputs` era, an attribute with no
+// meaning for inference): Reshape-1 took its shape as an attribute, Concat-1 defaulted axis to 1,
+// Pad-1 / Split-1 took other attributes, Cast-1 named its target type by a string, Tile-1 took
+// (tiles, axis) scalars: those are refused.
 
 import { unsupported } from '../graph.js';
 import type { OnnxImporter } from './importer.js';
@@ -18,6 +21,10 @@ const LEGACY_BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'And', 'Or'
 export function checkLegacy(m: OnnxImporter): void {
   const op = m.node.op_type!, at = m.at, opset = m.opset;
   if (opset >= 11) return;
+  if (opset < 6) {
+    const old = (op === 'Reshape' && opset < 5) || (op === 'Concat' && opset < 4 && !at.has('axis')) || ((op === 'Pad' || op === 'Split') && opset < 2) || op === 'Cast' || op === 'Tile';
+    if (old) unsupported(`opset ${opset} ${op} (its inputs or attributes differ from opset 6 on)`);
+  }
   if (opset < 7 && LEGACY_BROADCAST.has(op) && at.i('broadcast', 0) === 1 && at.has('axis')) {
     // opset 1-6 broadcasting aligns B at `axis`; numpy aligns it at the end: equal only there
     const ra = rank(m.val(0)), rb = rank(m.val(1)), axis = at.i('axis', 0);

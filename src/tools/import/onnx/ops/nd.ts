@@ -66,7 +66,8 @@ export const GENERIC_ND: Record<string, GenericRow> = {
   Squeeze: {
     infer: (ins, m) => {
       const s = need(ins, 0, 'data').shape, ax = axes(m, ins);
-      if (ax === null) unsupported('Squeeze axes computed at run time');
+      // axes computed at run time: the rank drops by their count, which dims go is known then
+      if (ax === null) return [{ dtype: same(ins), shape: new Array(Math.max(0, s.length - rankOf(ins[1]!))).fill(-1) }];
       if (!ax) { if (s.includes(-1)) unsupported('Squeeze without axes of a shape unknown at import'); return [{ dtype: same(ins), shape: s.filter((d) => d !== 1) }]; }
       const drop = new Set(ax.map((a) => norm(a, s.length)));
       return [{ dtype: same(ins), shape: s.filter((_, i) => !drop.has(i)) }];
@@ -76,7 +77,8 @@ export const GENERIC_ND: Record<string, GenericRow> = {
   Unsqueeze: {
     infer: (ins, m) => {
       const s = need(ins, 0, 'data').shape, ax = axes(m, ins);
-      if (!ax) unsupported('Unsqueeze axes computed at run time');
+      if (ax === null) return [{ dtype: same(ins), shape: new Array(s.length + rankOf(ins[1]!)).fill(-1) }];
+      if (!ax) unsupported('Unsqueeze needs axes');
       const r = s.length + ax.length, at = new Set(ax.map((a) => norm(a, r)));
       const out: Ints = [];
       let k = 0;
