@@ -6,7 +6,7 @@ import { maxPool, avgPool, globalAvgPool } from './pool.js';
 import { UNARY, softmax } from './eltwise.js';
 import { BINARY } from './nd.js';
 import { UNARY_ND } from './unary.js';
-import { reshape, flatten, squeeze, unsqueeze, identity, shape, size, constantOfShape } from './shape.js';
+import { reshape, flatten, squeeze, unsqueeze, identity, shape, size, constantOfShape, dropout } from './shape.js';
 import { transpose, pad, concat, prelu, logSoftmax, layerNorm, resize } from './tensor.js';
 import { fakeQuant } from './quant.js';
 import { reduce, REDUCE_OP_NAMES, argExtreme, cumSum } from './reduce.js';
@@ -53,6 +53,7 @@ export const OPS: Record<string, Builder> = {
   Shape: shape,
   Size: size,
   ConstantOfShape: constantOfShape,
+  Dropout: dropout,
   Transpose: transpose,
   Pad: pad,
   Concat: concat,

@@ -1,6 +1,6 @@
 // Shape operators: what they compute is a shape, or the same bytes under a new shape (copied into
 // the output's arena slot). Any element type. see: ONNX Shape 15 / Size / Reshape 14 / Flatten 13 /
-// Squeeze 13 / Unsqueeze 13 / Identity / ConstantOfShape 9 (axes and shapes as attributes, the
+// Squeeze 13 / Unsqueeze 13 / Identity / ConstantOfShape 9 / Dropout 13 (axes and shapes as attributes, the
 // form opsets < 13 use, or as inputs whose elements infer() reads).
 
 import * as heap from '../heap.js';
@@ -146,13 +146,40 @@ export const constantOfShape: Builder = (ctx) => {
       if (!d.every((x) => Number.isSafeInteger(x) && x >= 0)) fail('SHAPE_MISMATCH', `${ctx.where}: shape ${JSON.stringify(d)} has a negative or non-integer dimension`);
       return d;
     },
-    run(_p, _s, yp, y) {
-      const n = elements(y) * bytes.length;
-      if (!n) return;
-      const m = new Uint8Array(heap.buffer());
-      m.set(bytes, yp);
-      // doubling copies: the value's bytes repeated, no arithmetic on them
-      for (let have = bytes.length; have < n; have *= 2) m.copyWithin(yp + have, yp, yp + Math.min(have, n - have));
+    run(_p, _s, yp, y) { fill(yp, bytes, elements(y)); },
+    dispose() {},
+  };
+};
+
+/** n copies of one element's bytes at p: doubling copies, no arithmetic on them. */
+function fill(p: number, bytes: number[], count: number): void {
+  const n = count * bytes.length;
+  if (!n) return;
+  const m = new Uint8Array(heap.buffer());
+  m.set(bytes, p);
+  for (let have = bytes.length; have < n; have *= 2) m.copyWithin(p + have, p, p + Math.min(have, n - have));
+}
+
+/** see: ONNX Dropout 13, inference: output = data, mask all true. With training_mode true and a
+ *  nonzero ratio the output is random (a training op): refused when the plan sees those values. */
+export const dropout: Builder = (ctx) => {
+  const t = inType(ctx, 0);
+  const ratio = opt(ctx, 1), training = opt(ctx, 2);
+  const valueInputs = [ctx.node.inputs[0]];
+  const ri = ratio ? valueInputs.push(ratio) - 1 : -1, ti = training ? valueInputs.push(training) - 1 : -1;
+  const r0 = ctx.node.attrs?.ratio ?? 0.5;
+  if (typeof r0 !== 'number') fail('BAD_GRAPH', `${ctx.where}: attrs.ratio must be a number`);
+  return {
+    valueInputs, outTypes: [t, 'bool'], valueArgs: [ri, ti].filter((i) => i >= 0),
+    infer(shapes, vals) {
+      const r = ri >= 0 ? vals[ri]![0] : r0, train = ti >= 0 ? vals[ti]![0] : 0;
+      if (!(r >= 0 && r < 1)) fail('BAD_INPUT', `${ctx.where}: ratio ${r} is not in [0, 1)`);
+      if (train && r !== 0) fail('UNSUPPORTED_OP', `${ctx.where}: Dropout in training mode with ratio ${r} (its output is random)`);
+      return [[...shapes[0]], [...shapes[0]]];
+    },
+    run([xp], [s], yp, _y, _sc, outs) {
+      copy(xp, yp, elements(s) * dtypeBytes(t));
+      if (outs[1]) fill(outs[1], [1], elements(s));
     },
     dispose() {},
   };

@@ -1,6 +1,6 @@
 // Generic rows (../generic.ts) of the operators the runtime's core has: element-wise binary ops on
 // every type with numpy broadcasting, and the shape operators (see: ONNX Shape 15, Size,
-// Reshape 14, Squeeze / Unsqueeze 13, Flatten 13, Identity, ConstantOfShape 9).
+// Reshape 14, Squeeze / Unsqueeze 13, Flatten 13, Identity, ConstantOfShape 9, Dropout 13).
 
 import { unsupported, prod, type Ints } from '../../graph.js';
 import { broadcastAll, constInts, need, plainAttrs, inOf, plainInput, type GenericRow, type In } from '../generic.js';
@@ -40,6 +40,7 @@ export const GENERIC_ND: Record<string, GenericRow> = {
     },
   },
   Size: { infer: () => [{ dtype: 'i64', shape: [] }] },
+  Dropout: { infer: (ins) => { const x = need(ins, 0, 'data'); return [{ dtype: x.dtype, shape: [...x.shape] }, { dtype: 'bool', shape: [...x.shape] }]; } },
   Identity: { infer: (ins) => [{ dtype: same(ins), shape: [...need(ins, 0, 'input').shape] }], attrs: () => ({}) },
   Flatten: {
     infer: (ins, m) => {
