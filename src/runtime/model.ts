@@ -160,6 +160,8 @@ export class Model {
       check.rest();
       const types = new Map(graph.types);
       for (const [name, c] of this.consts) types.set(name, c.dtype);
+      // the slots of outputs nobody reads ('') are typed like any output
+      for (const n of this.nodes) n.outs.forEach((o, k) => { if (o.startsWith('\u0000')) types.set(o, n.types[k] ?? 'f32'); });
       const ins = this.inputs.map((v) => ({ name: v.name, dtype: v.format as DType }));
       const { planNodes, keyInputs } = analyse({ nodes: this.nodes, consts: this.consts, inputs: ins });
       this.g = { nodes: this.nodes, inputs: ins, outputs: this.outputs.map((v) => v.name), consts: this.consts, types, planNodes, keyInputs, maxTensorElements: limits.maxTensorElements, maxArenaBytes: maxArena };
