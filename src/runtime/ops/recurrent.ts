@@ -142,7 +142,7 @@ const recurrent = (kind: Kind): Builder => (ctx) => {
   return {
     valueInputs,
     outTypes: node.outputs.map(() => 'f32' as const),
-    infer: (sh) => geometry(sh).outs,
+    infer: (sh) => { const o = geometry(sh).outs; return o.length === 1 ? o[0] : o; },
     scratch: (sh) => {
       const g = geometry(sh);
       return PARAM_BYTES + heap.pad16(work(g)) + (packW ? heap.pad16(wBytes(g.I, g.H)) : 0) + (packR ? heap.pad16(rBytes(g.H)) : 0);
