@@ -7,8 +7,7 @@
 // scalar reference (kernels: 'reference') give the same bits. Bad inputs give AlloyError codes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getAlloy, rng } from '../util.ts';
-import { AlloyError } from '../../build/alloy.mjs';
+import { getAlloy, rng, throwsCode } from '../util.ts';
 import { writeBundle } from '../../build/alloy-tools.mjs';
 
 type Kind = 'RNN' | 'GRU' | 'LSTM';
@@ -166,16 +165,6 @@ test('RNN / GRU / LSTM: one model runs several sequence lengths and batches (sha
     for (let i = 0; i < want.length; i++) assert.ok(Math.abs((y.data as Float32Array)[i] - want[i]) <= 3e-5, `T ${T} B ${B} [${i}]`);
   }
 });
-
-function throwsCode(f: () => unknown, code: string, re: RegExp) {
-  try { f(); } catch (e) {
-    assert.ok(e instanceof AlloyError, `not an AlloyError: ${e}`);
-    assert.is((e as AlloyError).code, code, (e as Error).message);
-    assert.match((e as Error).message, re);
-    return;
-  }
-  assert.unreachable(`no ${code}`);
-}
 
 test('RNN / GRU / LSTM refusals: attributes, types, shapes, sequence lengths (code and node named)', async () => {
   const a = await getAlloy();
