@@ -39,20 +39,25 @@ export const RECURRENT_ACT_NAMES: string = "relu tanh sigmoid affine leakyrelu t
 // @ts-ignore: decorator
 @inline function gates(kind: i32): i32 { return kind == K_RNN ? 1 : kind == K_GRU ? 3 : 4; }
 
-// One activation of the RNN family (the ONNX list; ThresholdedRelu as the RNN docs define it, x >= alpha).
-function act1(code: i32, x: f32, a: f32, b: f32): f32 {
+// One activation of the RNN family over n elements at d, in place (ThresholdedRelu as the RNN
+// docs define it, x >= alpha). One loop per activation: the switch stays out of the loop.
+// @ts-ignore: decorator
+@inline function each(d: usize, n: i32, f: (x: f32, a: f32, b: f32) => f32, a: f32, b: f32): void {
+  for (let j = 0; j < n; j++) store<f32>(at(d, j), f(load<f32>(at(d, j)), a, b));
+}
+function actRow(code: i32, d: usize, n: i32, a: f32, b: f32): void {
   switch (code) {
-    case A_RELU: return unaryFloat<f32>(U_RELU, x, 0, 0, 0);
-    case A_TANH: return Mathf.tanh(x);
-    case A_SIGMOID: return sigmoid1(x);
-    case A_AFFINE: return a * x + b;
-    case A_LRELU: return unaryFloat<f32>(U_LRELU, x, a, 0, 0);
-    case A_THRELU: return x >= a ? x : 0;
-    case A_STANH: return a * Mathf.tanh(b * x);
-    case A_HSIGMOID: return unaryFloat<f32>(U_HSIGMOID, x, a, b, 0);
-    case A_ELU: return unaryFloat<f32>(U_ELU, x, a, 0, 0);
-    case A_SOFTSIGN: return unaryFloat<f32>(U_SOFTSIGN, x, 0, 0, 0);
-    default: return unaryFloat<f32>(U_SOFTPLUS, x, 0, 0, 0);
+    case A_RELU: each(d, n, (x: f32, a: f32, b: f32): f32 => unaryFloat<f32>(U_RELU, x, 0, 0, 0), a, b); break;
+    case A_TANH: each(d, n, (x: f32, a: f32, b: f32): f32 => Mathf.tanh(x), a, b); break;
+    case A_SIGMOID: each(d, n, (x: f32, a: f32, b: f32): f32 => sigmoid1(x), a, b); break;
+    case A_AFFINE: each(d, n, (x: f32, a: f32, b: f32): f32 => a * x + b, a, b); break;
+    case A_LRELU: each(d, n, (x: f32, a: f32, b: f32): f32 => unaryFloat<f32>(U_LRELU, x, a, 0, 0), a, b); break;
+    case A_THRELU: each(d, n, (x: f32, a: f32, b: f32): f32 => (x >= a ? x : 0), a, b); break;
+    case A_STANH: each(d, n, (x: f32, a: f32, b: f32): f32 => a * Mathf.tanh(b * x), a, b); break;
+    case A_HSIGMOID: each(d, n, (x: f32, a: f32, b: f32): f32 => unaryFloat<f32>(U_HSIGMOID, x, a, b, 0), a, b); break;
+    case A_ELU: each(d, n, (x: f32, a: f32, b: f32): f32 => unaryFloat<f32>(U_ELU, x, a, 0, 0), a, b); break;
+    case A_SOFTSIGN: each(d, n, (x: f32, a: f32, b: f32): f32 => unaryFloat<f32>(U_SOFTSIGN, x, 0, 0, 0), a, b); break;
+    default: each(d, n, (x: f32, a: f32, b: f32): f32 => unaryFloat<f32>(U_SOFTPLUS, x, 0, 0, 0), a, b);
   }
 }
 
@@ -111,8 +116,7 @@ function act1(code: i32, x: f32, a: f32, b: f32): f32 {
     if (simd) for (; i + 4 <= n; i += 4) v128.store(at(d, i), f32x4.min(f32x4.max(v128.load(at(d, i)), f32x4.splat(-c)), f32x4.splat(c)));
     for (; i < n; i++) store<f32>(at(d, i), min<f32>(max<f32>(load<f32>(at(d, i)), -c), c));
   }
-  const code = pi(p, P_ACT + slot), a = pf(p, P_ALPHA + slot), b = pf(p, P_BETA + slot);
-  for (let j = 0; j < n; j++) store<f32>(at(d, j), act1(code, load<f32>(at(d, j)), a, b));
+  actRow(pi(p, P_ACT + slot), d, n, pf(p, P_ALPHA + slot), pf(p, P_BETA + slot));
 }
 
 // Bytes of one packed direction: rows [0, split) and [split, N) as two pack_w_f32 blocks.
