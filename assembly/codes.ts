@@ -9,6 +9,7 @@ import { BINARY_NAMES } from "./nd/ops";
 import { REDUCE_NAMES } from "./nd/reduce";
 import { SOFTMAX_NAMES } from "./nd/softmax";
 import { UNARY_NAMES } from "./nd/unary_ops";
+import { RECURRENT_ACT_NAMES } from "./nd/recurrent";
 
 export const enum Round { RNE = 0, RNA = 1, RTZ = 2, FLOOR = 3, CEIL = 4, STOCHASTIC = 5 }
 export const ROUND_NAMES: string = "rne rna rtz floor ceil stochastic";
@@ -48,7 +49,8 @@ export const LIST_BINARY = 9;
 export const LIST_REDUCE_OPS = 10;
 export const LIST_SOFTMAX_KINDS = 11;
 export const LIST_UNARY = 12;       // vunary_nd_any__simd128 op codes (nd/unary_ops.ts)
-export const LIST_COUNT = 13;
+export const LIST_RECURRENT_ACTS = 13; // RNN / GRU / LSTM activation codes (nd/recurrent.ts)
+export const LIST_COUNT = 14;
 
 function list(t: i32): string {
   switch (t) {
@@ -65,6 +67,7 @@ function list(t: i32): string {
     case LIST_REDUCE_OPS: return REDUCE_NAMES;
     case LIST_SOFTMAX_KINDS: return SOFTMAX_NAMES;
     case LIST_UNARY: return UNARY_NAMES;
+    case LIST_RECURRENT_ACTS: return RECURRENT_ACT_NAMES;
   }
   return "";
 }

@@ -2,8 +2,9 @@
 # their reference outputs (PyTorch, f32) for test/import/torch.test.ts. Needs Debian's
 # python3-torch and python3-onnx (torch 1.13, onnx 1.12):
 #   apt-get install -y python3-torch python3-onnx && /usr/bin/python3 scripts/export-torch-models.py
-# CI and npm test never run this: they read the committed files.
-import json, os
+# CI and npm test never run this: they read the committed files. Names as arguments export only
+# those models (e.g. `... export-torch-models.py gru-bidir-opset14`); none: every model.
+import json, os, sys
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -64,7 +65,35 @@ class SmallCNN(nn.Module):
         return self.fc(x.view(x.size(0), -1))
 
 
+class GruTagger(nn.Module):
+    """Wake-word style: frames [N, T, 16] (batch_first), a bidirectional GRU of hidden 32, a
+    per-frame Linear on both directions' outputs."""
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(16, 32, batch_first=True, bidirectional=True)
+        self.head = nn.Linear(64, 3)
+
+    def forward(self, x):
+        y, _ = self.gru(x)
+        return self.head(y)
+
+
+class LstmVad(nn.Module):
+    """Voice-activity style: frames [T, N, 12], a 2-layer LSTM of hidden 32, a Linear on the
+    last layer's final hidden state."""
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(12, 32, num_layers=2)
+        self.head = nn.Linear(32, 2)
+
+    def forward(self, x):
+        _, (h, _) = self.lstm(x)
+        return self.head(h[-1])
+
+
 def export(name, model, args, names, dynamic, opset, feeds):
+    if len(sys.argv) > 1 and name not in sys.argv[1:]:
+        return
     model.eval()
     if isinstance(model, SmallCNN):
         with torch.no_grad():
@@ -96,3 +125,9 @@ export('embed-opset13', Embed(), (ids(1, 7), mask(1, 7)), ['ids', 'mask'], {'ids
        [(ids(1, 7), mask(1, 7)), (ids(2, 11), mask(2, 11))])
 export('cnn-opset9', SmallCNN(), (torch.randn(1, 3, 8, 8),), ['x'], {'x': {0: 'batch'}, 'y': {0: 'batch'}}, 9,
        [(torch.randn(1, 3, 8, 8),), (torch.randn(4, 3, 8, 8),)])
+# recurrent models: seeded here, so exporting them alone gives the same files
+torch.manual_seed(20261208)
+export('gru-bidir-opset14', GruTagger(), (torch.randn(1, 7, 16),), ['x'], {'x': {0: 'batch', 1: 'frames'}, 'y': {0: 'batch', 1: 'frames'}}, 14,
+       [(torch.randn(1, 7, 16),), (torch.randn(3, 11, 16),)])
+export('lstm-2layer-opset14', LstmVad(), (torch.randn(9, 1, 12),), ['x'], {'x': {0: 'frames', 1: 'batch'}, 'y': {0: 'batch'}}, 14,
+       [(torch.randn(9, 1, 12),), (torch.randn(5, 4, 12),)])

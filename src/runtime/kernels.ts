@@ -13,7 +13,7 @@ export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool'
   | 'reduce_nd' | 'argmax_nd' | 'cumsum_nd' | 'softmax_nd' | 'groupnorm' | 'layernorm_stats' | 'lpnorm' | 'lrn' | 'mvn_nd'
   | 'gather' | 'gather_elements' | 'gather_nd' | 'scatter_elements' | 'scatter_nd' | 'onehot' | 'trilu' | 'range' | 'topk'
   | 'transpose_nd' | 'slice_nd' | 'expand_nd' | 'tile_nd' | 'pad_nd' | 'concat_nd' | 'where_nd' | 'cast'
-  | 'matmul_nd' | 'matmul_int' | 'conv_nd' | 'conv_transpose_nd' | 'einsum_nd'
+  | 'matmul_nd' | 'matmul_int' | 'conv_nd' | 'conv_transpose_nd' | 'einsum_nd' | 'recurrent'
   | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd' | 'vunary_nd';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
@@ -135,6 +135,9 @@ export const KERNELS = [
   { name: 'conv_transpose_nd_f32_f32_f32__simd128_5x8', ops: ['conv_transpose_nd'], w: 'f32', a: 'f32', acc: 'f32', tile: [5, 8], packer: null, ref: 'conv_transpose_nd_f32_f32_f32__scalar', test: T('nd/linalg'), note: 'gathered patches, regrouped weights, then the 5x8 GEMM' },
   S('conv_nd_f32_f32_f32__scalar', 'conv_nd', 'nd/linalg'), S('conv_transpose_nd_f32_f32_f32__scalar', 'conv_transpose_nd', 'nd/linalg'),
   { ...S('einsum_nd_any__scalar', 'einsum_nd', 'nd/linalg', 'scalar: its own reference (f32 / f64 / i32 / i64, any labels)'), a: 'any', acc: 'any' },
+  // RNN / GRU / LSTM over a sequence (assembly/nd/recurrent.ts): one GEMM for the input projection, a GEMM of the hidden rows per step, the gate cell
+  { name: 'recurrent_f32_f32_f32__simd128_5x8', ops: ['recurrent'], w: 'f32', a: 'f32', acc: 'f32', tile: [5, 8], packer: 'pack_recurrent_f32', ref: 'recurrent_f32_f32_f32__scalar', test: T('nd/recurrent'), note: 'W and R packed per direction, the 5x8 GEMM, SIMD128 gate cell' },
+  { name: 'recurrent_f32_f32_f32__scalar', ops: ['recurrent'], w: 'f32', a: 'f32', acc: 'f32', tile: [], packer: null, ref: 'recurrent_f32_f32_f32__scalar', test: T('nd/recurrent'), note: 'reference: row-major W and R, gemm_f32_f32_f32__scalar, the cell one element at a time' },
   // N-d typed element-wise unary ops (assembly/nd/unary_ops.ts; SIMD128 for the f32 / f64 ops that are a few IEEE instructions)
   { name: 'vunary_nd_any__simd128', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [4], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary') },
   { name: 'vunary_nd_any__scalar', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary'), note: 'reference: one element at a time' },
@@ -187,7 +190,7 @@ export const HELPERS = [
   'alloc', 'alloc_uninit', 'free', 'memory_bytes', 'fmt_count', 'fmt_cols', 'fmt_table_ptr', 'names_count', 'names_ptr', 'names_len', 'fmt_max_code', 'fmt_nan_code',
   'fmt_inf_code', 'random_fill', 'pack4', 'unpack4', 'sext4', 'pack6', 'unpack6', 'packed_bytes', 'affine_params', 'pack_w_f32',
   'packed_f32_bytes', 'pack_w_q', 'packed_q_bytes', 'pack_wq_params', 'packed_wq_params_bytes', 'pack_w_i8_k2', 'packed_w8a8_bytes', 'pack_conv_w_f32', 'packed_conv_f32_bytes',
-  'conv_out_dim', 'conv_narrow_scratch_bytes', 'weights_fusable', 'canonicalize_nan', 'canonicalize_nan_f64', 'dtype_count', 'dtype_cols', 'dtype_table_ptr', 'xxh32', 'xxh32_start', 'xxh32_update', 'xxh32_digest',
+  'conv_out_dim', 'conv_narrow_scratch_bytes', 'weights_fusable', 'canonicalize_nan', 'canonicalize_nan_f64', 'dtype_count', 'dtype_cols', 'dtype_table_ptr', 'pack_recurrent_f32', 'packed_recurrent_f32_bytes', 'recurrent_scratch_bytes', 'xxh32', 'xxh32_start', 'xxh32_update', 'xxh32_digest',
 ] as const;
 export type HelperName = (typeof HELPERS)[number];
 

@@ -4,7 +4,7 @@ import { onnxRoot } from '../../src/tools/import/onnx/proto.ts';
 import { rng } from '../util.ts';
 
 export const DT = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10, double: 11 } as const;
-export type Attr = number | number[] | string | { f: number } | { fs: number[] } | { t: Init };
+export type Attr = number | number[] | string | { f: number } | { fs: number[] } | { ss: string[] } | { t: Init };
 export interface Node { op: string; inputs: string[]; outputs: string[]; name?: string; domain?: string; attrs?: Record<string, Attr> }
 export interface Init { name?: string; shape: number[]; data: ArrayBufferView | number[]; type?: keyof typeof DT }
 export interface Spec {
@@ -32,6 +32,7 @@ function attr(name: string, v: Attr) {
   if (Array.isArray(v)) return { name, type: 7, ints: v };
   if ('f' in v) return { name, type: 1, f: v.f };
   if ('fs' in v) return { name, type: 6, floats: v.fs };
+  if ('ss' in v) return { name, type: 8, strings: v.ss.map((x) => new TextEncoder().encode(x)) };
   return { name, type: 4, t: tensorProto(v.t) };
 }
 

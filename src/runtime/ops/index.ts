@@ -32,6 +32,7 @@ import { gather, gatherElements, gatherND, scatterElements, scatterND, oneHot, t
 import { cast, castLike, where, expand, tile, slice, split, depthToSpace, spaceToDepth } from './move.js';
 import { matmul, gemm, matmulInteger, einsum } from './linalg.js';
 import { convNd, convTranspose } from './convnd.js';
+import { rnn, gru, lstm } from './recurrent.js';
 
 export const OPS: Record<string, Builder> = {
   Dense: dense,
@@ -84,6 +85,8 @@ export const OPS: Record<string, Builder> = {
   DepthToSpace: depthToSpace, SpaceToDepth: spaceToDepth,
   // linalg: ONNX semantics (src/runtime/ops/linalg.ts, convnd.ts); ConvNd is ONNX Conv on NC[D]HW values
   MatMul: matmul, Gemm: gemm, MatMulInteger: matmulInteger, Einsum: einsum, ConvNd: convNd, ConvTranspose: convTranspose,
+  // recurrent: ONNX RNN / GRU / LSTM (recurrent.ts)
+  RNN: rnn, GRU: gru, LSTM: lstm,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';
