@@ -10,14 +10,14 @@ export const OP = {
   SELECT: 64, SLICE: 65, TRANSPOSE_CONV: 67, TILE: 69, EXPAND_DIMS: 70, EQUAL: 71, NOT_EQUAL: 72, SUM: 74, SHAPE: 77, POW: 78, ARG_MIN: 79,
   REDUCE_PROD: 81, REDUCE_MAX: 82, PACK: 83, LOGICAL_OR: 84, ONE_HOT: 85, LOGICAL_AND: 86, LOGICAL_NOT: 87, UNPACK: 88, REDUCE_MIN: 89, FLOOR_DIV: 90,
   REDUCE_ANY: 91, SQUARE: 92, ZEROS_LIKE: 93, FILL: 94, FLOOR_MOD: 95, RANGE: 96, SQUARED_DIFFERENCE: 99, SPLIT_V: 102, UNIQUE: 103, GATHER_ND: 107,
-  HARD_SWISH: 117, SELECT_V2: 123, BATCH_MATMUL: 126, CUMSUM: 128, REDUCE_ALL: 140,
+  PADV2: 60, REVERSE_V2: 105, BROADCAST_TO: 130, HARD_SWISH: 117, SELECT_V2: 123, BATCH_MATMUL: 126, CUMSUM: 128, REDUCE_ALL: 140,
 } as const;
 /** BuiltinOptions union type of each op's options table (schema.fbs union BuiltinOptions order) */
 export const OPT_TYPE: Record<number, number> = {
   3: 1, 4: 2, 1: 5, 17: 5, 9: 8, 25: 9, 2: 10, 0: 11, 23: 15, 22: 17, 18: 21, 36: 23, 39: 26, 40: 27, 74: 27, 81: 27, 82: 27, 89: 27, 91: 27, 140: 27,
   41: 28, 42: 29, 43: 30, 45: 32, 48: 34, 49: 35, 53: 37, 55: 39, 57: 39, 56: 40, 58: 41, 61: 44, 62: 45, 63: 46, 64: 47, 65: 48, 67: 49, 69: 51,
   70: 52, 71: 53, 72: 54, 77: 55, 78: 56, 79: 57, 83: 59, 84: 60, 85: 61, 86: 62, 87: 63, 88: 64, 90: 65, 92: 66, 93: 67, 94: 68, 95: 72, 96: 73,
-  99: 76, 102: 79, 107: 83, 123: 98, 126: 101, 128: 102,
+  99: 76, 102: 79, 107: 83, 123: 98, 126: 101, 128: 102, 34: 22, 60: 43, 105: 81, 130: 104,
 };
 export const TYPE = { f32: 0, f16: 1, i32: 2, u8: 3, i64: 4, bool: 6, i16: 7, i8: 9 } as const;
 export type Opt = [id: number, kind: 'i32' | 'u8' | 'f32' | 'bool' | 'ints', value: number | boolean | number[]];

@@ -194,7 +194,7 @@ test('reductions (SUM MAX MIN PROD on int32, MEAN on f32 over any axes, REDUCE_A
   }
 });
 
-test('PACK UNPACK SPLIT SPLIT_V TILE CONCATENATION TRANSPOSE EXPAND_DIMS SQUEEZE RESHAPE SHAPE FILL RANGE ZEROS_LIKE ONE_HOT on int32', async () => {
+test('PACK UNPACK SPLIT SPLIT_V TILE CONCATENATION TRANSPOSE EXPAND_DIMS SQUEEZE RESHAPE SHAPE FILL RANGE ZEROS_LIKE PAD PADV2 BROADCAST_TO REVERSE_V2 ONE_HOT on int32', async () => {
   const s = [2, 3], a = ints(6, 51, -9, 9), b = ints(6, 52, -9, 9);
   const feeds = [{ data: a, shape: s }, { data: b, shape: s }];
   const c = (v: number[]) => ({ shape: [v.length], type: 'i32' as const, data: Int32Array.from(v) });
@@ -217,9 +217,30 @@ test('PACK UNPACK SPLIT SPLIT_V TILE CONCATENATION TRANSPOSE EXPAND_DIMS SQUEEZE
   const [rg] = await alloyRun(one(OP.RANGE, [i32([]), sc(-7), sc(-3)], [i32([4])]), [{ data: Int32Array.of(4), shape: [] }]);
   same(rg, [4, 1, -2, -5], 'RANGE (a shape known at run time: LiteRT.js hands back an unwritten buffer)');
   await check(one(OP.ZEROS_LIKE, [i32(s)], [i32(s)]), feeds.slice(0, 1), 'ZEROS_LIKE', [new Array(6).fill(0)]);
+  await check(one(OP.PAD, [i32(s), { shape: [2, 2], type: 'i32', data: Int32Array.from([1, 0, 0, 2]) }], [i32([3, 5])]), feeds.slice(0, 1), 'PAD', [[0, 0, 0, 0, 0, a[0], a[1], a[2], 0, 0, a[3], a[4], a[5], 0, 0]]);
+  await check(one(OP.PADV2, [i32(s), { shape: [2, 2], type: 'i32', data: Int32Array.from([0, 1, 1, 0]) }, sc(-4)], [i32([3, 4])]), feeds.slice(0, 1), 'PADV2', [[-4, a[0], a[1], a[2], -4, a[3], a[4], a[5], -4, -4, -4, -4]]);
+  const [bt] = await alloyRun(one(OP.BROADCAST_TO, [i32([3]), c([2, 3])], [i32([2, 3])]), [{ data: a.slice(0, 3), shape: [3] }]);
+  same(bt, [a[0], a[1], a[2], a[0], a[1], a[2]], 'BROADCAST_TO (not in LiteRT.js)');
+  await check(one(OP.REVERSE_V2, [i32(s), c([1])], [i32(s)]), feeds.slice(0, 1), 'REVERSE_V2', [[a[2], a[1], a[0], a[5], a[4], a[3]]]);
   const q = Int32Array.from([0, 3, 1, 2, 1]);
   await check(one(OP.ONE_HOT, [i32([5]), sc(4), { shape: [], data: Float32Array.of(2.5) }, { shape: [], data: Float32Array.of(-1) }], [{ shape: [4, 5] }], [[0, 'i32', 0]]), [{ data: q, shape: [5] }], 'ONE_HOT axis 0',
     [[...Array(20).keys()].map((o) => (q[o % 5] === Math.floor(o / 5) ? 2.5 : -1))]);
+});
+
+test('shape arithmetic feeding a RESHAPE at run time: SHAPE -> STRIDED_SLICE (shrink) -> PACK with -1 -> RESHAPE', async () => {
+  const I = (v: number[]) => ({ shape: [v.length], type: 'i32' as const, data: Int32Array.from(v) });
+  const tensors: T[] = [{ name: 'x', shape: [2, 3, 4] }, { name: 's', ...i32([3]) }, I([0]), I([1]), I([1]), { name: 'd0', ...i32([]) }, { name: 'm1', shape: [], type: 'i32', data: Int32Array.of(-1) },
+    { name: 'ns', ...i32([2]) }, { name: 'y', shape: [2, 12] }];
+  const ops: O[] = [{ op: OP.SHAPE, inputs: [0], outputs: [1], opts: [[0, 'u8', 2]] }, { op: OP.STRIDED_SLICE, inputs: [1, 2, 3, 4], outputs: [5], opts: [[4, 'i32', 1]] },
+    { op: OP.PACK, inputs: [5, 6], outputs: [7], opts: [[0, 'i32', 2], [1, 'i32', 0]] }, { op: OP.RESHAPE, inputs: [0, 7], outputs: [8] }];
+  const x = floats(24, 77);
+  const bytes = model({ tensors, ops, inputs: [0], outputs: [8] });
+  const bi = importTflite(bytes);
+  assert.equal(bi.graph.nodes.map((n) => n.op), ['Shape', 'Cast', 'Slice', 'Squeeze', 'Unsqueeze', 'Unsqueeze', 'Concat', 'Reshape']);
+  // (LiteRT.js hands back unwritten buffers for outputs whose shape is decided at run time)
+  const [y] = await alloyRun(bytes, [{ data: x, shape: [2, 3, 4] }]);
+  same(y, x, 'dynamic reshape');
+  assert.equal(bi.graph.outputs[0].shape, [2, 12]);
 });
 
 /** TFLite transposed convolution as a scatter loop: y[o] += x[i] w[k] at o = i * s - pad + k. */

@@ -178,3 +178,24 @@ export const CONCATENATION: Handler = (m) => {
   if (xs.some((x) => x.dtype !== xs[0].dtype)) fail('BAD_GRAPH', `${m.where()}: inputs of types ${xs.map((x) => x.dtype).join(', ')}`);
   m.typedEmit('Concat', xs.map((x) => x.name), { axis: m.opt.i32(0, 0) }, [xs[0].dtype], { fused: m.opt.u8(1, 0) });
 };
+
+/** see: TFLite PAD / PADV2 (constant paddings [rank, 2]; PADV2's constant value of x's type). */
+export const PAD: Handler = (m) => {
+  const x = m.tin(0), p = m.ints(1, 'paddings'), r = x.shape.length;
+  if (p.length !== 2 * r) fail('BAD_GRAPH', `${m.where()}: paddings has ${p.length} values for rank ${r}`);
+  const pads = [...p.filter((_, i) => i % 2 === 0), ...p.filter((_, i) => i % 2 === 1)];
+  const v = m.op.inputs.length > 2 && m.op.inputs[2] >= 0 ? m.tin(2, 'constant value') : undefined;
+  if (v && v.dtype !== x.dtype) fail('BAD_GRAPH', `${m.where()}: constant value of type ${v.dtype} for ${x.dtype} data`);
+  m.typedEmit('Pad', [x.name, i64s(m, pads, 'pads'), ...(v ? [v.name] : [])], undefined, [x.dtype]);
+};
+/** see: TFLite BROADCAST_TO (a shape tensor): Expand. */
+export const BROADCAST_TO: Handler = (m) => {
+  const x = m.tin(0), s = m.tin(1, 'shape');
+  m.typedEmit('Expand', [x.name, s.name], undefined, [x.dtype]);
+};
+/** see: TFLite REVERSE_V2 (constant axes): Slice with step -1 along them. */
+export const REVERSE_V2: Handler = (m) => {
+  const x = m.tin(0), axes = m.ints(1, 'axes');
+  const n = axes.length, big = 2 ** 31 - 1;
+  m.typedEmit('Slice', [x.name, i64s(m, new Array(n).fill(-1), 'starts'), i64s(m, new Array(n).fill(-big), 'ends'), i64s(m, axes, 'axes'), i64s(m, new Array(n).fill(-1), 'steps')], undefined, [x.dtype]);
+};
