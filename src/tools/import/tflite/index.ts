@@ -21,6 +21,10 @@
 // CONV_2D can be emitted as Dense over the channel axis (`pointwise: 'dense'`), which lets the
 // precision map give it an emulated accumulator (Conv has f32 accumulation only).
 //
+// Typed values: non-quantized INT8 / UINT8 / INT16 / INT32 / INT64 / BOOL tensors are values of
+// their type; operators on them (and f32 cases the f32 handlers refuse) take the TYPED table,
+// lowered to the runtime's ONNX-semantics ops (./ops/nd.ts, ./ops/indexing.ts; docs/TFLITE.md).
+//
 // Errors: BAD_GRAPH for malformed files; one UNSUPPORTED_OP listing every operator that cannot be
 // converted (later operators that depend only on those are counted, not listed).
 // Needs the module initialised (`await init()`), as the arithmetic on weights runs in it.
