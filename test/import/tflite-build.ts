@@ -153,3 +153,27 @@ export function headSpec(C: number, rand: Rand): Spec {
 }
 
 export const build = (s: Spec) => tflite(s.tensors, s.ops, s.inputs, s.outputs);
+
+/** A typed graph: int32 indices into f32 data (GATHER), CAST, ADD with broadcasting, STRIDED_SLICE
+ *  (stride 2, shrink), SUM, ARG_MAX to int32, SELECT_V2 on a comparison; outputs f32 and int32. */
+export function typedSpec(rand: Rand): Spec {
+  const i32 = (name: string, shape: number[], data?: number[]): T => ({ name, shape, type: 'i32', ...(data ? { data: Int32Array.from(data) } : {}) });
+  return {
+    tensors: [
+      { name: 'x', shape: [2, 6] }, i32('idx', [3]), { name: 'g', shape: [2, 3] }, { name: 'ci', shape: [3] }, { name: 'a', shape: [2, 3] },
+      i32('b', [2], [0, 0]), i32('e', [2], [2, 3]), i32('s', [2], [1, 2]), { name: 'sl', shape: [2, 2] }, i32('ax', [1], [1]), { name: 'sum', shape: [2] },
+      i32('am', [2]), { name: 'k', shape: [3], data: rand(3, 8) }, { name: 'gt', shape: [2, 3], type: 'bool' }, { name: 'y', shape: [2, 3] },
+    ],
+    ops: [
+      { op: OP.GATHER, inputs: [0, 1], outputs: [2], opts: [[0, 'i32', 1]] },
+      { op: OP.CAST, inputs: [1], outputs: [3], opts: [[0, 'u8', 2], [1, 'u8', 0]] },
+      { op: OP.ADD, inputs: [2, 3], outputs: [4], opts: [[0, 'u8', 0]] },
+      { op: OP.STRIDED_SLICE, inputs: [4, 5, 6, 7], outputs: [8], opts: [[0, 'i32', 0], [1, 'i32', 0]] },
+      { op: OP.SUM, inputs: [8, 9], outputs: [10], opts: [[0, 'bool', false]] },
+      { op: OP.ARG_MAX, inputs: [4, 9], outputs: [11], opts: [[0, 'u8', 2]] },
+      { op: OP.GREATER, inputs: [4, 12], outputs: [13] },
+      { op: OP.SELECT_V2, inputs: [13, 4, 2], outputs: [14] },
+    ],
+    inputs: [0, 1], outputs: [10, 11, 14],
+  };
+}

@@ -3,7 +3,7 @@
 // where written here, a plain-JS reference of the operator's definition; and the refusals.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { OP, type T, type O } from './tflite-build.ts';
+import { OP, build, typedSpec, type T, type O } from './tflite-build.ts';
 import { importTflite } from '../../src/tools/import/tflite/index.ts';
 import { alloyRun, liteRun, same, model, bmap, bshape, ints, floats, prod, ready, unravel, strides, type Arr, type Feed } from './tflite-typed-helpers.ts';
 
@@ -241,6 +241,11 @@ test('shape arithmetic feeding a RESHAPE at run time: SHAPE -> STRIDED_SLICE (sh
   const [y] = await alloyRun(bytes, [{ data: x, shape: [2, 3, 4] }]);
   same(y, x, 'dynamic reshape');
   assert.equal(bi.graph.outputs[0].shape, [2, 12]);
+});
+
+test('typedSpec (the fuzz seed): GATHER, CAST, ADD, STRIDED_SLICE, SUM, ARG_MAX, GREATER, SELECT_V2 = LiteRT', async () => {
+  const bytes = build(typedSpec((n, seed, scale = 1) => floats(n, seed, scale)));
+  await check(bytes, [{ data: floats(12, 5), shape: [2, 6] }, { data: Int32Array.from([5, 0, 2]), shape: [3] }], 'typedSpec', undefined, 1e-6);
 });
 
 /** TFLite transposed convolution as a scatter loop: y[o] += x[i] w[k] at o = i * s - pad + k. */

@@ -43,14 +43,14 @@ export function stridedSpec(rank: number, begin: Ints, end: Ints, strides: Ints,
   if (ell.length > 1) fail('BAD_GRAPH', `${where}: more than one ellipsis`);
   const starts = new Array(rank).fill(0), ends = new Array(rank).fill(BIG), steps = new Array(rank).fill(1);
   const shrink: number[] = [], newAxes: number[] = [];
+  // axis: the input axis the next entry names; outPos: the output position of the next kept axis
   let axis = 0, outPos = 0;
-  const full = (a: number) => { outPos++; return a; };
   for (let i = 0; i < n; i++) {
     if (bit(masks.ellipsis, i)) {
       // the ellipsis covers the axes the spec entries after it do not name
       const after = [...Array(n - i - 1).keys()].map((k) => k + i + 1).filter((k) => !bit(masks.newAxis, k)).length;
       const to = rank - after;
-      while (axis < to) full(axis++);
+      while (axis < to) { axis++; outPos++; }
       continue;
     }
     if (bit(masks.newAxis, i)) { newAxes.push(outPos++); continue; }
@@ -66,10 +66,9 @@ export function stridedSpec(rank: number, begin: Ints, end: Ints, strides: Ints,
     if (bit(masks.begin, i)) b = s > 0 ? 0 : BIG;
     if (bit(masks.end, i)) e = s > 0 ? BIG : -BIG;
     starts[axis] = b; ends[axis] = e; steps[axis] = s;
-    full(axis++);
+    axis++; outPos++;
   }
-  // no ellipsis: the axes after the spec are taken whole
-  if (axis > rank) fail('BAD_GRAPH', `${where}: the spec names more axes than the input's ${rank}`);
+  // the axes after the spec are taken whole (as with an ellipsis at the end)
   return { starts, ends, steps, shrink, newAxes };
 }
 

@@ -7,7 +7,7 @@
 // models they convert; these take the rest (see ../index.ts dispatch).
 
 import { fail } from '../../../../runtime/errors.js';
-import { DTYPES, type DType } from '../../../../runtime/dtype.js';
+import { DTYPES } from '../../../../runtime/dtype.js';
 import { unsupported, type Ints } from '../../graph.js';
 import type { Handler, TfliteImporter, TIn } from '../importer.js';
 
@@ -17,12 +17,8 @@ function operands(m: TfliteImporter): [TIn, TIn] {
   if (a.dtype !== b.dtype) fail('BAD_GRAPH', `${m.where()}: operands of types ${a.dtype} and ${b.dtype}`);
   return [a, b];
 }
-/** A one-element constant of type t (its little-endian bytes). */
-export function scalar(m: TfliteImporter, t: DType, v: number, what: string): string {
-  const bytes = t === 'bool' || t === 'u8' ? Uint8Array.of(v) : new Uint8Array(Float32Array.of(v).buffer);
-  if (t !== 'bool' && t !== 'u8' && t !== 'f32') unsupported(`a ${t} constant`);
-  return m.tensor(`${m.nodeName}.${what}`, { format: t, shape: [], data: bytes });
-}
+/** The bool scalar true (a raw bundle tensor). */
+const trueConst = (m: TfliteImporter): string => m.tensor(`${m.nodeName}.true`, { format: 'bool', shape: [], data: Uint8Array.of(1) });
 /** An i64 constant vector (index arguments: starts, ends, axes, splits). */
 export function i64s(m: TfliteImporter, v: Ints, what: string): string {
   return m.tensor(`${m.nodeName}.${what}`, { format: 'i64', shape: [v.length], data: new Uint8Array(BigInt64Array.from(v, (x) => BigInt(x)).buffer) });
@@ -54,13 +50,13 @@ export const LOGICAL_AND = binary('And', 'bool'), LOGICAL_OR = binary('Or', 'boo
 export const NOT_EQUAL: Handler = (m) => {
   const [a, b] = operands(m);
   const eq = m.tmp('Equal', [a.name, b.name]);
-  m.typedEmit('Xor', [eq, scalar(m, 'bool', 1, 'true')], undefined, ['bool']);
+  m.typedEmit('Xor', [eq, trueConst(m)], undefined, ['bool']);
 };
 /** see: TFLite LOGICAL_NOT: Xor with true. */
 export const LOGICAL_NOT: Handler = (m) => {
   const x = m.tin(0);
   if (x.dtype !== 'bool') fail('BAD_GRAPH', `${m.where()}: input of type ${x.dtype}; LOGICAL_NOT takes bool`);
-  m.typedEmit('Xor', [x.name, scalar(m, 'bool', 1, 'true')], undefined, ['bool']);
+  m.typedEmit('Xor', [x.name, trueConst(m)], undefined, ['bool']);
 };
 /** see: TFLite SQUARED_DIFFERENCE: (x - y)^2 as Sub then Mul. */
 export const SQUARED_DIFFERENCE: Handler = (m) => {
