@@ -248,6 +248,19 @@ test('typedSpec (the fuzz seed): GATHER, CAST, ADD, STRIDED_SLICE, SUM, ARG_MAX,
   await check(bytes, [{ data: floats(12, 5), shape: [2, 6] }, { data: Int32Array.from([5, 0, 2]), shape: [3] }], 'typedSpec', undefined, 1e-6);
 });
 
+test('quantized int8 values through typed operators stay emulated f32 (FakeQuant): QUANTIZE -> GATHER -> STRIDED_SLICE -> TRANSPOSE -> DEQUANTIZE = LiteRT', async () => {
+  const q = { scale: [0.05], zp: [3] };
+  const I = (name: string, v: number[]): T => ({ name, shape: [v.length], type: 'i32', data: Int32Array.from(v) });
+  const tensors: T[] = [{ name: 'x', shape: [4, 6] }, { name: 'q', shape: [4, 6], type: 'i8', quant: q }, I('idx', [3, 0, 2]), { name: 'g', shape: [3, 6], type: 'i8', quant: q },
+    I('b', [0, 1]), I('e', [3, 6]), I('s', [1, 2]), { name: 'sl', shape: [3, 3], type: 'i8', quant: q }, I('perm', [1, 0]), { name: 't', shape: [3, 3], type: 'i8', quant: q }, { name: 'y', shape: [3, 3] }];
+  const ops: O[] = [{ op: OP.QUANTIZE, inputs: [0], outputs: [1] }, { op: OP.GATHER, inputs: [1, 2], outputs: [3], opts: [[0, 'i32', 0]] },
+    { op: OP.STRIDED_SLICE, inputs: [3, 4, 5, 6], outputs: [7], opts: [[0, 'i32', 0]] }, { op: OP.TRANSPOSE, inputs: [7, 8], outputs: [9] }, { op: OP.DEQUANTIZE, inputs: [9], outputs: [10] }];
+  const bytes = model({ tensors, ops, inputs: [0], outputs: [10] });
+  const bi = importTflite(bytes);
+  assert.equal(bi.graph.nodes.map((n) => n.op), ['FakeQuant', 'Gather', 'FakeQuant', 'Slice', 'FakeQuant', 'Transpose', 'FakeQuant', 'Reshape']);
+  await check(bytes, [{ data: floats(24, 13, 4), shape: [4, 6] }], 'quantized typed chain', undefined, 1e-6);
+});
+
 /** TFLite transposed convolution as a scatter loop: y[o] += x[i] w[k] at o = i * s - pad + k. */
 function deconvRef(x: Float32Array, xs: number[], w: Float32Array, ws: number[], bias: Float32Array | null, s: number[], pad: number[], out: number[]): number[] {
   const [N, H, W, C] = xs, [OC, KH, KW] = ws, [OH, OW] = out;
