@@ -310,6 +310,16 @@ test('refusals: code and message naming the operator', async () => {
   code(() => importTflite(model({ tensors: [{ name: 'x', shape: [1, 2, 2, 1] }, { name: 'w', shape: [1, 1, 1, 1], data: Float32Array.of(1) }, { name: 'b', shape: [1], data: Float32Array.of(0) }, { name: 'y', shape: [1, 2, 2, 1] }],
     ops: [{ op: OP.CUSTOM, custom: 'Convolution2DTransposeBias', inputs: [0, 1, 2], outputs: [3], customOptions: new Uint8Array(4) }], inputs: [0], outputs: [3] })), 'BAD_GRAPH', /custom options of 4 bytes/);
   code(() => importTflite(model({ tensors: [{ name: 'q', shape: [3], type: 'i8', quant: { scale: [0.5] } }, { name: 'y', shape: [3], type: 'i8', quant: { scale: [0.5] } }], ops: [{ op: OP.ADD, inputs: [0, 0], outputs: [1], opts: [[0, 'u8', 0]] }], inputs: [0], outputs: [1] })), 'UNSUPPORTED_OP', /graph input "q" has type INT8 \(quantized\)/);
+  code(() => importTflite(one(OP.SLICE, [{ shape: [4, 4] }, I([0, 5]), I([1, -2])], [{ shape: [1, 1] }])), 'BAD_GRAPH', /operator 0 SLICE .*out of range/);
+  code(() => importTflite(one(OP.SPLIT_V, [{ shape: [6] }, I([-1, -1]), { shape: [], type: 'i32', data: Int32Array.of(0) }], [{ shape: [3] }, { shape: [3] }])), 'BAD_GRAPH', /operator 0 SPLIT_V .*size_splits \[-1,-1\]/);
+  code(() => importTflite(one(OP.UNPACK, [{ shape: [3, 2] }], [{ shape: [2] }, { shape: [2] }], [[0, 'i32', 2], [1, 'i32', 0]])), 'SHAPE_MISMATCH', /operator 0 UNPACK .*axis 0 of size 3 unpacks into 2 outputs/);
+  code(() => importTflite(one(OP.SELECT_V2, [i32([3]), i32([3]), i32([3])], [i32([3])])), 'BAD_GRAPH', /operator 0 SELECT_V2 .*condition of type i32/);
+  code(() => importTflite(one(OP.LOGICAL_AND, [i32([3]), i32([3])], [{ shape: [3], type: 'bool' }])), 'BAD_GRAPH', /operator 0 LOGICAL_AND .*logical ops take bool/);
+  code(() => importTflite(one(OP.STRIDED_SLICE, [{ shape: [4] }, I([0, 0]), I([1, 1]), I([1, 1])], [{ shape: [1] }])), 'BAD_GRAPH', /the spec names more axes than the input's 1/);
+  code(() => importTflite(one(OP.STRIDED_SLICE, [{ shape: [4, 4] }, I([0, 0]), I([1, 1]), I([1, 1])], [{ shape: [1, 1] }], [[2, 'i32', 3]])), 'BAD_GRAPH', /more than one ellipsis/);
+  code(() => importTflite(one(OP.EXPAND_DIMS, [i32([3]), { shape: [], type: 'i32', data: Int32Array.of(3) }], [i32([3, 1])])), 'BAD_GRAPH', /operator 0 EXPAND_DIMS .*axis 3 out of range for rank 1/);
+  code(() => importTflite(model({ tensors: [{ name: 'os', shape: [4], type: 'i32', data: Int32Array.from([1, 4, 4, 3]) }, { name: 'w', shape: [2, 3, 3, 1], data: floats(18, 1) }, { name: 'x', shape: [1, 2, 2, 1] }, { name: 'y', shape: [1, 4, 4, 2] }],
+    ops: [{ op: OP.TRANSPOSE_CONV, inputs: [0, 1, 2], outputs: [3], opts: [[0, 'u8', 0], [1, 'i32', 2], [2, 'i32', 2]] }], inputs: [2], outputs: [3] })), 'BAD_GRAPH', /operator 0 TRANSPOSE_CONV .*output_shape \[1,4,4,3\]/);
   // an index out of range at run time: BAD_INPUT naming the node
   try { await alloyRun(one(OP.GATHER, [{ shape: [4], data: floats(4, 1) }, i32([2])], [{ shape: [2] }], [[0, 'i32', 0], [1, 'i32', 0]]), [{ data: Int32Array.from([1, 9]), shape: [2] }]); assert.unreachable('should throw'); } catch (e: any) { assert.is(e.code, 'BAD_INPUT'); assert.match(e.message, /gather_0/); }
 });
