@@ -103,11 +103,14 @@ function dispatch(im: TfliteImporter, name: string): void {
   const typed = Object.hasOwn(TYPED, name) ? TYPED[name] : undefined;
   const ins = im.op.inputs.map((i) => (i >= 0 ? im.vals.get(i) : undefined));
   const act = ins.find((v): v is Act => v?.kind === 'act' && (v as Act).dtype !== undefined);
-  const out = im.op.outputs.map((o) => im.tinfo(o)).find((t) => im.valueType(t) !== 'f32');
-  if (!typed || !f32) {
+  // an output of a typed value type (a FLOAT16 or other output keeps the f32 handlers' old reading)
+  const out = im.op.outputs.filter((o) => o >= 0).map((o) => im.tinfo(o)).find((t) => (im.valueType(t) ?? 'f32') !== 'f32');
+  // a PAD held back for a conv is materialised in place by act(): no undo past it
+  const padded = ins.some((v) => v?.kind === 'act' && (v as Act).pendingPad);
+  if (!typed || !f32 || (padded && !act && !out)) {
     if (f32 && act) unsupported(`input ${JSON.stringify(act.name)} is ${act.dtype}; this operator takes f32`);
     if (f32 && out) unsupported(`output ${JSON.stringify(out.name)} is ${TT_NAMES[out.type] ?? out.type}; this operator computes f32`);
-    return (f32 ?? typed!)(im);
+    return (f32 ?? typed)!(im);
   }
   if (!act && !out) {
     if (im.tryOrUndo(() => f32(im))) return;
