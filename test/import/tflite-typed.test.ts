@@ -88,7 +88,7 @@ test('comparisons and logical ops on bool values, SELECT / SELECT_V2, CAST; a bo
   await check(one(OP.CAST, [{ shape: [10] }], [i32([10])], [[0, 'u8', 0], [1, 'u8', 2]]), [{ data: v, shape: [10] }], 'CAST f32->i32', [Array.from(v, Math.trunc)]);
 });
 
-test('int64 and uint8 graph inputs and outputs', async () => {
+test('int64, uint8 and int8 graph inputs and outputs', async () => {
   const s = [3, 5], a = BigInt64Array.from(ints(15, 2, -1000, 1000), BigInt), b = BigInt64Array.from(ints(15, 3, -1000, 1000), BigInt);
   const bytes = one(OP.MAXIMUM, [{ shape: s, type: 'i64' }, { shape: s, type: 'i64' }], [{ shape: s, type: 'i64' }]);
   assert.equal(importTflite(bytes).graph.inputs.map((v) => v.format), ['i64', 'i64']);
@@ -97,6 +97,9 @@ test('int64 and uint8 graph inputs and outputs', async () => {
   const u = Uint8Array.from(ints(15, 4, 0, 255)), w = Uint8Array.from(ints(15, 5, 0, 255));
   const [m] = await alloyRun(one(OP.MINIMUM, [{ shape: s, type: 'u8' }, { shape: s, type: 'u8' }], [{ shape: s, type: 'u8' }]), [{ data: u, shape: s }, { data: w, shape: s }]);
   same(m, Array.from(u, (x, i) => Math.min(x, w[i])), 'MINIMUM u8');
+  const p8 = Int8Array.from(ints(15, 6, -128, 127)), q8 = Int8Array.from(ints(15, 7, -128, 127));
+  const [d8] = await alloyRun(one(OP.SUB, [{ shape: s, type: 'i8' }, { shape: s, type: 'i8' }], [{ shape: s, type: 'i8' }], [[0, 'u8', 0]]), [{ data: p8, shape: s }, { data: q8, shape: s }]);
+  same(d8, Array.from(p8, (x, i) => ((x - q8[i] + 384) % 256) - 128), 'SUB i8 (wraps)');
 });
 
 test('GATHER (axis, negative-free int32 indices), GATHER_ND, BATCH_MATMUL (adj_x / adj_y, broadcast batch)', async () => {
@@ -108,8 +111,11 @@ test('GATHER (axis, negative-free int32 indices), GATHER_ND, BATCH_MATMUL (adj_x
   const qn = Int32Array.from([2, 6, 0, 1, 1, 5]);
   const gn = one(OP.GATHER_ND, [{ shape: ps, data: p }, i32([3, 2])], [{ shape: [3, 2] }]);
   await check(gn, [{ data: qn, shape: [3, 2] }], 'GATHER_ND', [[0, 1, 2].flatMap((r) => [p[qn[2 * r] * 14 + qn[2 * r + 1] * 2], p[qn[2 * r] * 14 + qn[2 * r + 1] * 2 + 1]])]);
-  for (const [adjX, adjY] of [[false, false], [true, false], [false, true], [true, true]]) {
-    const [B, M, K, N] = [3, 5, 7, 4];
+  // a scalar index drops the axis; awkward sizes
+  const [g0] = await check(one(OP.GATHER, [{ shape: ps, data: p }, i32([])], [{ shape: [3, 2] }], [[0, 'i32', 1]]), [{ data: Int32Array.of(4), shape: [] }], 'GATHER scalar index',
+    [[0, 1, 2].flatMap((i) => [p[i * 14 + 8], p[i * 14 + 9]])]);
+  assert.is(g0.length, 6);
+  for (const [adjX, adjY, B, M, K, N] of [[false, false, 3, 5, 7, 4], [true, false, 3, 5, 7, 4], [false, true, 3, 5, 7, 4], [true, true, 3, 5, 7, 4], [false, false, 1, 1, 1, 1], [true, true, 2, 13, 1, 17], [false, true, 1, 9, 31, 2]] as [boolean, boolean, number, number, number, number][]) {
     const as = adjX ? [B, K, M] : [B, M, K], bs = adjY ? [N, K] : [K, N];
     const a = floats(prod(as), 11), b = floats(prod(bs), 12);
     const at = (bi: number, i: number, k: number) => (adjX ? a[bi * K * M + k * M + i] : a[bi * M * K + i * K + k]);
