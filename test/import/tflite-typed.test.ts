@@ -326,6 +326,7 @@ test('refusals: code and message naming the operator', async () => {
   code(() => importTflite(one(OP.EXPAND_DIMS, [i32([3]), { shape: [], type: 'i32', data: Int32Array.of(3) }], [i32([3, 1])])), 'BAD_GRAPH', /operator 0 EXPAND_DIMS .*axis 3 out of range for rank 1/);
   code(() => importTflite(model({ tensors: [{ name: 'os', shape: [4], type: 'i32', data: Int32Array.from([1, 4, 4, 3]) }, { name: 'w', shape: [2, 3, 3, 1], data: floats(18, 1) }, { name: 'x', shape: [1, 2, 2, 1] }, { name: 'y', shape: [1, 4, 4, 2] }],
     ops: [{ op: OP.TRANSPOSE_CONV, inputs: [0, 1, 2], outputs: [3], opts: [[0, 'u8', 0], [1, 'i32', 2], [2, 'i32', 2]] }], inputs: [2], outputs: [3] })), 'BAD_GRAPH', /operator 0 TRANSPOSE_CONV .*output_shape \[1,4,4,3\]/);
+  for (const op of [OP.PACK, OP.CONCATENATION]) code(() => importTflite(model({ tensors: [{ name: 'x', ...i32([2]) }, { name: 'y', ...i32([2]) }], ops: [{ op, inputs: [], outputs: [1] }], inputs: [0], outputs: [1] })), 'BAD_GRAPH', /no inputs/);
   // an index out of range at run time: BAD_INPUT naming the node
   try { await alloyRun(one(OP.GATHER, [{ shape: [4], data: floats(4, 1) }, i32([2])], [{ shape: [2] }], [[0, 'i32', 0], [1, 'i32', 0]]), [{ data: Int32Array.from([1, 9]), shape: [2] }]); assert.unreachable('should throw'); } catch (e: any) { assert.is(e.code, 'BAD_INPUT'); assert.match(e.message, /gather_0/); }
 });

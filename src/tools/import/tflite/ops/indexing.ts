@@ -92,6 +92,7 @@ export const STRIDED_SLICE: Handler = (m) => {
 /** see: TFLite PACK (values_count, axis): each input unsqueezed at axis, then concatenated. */
 export const PACK: Handler = (m) => {
   const xs = m.op.inputs.map((_, k) => m.tin(k));
+  if (!xs.length) fail('BAD_GRAPH', `${m.where()}: no inputs`);
   if (xs.some((x) => x.dtype !== xs[0].dtype)) fail('BAD_GRAPH', `${m.where()}: inputs of types ${xs.map((x) => x.dtype).join(', ')}`);
   const r = xs[0].shape.length + 1, a0 = m.opt.i32(1, 0), a = a0 < 0 ? a0 + r : a0;
   if (!(a >= 0 && a < r)) fail('BAD_GRAPH', `${m.where()}: axis ${a0} out of range for rank ${r}`);

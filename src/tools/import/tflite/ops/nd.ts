@@ -171,6 +171,7 @@ export const TRANSPOSE: Handler = (m) => {
 /** see: TFLite CONCATENATION (axis, fused activation). */
 export const CONCATENATION: Handler = (m) => {
   const xs = m.op.inputs.map((_, k) => m.tin(k));
+  if (!xs.length) fail('BAD_GRAPH', `${m.where()}: no inputs`);
   if (xs.some((x) => x.dtype !== xs[0].dtype)) fail('BAD_GRAPH', `${m.where()}: inputs of types ${xs.map((x) => x.dtype).join(', ')}`);
   m.typedEmit('Concat', xs.map((x) => x.name), { axis: m.opt.i32(0, 0) }, [xs[0].dtype], { fused: m.opt.u8(1, 0) });
 };
