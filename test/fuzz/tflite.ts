@@ -4,7 +4,8 @@
 // test/import/tflite.test.ts does (both use test/import/tflite-build.ts): a CNN (PAD, f16
 // weights via DEQUANTIZE, CONV_2D with fused RELU6, DEPTHWISE_CONV_2D, ADD, MAX_POOL_2D,
 // RESIZE_BILINEAR, LOGISTIC) and a head (MEAN, int8 per-channel FULLY_CONNECTED via DEQUANTIZE,
-// HARD_SWISH, MUL, SUB, AVERAGE_POOL_2D, RESHAPE, CONCATENATION, SOFTMAX).
+// HARD_SWISH, MUL, SUB, AVERAGE_POOL_2D, RESHAPE, CONCATENATION, SOFTMAX), and a typed graph
+// (int32 indices, GATHER, CAST, STRIDED_SLICE, SUM, ARG_MAX, SELECT_V2: typedSpec).
 // Mutations, 1-4 stacked, on the model description before it is built: tensor shapes (0, -1,
 // 2^31 - 1, dims added / dropped), types (every TensorType id), buffers (truncated, extended,
 // dropped, added to activations, special f32 / f16 values), quantization (scale counts, NaN /
@@ -13,7 +14,7 @@
 // inputs / outputs; then (25%) raw byte mutations of the built FlatBuffer (bit flips, offsets and
 // lengths overwritten, truncation, insertion, deletion), never repaired; 10% of the inputs are
 // byte-level mutations of a seed alone.
-import { OP, OPT_TYPE, TYPE, tflite, cnnSpec, headSpec, type Opt, type T, type O, type Spec } from '../import/tflite-build.ts';
+import { OP, OPT_TYPE, TYPE, tflite, cnnSpec, headSpec, typedSpec, type Opt, type T, type O, type Spec } from '../import/tflite-build.ts';
 import { importTflite } from '../../src/tools/import/tflite/index.ts';
 import { makeRng, mutateRaw, type Rng, type Mutated } from './mutate.ts';
 
@@ -21,11 +22,11 @@ import { makeRng, mutateRaw, type Rng, type Mutated } from './mutate.ts';
 
 const rnd = (n: number, seed: number, scale = 1) => { const r = makeRng(seed, 97, n); return Float32Array.from({ length: n }, () => ((r.u32() >>> 8) / 2 ** 24 * 2 - 1) * scale); };
 function specs(): Spec[] {
-  return [cnnSpec(4, 8, 4, rnd), headSpec(6, rnd)];
+  return [cnnSpec(4, 8, 4, rnd), headSpec(6, rnd), typedSpec(rnd)];
 }
 
 export function tfliteSeeds(): { name: string; bytes: Uint8Array }[] {
-  return specs().map((s, i) => ({ name: ['cnn', 'head'][i], bytes: tflite(s.tensors, s.ops, s.inputs, s.outputs) }));
+  return specs().map((s, i) => ({ name: ['cnn', 'head', 'typed'][i], bytes: tflite(s.tensors, s.ops, s.inputs, s.outputs) }));
 }
 
 const CODES = [...Object.values(OP), 5, 7, 8, 10, 11, 12, 13, 15, 16, 19, 20, 21, 24, 26, 27, 29, 30, 31, 32, 33, 35, 36, 37, 38, 39, 114, 127, 128, 150, 200, 255, 1000];

@@ -4,7 +4,7 @@
 // inputs of test/fuzz/regressions.
 import { readFileSync, readdirSync } from 'node:fs';
 import { buildModel, qdqMlpSpec, shapeSubgraphSpec } from './onnx-build.ts';
-import { build, cnnSpec, headSpec } from './tflite-build.ts';
+import { build, cnnSpec, headSpec, typedSpec } from './tflite-build.ts';
 import { poseModelPath } from '../../bench/litert.ts';
 import { rng } from '../util.ts';
 
@@ -32,6 +32,7 @@ export function cases(): Case[] {
   out.push({ name: 'cnnSpec', kind: 'tflite', bytes: build(cnnSpec(8, 16, 16, rand)), opts: {} });
   out.push({ name: 'cnnSpec foldPad:false', kind: 'tflite', bytes: build(cnnSpec(8, 16, 16, rand)), opts: { foldPad: false } });
   out.push({ name: 'headSpec', kind: 'tflite', bytes: build(headSpec(8, rand)), opts: {} });
+  out.push({ name: 'typedSpec', kind: 'tflite', bytes: build(typedSpec(rand)), opts: {} });
   const dir = new URL('../fuzz/regressions/', import.meta.url);
   for (const f of readdirSync(dir).filter((n) => /^(onnx|tflite)-.*\.bin$/.test(n)).sort()) {
     const meta = JSON.parse(readFileSync(new URL(f.replace(/\.bin$/, '.json'), dir), 'utf8'));

@@ -77,10 +77,10 @@ test('DEPTHWISE_CONV_2D with int8 per-channel filter (quantized_dimension 3): st
 test('unsupported operators: one UNSUPPORTED_OP listing each (and counting the ones after them)', async () => {
   await initSrcWasm(readFileSync(new URL('../../build/alloy.wasm', import.meta.url)));
   const tensors: T[] = [{ name: 'x', shape: [1, 4] }, { name: 'axis', shape: [], type: 'i32', data: new Int32Array([1]) }, { name: 'c', shape: [1, 4] }, { name: 'd', shape: [1, 4] }, { name: 'e', shape: [1, 4] }];
-  const bytes = tflite(tensors, [{ op: OP.CUMSUM, inputs: [0, 1], outputs: [2] }, { op: OP.TANH, inputs: [2], outputs: [3] }, { op: 200, inputs: [0], outputs: [4] }], [0], [3, 4]);
+  const bytes = tflite(tensors, [{ op: OP.UNIQUE, inputs: [0, 1], outputs: [2] }, { op: OP.TANH, inputs: [2], outputs: [3] }, { op: 200, inputs: [0], outputs: [4] }], [0], [3, 4]);
   try { importTflite(bytes); assert.unreachable('should throw'); } catch (e: any) {
     assert.is(e.code, 'UNSUPPORTED_OP');
-    assert.match(e.message, /2 unsupported operators: CUMSUM \(operator 0\); BUILTIN_200 \(operator 2\) \(1 later operator/);
+    assert.match(e.message, /2 unsupported operators: UNIQUE \(operator 0\); BUILTIN_200 \(operator 2\) \(1 later operator/);
   }
 });
 

@@ -170,6 +170,31 @@ export class GraphBuilder<K, V> {
     return this.tensor(base, { format: 'f32', shape, data });
   }
 
+  private rawNames = new WeakMap<BaseConst, string>();
+  /** A constant as a raw typed bundle tensor (its element bytes), made once per constant. */
+  rawConst(c: BaseConst & { raw?: Uint8Array }, base: string): string {
+    let name = this.rawNames.get(c);
+    if (!name) {
+      if (c.dtype === 'other') unsupported('a constant of an element type Alloy has no values of (string, ...)');
+      name = this.tensor(base, { format: c.dtype, shape: [...c.dims], data: constBytes(c) });
+      this.rawNames.set(c, name);
+    }
+    return name;
+  }
+
+  /** Runs `f`; when it refuses (Unsupported), what it emitted and bound is undone and false
+   *  returned. Other errors propagate. */
+  tryOrUndo(f: () => void): boolean {
+    const nodes = this.nodes.length, tensors = new Set(Object.keys(this.tensors)), vals = new Map(this.vals);
+    try { f(); return true; } catch (e) {
+      if (!(e instanceof Unsupported)) throw e;
+      this.nodes.length = nodes;
+      for (const k of Object.keys(this.tensors)) if (!tensors.has(k)) delete this.tensors[k];
+      this.vals = vals;
+      return false;
+    }
+  }
+
   emit(op: string, inputs: string[], out: string, attrs?: Record<string, unknown>, suffix = ''): NodeEntry {
     return this.emitN(op, inputs, [out], attrs, suffix);
   }

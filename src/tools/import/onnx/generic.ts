@@ -5,7 +5,7 @@
 // later handlers see typed, shaped activations. Adding one: a row here (or in a family file) with
 // the runtime builder of the same op (src/runtime/ops/), see CONTRIBUTING.md.
 
-import { unsupported, constBytes, type Ints } from '../graph.js';
+import { unsupported, type Ints } from '../graph.js';
 import type { DType } from '../../../runtime/dtype.js';
 import { AT } from './proto.js';
 import type { OnnxImporter } from './importer.js';
@@ -53,20 +53,12 @@ export function inOf(m: OnnxImporter, v: Val | undefined): In | undefined {
   return { dtype: v.dtype, shape: v.dims, c: v };
 }
 
-const tensorOf = new WeakMap<Const, string>();
-
 /** The bundle name holding input value v in ONNX order: an NCHW activation or a raw tensor. */
 export function plainInput(m: OnnxImporter, v: Val | undefined, base: string): string {
   if (!v) return '';
   if (v.kind === 'act') return m.nchw(v);
   if (v.kind !== 'const') return unsupported('a quantized value as a plain input');
-  let name = tensorOf.get(v);
-  if (!name) {
-    const bytes = constBytes(v);
-    name = m.tensor(base, { format: v.dtype, shape: [...v.dims], data: bytes });
-    tensorOf.set(v, name);
-  }
-  return name;
+  return m.rawConst(v, base);
 }
 
 /** Emits the current node as its generic runtime node and binds its outputs; a node of constants

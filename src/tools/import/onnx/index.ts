@@ -32,7 +32,6 @@ import { Attrs, constantNode, tensorConst, type Act } from './values.js';
 import { rewritePatterns } from './patterns.js';
 import { HANDLERS, GENERIC, TYPED } from './ops/index.js';
 import { emitGeneric, plainInput } from './generic.js';
-import { Unsupported } from '../graph.js';
 import { dtypeOfId, type DType } from '../../../runtime/dtype.js';
 import { checkLegacy } from './legacy.js';
 
@@ -166,13 +165,7 @@ function dispatch(im: OnnxImporter, handler: ((m: OnnxImporter) => void) | undef
     if (typed) unsupported(`input ${JSON.stringify(typed.name)} is ${typed.dtype}; this operator takes f32`);
     if (open) unsupported(`input ${JSON.stringify(open.name)} has shape ${JSON.stringify(open.shape)}: a dimension other than the first is unknown at import (give it with --input-shape)`);
     if (!row) return handler(im);
-    const nodes = im.nodes.length, tensors = new Set(Object.keys(im.tensors)), vals = new Map(im.vals);
-    try { return handler(im); } catch (e) {
-      if (!(e instanceof Unsupported)) throw e;
-      im.nodes.length = nodes;
-      for (const k of Object.keys(im.tensors)) if (!tensors.has(k)) delete im.tensors[k];
-      im.vals = vals;
-    }
+    if (im.tryOrUndo(() => handler(im))) return;
   }
   emitGeneric(im, row!);
 }

@@ -5,7 +5,8 @@
 
 import { fail } from '../../../runtime/errors.js';
 import type { NodeEntry } from '../../../runtime/bundle/layout.js';
-import { ELEM_BYTES, GraphBuilder, decodeRaw, floatValues, perAxis, prod, unsupported, type DType, type Ints } from '../graph.js';
+import { ELEM_BYTES, GraphBuilder, decodeRaw, floatValues, perAxis, prod, unsupported, type Ints } from '../graph.js';
+import { DTYPES, type DType } from '../../../runtime/dtype.js';
 import * as M from '../math.js';
 import { opName, TT, TT_NAMES, type ModelT, type OperatorT, type Options, type TensorT } from './schema.js';
 import { zeroPoints, type Act, type Const, type Val } from './values.js';
@@ -18,9 +19,25 @@ export interface TfliteImportOptions {
 }
 
 const ACT_FN = ['none', 'relu', 'relu_n1_to_1', 'relu6', 'tanh', 'sign_bit'];
+/** ActivationFunctionType name; SIGN_BIT and unknown codes are refused. */
+function actName(fused: number): string {
+  const fn = ACT_FN[fused] ?? unsupported(`fused activation ${fused}`);
+  if (fn === 'sign_bit') unsupported('fused activation SIGN_BIT');
+  return fn;
+}
+/** The nodes of a fused activation run after the op. */
+function activationNodes(fn: string): [string, Record<string, unknown> | undefined][] {
+  if (fn === 'none') return [];
+  return [fn === 'relu' ? ['Relu', undefined] : fn === 'relu6' ? ['Relu6', undefined] : fn === 'tanh' ? ['Tanh', undefined] : ['Clip', { min: -1, max: 1 }]];
+}
+/** TensorType -> element type of a non-quantized value */
+const VALUE_TYPE: Partial<Record<number, DType>> = { [TT.FLOAT32]: 'f32', [TT.INT8]: 'i8', [TT.UINT8]: 'u8', [TT.BOOL]: 'bool', [TT.INT16]: 'i16', [TT.INT32]: 'i32', [TT.INT64]: 'i64' };
+/** A typed operator's input as it reads. */
+export interface TIn { name: string; dtype: DType; shape: Ints; c?: Const }
+
 export const NO_OPTIONS: Options = { i32: (_i, d) => d, u8: (_i, d) => d, bool: (_i, d) => d, f32: (_i, d) => d, ints: () => null };
 /** TensorType -> element type of a constant (the types a buffer is read as) */
-const DTYPE_OF: Partial<Record<number, DType>> = { [TT.FLOAT32]: 'f32', [TT.FLOAT16]: 'f16', [TT.INT8]: 'i8', [TT.UINT8]: 'u8', [TT.BOOL]: 'bool', [TT.INT32]: 'i32', [TT.INT64]: 'i64' };
+const DTYPE_OF: Partial<Record<number, DType | 'other'>> = { [TT.FLOAT32]: 'f32', [TT.FLOAT16]: 'f16', [TT.INT8]: 'i8', [TT.UINT8]: 'u8', [TT.BOOL]: 'bool', [TT.INT32]: 'i32', [TT.INT64]: 'i64' };
 
 export class TfliteImporter extends GraphBuilder<number, Val> {
   consumers = new Map<number, OperatorT[]>();
@@ -175,21 +192,90 @@ export class TfliteImporter extends GraphBuilder<number, Val> {
     const out = this.bindOut();
     const t = this.tinfo(this.op.outputs[0]);
     const fq = this.fakeQuantOf(t);
-    const fn = ACT_FN[fused] ?? unsupported(`fused activation ${fused}`);
-    if (fn === 'sign_bit') unsupported('fused activation SIGN_BIT');
+    const fn = actName(fused);
     const inKernel = fn === 'none' || kernelActs.includes(fn);
-    const after: [string, Record<string, unknown> | undefined][] = [];
-    if (!inKernel) after.push(fn === 'relu' ? ['Relu', undefined] : fn === 'relu6' ? ['Relu6', undefined] : fn === 'tanh' ? ['Tanh', undefined] : ['Clip', { min: -1, max: 1 }]);
+    const after = inKernel ? [] : activationNodes(fn);
     if (fq) after.push(['FakeQuant', fq]);
-    let cur = after.length ? this.fresh(`${out.name}.pre`) : out.name;
-    this.emit(op, inputs, cur, { ...(attrs ?? {}), ...(inKernel && fn !== 'none' ? { activation: fn } : {}) });
+    this.emitChain(op, inputs, { ...(attrs ?? {}), ...(inKernel && fn !== 'none' ? { activation: fn } : {}) }, out.name, after);
+    return out;
+  }
+  /** op into `out`, through the single-input nodes of `after` in order. */
+  private emitChain(op: string, inputs: string[], attrs: Record<string, unknown> | undefined, out: string, after: [string, Record<string, unknown> | undefined][]): void {
+    const cur = after.length ? this.fresh(`${out}.pre`) : out;
+    this.emit(op, inputs, cur, attrs);
+    this.chainFrom(cur, out, after);
+  }
+  private chainFrom(cur: string, out: string, after: [string, Record<string, unknown> | undefined][]): void {
     for (const [k, [aop, aat]] of after.entries()) {
-      const next = k === after.length - 1 ? out.name : this.fresh(`${out.name}.${aop}`);
+      const next = k === after.length - 1 ? out : this.fresh(`${out}.${aop}`);
       this.emit(aop, [cur], next, aat, `_${aop.toLowerCase()}`);
       cur = next;
     }
-    return out;
   }
+
+  // ----- typed values (non-quantized integer / bool tensors; ops with ONNX semantics)
+
+  /** The element type tensor t's values have in Alloy (quantized INT8 / UINT8 are emulated in
+   *  f32); undefined for a type Alloy holds no values of. */
+  valueType(t: TensorT): DType | undefined {
+    if ((t.type === TT.INT8 || t.type === TT.UINT8) && t.quant) return 'f32';
+    return VALUE_TYPE[t.type];
+  }
+  /** Input k of a typed operator: its bundle name, element type and shape. A quantized or f16
+   *  constant is given as its f32 values, another constant as a raw typed tensor. */
+  tin(k: number, what = `input ${k}`): TIn {
+    const v = this.val(k);
+    if (!v) fail('BAD_GRAPH', `${this.where()}: ${what} (input ${k}) is missing`);
+    if (v.kind === 'act') {
+      const a = v as Act;
+      if (a.pendingPad) this.materialize(a);
+      return { name: a.name, dtype: a.dtype ?? 'f32', shape: a.shape };
+    }
+    const c = v as Const;
+    const base = `${this.nodeName}.${what.replace(/\W+/g, '_')}`;
+    if (c.quant || c.dtype === 'f16') return { name: this.f32Tensor(base, this.dequantAny(c, what), [...c.dims]), dtype: 'f32', shape: c.dims, c };
+    if (c.dtype === 'other') unsupported(`${what} is a constant of type ${TT_NAMES[this.tinfo(this.op.inputs[k]).type]}`);
+    return { name: this.rawConst(c, base), dtype: c.dtype as DType, shape: c.dims, c };
+  }
+  /** The node's outputs computed as `types`: each bound to an activation of its declared type;
+   *  where `cast` allows, a declared type that differs is reached by a Cast (else BAD_GRAPH). A
+   *  fused activation (f32 only) and the FakeQuant of a quantized output follow the node. */
+  typedEmit(op: string, inputs: string[], attrs: Record<string, unknown> | undefined, types: DType[], opt: { cast?: boolean; fused?: number; at?: number } = {}): Act[] {
+    const chains: [string, Record<string, unknown> | undefined][][] = [];
+    const at = opt.at ?? 0;
+    const acts = types.map((dt, j) => {
+      const k = at + j;
+      const t = this.tinfo(this.op.outputs[k]);
+      const want = this.valueType(t) ?? unsupported(`output ${k} of type ${TT_NAMES[t.type] ?? t.type}`);
+      const after: [string, Record<string, unknown> | undefined][] = [];
+      if (want !== dt) {
+        if (!opt.cast) fail('BAD_GRAPH', `${this.where()}: output ${k} ${JSON.stringify(t.name)} is declared ${TT_NAMES[t.type]}; the operator computes ${dt}`);
+        after.push(['Cast', { to: DTYPES[want].id }]);
+      }
+      const fn = actName(j === 0 ? opt.fused ?? 0 : 0);
+      if (fn !== 'none') {
+        if (want !== 'f32') unsupported(`fused activation ${fn} on ${want}`);
+        after.push(...activationNodes(fn));
+      }
+      const fq = want === 'f32' ? this.fakeQuantOf(t) : null;
+      if (fq) after.push(['FakeQuant', fq]);
+      chains.push(after);
+      const a = this.bindOut(undefined, k);
+      if (want !== 'f32') a.dtype = want;
+      return a;
+    });
+    const names = acts.map((a, k) => (chains[k].length ? this.fresh(`${a.name}.pre`) : a.name));
+    this.emitN(op, inputs, names, attrs);
+    chains.forEach((after, k) => this.chainFrom(names[k], acts[k].name, after));
+    return acts;
+  }
+  /** A value computed inside a lowering (not a TFLite tensor): a fresh name. */
+  tmp(op: string, inputs: string[], attrs?: Record<string, unknown>, base = `${this.nodeName}.${op.toLowerCase()}`): string {
+    const name = this.fresh(base);
+    this.emit(op, inputs, name, attrs, `_${op.toLowerCase()}`);
+    return name;
+  }
+
   fakeQuantOf(t: TensorT): Record<string, unknown> | null {
     if (t.type !== TT.INT8 && t.type !== TT.UINT8) return null;
     if (!t.quant || t.quant.scale.length !== 1) unsupported(`quantized activation ${JSON.stringify(t.name)} without one scale`);

@@ -21,6 +21,10 @@
 // CONV_2D can be emitted as Dense over the channel axis (`pointwise: 'dense'`), which lets the
 // precision map give it an emulated accumulator (Conv has f32 accumulation only).
 //
+// Typed values: non-quantized INT8 / UINT8 / INT16 / INT32 / INT64 / BOOL tensors are values of
+// their type; operators on them (and f32 cases the f32 handlers refuse) take the TYPED table,
+// lowered to the runtime's ONNX-semantics ops (./ops/nd.ts, ./ops/indexing.ts; docs/TFLITE.md).
+//
 // Errors: BAD_GRAPH for malformed files; one UNSUPPORTED_OP listing every operator that cannot be
 // converted (later operators that depend only on those are counted, not listed).
 // Needs the module initialised (`await init()`), as the arithmetic on weights runs in it.
@@ -31,9 +35,11 @@
 import { AlloyError, fail } from '../../../runtime/errors.js';
 import type { BundleInput } from '../../bundle/write.js';
 import type { ValueInfo } from '../../../runtime/bundle/layout.js';
-import { readModel, opName, TT, TT_NAMES } from './schema.js';
+import { readModel, opName, TT_NAMES } from './schema.js';
 import { NO_OPTIONS, TfliteImporter, type TfliteImportOptions } from './importer.js';
-import { HANDLERS } from './ops/index.js';
+import { HANDLERS, TYPED } from './ops/index.js';
+import { unsupported } from '../graph.js';
+import type { Act } from './values.js';
 
 export type { TfliteImportOptions } from './importer.js';
 
@@ -48,12 +54,13 @@ function run(im: TfliteImporter): { inputs: ValueInfo[]; outputs: ValueInfo[] } 
   for (const i of g.inputs) {
     const t = im.tinfo(i);
     if (im.constOf(t)) continue;
-    if (t.type !== TT.FLOAT32) throw new AlloyError('UNSUPPORTED_OP', `graph input ${JSON.stringify(t.name)} has type ${TT_NAMES[t.type] ?? t.type}; Alloy inputs are float32`);
+    const dtype = t.quant ? undefined : im.valueType(t);
+    if (!dtype) throw new AlloyError('UNSUPPORTED_OP', `graph input ${JSON.stringify(t.name)} has type ${TT_NAMES[t.type] ?? t.type}${t.quant ? ' (quantized)' : ''}; Alloy inputs are float32, or non-quantized int8 / uint8 / int16 / int32 / int64 / bool`);
     const shape = t.shape.map((d, k) => (k === 0 && t.signature?.[0] === -1 ? -1 : d));
     if (!shape.every((d, k) => Number.isSafeInteger(d) && (d >= 1 || (k === 0 && d === -1)))) fail('BAD_GRAPH', `graph input ${JSON.stringify(t.name)}: shape ${JSON.stringify(t.shape)}`);
     const name = im.fresh(t.name || `input_${i}`);
-    im.vals.set(i, { kind: 'act', name, shape });
-    inputs.push({ name, shape, format: 'f32' });
+    im.vals.set(i, { kind: 'act', name, shape, ...(dtype !== 'f32' ? { dtype } : {}) });
+    inputs.push({ name, shape, format: dtype });
   }
   for (const op of g.operators) {
     im.op = op;
@@ -63,9 +70,9 @@ function run(im: TfliteImporter): { inputs: ValueInfo[]; outputs: ValueInfo[] } 
     const label = `${name === 'CUSTOM' ? `CUSTOM ${JSON.stringify(op.custom)}` : name} (operator ${op.index})`;
     const ins = op.inputs.filter((i) => i >= 0);
     if (ins.some((i) => im.isPoison(i))) { im.skip(op.outputs); continue; }
-    if (!Object.hasOwn(HANDLERS, name)) { im.refuse(label, op.outputs); continue; }
+    if (!Object.hasOwn(HANDLERS, name) && !Object.hasOwn(TYPED, name)) { im.refuse(label, op.outputs); continue; }
     im.attempt(label, op.outputs, () => {
-      HANDLERS[name](im);
+      dispatch(im, name);
       for (const o of op.outputs.slice(0, 1)) if (!im.vals.has(o)) fail('BAD_GRAPH', `${im.where()}: produced no output`);
     });
   }
@@ -83,14 +90,38 @@ function run(im: TfliteImporter): { inputs: ValueInfo[]; outputs: ValueInfo[] } 
       im.nodes.push({ name: im.fresh(`output_${want}`), op: 'Reshape', inputs: [v.name], outputs: [want], attrs: { shape: v.shape.map(() => 0) } });
       name = want;
     }
-    outputs.push({ name, shape: [...v.shape], format: 'f32' });
+    outputs.push({ name, shape: [...v.shape], format: v.dtype ?? 'f32' });
   }
   im.finish('operator');
   return { inputs, outputs };
 }
 
+/** The f32 handler where it applies (f32 inputs and outputs), else the typed one; an f32 handler
+ *  that refuses falls back on the typed one, its partial output undone. */
+function dispatch(im: TfliteImporter, name: string): void {
+  const f32 = Object.hasOwn(HANDLERS, name) ? HANDLERS[name] : undefined;
+  const typed = Object.hasOwn(TYPED, name) ? TYPED[name] : undefined;
+  const ins = im.op.inputs.map((i) => (i >= 0 ? im.vals.get(i) : undefined));
+  const act = ins.find((v): v is Act => v?.kind === 'act' && (v as Act).dtype !== undefined);
+  // an output of a typed value type (a FLOAT16 or other output keeps the f32 handlers' old reading)
+  const out = im.op.outputs.filter((o) => o >= 0).map((o) => im.tinfo(o)).find((t) => (im.valueType(t) ?? 'f32') !== 'f32');
+  // a PAD held back for a conv is materialised in place by act(): no undo past it
+  const padded = ins.some((v) => v?.kind === 'act' && (v as Act).pendingPad);
+  if (!typed || !f32 || (padded && !act && !out)) {
+    if (f32 && act) unsupported(`input ${JSON.stringify(act.name)} is ${act.dtype}; this operator takes f32`);
+    if (f32 && out) unsupported(`output ${JSON.stringify(out.name)} is ${TT_NAMES[out.type] ?? out.type}; this operator computes f32`);
+    return (f32 ?? typed)!(im);
+  }
+  if (!act && !out) {
+    if (im.tryOrUndo(() => f32(im))) return;
+    const kept = new Set(im.nodes.map((n) => n.name));
+    for (const k of Object.keys(im.sources)) if (!kept.has(k)) delete im.sources[k];
+  }
+  typed(im);
+}
+
 /** The TFLite operators this importer converts (builtin names). */
-export const TFLITE_OPS = Object.keys(HANDLERS).sort();
+export const TFLITE_OPS = [...new Set([...Object.keys(HANDLERS), ...Object.keys(TYPED)])].sort();
 
 /** Convert a TFLite model (.tflite bytes) to Alloy bundle input. Throws AlloyError: BAD_GRAPH for
  *  malformed files, UNSUPPORTED_OP listing every operator that cannot be converted. The module

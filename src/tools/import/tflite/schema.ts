@@ -23,7 +23,7 @@
 //   Buffer           0 data:[ubyte]  1 offset:ulong  2 size:ulong (data outside the flatbuffer,
 //                    offset from the start of the file, for models over 2 GB)
 //   Operator         0 opcode_index:uint  1 inputs:[int]  2 outputs:[int]
-//                    3 builtin_options_type:ubyte  4 builtin_options:table  5 custom_options
+//                    3 builtin_options_type:ubyte  4 builtin_options:table  5 custom_options:[ubyte]
 //   Metadata         0 name:string  1 buffer:uint
 //
 // Options tables (field ids; defaults 0 / false unless noted):
@@ -44,6 +44,13 @@
 //   ReducerOptions         0 keep_dims
 //   LeakyReluOptions       0 alpha:float
 //   MirrorPadOptions       0 mode (REFLECT 0, SYMMETRIC 1)
+//   GatherOptions 0 axis  1 batch_dims;  SqueezeOptions 0 squeeze_dims:[int];  SplitOptions /
+//   SplitVOptions 0 num_splits;  StridedSliceOptions 0 begin_mask  1 end_mask  2 ellipsis_mask
+//   3 new_axis_mask  4 shrink_axis_mask  5 offset;  CastOptions 0 in_data_type  1 out_data_type;
+//   ArgMax/ArgMinOptions 0 output_type;  ShapeOptions 0 out_type;  PackOptions 0 values_count
+//   1 axis;  UnpackOptions 0 num  1 axis;  OneHotOptions 0 axis;  BatchMatMulOptions 0 adj_x
+//   1 adj_y;  CumsumOptions 0 exclusive  1 reverse;  TransposeConvOptions 0 padding  1 stride_w
+//   2 stride_h  3 fused_activation
 // ActivationFunctionType: NONE 0, RELU 1, RELU_N1_TO_1 2, RELU6 3, TANH 4, SIGN_BIT 5.
 
 import { ByteBuffer } from 'flatbuffers';
@@ -53,7 +60,7 @@ import { fail } from '../../../runtime/errors.js';
 export const TT = { FLOAT32: 0, FLOAT16: 1, INT32: 2, UINT8: 3, INT64: 4, STRING: 5, BOOL: 6, INT16: 7, COMPLEX64: 8, INT8: 9, FLOAT64: 10 } as const;
 export const TT_NAMES = ['FLOAT32', 'FLOAT16', 'INT32', 'UINT8', 'INT64', 'STRING', 'BOOL', 'INT16', 'COMPLEX64', 'INT8', 'FLOAT64', 'COMPLEX128', 'UINT64', 'RESOURCE', 'VARIANT', 'UINT32', 'UINT16', 'INT4', 'BFLOAT16'];
 
-/** BuiltinOperator (schema.fbs enum): names by code, 0..150 (the ones after are named by number). */
+/** BuiltinOperator (schema.fbs enum): names by code, 0..161 (the ones after are named by number). */
 export const BUILTIN_NAMES = [
   'ADD', 'AVERAGE_POOL_2D', 'CONCATENATION', 'CONV_2D', 'DEPTHWISE_CONV_2D', 'DEPTH_TO_SPACE', 'DEQUANTIZE', 'EMBEDDING_LOOKUP', 'FLOOR', 'FULLY_CONNECTED',
   'HASHTABLE_LOOKUP', 'L2_NORMALIZATION', 'L2_POOL_2D', 'LOCAL_RESPONSE_NORMALIZATION', 'LOGISTIC', 'LSH_PROJECTION', 'LSTM', 'MAX_POOL_2D', 'MUL', 'RELU',
@@ -70,13 +77,14 @@ export const BUILTIN_NAMES = [
   'NON_MAX_SUPPRESSION_V4', 'NON_MAX_SUPPRESSION_V5', 'SCATTER_ND', 'SELECT_V2', 'DENSIFY', 'SEGMENT_SUM', 'BATCH_MATMUL', 'PLACEHOLDER_FOR_GREATER_OP_CODES', 'CUMSUM', 'CALL_ONCE',
   'BROADCAST_TO', 'RFFT2D', 'CONV_3D', 'IMAG', 'REAL', 'COMPLEX_ABS', 'HASHTABLE', 'HASHTABLE_FIND', 'HASHTABLE_IMPORT', 'HASHTABLE_SIZE',
   'REDUCE_ALL', 'CONV_3D_TRANSPOSE', 'VAR_HANDLE', 'READ_VARIABLE', 'ASSIGN_VARIABLE', 'BROADCAST_ARGS', 'RANDOM_STANDARD_NORMAL', 'BUCKETIZE', 'RANDOM_UNIFORM', 'MULTINOMIAL',
-  'GELU',
+  'GELU', 'DYNAMIC_UPDATE_SLICE', 'RELU_0_TO_1', 'UNSORTED_SEGMENT_PROD', 'UNSORTED_SEGMENT_MAX', 'UNSORTED_SEGMENT_SUM', 'ATAN2', 'UNSORTED_SEGMENT_MIN', 'SIGN', 'BITCAST',
+  'BITWISE_XOR', 'RIGHT_SHIFT',
 ];
 export const opName = (code: number) => BUILTIN_NAMES[code] ?? `BUILTIN_${code}`;
 
 export interface Quant { scale: Float32Array; zeroPoint: number[]; axis: number }
 export interface TensorT { index: number; name: string; shape: number[]; signature: number[] | null; type: number; buffer: number; quant: Quant | null; isVariable: boolean; sparse: boolean }
-export interface OperatorT { index: number; code: number; custom: string; inputs: number[]; outputs: number[]; options: Options | null }
+export interface OperatorT { index: number; code: number; custom: string; inputs: number[]; outputs: number[]; options: Options | null; /** custom_options bytes (a view) */ customOptions?: Uint8Array }
 export interface SubGraphT { name: string; tensors: TensorT[]; inputs: number[]; outputs: number[]; operators: OperatorT[] }
 export interface ModelT { version: number; description: string; subgraphs: SubGraphT[]; buffers: (Uint8Array | null)[]; metadata: { name: string; buffer: number }[] }
 
@@ -234,7 +242,9 @@ export function readModel(bytes: Uint8Array): ModelT {
       const ci = r.u32(o, 0, 0, ow);
       if (ci >= codes.length) fail('BAD_GRAPH', `tflite: ${ow}: opcode_index ${ci} out of range (${codes.length} operator codes)`);
       const opt = r.ref(o, 4, `${ow}.builtin_options`);
-      return { index: oi, code: codes[ci].code, custom: codes[ci].custom, inputs: r.ints(o, 1, `${ow}.inputs`) ?? [], outputs: r.ints(o, 2, `${ow}.outputs`) ?? [], options: opt ? options(r, opt, `${ow}.builtin_options`) : null };
+      const co = r.vec(o, 5, 1, `${ow}.custom_options`);
+      return { index: oi, code: codes[ci].code, custom: codes[ci].custom, inputs: r.ints(o, 1, `${ow}.inputs`) ?? [], outputs: r.ints(o, 2, `${ow}.outputs`) ?? [], options: opt ? options(r, opt, `${ow}.builtin_options`) : null,
+        ...(co ? { customOptions: bytes.subarray(co.start, co.start + co.len) } : {}) };
     });
     return { name: r.str(g, 4, `${w}.name`), tensors, inputs: r.ints(g, 1, `${w}.inputs`) ?? [], outputs: r.ints(g, 2, `${w}.outputs`) ?? [], operators };
   });

@@ -3,9 +3,11 @@
 
 import { unsupported, type BaseConst, type Ints } from '../graph.js';
 import type { Quant } from './schema.js';
+import type { DType } from '../../../runtime/dtype.js';
 
 export interface Const extends BaseConst { quant: Quant | null }
-export interface Act { kind: 'act'; name: string; shape: Ints; pendingPad?: { x: Act; pads: Ints } }
+/** An activation; `dtype` absent: f32 (also the emulated values of a quantized INT8 / UINT8 tensor). */
+export interface Act { kind: 'act'; name: string; shape: Ints; dtype?: DType; pendingPad?: { x: Act; pads: Ints } }
 export type Val = Const | Act;
 
 /** One zero point per scale: as stored, or the single one given (or 0) repeated. */
