@@ -2,8 +2,8 @@
 // (Clip / Pad < 11, Slice < 10, Softmax < 13, axes attributes) or this check refuses it before
 // they run, so an old model never takes a newer meaning silently.
 // see: ONNX Changelog.md (Add-7 .. Div-7 dropped `broadcast` / `axis`; BatchNormalization-7
-// dropped `is_test`, -9 `spatial`; Dropout-7 dropped `is_test`; Resize-11 added roi / sizes and
-// coordinate_transformation_mode; Upsample is refused as an unknown operator).
+// dropped `is_test`, -9 `spatial`; Dropout-7 dropped `is_test`). Resize-10 and Upsample-7 / 9
+// are read in their own form by ops/resize.ts.
 
 import { unsupported } from '../graph.js';
 import type { OnnxImporter } from './importer.js';
@@ -28,5 +28,4 @@ export function checkLegacy(m: OnnxImporter): void {
     if (opset < 9 && at.i('spatial', 1) !== 1) unsupported(`opset ${opset} spatial = 0 (per-element statistics)`);
   }
   if (op === 'Dropout' && opset < 7 && at.i('is_test', 0) !== 1) unsupported(`opset ${opset} is_test = 0 (training-mode dropout)`);
-  if (op === 'Resize') unsupported(`opset ${opset} Resize (its scales input and coordinate mode differ from opset 11)`);
 }
