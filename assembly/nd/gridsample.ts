@@ -6,8 +6,8 @@
 // params (i32): N, C, H, W, Ho, Wo, mode (0 bilinear, 1 nearest, 2 bicubic), padding (0 zeros,
 //   1 border, 2 reflection), align_corners. Per point, in f64:
 //   pixel coordinate  align_corners: (g + 1) / 2 * (L - 1); else ((g + 1) * L - 1) / 2
-//   padding border: clamped to [0, L - 1]; reflection: reflected at the borders ([0, L - 1] with
-//   align_corners, else [-0.5, L - 0.5]) until inside; zeros: as is
+//   padding (bilinear, nearest) border: clamped to [0, L - 1]; reflection: reflected at the borders
+//   ([0, L - 1] with align_corners, else [-0.5, L - 0.5]) until inside; zeros: as is
 //   nearest: the pixel at round-half-even; bilinear: the 2 x 2 pixels from floor, weights 1 - d, d;
 //   bicubic: the 4 x 4 pixels from floor - 1, the Keys weights with a = -0.75 (rows first)
 //   a pixel outside the image: 0 (zeros), the edge pixel (border), reflected (reflection).
@@ -34,11 +34,14 @@ function reflect(x: f64, lo: f64, hi: f64): f64 {
   return x;
 }
 
-// The pixel coordinate along an axis of length L after padding (NaN: the output is NaN).
-function pixel(g: f64, L: i32, align: bool, pad: i32): f64 {
+// The pixel coordinate along an axis of length L after padding (NaN: the output is NaN);
+// bicubic pads each tap only (as PyTorch's grid_sampler and onnxruntime).
+function pixel(g: f64, L: i32, align: bool, pad: i32, mode: i32): f64 {
   const l = <f64>L;
   let x = align ? (g + 1.0) / 2.0 * (l - 1.0) : ((g + 1.0) * l - 1.0) / 2.0;
   if (isNaN(x)) return x;
+  if (mode == 2 && pad == 2 && !isFinite(x)) return NaN;
+  if (mode == 2) return min(max(x, -l - 8.0), 2.0 * l + 8.0);
   if (pad == 1) return min(max(x, 0.0), l - 1.0);
   if (pad == 2) return isFinite(x) ? reflect(x, align ? 0.0 : -0.5, align ? l - 1.0 : l - 0.5) : NaN;
   return min(max(x, -l - 8.0), 2.0 * l + 8.0);
@@ -93,7 +96,7 @@ export function gridsample_f32__scalar(y: usize, x: usize, grid: usize, params: 
     for (let c = 0; c < C; c++) {
       const p = x + (<usize>n * <usize>C + <usize>c) * plane;
       for (let k: usize = 0; k < pts; k++) {
-        const px = pixel(<f64>load<f32>(g + k * 8), W, align, pad), py = pixel(<f64>load<f32>(g + k * 8 + 4), H, align, pad);
+        const px = pixel(<f64>load<f32>(g + k * 8), W, align, pad, mode), py = pixel(<f64>load<f32>(g + k * 8 + 4), H, align, pad, mode);
         store<f32>(dst, sample(p, px, py, H, W, mode, align, pad));
         dst += 4;
       }

@@ -215,6 +215,7 @@ function gsOracle(x: Float32Array, [N, C, H, W]: number[], g: Float32Array, Ho: 
   };
   const coord = (gv: number, L: number) => {
     let v = align ? ((gv + 1) / 2) * (L - 1) : ((gv + 1) * L - 1) / 2;
+    if (mode === 'bicubic') return v; // bicubic pads each tap only
     if (pad === 'border') v = Math.min(Math.max(v, 0), L - 1);
     if (pad === 'reflection') v = align ? reflect(v, 0, L - 1) : reflect(v, -0.5, L - 0.5);
     return v;
