@@ -9,23 +9,12 @@
 // 3. nearest on i64 / u8 / f64 values (bits copied); every refusal's code and message.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getAlloy, rng } from '../util.ts';
-import { AlloyError } from '../../build/alloy.mjs';
+import { getAlloy, rng, throwsCode } from '../util.ts';
 import { writeBundle } from '../../build/alloy-tools.mjs';
 
 const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
 const randF = (n: number, seed: number) => { const r = rng(seed); return new Float32Array(n).map(() => ((r() % 2001) - 1000) / 256); };
 type Feed = { data: any; shape: number[] };
-
-function throwsCode(f: () => unknown, code: string, re?: RegExp) {
-  try { f(); } catch (e) {
-    assert.ok(e instanceof AlloyError, `not an AlloyError: ${e}`);
-    assert.is((e as AlloyError).code, code, (e as Error).message);
-    if (re) assert.match((e as Error).message, re);
-    return;
-  }
-  assert.unreachable(`no ${code}`);
-}
 
 // ---------------------------------------------------------------- the Resize oracle (f64)
 interface Opts { mode: string; coord: string; nearest: string; a: number; exclude: boolean; ext: number }
