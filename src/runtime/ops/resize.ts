@@ -127,7 +127,8 @@ export const resizeNd: Builder = (ctx) => {
       return lastOut;
     },
     // the plan sizes the scratch right after infer() for the same shapes and values
-    scratch: ([x]) => 16 + pad16(4 * (P0 + 3 * x.length)) + workBytes(mode, x, lastOut.length === x.length ? lastOut : x),
+    // (an empty output runs nothing: no tables for a huge width beside a 0)
+    scratch: ([x]) => 16 + pad16(4 * (P0 + 3 * x.length)) + (lastOut.length === x.length && elements(lastOut) > 0 ? workBytes(mode, x, lastOut) : 0),
     run(ptrs, shapes, yp, outShape, scratch) {
       const x = shapes[0], r = x.length;
       if (elements(outShape) === 0) return;
