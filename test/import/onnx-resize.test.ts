@@ -80,6 +80,7 @@ test('refusals name the node: opset 10 cubic, Upsample 7 without scales, GridSam
   const cases: [Spec, RegExp][] = [
     [{ opset: 10, inputs: [{ name: 'x', shape: [1, 1, 2, 2] }], outputs: [{ name: 'y' }], inits: [sc('s', [1, 1, 2, 2])], nodes: [{ op: 'Resize', name: 'r10', inputs: ['x', 's'], outputs: ['y'], attrs: { mode: 'cubic' } }] }, /r10.*mode "cubic"/],
     [{ opset: 7, inputs: [{ name: 'x', shape: [1, 1, 2, 2] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Upsample', name: 'up', inputs: ['x'], outputs: ['y'] }] }, /up.*without its scales attribute/],
+    [{ opset: 13, inputs: [{ name: 'x', shape: [1, 1, 2, 2], type: 'int32' }], outputs: [{ name: 'y', type: 'int32' }], inits: [sc('s', [1, 1, 2, 2])], nodes: [{ op: 'Resize', name: 'ri', inputs: ['x', '', 's'], outputs: ['y'], attrs: { mode: 'linear' } }] }, /ri.*linear on i32/],
     [{ opset: 16, inputs: [{ name: 'x', shape: [1, 1, 2, 2, 2] }, { name: 'g', shape: [1, 2, 2, 2, 3] }], outputs: [{ name: 'y' }], nodes: [{ op: 'GridSample', name: 'gs5', inputs: ['x', 'g'], outputs: ['y'] }] }, /gs5.*4-D expected/],
   ];
   for (const [spec, re] of cases) {

@@ -52,6 +52,8 @@ const resize: GenericRow = {
     const x = need(ins, 0, 'X');
     if (x.shape.length < 1 || x.shape.length > 8) unsupported(`Resize of rank ${x.shape.length} (1 to 8)`);
     const legacy = m.opset < 11 || m.node.op_type === 'Upsample';
+    const mode = m.at.s('mode', 'nearest');
+    if (mode !== 'nearest' && x.dtype !== 'f32') unsupported(`${m.node.op_type} ${mode} on ${x.dtype} (f32 is supported; nearest takes any type)`);
     if (legacy) {
       const sc = m.opset < 9 && m.node.op_type === 'Upsample' ? m.at.floats('scales') : floatsOf(need(ins, 1, 'scales'));
       return [{ dtype: x.dtype, shape: outShape(x.shape, undefined, sc, undefined) }];
@@ -67,6 +69,7 @@ export const GENERIC_RESIZE: Record<string, GenericRow> = {
   GridSample: {
     infer: (ins) => {
       const x = need(ins, 0, 'X').shape, g = need(ins, 1, 'grid').shape;
+      if (ins.some((v) => v && v.dtype !== 'f32')) unsupported(`GridSample of ${ins.map((v) => v?.dtype).join(' and ')} (f32 is supported)`);
       if (x.length !== 4 || g.length !== 4) unsupported(`GridSample of ${JSON.stringify(x)} with grid ${JSON.stringify(g)} (4-D expected)`);
       return [{ dtype: 'f32', shape: [x[0], x[1], g[1], g[2]] }];
     },
