@@ -16,13 +16,13 @@ export const FUZZ_LIMITS = { maxHeaderBytes: 1 << 20, maxTensorElements: 1 << 20
 export const MEMORY_CAP = 512 << 20;
 export const TIME_CAP_MS = 1000;
 export const CODES = new Set(['BAD_ARGUMENT', 'UNKNOWN_FORMAT', 'BAD_OPTION', 'WASM_TRAP', 'BAD_MAGIC', 'BAD_VERSION', 'BUNDLE_TRUNCATED', 'BAD_HEADER',
-  'BAD_TENSOR', 'BAD_OFFSET', 'BAD_CHECKSUM', 'BAD_GRAPH', 'UNSUPPORTED_OP', 'SHAPE_MISMATCH', 'MISSING_INPUT', 'LIMIT_EXCEEDED', 'BAD_PRECISION_MAP']);
+  'BAD_TENSOR', 'BAD_OFFSET', 'BAD_CHECKSUM', 'BAD_GRAPH', 'UNSUPPORTED_OP', 'SHAPE_MISMATCH', 'MISSING_INPUT', 'LIMIT_EXCEEDED', 'BAD_PRECISION_MAP', 'BAD_INPUT']);
 /** Codes that a fuzzed input may produce, but that point at a kernel reading or writing out of
  *  bounds: counted and reported, and the runner saves the input. */
 export const SUSPICIOUS = new Set(['WASM_TRAP']);
 export const OPS = ['Dense', 'Conv', 'DepthwiseConv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Add', 'Sub', 'Mul', 'Div', 'Relu', 'Relu6', 'Clip',
   'LeakyRelu', 'Sigmoid', 'Tanh', 'Gelu', 'HardSwish', 'Softmax', 'Reshape', 'Flatten', 'Transpose', 'Pad', 'Concat', 'PRelu', 'LogSoftmax', 'LayerNorm',
-  'Resize', 'FakeQuant'];
+  'Resize', 'FakeQuant', 'ResizeNd', 'GridSample'];
 
 export class FuzzFailure extends Error {
   constructor(readonly kind: 'exception' | 'slow' | 'memory' | 'canary' | 'output' | 'hang', message: string, readonly cause?: unknown) { super(`${kind}: ${message}`); }
