@@ -61,3 +61,6 @@ export { einsum_nd_any__scalar } from "./nd/einsum";
 export { conv_nd_f32_f32_f32__simd128_5x8, conv_transpose_nd_f32_f32_f32__simd128_5x8 } from "./nd/conv_gemm";
 export { vunary_nd_any__simd128, vunary_nd_any__scalar } from "./nd/unary";
 export { recurrent_f32_f32_f32__simd128_5x8, recurrent_f32_f32_f32__scalar, pack_recurrent_f32, packed_recurrent_f32_bytes, recurrent_scratch_bytes } from "./nd/recurrent";
+// Resize / Upsample on N-d tensors, GridSample (nd/resize.ts, nd/gridsample.ts)
+export { resize_nd_any__simd128, resize_nd_any__scalar, resize_out_dims__scalar } from "./nd/resize";
+export { gridsample_f32__scalar } from "./nd/gridsample";

@@ -13,7 +13,7 @@ export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool'
   | 'reduce_nd' | 'argmax_nd' | 'cumsum_nd' | 'softmax_nd' | 'groupnorm' | 'layernorm_stats' | 'lpnorm' | 'lrn' | 'mvn_nd'
   | 'gather' | 'gather_elements' | 'gather_nd' | 'scatter_elements' | 'scatter_nd' | 'onehot' | 'trilu' | 'range' | 'topk'
   | 'transpose_nd' | 'slice_nd' | 'expand_nd' | 'tile_nd' | 'pad_nd' | 'concat_nd' | 'where_nd' | 'cast'
-  | 'matmul_nd' | 'matmul_int' | 'conv_nd' | 'conv_transpose_nd' | 'einsum_nd' | 'recurrent'
+  | 'matmul_nd' | 'matmul_int' | 'conv_nd' | 'conv_transpose_nd' | 'einsum_nd' | 'recurrent' | 'resize_nd' | 'gridsample'
   | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd' | 'vunary_nd';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
@@ -167,6 +167,11 @@ export const KERNELS = [
   { name: 'cast_any__scalar', ops: ['cast'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'cast_any__scalar', test: T('nd/cast'), note: 'reference: one element at a time' },
   V('resize_nearest_x32__memcpy', 'resize_nearest', 'resize_nearest_x32__scalar', 'kernels/resize'), S('resize_nearest_x32__scalar', 'resize_nearest', 'kernels/resize', 'reference'),
   V('resize_bilinear_f32__simd128', 'resize_bilinear', 'resize_bilinear_f32__scalar', 'kernels/resize'), S('resize_bilinear_f32__scalar', 'resize_bilinear', 'kernels/resize', 'reference'),
+  // N-d Resize / Upsample (nearest: any element size; linear / cubic: f32) and GridSample (assembly/nd/resize.ts, gridsample.ts)
+  { name: 'resize_nd_any__simd128', ops: ['resize_nd'], w: '-', a: 'any', acc: 'f32', tile: [4], packer: null, ref: 'resize_nd_any__scalar', test: T('nd/resize'), note: 'one pass per resized axis, SIMD128 over the inner elements (or 4 outputs of the last axis)' },
+  { name: 'resize_nd_any__scalar', ops: ['resize_nd'], w: '-', a: 'any', acc: 'f32', tile: [], packer: null, ref: 'resize_nd_any__scalar', test: T('nd/resize'), note: 'reference: the same passes one element at a time' },
+  { ...S('resize_out_dims__scalar', 'resize_nd', 'nd/resize', "output dims from scales (the arithmetic on the scales' values stays in the module)"), a: 'any', acc: '-' },
+  S('gridsample_f32__scalar', 'gridsample', 'nd/resize', 'scalar: its own reference (every tap an index computation)'),
   // format casts (the scalar references sit on formats/scalar.ts)
   V('cvt_f32_fmt__simd128', 'cvt_encode', 'cvt_f32_fmt__scalar', 'formats/random'), S('cvt_f32_fmt__scalar', 'cvt_encode', 'formats/random', 'reference'),
   V('cvt_fmt_f32__simd128', 'cvt_decode', 'cvt_fmt_f32__scalar', 'formats/decode'), S('cvt_fmt_f32__scalar', 'cvt_decode', 'formats/decode', 'reference'),

@@ -1,10 +1,11 @@
 // The `onnx` fuzz target: ONNX ModelProto bytes -> importOnnx -> writeBundle -> alloy.load -> run.
 //
-// Seeds: six small valid models built with the importer's own proto subset, shaped like the
+// Seeds: seven small valid models built with the importer's own proto subset, shaped like the
 // models of test/import/ (an MLP with dynamic batch, a CNN with BatchNormalization and a residual,
 // a QDQ MLP, fp16 initializers behind Cast, a Shape -> Gather -> Unsqueeze -> Concat -> Reshape
-// subgraph, and a block with Pad / Resize / Transpose / Concat / Clip / HardSwish / LayerNorm /
-// Slice). Input i is a pure function of (seed, i), like the other targets.
+// subgraph, a block with Pad / Resize / Transpose / Concat / Clip / HardSwish / LayerNorm /
+// Slice, and cubic / tf_crop_and_resize Resize with GridSample). Input i is a pure function of
+// (seed, i), like the other targets.
 //
 // Mutations, 1-4 stacked, on the decoded ModelProto (plain objects; re-encoded after):
 //  - initializers: dims (0, -1, 2^31, 2^53, 2^63, added / dropped / swapped), data_type (every id,
@@ -96,6 +97,15 @@ export function onnxSeeds(): { name: string; bytes: Uint8Array }[] {
       ],
     }],
     ['shape-subgraph', shapeSubgraphSpec()],
+    ['resize-nd', {
+      opset: 16, inputs: [{ name: 'x', shape: [1, 2, 4, 5] }, { name: 'g', shape: [1, 3, 3, 2] }, { name: 's', shape: [4] }], outputs: [{ name: 'y' }, { name: 'z' }, { name: 'u' }],
+      inits: [i64('sizes', [1, 2, 7, 3]), { name: 'roi', shape: [8], data: new Float32Array([0, 0, 0.2, 0.1, 1, 1, 0.9, 1.2]) }],
+      nodes: [
+        { op: 'Resize', inputs: ['x', '', '', 'sizes'], outputs: ['y'], attrs: { mode: 'cubic', exclude_outside: 1, cubic_coeff_a: { f: -0.5 } } },
+        { op: 'Resize', inputs: ['x', 'roi', 's'], outputs: ['u'], attrs: { mode: 'linear', coordinate_transformation_mode: 'tf_crop_and_resize', extrapolation_value: { f: 3 } } },
+        { op: 'GridSample', inputs: ['x', 'g'], outputs: ['z'], attrs: { mode: 'bicubic', padding_mode: 'reflection' } },
+      ],
+    }],
     ['misc', {
       opset: 13, inputs: [{ name: 'x', shape: [1, 2, 4, 4] }, { name: 'v', shape: [1, 3, 8] }], outputs: [{ name: 'y' }, { name: 'z' }, { name: 'u' }],
       inits: [i64('pads', [0, 0, 1, 1, 0, 0, 1, 1]), { name: 'roi', shape: [0], data: new Float32Array(0) }, sc('scales', [1, 1, 2, 2]), f32('dw', [2, 1, 3, 3], 5),
@@ -127,13 +137,14 @@ export function onnxSeeds(): { name: string; bytes: Uint8Array }[] {
 const ONNX_OPS = ['Add', 'AveragePool', 'BatchNormalization', 'Cast', 'Clip', 'Concat', 'Constant', 'Conv', 'DequantizeLinear', 'Div', 'Dropout', 'Flatten',
   'Gather', 'Gelu', 'Gemm', 'GlobalAveragePool', 'HardSigmoid', 'HardSwish', 'Identity', 'LayerNormalization', 'LeakyRelu', 'LogSoftmax', 'MatMul', 'MaxPool',
   'Mul', 'Neg', 'PRelu', 'Pad', 'QuantizeLinear', 'ReduceMean', 'Relu', 'Reshape', 'Resize', 'Shape', 'Sigmoid', 'Slice', 'Softmax', 'Squeeze', 'Sub', 'Tanh',
-  'Transpose', 'Unsqueeze', 'Erf', 'Sqrt', 'Pow', 'LSTM', 'If', 'Loop', 'ConvTranspose', 'Expand', 'ConstantOfShape'];
+  'Transpose', 'Unsqueeze', 'Erf', 'Sqrt', 'Pow', 'LSTM', 'If', 'Loop', 'ConvTranspose', 'Expand', 'ConstantOfShape', 'GridSample', 'Upsample'];
 const ATTRS = ['allowzero', 'alpha', 'antialias', 'approximate', 'auto_pad', 'axes', 'axis', 'beta', 'block_size', 'ceil_mode', 'coordinate_transformation_mode',
   'count_include_pad', 'end', 'ends', 'epsilon', 'group', 'keep_aspect_ratio_policy', 'keepdims', 'kernel_shape', 'max', 'min', 'mode', 'nearest_mode',
   'noop_with_empty_axes', 'output_dtype', 'pads', 'perm', 'start', 'starts', 'to', 'training_mode', 'value', 'strides', 'dilations', 'transA', 'transB',
-  'value_float', 'value_ints', 'value_floats', 'value_int', 'saturate', 'storage_order', 'momentum', 'spatial', 'stash_type', 'scales', 'sizes', 'cubic_coeff_a'];
+  'value_float', 'value_ints', 'value_floats', 'value_int', 'saturate', 'storage_order', 'momentum', 'spatial', 'stash_type', 'scales', 'sizes', 'cubic_coeff_a',
+  'exclude_outside', 'extrapolation_value', 'padding_mode', 'align_corners'];
 const ATTR_STRINGS = ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID', 'constant', 'reflect', 'edge', 'wrap', 'nearest', 'linear', 'cubic', 'half_pixel', 'align_corners',
-  'asymmetric', 'pytorch_half_pixel', 'tf_crop_and_resize', 'round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil', 'none', 'tanh', 'stretch', 'not_larger', '', 'x'.repeat(200)];
+  'asymmetric', 'pytorch_half_pixel', 'tf_crop_and_resize', 'half_pixel_symmetric', 'tf_half_pixel_for_nn', 'bicubic', 'border', 'reflection', 'round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil', 'none', 'tanh', 'stretch', 'not_larger', '', 'x'.repeat(200)];
 const NASTY = ['', '__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'prototype', 'ghost', '\u0000', 'x'.repeat(300)];
 const INTS = [0, 1, -1, 2, 3, 4, 7, 8, 16, 64, 255, 256, 65535, 65536, 2 ** 20, 2 ** 24, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), 2 ** 32, 2 ** 40, 2 ** 53 - 1, 2 ** 53, -(2 ** 53), 2 ** 62, 2 ** 63, -(2 ** 63)];
 const FLOATS = [0, -0, 1, -1, 0.5, 2, 1e-5, 1e-45, 1e-40, 65504, 1e30, 3.4e38, -3.4e38, NaN, Infinity, -Infinity, 1e39, 6];

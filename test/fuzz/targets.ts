@@ -22,7 +22,7 @@ export const CODES = new Set(['BAD_ARGUMENT', 'UNKNOWN_FORMAT', 'BAD_OPTION', 'W
 export const SUSPICIOUS = new Set(['WASM_TRAP']);
 export const OPS = ['Dense', 'Conv', 'DepthwiseConv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Add', 'Sub', 'Mul', 'Div', 'Relu', 'Relu6', 'Clip',
   'LeakyRelu', 'Sigmoid', 'Tanh', 'Gelu', 'HardSwish', 'Softmax', 'Reshape', 'Flatten', 'Transpose', 'Pad', 'Concat', 'PRelu', 'LogSoftmax', 'LayerNorm',
-  'Resize', 'FakeQuant'];
+  'Resize', 'FakeQuant', 'ResizeNd', 'GridSample'];
 
 export class FuzzFailure extends Error {
   constructor(readonly kind: 'exception' | 'slow' | 'memory' | 'canary' | 'output' | 'hang', message: string, readonly cause?: unknown) { super(`${kind}: ${message}`); }

@@ -33,6 +33,7 @@ import { cast, castLike, where, expand, tile, slice, split, depthToSpace, spaceT
 import { matmul, gemm, matmulInteger, einsum } from './linalg.js';
 import { convNd, convTranspose } from './convnd.js';
 import { rnn, gru, lstm } from './recurrent.js';
+import { resizeNd, gridSample } from './resize.js';
 
 export const OPS: Record<string, Builder> = {
   Dense: dense,
@@ -87,6 +88,8 @@ export const OPS: Record<string, Builder> = {
   MatMul: matmul, Gemm: gemm, MatMulInteger: matmulInteger, Einsum: einsum, ConvNd: convNd, ConvTranspose: convTranspose,
   // recurrent: ONNX RNN / GRU / LSTM (recurrent.ts)
   RNN: rnn, GRU: gru, LSTM: lstm,
+  // ONNX Resize on N-d typed values (Resize is the NHWC f32 image op of tensor.ts), GridSample (resize.ts)
+  ResizeNd: resizeNd, GridSample: gridSample,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';

@@ -6,7 +6,8 @@
 // coordinate_transformation_mode). Before opset 6 (the `consumed_inputs` era, an attribute with no
 // meaning for inference): Reshape-1 took its shape as an attribute, Concat-1 defaulted axis to 1,
 // Pad-1 / Split-1 took other attributes, Cast-1 named its target type by a string, Tile-1 took
-// (tiles, axis) scalars: those are refused.
+// (tiles, axis) scalars: those are refused. Resize-10 and Upsample-7 / 9 are read in their own
+// form by ops/resize.ts.
 
 import { unsupported } from '../graph.js';
 import type { OnnxImporter } from './importer.js';
@@ -35,5 +36,4 @@ export function checkLegacy(m: OnnxImporter): void {
     if (opset < 9 && at.i('spatial', 1) !== 1) unsupported(`opset ${opset} spatial = 0 (per-element statistics)`);
   }
   if (op === 'Dropout' && opset < 7 && at.i('is_test', 0) !== 1) unsupported(`opset ${opset} is_test = 0 (training-mode dropout)`);
-  if (op === 'Resize') unsupported(`opset ${opset} Resize (its scales input and coordinate mode differ from opset 11)`);
 }

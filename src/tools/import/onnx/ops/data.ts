@@ -89,6 +89,8 @@ export const Pad: Handler = (m) => {
 };
 
 export const Resize: Handler = (m) => {
+  // opset 10 reads [X, scales]: the generic row (resize.ts) takes it
+  if (m.opset < 11) unsupported(`opset ${m.opset} Resize`);
   const x = m.act(0);
   if (x.shape.length !== 4) unsupported(`input of rank ${x.shape.length} (4-D NCHW images are supported)`);
   const mode = m.at.s('mode', 'nearest');

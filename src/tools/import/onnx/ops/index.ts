@@ -11,6 +11,7 @@ import { GENERIC_INDEX } from './indexing.js';
 import { GENERIC_MOVE } from './move.js';
 import { GENERIC_LINALG } from './linalg.js';
 import { GENERIC_RECURRENT } from './recurrent.js';
+import { GENERIC_RESIZE } from './resize.js';
 import * as conv from './conv.js';
 import * as data from './data.js';
 import * as math from './math.js';
@@ -95,6 +96,8 @@ export const GENERIC: Readonly<Record<string, GenericRow>> = Object.freeze({
   ...GENERIC_LINALG,
   // recurrent: RNN, GRU, LSTM (./recurrent.ts)
   ...GENERIC_RECURRENT,
+  // Resize (what the NHWC handler refuses; opset 10 always), Upsample, GridSample (./resize.ts)
+  ...GENERIC_RESIZE,
 });
 
 /** Handlers that read any element type and any shape themselves (no f32 / known-dims check). */
