@@ -60,3 +60,7 @@ export { conv_nd_f32_f32_f32__scalar, conv_transpose_nd_f32_f32_f32__scalar } fr
 export { einsum_nd_any__scalar } from "./nd/einsum";
 export { conv_nd_f32_f32_f32__simd128_5x8, conv_transpose_nd_f32_f32_f32__simd128_5x8 } from "./nd/conv_gemm";
 export { vunary_nd_any__simd128, vunary_nd_any__scalar } from "./nd/unary";
+// pooling windows, unpooling, region pooling and box suppression on NC[D]HW values (nd/pool.ts, nd/roi.ts, nd/nms.ts)
+export { pool_nd_any__scalar, pool_nd_f32__simd128, maxunpool_any__scalar } from "./nd/pool";
+export { roi_align_f32__scalar, max_roi_pool_f32__scalar } from "./nd/roi";
+export { nms_f32__scalar } from "./nd/nms";

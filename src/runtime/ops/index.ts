@@ -22,6 +22,8 @@ import { gather, gatherElements, gatherND, scatterElements, scatterND, oneHot, t
 import { cast, castLike, where, expand, tile, slice, split, depthToSpace, spaceToDepth } from './move.js';
 import { matmul, gemm, matmulInteger, einsum } from './linalg.js';
 import { convNd, convTranspose } from './convnd.js';
+import { poolNd, maxUnpool } from './poolnd.js';
+import { roiAlign, maxRoiPool, nonMaxSuppression } from './roi.js';
 
 export const OPS: Record<string, Builder> = {
   Dense: dense,
@@ -71,6 +73,10 @@ export const OPS: Record<string, Builder> = {
   DepthToSpace: depthToSpace, SpaceToDepth: spaceToDepth,
   // linalg: ONNX semantics (src/runtime/ops/linalg.ts, convnd.ts); ConvNd is ONNX Conv on NC[D]HW values
   MatMul: matmul, Gemm: gemm, MatMulInteger: matmulInteger, Einsum: einsum, ConvNd: convNd, ConvTranspose: convTranspose,
+  // pooling with ONNX semantics on NC[D]HW typed values (poolnd.ts, roi.ts); MaxPool / AveragePool / GlobalAveragePool above are NHWC
+  MaxPoolNd: poolNd('max'), AveragePoolNd: poolNd('avg'), LpPool: poolNd('lp'),
+  GlobalMaxPoolNd: poolNd('max', true), GlobalAveragePoolNd: poolNd('avg', true), GlobalLpPool: poolNd('lp', true),
+  MaxUnpool: maxUnpool, RoiAlign: roiAlign, MaxRoiPool: maxRoiPool, NonMaxSuppression: nonMaxSuppression,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';
