@@ -28,12 +28,11 @@ const nchw = (ctx: OpContext, x: number[]) => {
 };
 
 export const roiAlign: Builder = (ctx) => {
-  f32Inputs(ctx, 2);
-  if (inType(ctx, 2) !== 'i64' && inType(ctx, 2) !== 'i32') fail('BAD_GRAPH', `${ctx.where}: batch_indices must be an integer tensor`);
-  if (inType(ctx, 2) !== 'i64') fail('UNSUPPORTED_OP', `${ctx.where}: batch_indices of type ${inType(ctx, 2)} (i64 is supported)`);
   const mode = ctx.node.attrs?.mode ?? 'avg', ctm = ctx.node.attrs?.coordinate_transformation_mode ?? 'half_pixel';
   if (mode !== 'avg' && mode !== 'max') fail('BAD_GRAPH', `${ctx.where}: mode ${JSON.stringify(mode)} (avg or max expected)`);
   if (ctm !== 'half_pixel' && ctm !== 'output_half_pixel') fail('BAD_GRAPH', `${ctx.where}: coordinate_transformation_mode ${JSON.stringify(ctm)}`);
+  f32Inputs(ctx, 2);
+  if (inType(ctx, 2) !== 'i64') fail('BAD_GRAPH', `${ctx.where}: batch_indices must be i64, not ${inType(ctx, 2)}`);
   const OH = num(ctx, 'output_height', 1, true), OW = num(ctx, 'output_width', 1, true), sr = num(ctx, 'sampling_ratio', 0, true);
   const scale = num(ctx, 'spatial_scale', 1, false);
   if (OH < 1 || OW < 1 || sr < 0 || OH > 65536 || OW > 65536 || sr > 65536) fail('BAD_GRAPH', `${ctx.where}: output ${OH}x${OW}, sampling_ratio ${sr}`);
@@ -57,9 +56,9 @@ export const roiAlign: Builder = (ctx) => {
 };
 
 export const maxRoiPool: Builder = (ctx) => {
-  f32Inputs(ctx, 2);
   const ps = ctx.node.attrs?.pooled_shape;
   if (!Array.isArray(ps) || ps.length !== 2 || !ps.every((d) => Number.isSafeInteger(d) && d >= 1 && d <= 65536)) fail('BAD_GRAPH', `${ctx.where}: pooled_shape must be two positive integers`);
+  f32Inputs(ctx, 2);
   const scale = num(ctx, 'spatial_scale', 1, false);
   return {
     valueInputs: ctx.node.inputs.slice(0, 2),
