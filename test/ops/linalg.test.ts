@@ -6,8 +6,7 @@
 // definition; reference mode gives the same bits; bad inputs give AlloyError codes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getAlloy, rng } from '../util.ts';
-import { AlloyError } from '../../build/alloy.mjs';
+import { getAlloy, rng, throwsCode } from '../util.ts';
 import { writeBundle } from '../../build/alloy-tools.mjs';
 
 const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
@@ -19,16 +18,6 @@ function bundle(nodes: any[], inputs: { name: string; shape: number[]; format?: 
     graph: { inputs: inputs.map((i) => ({ format: 'f32', ...i })), outputs: outputs.map((o) => ({ format: 'f32', ...o })), nodes },
     tensors,
   });
-}
-
-function throwsCode(f: () => unknown, code: string, re?: RegExp) {
-  try { f(); } catch (e) {
-    assert.ok(e instanceof AlloyError, `not an AlloyError: ${e}`);
-    assert.is((e as AlloyError).code, code, (e as Error).message);
-    if (re) assert.match((e as Error).message, re);
-    return;
-  }
-  assert.unreachable(`no ${code}`);
 }
 
 // numpy matmul in float64 (the oracle)

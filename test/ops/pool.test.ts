@@ -6,23 +6,13 @@
 // model: the measure() plan step). Reference mode gives the same bits; refusals give their codes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getAlloy, rng } from '../util.ts';
-import { AlloyError } from '../../build/alloy.mjs';
+import { getAlloy, rng, throwsCode } from '../util.ts';
 import { writeBundle } from '../../build/alloy-tools.mjs';
 import { prod, outDims, poolOracle, type Geo } from '../ref/pool.ts';
 
 type IO = { name: string; shape: number[]; format?: string };
 function bundle(nodes: any[], inputs: IO[], outputs: IO[], tensors: Record<string, any> = {}) {
   return writeBundle({ graph: { inputs: inputs.map((i) => ({ format: 'f32', ...i })), outputs: outputs.map((o) => ({ format: 'f32', ...o })), nodes }, tensors });
-}
-function throwsCode(f: () => unknown, code: string, re?: RegExp) {
-  try { f(); } catch (e) {
-    assert.ok(e instanceof AlloyError, `not an AlloyError: ${e}`);
-    assert.is((e as AlloyError).code, code, (e as Error).message);
-    if (re) assert.match((e as Error).message, re);
-    return;
-  }
-  assert.unreachable(`no ${code}`);
 }
 const randF = (n: number, seed: number) => { const r = rng(seed); return new Float32Array(n).map(() => ((r() % 2001) - 1000) / 128); };
 const close = (got: ArrayLike<number>, want: number[], tol: number, what: string) => {
