@@ -1,5 +1,6 @@
 // Region pooling on NCHW f32 values, scalar, each its own reference. Statuses: 0 ok, 2 bad
-// dims, 3 a batch index outside [0, N) (the output is then incomplete; the host fails).
+// dims, 3 a batch index outside [0, N), 4 (RoiAlign) a roi needing more than 2^32 samples (the
+// output is then incomplete; the host fails).
 //
 // roi_align_f32__scalar(y, x, rois, bidx, p, scale) (see: ONNX RoiAlign, opset 16): p i32s [N, C,
 // H, W, R, OH, OW, sampling_ratio, mode (0 avg, 1 max), half_pixel (1: coordinates shifted by
@@ -39,7 +40,7 @@ export function roi_align_f32__scalar(y: usize, x: usize, rois: usize, bidx: usi
     if (half == 0) { rw = max<f32>(rw, 1); rh = max<f32>(rh, 1); }
     const bh = rh / <f32>OH, bw = rw / <f32>OW;
     const gh = sr > 0 ? sr : toI(Mathf.ceil(rh / <f32>OH)), gw = sr > 0 ? sr : toI(Mathf.ceil(rw / <f32>OW));
-    if (gh > 0 && gw > 0 && <i64>gh * gw > 1 << 24) return 2;   // a roi of NaN / huge size: refused, not looped over
+    if (gh > 0 && gw > 0 && <i64>gh * gw * OH * OW * C > <i64>1 << 32) return 4;   // a roi too large to sample: refused, not looped over
     const cnt = <f32>max(gh * gw, 1);
     for (let c = 0; c < C; c++) {
       const xc = x + <usize>((<i64>b * C + c) * H * W << 2);

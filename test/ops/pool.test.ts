@@ -257,7 +257,12 @@ test('refusals: types, attributes, shapes name the node', async () => {
   throwsCode(run('MaxPoolNd', { kernel_shape: [1, 1, 1, 1] }, [1, 1, 2, 2, 2, 2]), 'UNSUPPORTED_OP', /4 spatial dims/);
   throwsCode(run('AveragePoolNd', { kernel_shape: [2], count_include_pad: 2 }, [1, 1, 4]), 'BAD_GRAPH', /count_include_pad/);
   throwsCode(run('MaxPoolNd', { kernel_shape: [2], strides: [0] }, [1, 1, 4]), 'BAD_GRAPH', /must be positive/);
+  throwsCode(run('MaxPoolNd', { kernel_shape: [2 ** 25], pads: [2 ** 25, 0] }, [1, 1, 4]), 'UNSUPPORTED_OP', /2\^24 taps/);
+  throwsCode(run('MaxPoolNd', { kernel_shape: [2], pads: [2 ** 25, 0] }, [1, 1, 4]), 'UNSUPPORTED_OP', /pads/);
   throwsCode(run('RoiAlign', { mode: 'median' }, [1, 1, 4, 4]), 'BAD_GRAPH', /mode/);
+  // a roi of 1e30 pixels with adaptive sampling: refused, not looped over
+  const ra = a.load(bundle([{ name: 'ra', op: 'RoiAlign', inputs: ['x', 'r', 'b'], outputs: ['y'] }], [{ name: 'x', shape: [1, 1, 4, 4] }, { name: 'r', shape: [1, 4] }, { name: 'b', shape: [1], format: 'i64' }], [{ name: 'y', shape: [1, 1, 1, 1] }]));
+  throwsCode(() => ra.run({ x: { data: new Float32Array(16), shape: [1, 1, 4, 4] }, r: { data: new Float32Array([0, 0, 1e30, 1e30]), shape: [1, 4] }, b: { data: new BigInt64Array(1), shape: [1] } }), 'BAD_INPUT', /"ra".*2\^32 samples/);
   throwsCode(run('MaxRoiPool', { pooled_shape: [0, 1] }, [1, 1, 4, 4]), 'BAD_GRAPH', /pooled_shape/);
 });
 

@@ -43,12 +43,14 @@ export function poolGeometry(x: number[], at: PoolAttrs, where: string, global =
   if (at.kernel_shape === undefined) fail('BAD_GRAPH', `${where}: kernel_shape is required`);
   const s = ints(at.strides, 'strides', nsp, 1, where), d = ints(at.dilations, 'dilations', nsp, 1, where);
   if (k.some((e) => e < 1) || s.some((e) => e < 1) || d.some((e) => e < 1)) fail('BAD_GRAPH', `${where}: kernel_shape ${JSON.stringify(k)}, strides ${JSON.stringify(s)}, dilations ${JSON.stringify(d)} must be positive`);
+  if ([...k, ...s, ...d].some((e) => e > 1 << 24) || k.reduce((a, b) => a * b, 1) > 1 << 24) fail('UNSUPPORTED_OP', `${where}: kernel_shape ${JSON.stringify(k)}, strides ${JSON.stringify(s)}, dilations ${JSON.stringify(d)} (windows of at most 2^24 taps are supported)`);
   const ceil = int(at.ceil_mode, 'ceil_mode', 0, [0, 1], where) === 1;
   const order = int(at.storage_order, 'storage_order', 0, [0, 1], where);
   const ap = at.auto_pad ?? 'NOTSET';
   if (typeof ap !== 'string' || !['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'].includes(ap)) fail('BAD_GRAPH', `${where}: auto_pad ${JSON.stringify(ap)}`);
   const pads = ap === 'NOTSET' ? [...ints(at.pads, 'pads', 2 * nsp, 0, where)] : new Array(2 * nsp).fill(0);
   if (pads.some((p) => p < 0)) fail('BAD_GRAPH', `${where}: pads ${JSON.stringify(pads)} must not be negative`);
+  if (pads.some((p) => p > 1 << 24)) fail('UNSUPPORTED_OP', `${where}: pads ${JSON.stringify(pads)} (at most 2^24 are supported)`);
   const out: number[] = [];
   for (let i = 0; i < nsp; i++) {
     const ext = d[i] * (k[i] - 1) + 1, n = ins[i];

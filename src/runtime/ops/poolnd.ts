@@ -46,7 +46,12 @@ export const poolNd = (kind: Kind, global = false): Builder => (ctx) => {
   return {
     valueInputs: [ctx.node.inputs[0]],
     outTypes: outs.length === 2 ? [t, 'i64'] : [t],
-    infer([x]) { const s = geo(x).outShape; return outs.length === 2 ? [s, s] : s; },
+    infer([x]) {
+      const g = geo(x), s = g.outShape;
+      // every output visits its whole window: bound the work (global windows: the input's size)
+      if (elements(s) * elements(g.kernel) > 2 ** 32) fail('LIMIT_EXCEEDED', `${ctx.where}: ${elements(s)} outputs of ${elements(g.kernel)}-tap windows`);
+      return outs.length === 2 ? [s, s] : s;
+    },
     scratch: () => PARAMS_BYTES,
     run([xp], [x], yp, y, scratch, ptrs) {
       if (elements(y) === 0) return;

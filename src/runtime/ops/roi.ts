@@ -49,7 +49,9 @@ export const roiAlign: Builder = (ctx) => {
     run([xp, rp, bp], [x, r], yp, y, scratch) {
       if (elements(y) === 0) return;
       putParams(scratch, [x[0], x[1], x[2], x[3], r[0], OH, OW, sr, mode === 'max' ? 1 : 0, ctm === 'half_pixel' ? 1 : 0]);
-      poolStatus(ctx, ctx.kernels.roi_align_f32__scalar(yp, xp, rp, bp, scratch, scale), `a batch index is outside the ${x[0]} images of X`);
+      const st = ctx.kernels.roi_align_f32__scalar(yp, xp, rp, bp, scratch, scale);
+      if (st === 4) fail('BAD_INPUT', `${ctx.where}: a roi is so large that sampling it takes more than 2^32 samples (set sampling_ratio)`);
+      poolStatus(ctx, st, `a batch index is outside the ${x[0]} images of X`);
     },
     dispose() {},
   };
