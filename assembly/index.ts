@@ -64,3 +64,7 @@ export { recurrent_f32_f32_f32__simd128_5x8, recurrent_f32_f32_f32__scalar, pack
 // Resize / Upsample on N-d tensors, GridSample (nd/resize.ts, nd/gridsample.ts)
 export { resize_nd_any__simd128, resize_nd_any__scalar, resize_out_dims__scalar } from "./nd/resize";
 export { gridsample_f32__scalar } from "./nd/gridsample";
+// pooling windows, unpooling, region pooling and box suppression on NC[D]HW values (nd/pool.ts, nd/roi.ts, nd/nms.ts)
+export { pool_nd_any__scalar, pool_nd_f32__simd128, maxunpool_any__scalar } from "./nd/pool";
+export { roi_align_f32__scalar, max_roi_pool_f32__scalar } from "./nd/roi";
+export { nms_f32__scalar } from "./nd/nms";

@@ -14,6 +14,7 @@ export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool'
   | 'gather' | 'gather_elements' | 'gather_nd' | 'scatter_elements' | 'scatter_nd' | 'onehot' | 'trilu' | 'range' | 'topk'
   | 'transpose_nd' | 'slice_nd' | 'expand_nd' | 'tile_nd' | 'pad_nd' | 'concat_nd' | 'where_nd' | 'cast'
   | 'matmul_nd' | 'matmul_int' | 'conv_nd' | 'conv_transpose_nd' | 'einsum_nd' | 'recurrent' | 'resize_nd' | 'gridsample'
+  | 'pool_nd' | 'maxunpool' | 'roi_align' | 'max_roi_pool' | 'nms'
   | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd' | 'vunary_nd';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
@@ -138,6 +139,11 @@ export const KERNELS = [
   // RNN / GRU / LSTM over a sequence (assembly/nd/recurrent.ts): one GEMM for the input projection, a GEMM of the hidden rows per step, the gate cell
   { name: 'recurrent_f32_f32_f32__simd128_5x8', ops: ['recurrent'], w: 'f32', a: 'f32', acc: 'f32', tile: [5, 8], packer: 'pack_recurrent_f32', ref: 'recurrent_f32_f32_f32__scalar', test: T('nd/recurrent'), note: 'W and R packed per direction, the 5x8 GEMM, SIMD128 gate cell' },
   { name: 'recurrent_f32_f32_f32__scalar', ops: ['recurrent'], w: 'f32', a: 'f32', acc: 'f32', tile: [], packer: null, ref: 'recurrent_f32_f32_f32__scalar', test: T('nd/recurrent'), note: 'reference: row-major W and R, gemm_f32_f32_f32__scalar, the cell one element at a time' },
+  // N-d pooling (assembly/nd/pool.ts, roi.ts, nms.ts): windows over NC[D]HW values, unpooling, region pooling, box suppression
+  { name: 'pool_nd_f32__simd128', ops: ['pool_nd'], w: '-', a: 'f32,f64,i8,u8,i32,i64', acc: 'any', tile: [4], packer: null, ref: 'pool_nd_any__scalar', test: T('nd/pool'), note: 'SIMD128 on f32 max / average rows (4 outputs whose w taps are inside x); the rest as the reference' },
+  { ...S('pool_nd_any__scalar', 'pool_nd', 'nd/pool', 'reference: one output window at a time'), a: 'f32,f64,i8,u8,i32,i64', acc: 'any' },
+  { ...S('maxunpool_any__scalar', 'maxunpool', 'nd/pool'), a: 'any', acc: '-' },
+  S('roi_align_f32__scalar', 'roi_align', 'nd/pool'), S('max_roi_pool_f32__scalar', 'max_roi_pool', 'nd/pool'), S('nms_f32__scalar', 'nms', 'nd/pool'),
   // N-d typed element-wise unary ops (assembly/nd/unary_ops.ts; SIMD128 for the f32 / f64 ops that are a few IEEE instructions)
   { name: 'vunary_nd_any__simd128', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [4], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary') },
   { name: 'vunary_nd_any__scalar', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary'), note: 'reference: one element at a time' },

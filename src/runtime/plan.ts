@@ -2,7 +2,9 @@
 // whose values decide shapes, e.g. a Reshape target fed as an input), the shape of every value
 // and an arena placing each by its lifetime (first fit). Values whose elements some infer()
 // needs (valueArgs) are computed here first, by running the nodes that produce them on blocks
-// of their own; the same nodes run again in the arena at run time.
+// of their own; the same nodes run again in the arena at run time. A node whose output shapes
+// depend on its input elements (measure(), e.g. NonMaxSuppression) has every input computed the
+// same way and its shapes measured from them in the module.
 
 import * as heap from './heap.js';
 import { fail } from './errors.js';
@@ -47,9 +49,10 @@ export function checkShape(s: unknown, where: string, max: number): number[] {
   return s as number[];
 }
 
-/** The output shapes of node n for these input shapes and values. */
-function inferNode(g: Graph, n: NodeRec, inShapes: number[][], vals: (number[] | undefined)[]): number[][] {
-  const r = n.prep.infer(inShapes, vals);
+/** The output shapes of node n for these input shapes and values (or, for a measure() node, its
+ *  inputs' plan-time pointers). */
+function inferNode(g: Graph, n: NodeRec, inShapes: number[][], vals: (number[] | undefined)[], measure?: () => number[] | number[][]): number[][] {
+  const r = measure ? measure() : n.prep.infer(inShapes, vals);
   const outs = n.outs.length > 1 ? (r as number[][]) : [r as number[]];
   if (!Array.isArray(outs) || outs.length !== n.outs.length) fail('SHAPE_MISMATCH', `${n.where}: inferred ${Array.isArray(outs) ? outs.length : 'no'} output shapes for ${n.outs.length} outputs`);
   return outs.map((s, k) => checkShape(s, `${n.where}: output ${JSON.stringify(n.outs[k])}`, g.maxTensorElements));
@@ -84,7 +87,11 @@ export function makePlan(g: Graph, key: string, inShapes: Map<string, number[]>,
       const ins = n.prep.valueInputs;
       const inS = ins.map((v) => shapes.get(v)!);
       const vals = ins.map((v, k) => (n.prep.valueArgs?.includes(k) ? valuesOf(v) : undefined));
-      const outS = inferNode(g, n, inS, vals);
+      const measure = n.prep.measure && (() => {
+        const sb = n.prep.scratch ? n.prep.scratch(inS) : 0;
+        return n.prep.measure!(ins.map(ptrOf), inS, sb ? block(sb) : 0);
+      });
+      const outS = inferNode(g, n, inS, vals, measure);
       n.outs.forEach((o, k) => shapes.set(o, outS[k]));
       all.push(outS);
       if (g.planNodes.has(i)) {
@@ -148,7 +155,10 @@ export function analyse(g: Pick<Graph, 'nodes' | 'consts' | 'inputs'>): { planNo
   const inputs = new Set(g.inputs.map((v) => v.name));
   const planNodes = new Set<number>(), keyInputs = new Set<string>();
   const stack: string[] = [];
-  for (const n of g.nodes) for (const k of n.prep.valueArgs ?? []) stack.push(n.prep.valueInputs[k]);
+  for (const n of g.nodes) {
+    for (const k of n.prep.valueArgs ?? []) stack.push(n.prep.valueInputs[k]);
+    if (n.prep.measure) stack.push(...n.prep.valueInputs);
+  }
   while (stack.length) {
     const v = stack.pop()!;
     if (g.consts.has(v)) continue;

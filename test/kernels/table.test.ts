@@ -108,7 +108,7 @@ const ELSEWHERE: Record<string, string> = {
   matmul_f32_f32_f32__simd128_5x8: 'test/nd/linalg.test.ts', matmul_x8_x8_i32__simd128_4x8: 'test/nd/linalg.test.ts',
   conv_nd_f32_f32_f32__simd128_5x8: 'test/nd/linalg.test.ts', conv_transpose_nd_f32_f32_f32__simd128_5x8: 'test/nd/linalg.test.ts',
   vunary_nd_any__simd128: 'test/nd/unary.test.ts', resize_nd_any__simd128: 'test/nd/resize.test.ts',
-  recurrent_f32_f32_f32__simd128_5x8: 'test/nd/recurrent.test.ts',
+  recurrent_f32_f32_f32__simd128_5x8: 'test/nd/recurrent.test.ts', pool_nd_f32__simd128: 'test/nd/pool.test.ts',
 };
 
 test('every non-reference row has a case here or names the suite that sweeps it', () => {

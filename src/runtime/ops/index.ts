@@ -34,6 +34,8 @@ import { matmul, gemm, matmulInteger, einsum } from './linalg.js';
 import { convNd, convTranspose } from './convnd.js';
 import { rnn, gru, lstm } from './recurrent.js';
 import { resizeNd, gridSample } from './resize.js';
+import { poolNd, maxUnpool } from './poolnd.js';
+import { roiAlign, maxRoiPool, nonMaxSuppression } from './roi.js';
 
 export const OPS: Record<string, Builder> = {
   Dense: dense,
@@ -90,6 +92,10 @@ export const OPS: Record<string, Builder> = {
   RNN: rnn, GRU: gru, LSTM: lstm,
   // ONNX Resize on N-d typed values (Resize is the NHWC f32 image op of tensor.ts), GridSample (resize.ts)
   ResizeNd: resizeNd, GridSample: gridSample,
+  // pooling with ONNX semantics on NC[D]HW typed values (poolnd.ts, roi.ts); MaxPool / AveragePool / GlobalAveragePool above are NHWC
+  MaxPoolNd: poolNd('max'), AveragePoolNd: poolNd('avg'), LpPool: poolNd('lp'),
+  GlobalMaxPoolNd: poolNd('max', true), GlobalAveragePoolNd: poolNd('avg', true), GlobalLpPool: poolNd('lp', true),
+  MaxUnpool: maxUnpool, RoiAlign: roiAlign, MaxRoiPool: maxRoiPool, NonMaxSuppression: nonMaxSuppression,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';

@@ -12,6 +12,7 @@ import { GENERIC_MOVE } from './move.js';
 import { GENERIC_LINALG } from './linalg.js';
 import { GENERIC_RECURRENT } from './recurrent.js';
 import { GENERIC_RESIZE } from './resize.js';
+import { GENERIC_POOL } from './pool.js';
 import * as conv from './conv.js';
 import * as data from './data.js';
 import * as math from './math.js';
@@ -98,6 +99,9 @@ export const GENERIC: Readonly<Record<string, GenericRow>> = Object.freeze({
   ...GENERIC_RECURRENT,
   // Resize (what the NHWC handler refuses; opset 10 always), Upsample, GridSample (./resize.ts)
   ...GENERIC_RESIZE,
+  // pooling on NC[D]HW values where the NHWC handlers refuse, LpPool, GlobalLpPool, MaxUnpool,
+  // RoiAlign, MaxRoiPool, NonMaxSuppression (./pool.ts)
+  ...GENERIC_POOL,
 });
 
 /** Handlers that read any element type and any shape themselves (no f32 / known-dims check). */
