@@ -33,7 +33,7 @@ import { rewritePatterns } from './patterns.js';
 import { HANDLERS, GENERIC, TYPED } from './ops/index.js';
 import { emitGeneric, plainInput } from './generic.js';
 import { dtypeOfId, type DType } from '../../../runtime/dtype.js';
-import { checkLegacy } from './legacy.js';
+import { adaptLegacy, checkLegacy } from './legacy.js';
 
 export type { ImportOptions } from './importer.js';
 
@@ -85,6 +85,7 @@ function run(im: OnnxImporter, model: ModelP): { inputs: ValueInfo[]; outputs: V
     for (const x of n.input ?? []) if (x && !im.vals.has(x)) fail('BAD_GRAPH', `${im.where()}: input ${JSON.stringify(x)} is not produced before this node (graph not topologically sorted, or a dangling name)`);
     im.attempt(label, outs, () => {
       checkLegacy(im);
+      adaptLegacy(im);
       dispatch(im, handler, row);
       for (const o of (n.output ?? []).slice(0, 1)) if (o && !im.vals.has(o)) fail('BAD_GRAPH', `${im.where()}: produced no output`);
     });

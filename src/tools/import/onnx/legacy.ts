@@ -37,3 +37,18 @@ export function checkLegacy(m: OnnxImporter): void {
   }
   if (op === 'Dropout' && opset < 7 && at.i('is_test', 0) !== 1) unsupported(`opset ${opset} is_test = 0 (training-mode dropout)`);
 }
+
+/** Version adapters run before the handler: they rewrite an old node's inputs into the newer
+ *  form it means. PRelu-6 applies a 1-D slope of C values per channel (axis 1); PRelu-7 on
+ *  broadcasts numpy-style, so the slope becomes [C, 1, ..., 1]. see: ONNX Changelog, PRelu-7 */
+export function adaptLegacy(m: OnnxImporter): void {
+  const op = m.node.op_type!;
+  if (op === 'PRelu' && m.opset < 7) {
+    const x = m.val(0), s = m.val(1);
+    const r = rank(x);
+    if (!x || x.kind !== 'act' || s?.kind !== 'const' || s.dims.length !== 1 || r < 3 || s.dims[0] !== x.shape[1] || s.dims[0] === 1) return;
+    const name = m.fresh(`${m.node.input![1]}.per_channel`);
+    m.vals.set(name, { ...s, dims: [s.dims[0], ...new Array(r - 2).fill(1)] });
+    m.node.input = [m.node.input![0], name];
+  }
+}

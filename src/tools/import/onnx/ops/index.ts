@@ -105,4 +105,4 @@ export const GENERIC: Readonly<Record<string, GenericRow>> = Object.freeze({
 });
 
 /** Handlers that read any element type and any shape themselves (no f32 / known-dims check). */
-export const TYPED: ReadonlySet<string> = new Set(['Sum', 'Mean', 'Max', 'Min']);
+export const TYPED: ReadonlySet<string> = new Set(['Sum', 'Mean', 'Max', 'Min', 'BatchNormalization']);

@@ -31,7 +31,15 @@ function axes(m: Parameters<NonNullable<GenericRow['attrs']>>[0], ins: (In | und
 const rankOf = (sh: In): number => { const n = sh.shape[0] ?? 0; if (sh.shape.length !== 1 || n < 0) unsupported(`a shape tensor of shape ${JSON.stringify(sh.shape)} (its length must be known at import)`); return n; };
 
 export const GENERIC_ND: Record<string, GenericRow> = {
-  ...Object.fromEntries(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Mod', 'And', 'Or', 'Xor', 'BitShift', 'BitwiseAnd', 'BitwiseOr', 'BitwiseXor'].map((op) => [op, elementwise()])),
+  // see: ONNX Pow 15: the exponent may be of another numeric type; the result has the base's
+  Pow: {
+    infer: (ins) => {
+      const a = need(ins, 0, 'X'), b = need(ins, 1, 'Y');
+      if (a.dtype === 'bool' || b.dtype === 'bool') unsupported('Pow of bool');
+      return [{ dtype: a.dtype, shape: broadcastAll([a.shape, b.shape]) }];
+    },
+  },
+  ...Object.fromEntries(['Add', 'Sub', 'Mul', 'Div', 'Mod', 'And', 'Or', 'Xor', 'BitShift', 'BitwiseAnd', 'BitwiseOr', 'BitwiseXor'].map((op) => [op, elementwise()])),
   ...Object.fromEntries(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual'].map((op) => [op, elementwise('bool')])),
   Shape: {
     infer: (ins, m) => {

@@ -1,6 +1,7 @@
 // ONNX LayerNormalization (Alloy's LayerNorm over the trailing dims) and BatchNormalization
 // (folded into the f32 Conv / Dense before it, else Mul + Add; arithmetic in wasm).
 
+import { batchNormTyped } from './batchnorm.js';
 import { fail } from '../../../../runtime/errors.js';
 import { prod, unsupported } from '../../graph.js';
 import * as M from '../../math.js';
@@ -45,7 +46,10 @@ export const LayerNormalization: Handler = (m) => {
 };
 
 export const BatchNormalization: Handler = (m) => {
-  if (m.at.i('training_mode', 0) !== 0) unsupported('training_mode = 1');
+  // statistics computed at run time, training mode, other types: the typed ops (./batchnorm.ts)
+  const x0 = m.val(0);
+  const typed = m.at.i('training_mode', 0) !== 0 || [1, 2, 3, 4].some((i) => m.val(i)?.kind !== 'const') || x0?.kind !== 'act' || (x0.dtype ?? 'f32') !== 'f32' || x0.shape.slice(1).includes(-1);
+  if (typed) return batchNormTyped(m);
   m.unusedOutputs(1, 'running mean / var');
   const x = m.act(0);
   const C = x.shape[1];
