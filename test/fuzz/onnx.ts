@@ -127,6 +127,31 @@ export function onnxSeeds(): { name: string; bytes: Uint8Array }[] {
         { op: 'ReduceMean', inputs: ['t'], outputs: ['u'], attrs: { axes: [-1], keepdims: 0 } },
       ],
     }],
+    // typed values and dynamic shapes: int64 ids and a bool mask as inputs, a symbolic length,
+    // shape arithmetic feeding Reshape / Expand / Range, integer and mixed-type math
+    ['typed', {
+      opset: 17, inputs: [{ name: 'ids', shape: ['B', 'T'], type: 'int64' }, { name: 'mask', shape: ['B', 'T'], type: 'bool' }, { name: 'x', shape: ['B', 'T', 4] }],
+      outputs: [{ name: 'y' }, { name: 'cnt', type: 'int64' }, { name: 'top' }, { name: 'r', type: 'int64' }],
+      inits: [f32('emb', [10, 4], 50), i64('one', [1]), i64('zero', [0]), sc('half', 0.5), { name: 'cap', shape: [], data: [9], type: 'int64' }],
+      nodes: [
+        { op: 'Clip', inputs: ['ids', '', 'cap'], outputs: ['cid'] },
+        { op: 'Gather', inputs: ['emb', 'cid'], outputs: ['e'] },
+        { op: 'Add', inputs: ['e', 'x'], outputs: ['ex'] },
+        { op: 'Not', inputs: ['mask'], outputs: ['nm'] },
+        { op: 'Unsqueeze', inputs: ['nm', 'one'], outputs: ['nm3'] },
+        { op: 'Where', inputs: ['nm3', 'half', 'ex'], outputs: ['w'] },
+        { op: 'Exp', inputs: ['w'], outputs: ['ew'] },
+        { op: 'Shape', inputs: ['x'], outputs: ['xs'] },
+        { op: 'Reshape', inputs: ['ew', 'xs'], outputs: ['y'] },
+        { op: 'Cast', inputs: ['mask'], outputs: ['mi'], attrs: { to: 7 } },
+        { op: 'ReduceSum', inputs: ['mi', 'one'], outputs: ['cnt'], attrs: { keepdims: 0 } },
+        { op: 'Abs', inputs: ['ids'], outputs: ['ai'] },
+        { op: 'TopK', inputs: ['w', 'one'], outputs: ['top', 'ti'], attrs: { axis: -1 } },
+        { op: 'Size', inputs: ['ai'], outputs: ['n'] },
+        { op: 'Range', inputs: ['zero', 'n', 'one'], outputs: ['rg'] },
+        { op: 'Pow', inputs: ['rg', 'half'], outputs: ['r'] },
+      ],
+    }],
   ];
   return list.map(([name, s]) => ({ name, bytes: build(s) }));
 }
@@ -137,7 +162,9 @@ export function onnxSeeds(): { name: string; bytes: Uint8Array }[] {
 const ONNX_OPS = ['Add', 'AveragePool', 'BatchNormalization', 'Cast', 'Clip', 'Concat', 'Constant', 'Conv', 'DequantizeLinear', 'Div', 'Dropout', 'Flatten',
   'Gather', 'Gelu', 'Gemm', 'GlobalAveragePool', 'HardSigmoid', 'HardSwish', 'Identity', 'LayerNormalization', 'LeakyRelu', 'LogSoftmax', 'MatMul', 'MaxPool',
   'Mul', 'Neg', 'PRelu', 'Pad', 'QuantizeLinear', 'ReduceMean', 'Relu', 'Reshape', 'Resize', 'Shape', 'Sigmoid', 'Slice', 'Softmax', 'Squeeze', 'Sub', 'Tanh',
-  'Transpose', 'Unsqueeze', 'Erf', 'Sqrt', 'Pow', 'LSTM', 'If', 'Loop', 'ConvTranspose', 'Expand', 'ConstantOfShape', 'GridSample', 'Upsample'];
+  'Transpose', 'Unsqueeze', 'Erf', 'Sqrt', 'Pow', 'LSTM', 'If', 'Loop', 'ConvTranspose', 'Expand', 'ConstantOfShape', 'GridSample', 'Upsample',
+  'Where', 'Equal', 'Less', 'Not', 'Abs', 'Exp', 'Log', 'Round', 'Mod', 'Range', 'Tile', 'TopK', 'CumSum', 'ArgMax', 'ReduceSum', 'Einsum', 'GatherElements',
+  'ScatterND', 'OneHot', 'NonMaxSuppression', 'GRU', 'RNN', 'MaxUnpool', 'Size', 'Range', 'Trilu', 'Shrink', 'Celu', 'IsNaN'];
 const ATTRS = ['allowzero', 'alpha', 'antialias', 'approximate', 'auto_pad', 'axes', 'axis', 'beta', 'block_size', 'ceil_mode', 'coordinate_transformation_mode',
   'count_include_pad', 'end', 'ends', 'epsilon', 'group', 'keep_aspect_ratio_policy', 'keepdims', 'kernel_shape', 'max', 'min', 'mode', 'nearest_mode',
   'noop_with_empty_axes', 'output_dtype', 'pads', 'perm', 'start', 'starts', 'to', 'training_mode', 'value', 'strides', 'dilations', 'transA', 'transB',
