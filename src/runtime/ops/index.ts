@@ -22,6 +22,7 @@ import { gather, gatherElements, gatherND, scatterElements, scatterND, oneHot, t
 import { cast, castLike, where, expand, tile, slice, split, depthToSpace, spaceToDepth } from './move.js';
 import { matmul, gemm, matmulInteger, einsum } from './linalg.js';
 import { convNd, convTranspose } from './convnd.js';
+import { quantizeLinear, dequantizeLinear, dynamicQuantizeLinear } from './qlinear.js';
 
 export const OPS: Record<string, Builder> = {
   Dense: dense,
@@ -71,6 +72,8 @@ export const OPS: Record<string, Builder> = {
   DepthToSpace: depthToSpace, SpaceToDepth: spaceToDepth,
   // linalg: ONNX semantics (src/runtime/ops/linalg.ts, convnd.ts); ConvNd is ONNX Conv on NC[D]HW values
   MatMul: matmul, Gemm: gemm, MatMulInteger: matmulInteger, Einsum: einsum, ConvNd: convNd, ConvTranspose: convTranspose,
+  // linear quantization on typed values (qlinear.ts)
+  QuantizeLinear: quantizeLinear, DequantizeLinear: dequantizeLinear, DynamicQuantizeLinear: dynamicQuantizeLinear,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';

@@ -9,6 +9,7 @@ import { GENERIC_REDUCE } from './reduce.js';
 import { GENERIC_INDEX } from './indexing.js';
 import { GENERIC_MOVE } from './move.js';
 import { GENERIC_LINALG } from './linalg.js';
+import { GENERIC_QUANT } from './qlinear.js';
 import * as conv from './conv.js';
 import * as data from './data.js';
 import * as math from './math.js';
@@ -89,6 +90,8 @@ export const GENERIC: Readonly<Record<string, GenericRow>> = Object.freeze({
   ...GENERIC_MOVE,
   // linalg: MatMul / Gemm / Conv where their handlers refuse, MatMulInteger, Einsum, ConvTranspose (./linalg.ts)
   ...GENERIC_LINALG,
+  // linear quantization on typed values where quant.ts's pattern handlers do not apply (./qlinear.ts)
+  ...GENERIC_QUANT,
 });
 
 /** Handlers that read any element type and any shape themselves (no f32 / known-dims check). */

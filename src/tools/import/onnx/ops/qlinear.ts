@@ -1,0 +1,21 @@
+// Generic rows (../generic.ts) of linear quantization on typed values: each becomes the runtime
+// node of the same name (src/runtime/ops/qlinear.ts). Taken where quant.ts's handlers do not
+// apply: an integer activation to dequantize, a quantized value that is a graph output, per-axis or
+// blocked scales on activations, 16-bit codes. see: ONNX QuantizeLinear / DequantizeLinear 10-21,
+// DynamicQuantizeLinear 11
+
+import { unsupported } from '../../graph.js';
+import { dtypeOfId } from '../../../../runtime/dtype.js';
+import { need, type GenericRow } from '../generic.js';
+
+export const GENERIC_QUANT: Record<string, GenericRow> = {
+  QuantizeLinear: {
+    infer: (ins, m) => {
+      const x = need(ins, 0, 'x'), od = m.at.i('output_dtype', 0);
+      const t = ins[2]?.dtype ?? (od ? dtypeOfId(od) ?? unsupported(`output_dtype ${od}`) : 'u8');
+      return [{ dtype: t, shape: [...x.shape] }];
+    },
+  },
+  DequantizeLinear: { infer: (ins) => [{ dtype: 'f32', shape: [...need(ins, 0, 'x').shape] }] },
+  DynamicQuantizeLinear: { infer: (ins) => [{ dtype: 'u8', shape: [...need(ins, 0, 'x').shape] }, { dtype: 'f32', shape: [] }, { dtype: 'u8', shape: [] }] },
+};

@@ -1,0 +1,100 @@
+// QuantizeLinear / DequantizeLinear / DynamicQuantizeLinear as typed runtime nodes
+// (src/runtime/ops/qlinear.ts): per tensor, per axis and blocked scales, every code type, against
+// a plain JS loop of the ONNX definition (f32 division, round half to even, saturation), and the
+// refusals.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { getAlloy, rng } from '../util.ts';
+import { graphOf, op, refuses, rne } from './helpers.ts';
+
+const RANGE: Record<string, [number, number, any]> = { u8: [0, 255, Uint8Array], i8: [-128, 127, Int8Array], u16: [0, 65535, Uint16Array], i16: [-32768, 32767, Int16Array], i32: [-(2 ** 31), 2 ** 31 - 1, Int32Array] };
+const randF = (n: number, seed: number, k = 40) => { const r = rng(seed); return new Float32Array(n).map(() => ((r() % 2001) - 1000) / k); };
+
+/** the scale index of element e of x (shape s) for axis / block (block 0: per axis; scale of 1: per tensor) */
+function scaleAt(e: number, s: number[], axis: number, block: number, nScale: number): number {
+  if (nScale === 1 && block === 0) return 0;
+  const inner = s.slice(axis + 1).reduce((a, b) => a * b, 1), A = s[axis];
+  const a = Math.floor(e / inner) % A, o = Math.floor(e / (inner * A)), i = e % inner;
+  return block === 0 ? a : (o * Math.ceil(A / block) + Math.floor(a / block)) * inner + i;
+}
+
+const quantRef = (x: Float32Array, s: number[], sc: Float32Array, zp: ArrayLike<number>, t: string, axis: number, block: number) =>
+  Array.from(x, (v, e) => { const k = scaleAt(e, s, axis, block, sc.length); const [lo, hi] = RANGE[t]; return Math.min(hi, Math.max(lo, rne(Math.fround(v / sc[k])) + (zp[k] ?? 0))); });
+
+const cases: { t: string; shape: number[]; axis: number; block: number; sshape: number[] }[] = [
+  { t: 'u8', shape: [1], axis: 1, block: 0, sshape: [] },
+  { t: 'i8', shape: [3, 17], axis: 1, block: 0, sshape: [1] },
+  { t: 'u8', shape: [2, 5, 7], axis: 1, block: 0, sshape: [5] },
+  { t: 'i16', shape: [4, 3], axis: -2, block: 0, sshape: [4] },
+  { t: 'u16', shape: [13], axis: 0, block: 0, sshape: [] },
+  { t: 'i8', shape: [3, 11], axis: 1, block: 4, sshape: [3, 3] },
+  { t: 'u8', shape: [2, 7, 3], axis: 1, block: 2, sshape: [2, 4, 3] },
+];
+
+test('QuantizeLinear then DequantizeLinear: per tensor, per axis, blocked; every code type', async () => {
+  const a = await getAlloy();
+  for (const [ci, c] of cases.entries()) {
+    const n = c.shape.reduce((p, q) => p * q, 1), ns = c.sshape.reduce((p, q) => p * q, 1);
+    const x = randF(n, ci + 1), sc = new Float32Array(ns).map((_, i) => 0.05 + 0.03 * i);
+    const [lo, hi, Arr] = RANGE[c.t];
+    const zp = new Arr(ns).map((_: number, i: number) => Math.min(hi, Math.max(lo, lo + 3 * i + (hi - lo) / 2 | 0)));
+    const attrs = { axis: c.axis, ...(c.block ? { block_size: c.block } : {}) };
+    const m = a.load(graphOf([{ name: 'x', shape: c.shape, format: 'f32' }], [{ name: 'q', shape: c.shape, format: c.t }, { name: 'y', shape: c.shape, format: 'f32' }],
+      [op('QuantizeLinear', ['x', 's', 'z'], ['q'], attrs), op('DequantizeLinear', ['q', 's', 'z'], ['y'], attrs)],
+      { s: { format: 'f32', shape: c.sshape, data: sc }, z: { format: c.t, shape: c.sshape, data: zp } }));
+    const out = m.run({ x: { data: x, shape: c.shape } });
+    const q = quantRef(x, c.shape, sc, zp, c.t, c.axis < 0 ? c.axis + c.shape.length : c.axis, c.block);
+    assert.equal(Array.from(out.q.data as ArrayLike<number>), q, `case ${ci} q`);
+    const y = q.map((v, e) => { const k = scaleAt(e, c.shape, c.axis < 0 ? c.axis + c.shape.length : c.axis, c.block, ns); return Math.fround(Math.fround(v - zp[k]) * sc[k]); });
+    assert.equal(Array.from(out.y.data as Float32Array), y, `case ${ci} y`);
+    m.dispose();
+  }
+});
+
+test('QuantizeLinear without zero point (u8, or output_dtype i8); DequantizeLinear of i32 values', async () => {
+  const a = await getAlloy();
+  const x = new Float32Array([-3, -2.5, -0.5, 0.5, 1.5, 2.5, 300, -300, NaN]);
+  const m = a.load(graphOf([{ name: 'x', shape: [9], format: 'f32' }, { name: 'c', shape: [3], format: 'i32' }],
+    [{ name: 'u', shape: [9], format: 'u8' }, { name: 'i', shape: [9], format: 'i8' }, { name: 'd', shape: [3], format: 'f32' }],
+    [op('QuantizeLinear', ['x', 's'], ['u']), op('QuantizeLinear', ['x', 's'], ['i'], { output_dtype: 3 }), op('DequantizeLinear', ['c', 's', 'cz'], ['d'])],
+    { s: { format: 'f32', shape: [], data: new Float32Array([1]) }, cz: { format: 'i32', shape: [], data: new Int32Array([-5]) } }));
+  const out = m.run({ x, c: new Int32Array([2 ** 31 - 1, -7, 0]) });
+  assert.equal(Array.from(out.u.data as Uint8Array), [0, 0, 0, 0, 2, 2, 255, 0, 0]);
+  assert.equal(Array.from(out.i.data as Int8Array), [-3, -2, 0, 0, 2, 2, 127, -128, 0]);
+  assert.equal(Array.from(out.d.data as Float32Array), [Math.fround(2 ** 31 + 4), -2, 5]);
+  m.dispose();
+});
+
+test('DynamicQuantizeLinear: scale and zero point from the data range (incl. 0), all-zero input', async () => {
+  const a = await getAlloy();
+  const m = a.load(graphOf([{ name: 'x', shape: [-1], format: 'f32' }], [{ name: 'y', shape: [-1], format: 'u8' }, { name: 's', shape: [], format: 'f32' }, { name: 'z', shape: [], format: 'u8' }],
+    [op('DynamicQuantizeLinear', ['x'], ['y', 's', 'z'])]));
+  for (const [seed, n, k] of [[1, 1, 40], [2, 31, 7], [3, 64, 300], [4, 5, -1]]) {
+    const x = k < 0 ? new Float32Array(n) : seed === 2 ? randF(n, seed, k).map(Math.abs) : randF(n, seed, k);
+    const out = m.run({ x });
+    const lo = Math.min(0, ...x), hi = Math.max(0, ...x);
+    const s = hi === lo ? 1 : Math.fround(Math.fround(hi - lo) / 255);
+    const z = rne(Math.min(255, Math.max(0, Math.fround(0 - Math.fround(lo / s)))));
+    assert.equal([out.s.data[0], out.z.data[0], out.s.shape, out.z.shape], [s, z, [], []], `n ${n}`);
+    assert.equal(Array.from(out.y.data as Uint8Array), Array.from(x, (v) => Math.min(255, Math.max(0, rne(Math.fround(v / s)) + z))));
+  }
+  m.dispose();
+});
+
+test('QuantizeLinear / DequantizeLinear refusals: scale shapes, zero point types, input types', async () => {
+  const a = await getAlloy();
+  const s3 = { format: 'f32', shape: [3], data: new Float32Array([1, 2, 3]) };
+  const m = a.load(graphOf([{ name: 'x', shape: [-1, 4], format: 'f32' }], [{ name: 'q', shape: [-1, 4], format: 'u8' }], [op('QuantizeLinear', ['x', 's'], ['q'])], { s: s3 }));
+  refuses(() => m.run({ x: { data: new Float32Array(8), shape: [2, 4] } }), 'SHAPE_MISMATCH', /quantizelinear.*scale \[3\] is neither one value nor one per element of axis 1/);
+  const blocked = a.load(graphOf([{ name: 'x', shape: [2, 5], format: 'f32' }], [{ name: 'q', shape: [2, 5], format: 'u8' }], [op('QuantizeLinear', ['x', 's'], ['q'], { block_size: 2 })], { s: { format: 'f32', shape: [2, 2], data: new Float32Array(4) } }));
+  refuses(() => blocked.run({ x: new Float32Array(10) }), 'SHAPE_MISMATCH', /blocked scale \[2,2\] does not match input \[2,5\] with block_size 2/);
+  refuses(() => a.load(graphOf([{ name: 'x', shape: [3], format: 'f32' }], [{ name: 'q', shape: [3], format: 'i8' }], [op('QuantizeLinear', ['x', 's', 'z'], ['q'], { output_dtype: 3 })],
+    { s: s3, z: { format: 'u8', shape: [3], data: new Uint8Array(3) } })), 'BAD_GRAPH', /output_dtype i8 differs from the zero point's type u8/);
+  refuses(() => a.load(graphOf([{ name: 'x', shape: [3], format: 'i32' }], [{ name: 'q', shape: [3], format: 'u8' }], [op('QuantizeLinear', ['x', 's'], ['q'])], { s: s3 })), 'UNSUPPORTED_OP', /input of type i32/);
+  refuses(() => a.load(graphOf([{ name: 'x', shape: [3], format: 'i64' }], [{ name: 'y', shape: [3], format: 'f32' }], [op('DequantizeLinear', ['x', 's'], ['y'])], { s: s3 })), 'UNSUPPORTED_OP', /dequantizing i64/);
+  refuses(() => a.load(graphOf([{ name: 'x', shape: [3], format: 'u8' }], [{ name: 'y', shape: [3], format: 'f32' }], [op('DequantizeLinear', ['x', 's', 'z'], ['y'])], { s: s3, z: { format: 'i8', shape: [3], data: new Int8Array(3) } })), 'BAD_GRAPH', /zero point of type i8 for input of type u8/);
+  refuses(() => a.load(graphOf([{ name: 'x', shape: [3], format: 'u8' }], [{ name: 'y', shape: [3], format: 'f32' }], [op('DequantizeLinear', ['x', 's'], ['y'])], { s: { format: 'i32', shape: [], data: new Int32Array(1) } })), 'UNSUPPORTED_OP', /scale of type i32/);
+  m.dispose(); blocked.dispose();
+});
+
+test.run();
