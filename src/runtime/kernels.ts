@@ -14,7 +14,7 @@ export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool'
   | 'gather' | 'gather_elements' | 'gather_nd' | 'scatter_elements' | 'scatter_nd' | 'onehot' | 'trilu' | 'range' | 'topk'
   | 'transpose_nd' | 'slice_nd' | 'expand_nd' | 'tile_nd' | 'pad_nd' | 'concat_nd' | 'where_nd' | 'cast'
   | 'matmul_nd' | 'matmul_int' | 'conv_nd' | 'conv_transpose_nd' | 'einsum_nd'
-  | 'quantize_nd' | 'dequantize_nd' | 'dynamic_quantize'
+  | 'quantize_nd' | 'dequantize_nd' | 'dynamic_quantize' | 'eyelike' | 'reverse_sequence' | 'det'
   | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd' | 'vunary_nd';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
@@ -140,6 +140,9 @@ export const KERNELS = [
   { ...S('quantize_linear_any__scalar', 'quantize_nd', 'ops/qlinear', 'scalar: its own reference (per-element scale lookup)'), w: '-', a: 'f32', acc: 'u8,i8,u16,i16' },
   { ...S('dequantize_linear_any__scalar', 'dequantize_nd', 'ops/qlinear', 'scalar: its own reference (per-element scale lookup)'), w: '-', a: 'u8,i8,u16,i16,i32', acc: 'f32' },
   { ...S('dynamic_quantize_f32_u8__scalar', 'dynamic_quantize', 'ops/qlinear'), a: 'f32', acc: 'u8' },
+  { name: 'eyelike_any__scalar', ops: ['eyelike'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'eyelike_any__scalar', test: T('ops/eye') },
+  { name: 'reverse_sequence_any__scalar', ops: ['reverse_sequence'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'reverse_sequence_any__scalar', test: T('ops/eye') },
+  S('det_f32__scalar', 'det', 'ops/eye', 'scalar: its own reference (elimination with partial pivoting)'), { ...S('det_f64__scalar', 'det', 'ops/eye', 'scalar: its own reference (f64)'), a: 'f64', acc: 'f64' },
   // N-d typed element-wise unary ops (assembly/nd/unary_ops.ts; SIMD128 for the f32 / f64 ops that are a few IEEE instructions)
   { name: 'vunary_nd_any__simd128', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [4], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary') },
   { name: 'vunary_nd_any__scalar', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary'), note: 'reference: one element at a time' },

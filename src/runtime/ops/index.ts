@@ -22,6 +22,8 @@ import { gather, gatherElements, gatherND, scatterElements, scatterND, oneHot, t
 import { cast, castLike, where, expand, tile, slice, split, depthToSpace, spaceToDepth } from './move.js';
 import { matmul, gemm, matmulInteger, einsum } from './linalg.js';
 import { convNd, convTranspose } from './convnd.js';
+import { eyeLike, reverseSequence } from './eye.js';
+import { det } from './det.js';
 import { quantizeLinear, dequantizeLinear, dynamicQuantizeLinear } from './qlinear.js';
 
 export const OPS: Record<string, Builder> = {
@@ -74,6 +76,7 @@ export const OPS: Record<string, Builder> = {
   MatMul: matmul, Gemm: gemm, MatMulInteger: matmulInteger, Einsum: einsum, ConvNd: convNd, ConvTranspose: convTranspose,
   // linear quantization on typed values (qlinear.ts)
   QuantizeLinear: quantizeLinear, DequantizeLinear: dequantizeLinear, DynamicQuantizeLinear: dynamicQuantizeLinear,
+  EyeLike: eyeLike, ReverseSequence: reverseSequence, Det: det,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';
