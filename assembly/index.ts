@@ -63,3 +63,5 @@ export { vunary_nd_any__simd128, vunary_nd_any__scalar } from "./nd/unary";
 export { quantize_linear_any__scalar, dequantize_linear_any__scalar, dynamic_quantize_f32_u8__scalar } from "./nd/quant";
 export { eyelike_any__scalar, reverse_sequence_any__scalar } from "./nd/eye";
 export { det_f32__scalar, det_f64__scalar } from "./nd/det";
+export { nonzero_count_any__scalar, nonzero_any__scalar, compress_any__scalar } from "./nd/select";
+export { unique_any__scalar } from "./nd/unique";

@@ -15,6 +15,7 @@ export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool'
   | 'transpose_nd' | 'slice_nd' | 'expand_nd' | 'tile_nd' | 'pad_nd' | 'concat_nd' | 'where_nd' | 'cast'
   | 'matmul_nd' | 'matmul_int' | 'conv_nd' | 'conv_transpose_nd' | 'einsum_nd'
   | 'quantize_nd' | 'dequantize_nd' | 'dynamic_quantize' | 'eyelike' | 'reverse_sequence' | 'det'
+  | 'nonzero' | 'compress' | 'unique'
   | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd' | 'vunary_nd';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
@@ -143,6 +144,11 @@ export const KERNELS = [
   { name: 'eyelike_any__scalar', ops: ['eyelike'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'eyelike_any__scalar', test: T('ops/eye') },
   { name: 'reverse_sequence_any__scalar', ops: ['reverse_sequence'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'reverse_sequence_any__scalar', test: T('ops/eye') },
   S('det_f32__scalar', 'det', 'ops/eye', 'scalar: its own reference (elimination with partial pivoting)'), { ...S('det_f64__scalar', 'det', 'ops/eye', 'scalar: its own reference (f64)'), a: 'f64', acc: 'f64' },
+  // data-dependent selections: the count (read by infer() at plan time) and the fill (assembly/nd/select.ts, unique.ts)
+  { name: 'nonzero_count_any__scalar', ops: ['nonzero', 'compress'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'nonzero_count_any__scalar', test: T('ops/select'), note: 'the output size, counted in the module' },
+  { name: 'nonzero_any__scalar', ops: ['nonzero'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'nonzero_any__scalar', test: T('ops/select') },
+  { name: 'compress_any__scalar', ops: ['compress'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'compress_any__scalar', test: T('ops/select') },
+  { name: 'unique_any__scalar', ops: ['unique'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'unique_any__scalar', test: T('ops/select'), note: 'stable merge sort of the slices, then equal runs' },
   // N-d typed element-wise unary ops (assembly/nd/unary_ops.ts; SIMD128 for the f32 / f64 ops that are a few IEEE instructions)
   { name: 'vunary_nd_any__simd128', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [4], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary') },
   { name: 'vunary_nd_any__scalar', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary'), note: 'reference: one element at a time' },

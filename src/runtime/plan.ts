@@ -2,7 +2,10 @@
 // whose values decide shapes, e.g. a Reshape target fed as an input), the shape of every value
 // and an arena placing each by its lifetime (first fit). Values whose elements some infer()
 // needs (valueArgs) are computed here first, by running the nodes that produce them on blocks
-// of their own; the same nodes run again in the arena at run time.
+// of their own; the same nodes run again in the arena at run time. Data-dependent output shapes
+// (NonZero, Compress, Unique) use the same path: the op lists the inputs its output size depends
+// on in valueArgs, so they are plan-time values (their graph inputs part of the signature) and
+// infer() counts the output with a kernel on their plan-time blocks.
 
 import * as heap from './heap.js';
 import { fail } from './errors.js';
@@ -48,8 +51,8 @@ export function checkShape(s: unknown, where: string, max: number): number[] {
 }
 
 /** The output shapes of node n for these input shapes and values. */
-function inferNode(g: Graph, n: NodeRec, inShapes: number[][], vals: (number[] | undefined)[]): number[][] {
-  const r = n.prep.infer(inShapes, vals);
+function inferNode(g: Graph, n: NodeRec, inShapes: number[][], vals: (number[] | undefined)[], ptrs: number[]): number[][] {
+  const r = n.prep.infer(inShapes, vals, ptrs);
   const outs = n.outs.length > 1 ? (r as number[][]) : [r as number[]];
   if (!Array.isArray(outs) || outs.length !== n.outs.length) fail('SHAPE_MISMATCH', `${n.where}: inferred ${Array.isArray(outs) ? outs.length : 'no'} output shapes for ${n.outs.length} outputs`);
   return outs.map((s, k) => checkShape(s, `${n.where}: output ${JSON.stringify(n.outs[k])}`, g.maxTensorElements));
@@ -84,7 +87,9 @@ export function makePlan(g: Graph, key: string, inShapes: Map<string, number[]>,
       const ins = n.prep.valueInputs;
       const inS = ins.map((v) => shapes.get(v)!);
       const vals = ins.map((v, k) => (n.prep.valueArgs?.includes(k) ? valuesOf(v) : undefined));
-      const outS = inferNode(g, n, inS, vals);
+      // valueArgs inputs also by their plan-time blocks: a data-dependent op (NonZero, Unique,
+      // Compress) counts its output there with a kernel
+      const outS = inferNode(g, n, inS, vals, ins.map((v, k) => (n.prep.valueArgs?.includes(k) ? ptrOf(v) : 0)));
       n.outs.forEach((o, k) => shapes.set(o, outS[k]));
       all.push(outS);
       if (g.planNodes.has(i)) {

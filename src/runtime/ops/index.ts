@@ -24,6 +24,7 @@ import { matmul, gemm, matmulInteger, einsum } from './linalg.js';
 import { convNd, convTranspose } from './convnd.js';
 import { eyeLike, reverseSequence } from './eye.js';
 import { det } from './det.js';
+import { nonZero, compress, unique } from './select.js';
 import { quantizeLinear, dequantizeLinear, dynamicQuantizeLinear } from './qlinear.js';
 
 export const OPS: Record<string, Builder> = {
@@ -77,6 +78,8 @@ export const OPS: Record<string, Builder> = {
   // linear quantization on typed values (qlinear.ts)
   QuantizeLinear: quantizeLinear, DequantizeLinear: dequantizeLinear, DynamicQuantizeLinear: dynamicQuantizeLinear,
   EyeLike: eyeLike, ReverseSequence: reverseSequence, Det: det,
+  // data-dependent output shapes, counted at plan time (select.ts)
+  NonZero: nonZero, Compress: compress, Unique: unique,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';

@@ -50,8 +50,9 @@ export interface PreparedNode {
   shapeOnly?: boolean;
   /** output shape from the value inputs' shapes, or one shape per output when outTypes has
    *  several; `values[i]` holds valueInputs[i]'s elements (as numbers; i64 through Number) for
-   *  each i in valueArgs */
-  infer(inputs: number[][], values: (number[] | undefined)[]): number[] | number[][];
+   *  each i in valueArgs, and `ptrs[i]` its plan-time block in wasm memory (0 for the other
+   *  inputs): an op whose output size depends on its data counts it there with a kernel */
+  infer(inputs: number[][], values: (number[] | undefined)[], ptrs: number[]): number[] | number[][];
   /** bytes of scratch the run needs for these input shapes (0 if none) */
   scratch?(inputs: number[][]): number;
   /** call the kernel: input/output pointers into the arena, and the scratch block; `outs` /

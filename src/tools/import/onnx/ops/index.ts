@@ -10,6 +10,7 @@ import { GENERIC_INDEX } from './indexing.js';
 import { GENERIC_MOVE } from './move.js';
 import { GENERIC_LINALG } from './linalg.js';
 import { GENERIC_QUANT } from './qlinear.js';
+import { GENERIC_SELECT } from './select.js';
 import * as conv from './conv.js';
 import * as data from './data.js';
 import * as math from './math.js';
@@ -92,6 +93,9 @@ export const GENERIC: Readonly<Record<string, GenericRow>> = Object.freeze({
   ...GENERIC_LINALG,
   // linear quantization on typed values where quant.ts's pattern handlers do not apply (./qlinear.ts)
   ...GENERIC_QUANT,
+  // EyeLike / ReverseSequence are in ./indexing.ts, Det in ./linalg.ts; output sizes that depend
+  // on the data: NonZero, Compress, Unique (./select.ts)
+  ...GENERIC_SELECT,
 });
 
 /** Handlers that read any element type and any shape themselves (no f32 / known-dims check). */
