@@ -15,7 +15,7 @@ export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool'
   | 'transpose_nd' | 'slice_nd' | 'expand_nd' | 'tile_nd' | 'pad_nd' | 'concat_nd' | 'where_nd' | 'cast'
   | 'matmul_nd' | 'matmul_int' | 'conv_nd' | 'conv_transpose_nd' | 'einsum_nd'
   | 'quantize_nd' | 'dequantize_nd' | 'dynamic_quantize' | 'eyelike' | 'reverse_sequence' | 'det'
-  | 'nonzero' | 'compress' | 'unique'
+  | 'nonzero' | 'compress' | 'unique' | 'tfidf'
   | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd' | 'vunary_nd';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
@@ -149,6 +149,7 @@ export const KERNELS = [
   { name: 'nonzero_any__scalar', ops: ['nonzero'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'nonzero_any__scalar', test: T('ops/select') },
   { name: 'compress_any__scalar', ops: ['compress'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'compress_any__scalar', test: T('ops/select') },
   { name: 'unique_any__scalar', ops: ['unique'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'unique_any__scalar', test: T('ops/select'), note: 'stable merge sort of the slices, then equal runs' },
+  { name: 'tfidf_int_f32__scalar', ops: ['tfidf'], w: '-', a: 'i32,i64', acc: 'f32', tile: [], packer: null, ref: 'tfidf_int_f32__scalar', test: T('ops/tfidf'), note: 'n-gram matching over a small pool' },
   // N-d typed element-wise unary ops (assembly/nd/unary_ops.ts; SIMD128 for the f32 / f64 ops that are a few IEEE instructions)
   { name: 'vunary_nd_any__simd128', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [4], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary') },
   { name: 'vunary_nd_any__scalar', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary'), note: 'reference: one element at a time' },

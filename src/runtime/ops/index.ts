@@ -25,6 +25,7 @@ import { convNd, convTranspose } from './convnd.js';
 import { eyeLike, reverseSequence } from './eye.js';
 import { det } from './det.js';
 import { nonZero, compress, unique } from './select.js';
+import { tfIdfVectorizer } from './tfidf.js';
 import { quantizeLinear, dequantizeLinear, dynamicQuantizeLinear } from './qlinear.js';
 
 export const OPS: Record<string, Builder> = {
@@ -80,6 +81,7 @@ export const OPS: Record<string, Builder> = {
   EyeLike: eyeLike, ReverseSequence: reverseSequence, Det: det,
   // data-dependent output shapes, counted at plan time (select.ts)
   NonZero: nonZero, Compress: compress, Unique: unique,
+  TfIdfVectorizer: tfIdfVectorizer,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';

@@ -13,6 +13,14 @@ const axisAttr = (rank: number, a: number | undefined) => {
 const hasAxis = (m: Parameters<GenericRow['infer']>[1]) => (m.node.attribute ?? []).some((a) => a.name === 'axis');
 
 export const GENERIC_SELECT: Record<string, GenericRow> = {
+  // see: ONNX TfIdfVectorizer 9: [C] -> [D], [N, C] -> [N, D], D one past the largest ngram_indexes
+  TfIdfVectorizer: {
+    infer: (ins, m) => {
+      const x = need(ins, 0, 'X').shape, idx = m.at.ints('ngram_indexes', []);
+      const d = idx.reduce((a, v) => (v > a ? v : a), -1) + 1;
+      return [{ dtype: 'f32', shape: x.length === 1 ? [d] : [x[0], d] }];
+    },
+  },
   NonZero: { infer: (ins) => [{ dtype: 'i64', shape: [need(ins, 0, 'X').shape.length, -1] }] },
   Compress: {
     infer: (ins, m) => {
