@@ -60,7 +60,7 @@ export { conv_nd_f32_f32_f32__scalar, conv_transpose_nd_f32_f32_f32__scalar } fr
 export { einsum_nd_any__scalar } from "./nd/einsum";
 export { conv_nd_f32_f32_f32__simd128_5x8, conv_transpose_nd_f32_f32_f32__simd128_5x8 } from "./nd/conv_gemm";
 export { vunary_nd_any__simd128, vunary_nd_any__scalar } from "./nd/unary";
-export { quantize_linear_any__scalar, dequantize_linear_any__scalar, dynamic_quantize_f32_u8__scalar } from "./nd/quant";
+export { quantize_linear_any__scalar, dequantize_linear_any__scalar, dynamic_quantize_f32_u8__scalar, requantize_i32_x8__scalar } from "./nd/quant";
 export { eyelike_any__scalar, reverse_sequence_any__scalar } from "./nd/eye";
 export { det_f32__scalar, det_f64__scalar } from "./nd/det";
 export { nonzero_count_any__scalar, nonzero_any__scalar, compress_any__scalar } from "./nd/select";

@@ -97,4 +97,42 @@ test('QuantizeLinear / DequantizeLinear refusals: scale shapes, zero point types
   m.dispose(); blocked.dispose();
 });
 
+test('QLinearMatMul: u8 and i8, per tensor and per row / column scales, batched, odd sizes', async () => {
+  const a = await getAlloy();
+  for (const [t, as, bs, perRow] of [['u8', [1, 1], [1, 1], false], ['u8', [3, 7], [7, 5], false], ['i8', [2, 5, 9], [9, 3], true], ['u8', [1, 3, 17], [2, 17, 6], true]] as [string, number[], number[], boolean][]) {
+    const [lo, hi, Arr] = RANGE[t];
+    const M = as.at(-2)!, K = as.at(-1)!, N = bs.at(-1)!;
+    const batch = Math.max(as.length > 2 ? as[0] : 1, bs.length > 2 ? bs[0] : 1);
+    const r = rng(M * 31 + N);
+    const gen = (n: number) => new Arr(n).map(() => lo + (r() % (hi - lo + 1)));
+    const A = gen(as.reduce((p, q) => p * q, 1)), B = gen(bs.reduce((p, q) => p * q, 1));
+    const sa = new Float32Array(perRow ? M : 1).map((_, i) => 0.01 + i / 512), sb = new Float32Array(perRow ? N : 1).map((_, i) => 0.02 + i / 256), sy = new Float32Array([0.37]);
+    const za = new Arr([lo + 7]), zb = new Arr([hi - 9]), zy = new Arr([(lo + hi) >> 1]);
+    const ys = [batch > 1 ? [batch] : [], M, N].flat();
+    const m = a.load(graphOf([{ name: 'a', shape: as, format: t }, { name: 'b', shape: bs, format: t }], [{ name: 'y', shape: ys, format: t }],
+      [op('QLinearMatMul', ['a', 'sa', 'za', 'b', 'sb', 'zb', 'sy', 'zy'], ['y'])],
+      { sa: { format: 'f32', shape: perRow ? [M] : [], data: sa }, sb: { format: 'f32', shape: perRow ? [N] : [], data: sb }, sy: { format: 'f32', shape: [], data: sy },
+        za: { format: t, shape: [], data: za }, zb: { format: t, shape: [], data: zb }, zy: { format: t, shape: [], data: zy } }));
+    const y = m.run({ a: A, b: B }).y;
+    const want: number[] = [];
+    for (let e = 0; e < batch; e++) for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+      const ao = as.length > 2 && as[0] > 1 ? e * M * K : 0, bo = bs.length > 2 && bs[0] > 1 ? e * K * N : 0;
+      let acc = 0;
+      for (let k = 0; k < K; k++) acc += (A[ao + i * K + k] - za[0]) * (B[bo + k * N + j] - zb[0]);
+      const mul = Math.fround(Math.fround(sa[perRow ? i : 0] * sb[perRow ? j : 0]) / sy[0]);
+      want.push(Math.min(hi, Math.max(lo, rne(Math.fround(acc * mul)) + zy[0])));
+    }
+    assert.equal(y.shape, ys);
+    assert.equal(Array.from(y.data as ArrayLike<number>), want, `${t} ${JSON.stringify(as)} x ${JSON.stringify(bs)}`);
+    m.dispose();
+  }
+  const f = (n: number[]) => ({ format: 'f32', shape: n, data: new Float32Array(n.reduce((p, q) => p * q, 1)).fill(1) });
+  const z = { format: 'u8', shape: [], data: new Uint8Array(1) };
+  const bad = a.load(graphOf([{ name: 'a', shape: [2, 3], format: 'u8' }, { name: 'b', shape: [3, 4], format: 'u8' }], [{ name: 'y', shape: [2, 4], format: 'u8' }],
+    [op('QLinearMatMul', ['a', 'sa', 'z', 'b', 'sb', 'z', 'sy', 'z'], ['y'])], { sa: f([3]), sb: f([]), sy: f([]), z }));
+  refuses(() => bad.run({ a: new Uint8Array(6), b: new Uint8Array(12) }), 'SHAPE_MISMATCH', /qlinearmatmul.*a_scale of shape \[3\] \(one value or 2 expected\)/);
+  refuses(() => a.load(graphOf([{ name: 'a', shape: [2, 3], format: 'u8' }, { name: 'b', shape: [3, 4], format: 'u8' }], [{ name: 'y', shape: [2, 4], format: 'u8' }],
+    [op('QLinearMatMul', ['a', 'sa', 'z', 'b', 'sb', 'z', 'sy'], ['y'])], { sa: f([]), sb: f([]), sy: f([]), z })), 'BAD_GRAPH', /takes 8 inputs/);
+});
+
 test.run();

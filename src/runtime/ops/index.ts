@@ -26,6 +26,7 @@ import { eyeLike, reverseSequence } from './eye.js';
 import { det } from './det.js';
 import { nonZero, compress, unique } from './select.js';
 import { tfIdfVectorizer } from './tfidf.js';
+import { qlinearMatMul } from './qmatmul.js';
 import { quantizeLinear, dequantizeLinear, dynamicQuantizeLinear } from './qlinear.js';
 
 export const OPS: Record<string, Builder> = {
@@ -77,7 +78,7 @@ export const OPS: Record<string, Builder> = {
   // linalg: ONNX semantics (src/runtime/ops/linalg.ts, convnd.ts); ConvNd is ONNX Conv on NC[D]HW values
   MatMul: matmul, Gemm: gemm, MatMulInteger: matmulInteger, Einsum: einsum, ConvNd: convNd, ConvTranspose: convTranspose,
   // linear quantization on typed values (qlinear.ts)
-  QuantizeLinear: quantizeLinear, DequantizeLinear: dequantizeLinear, DynamicQuantizeLinear: dynamicQuantizeLinear,
+  QuantizeLinear: quantizeLinear, DequantizeLinear: dequantizeLinear, DynamicQuantizeLinear: dynamicQuantizeLinear, QLinearMatMul: qlinearMatMul,
   EyeLike: eyeLike, ReverseSequence: reverseSequence, Det: det,
   // data-dependent output shapes, counted at plan time (select.ts)
   NonZero: nonZero, Compress: compress, Unique: unique,

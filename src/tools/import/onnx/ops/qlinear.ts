@@ -2,10 +2,11 @@
 // node of the same name (src/runtime/ops/qlinear.ts). Taken where quant.ts's handlers do not
 // apply: an integer activation to dequantize, a quantized value that is a graph output, per-axis or
 // blocked scales on activations, 16-bit codes. see: ONNX QuantizeLinear / DequantizeLinear 10-21,
-// DynamicQuantizeLinear 11
+// DynamicQuantizeLinear 11, QLinearMatMul 10
 
 import { unsupported } from '../../graph.js';
 import { dtypeOfId } from '../../../../runtime/dtype.js';
+import { matShapes } from '../../../../runtime/ops/linalg.js';
 import { need, type GenericRow } from '../generic.js';
 
 export const GENERIC_QUANT: Record<string, GenericRow> = {
@@ -17,5 +18,12 @@ export const GENERIC_QUANT: Record<string, GenericRow> = {
     },
   },
   DequantizeLinear: { infer: (ins) => [{ dtype: 'f32', shape: [...need(ins, 0, 'x').shape] }] },
+  QLinearMatMul: {
+    infer: (ins, m) => {
+      const t = ins[7]?.dtype ?? 'u8';
+      return [{ dtype: t, shape: matShapes({ where: m.where() }, need(ins, 0, 'a').shape, need(ins, 3, 'b').shape).out }];
+    },
+    attrs: () => ({}),
+  },
   DynamicQuantizeLinear: { infer: (ins) => [{ dtype: 'u8', shape: [...need(ins, 0, 'x').shape] }, { dtype: 'f32', shape: [] }, { dtype: 'u8', shape: [] }] },
 };
