@@ -59,39 +59,33 @@ function dimsOk(outer: i32, A: i32, inner: i32, B: i32, kind: i32): bool {
   return min(max(q, lo), hi);
 }
 
-export function quantize_linear_any__scalar(yt: i32, y: usize, x: usize, scale: usize, zp: usize, outer: i32, A: i32, inner: i32, B: i32, kind: i32): i32 {
-  if (yt != DT_U8 && yt != DT_I8 && yt != DT_U16 && yt != DT_I16) return 1;
+// One walk for both directions: quant (f32 x -> t codes y) or not (t codes x -> f32 y).
+function affineNd(quant: bool, t: i32, y: usize, x: usize, scale: usize, zp: usize, outer: i32, A: i32, inner: i32, B: i32, kind: i32): i32 {
   if (!dimsOk(outer, A, inner, B, kind)) return 2;
-  const lo = loOf(yt), hi = hiOf(yt);
+  const lo = loOf(t), hi = hiOf(t);
   const nb: i64 = kind == 2 ? (<i64>A + B - 1) / B : 1;
   let e: i64 = 0;
   for (let o: i64 = 0; o < outer; o++) {
     for (let a: i64 = 0; a < A; a++) {
       for (let i: i64 = 0; i < inner; i++, e++) {
         const k = scaleIndex(kind, o, a, i, inner, nb, B);
-        const z = zp != 0 ? ldInt(yt, zp, k) : 0;
-        stInt(yt, y, e, quantOne(load<f32>(x + (<usize>e << 2)), load<f32>(scale + (<usize>k << 2)), z, lo, hi));
+        const z = zp != 0 ? ldInt(t, zp, k) : 0, s = load<f32>(scale + (<usize>k << 2));
+        if (quant) stInt(t, y, e, quantOne(load<f32>(x + (<usize>e << 2)), s, z, lo, hi));
+        else store<f32>(y + (<usize>e << 2), <f32>(ldInt(t, x, e) - z) * s);
       }
     }
   }
   return 0;
 }
 
+export function quantize_linear_any__scalar(yt: i32, y: usize, x: usize, scale: usize, zp: usize, outer: i32, A: i32, inner: i32, B: i32, kind: i32): i32 {
+  if (yt != DT_U8 && yt != DT_I8 && yt != DT_U16 && yt != DT_I16) return 1;
+  return affineNd(true, yt, y, x, scale, zp, outer, A, inner, B, kind);
+}
+
 export function dequantize_linear_any__scalar(xt: i32, y: usize, x: usize, scale: usize, zp: usize, outer: i32, A: i32, inner: i32, B: i32, kind: i32): i32 {
   if (xt != DT_U8 && xt != DT_I8 && xt != DT_U16 && xt != DT_I16 && xt != DT_I32) return 1;
-  if (!dimsOk(outer, A, inner, B, kind)) return 2;
-  const nb: i64 = kind == 2 ? (<i64>A + B - 1) / B : 1;
-  let e: i64 = 0;
-  for (let o: i64 = 0; o < outer; o++) {
-    for (let a: i64 = 0; a < A; a++) {
-      for (let i: i64 = 0; i < inner; i++, e++) {
-        const k = scaleIndex(kind, o, a, i, inner, nb, B);
-        const z = zp != 0 ? ldInt(xt, zp, k) : 0;
-        store<f32>(y + (<usize>e << 2), <f32>(ldInt(xt, x, e) - z) * load<f32>(scale + (<usize>k << 2)));
-      }
-    }
-  }
-  return 0;
+  return affineNd(false, xt, y, x, scale, zp, outer, A, inner, B, kind);
 }
 
 export function dynamic_quantize_f32_u8__scalar(y: usize, x: usize, n: i32, scale: usize, zp: usize): void {

@@ -10,16 +10,8 @@
 //     cond[a] (bool) is set, in order: y [outer, kept, inner].
 
 import { ST_OK, ST_TYPE, ST_DIMS, okEsize, cpEl } from "./idx";
+import { dtypeBytes } from "./scatter";
 import { DT_F32, DT_F64, DT_F16, DT_BF16, DT_BOOL, DT_U8, DT_I8, DT_U16, DT_I16, DT_I32, DT_I64, DT_U32, DT_U64 } from "./dtype";
-
-/** Bytes per element of an element type (0: not one). */
-export function esizeOf(t: i32): i32 {
-  if (t == DT_U8 || t == DT_I8 || t == DT_BOOL) return 1;
-  if (t == DT_U16 || t == DT_I16 || t == DT_F16 || t == DT_BF16) return 2;
-  if (t == DT_F32 || t == DT_I32 || t == DT_U32) return 4;
-  if (t == DT_F64 || t == DT_I64 || t == DT_U64) return 8;
-  return 0;
-}
 
 // @ts-ignore: decorator
 @inline function isNonZero(t: i32, p: usize): bool {
@@ -35,7 +27,7 @@ export function esizeOf(t: i32): i32 {
 }
 
 export function nonzero_count_any__scalar(dtype: i32, x: usize, n: i32): i32 {
-  const es = esizeOf(dtype);
+  const es = dtypeBytes(dtype);
   if (es == 0 || n < 0) return -1;
   let c = 0;
   for (let i = 0; i < n; i++) if (isNonZero(dtype, x + <usize>i * es)) c++;
@@ -43,7 +35,7 @@ export function nonzero_count_any__scalar(dtype: i32, x: usize, n: i32): i32 {
 }
 
 export function nonzero_any__scalar(dtype: i32, y: usize, x: usize, rank: i32, dims: usize, count: i32): i32 {
-  const es = esizeOf(dtype);
+  const es = dtypeBytes(dtype);
   if (es == 0) return ST_TYPE;
   if (rank < 0 || rank > 8 || count < 0) return ST_DIMS;
   let n: i64 = 1;

@@ -9,7 +9,7 @@
 
 import { DT_F32, DT_F64, DT_F16, DT_BF16, DT_I8, DT_U16, DT_I16, DT_I32, DT_I64, DT_U32, DT_U64 } from "./dtype";
 import { cpEl } from "./idx";
-import { esizeOf } from "./select";
+import { dtypeBytes } from "./scatter";
 
 // @ts-ignore: decorator
 @inline function cmpF(a: f64, b: f64): i32 {
@@ -49,7 +49,7 @@ function cmpSlice(t: i32, es: i32, x: usize, outer: i32, A: i32, inner: i32, a: 
 @inline function at(p: usize, i: i32): usize { return p + (<usize>i << 2); }
 
 export function unique_any__scalar(dtype: i32, x: usize, outer: i32, A: i32, inner: i32, sorted: i32, y: usize, idx: usize, inv: usize, cnt: usize, work: usize): i32 {
-  const es = esizeOf(dtype);
+  const es = dtypeBytes(dtype);
   if (es == 0 || dtype == DT_F16 || dtype == DT_BF16) return -1;
   if (outer < 0 || A < 0 || inner < 0) return -2;
   const perm = work, tmp = work + (<usize>A << 2), first = work + (<usize>A << 3), place = work + (<usize>A * 12);

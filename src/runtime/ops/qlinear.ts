@@ -5,7 +5,7 @@
 
 import { fail } from '../errors.js';
 import { dtypeId, dtypeOfId, type DType } from '../dtype.js';
-import { elements, type Builder, type OpContext } from './types.js';
+import { elements, type Builder, type OpContext, type PreparedNode } from './types.js';
 
 const Q_TYPES: readonly DType[] = ['u8', 'i8', 'u16', 'i16'];
 const DQ_TYPES: readonly DType[] = [...Q_TYPES, 'i32'];
@@ -56,6 +56,17 @@ function status(ctx: OpContext, st: number): void {
   if (st !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: the kernel refused the arguments (status ${st})`);
 }
 
+/** The node of either direction: inputs x, scale, zero point (optional); out the output type. */
+function affineNode(ctx: OpContext, out: DType, kernel: (g: QGeom, x: number, s: number, z: number, y: number) => number): PreparedNode {
+  return {
+    valueInputs: ctx.node.inputs.filter((v) => v),
+    outTypes: [out],
+    infer([x, s, z]) { qGeometry(ctx, x, s, z); return [...x]; },
+    run([xp, sp, zp], [x, s, z], yp) { status(ctx, kernel(qGeometry(ctx, x, s, z), xp, sp, zp ?? 0, yp)); },
+    dispose() {},
+  };
+}
+
 /** see: ONNX QuantizeLinear, opset 21: y = saturate(rne(x / scale) + zero_point). */
 export const quantizeLinear: Builder = (ctx) => {
   const xt = need(ctx, 0, 'x');
@@ -68,17 +79,7 @@ export const quantizeLinear: Builder = (ctx) => {
   if (zt && named && zt !== named) fail('BAD_GRAPH', `${ctx.where}: output_dtype ${named} differs from the zero point's type ${zt}`);
   const yt = zt ?? named ?? 'u8';
   if (!Q_TYPES.includes(yt)) fail('UNSUPPORTED_OP', `${ctx.where}: quantizing to ${yt} (${Q_TYPES.join(', ')} are supported)`);
-  const id = dtypeId(yt);
-  return {
-    valueInputs: ctx.node.inputs.filter((v) => v),
-    outTypes: [yt],
-    infer([x, s, z]) { qGeometry(ctx, x, s, z); return [...x]; },
-    run([xp, sp, zp], [x, s, z], yp) {
-      const g = qGeometry(ctx, x, s, z);
-      status(ctx, ctx.kernels.quantize_linear_any__scalar(id, yp, xp, sp, zp ?? 0, g.outer, g.A, g.inner, g.B, g.kind));
-    },
-    dispose() {},
-  };
+  return affineNode(ctx, yt, (g, x, s, z, y) => ctx.kernels.quantize_linear_any__scalar(dtypeId(yt), y, x, s, z, g.outer, g.A, g.inner, g.B, g.kind));
 };
 
 /** see: ONNX DequantizeLinear, opset 21: y = (x - zero_point) * scale, f32. */
@@ -88,17 +89,7 @@ export const dequantizeLinear: Builder = (ctx) => {
   checkScale(ctx);
   const zt = typeAt(ctx, 2, 'zero point');
   if (zt && zt !== xt) fail('BAD_GRAPH', `${ctx.where}: zero point of type ${zt} for input of type ${xt}`);
-  const id = dtypeId(xt);
-  return {
-    valueInputs: ctx.node.inputs.filter((v) => v),
-    outTypes: ['f32'],
-    infer([x, s, z]) { qGeometry(ctx, x, s, z); return [...x]; },
-    run([xp, sp, zp], [x, s, z], yp) {
-      const g = qGeometry(ctx, x, s, z);
-      status(ctx, ctx.kernels.dequantize_linear_any__scalar(id, yp, xp, sp, zp ?? 0, g.outer, g.A, g.inner, g.B, g.kind));
-    },
-    dispose() {},
-  };
+  return affineNode(ctx, 'f32', (g, x, s, z, y) => ctx.kernels.dequantize_linear_any__scalar(dtypeId(xt), y, x, s, z, g.outer, g.A, g.inner, g.B, g.kind));
 };
 
 /** see: ONNX DynamicQuantizeLinear, opset 11: y (u8), y_scale (f32 []), y_zero_point (u8 []). */
