@@ -66,3 +66,4 @@ export { det_f32__scalar, det_f64__scalar } from "./nd/det";
 export { nonzero_count_any__scalar, nonzero_any__scalar, compress_any__scalar } from "./nd/select";
 export { unique_any__scalar } from "./nd/unique";
 export { tfidf_int_f32__scalar } from "./nd/tfidf";
+export { conv_x8_x8_i32__scalar } from "./nd/conv_int";

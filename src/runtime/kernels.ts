@@ -14,7 +14,7 @@ export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool'
   | 'gather' | 'gather_elements' | 'gather_nd' | 'scatter_elements' | 'scatter_nd' | 'onehot' | 'trilu' | 'range' | 'topk'
   | 'transpose_nd' | 'slice_nd' | 'expand_nd' | 'tile_nd' | 'pad_nd' | 'concat_nd' | 'where_nd' | 'cast'
   | 'matmul_nd' | 'matmul_int' | 'conv_nd' | 'conv_transpose_nd' | 'einsum_nd'
-  | 'quantize_nd' | 'dequantize_nd' | 'dynamic_quantize' | 'requantize' | 'eyelike' | 'reverse_sequence' | 'det'
+  | 'quantize_nd' | 'dequantize_nd' | 'dynamic_quantize' | 'requantize' | 'conv_int' | 'eyelike' | 'reverse_sequence' | 'det'
   | 'nonzero' | 'compress' | 'unique' | 'tfidf'
   | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd' | 'vunary_nd';
 
@@ -141,6 +141,7 @@ export const KERNELS = [
   { ...S('quantize_linear_any__scalar', 'quantize_nd', 'ops/qlinear', 'scalar: its own reference (per-element scale lookup)'), w: '-', a: 'f32', acc: 'u8,i8,u16,i16' },
   { ...S('dequantize_linear_any__scalar', 'dequantize_nd', 'ops/qlinear', 'scalar: its own reference (per-element scale lookup)'), w: '-', a: 'u8,i8,u16,i16,i32', acc: 'f32' },
   { ...S('dynamic_quantize_f32_u8__scalar', 'dynamic_quantize', 'ops/qlinear'), a: 'f32', acc: 'u8' },
+  { ...S('conv_x8_x8_i32__scalar', 'conv_int', 'ops/qlinear', 'scalar: its own reference (exact i32 sums with zero points)'), w: 'u8,i8', a: 'u8,i8', acc: 'i32' },
   { ...S('requantize_i32_x8__scalar', 'requantize', 'ops/qlinear', 'scalar: its own reference (QLinearMatMul output scale per row / column)'), w: '-', a: 'i32', acc: 'u8,i8' },
   { name: 'eyelike_any__scalar', ops: ['eyelike'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'eyelike_any__scalar', test: T('ops/eye') },
   { name: 'reverse_sequence_any__scalar', ops: ['reverse_sequence'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'reverse_sequence_any__scalar', test: T('ops/eye') },

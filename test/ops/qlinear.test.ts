@@ -135,4 +135,47 @@ test('QLinearMatMul: u8 and i8, per tensor and per row / column scales, batched,
     [op('QLinearMatMul', ['a', 'sa', 'z', 'b', 'sb', 'z', 'sy'], ['y'])], { sa: f([]), sb: f([]), sy: f([]), z })), 'BAD_GRAPH', /takes 8 inputs/);
 });
 
+// ConvInteger in 2-D (and 1-D as H = 1): sum of (x - xz) * (w - wz[oc]) over the window, padding 0
+function convIntRef(x: ArrayLike<number>, xs: number[], w: ArrayLike<number>, ws: number[], xz: number, wz: ArrayLike<number>, pads: number[], strides: number[], group: number) {
+  const [N, C, H, W] = xs, [OC, Cg, KH, KW] = ws, OCg = OC / group;
+  const OH = Math.floor((H + pads[0] + pads[2] - KH) / strides[0]) + 1, OW = Math.floor((W + pads[1] + pads[3] - KW) / strides[1]) + 1;
+  const y: number[] = [];
+  for (let n = 0; n < N; n++) for (let oc = 0; oc < OC; oc++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {
+    let acc = 0;
+    for (let ic = 0; ic < Cg; ic++) for (let kh = 0; kh < KH; kh++) for (let kw = 0; kw < KW; kw++) {
+      const ih = oh * strides[0] - pads[0] + kh, iw = ow * strides[1] - pads[1] + kw;
+      if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+      const c = Math.floor(oc / OCg) * Cg + ic;
+      acc += (x[((n * C + c) * H + ih) * W + iw] - xz) * (w[((oc * Cg + ic) * KH + kh) * KW + kw] - wz[wz.length === 1 ? 0 : oc]);
+    }
+    y.push(acc);
+  }
+  return { y, shape: [N, OC, OH, OW] };
+}
+
+test('ConvInteger: u8 / i8, pads, strides, groups, per-channel weight zero points, odd sizes', async () => {
+  const a = await getAlloy();
+  for (const [tx, tw, xs, ws, pads, strides, group, perCh] of [
+    ['u8', 'u8', [1, 1, 3, 3], [1, 1, 2, 2], [0, 0, 0, 0], [1, 1], 1, false],
+    ['u8', 'i8', [2, 3, 7, 5], [4, 3, 3, 3], [1, 2, 1, 0], [2, 1], 1, true],
+    ['i8', 'i8', [1, 4, 6, 9], [6, 2, 1, 3], [0, 1, 0, 1], [1, 3], 2, true],
+  ] as [string, string, number[], number[], number[], number[], number, boolean][]) {
+    const gen = (t: string, n: number, seed: number) => { const r = rng(seed); return t === 'u8' ? Uint8Array.from({ length: n }, () => r() % 256) : Int8Array.from({ length: n }, () => (r() % 256) - 128); };
+    const x = gen(tx, xs.reduce((p, q) => p * q, 1), 3), w = gen(tw, ws.reduce((p, q) => p * q, 1), 4);
+    const xz = gen(tx, 1, 5), wz = gen(tw, perCh ? ws[0] : 1, 6);
+    const want = convIntRef(x, xs, w, ws, xz[0], wz, pads, strides, group);
+    const m = a.load(graphOf([{ name: 'x', shape: xs, format: tx }], [{ name: 'y', shape: want.shape, format: 'i32' }],
+      [op('ConvInteger', ['x', 'w', 'xz', 'wz'], ['y'], { pads, strides, group })],
+      { w: { format: tw, shape: ws, data: w }, xz: { format: tx, shape: [], data: xz }, wz: { format: tw, shape: perCh ? [ws[0]] : [], data: wz } }));
+    const y = m.run({ x }).y;
+    assert.equal([y.shape, Array.from(y.data as Int32Array)], [want.shape, want.y], `${tx} x ${tw} ${JSON.stringify(xs)} * ${JSON.stringify(ws)}`);
+    m.dispose();
+  }
+  refuses(() => a.load(graphOf([{ name: 'x', shape: [1, 1, 3, 3], format: 'f32' }], [{ name: 'y', shape: [1, 1, 2, 2], format: 'i32' }], [op('ConvInteger', ['x', 'w'], ['y'])],
+    { w: { format: 'u8', shape: [1, 1, 2, 2], data: new Uint8Array(4) } })), 'UNSUPPORTED_OP', /ConvInteger x is f32/);
+  const bad = a.load(graphOf([{ name: 'x', shape: [1, 1, 3, 3], format: 'u8' }], [{ name: 'y', shape: [1, 2, 2, 2], format: 'i32' }], [op('ConvInteger', ['x', 'w', 'xz'], ['y'])],
+    { w: { format: 'u8', shape: [2, 1, 2, 2], data: new Uint8Array(8) }, xz: { format: 'u8', shape: [2], data: new Uint8Array(2) } }));
+  refuses(() => bad.run({ x: new Uint8Array(9) }), 'SHAPE_MISMATCH', /convinteger.*x_zero_point of shape \[2\] \(one value expected\)/);
+});
+
 test.run();

@@ -27,6 +27,7 @@ import { det } from './det.js';
 import { nonZero, compress, unique } from './select.js';
 import { tfIdfVectorizer } from './tfidf.js';
 import { qlinearMatMul } from './qmatmul.js';
+import { convInteger } from './convint.js';
 import { quantizeLinear, dequantizeLinear, dynamicQuantizeLinear } from './qlinear.js';
 
 export const OPS: Record<string, Builder> = {
@@ -79,6 +80,7 @@ export const OPS: Record<string, Builder> = {
   MatMul: matmul, Gemm: gemm, MatMulInteger: matmulInteger, Einsum: einsum, ConvNd: convNd, ConvTranspose: convTranspose,
   // linear quantization on typed values (qlinear.ts)
   QuantizeLinear: quantizeLinear, DequantizeLinear: dequantizeLinear, DynamicQuantizeLinear: dynamicQuantizeLinear, QLinearMatMul: qlinearMatMul,
+  ConvInteger: convInteger,
   EyeLike: eyeLike, ReverseSequence: reverseSequence, Det: det,
   // data-dependent output shapes, counted at plan time (select.ts)
   NonZero: nonZero, Compress: compress, Unique: unique,

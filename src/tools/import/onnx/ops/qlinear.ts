@@ -2,11 +2,13 @@
 // node of the same name (src/runtime/ops/qlinear.ts). Taken where quant.ts's handlers do not
 // apply: an integer activation to dequantize, a quantized value that is a graph output, per-axis or
 // blocked scales on activations, 16-bit codes. see: ONNX QuantizeLinear / DequantizeLinear 10-21,
-// DynamicQuantizeLinear 11, QLinearMatMul 10
+// DynamicQuantizeLinear 11, QLinearMatMul 10, ConvInteger 10
 
 import { unsupported } from '../../graph.js';
 import { dtypeOfId } from '../../../../runtime/dtype.js';
 import { matShapes } from '../../../../runtime/ops/linalg.js';
+import { convGeometry } from '../../../../runtime/ops/conv_geometry.js';
+import { plainAttrs } from '../generic.js';
 import { need, type GenericRow } from '../generic.js';
 
 export const GENERIC_QUANT: Record<string, GenericRow> = {
@@ -24,6 +26,13 @@ export const GENERIC_QUANT: Record<string, GenericRow> = {
       return [{ dtype: t, shape: matShapes({ where: m.where() }, need(ins, 0, 'a').shape, need(ins, 3, 'b').shape).out }];
     },
     attrs: () => ({}),
+  },
+  ConvInteger: {
+    infer: (ins, m) => {
+      const x = need(ins, 0, 'x').shape, w = need(ins, 1, 'w').shape;
+      if (w.some((d) => d < 0)) unsupported(`ConvInteger weight of shape ${JSON.stringify(w)} unknown at import`);
+      return [{ dtype: 'i32', shape: convGeometry(false, x, w, plainAttrs(m) as Parameters<typeof convGeometry>[2], m.where()).outShape }];
+    },
   },
   DynamicQuantizeLinear: { infer: (ins) => [{ dtype: 'u8', shape: [...need(ins, 0, 'x').shape] }, { dtype: 'f32', shape: [] }, { dtype: 'u8', shape: [] }] },
 };
