@@ -12,8 +12,9 @@
 //   dynamic_quantize_f32_u8__scalar(y, x, n, scale, zp)
 //     x_min = min(0, min x), x_max = max(0, max x) (NaNs skipped); s = (x_max - x_min) / 255 (1
 //     when both are 0, as onnxruntime); zp = rne(clamp(0 - x_min / s, 0, 255)); y = quantize(x).
-//   requantize_i32_x8__scalar(yt, y, acc, batch, M, N, sa, nsa, sb, nsb, sy, zy) -> status
-//     see: ONNX QLinearMatMul, opset 10. acc i32 [batch, M, N]; y = saturate(rne(f32(acc) * m) +
+//   requantize_i32_x8__scalar(yt, y, acc, batch, M, N, sa, nsa, sb, nsb, sy, zy, bias) -> status
+//     see: ONNX QLinearMatMul, QLinearConv, opset 10. acc i32 [batch, M, N], plus bias[row] (i32,
+//     0: none; the sum wraps); y = saturate(rne(f32(acc) * m) +
 //     zy) in yt (u8, i8), m = (sa[row] * sb[col]) / sy in f32, as onnxruntime; sa: nsa = 1 or M
 //     values, sb: 1 or N; zy (0: none) one value of yt.
 // Statuses: 0 ok, 1 bad type / kind, 2 bad dims. Scalar kernels, each its own reference: the
@@ -103,17 +104,17 @@ export function dynamic_quantize_f32_u8__scalar(y: usize, x: usize, n: i32, scal
   for (let i = 0; i < n; i++) store<u8>(y + <usize>i, <u8>quantOne(load<f32>(x + (<usize>i << 2)), s, z, 0, 255));
 }
 
-export function requantize_i32_x8__scalar(yt: i32, y: usize, acc: usize, batch: i32, M: i32, N: i32, sa: usize, nsa: i32, sb: usize, nsb: i32, sy: usize, zy: usize): i32 {
+export function requantize_i32_x8__scalar(yt: i32, y: usize, acc: usize, batch: i32, M: i32, N: i32, sa: usize, nsa: i32, sb: usize, nsb: i32, sy: usize, zy: usize, bias: usize): i32 {
   if (yt != DT_U8 && yt != DT_I8) return 1;
   if (batch < 0 || M < 0 || N < 0 || !(nsa == 1 || nsa == M) || !(nsb == 1 || nsb == N)) return 2;
   const lo = loOf(yt), hi = hiOf(yt), z = zy != 0 ? ldInt(yt, zy, 0) : 0, s = load<f32>(sy);
   let e: i64 = 0;
   for (let b = 0; b < batch; b++) {
     for (let m = 0; m < M; m++) {
-      const a = load<f32>(sa + (<usize>(nsa == 1 ? 0 : m) << 2));
+      const a = load<f32>(sa + (<usize>(nsa == 1 ? 0 : m) << 2)), c: i32 = bias != 0 ? load<i32>(bias + (<usize>m << 2)) : 0;
       for (let n = 0; n < N; n++, e++) {
         const mul = (a * load<f32>(sb + (<usize>(nsb == 1 ? 0 : n) << 2))) / s;
-        const q = roundToInt64(<f32>load<i32>(acc + (<usize>e << 2)) * mul, Round.RNE, 0, 0, -(<i64>1 << 40), <i64>1 << 40) + z;
+        const q = roundToInt64(<f32>(load<i32>(acc + (<usize>e << 2)) + c) * mul, Round.RNE, 0, 0, -(<i64>1 << 40), <i64>1 << 40) + z;
         stInt(yt, y, e, min(max(q, lo), hi));
       }
     }

@@ -178,4 +178,35 @@ test('ConvInteger: u8 / i8, pads, strides, groups, per-channel weight zero point
   refuses(() => bad.run({ x: new Uint8Array(9) }), 'SHAPE_MISMATCH', /convinteger.*x_zero_point of shape \[2\] \(one value expected\)/);
 });
 
+test('QLinearConv: u8 and i8, bias, per-channel weight scales, against ConvInteger + the requantization', async () => {
+  const a = await getAlloy();
+  for (const [t, xs, ws, pads, perCh, withBias] of [['u8', [1, 2, 5, 5], [3, 2, 3, 3], [1, 1, 1, 1], true, true], ['i8', [2, 1, 4, 7], [2, 1, 2, 3], [0, 0, 0, 0], false, false]] as [string, number[], number[], number[], boolean, boolean][]) {
+    const [lo, hi, Arr] = RANGE[t];
+    const r = rng(xs[3]);
+    const gen = (n: number) => new Arr(n).map(() => lo + (r() % (hi - lo + 1)));
+    const x = gen(xs.reduce((p, q) => p * q, 1)), w = gen(ws.reduce((p, q) => p * q, 1));
+    const xz = new Arr([lo + 5]), wz = new Arr(perCh ? ws[0] : 1).map((_: number, i: number) => (lo + hi) / 2 + i | 0), yz = new Arr([lo + 100]);
+    const sx = new Float32Array([0.02]), sw = new Float32Array(perCh ? ws[0] : 1).map((_, i) => 0.01 + i / 300), sy = new Float32Array([0.9]);
+    const B = Int32Array.from({ length: ws[0] }, (_, i) => i * 997 - 1500);
+    const c = convIntRef(x, xs, w, ws, xz[0], wz, pads, [1, 1], 1);
+    const per = c.shape[2] * c.shape[3];
+    const want = c.y.map((v, e) => {
+      const oc = Math.floor(e / per) % ws[0], acc = v + (withBias ? B[oc] : 0);
+      const mul = Math.fround(Math.fround(sw[perCh ? oc : 0] * sx[0]) / sy[0]);
+      return Math.min(hi, Math.max(lo, rne(Math.fround(Math.fround(acc) * mul)) + yz[0]));
+    });
+    const f = (d: Float32Array) => ({ format: 'f32', shape: d.length > 1 ? [d.length] : [], data: d });
+    const m = a.load(graphOf([{ name: 'x', shape: xs, format: t }], [{ name: 'y', shape: c.shape, format: t }],
+      [op('QLinearConv', ['x', 'sx', 'xz', 'w', 'sw', 'wz', 'sy', 'yz', ...(withBias ? ['b'] : [])], ['y'], { pads })],
+      { w: { format: t, shape: ws, data: w }, sx: f(sx), sw: f(sw), sy: f(sy), xz: { format: t, shape: [], data: xz }, wz: { format: t, shape: perCh ? [ws[0]] : [], data: wz },
+        yz: { format: t, shape: [], data: yz }, b: { format: 'i32', shape: [ws[0]], data: B } }));
+    const y = m.run({ x }).y;
+    assert.equal([y.shape, Array.from(y.data as ArrayLike<number>)], [c.shape, want], `${t} ${JSON.stringify(xs)}`);
+    m.dispose();
+  }
+  refuses(() => a.load(graphOf([{ name: 'x', shape: [1, 1, 3, 3], format: 'u8' }], [{ name: 'y', shape: [1, 1, 2, 2], format: 'u8' }], [op('QLinearConv', ['x', 's', 'z', 'w', 's', 'z', 's', 'z', 'b'], ['y'])],
+    { w: { format: 'u8', shape: [1, 1, 2, 2], data: new Uint8Array(4) }, s: { format: 'f32', shape: [], data: new Float32Array([1]) }, z: { format: 'u8', shape: [], data: new Uint8Array(1) }, b: { format: 'f32', shape: [1], data: new Float32Array(1) } })),
+  'BAD_GRAPH', /qlinearconv.*bias is f32 \(i32 expected\)/);
+});
+
 test.run();

@@ -26,7 +26,7 @@ import { eyeLike, reverseSequence } from './eye.js';
 import { det } from './det.js';
 import { nonZero, compress, unique } from './select.js';
 import { tfIdfVectorizer } from './tfidf.js';
-import { qlinearMatMul } from './qmatmul.js';
+import { qlinearMatMul, qlinearConv } from './qmatmul.js';
 import { convInteger } from './convint.js';
 import { quantizeLinear, dequantizeLinear, dynamicQuantizeLinear } from './qlinear.js';
 
@@ -80,7 +80,7 @@ export const OPS: Record<string, Builder> = {
   MatMul: matmul, Gemm: gemm, MatMulInteger: matmulInteger, Einsum: einsum, ConvNd: convNd, ConvTranspose: convTranspose,
   // linear quantization on typed values (qlinear.ts)
   QuantizeLinear: quantizeLinear, DequantizeLinear: dequantizeLinear, DynamicQuantizeLinear: dynamicQuantizeLinear, QLinearMatMul: qlinearMatMul,
-  ConvInteger: convInteger,
+  ConvInteger: convInteger, QLinearConv: qlinearConv,
   EyeLike: eyeLike, ReverseSequence: reverseSequence, Det: det,
   // data-dependent output shapes, counted at plan time (select.ts)
   NonZero: nonZero, Compress: compress, Unique: unique,
