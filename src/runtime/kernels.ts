@@ -15,6 +15,8 @@ export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool'
   | 'transpose_nd' | 'slice_nd' | 'expand_nd' | 'tile_nd' | 'pad_nd' | 'concat_nd' | 'where_nd' | 'cast'
   | 'matmul_nd' | 'matmul_int' | 'conv_nd' | 'conv_transpose_nd' | 'einsum_nd' | 'recurrent' | 'resize_nd' | 'gridsample'
   | 'pool_nd' | 'maxunpool' | 'roi_align' | 'max_roi_pool' | 'nms'
+  | 'quantize_nd' | 'dequantize_nd' | 'dynamic_quantize' | 'requantize' | 'conv_int' | 'eyelike' | 'reverse_sequence' | 'det'
+  | 'nonzero' | 'compress' | 'unique' | 'tfidf'
   | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd' | 'vunary_nd';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
@@ -144,6 +146,21 @@ export const KERNELS = [
   { ...S('pool_nd_any__scalar', 'pool_nd', 'nd/pool', 'reference: one output window at a time'), a: 'f32,f64,i8,u8,i32,i64', acc: 'any' },
   { ...S('maxunpool_any__scalar', 'maxunpool', 'nd/pool'), a: 'any', acc: '-' },
   S('roi_align_f32__scalar', 'roi_align', 'nd/pool'), S('max_roi_pool_f32__scalar', 'max_roi_pool', 'nd/pool'), S('nms_f32__scalar', 'nms', 'nd/pool'),
+  // linear (de)quantization on typed values, per tensor / axis / block (assembly/nd/quant.ts)
+  { ...S('quantize_linear_any__scalar', 'quantize_nd', 'ops/qlinear', 'scalar: its own reference (per-element scale lookup)'), w: '-', a: 'f32', acc: 'u8,i8,u16,i16' },
+  { ...S('dequantize_linear_any__scalar', 'dequantize_nd', 'ops/qlinear', 'scalar: its own reference (per-element scale lookup)'), w: '-', a: 'u8,i8,u16,i16,i32', acc: 'f32' },
+  { ...S('dynamic_quantize_f32_u8__scalar', 'dynamic_quantize', 'ops/qlinear'), a: 'f32', acc: 'u8' },
+  { ...S('conv_x8_x8_i32__scalar', 'conv_int', 'ops/qlinear', 'scalar: its own reference (exact i32 sums with zero points)'), w: 'u8,i8', a: 'u8,i8', acc: 'i32' },
+  { ...S('requantize_i32_x8__scalar', 'requantize', 'ops/qlinear', 'scalar: its own reference (QLinearMatMul output scale per row / column)'), w: '-', a: 'i32', acc: 'u8,i8' },
+  { name: 'eyelike_any__scalar', ops: ['eyelike'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'eyelike_any__scalar', test: T('ops/eye') },
+  { name: 'reverse_sequence_any__scalar', ops: ['reverse_sequence'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'reverse_sequence_any__scalar', test: T('ops/eye') },
+  S('det_f32__scalar', 'det', 'ops/eye', 'scalar: its own reference (elimination with partial pivoting)'), { ...S('det_f64__scalar', 'det', 'ops/eye', 'scalar: its own reference (f64)'), a: 'f64', acc: 'f64' },
+  // data-dependent selections: the count (read by infer() at plan time) and the fill (assembly/nd/select.ts, unique.ts)
+  { name: 'nonzero_count_any__scalar', ops: ['nonzero', 'compress'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'nonzero_count_any__scalar', test: T('ops/select'), note: 'the output size, counted in the module' },
+  { name: 'nonzero_any__scalar', ops: ['nonzero'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'nonzero_any__scalar', test: T('ops/select') },
+  { name: 'compress_any__scalar', ops: ['compress'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'compress_any__scalar', test: T('ops/select') },
+  { name: 'unique_any__scalar', ops: ['unique'], w: '-', a: 'any', acc: '-', tile: [], packer: null, ref: 'unique_any__scalar', test: T('ops/select'), note: 'stable merge sort of the slices, then equal runs' },
+  { name: 'tfidf_int_f32__scalar', ops: ['tfidf'], w: '-', a: 'i32,i64', acc: 'f32', tile: [], packer: null, ref: 'tfidf_int_f32__scalar', test: T('ops/tfidf'), note: 'n-gram matching over a small pool' },
   // N-d typed element-wise unary ops (assembly/nd/unary_ops.ts; SIMD128 for the f32 / f64 ops that are a few IEEE instructions)
   { name: 'vunary_nd_any__simd128', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [4], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary') },
   { name: 'vunary_nd_any__scalar', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary'), note: 'reference: one element at a time' },

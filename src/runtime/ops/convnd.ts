@@ -8,7 +8,7 @@ import { fail } from '../errors.js';
 import { elements, type Builder, type OpContext } from './types.js';
 import { convGeometry, type ConvAttrs } from './conv_geometry.js';
 
-function attrs(ctx: OpContext): ConvAttrs {
+export function attrs(ctx: OpContext): ConvAttrs {
   const a = ctx.node.attrs ?? {};
   const ints = (k: string): number[] | undefined => {
     const v = a[k];

@@ -36,6 +36,13 @@ import { rnn, gru, lstm } from './recurrent.js';
 import { resizeNd, gridSample } from './resize.js';
 import { poolNd, maxUnpool } from './poolnd.js';
 import { roiAlign, maxRoiPool, nonMaxSuppression } from './roi.js';
+import { eyeLike, reverseSequence } from './eye.js';
+import { det } from './det.js';
+import { nonZero, compress, unique } from './select.js';
+import { tfIdfVectorizer } from './tfidf.js';
+import { qlinearMatMul, qlinearConv } from './qmatmul.js';
+import { convInteger } from './convint.js';
+import { quantizeLinear, dequantizeLinear, dynamicQuantizeLinear } from './qlinear.js';
 
 export const OPS: Record<string, Builder> = {
   Dense: dense,
@@ -96,6 +103,13 @@ export const OPS: Record<string, Builder> = {
   MaxPoolNd: poolNd('max'), AveragePoolNd: poolNd('avg'), LpPool: poolNd('lp'),
   GlobalMaxPoolNd: poolNd('max', true), GlobalAveragePoolNd: poolNd('avg', true), GlobalLpPool: poolNd('lp', true),
   MaxUnpool: maxUnpool, RoiAlign: roiAlign, MaxRoiPool: maxRoiPool, NonMaxSuppression: nonMaxSuppression,
+  // linear quantization on typed values (qlinear.ts)
+  QuantizeLinear: quantizeLinear, DequantizeLinear: dequantizeLinear, DynamicQuantizeLinear: dynamicQuantizeLinear, QLinearMatMul: qlinearMatMul,
+  ConvInteger: convInteger, QLinearConv: qlinearConv,
+  EyeLike: eyeLike, ReverseSequence: reverseSequence, Det: det,
+  // data-dependent output shapes, counted at plan time (select.ts)
+  NonZero: nonZero, Compress: compress, Unique: unique,
+  TfIdfVectorizer: tfIdfVectorizer,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';

@@ -48,8 +48,8 @@ export interface PreparedNode {
   /** the outputs depend on the inputs' shapes only, never their elements (Shape, Size): run()
    *  may get pointer 0 for an input */
   shapeOnly?: boolean;
-  /** the output shapes depend on the input elements (NonMaxSuppression; NonZero, Unique, Compress
-   *  would too): the plan computes every value input first, on blocks of its own (as it does
+  /** the output shapes depend on the input elements (NonMaxSuppression, NonZero, Unique,
+   *  Compress): the plan computes every value input first, on blocks of its own (as it does
    *  valueArgs), and calls measure() instead of infer() with their pointers; it returns one shape,
    *  or one per output, computing what it needs in the module (scratch: scratch(inputs) bytes).
    *  Graph inputs feeding such a node become part of the plan's signature. */

@@ -115,7 +115,7 @@ export class OnnxImporter extends GraphBuilder<string, Val> {
     if (x.nhwc) { data = permute(data, cd, NCHW_TO_NHWC); cd = NCHW_TO_NHWC.map((p) => cd[p]); xs = alloyShape(x.shape, true); }
     let k = 0;
     while (k < cd.length && cd[k] === 1) k++;
-    if (k === cd.length) return { data: data.subarray(0, 1), shape: [1] };
+    if (k === cd.length) return { data: data.subarray(0, 1), shape: x.shape.length ? [1] : [] };   // a scalar activation stays rank 0
     const tail = cd.slice(k), want = xs.slice(k);
     if (want.some(isBatch)) unsupported(`${what} ${JSON.stringify(c.dims)} varies along the batch dimension`);
     if (tail.some((d, i) => d !== want[i])) data = broadcastTo(data, tail, want);

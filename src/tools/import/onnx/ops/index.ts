@@ -13,6 +13,8 @@ import { GENERIC_LINALG } from './linalg.js';
 import { GENERIC_RECURRENT } from './recurrent.js';
 import { GENERIC_RESIZE } from './resize.js';
 import { GENERIC_POOL } from './pool.js';
+import { GENERIC_QUANT } from './qlinear.js';
+import { GENERIC_SELECT } from './select.js';
 import * as conv from './conv.js';
 import * as data from './data.js';
 import * as math from './math.js';
@@ -102,6 +104,11 @@ export const GENERIC: Readonly<Record<string, GenericRow>> = Object.freeze({
   // pooling on NC[D]HW values where the NHWC handlers refuse, LpPool, GlobalLpPool, MaxUnpool,
   // RoiAlign, MaxRoiPool, NonMaxSuppression (./pool.ts)
   ...GENERIC_POOL,
+  // linear quantization on typed values where quant.ts's pattern handlers do not apply (./qlinear.ts)
+  ...GENERIC_QUANT,
+  // EyeLike / ReverseSequence are in ./indexing.ts, Det in ./linalg.ts; output sizes that depend
+  // on the data: NonZero, Compress, Unique (./select.ts)
+  ...GENERIC_SELECT,
 });
 
 /** Handlers that read any element type and any shape themselves (no f32 / known-dims check). */

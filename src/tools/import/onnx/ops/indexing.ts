@@ -5,6 +5,7 @@
 
 import { unsupported, type Ints } from '../../graph.js';
 import { need, type GenericRow, type In } from '../generic.js';
+import { dtypeOfId } from '../../../../runtime/dtype.js';
 
 const norm = (a: number, r: number) => { const x = a < 0 ? a + r : a; if (!(x >= 0 && x < r)) unsupported(`axis ${a} out of range for rank ${r}`); return x; };
 /** The one element of a constant numeric input (undefined: not a constant). */
@@ -43,6 +44,14 @@ export const GENERIC_INDEX: Record<string, GenericRow> = {
     },
   },
   Trilu: dataRow(),
+  // see: ONNX EyeLike 9 (dtype: an element type id, default the input's), ReverseSequence 10
+  EyeLike: {
+    infer: (ins, m) => {
+      const x = need(ins, 0, 'input'), d = m.at.i('dtype', 0);
+      return [{ dtype: d ? dtypeOfId(d) ?? unsupported(`EyeLike to element type ${d}`) : x.dtype, shape: [...x.shape] }];
+    },
+  },
+  ReverseSequence: dataRow(),
   Range: { infer: (ins) => [{ dtype: need(ins, 0, 'start').dtype, shape: [-1] }] },
   TopK: {
     infer: (ins, m) => {

@@ -81,6 +81,8 @@ export const GENERIC_LINALG: Record<string, GenericRow> = {
       return [{ dtype: t, shape: planEinsum(m.at.s('equation', ''), ops.map((x) => x.shape), where(m)).outShape }];
     },
   },
+  // see: ONNX Det 11: one value per trailing square matrix
+  Det: { infer: (ins) => { const x = need(ins, 0, 'X'); return [{ dtype: oneType(ins, ['f32', 'f64'], 'Det'), shape: x.shape.slice(0, -2) }]; } },
   Conv: convRow(false),
   ConvTranspose: convRow(true),
 };

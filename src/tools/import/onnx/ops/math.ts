@@ -66,7 +66,7 @@ export const HardSigmoid: Handler = (m) => {
 export const Neg: Handler = (m) => {
   const x = m.act(0);
   const y = m.out(m.output(), x.shape, x.nhwc);
-  m.emit('Mul', [x.name, m.f32Tensor(`${m.nodeName}.minus_one`, new Float32Array([-1]), [1])], y.name);
+  m.emit('Mul', [x.name, m.f32Tensor(`${m.nodeName}.minus_one`, new Float32Array([-1]), x.shape.length ? [1] : [])], y.name);
   m.bind(m.output(), y);
 };
 
@@ -90,7 +90,7 @@ export function binConst(m: OnnxImporter, op: string, x: Act, c: Const, out: str
 
 function negate(m: OnnxImporter, x: Act): Act {
   const y = m.out(m.output(), x.shape, x.nhwc);
-  m.emit('Mul', [x.name, m.f32Tensor(`${m.nodeName}.minus_one`, new Float32Array([-1]), [1])], y.name);
+  m.emit('Mul', [x.name, m.f32Tensor(`${m.nodeName}.minus_one`, new Float32Array([-1]), x.shape.length ? [1] : [])], y.name);
   return y;
 }
 

@@ -32,6 +32,8 @@ export const QuantizeLinear: Handler = (m) => {
   const fmt = zf ?? (od === DT.INT8 ? 'i8' : od === 0 || od === DT.UINT8 ? 'u8' : unsupported(`output type ${od}`));
   if (fmt === 'i32') unsupported('int32 quantization');
   if (v.kind === 'act') {
+    // a quantized graph output is computed as the typed op (./qlinear.ts), not folded
+    if (m.graphOutputs.has(m.output())) unsupported('a quantized graph output');
     if (scale.length !== 1) unsupported('per-axis quantization of an activation');
     m.bind(m.output(), { kind: 'qact', x: v, scale: scale[0], zp: zp[0], fmt, qName: m.output() });
     return;
