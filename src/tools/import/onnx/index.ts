@@ -35,6 +35,7 @@ import { emitGeneric } from './generic.js';
 import { Unsupported } from '../graph.js';
 import { dtypeOfId, type DType } from '../../../runtime/dtype.js';
 import { checkLegacy } from './legacy.js';
+import { subgraphReads, valueType } from './ops/control.js';
 
 export type { ImportOptions } from './importer.js';
 
@@ -51,8 +52,6 @@ function run(im: OnnxImporter, model: ModelP): { inputs: ValueInfo[]; outputs: V
     inits.add(name);
     im.reserved.add(name);
   }
-  for (const n of g.node ?? []) for (const o of [...(n.input ?? []), ...(n.output ?? [])]) if (o) im.reserved.add(o);
-  for (const n of g.node ?? []) for (const i of n.input ?? []) if (i) im.consumers.set(i, (im.consumers.get(i) ?? 0) + 1);
   for (const o of g.output ?? []) { if (!o.name) fail('BAD_GRAPH', 'a graph output has no name'); im.graphOutputs.add(o.name); im.reserved.add(o.name); }
 
   const inputs: ValueInfo[] = [];
@@ -68,6 +67,34 @@ function run(im: OnnxImporter, model: ModelP): { inputs: ValueInfo[]; outputs: V
 
   for (const k of Object.keys(im.opts.inputShapes ?? {})) if (!inputs.some((v) => v.name === k)) fail('BAD_OPTION', `inputShapes names ${JSON.stringify(k)}, which is no graph input (inputs: ${inputs.map((v) => v.name).join(', ')})`);
 
+  walk(im, g);
+
+  const outputs: ValueInfo[] = [];
+  for (const o of g.output ?? []) {
+    if (im.isPoison(o.name!)) continue;
+    const v = im.vals.get(o.name!);
+    if (!v) fail('BAD_GRAPH', `graph output ${JSON.stringify(o.name)} is never produced`);
+    if (v.kind !== 'act') { im.problems.push(`graph output ${JSON.stringify(o.name)}: is a constant (or a quantized value), not computed from the inputs`); continue; }
+    // an output computed as another type than the model declares would come back silently retyped
+    const et = o.type?.tensor_type?.elem_type, dt = v.dtype ?? 'f32';
+    if (et !== undefined && et !== 0 && dtypeOfId(et) !== dt) { im.problems.push(`graph output ${JSON.stringify(o.name)} has element type ${et}; Alloy computes it as ${dt}`); continue; }
+    // outputs keep the model's layout (NCHW) and name
+    im.nodeName = `output ${o.name}`;
+    if (v.nhwc) im.emit('Transpose', [v.name], o.name!, { perm: NHWC_TO_NCHW });
+    else if (v.name !== o.name) im.emit(dt === 'f32' ? 'Reshape' : 'Identity', [v.name], o.name!, dt === 'f32' ? { shape: v.shape.map(() => 0) } : undefined);
+    outputs.push({ name: o.name!, shape: [...v.shape], format: dt });
+  }
+  im.finish('node');
+  return { inputs, outputs };
+}
+
+/** Converts a graph's nodes (the main graph's or a subgraph body's, ./ops/control.ts) in order:
+ *  names reserved, uses counted (those inside subgraphs too), patterns rewritten, each node
+ *  dispatched to its handler or generic row. */
+export function walk(im: OnnxImporter, g: NonNullable<ModelP['graph']>): void {
+  im.walk = walk;
+  for (const n of g.node ?? []) for (const o of [...(n.input ?? []), ...(n.output ?? [])]) if (o) im.reserved.add(o);
+  for (const n of g.node ?? []) for (const i of [...(n.input ?? []), ...subgraphReads(n)]) if (i) im.consumers.set(i, (im.consumers.get(i) ?? 0) + 1);
   const nodes = rewritePatterns(g.node ?? [], im.consumers, im.graphOutputs, (n) => peekConst(im, n, g));
   for (const [i, n] of nodes.entries()) {
     im.node = n;
@@ -90,24 +117,6 @@ function run(im: OnnxImporter, model: ModelP): { inputs: ValueInfo[]; outputs: V
       for (const o of (n.output ?? []).slice(0, 1)) if (o && !im.vals.has(o)) fail('BAD_GRAPH', `${im.where()}: produced no output`);
     });
   }
-
-  const outputs: ValueInfo[] = [];
-  for (const o of g.output ?? []) {
-    if (im.isPoison(o.name!)) continue;
-    const v = im.vals.get(o.name!);
-    if (!v) fail('BAD_GRAPH', `graph output ${JSON.stringify(o.name)} is never produced`);
-    if (v.kind !== 'act') { im.problems.push(`graph output ${JSON.stringify(o.name)}: is a constant (or a quantized value), not computed from the inputs`); continue; }
-    // an output computed as another type than the model declares would come back silently retyped
-    const et = o.type?.tensor_type?.elem_type, dt = v.dtype ?? 'f32';
-    if (et !== undefined && et !== 0 && dtypeOfId(et) !== dt) { im.problems.push(`graph output ${JSON.stringify(o.name)} has element type ${et}; Alloy computes it as ${dt}`); continue; }
-    // outputs keep the model's layout (NCHW) and name
-    im.nodeName = `output ${o.name}`;
-    if (v.nhwc) im.emit('Transpose', [v.name], o.name!, { perm: NHWC_TO_NCHW });
-    else if (v.name !== o.name) im.emit(dt === 'f32' ? 'Reshape' : 'Identity', [v.name], o.name!, dt === 'f32' ? { shape: v.shape.map(() => 0) } : undefined);
-    outputs.push({ name: o.name!, shape: [...v.shape], format: dt });
-  }
-  im.finish('node');
-  return { inputs, outputs };
 }
 
 /** For pattern matching before conversion: a scalar constant's value (initializer or Constant). */
@@ -126,7 +135,10 @@ function peekConst(im: OnnxImporter, name: string, g: NonNullable<ModelP['graph'
 
 function inputShape(im: OnnxImporter, v: ValueInfoP): { shape: Ints; dtype: DType } {
   const t = v.type?.tensor_type;
-  if (!t) throw new AlloyError('UNSUPPORTED_OP', `graph input ${JSON.stringify(v.name)}: not a tensor (sequences, maps and optionals are not supported)`);
+  // a sequence or optional: its value type ('seq<f32>', ...); its elements' shapes come with the feed
+  const vt = t ? undefined : valueType(v.type, `graph input ${JSON.stringify(v.name)}`);
+  if (vt) return { shape: [], dtype: vt as DType };
+  if (!t) throw new AlloyError('UNSUPPORTED_OP', `graph input ${JSON.stringify(v.name)}: not a tensor, sequence or optional (maps are not supported)`);
   const dtype = t.elem_type === undefined ? undefined : dtypeOfId(t.elem_type);
   if (!dtype) throw new AlloyError('UNSUPPORTED_OP', `graph input ${JSON.stringify(v.name)} has element type ${t.elem_type}, which Alloy has no values of (string, complex, float8 ...)`);
   const fixed = im.opts.inputShapes?.[v.name!];
