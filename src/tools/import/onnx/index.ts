@@ -35,7 +35,7 @@ import { emitGeneric } from './generic.js';
 import { Unsupported } from '../graph.js';
 import { dtypeOfId, type DType } from '../../../runtime/dtype.js';
 import { checkLegacy } from './legacy.js';
-import { subgraphReads, valueType } from './ops/control.js';
+import { subgraphReads, valueType, CONTROL_OPS } from './ops/control.js';
 
 export type { ImportOptions } from './importer.js';
 
@@ -58,8 +58,8 @@ function run(im: OnnxImporter, model: ModelP): { inputs: ValueInfo[]; outputs: V
   for (const v of g.input ?? []) {
     if (!v.name) fail('BAD_GRAPH', 'a graph input has no name');
     if (inits.has(v.name)) continue; // IR < 4: initializers are listed as inputs too
-    const { shape, dtype } = inputShape(im, v);
-    const act: Act = { kind: 'act', name: v.name, shape, nhwc: false, conv: {}, dtype };
+    const { shape, dtype, rankless } = inputShape(im, v);
+    const act: Act = { kind: 'act', name: v.name, shape, nhwc: false, conv: {}, dtype, ...(rankless ? { rankless } : {}) };
     im.used.add(v.name);
     im.bind(v.name, act);
     inputs.push({ name: v.name, shape, format: dtype });
@@ -133,11 +133,11 @@ function peekConst(im: OnnxImporter, name: string, g: NonNullable<ModelP['graph'
   return undefined;
 }
 
-function inputShape(im: OnnxImporter, v: ValueInfoP): { shape: Ints; dtype: DType } {
+function inputShape(im: OnnxImporter, v: ValueInfoP): { shape: Ints; dtype: DType; rankless?: boolean } {
   const t = v.type?.tensor_type;
   // a sequence or optional: its value type ('seq<f32>', ...); its elements' shapes come with the feed
   const vt = t ? undefined : valueType(v.type, `graph input ${JSON.stringify(v.name)}`);
-  if (vt) return { shape: [], dtype: vt as DType };
+  if (vt) return { shape: [], dtype: vt as DType, rankless: true };
   if (!t) throw new AlloyError('UNSUPPORTED_OP', `graph input ${JSON.stringify(v.name)}: not a tensor, sequence or optional (maps are not supported)`);
   const dtype = t.elem_type === undefined ? undefined : dtypeOfId(t.elem_type);
   if (!dtype) throw new AlloyError('UNSUPPORTED_OP', `graph input ${JSON.stringify(v.name)} has element type ${t.elem_type}, which Alloy has no values of (string, complex, float8 ...)`);
@@ -160,8 +160,17 @@ function inputShape(im: OnnxImporter, v: ValueInfoP): { shape: Ints; dtype: DTyp
 /** The layout-aware handler where it applies (f32 inputs, dims known but the batch), else the
  *  generic row; a handler that refuses falls back on the row, its partial output rolled back. */
 function dispatch(im: OnnxImporter, handler: ((m: OnnxImporter) => void) | undefined, row: Parameters<typeof emitGeneric>[1] | undefined): void {
-  if (handler && TYPED.has(im.node.op_type!)) return handler(im);
+  if (handler && Object.hasOwn(CONTROL_OPS, im.node.op_type!)) return handler(im);
   const acts = (im.node.input ?? []).map((_, i) => im.val(i)).filter((v): v is Act => v?.kind === 'act');
+  // an input of a rank unknown at import (a sequence element): no handler may fold on its shape
+  const rankless = acts.find((a) => a.rankless);
+  if (rankless) {
+    if (!row || im.node.op_type === 'Identity') return handler ? handler(im) : unsupported(`input ${JSON.stringify(rankless.name)} has a rank unknown at import`);
+    emitGeneric(im, row);
+    for (const o of im.node.output ?? []) { const v = o ? im.vals.get(o) : undefined; if (v?.kind === 'act') v.rankless = true; }
+    return;
+  }
+  if (handler && TYPED.has(im.node.op_type!)) return handler(im);
   const typed = acts.find((a) => (a.dtype ?? 'f32') !== 'f32');
   const open = acts.find((a) => a.shape.some((d, i) => d === -1 && i > 0));
   if (handler && !((typed || open) && row)) {

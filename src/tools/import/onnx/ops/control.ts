@@ -47,19 +47,21 @@ export function subgraphReads(n: NodeP): string[] {
   return out;
 }
 
-interface Hint { dtype: string; shape: Ints }
+/** A value's type and shape as known at import; `rankless`: not even its rank (a sequence's
+ *  elements, when nothing declares them) */
+interface Hint { dtype: string; shape: Ints; rankless?: boolean }
 interface Body { graph: { inputs: ValueInfo[]; outputs: ValueInfo[]; nodes: NodeEntry[] }; outs: Hint[] }
 
 /** How input i reads as a value: its value type and shape (constants as tensors). */
 function hintOf(m: OnnxImporter, i: number): Hint | undefined {
   const v = m.val(i);
   if (!v) return undefined;
-  if (v.kind === 'act') return { dtype: v.dtype ?? 'f32', shape: v.shape };
+  if (v.kind === 'act') return { dtype: v.dtype ?? 'f32', shape: v.shape, rankless: v.rankless };
   if (v.kind === 'const' && v.dtype !== 'other') return { dtype: v.dtype, shape: v.dims };
   return unsupported(`input ${i} is a quantized value or of a type Alloy has no values of`);
 }
 const needHint = (m: OnnxImporter, i: number, what: string) => hintOf(m, i) ?? fail('BAD_GRAPH', `${m.where()}: ${what} (input ${i}) is missing`);
-const open = (s: Ints): Ints => s.map(() => -1);
+const open = (h: Hint): Hint => ({ ...h, shape: h.shape.map(() => -1) });
 
 /** Converts subgraph attribute `attr` of the current node: `hints` type its formal inputs (a
  *  declared type must agree); outer values resolve in the enclosing scope by name. */
@@ -83,6 +85,7 @@ function subgraph(m: OnnxImporter, attr: string, hints: Hint[]): Body {
     const dims = v.type?.tensor_type?.shape?.dim;
     const shape = dims ? dims.map((d) => (d.dim_value !== undefined && d.dim_param === undefined && Number(d.dim_value) >= 0 ? Number(d.dim_value) : -1)) : hints[i].shape;
     const a = sub.out(v.name, shape, false, hints[i].dtype as DType);
+    if (!dims && hints[i].rankless) a.rankless = true;
     sub.bind(v.name, a);
     return { name: a.name, shape: isContainer(a.dtype) ? [] : [...shape], format: hints[i].dtype };
   });
@@ -94,10 +97,10 @@ function subgraph(m: OnnxImporter, attr: string, hints: Hint[]): Body {
     if (!o.name) fail('BAD_GRAPH', `${where}: an output has no name`);
     if (sub.isPoison(o.name)) continue;
     const v = sub.vals.get(o.name) ?? fail('BAD_GRAPH', `${where}: output ${JSON.stringify(o.name)} is never produced`);
-    const h = v.kind === 'const' ? (v.dtype === 'other' ? unsupported(`${where}: output ${o.name} is of a type Alloy has no values of`) : { dtype: v.dtype, shape: v.dims }) : v.kind === 'act' ? { dtype: v.dtype ?? 'f32', shape: v.shape } : unsupported(`${where}: output ${o.name} is a quantized value`);
+    const h: Hint = v.kind === 'const' ? (v.dtype === 'other' ? unsupported(`${where}: output ${o.name} is of a type Alloy has no values of`) : { dtype: v.dtype, shape: v.dims }) : v.kind === 'act' ? { dtype: v.dtype ?? 'f32', shape: v.shape, rankless: v.rankless } : unsupported(`${where}: output ${o.name} is a quantized value`);
     let name = v.kind === 'act' ? sub.nchw(v) : plainInput(sub, v, `${o.name}.const`);
     // a body output must be produced in the body: outer values, inputs and constants are copied
-    if (!made.has(name)) { const a = sub.out(`${o.name}.out`, h.shape, false, h.dtype as DType); sub.nodeName = `${attr} output ${o.name}`; sub.emit('Identity', [name], a.name); name = a.name; }
+    if (!made.has(name)) { const a = sub.out(`${o.name}.out`, h.shape, false, h.dtype as DType); a.rankless = h.rankless; sub.nodeName = `${attr} output ${o.name}`; sub.emit('Identity', [name], a.name); name = a.name; }
     outputs.push({ name, shape: isContainer(h.dtype) ? [] : [...h.shape], format: h.dtype });
     outs.push(h);
   }
@@ -112,7 +115,7 @@ function emitHost(m: OnnxImporter, outs: Hint[], attrs: Record<string, unknown>)
   while (names.length && names[names.length - 1] === '') names.pop();
   const onnxOuts = n.output ?? [];
   if (onnxOuts.length > outs.length) fail('BAD_GRAPH', `${m.where()}: ${onnxOuts.length} outputs, the operator produces ${outs.length}`);
-  const acts = outs.map((o, k) => (onnxOuts[k] ? m.out(onnxOuts[k], o.shape, false, o.dtype as DType) : undefined));
+  const acts = outs.map((o, k) => (onnxOuts[k] ? { ...m.out(onnxOuts[k], o.shape, false, o.dtype as DType), ...(o.rankless ? { rankless: true } : {}) } : undefined));
   m.emitN(n.op_type!, names, acts.map((a) => a?.name ?? ''), attrs);
   acts.forEach((a, k) => { if (a) m.bind(onnxOuts[k], a); });
 }
@@ -120,7 +123,7 @@ function emitHost(m: OnnxImporter, outs: Hint[], attrs: Record<string, unknown>)
 /** Two branches' output hints as one: equal types, dims kept where they agree. */
 function merge(a: Hint, b: Hint, what: string): Hint {
   if (a.dtype !== b.dtype) fail('BAD_GRAPH', `${what}: ${a.dtype} against ${b.dtype}`);
-  if (a.shape.length !== b.shape.length) return { dtype: a.dtype, shape: a.shape.length ? open(a.shape) : [] };
+  if (a.rankless || b.rankless || a.shape.length !== b.shape.length) return { dtype: a.dtype, shape: [], rankless: true };
   return { dtype: a.dtype, shape: a.shape.map((d, i) => (d === b.shape[i] ? d : -1)) };
 }
 
@@ -136,9 +139,11 @@ export const If: Handler = (m) => {
 // see: ONNX Loop, opsets 11-19 (carried values may change shape between iterations)
 export const Loop: Handler = (m) => {
   const carried = (m.node.input ?? []).slice(2).map((_, j) => needHint(m, 2 + j, `loop-carried value ${j}`));
-  const b = subgraph(m, 'body', [{ dtype: 'i64', shape: [] }, { dtype: 'bool', shape: [] }, ...carried.map((h) => ({ dtype: h.dtype, shape: open(h.shape) }))]);
+  const b = subgraph(m, 'body', [{ dtype: 'i64', shape: [] }, { dtype: 'bool', shape: [] }, ...carried.map(open)]);
   const n = carried.length;
-  emitHost(m, [...carried.map((h) => ({ dtype: h.dtype, shape: open(h.shape) })), ...b.outs.slice(n + 1).map((h) => ({ dtype: h.dtype, shape: [-1, ...h.shape] }))], { body: b.graph });
+  // a carried sequence's elements are what the body inserts: their rank is not known here
+  const out = (h: Hint, k: number) => (vkind(h.dtype)?.k === 't' ? open(h) : { ...merge(h, b.outs[1 + k] ?? h, `${m.where()}: carried value ${k}`), rankless: true });
+  emitHost(m, [...carried.map(out), ...b.outs.slice(n + 1).map((h) => ({ dtype: h.dtype, shape: [-1, ...h.shape], rankless: h.rankless }))], { body: b.graph });
 };
 
 // see: ONNX Scan, opsets 9-19 (opset 8's batched form with sequence_lens is refused)
@@ -161,9 +166,9 @@ export const Scan: Handler = (m) => {
 function elemOf(m: OnnxImporter, i: number): Hint {
   const h = needHint(m, i, 'input_sequence'), k = vkind(h.dtype);
   if (k?.k !== 's') fail('BAD_GRAPH', `${m.where()}: input ${i} is ${h.dtype}, not a sequence`);
-  return { dtype: k.elem, shape: h.shape };
+  return { dtype: k.elem, shape: h.shape, rankless: h.rankless };
 }
-const seq = (h: Hint): Hint => ({ dtype: `seq<${h.dtype}>`, shape: h.shape });
+const seq = (h: Hint): Hint => ({ dtype: `seq<${h.dtype}>`, shape: h.shape, rankless: h.rankless });
 
 // see: ONNX SequenceMap, opset 17
 export const SequenceMap: Handler = (m) => {
@@ -174,7 +179,7 @@ export const SequenceMap: Handler = (m) => {
 
 export const SequenceEmpty: Handler = (m) => {
   const d = dtypeOfId(m.at.i('dtype', 1)) ?? unsupported(`dtype ${m.at.i('dtype', 1)}, which Alloy has no values of`);
-  emitHost(m, [{ dtype: `seq<${d}>`, shape: [] }], { dtype: d });
+  emitHost(m, [{ dtype: `seq<${d}>`, shape: [], rankless: true }], { dtype: d });
 };
 export const SequenceConstruct: Handler = (m) => {
   const hs = (m.node.input ?? []).map((_, i) => needHint(m, i, `input ${i}`));
@@ -184,12 +189,14 @@ export const SequenceConstruct: Handler = (m) => {
 export const SequenceAt: Handler = (m) => emitHost(m, [elemOf(m, 0)], {});
 export const SequenceInsert: Handler = (m) => {
   const e = elemOf(m, 0), t = needHint(m, 1, 'tensor');
-  emitHost(m, [seq(merge(e.shape.length ? e : { ...e, shape: t.shape }, t, `${m.where()}: the tensor inserted`))], {});
+  // into an empty sequence of unknown elements: one element known
+  emitHost(m, [seq(e.rankless ? { ...t, dtype: e.dtype, rankless: true } : merge(e, t, `${m.where()}: the tensor inserted`))], {});
 };
 export const SequenceErase: Handler = (m) => emitHost(m, [seq(elemOf(m, 0))], {});
 export const SequenceLength: Handler = (m) => { elemOf(m, 0); emitHost(m, [{ dtype: 'i64', shape: [] }], {}); };
 export const SplitToSequence: Handler = (m) => {
   const x = needHint(m, 0, 'input'), axis = m.at.i('axis', 0), keep = m.at.i('keepdims', 1), r = x.shape.length;
+  if (x.rankless) return emitHost(m, [seq(x)], { axis, keepdims: keep });
   const a = axis < 0 ? axis + r : axis;
   const shape = x.shape.map((d, i) => (i === a ? -1 : d));
   if (!m.val(1) && keep === 0) shape.splice(a, 1);
@@ -198,6 +205,7 @@ export const SplitToSequence: Handler = (m) => {
 export const ConcatFromSequence: Handler = (m) => {
   const e = elemOf(m, 0), axis = m.at.i('axis', 0), newAxis = m.at.i('new_axis', 0);
   if (!m.at.has('axis')) fail('BAD_GRAPH', `${m.where()}: attribute axis is required`);
+  if (e.rankless) return emitHost(m, [e], { axis, new_axis: newAxis });
   const s = [...e.shape], r = s.length + newAxis, a = axis < 0 ? axis + r : axis;
   if (newAxis) s.splice(a, 0, -1); else if (a >= 0 && a < s.length) s[a] = -1;
   emitHost(m, [{ dtype: e.dtype, shape: s }], { axis, new_axis: newAxis });
@@ -206,12 +214,12 @@ export const Optional: Handler = (m) => {
   const h = hintOf(m, 0);
   const tp = (m.node.attribute ?? []).find((a) => a.name === 'type')?.tp;
   const type = h?.dtype ?? valueType(tp, m.where()) ?? fail('BAD_GRAPH', `${m.where()}: an Optional needs an input or a type attribute`);
-  emitHost(m, [{ dtype: `opt<${type}>`, shape: h?.shape ?? [] }], h ? {} : { type });
+  emitHost(m, [{ dtype: `opt<${type}>`, shape: h?.shape ?? [], rankless: h ? h.rankless : true }], h ? {} : { type });
 };
 export const OptionalHasElement: Handler = (m) => emitHost(m, [{ dtype: 'bool', shape: [] }], {});
 export const OptionalGetElement: Handler = (m) => {
   const h = needHint(m, 0, 'input'), k = vkind(h.dtype);
-  emitHost(m, [{ dtype: k?.k === 'o' ? h.dtype.slice(4, -1) : h.dtype, shape: h.shape }], {});
+  emitHost(m, [{ ...h, dtype: k?.k === 'o' ? h.dtype.slice(4, -1) : h.dtype }], {});
 };
 
 export const CONTROL_OPS = {
