@@ -122,11 +122,20 @@ const ints = (ctx: HostCtx, name: string, n: number, d: number): number[] => {
   return v as number[];
 };
 
+/** Index b of a tensor's first axis (a run of bytes). */
+const row = (t: HTensor, b: number): HTensor => {
+  const rest = t.shape.slice(1), sz = elements(rest) * dtypeBytes(t.dtype);
+  return tensorOf(t.dtype, rest, t.bytes.subarray(b * sz, (b + 1) * sz));
+};
+
 /** see: ONNX Scan, opsets 9-19: state values carried, scan inputs sliced along their axes (in
- *  their directions), scan outputs stacked along theirs. Slices move through Transpose (./dynop.ts). */
+ *  their directions), scan outputs stacked along theirs. Slices move through Transpose (./dynop.ts).
+ *  `batched` (opset 8): input 0 is sequence_lens (absent: every sequence whole), every input has
+ *  a batch axis first, and the scan runs once per batch entry. */
 const Scan: HostBuilder = (ctx) => {
-  const m = ctx.node.attrs?.num_scan_inputs;
-  const all = ctx.node.inputs.map((_, i) => typeName(inType(ctx, i) ?? fail('BAD_GRAPH', `${ctx.where}: input ${i} is missing`)));
+  const m = ctx.node.attrs?.num_scan_inputs, batched = ctx.node.attrs?.batched === true, first = batched ? 1 : 0;
+  if (batched && ctx.node.inputs[0]) fail('UNSUPPORTED_OP', `${ctx.where}: Scan (opset 8) with sequence_lens`);
+  const all = ctx.node.inputs.slice(first).map((_, i) => typeName(inType(ctx, first + i) ?? fail('BAD_GRAPH', `${ctx.where}: input ${first + i} is missing`)));
   if (!Number.isInteger(m) || (m as number) < 1 || (m as number) > all.length) fail('BAD_GRAPH', `${ctx.where}: num_scan_inputs ${JSON.stringify(m)} must be 1 to ${all.length}`);
   const M = m as number, N = all.length - M;
   const scanIn = all.slice(N).map((t, j) => tensorOnly(ctx, t, `scan input ${j}`));
@@ -143,7 +152,7 @@ const Scan: HostBuilder = (ctx) => {
   } catch (e) { b.prog.dispose(); throw e; }
   const outAxes = ints(ctx, 'scan_output_axes', K, 0), outDirs = ints(ctx, 'scan_output_directions', K, 0);
   const transpose = new DynOp(ctx.env, 'Transpose', ctx.where);
-  return makeHost(ctx, [...all.slice(0, N), ...outTypes], (ins, env) => {
+  const scan = (env: Env, ins: HValue[]): HValue[] => {
     let state = ins.slice(0, N) as HValue[];
     // each scan input with its axis moved first, so a slice is a run of bytes
     const seqs = (ins.slice(N) as HTensor[]).map((t, j) => {
@@ -169,6 +178,14 @@ const Scan: HostBuilder = (ctx) => {
       return a === 0 ? s : transpose.run(env, [s], 1, { perm: moveAxis(s.shape.length, 0, a) })[0];
     });
     return [...state, ...stacked];
+  };
+  return makeHost(ctx, [...all.slice(0, N), ...outTypes], (given, env) => {
+    const ins = given.slice(first) as HTensor[];
+    if (!batched) return scan(env, ins);
+    const B = ins[0].shape[0];
+    ins.forEach((t, j) => { if (t.shape[0] !== B) fail('SHAPE_MISMATCH', `${ctx.where}: input ${j + 1} has a batch of ${t.shape[0]}, input 1 ${B}`); });
+    const per = Array.from({ length: B }, (_, k) => scan(env, ins.map((t) => row(t, k))) as HTensor[]);
+    return [...all.slice(0, N), ...outTypes].map((t, o) => stack(per.map((r) => r[o]), t as DType, [], `${ctx.where}: output ${o}`));
   }, [b.prog], () => transpose.dispose());
 };
 

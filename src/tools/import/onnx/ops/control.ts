@@ -146,10 +146,13 @@ export const Loop: Handler = (m) => {
   emitHost(m, [...carried.map(out), ...b.outs.slice(n + 1).map((h) => ({ dtype: h.dtype, shape: [-1, ...h.shape], rankless: h.rankless }))], { body: b.graph });
 };
 
-// see: ONNX Scan, opsets 9-19 (opset 8's batched form with sequence_lens is refused)
+// see: ONNX Scan, opsets 9-19; opset 8: a batch axis first on every input and output, input 0
+// sequence_lens (refused when given), scan axis 1, `directions` (runtime attrs.batched)
 export const Scan: Handler = (m) => {
-  if (m.opset < 9) unsupported('Scan before opset 9 (batched, with sequence_lens)');
-  const all = (m.node.input ?? []).map((_, i) => needHint(m, i, `input ${i}`));
+  const batched = m.opset < 9, first = batched ? 1 : 0;
+  if (batched && m.val(0)) unsupported('Scan (opset 8) with sequence_lens');
+  const strip = (h: Hint): Hint => (batched ? { ...h, shape: h.shape.slice(1) } : h);
+  const all = (m.node.input ?? []).slice(first).map((_, i) => strip(needHint(m, first + i, `input ${first + i}`)));
   const M = m.at.i('num_scan_inputs', 0), N = all.length - M;
   if (M < 1 || N < 0) fail('BAD_GRAPH', `${m.where()}: num_scan_inputs ${M} must be 1 to ${all.length}`);
   const axes = ints(m, 'scan_input_axes', M);
@@ -159,7 +162,9 @@ export const Scan: Handler = (m) => {
   const outs = b.outs.slice(N).map((h, k) => { const s = [...h.shape], r = s.length + 1, a = outAxes[k] < 0 ? outAxes[k] + r : outAxes[k]; s.splice(a, 0, -1); return { dtype: h.dtype, shape: s }; });
   const attrs: Record<string, unknown> = { body: b.graph, num_scan_inputs: M };
   for (const k of ['scan_input_axes', 'scan_input_directions', 'scan_output_axes', 'scan_output_directions']) if (m.at.has(k)) attrs[k] = m.at.ints(k, []);
-  emitHost(m, [...all.slice(0, N), ...outs], attrs);
+  if (batched) { attrs.batched = true; if (m.at.has('directions')) attrs.scan_input_directions = m.at.ints('directions', []); }
+  const unbatch = (h: Hint): Hint => (batched ? { ...h, shape: [-1, ...h.shape] } : h);
+  emitHost(m, [...all.slice(0, N), ...outs].map(unbatch), attrs);
 };
 
 /** A sequence's element type and shape hint. */
