@@ -151,7 +151,7 @@ const Scan: HostBuilder = (ctx) => {
     outCount(ctx, N + K);
   } catch (e) { b.prog.dispose(); throw e; }
   const outAxes = ints(ctx, 'scan_output_axes', K, 0), outDirs = ints(ctx, 'scan_output_directions', K, 0);
-  const transpose = new DynOp(ctx.env, 'Transpose', ctx.where);
+  const transpose = new DynOp(ctx.env, 'Transpose', ctx.node.name);
   const scan = (env: Env, ins: HValue[]): HValue[] => {
     let state = ins.slice(0, N) as HValue[];
     // each scan input with its axis moved first, so a slice is a run of bytes

@@ -152,7 +152,8 @@ export function compileBody(ctx: HostCtx, attr: string): { prog: Program; inType
   try { ins = check.inputs(); } catch (e) { throw rewhere(e, where); }
   for (const v of ins) if (ctx.graph.typeOf(v.name)) fail('BAD_GRAPH', `${where}: input ${JSON.stringify(v.name)} shadows a value of an enclosing graph`);
   const scope = `${++bodies}/`;
-  const built = buildNodes({ ...ctx.env, depth: ctx.depth + 1 } as BuildEnv, check, body.nodes, undefined, scope);
+  let built: Built[];
+  try { built = buildNodes({ ...ctx.env, depth: ctx.depth + 1 }, check, body.nodes, undefined, scope); } catch (e) { throw rewhere(e, where); }
   try {
     let outs;
     try { outs = check.outputs(); } catch (e) { throw rewhere(e, where); }

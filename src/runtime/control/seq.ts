@@ -89,7 +89,7 @@ const SplitToSequence: HostBuilder = (ctx) => {
   const e = needIn(ctx, 0, 't', 'input').dtype;
   const a = ctx.node.attrs ?? {}, axis0 = a.axis ?? 0, keep = a.keepdims ?? 1;
   if (!Number.isInteger(axis0)) fail('BAD_GRAPH', `${ctx.where}: axis must be an integer`);
-  const split = new DynOp(ctx.env, 'Split', ctx.where);
+  const split = new DynOp(ctx.env, 'Split', ctx.node.name);
   return makeHost(ctx, [seqOf(e)], (ins, env) => {
     const x = ins[0] as HTensor, r = x.shape.length, ax = axis0 as number;
     if (ax < -r || ax >= r) fail('BAD_INPUT', `${ctx.where}: axis ${ax} is outside [${-r}, ${r})`);
@@ -119,7 +119,7 @@ const ConcatFromSequence: HostBuilder = (ctx) => {
   const e = elemOf(ctx, 0, 'input_sequence');
   const a = ctx.node.attrs ?? {}, axis = a.axis, newAxis = a.new_axis ?? 0;
   if (!Number.isInteger(axis)) fail('BAD_GRAPH', `${ctx.where}: axis is required and must be an integer`);
-  const concat = new DynOp(ctx.env, 'Concat', ctx.where);
+  const concat = new DynOp(ctx.env, 'Concat', ctx.node.name);
   return makeHost(ctx, [e], (ins, env) => {
     const items = (ins[0] as HSeq).items;
     if (!items.length) fail('BAD_INPUT', `${ctx.where}: concatenating an empty sequence`);
