@@ -75,6 +75,7 @@ export class Model {
    *  `built` holds its nodes until it is made */
   private prog: Program | null = null;
   private built: Built[] = [];
+  private maxIterations = 0;
   private disposed = false;
   /** the exports run() calls (the reference kernels with kernels: 'reference') */
   private kernels: Exports;
@@ -117,6 +118,7 @@ export class Model {
       this.inputs = graph.inputs();
 
       // Nodes must be in topological order: every input already known (this also rules out cycles).
+      this.maxIterations = limits.maxIterations;
       const env: BuildEnv = { header, weights, limits, map, override, decodeWeights, reference, kernels: x, consts: this.consts, maxArenaBytes: maxArena };
       this.built = buildNodes(env, graph, g.nodes, (node, _i, b) => {
         const precision = isHost(b) ? resolve(map, node.name, override) : b.precision;
@@ -231,7 +233,7 @@ export class Model {
         if (!c) throw new Error(`run: value ${n} is not in scope`); // graph validation rules this out
         return tensorOf(c.dtype, c.shape, heap.u8(c.ptr, elements(c.shape) * dtypeSize(c.dtype)).slice());
       },
-      x: this.kernels, onNode,
+      x: this.kernels, onNode, budget: { left: this.maxIterations, max: this.maxIterations },
     };
     const outs = this.prog!.run(root, vals);
     const out: Record<string, JsValue> = {};

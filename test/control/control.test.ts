@@ -87,6 +87,11 @@ test('Loop: trip count and condition, carried values, scan outputs stacked (0 it
   const out = w.run({ M: i64(0), c: new Uint8Array([1]), x: new Float32Array(x), lim: i64(6) });
   assert.equal(arr(out.s_final), loopRef(null, true, x, 6).s);
   m.dispose(); w.dispose();
+  // a loop that would not end meets the run's budget of body runs (limit maxIterations)
+  const few = a.load(loopModel(false), { maxIterations: 5 });
+  assert.equal(arr(few.run({ M: i64(0), c: new Uint8Array([1]), x: new Float32Array(x), lim: i64(5) }).s_final), loopRef(null, true, x, 5).s);
+  throwsCode(() => few.run({ M: i64(0), c: new Uint8Array([1]), x: new Float32Array(x), lim: i64(1e9) }), 'LIMIT_EXCEEDED', /"loop".*more than 5 body runs in one run\(\) \(limit maxIterations\)/);
+  few.dispose();
 });
 
 // Scan: running sum over axis 1 of x [B, T] read in reverse, scan output on axis 1

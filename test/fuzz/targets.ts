@@ -12,7 +12,7 @@ import { onnxSeeds, mutateOnnx, importToBundle, isAlloyError, importerMemoryByte
 import { tfliteSeeds, mutateTflite, importTflite } from './tflite.ts';
 
 /** Load limits for fuzzing: small enough that no input can reach the memory cap. */
-export const FUZZ_LIMITS = { maxHeaderBytes: 1 << 20, maxTensorElements: 1 << 20, maxTensors: 2000, maxNodes: 2000, maxArenaBytes: 64 << 20 };
+export const FUZZ_LIMITS = { maxHeaderBytes: 1 << 20, maxTensorElements: 1 << 20, maxTensors: 2000, maxNodes: 2000, maxArenaBytes: 64 << 20, maxIterations: 1 << 10 };
 export const MEMORY_CAP = 512 << 20;
 export const TIME_CAP_MS = 1000;
 export const CODES = new Set(['BAD_ARGUMENT', 'UNKNOWN_FORMAT', 'BAD_OPTION', 'WASM_TRAP', 'BAD_MAGIC', 'BAD_VERSION', 'BUNDLE_TRUNCATED', 'BAD_HEADER',

@@ -10,9 +10,11 @@ import { makeHost, inType, needIn, outCount, type HostBuilder, type HostCtx } fr
 import { DynOp } from './dynop.js';
 import { vkind, typeName, tensorOf, type HTensor, type HValue, type HSeq } from './value.js';
 
-/** Loop and Scan iterations above this are refused (LIMIT_EXCEEDED): a loop whose condition
- *  never turns false must end in an error, not hang. */
-export const MAX_ITERATIONS = 1 << 20;
+/** One body run charged to the run's budget (limit maxIterations): a loop whose condition never
+ *  turns false ends in LIMIT_EXCEEDED, not a hang. */
+export function iteration(env: Env, where: string): void {
+  if (--env.budget.left < 0) fail('LIMIT_EXCEEDED', `${where}: more than ${env.budget.max} body runs in one run() (limit maxIterations)`);
+}
 
 const bool = (b: boolean): HTensor => tensorOf('bool', [], new Uint8Array([b ? 1 : 0]));
 const i64 = (n: number): HTensor => tensorOf('i64', [], new Uint8Array(new BigInt64Array([BigInt(n)]).buffer));
@@ -97,7 +99,7 @@ const Loop: HostBuilder = (ctx) => {
     let carried = ins.slice(2) as HValue[];
     const scans: HTensor[][] = scanTypes.map(() => []);
     for (let i = 0; i < m && cond; i++) {
-      if (i >= MAX_ITERATIONS) fail('LIMIT_EXCEEDED', `${ctx.where}: more than ${MAX_ITERATIONS} iterations`);
+      iteration(env, ctx.where);
       const outs = b.prog.run(env, [i64(i), bool(cond), ...carried]);
       if (hasCond) cond = scalar(outs[0] as HTensor, ctx.where, 'the body\'s cond') !== 0;
       carried = outs.slice(1, n + 1);
@@ -161,9 +163,9 @@ const Scan: HostBuilder = (ctx) => {
     });
     const T = seqs[0].shape[0];
     seqs.forEach((t, j) => { if (t.shape[0] !== T) fail('SHAPE_MISMATCH', `${ctx.where}: scan input ${j} has ${t.shape[0]} steps, scan input 0 ${T}`); });
-    if (T > MAX_ITERATIONS) fail('LIMIT_EXCEEDED', `${ctx.where}: more than ${MAX_ITERATIONS} iterations`);
     const scans: HTensor[][] = outTypes.map(() => []);
     for (let t = 0; t < T; t++) {
+      iteration(env, ctx.where);
       const slices = seqs.map((s, j) => {
         const step = inDirs[j] ? T - 1 - t : t, rest = s.shape.slice(1), sz = elements(rest) * dtypeBytes(s.dtype);
         return tensorOf(s.dtype, rest, s.bytes.subarray(step * sz, (step + 1) * sz));
@@ -207,6 +209,7 @@ const SequenceMap: HostBuilder = (ctx) => {
     ins.forEach((v, i) => { if (v!.k === 's' && v!.items.length !== len) fail('SHAPE_MISMATCH', `${ctx.where}: sequence input ${i} has ${v!.items.length} elements, input 0 ${len}`); });
     const outs: HSeq[] = b.outTypes.map((t) => ({ k: 's', elem: t as DType, items: [] }));
     for (let p = 0; p < len; p++) {
+      iteration(env, ctx.where);
       const r = b.prog.run(env, ins.map((v) => (v!.k === 's' ? v!.items[p] : v!)));
       r.forEach((o, k) => outs[k].items.push(o as HTensor));
     }

@@ -21,6 +21,8 @@ export interface Env {
   get(name: string): HValue;
   x: Exports;
   onNode?: (o: NodeOutput) => void;
+  /** body runs left in this run() (limit maxIterations): a loop that never ends must end in an error */
+  budget: { left: number; max: number };
 }
 
 /** Plans kept per segment. */
@@ -106,7 +108,7 @@ export class Program {
   run(outer: Env, formals: HValue[]): HValue[] {
     const own = new Map<string, HValue>();
     this.inputs.forEach((n, i) => own.set(n, formals[i]));
-    const env: Env = { get: (n) => own.get(n) ?? outer.get(n), x: outer.x, onNode: outer.onNode };
+    const env: Env = { get: (n) => own.get(n) ?? outer.get(n), x: outer.x, onNode: outer.onNode, budget: outer.budget };
     const set = (n: string, v: HValue) => own.set(n, v);
     for (const it of this.items) {
       if (it instanceof Segment) it.run(env, set);

@@ -12,7 +12,8 @@ export type VKind = { k: 't'; dtype: DType } | { k: 's'; elem: DType } | { k: 'o
 
 /** The kind of a value type string, or undefined when it is not one. */
 export function vkind(s: unknown): VKind | undefined {
-  if (typeof s !== 'string') return undefined;
+  // the longest type there is, 'opt<seq<bf16>>', is 14 characters: no deep recursion on a hostile header
+  if (typeof s !== 'string' || s.length > 16) return undefined;
   if (isDType(s)) return { k: 't', dtype: s };
   const m = /^(seq|opt)<(.+)>$/.exec(s);
   if (!m) return undefined;
