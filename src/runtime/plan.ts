@@ -7,7 +7,7 @@
 import * as heap from './heap.js';
 import { fail } from './errors.js';
 import { elements } from './bundle/layout.js';
-import { dtypeBytes, view, type DType } from './dtype.js';
+import { dtypeBytes, view, type DType, type TensorData } from './dtype.js';
 import type { PreparedNode } from './ops/index.js';
 import { guard, type Exports } from './wasm.js';
 import { OVERFLOW } from './tables.js';
@@ -184,7 +184,7 @@ export class PlanCache {
   dispose(): void { for (const p of this.plans) freePlan(p); this.plans = []; }
 }
 
-/** One node's output, as run() just computed it (after the emulated f16 / bf16 rounding). */
+/** One node's output, as `run()` just computed it (after the emulated f16 / bf16 rounding). */
 export interface NodeOutput {
   name: string;
   op: string;
@@ -195,7 +195,7 @@ export interface NodeOutput {
   /** the layer's activation format: 'f32', 'f16', 'bf16' (emulated) or 'i8' */
   activations: string;
   /** a view of the output in wasm memory: valid only during the callback, do not keep or write it */
-  data: ReturnType<typeof view>;
+  data: TensorData;
 }
 
 /** Runs a plan's nodes in order (inputs already in the arena); `onNode` after each. */
