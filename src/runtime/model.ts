@@ -9,17 +9,18 @@ import { readHeader, isChecksumError, resolveLimits, DEFAULT_LIMITS, type Limits
 import { TensorCheck } from './bundle/hash.js';
 import { GraphCheck } from './bundle/graph.js';
 import { elements, weightInput, tensorEntry } from './bundle/layout.js';
-import { isArrayOf, arrayName, view, dtypeBytes, type DType, type TensorData } from './dtype.js';
-import { makePlan, freePlan, analyse, type Graph, type NodeRec, type Plan, type Const } from './plan.js';
+import { isArrayOf, arrayName, view, dtypeBytes as dtypeSize, type DType, type TensorData } from './dtype.js';
+import { analyse, PlanCache, runSteps, copyOut, type Graph, type Const, type NodeOutput } from './plan.js';
 import type { ValueInfo } from './bundle/layout.js';
-import { OPS, type Weight } from './ops/index.js';
+import type { Weight } from './ops/index.js';
 import { referenceView } from './kernels.js';
-import { validatePrecisionMap, resolve, checkOverride, type PrecisionMap, type ResolvedPrecision } from './precision.js';
-import { formatByName } from './formats.js';
-import { roundCode, OVERFLOW } from './tables.js';
+import { validatePrecisionMap, resolve, checkOverride, type PrecisionMap } from './precision.js';
+// control flow and non-tensor values (docs/ARCHITECTURE.md, "Control flow and sequences")
+import { buildNodes, isHost, type Built, type Rec, type BuildEnv } from './build.js';
+import { Program, type Env } from './control/program.js';
+import { vkind, isContainer, fromJs, looseTensor, toJs, tensorOf, type HValue, type JsValue } from './control/value.js';
 
-// Emulated activations overflow as f16 hardware does (to inf).
-const IEEE_OVERFLOW = OVERFLOW.indexOf('ieee');
+export type { NodeOutput } from './plan.js';
 
 export interface LoadOptions extends Partial<Limits> {
   /** override activations / accumulator / rounding per layer (weights stay as stored) */
@@ -50,19 +51,6 @@ export interface TensorOut { data: TensorData; shape: number[]; dtype: DType }
  *  with its shape unless the input has at most one dimension given at run time. */
 export type Feed = TensorData | { data: TensorData; shape: number[] };
 
-/** One node's output, as `run()` just computed it (after the emulated f16 / bf16 rounding). */
-export interface NodeOutput {
-  name: string;
-  op: string;
-  /** the output value's name */
-  output: string;
-  shape: number[];
-  dtype: DType;
-  /** the layer's activation format: 'f32', 'f16', 'bf16' (emulated) or 'i8' */
-  activations: string;
-  /** a view of the output in wasm memory: valid only during the callback, do not keep or write it */
-  data: TensorData;
-}
 export interface RunOptions {
   /** called after every node, for each of its outputs, in graph order (statistics, debugging).
    *  It must not call this model's run(). Its exceptions propagate out of run(). */
@@ -79,10 +67,15 @@ export class Model {
    *  precision map resolves to, as this model runs them. */
   layers: { name: string; op: string; weights: string | null; weightsHeld: string | null; kernel: string | null; activations: string; accumulator: string }[] = [];
   readonly precision: unknown;
-  private nodes: (NodeRec & { precision: ResolvedPrecision })[] = [];
+  private nodes: Rec[] = [];
   private consts = new Map<string, Const>();
   private g: Graph | null = null;
-  private plans: Plan[] = [];
+  private plans: PlanCache | null = null;
+  /** a graph with control flow or sequences / optionals runs as a Program (control/program.ts);
+   *  `built` holds its nodes until it is made */
+  private prog: Program | null = null;
+  private built: Built[] = [];
+  private maxIterations = 0;
   private disposed = false;
   /** the exports run() calls (the reference kernels with kernels: 'reference') */
   private kernels: Exports;
@@ -125,39 +118,23 @@ export class Model {
       this.inputs = graph.inputs();
 
       // Nodes must be in topological order: every input already known (this also rules out cycles).
-      // Own keys only: "constructor" or "toString" must not find Object.prototype's functions.
-      const builder = (op: unknown) => (typeof op === 'string' && Object.hasOwn(OPS, op) ? OPS[op] : undefined);
-      const unsupported: string[] = [];
-      for (const node of g.nodes) if (!builder(node?.op)) unsupported.push(`${node?.op} (${node?.name})`);
-      if (unsupported.length) fail('UNSUPPORTED_OP', `unsupported operators: ${unsupported.join(', ')}`);
-      for (let i = 0; i < g.nodes.length; i++) {
-        const node = g.nodes[i];
-        const where = graph.node(i);
-        const precision = resolve(map, node.name, override);
-        const prep = guard(where, () => builder(node.op)!({ node, weights, precision, where, decodeWeights, reference, kernels: x, typeOf: graph.typeOf }));
-        const types = prep.outTypes ?? ['f32'];
-        try {
-          graph.reads(where, prep.valueInputs);
-          // a builder without outTypes is an f32 operator: f32 in, f32 out
-          if (!prep.outTypes) for (const v of prep.valueInputs) if (graph.typeOf(v) !== 'f32') fail('BAD_GRAPH', `${where}: input ${JSON.stringify(v)} is ${graph.typeOf(v)}; ${node.op} takes f32`);
-          graph.produces(where, node.outputs, types);
-          // stored tensors read as values: one block each, shared by every reader
-          for (const v of prep.valueInputs) {
-            const w = weights.get(v);
-            if (w && !this.consts.has(v)) this.consts.set(v, { ptr: w.put(), shape: [...w.entry.shape], dtype: graph.typeOf(v)! });
-          }
-        } catch (e) { prep.dispose(); throw e; }
-        // an output nobody reads ('') still needs a slot: a name no value can have
-        const outs = node.outputs.map((o, k) => o || `\u0000${i}.${k}`);
-        // Emulated f16 / bf16 activations round f32 outputs (IEEE overflow, as f16 hardware would).
-        const a = precision.activations;
-        const roundFmt = types[0] === 'f32' && (a === 'f16' || a === 'bf16') ? formatByName(a).id : 0;
-        this.nodes.push({ name: node.name, op: node.op, outs, types, prep, precision, where: `node ${JSON.stringify(node.name)}`, roundFmt, round: roundCode(precision.round) });
+      this.maxIterations = limits.maxIterations;
+      const env: BuildEnv = { header, weights, limits, map, override, decodeWeights, reference, kernels: x, consts: this.consts, maxArenaBytes: maxArena };
+      this.built = buildNodes(env, graph, g.nodes, (node, _i, b) => {
+        const precision = isHost(b) ? resolve(map, node.name, override) : b.precision;
+        const prep = isHost(b) ? undefined : b.prep;
         const wIdx = weightInput(node.op), w = wIdx !== undefined ? tensorEntry(header, node.inputs[wIdx]) : undefined;
-        this.layers.push({ name: node.name, op: node.op, weights: w ? w.format : null, weightsHeld: w ? prep.weightsHeld ?? null : null, kernel: w ? prep.kernel ?? null : null, activations: precision.activations, accumulator: precision.accumulator });
-      }
+        this.layers.push({ name: node.name, op: node.op, weights: w ? w.format : null, weightsHeld: w ? prep?.weightsHeld ?? null : null, kernel: w ? prep?.kernel ?? null : null, activations: precision.activations, accumulator: precision.accumulator });
+      });
       this.outputs = graph.outputs();
       check.rest();
+      if (this.built.some(isHost) || [...this.inputs, ...this.outputs].some((v) => isContainer(v.format))) {
+        this.prog = new Program(env, this.built, this.inputs.map((v) => v.name), this.outputs.map((v) => v.name), graph.typeOf);
+        this.built = [];
+        return;
+      }
+      this.nodes = this.built as Rec[];
+      this.built = [];
       const types = new Map(graph.types);
       for (const [name, c] of this.consts) types.set(name, c.dtype);
       // the slots of outputs nobody reads ('') are typed like any output
@@ -165,24 +142,12 @@ export class Model {
       const ins = this.inputs.map((v) => ({ name: v.name, dtype: v.format as DType }));
       const { planNodes, keyInputs } = analyse({ nodes: this.nodes, consts: this.consts, inputs: ins });
       this.g = { nodes: this.nodes, inputs: ins, outputs: this.outputs.map((v) => v.name), consts: this.consts, types, planNodes, keyInputs, maxTensorElements: limits.maxTensorElements, maxArenaBytes: maxArena };
+      this.plans = new PlanCache(this.g, PLAN_CACHE);
     } catch (e) {
       this.dispose();
       if (!isChecksumError(e)) check.rest();
       throw e;
     }
-  }
-
-  /** The plan for these input shapes (and key-input elements), cached per signature. */
-  private planFor(shapes: Map<string, number[]>, feeds: Map<string, Uint8Array>): Plan {
-    const g = this.g!;
-    const keyVals = [...g.keyInputs].map((n) => Array.from(feeds.get(n)!));
-    const key = JSON.stringify([[...shapes.values()], keyVals]);
-    const i = this.plans.findIndex((p) => p.key === key);
-    if (i >= 0) { const p = this.plans[i]; this.plans.splice(i, 1); this.plans.push(p); return p; }
-    if (this.plans.length >= PLAN_CACHE) freePlan(this.plans.shift()!);
-    const p = makePlan(g, key, shapes, feeds);
-    this.plans.push(p);
-    return p;
   }
 
   /** Per Dense layer with `recompute` (docs/EXPERIMENTS.md, section A): runs, outputs computed
@@ -196,7 +161,7 @@ export class Model {
   }
 
   /** Bytes of the activation arena of the last run (0 before the first). */
-  get arenaBytes(): number { return this.plans[this.plans.length - 1]?.bytes ?? 0; }
+  get arenaBytes(): number { return this.prog ? this.prog.bytes : this.plans?.plans[this.plans.plans.length - 1]?.bytes ?? 0; }
 
   /** A feed's shape: given, or from its length when at most one dimension is -1. */
   private feedShape(v: ValueInfo, f: Feed, data: TensorData, where: string): number[] {
@@ -222,6 +187,7 @@ export class Model {
     if (options !== undefined && (typeof options !== 'object' || options === null)) fail('BAD_OPTION', 'run(): options must be an object');
     const onNode = options?.onNode;
     if (onNode !== undefined && typeof onNode !== 'function') fail('BAD_OPTION', 'run(): options.onNode must be a function');
+    if (this.prog) return this.runProgram(feeds, onNode) as Record<string, TensorOut>;
     const shapes = new Map<string, number[]>();
     const bytes = new Map<string, Uint8Array>();
     for (const v of this.inputs) {
@@ -234,36 +200,46 @@ export class Model {
       shapes.set(v.name, this.feedShape(v, f, data, where));
       bytes.set(v.name, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     }
-    const plan = this.planFor(shapes, bytes);
+    const plan = this.plans!.get(shapes, bytes);
     const at = plan.at;
     const mem = new Uint8Array(heap.buffer());
     for (const [name, b] of bytes) mem.set(b, at(name));
     const x = this.kernels;
-    for (let i = 0; i < this.nodes.length; i++) {
-      const n = this.nodes[i], s = plan.steps[i];
-      guard(n.where, () => {
-        n.prep.run(s.ins, s.inShapes, s.outs[0], s.outShapes[0], plan.scratch, s.outs, s.outShapes);
-        if (n.roundFmt) x.round_f32_fmt__simd128(n.roundFmt, s.outs[0], s.outs[0], s.outN, n.round, IEEE_OVERFLOW);
-      });
-      if (onNode) {
-        n.outs.forEach((o, k) => {
-          if (o.startsWith('\u0000')) return;
-          const sh = s.outShapes[k];
-          onNode({ name: n.name, op: n.op, output: o, shape: [...sh], dtype: n.types[k], activations: n.precision.activations, data: view(n.types[k], heap.buffer(), s.outs[k], elements(sh)) });
-        });
-      }
-    }
+    runSteps(this.nodes, plan, x, onNode);
     const out: Record<string, TensorOut> = {};
     for (const v of this.outputs) {
       const shape = plan.shapes.get(v.name)!, t = v.format as DType;
-      const n = elements(shape), p = at(v.name);
-      // wasm lets an engine choose NaN payloads: canonical NaNs leave the module
-      if (t === 'f32') x.canonicalize_nan(p, n);
-      else if (t === 'f64') x.canonicalize_nan_f64(p, n);
-      const copy = new Uint8Array(n * dtypeBytes(t));
-      copy.set(new Uint8Array(heap.buffer(), p, copy.length));
-      out[v.name] = { data: view(t, copy.buffer, 0, n), shape: [...shape], dtype: t };
+      const copy = copyOut(x, t, at(v.name), shape);
+      out[v.name] = { data: view(t, copy.buffer as ArrayBuffer, 0, elements(shape)), shape: [...shape], dtype: t };
     }
+    return out;
+  }
+
+  /** run() of a graph with control flow or non-tensor values: a tensor output as TensorOut, a
+   *  sequence as an array of them, an optional as one or null. */
+  private runProgram(feeds: Record<string, unknown>, onNode?: (o: NodeOutput) => void): Record<string, JsValue> {
+    const vals = this.inputs.map((v): HValue => {
+      const where = `run(): input ${JSON.stringify(v.name)}`;
+      const f = feeds[v.name];
+      if (f === undefined) fail('MISSING_INPUT', `${where} is missing`);
+      const k = vkind(v.format)!;
+      if (k.k !== 't') return fromJs(f, k, where, looseTensor);
+      const data = (ArrayBuffer.isView(f) ? f : (f as { data?: unknown })?.data) as TensorData;
+      if (!isArrayOf(k.dtype, data)) fail('BAD_ARGUMENT', `${where} is ${k.dtype}: pass a ${arrayName(k.dtype)} or { data: ${arrayName(k.dtype)}, shape }`);
+      return tensorOf(k.dtype, this.feedShape(v, f as Feed, data, where), new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    });
+    // the root scope: stored tensors read as values
+    const root: Env = {
+      get: (n) => {
+        const c = this.consts.get(n);
+        if (!c) throw new Error(`run: value ${n} is not in scope`); // graph validation rules this out
+        return tensorOf(c.dtype, c.shape, heap.u8(c.ptr, elements(c.shape) * dtypeSize(c.dtype)).slice());
+      },
+      x: this.kernels, onNode, budget: { left: this.maxIterations, max: this.maxIterations },
+    };
+    const outs = this.prog!.run(root, vals);
+    const out: Record<string, JsValue> = {};
+    this.outputs.forEach((v, i) => { out[v.name] = toJs(outs[i]); });
     return out;
   }
 
@@ -272,9 +248,13 @@ export class Model {
     this.disposed = true;
     for (const n of this.nodes) n.prep.dispose();
     this.nodes = [];
+    for (const b of this.built) (isHost(b) ? b : b.prep).dispose();
+    this.built = [];
+    this.prog?.dispose();
+    this.prog = null;
     for (const c of this.consts.values()) heap.free(c.ptr);
     this.consts.clear();
-    for (const p of this.plans) freePlan(p);
-    this.plans = [];
+    this.plans?.dispose();
+    this.plans = null;
   }
 }

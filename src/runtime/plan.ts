@@ -9,8 +9,13 @@
 import * as heap from './heap.js';
 import { fail } from './errors.js';
 import { elements } from './bundle/layout.js';
-import { dtypeBytes, view, type DType } from './dtype.js';
+import { dtypeBytes, view, type DType, type TensorData } from './dtype.js';
 import type { PreparedNode } from './ops/index.js';
+import { guard, type Exports } from './wasm.js';
+import { OVERFLOW } from './tables.js';
+
+// Emulated activations overflow as f16 hardware does (to inf).
+const IEEE_OVERFLOW = OVERFLOW.indexOf('ieee');
 
 export interface NodeRec { name: string; op: string; outs: string[]; types: DType[]; prep: PreparedNode; where: string; roundFmt: number; round: number }
 export interface Const { ptr: number; shape: number[]; dtype: DType }
@@ -170,4 +175,65 @@ export function analyse(g: Pick<Graph, 'nodes' | 'consts' | 'inputs'>): { planNo
     if (!p.shapeOnly) stack.push(...p.valueInputs);
   }
   return { planNodes, keyInputs };
+}
+
+/** Plans kept per input-shape signature (key inputs' elements included), least recent dropped. */
+export class PlanCache {
+  plans: Plan[] = [];
+  constructor(private g: Graph, private size: number) {}
+  get(shapes: Map<string, number[]>, feeds: Map<string, Uint8Array>): Plan {
+    const keyVals = [...this.g.keyInputs].map((n) => Array.from(feeds.get(n)!));
+    const key = JSON.stringify([[...shapes.values()], keyVals]);
+    const i = this.plans.findIndex((p) => p.key === key);
+    if (i >= 0) { const p = this.plans[i]; this.plans.splice(i, 1); this.plans.push(p); return p; }
+    if (this.plans.length >= this.size) freePlan(this.plans.shift()!);
+    const p = makePlan(this.g, key, shapes, feeds);
+    this.plans.push(p);
+    return p;
+  }
+  dispose(): void { for (const p of this.plans) freePlan(p); this.plans = []; }
+}
+
+/** One node's output, as `run()` just computed it (after the emulated f16 / bf16 rounding). */
+export interface NodeOutput {
+  name: string;
+  op: string;
+  /** the output value's name */
+  output: string;
+  shape: number[];
+  dtype: DType;
+  /** the layer's activation format: 'f32', 'f16', 'bf16' (emulated) or 'i8' */
+  activations: string;
+  /** a view of the output in wasm memory: valid only during the callback, do not keep or write it */
+  data: TensorData;
+}
+
+/** Runs a plan's nodes in order (inputs already in the arena); `onNode` after each. */
+export function runSteps(nodes: (NodeRec & { precision: { activations: string } })[], plan: Plan, x: Exports, onNode?: (o: NodeOutput) => void): void {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i], s = plan.steps[i];
+    guard(n.where, () => {
+      n.prep.run(s.ins, s.inShapes, s.outs[0], s.outShapes[0], plan.scratch, s.outs, s.outShapes);
+      // emulated f16 / bf16 activations round f32 outputs (IEEE overflow, as f16 hardware would)
+      if (n.roundFmt) x.round_f32_fmt__simd128(n.roundFmt, s.outs[0], s.outs[0], s.outN, n.round, IEEE_OVERFLOW);
+    });
+    if (onNode) {
+      n.outs.forEach((o, k) => {
+        if (o.startsWith('\u0000')) return;
+        const sh = s.outShapes[k];
+        onNode({ name: n.name, op: n.op, output: o, shape: [...sh], dtype: n.types[k], activations: n.precision.activations, data: view(n.types[k], heap.buffer(), s.outs[k], elements(sh)) });
+      });
+    }
+  }
+}
+
+/** A copy of a value out of wasm memory, NaNs canonicalised (wasm lets an engine choose NaN
+ *  payloads: canonical NaNs leave the module). */
+export function copyOut(x: Exports, t: DType, p: number, shape: number[]): Uint8Array<ArrayBuffer> {
+  const n = elements(shape);
+  if (t === 'f32') x.canonicalize_nan(p, n);
+  else if (t === 'f64') x.canonicalize_nan_f64(p, n);
+  const copy = new Uint8Array(n * dtypeBytes(t));
+  copy.set(new Uint8Array(heap.buffer(), p, copy.length));
+  return copy;
 }

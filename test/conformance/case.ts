@@ -6,7 +6,7 @@ import { importOnnx } from '../../src/tools/import/onnx/index.ts';
 import { init as initSrcWasm } from '../../src/runtime/wasm.ts';
 import { init, type Alloy } from '../../build/alloy.mjs';
 import { writeBundle } from '../../build/alloy-tools.mjs';
-import { decodeTensor, decodeModelInfo, asNumbers, dtypeName, raiseOpset, type Tensor, type ValueInfo } from './proto.ts';
+import { decodeTensor, decodeValue, decodeModelInfo, asNumbers, dtypeName, raiseOpset, type Tensor, type Value, type ValueInfo } from './proto.ts';
 import { mismatch, DEFAULT_TOLERANCE } from './compare.ts';
 
 /** import: importOnnx refused (AlloyError); load: load() refused; feed: an input run() cannot take
@@ -49,7 +49,7 @@ const caught = (cls: FailClass, e: unknown): Result => {
 const numbered = (names: string[], prefix: string) =>
   names.map((f) => f.match(new RegExp(`^${prefix}(\\d+)(\\.pb)?$`))).filter((m) => m !== null).map((m) => +m![1]).sort((a, b) => a - b);
 
-interface DataSet { name: string; inputs: Tensor[]; outputs: Tensor[] }
+interface DataSet { name: string; inputs: Value[]; outputs: Value[] }
 
 /** The data sets of a case directory, inputs and outputs in their numeric order. */
 export function dataSets(dir: string, info: { inputs: ValueInfo[]; outputs: ValueInfo[] }): DataSet[] {
@@ -59,8 +59,11 @@ export function dataSets(dir: string, info: { inputs: ValueInfo[]; outputs: Valu
     const files = readdirSync(d);
     const read = (prefix: string, vis: ValueInfo[]) => numbered(files, prefix).map((i) => {
       const vi = vis[i];
+      const file = readFileSync(join(d, `${prefix}${i}.pb`));
+      // sequences and optionals: onnx SequenceProto / OptionalProto
+      if (vi && (vi.kind === 'sequence' || vi.kind === 'optional')) return decodeValue(file, vi.kind);
       if (vi && vi.kind !== 'tensor') return { name: vi.name, dtype: -1, dims: [], values: [] as string[], kind: vi.kind } as Tensor & { kind?: string };
-      const t = decodeTensor(readFileSync(join(d, `${prefix}${i}.pb`)));
+      const t = decodeTensor(file);
       // onnx 1.12 stores bfloat16 test data as uint16 tensors
       if (t.dtype === 4 && vi?.elemType === 16) t.dtype = 16;
       return t;
@@ -105,15 +108,16 @@ export async function runCase(dir: string, opts: CaseOptions = {}): Promise<Resu
   }
   try {
     for (const ds of sets) {
-      const feeds: Record<string, { data: any; shape: number[] }> = {};
+      const feeds: Record<string, unknown> = {};
       for (const [i, t] of ds.inputs.entries()) {
         const vi = info.inputs[i];
         if (!vi) return fail('crash', `runner: ${ds.name} has input_${i}.pb, the graph has ${info.inputs.length} inputs`);
-        if (vi.kind !== 'tensor') return fail('feed', `input "${vi.name}" is a ${vi.kind}; run() takes tensors`);
-        if (!ALLOY_TYPE[t.dtype]) return fail('feed', `input "${vi.name}" is ${dtypeName(t.dtype)}; Alloy has no values of that type`);
-        feeds[vi.name] = { data: t.values, shape: t.dims };
+        if (vi.kind !== 'tensor' && vi.kind !== 'sequence' && vi.kind !== 'optional') return fail('feed', `input "${vi.name}" is a ${vi.kind}; run() takes tensors, sequences and optionals`);
+        const bad = untyped(t);
+        if (bad) return fail('feed', `input "${vi.name}" is ${dtypeName(bad.dtype)}; Alloy has no values of that type`);
+        feeds[vi.name] = feedOf(t);
       }
-      let out: Record<string, { data: any; shape: number[]; dtype: string }>;
+      let out: Record<string, any>;
       try {
         out = model.run(feeds);
       } catch (e) {
@@ -121,22 +125,13 @@ export async function runCase(dir: string, opts: CaseOptions = {}): Promise<Resu
       }
       for (const [i, want] of ds.outputs.entries()) {
         const vi = info.outputs[i];
-        const name = vi?.name ?? want.name;
+        const name = vi?.name ?? (want && !Array.isArray(want) ? want.name : `output ${i}`);
         const at = `output "${name}"${sets.length > 1 ? ` (${ds.name})` : ''}`;
         const got = out[name];
-        if (!got) return fail('wrong', `${at} is missing from run()'s result`);
-        if (vi && vi.kind !== 'tensor') return fail('type', `${at} is a ${vi.kind}; run() returned a ${got.dtype} tensor`);
-        const wantNum = asNumbers(want);
-        if (!wantNum) return fail('type', `${at} is ${dtypeName(want.dtype)}; run() returned ${got.dtype}`);
-        const gotId = ONNX_ID[got.dtype];
-        const gotNum = asNumbers({ name, dtype: gotId, dims: got.shape, values: got.data });
-        // integers and bools exactly; floats with the runner's tolerances
-        const exact = !FLOAT_IDS.has(want.dtype);
-        const why = mismatch(gotNum!, got.shape, wantNum, want.dims, exact ? { rtol: 0, atol: 0 } : DEFAULT_TOLERANCE);
-        const changed = SPEC_CHANGED[dir.split('/').pop()!];
-        if (why && changed && !mismatch(gotNum!, got.shape, wantNum, want.dims, changed.tol)) return fail('data', `${changed.why} (${at}: ${why})`);
-        if (why) return fail('wrong', `${at}: ${why}`);
-        if (want.dtype !== gotId) return fail('type', `${at} is ${dtypeName(want.dtype)}; run() returned ${got.dtype} (values match)`);
+        if (got === undefined) return fail('wrong', `${at} is missing from run()'s result`);
+        if (vi && vi.kind !== 'tensor' && vi.kind !== 'sequence' && vi.kind !== 'optional') return fail('type', `${at} is a ${vi.kind}; run() returned a ${got.dtype} tensor`);
+        const r = compareValue(at, got, want, dir);
+        if (r) return r;
       }
     }
     return { status: 'pass' };
@@ -145,6 +140,40 @@ export async function runCase(dir: string, opts: CaseOptions = {}): Promise<Resu
   } finally {
     model.dispose();
   }
+}
+
+/** The first tensor of a value whose element type Alloy has no values of. */
+function untyped(v: Value): Tensor | undefined {
+  if (v === null) return undefined;
+  if (Array.isArray(v)) { for (const e of v) { const b = untyped(e); if (b) return b; } return undefined; }
+  return ALLOY_TYPE[v.dtype] ? undefined : v;
+}
+/** run()'s feed of a value: { data, shape } per tensor, arrays for sequences, null for none. */
+const feedOf = (v: Value): unknown => (v === null ? null : Array.isArray(v) ? v.map(feedOf) : { data: v.values, shape: v.dims });
+
+/** A run() output against the expected value (sequences element by element), or null if it matches. */
+function compareValue(at: string, got: any, want: Value, dir: string): Result | null {
+  if (want === null) return got === null ? null : fail('wrong', `${at}: an empty optional expected, run() returned a value`);
+  if (got === null) return fail('wrong', `${at}: run() returned an empty optional`);
+  if (Array.isArray(want)) {
+    if (!Array.isArray(got)) return fail('type', `${at} is a sequence; run() returned a ${got.dtype} tensor`);
+    if (got.length !== want.length) return fail('wrong', `${at}: a sequence of ${got.length}, expected ${want.length}`);
+    for (let i = 0; i < want.length; i++) { const r = compareValue(`${at}[${i}]`, got[i], want[i], dir); if (r) return r; }
+    return null;
+  }
+  if (Array.isArray(got)) return fail('type', `${at} is a tensor; run() returned a sequence`);
+  const wantNum = asNumbers(want);
+  if (!wantNum) return fail('type', `${at} is ${dtypeName(want.dtype)}; run() returned ${got.dtype}`);
+  const gotId = ONNX_ID[got.dtype];
+  const gotNum = asNumbers({ name: at, dtype: gotId, dims: got.shape, values: got.data });
+  // integers and bools exactly; floats with the runner's tolerances
+  const exact = !FLOAT_IDS.has(want.dtype);
+  const why = mismatch(gotNum!, got.shape, wantNum, want.dims, exact ? { rtol: 0, atol: 0 } : DEFAULT_TOLERANCE);
+  const changed = SPEC_CHANGED[dir.split('/').pop()!];
+  if (why && changed && !mismatch(gotNum!, got.shape, wantNum, want.dims, changed.tol)) return fail('data', `${changed.why} (${at}: ${why})`);
+  if (why) return fail('wrong', `${at}: ${why}`);
+  if (want.dtype !== gotId) return fail('type', `${at} is ${dtypeName(want.dtype)}; run() returned ${got.dtype} (values match)`);
+  return null;
 }
 
 /** ONNX TensorProto ids <-> Alloy element types (src/runtime/dtype.ts). */

@@ -28,6 +28,8 @@ message Node { optional string op_type = 4; optional string domain = 7; }
 message Graph { repeated Node node = 1; repeated Named initializer = 5; repeated ValueInfo input = 11; repeated ValueInfo output = 12; }
 message OpsetId { optional string domain = 1; optional int64 version = 2; }
 message Model { optional int64 ir_version = 1; optional Graph graph = 7; repeated OpsetId opset_import = 8; }
+message Sequence { optional string name = 1; optional int32 elem_type = 2; repeated Tensor tensor_values = 3; repeated Sequence sequence_values = 5; repeated Optional optional_values = 7; }
+message Optional { optional string name = 1; optional int32 elem_type = 2; optional Tensor tensor_value = 3; optional Sequence sequence_value = 5; optional Optional optional_value = 7; }
 `;
 
 let root: protobuf.Root | null = null;
@@ -69,6 +71,35 @@ export function decodeTensor(bytes: Uint8Array): Tensor {
   const T = type('Tensor');
   const m = T.toObject(T.decode(bytes), { longs: String, defaults: false }) as TensorMsg;
   return tensorOf(m);
+}
+
+/** A sequence or optional value (onnx SequenceProto / OptionalProto): tensors in lists, or null
+ *  for an empty optional. */
+export type Value = Tensor | Value[] | null;
+interface SeqMsg { elem_type?: number; tensor_values?: TensorMsg[]; sequence_values?: SeqMsg[]; optional_values?: OptMsg[] }
+interface OptMsg { elem_type?: number; tensor_value?: TensorMsg; sequence_value?: SeqMsg; optional_value?: OptMsg }
+// SequenceProto / OptionalProto elem_type: 1 tensor, 3 sequence, 5 optional (2 sparse, 4 map: refused)
+function seqOf(m: SeqMsg): Value[] {
+  const e = m.elem_type ?? 0;
+  if (e === 1) return (m.tensor_values ?? []).map(tensorOf);
+  if (e === 3) return (m.sequence_values ?? []).map(seqOf);
+  if (e === 5) return (m.optional_values ?? []).map(optOf);
+  if (e === 0) return [];
+  throw new Error(`a sequence of elem_type ${e} (sparse tensors and maps are not read)`);
+}
+function optOf(m: OptMsg): Value {
+  const e = m.elem_type ?? 0;
+  if (e === 1) return m.tensor_value ? tensorOf(m.tensor_value) : null;
+  if (e === 3) return m.sequence_value ? seqOf(m.sequence_value) : null;
+  if (e === 5) return m.optional_value ? optOf(m.optional_value) : null;
+  if (e === 0) return null;
+  throw new Error(`an optional of elem_type ${e} (sparse tensors and maps are not read)`);
+}
+/** Decode SequenceProto (kind 'sequence') or OptionalProto (kind 'optional') bytes. */
+export function decodeValue(bytes: Uint8Array, kind: 'sequence' | 'optional'): Value {
+  const T = type(kind === 'sequence' ? 'Sequence' : 'Optional');
+  const m = T.toObject(T.decode(bytes), { longs: String, defaults: false });
+  return kind === 'sequence' ? seqOf(m as SeqMsg) : optOf(m as OptMsg);
 }
 
 function tensorOf(m: TensorMsg): Tensor {

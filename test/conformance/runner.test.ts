@@ -103,16 +103,17 @@ test('whole cases through the worker pool: pass, wrong answer, int64 input to an
     const shape = writeCase(root, 'test_relu_shape', relu, [{ inputs: [x], outputs: [f32([4], [0, 0, 2, 0])] }]);
     const f64 = writeCase(root, 'test_relu_f64', relu, [{ inputs: [x], outputs: [encodeTensor({ dims: [1, 4], data_type: 11, double_data: [0, 0, 2, 0] })] }]);
     const T = onnxRoot().lookupType('onnx.ModelProto');
-    const m = T.toObject(T.decode(relu)) as { graph: { input: { type: { tensor_type: { elem_type: number } } }[] } };
+    const sigmoid = buildModel({ inputs: [{ name: 'x', shape: [1, 4] }], outputs: [{ name: 'y', shape: [1, 4] }], nodes: [{ op: 'Sigmoid', inputs: ['x'], outputs: ['y'] }] });
+    const m = T.toObject(T.decode(sigmoid)) as { graph: { input: { type: { tensor_type: { elem_type: number } } }[] } };
     m.graph.input[0].type.tensor_type.elem_type = 7;
-    const int64 = writeCase(root, 'test_relu_i64', T.encode(T.fromObject(m)).finish(), [{ inputs: [encodeTensor({ dims: [1, 4], data_type: 7, int64_data: [1, 2, 3, 4] })], outputs: [x] }]);
+    const int64 = writeCase(root, 'test_sigmoid_i64', T.encode(T.fromObject(m)).finish(), [{ inputs: [encodeTensor({ dims: [1, 4], data_type: 7, int64_data: [1, 2, 3, 4] })], outputs: [x] }]);
     const broken = writeCase(root, 'test_broken', new Uint8Array([0xff, 0xff, 0xff]), [{ inputs: [x], outputs: [x] }]);
     const r = await runPool([pass, wrong, shape, f64, int64, broken], { jobs: 2, timeoutMs: 20_000 });
     assert.equal(r.get(pass)!.status, 'pass');
     assert.match(entry(r.get(wrong)!), /^wrong: output "y" \(test_data_set_1\): 1 of 4 elements differ, max abs error 1\.00e-2 at element 2 \(2, expected 2\.01\)/);
     assert.match(entry(r.get(shape)!), /^wrong: output "y": shape \[1,4\], expected \[4\]/);
     assert.equal(entry(r.get(f64)!), 'type: output "y" is float64; run() returned f32 (values match)');
-    assert.match(entry(r.get(int64)!), /^import: UNSUPPORTED_OP: 1 unsupported node: Relu .*input "x" is i64; this operator takes f32/);
+    assert.match(entry(r.get(int64)!), /^import: UNSUPPORTED_OP: 1 unsupported node: Sigmoid .*Sigmoid of i64/);
     assert.match(entry(r.get(broken)!), /^(import: BAD_GRAPH|crash: runner)/);
     // a case that never returns: its worker is killed and replaced, the next case still runs
     const hang = join(root, 'test_hang');

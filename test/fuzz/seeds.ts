@@ -110,6 +110,29 @@ function twoInputs(): Uint8Array {
 
 let cache: Seed[] | null = null;
 /** The seed corpus (needs init() first: quantizeTensor and the checksums run in the module). */
+/** Control flow: a Loop (trip count and condition stored tensors) whose body reads the outer x,
+ *  then an If whose branches read the Loop's outputs (src/runtime/control/). */
+function control(): Uint8Array {
+  const vi = (name: string, format: string, shape: number[] = []) => ({ name, format, shape });
+  return writeBundle({
+    graph: {
+      inputs: [vi('x', 'f32', [-1, 3])], outputs: [vi('y', 'f32', [-1, 3])],
+      nodes: [
+        { name: 'loop', op: 'Loop', inputs: ['M', 'c', 'x'], outputs: ['s', 'all'], attrs: { body: {
+          inputs: [vi('i', 'i64'), vi('ci', 'bool'), vi('v', 'f32', [-1, 3])], outputs: [vi('co', 'bool'), vi('v2', 'f32'), vi('snap', 'f32')],
+          nodes: [node('keep', 'Identity', ['ci'], 'co'), node('add', 'Add', ['v', 'x'], 'v2'), node('snap', 'Relu', ['v2'], 'snap')],
+        } } },
+        { name: 'if', op: 'If', inputs: ['c'], outputs: ['y'], attrs: {
+          then_branch: { inputs: [], outputs: [vi('t', 'f32')], nodes: [node('t', 'Mul', ['s', 'x'], 't')] },
+          else_branch: { inputs: [], outputs: [vi('e', 'f32')], nodes: [node('e', 'Identity', ['s'], 'e')] },
+        } },
+      ],
+    },
+    tensors: { M: { format: 'i64', shape: [], data: new BigInt64Array([3n]) }, c: { format: 'bool', shape: [], data: new Uint8Array([1]) } },
+    metadata: { tool: 'fuzz seed' },
+  });
+}
+
 export function seeds(): Seed[] {
   if (cache) return cache;
   cache = [
@@ -127,6 +150,7 @@ export function seeds(): Seed[] {
     { name: 'f8-acc', bytes: quantMLP('f8_e4m3fn', undefined, { version: 1, default: { accumulator: 'f8_e5m2' } }) },
     { name: 'w8a8', bytes: quantMLP('i8', { granularity: 'channel' }, { version: 1, default: { activations: 'i8' }, layers: { fc2: { activations: 'f32' } } }) },
     { name: 'acc-bf16', bytes: quantMLP('f32', undefined, { version: 1, default: { accumulator: 'bf16', activations: 'bf16' } }) },
+    { name: 'control', bytes: control() },
   ];
   return cache;
 }

@@ -12,11 +12,13 @@ import { onnxSeeds, mutateOnnx, importToBundle, isAlloyError, importerMemoryByte
 import { tfliteSeeds, mutateTflite, importTflite } from './tflite.ts';
 
 /** Load limits for fuzzing: small enough that no input can reach the memory cap. */
-export const FUZZ_LIMITS = { maxHeaderBytes: 1 << 20, maxTensorElements: 1 << 20, maxTensors: 2000, maxNodes: 2000, maxArenaBytes: 64 << 20 };
+export const FUZZ_LIMITS = { maxHeaderBytes: 1 << 20, maxTensorElements: 1 << 20, maxTensors: 2000, maxNodes: 2000, maxArenaBytes: 64 << 20, maxIterations: 1 << 10 };
 export const MEMORY_CAP = 512 << 20;
 export const TIME_CAP_MS = 1000;
 export const CODES = new Set(['BAD_ARGUMENT', 'UNKNOWN_FORMAT', 'BAD_OPTION', 'WASM_TRAP', 'BAD_MAGIC', 'BAD_VERSION', 'BUNDLE_TRUNCATED', 'BAD_HEADER',
-  'BAD_TENSOR', 'BAD_OFFSET', 'BAD_CHECKSUM', 'BAD_GRAPH', 'UNSUPPORTED_OP', 'SHAPE_MISMATCH', 'BAD_INPUT', 'MISSING_INPUT', 'LIMIT_EXCEEDED', 'BAD_PRECISION_MAP']);
+  'BAD_TENSOR', 'BAD_OFFSET', 'BAD_CHECKSUM', 'BAD_GRAPH', 'UNSUPPORTED_OP', 'SHAPE_MISMATCH', 'MISSING_INPUT', 'LIMIT_EXCEEDED', 'BAD_PRECISION_MAP',
+  // a run-time value an operator cannot take (a Loop's trip count of shape [0], an index out of range)
+  'BAD_INPUT']);
 /** Codes that a fuzzed input may produce, but that point at a kernel reading or writing out of
  *  bounds: counted and reported, and the runner saves the input. */
 export const SUSPICIOUS = new Set(['WASM_TRAP']);

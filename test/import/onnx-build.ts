@@ -4,7 +4,9 @@ import { onnxRoot } from '../../src/tools/import/onnx/proto.ts';
 import { rng } from '../util.ts';
 
 export const DT = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10, double: 11 } as const;
-export type Attr = number | number[] | string | { f: number } | { fs: number[] } | { ss: string[] } | { t: Init };
+export type Attr = number | number[] | string | { f: number } | { fs: number[] } | { ss: string[] } | { t: Init } | { g: GraphSpec };
+/** A subgraph attribute's graph (If / Loop / Scan bodies). */
+export type GraphSpec = Omit<Spec, 'opset'>;
 export interface Node { op: string; inputs: string[]; outputs: string[]; name?: string; domain?: string; attrs?: Record<string, Attr> }
 export interface Init { name?: string; shape: number[]; data: ArrayBufferView | number[]; type?: keyof typeof DT }
 export interface Spec {
@@ -33,25 +35,31 @@ function attr(name: string, v: Attr) {
   if ('f' in v) return { name, type: 1, f: v.f };
   if ('fs' in v) return { name, type: 6, floats: v.fs };
   if ('ss' in v) return { name, type: 8, strings: v.ss.map((x) => new TextEncoder().encode(x)) };
+  if ('g' in v) return { name, type: 5, g: graphProto(v.g) };
   return { name, type: 4, t: tensorProto(v.t) };
+}
+
+const vi = (name: string, shape?: (number | string)[], t: keyof typeof DT = 'float') => ({
+  name, type: { tensor_type: { elem_type: DT[t], ...(shape ? { shape: { dim: shape.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } } : {}) } },
+});
+
+function graphProto(s: GraphSpec) {
+  return {
+    name: 'g',
+    node: s.nodes.map((n, i) => ({ name: n.name ?? `/${n.op}_${i}`, op_type: n.op, input: n.inputs, output: n.outputs, ...(n.domain ? { domain: n.domain } : {}), attribute: Object.entries(n.attrs ?? {}).map(([k, v]) => attr(k, v)) })),
+    initializer: (s.inits ?? []).map(tensorProto),
+    input: s.inputs.map((v) => vi(v.name, v.shape, v.type)),
+    output: s.outputs.map((v) => vi(v.name, v.shape, v.type)),
+  };
 }
 
 export function buildModel(s: Spec): Uint8Array {
   const T = onnxRoot().lookupType('onnx.ModelProto');
   const opset = s.opset ?? 17;
-  const vi = (name: string, shape?: (number | string)[], t: keyof typeof DT = 'float') => ({
-    name, type: { tensor_type: { elem_type: DT[t], ...(shape ? { shape: { dim: shape.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } } : {}) } },
-  });
   const msg = {
     ir_version: opset >= 21 ? 10 : 8, producer_name: 'alloy-test', producer_version: '1.0',
     opset_import: [{ domain: '', version: opset }],
-    graph: {
-      name: 'g',
-      node: s.nodes.map((n, i) => ({ name: n.name ?? `/${n.op}_${i}`, op_type: n.op, input: n.inputs, output: n.outputs, ...(n.domain ? { domain: n.domain } : {}), attribute: Object.entries(n.attrs ?? {}).map(([k, v]) => attr(k, v)) })),
-      initializer: (s.inits ?? []).map(tensorProto),
-      input: s.inputs.map((v) => vi(v.name, v.shape, v.type)),
-      output: s.outputs.map((v) => vi(v.name, v.shape, v.type)),
-    },
+    graph: graphProto(s),
   };
   const err = T.verify(msg);
   if (err) throw new Error(`buildModel: ${err}`);

@@ -22,9 +22,11 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const tmp = mkdtempSync(join(tmpdir(), 'alloy-package-'));
 const app = join(tmp, 'app');
 const EXPECTED = 'result 1x3 [-1,2.5,-0.25] f8_e4m3fn(0.3952)=0x2d BUNDLE_TRUNCATED';
-/** The packed tarball must stay below this (gzipped bytes): wasm + runtime are ~79 KB of its
- *  ~160 KB; the CLI shares the runtime's chunks (scripts/build.mjs), so it adds only the tools. */
-const MAX_TARBALL = 240_000;
+/** The packed tarball must stay below this (gzipped bytes): wasm + runtime are ~162 KB of its
+ *  ~276 KB since the general-runtime operator families (pooling, resize, recurrent, control flow,
+ *  quantization, signal) landed; the CLI shares the runtime's chunks (scripts/build.mjs), so it
+ *  adds only the tools. */
+const MAX_TARBALL = 300_000;
 
 function sh(cmd: string, args: string[], opts: SpawnSyncOptions = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 180_000, ...opts, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...opts.env } });

@@ -9,6 +9,7 @@ import { fail } from '../errors.js';
 import { checkShape, type Limits } from './read.js';
 import { dtypeOf, storedType, type DType } from '../dtype.js';
 import type { Header, NodeEntry, ValueInfo } from './layout.js';
+import { isContainer } from '../control/value.js';
 
 export interface Graph { inputs: ValueInfo[]; outputs: ValueInfo[]; nodes: NodeEntry[] }
 
@@ -37,7 +38,8 @@ export class GraphCheck {
       const v = g.inputs[i];
       const where = `graph input ${i} ${JSON.stringify(v?.name)}`;
       if (typeof v?.name !== 'string' || v.name === '' || this.types.has(v.name) || this.isTensor(v.name)) fail('BAD_GRAPH', `${where}: name missing or not unique`);
-      const t = dtypeOf(v.format, where);
+      // a sequence or optional ('seq<f32>', 'opt<...>': src/runtime/control/value.ts) or an element type
+      const t = isContainer(v.format) ? (v.format as DType) : dtypeOf(v.format, where);
       checkShape(v.shape, where, this.limits.maxTensorElements, true);
       this.types.set(v.name, t);
     }

@@ -16,6 +16,8 @@ export interface Limits {
   maxTensors: number;
   /** most graph nodes */
   maxNodes: number;
+  /** most subgraph body runs (Loop / Scan / SequenceMap iterations, all loops together) in one run() */
+  maxIterations: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -23,6 +25,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxTensorElements: 1 << 28,
   maxTensors: 100_000,
   maxNodes: 100_000,
+  maxIterations: 1 << 16,
 };
 
 export interface Bundle { header: Header; data: Uint8Array }

@@ -132,7 +132,7 @@ export const AXIS_IN_NHWC = [0, 3, 1, 2];
 
 /** An activation whose layout is tracked: `shape` is NCHW; `nhwc` says how the tensor `name`
  *  holds it; `conv` caches the one conversion made to the other layout. */
-export interface LayoutAct { name: string; shape: Ints; nhwc: boolean; conv: { nchw?: string; nhwc?: string }; /** element type (absent: f32) */ dtype?: RtDType }
+export interface LayoutAct { name: string; shape: Ints; nhwc: boolean; conv: { nchw?: string; nhwc?: string }; /** element type (absent: f32) */ dtype?: RtDType; /** rank unknown at import (a sequence element's; `shape` means nothing): only generic rows take it */ rankless?: boolean }
 
 /** Alloy-order shape of an NCHW shape held in the given layout. */
 export function alloyShape(shape: Ints, nhwc: boolean): Ints { return nhwc ? NCHW_TO_NHWC.map((p) => shape[p]) : [...shape]; }

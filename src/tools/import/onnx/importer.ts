@@ -7,7 +7,7 @@ import { fail } from '../../../runtime/errors.js';
 import type { NodeEntry } from '../../../runtime/bundle/layout.js';
 import { permute } from '../../permute.js';
 import { GraphBuilder, NCHW_TO_NHWC, alloyShape, broadcastShapes, broadcastTo, floatValues, unsupported, type Ints } from '../graph.js';
-import type { NodeP } from './proto.js';
+import type { GraphP, NodeP } from './proto.js';
 import type { DType } from '../../../runtime/dtype.js';
 import { isBatch, type Act, type Attrs, type Const, type Val } from './values.js';
 
@@ -30,6 +30,8 @@ export class OnnxImporter extends GraphBuilder<string, Val> {
   /** alloy tensor name -> ONNX uses of its aliases that do not read it */
   absorbed = new Map<string, number>();
   opset = 0;
+  /** converts a graph's nodes (set by ./index.ts; subgraph bodies call it, ./ops/control.ts) */
+  walk!: (im: OnnxImporter, g: GraphP) => void;
   node!: NodeP;
   at!: Attrs;
   constructor(readonly opts: ImportOptions) { super(); }

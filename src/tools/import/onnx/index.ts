@@ -34,6 +34,7 @@ import { HANDLERS, GENERIC, TYPED } from './ops/index.js';
 import { emitGeneric, plainInput } from './generic.js';
 import { dtypeOfId, type DType } from '../../../runtime/dtype.js';
 import { adaptLegacy, checkLegacy } from './legacy.js';
+import { subgraphReads, valueType, CONTROL_OPS } from './ops/control.js';
 
 export type { ImportOptions } from './importer.js';
 
@@ -50,16 +51,14 @@ function run(im: OnnxImporter, model: ModelP): { inputs: ValueInfo[]; outputs: V
     inits.add(name);
     im.reserved.add(name);
   }
-  for (const n of g.node ?? []) for (const o of [...(n.input ?? []), ...(n.output ?? [])]) if (o) im.reserved.add(o);
-  for (const n of g.node ?? []) for (const i of n.input ?? []) if (i) im.consumers.set(i, (im.consumers.get(i) ?? 0) + 1);
   for (const o of g.output ?? []) { if (!o.name) fail('BAD_GRAPH', 'a graph output has no name'); im.graphOutputs.add(o.name); im.reserved.add(o.name); }
 
   const inputs: ValueInfo[] = [];
   for (const v of g.input ?? []) {
     if (!v.name) fail('BAD_GRAPH', 'a graph input has no name');
     if (inits.has(v.name)) continue; // IR < 4: initializers are listed as inputs too
-    const { shape, dtype } = inputShape(im, v);
-    const act: Act = { kind: 'act', name: v.name, shape, nhwc: false, conv: {}, dtype };
+    const { shape, dtype, rankless } = inputShape(im, v);
+    const act: Act = { kind: 'act', name: v.name, shape, nhwc: false, conv: {}, dtype, ...(rankless ? { rankless } : {}) };
     im.used.add(v.name);
     im.bind(v.name, act);
     inputs.push({ name: v.name, shape, format: dtype });
@@ -67,29 +66,7 @@ function run(im: OnnxImporter, model: ModelP): { inputs: ValueInfo[]; outputs: V
 
   for (const k of Object.keys(im.opts.inputShapes ?? {})) if (!inputs.some((v) => v.name === k)) fail('BAD_OPTION', `inputShapes names ${JSON.stringify(k)}, which is no graph input (inputs: ${inputs.map((v) => v.name).join(', ')})`);
 
-  const nodes = rewritePatterns(g.node ?? [], im.consumers, im.graphOutputs, (n) => peekConst(im, n, g));
-  for (const [i, n] of nodes.entries()) {
-    im.node = n;
-    im.nodeName = n.name || `${n.op_type}_${i}`;
-    im.at = new Attrs(n);
-    const outs = (n.output ?? []).filter((o) => o);
-    if (!n.op_type) fail('BAD_GRAPH', `node ${i} has no op_type`);
-    const domain = n.domain ?? '';
-    const label = `${n.op_type} (${im.nodeName})`;
-    const poisoned = (n.input ?? []).some((x) => x && im.isPoison(x));
-    if (domain !== '' && domain !== 'ai.onnx') { im.refuse(`${label}: operator domain ${JSON.stringify(domain)}`, outs); continue; }
-    const handler = Object.hasOwn(HANDLERS, n.op_type) ? HANDLERS[n.op_type] : undefined;
-    const row = Object.hasOwn(GENERIC, n.op_type) ? GENERIC[n.op_type] : undefined;
-    if (!handler && !row) { im.refuse(label, outs); continue; }
-    if (poisoned) { im.skip(outs); continue; }
-    for (const x of n.input ?? []) if (x && !im.vals.has(x)) fail('BAD_GRAPH', `${im.where()}: input ${JSON.stringify(x)} is not produced before this node (graph not topologically sorted, or a dangling name)`);
-    im.attempt(label, outs, () => {
-      checkLegacy(im);
-      adaptLegacy(im);
-      dispatch(im, handler, row);
-      for (const o of (n.output ?? []).slice(0, 1)) if (o && !im.vals.has(o)) fail('BAD_GRAPH', `${im.where()}: produced no output`);
-    });
-  }
+  walk(im, g);
 
   const outputs: ValueInfo[] = [];
   for (const o of g.output ?? []) {
@@ -120,6 +97,38 @@ function run(im: OnnxImporter, model: ModelP): { inputs: ValueInfo[]; outputs: V
   return { inputs, outputs };
 }
 
+/** Converts a graph's nodes (the main graph's or a subgraph body's, ./ops/control.ts) in order:
+ *  names reserved, uses counted (those inside subgraphs too), patterns rewritten, each node
+ *  dispatched to its handler or generic row. */
+export function walk(im: OnnxImporter, g: NonNullable<ModelP['graph']>): void {
+  im.walk = walk;
+  for (const n of g.node ?? []) for (const o of [...(n.input ?? []), ...(n.output ?? [])]) if (o) im.reserved.add(o);
+  for (const n of g.node ?? []) for (const i of [...(n.input ?? []), ...subgraphReads(n)]) if (i) im.consumers.set(i, (im.consumers.get(i) ?? 0) + 1);
+  const nodes = rewritePatterns(g.node ?? [], im.consumers, im.graphOutputs, (n) => peekConst(im, n, g));
+  for (const [i, n] of nodes.entries()) {
+    im.node = n;
+    im.nodeName = n.name || `${n.op_type}_${i}`;
+    im.at = new Attrs(n);
+    const outs = (n.output ?? []).filter((o) => o);
+    if (!n.op_type) fail('BAD_GRAPH', `node ${i} has no op_type`);
+    const domain = n.domain ?? '';
+    const label = `${n.op_type} (${im.nodeName})`;
+    const poisoned = (n.input ?? []).some((x) => x && im.isPoison(x));
+    if (domain !== '' && domain !== 'ai.onnx') { im.refuse(`${label}: operator domain ${JSON.stringify(domain)}`, outs); continue; }
+    const handler = Object.hasOwn(HANDLERS, n.op_type) ? HANDLERS[n.op_type] : undefined;
+    const row = Object.hasOwn(GENERIC, n.op_type) ? GENERIC[n.op_type] : undefined;
+    if (!handler && !row) { im.refuse(label, outs); continue; }
+    if (poisoned) { im.skip(outs); continue; }
+    for (const x of n.input ?? []) if (x && !im.vals.has(x)) fail('BAD_GRAPH', `${im.where()}: input ${JSON.stringify(x)} is not produced before this node (graph not topologically sorted, or a dangling name)`);
+    im.attempt(label, outs, () => {
+      checkLegacy(im);
+      adaptLegacy(im);
+      dispatch(im, handler, row);
+      for (const o of (n.output ?? []).slice(0, 1)) if (o && !im.vals.has(o)) fail('BAD_GRAPH', `${im.where()}: produced no output`);
+    });
+  }
+}
+
 /** For pattern matching before conversion: a scalar constant's value (initializer or Constant). */
 function peekConst(im: OnnxImporter, name: string, g: NonNullable<ModelP['graph']>): number | undefined {
   let c = im.vals.get(name);
@@ -134,9 +143,12 @@ function peekConst(im: OnnxImporter, name: string, g: NonNullable<ModelP['graph'
   return undefined;
 }
 
-function inputShape(im: OnnxImporter, v: ValueInfoP): { shape: Ints; dtype: DType } {
+function inputShape(im: OnnxImporter, v: ValueInfoP): { shape: Ints; dtype: DType; rankless?: boolean } {
   const t = v.type?.tensor_type;
-  if (!t) throw new AlloyError('UNSUPPORTED_OP', `graph input ${JSON.stringify(v.name)}: not a tensor (sequences, maps and optionals are not supported)`);
+  // a sequence or optional: its value type ('seq<f32>', ...); its elements' shapes come with the feed
+  const vt = t ? undefined : valueType(v.type, `graph input ${JSON.stringify(v.name)}`);
+  if (vt) return { shape: [], dtype: vt as DType, rankless: true };
+  if (!t) throw new AlloyError('UNSUPPORTED_OP', `graph input ${JSON.stringify(v.name)}: not a tensor, sequence or optional (maps are not supported)`);
   const dtype = t.elem_type === undefined ? undefined : dtypeOfId(t.elem_type);
   if (!dtype) throw new AlloyError('UNSUPPORTED_OP', `graph input ${JSON.stringify(v.name)} has element type ${t.elem_type}, which Alloy has no values of (string, complex, float8 ...)`);
   const fixed = im.opts.inputShapes?.[v.name!];
@@ -158,8 +170,17 @@ function inputShape(im: OnnxImporter, v: ValueInfoP): { shape: Ints; dtype: DTyp
 /** The layout-aware handler where it applies (f32 inputs, dims known but the batch), else the
  *  generic row; a handler that refuses falls back on the row, its partial output rolled back. */
 function dispatch(im: OnnxImporter, handler: ((m: OnnxImporter) => void) | undefined, row: Parameters<typeof emitGeneric>[1] | undefined): void {
-  if (handler && TYPED.has(im.node.op_type!)) return handler(im);
+  if (handler && Object.hasOwn(CONTROL_OPS, im.node.op_type!)) return handler(im);
   const acts = (im.node.input ?? []).map((_, i) => im.val(i)).filter((v): v is Act => v?.kind === 'act');
+  // an input of a rank unknown at import (a sequence element): no handler may fold on its shape
+  const rankless = acts.find((a) => a.rankless);
+  if (rankless) {
+    if (!row || im.node.op_type === 'Identity') return handler ? handler(im) : unsupported(`input ${JSON.stringify(rankless.name)} has a rank unknown at import`);
+    emitGeneric(im, row);
+    for (const o of im.node.output ?? []) { const v = o ? im.vals.get(o) : undefined; if (v?.kind === 'act') v.rankless = true; }
+    return;
+  }
+  if (handler && TYPED.has(im.node.op_type!)) return handler(im);
   const typed = acts.find((a) => (a.dtype ?? 'f32') !== 'f32');
   const open = acts.find((a) => a.shape.some((d, i) => d === -1 && i > 0));
   if (handler && !((typed || open) && row)) {

@@ -11,7 +11,7 @@ message StringStringEntryProto { optional string key = 1; optional string value 
 message OperatorSetIdProto { optional string domain = 1; optional int64 version = 2; }
 message AttributeProto {
   optional string name = 1; optional string ref_attr_name = 21; optional int32 type = 20;
-  optional float f = 2; optional int64 i = 3; optional bytes s = 4; optional TensorProto t = 5; optional GraphProto g = 6;
+  optional float f = 2; optional int64 i = 3; optional bytes s = 4; optional TensorProto t = 5; optional GraphProto g = 6; optional TypeProto tp = 14;
   repeated float floats = 7; repeated int64 ints = 8; repeated bytes strings = 9; repeated TensorProto tensors = 10; repeated GraphProto graphs = 11;
 }
 message TensorProto {
@@ -28,7 +28,8 @@ message TensorShapeProto {
 message TypeProto {
   message Tensor { optional int32 elem_type = 1; optional TensorShapeProto shape = 2; }
   message Sequence { optional TypeProto elem_type = 1; }
-  oneof value { Tensor tensor_type = 1; Sequence sequence_type = 4; }
+  message Optional { optional TypeProto elem_type = 1; }
+  oneof value { Tensor tensor_type = 1; Sequence sequence_type = 4; Optional optional_type = 9; }
 }
 message ValueInfoProto { optional string name = 1; optional TypeProto type = 2; }
 message NodeProto {
@@ -55,7 +56,7 @@ export function onnxRoot(): protobuf.Root {
 /** TensorProto.DataType */
 export const DT = { FLOAT: 1, UINT8: 2, INT8: 3, UINT16: 4, INT16: 5, INT32: 6, INT64: 7, STRING: 8, BOOL: 9, FLOAT16: 10, DOUBLE: 11, UINT32: 12, UINT64: 13, BFLOAT16: 16 } as const;
 /** AttributeProto.AttributeType */
-export const AT = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8, TENSORS: 9, GRAPHS: 10 } as const;
+export const AT = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8, TENSORS: 9, GRAPHS: 10, TYPE_PROTO: 13 } as const;
 
 export interface TensorP {
   dims?: number[]; data_type?: number; float_data?: number[]; int32_data?: number[]; int64_data?: number[];
@@ -63,12 +64,13 @@ export interface TensorP {
   external_data?: { key?: string; value?: string }[]; string_data?: Uint8Array[];
 }
 export interface AttrP {
-  name?: string; ref_attr_name?: string; type?: number; f?: number; i?: number; s?: Uint8Array; t?: TensorP; g?: unknown;
+  name?: string; ref_attr_name?: string; type?: number; f?: number; i?: number; s?: Uint8Array; t?: TensorP; g?: GraphP; tp?: TypeP;
   floats?: number[]; ints?: number[]; strings?: Uint8Array[]; tensors?: TensorP[]; graphs?: unknown[];
 }
 export interface NodeP { input?: string[]; output?: string[]; name?: string; op_type?: string; attribute?: AttrP[]; domain?: string }
 export interface DimP { dim_value?: number; dim_param?: string }
-export interface ValueInfoP { name?: string; type?: { tensor_type?: { elem_type?: number; shape?: { dim?: DimP[] } }; sequence_type?: unknown } }
+export interface TypeP { tensor_type?: { elem_type?: number; shape?: { dim?: DimP[] } }; sequence_type?: { elem_type?: TypeP }; optional_type?: { elem_type?: TypeP } }
+export interface ValueInfoP { name?: string; type?: TypeP }
 export interface GraphP { node?: NodeP[]; name?: string; initializer?: TensorP[]; input?: ValueInfoP[]; output?: ValueInfoP[]; value_info?: ValueInfoP[] }
 export interface ModelP {
   ir_version?: number; producer_name?: string; producer_version?: string; domain?: string; model_version?: number;

@@ -22,6 +22,7 @@ import * as nn from './nn.js';
 import * as norm from './norm.js';
 import * as quant from './quant.js';
 import * as shape from './shape.js';
+import { CONTROL_OPS } from './control.js';
 
 export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   // constants and shape folding
@@ -79,6 +80,8 @@ export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   Mean: variadic('Add', true),
   Max: variadic('Max'),
   Min: variadic('Min'),
+  // control flow (subgraphs), sequences, optionals (./control.ts)
+  ...CONTROL_OPS,
 });
 
 /** Operators that (also) become a generic runtime node of the same name (../generic.ts): taken
@@ -112,4 +115,4 @@ export const GENERIC: Readonly<Record<string, GenericRow>> = Object.freeze({
 });
 
 /** Handlers that read any element type and any shape themselves (no f32 / known-dims check). */
-export const TYPED: ReadonlySet<string> = new Set(['Sum', 'Mean', 'Max', 'Min', 'BatchNormalization']);
+export const TYPED: ReadonlySet<string> = new Set(['Sum', 'Mean', 'Max', 'Min', 'BatchNormalization', ...Object.keys(CONTROL_OPS)]);

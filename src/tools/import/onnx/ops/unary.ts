@@ -11,14 +11,23 @@ const NAMES = ['Abs', 'Neg', 'Sign', 'Floor', 'Ceil', 'Round', 'Sqrt', 'Reciproc
   'Tanh', 'Softplus', 'Softsign', 'Elu', 'Selu', 'Celu', 'Mish', 'ThresholdedRelu', 'HardSigmoid', 'HardSwish',
   'LeakyRelu', 'Gelu', 'Not', 'BitwiseNot', 'Shrink', 'Clip'];
 
-const same = (out?: 'bool'): GenericRow => ({
-  infer: (ins) => { const x = need(ins, 0, 'X'); return [{ dtype: out ?? x.dtype, shape: [...x.shape] }]; },
+// the element types each op is defined on (as the runtime's unary builder checks them)
+const INT_OPS = new Set(['Abs', 'Neg', 'Sign', 'Relu', 'Clip', 'BitwiseNot']);
+const FLOATS = new Set(['f32', 'f64', 'f16', 'bf16']);
+const takes = (op: string, t: string) => (t === 'bool' ? op === 'Not' : FLOATS.has(t) ? op !== 'Not' && op !== 'BitwiseNot' : INT_OPS.has(op));
+
+const same = (op: string, out?: 'bool'): GenericRow => ({
+  infer: (ins) => {
+    const x = need(ins, 0, 'X');
+    if (!takes(op, x.dtype)) unsupported(`${op} of ${x.dtype}`);
+    return [{ dtype: out ?? x.dtype, shape: [...x.shape] }];
+  },
 });
 
 export const GENERIC_UNARY: Record<string, GenericRow> = {
-  ...Object.fromEntries(NAMES.map((op) => [op, same()])),
-  IsNaN: same('bool'),
-  IsInf: same('bool'),
+  ...Object.fromEntries(NAMES.map((op) => [op, same(op)])),
+  IsNaN: same('IsNaN', 'bool'),
+  IsInf: same('IsInf', 'bool'),
   PRelu: {
     infer: (ins) => {
       const x = need(ins, 0, 'X'), s = need(ins, 1, 'slope');
