@@ -3,15 +3,20 @@
 // Reshape 14, Squeeze / Unsqueeze 13, Flatten 13, Identity, ConstantOfShape 9, Dropout 13).
 
 import { unsupported, prod, type Ints } from '../../graph.js';
+import { fail } from '../../../../runtime/errors.js';
 import { broadcastAll, constInts, need, plainAttrs, inOf, plainInput, type GenericRow, type In } from '../generic.js';
 import type { Handler } from '../importer.js';
 import { tensorConst } from '../values.js';
 import { constBytes } from '../../graph.js';
 
+/** The largest rank a shape tensor computed at run time may give (the runtime's MAX_RANK). */
+const MAX_RANK = 8;
+
 const same = (ins: (In | undefined)[]) => need(ins, 0, 'input').dtype;
 const elementwise = (out?: 'bool'): GenericRow => ({
-  infer: (ins) => {
+  infer: (ins, m) => {
     const ts = ins.filter((x): x is In => !!x);
+    if (ts.length !== 2) fail('BAD_GRAPH', `${m.where()}: ${ts.length} operands; a binary operator takes 2`);
     if (ts.some((x) => x.dtype !== ts[0].dtype)) unsupported(`operands of types ${ts.map((x) => x.dtype).join(' and ')}`);
     return [{ dtype: out ?? ts[0].dtype, shape: broadcastAll(ts.map((x) => x.shape)) }];
   },
@@ -28,7 +33,7 @@ function axes(m: Parameters<NonNullable<GenericRow['attrs']>>[0], ins: (In | und
 }
 
 /** The length of a shape tensor computed at run time (the output's rank): known at import, or refused. */
-const rankOf = (sh: In): number => { const n = sh.shape[0] ?? 0; if (sh.shape.length !== 1 || n < 0) unsupported(`a shape tensor of shape ${JSON.stringify(sh.shape)} (its length must be known at import)`); return n; };
+const rankOf = (sh: In): number => { const n = sh.shape[0] ?? 0; if (sh.shape.length !== 1 || !(Number.isInteger(n) && n >= 0 && n <= MAX_RANK)) unsupported(`a shape tensor of shape ${JSON.stringify(sh.shape)} (its length must be known at import)`); return n; };
 
 export const GENERIC_ND: Record<string, GenericRow> = {
   // see: ONNX Pow 15: the exponent may be of another numeric type; the result has the base's
