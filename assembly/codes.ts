@@ -9,6 +9,8 @@ import { BINARY_NAMES } from "./nd/ops";
 import { REDUCE_NAMES } from "./nd/reduce";
 import { SOFTMAX_NAMES } from "./nd/softmax";
 import { UNARY_NAMES } from "./nd/unary_ops";
+import { LOSS_REDUCTION_NAMES } from "./nd/loss";
+import { WINDOW_NAMES } from "./nd/signal";
 
 export const enum Round { RNE = 0, RNA = 1, RTZ = 2, FLOOR = 3, CEIL = 4, STOCHASTIC = 5 }
 export const ROUND_NAMES: string = "rne rna rtz floor ceil stochastic";
@@ -48,7 +50,9 @@ export const LIST_BINARY = 9;
 export const LIST_REDUCE_OPS = 10;
 export const LIST_SOFTMAX_KINDS = 11;
 export const LIST_UNARY = 12;       // vunary_nd_any__simd128 op codes (nd/unary_ops.ts)
-export const LIST_COUNT = 13;
+export const LIST_LOSS_REDUCTIONS = 13;  // nll_loss_any__scalar reductions (nd/loss.ts)
+export const LIST_WINDOWS = 14;  // window_any__scalar kinds (nd/signal.ts)
+export const LIST_COUNT = 15;
 
 function list(t: i32): string {
   switch (t) {
@@ -65,6 +69,8 @@ function list(t: i32): string {
     case LIST_REDUCE_OPS: return REDUCE_NAMES;
     case LIST_SOFTMAX_KINDS: return SOFTMAX_NAMES;
     case LIST_UNARY: return UNARY_NAMES;
+    case LIST_LOSS_REDUCTIONS: return LOSS_REDUCTION_NAMES;
+    case LIST_WINDOWS: return WINDOW_NAMES;
   }
   return "";
 }

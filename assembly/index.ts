@@ -60,3 +60,8 @@ export { conv_nd_f32_f32_f32__scalar, conv_transpose_nd_f32_f32_f32__scalar } fr
 export { einsum_nd_any__scalar } from "./nd/einsum";
 export { conv_nd_f32_f32_f32__simd128_5x8, conv_transpose_nd_f32_f32_f32__simd128_5x8 } from "./nd/conv_gemm";
 export { vunary_nd_any__simd128, vunary_nd_any__scalar } from "./nd/unary";
+// losses, training optimizers, signal ops (nd/loss.ts, nd/optim.ts, nd/fft.ts, nd/signal.ts)
+export { nll_loss_any__scalar } from "./nd/loss";
+export { adagrad_any__simd128, adagrad_any__scalar, adam_any__simd128, adam_any__scalar, momentum_any__simd128, momentum_any__scalar } from "./nd/optim";
+export { dft_any__simd128, dft_any__scalar, stft_any__simd128, stft_any__scalar, fft_scratch_bytes } from "./nd/fft";
+export { window_any__scalar, mel_weight_matrix_any__scalar } from "./nd/signal";

@@ -22,6 +22,9 @@ import { gather, gatherElements, gatherND, scatterElements, scatterND, oneHot, t
 import { cast, castLike, where, expand, tile, slice, split, depthToSpace, spaceToDepth } from './move.js';
 import { matmul, gemm, matmulInteger, einsum } from './linalg.js';
 import { convNd, convTranspose } from './convnd.js';
+import { negativeLogLikelihoodLoss, softmaxCrossEntropyLoss } from './loss.js';
+import { adagrad, adam, momentum } from './optim.js';
+import { dft, stft, window, melWeightMatrix } from './signal.js';
 
 export const OPS: Record<string, Builder> = {
   Dense: dense,
@@ -71,6 +74,10 @@ export const OPS: Record<string, Builder> = {
   DepthToSpace: depthToSpace, SpaceToDepth: spaceToDepth,
   // linalg: ONNX semantics (src/runtime/ops/linalg.ts, convnd.ts); ConvNd is ONNX Conv on NC[D]HW values
   MatMul: matmul, Gemm: gemm, MatMulInteger: matmulInteger, Einsum: einsum, ConvNd: convNd, ConvTranspose: convTranspose,
+  // losses (loss.ts), ai.onnx.preview.training optimizers (optim.ts), signal ops (signal.ts)
+  NegativeLogLikelihoodLoss: negativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss: softmaxCrossEntropyLoss,
+  Adagrad: adagrad, Adam: adam, Momentum: momentum,
+  DFT: dft, STFT: stft, HannWindow: window('hann'), HammingWindow: window('hamming'), BlackmanWindow: window('blackman'), MelWeightMatrix: melWeightMatrix,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';

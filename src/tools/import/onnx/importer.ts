@@ -30,6 +30,8 @@ export class OnnxImporter extends GraphBuilder<string, Val> {
   /** alloy tensor name -> ONNX uses of its aliases that do not read it */
   absorbed = new Map<string, number>();
   opset = 0;
+  /** opset_import versions of the domains other than the default one */
+  domains = new Map<string, number>();
   node!: NodeP;
   at!: Attrs;
   constructor(readonly opts: ImportOptions) { super(); }

@@ -9,6 +9,8 @@ import { GENERIC_REDUCE } from './reduce.js';
 import { GENERIC_INDEX } from './indexing.js';
 import { GENERIC_MOVE } from './move.js';
 import { GENERIC_LINALG } from './linalg.js';
+import { GENERIC_LOSS } from './loss.js';
+import { GENERIC_SIGNAL } from './signal.js';
 import * as conv from './conv.js';
 import * as data from './data.js';
 import * as math from './math.js';
@@ -89,6 +91,9 @@ export const GENERIC: Readonly<Record<string, GenericRow>> = Object.freeze({
   ...GENERIC_MOVE,
   // linalg: MatMul / Gemm / Conv where their handlers refuse, MatMulInteger, Einsum, ConvTranspose (./linalg.ts)
   ...GENERIC_LINALG,
+  // losses and the ai.onnx.preview.training optimizers (./loss.ts); signal ops (./signal.ts)
+  ...GENERIC_LOSS,
+  ...GENERIC_SIGNAL,
 });
 
 /** Handlers that read any element type and any shape themselves (no f32 / known-dims check). */
