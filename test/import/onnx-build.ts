@@ -13,6 +13,8 @@ export interface Spec {
   inits?: (Init & { name: string })[];
   nodes: Node[];
   opset?: number;
+  /** the opset_import list (default: the default domain at `opset`) */
+  imports?: { domain: string; version: number }[];
 }
 
 function tensorProto(t: Init) {
@@ -43,7 +45,7 @@ export function buildModel(s: Spec): Uint8Array {
   });
   const msg = {
     ir_version: opset >= 21 ? 10 : 8, producer_name: 'alloy-test', producer_version: '1.0',
-    opset_import: [{ domain: '', version: opset }],
+    opset_import: s.imports ?? [{ domain: '', version: opset }],
     graph: {
       name: 'g',
       node: s.nodes.map((n, i) => ({ name: n.name ?? `/${n.op}_${i}`, op_type: n.op, input: n.inputs, output: n.outputs, ...(n.domain ? { domain: n.domain } : {}), attribute: Object.entries(n.attrs ?? {}).map(([k, v]) => attr(k, v)) })),
