@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getAlloy, wasm, heap, rng } from '../util.ts';
 import { WINDOWS } from '../../src/runtime/tables.gen.ts';
+import { naiveDft, windowOracle, melOracle } from '../ref/signal.ts';
 
 const X = () => wasm() as any;
 const rand = (count: number, seed: number) => { const r = rng(seed); return new Float64Array(count).map(() => ((r() % 2001) - 1000) / 256); };
@@ -27,19 +28,6 @@ const close = (got: ArrayLike<number>, want: number[], tol: number, where: strin
   assert.is(got.length, want.length, `${where}: length`);
   for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= tol * (1 + Math.abs(want[i])), `${where} [${i}]: ${got[i]} vs ${want[i]}`);
 };
-/** X[k] = sum_j x[j] e^(-+2 pi i jk / n) over n complex points (re, im pairs); inverse divides by n. */
-function naive(x: number[], n: number, inverse: boolean): number[] {
-  const out: number[] = [], s = inverse ? 1 : -1;
-  for (let k = 0; k < n; k++) {
-    let re = 0, im = 0;
-    for (let j = 0; j < n; j++) {
-      const a = (s * 2 * Math.PI * ((j * k) % n)) / n, c = Math.cos(a), d = Math.sin(a);
-      re += x[2 * j] * c - x[2 * j + 1] * d; im += x[2 * j] * d + x[2 * j + 1] * c;
-    }
-    out.push(inverse ? re / n : re, inverse ? im / n : im);
-  }
-  return out;
-}
 const LENGTHS = [1, 2, 3, 4, 5, 7, 8, 16, 17, 31, 64];
 
 test('dft_any: SIMD == scalar, and a float64 O(n^2) DFT, radix-2 and Bluestein lengths, real / complex, inverse, cut / padded', async () => {
@@ -58,7 +46,7 @@ test('dft_any: SIMD == scalar, and a float64 O(n^2) DFT, radix-2 and Bluestein l
         const e = ((o * len + k) * inner + i) * cin;
         line.push(k < len ? x[e] : 0, k < len && cin === 2 ? x[e + 1] : 0);
       }
-      const y = naive(line, n, !!inverse);
+      const y = naiveDft(line, n, !!inverse);
       for (let k = 0; k < outLen; k++) { const e = ((o * outLen + k) * inner + i) * 2; want[e] = y[2 * k]; want[e + 1] = y[2 * k + 1]; }
     }
     close(res[1].v, want, f64 ? 1e-11 : 2e-6, `dft f64 ${f64} n ${n} len ${len} cin ${cin} inverse ${inverse} onesided ${onesided}`);
@@ -85,7 +73,7 @@ test('stft_any: SIMD == scalar, and framed float64 DFTs, with and without a wind
     for (let b = 0; b < batch; b++) for (let f = 0; f < frames; f++) {
       const line: number[] = [];
       for (let k = 0; k < fl; k++) { const e = (b * sig + f * step + k) * cin, wk = win ? w[k] : 1; line.push(x[e] * wk, cin === 2 ? x[e + 1] * wk : 0); }
-      want.push(...naive(line, fl, false).slice(0, 2 * bins));
+      want.push(...naiveDft(line, fl).slice(0, 2 * bins));
     }
     close(res[1].v, want, f64 ? 1e-11 : 2e-6, `stft f64 ${f64} ${[sig, step, fl, cin, win]}`);
   }
@@ -97,30 +85,14 @@ test('stft_any: SIMD == scalar, and framed float64 DFTs, with and without a wind
 
 test('window_any__scalar: Hann, Hamming, Blackman, periodic and symmetric, f32 / f64; mel_weight_matrix_any__scalar', async () => {
   await getAlloy();
-  const F: Record<string, (a: number) => number> = {
-    hann: (a) => 0.5 - 0.5 * Math.cos(a), hamming: (a) => 25 / 46 - (21 / 46) * Math.cos(a), blackman: (a) => 0.42 - 0.5 * Math.cos(a) + 0.08 * Math.cos(2 * a),
-  };
   for (const [k, name] of WINDOWS.entries()) for (const size of [0, 1, 2, 3, 10, 17]) for (const periodic of [0, 1]) for (const f64 of [false, true]) {
-    const N = periodic ? size : size - 1;
     const got = run([], size, f64, 16, (_p, y) => X().window_any__scalar(f64 ? 11 : 1, k, y, size, periodic));
     assert.is(got.status, 0);
-    close(got.v, Array.from({ length: size }, (_, i) => F[name](N > 0 ? (2 * Math.PI * i) / N : 0)), f64 ? 1e-15 : 1e-7, `${name} ${size} periodic ${periodic}`);
+    close(got.v, windowOracle(`${name[0].toUpperCase()}${name.slice(1)}Window`, size, !!periodic), f64 ? 1e-15 : 1e-7, `${name} ${size} periodic ${periodic}`);
   }
   assert.is(run([], 4, false, 16, (_p, y) => X().window_any__scalar(1, 3, y, 4, 1)).status, 1);
   assert.is(run([], 4, false, 16, (_p, y) => X().window_any__scalar(1, 0, y, -1, 1)).status, 2);
 
-  // the ONNX definition: numMel + 2 mel-spaced points, each mapped to floor((dft + 1) * hz / rate)
-  const melOracle = (M: number, dft: number, rate: number, lo: number, hi: number) => {
-    const mel = (f: number) => 2595 * Math.log10(1 + f / 700), bins = Math.floor(dft / 2) + 1, step = (mel(hi) - mel(lo)) / (M + 2);
-    const pt = Array.from({ length: M + 2 }, (_, i) => Math.floor(((dft + 1) * 700 * (10 ** ((i * step + mel(lo)) / 2595) - 1)) / rate));
-    const out = new Array(bins * M).fill(0);
-    for (let i = 0; i < M; i++) {
-      const [l, c, h] = [pt[i], pt[i + 1], pt[i + 2]];
-      if (c === l) out[c * M + i] = 1; else for (let j = l; j <= c; j++) out[j * M + i] = (j - l) / (c - l);
-      for (let j = c; j < h; j++) out[j * M + i] = (h - j) / (h - c);
-    }
-    return out;
-  };
   for (const [M, dft, rate, lo, hi] of [[8, 16, 8192, 0, 4096], [5, 64, 16000, 100, 7000], [1, 9, 100, 10, 40], [12, 255, 22050, 20, 11000]]) for (const f64 of [false, true]) {
     const bins = Math.floor(dft / 2) + 1;
     const got = run([typed(f64, [lo]), typed(f64, [hi])], bins * M, f64, 16, ([pl, ph], y) => X().mel_weight_matrix_any__scalar(f64 ? 11 : 1, y, M, dft, rate, pl, ph, f64 ? 11 : 1));

@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildModel, importModel, runAlloy, type Spec } from '../import/onnx-helpers.ts';
 import { rng } from '../util.ts';
+import { nllOracle } from '../ref/signal.ts';
 
 const TRAIN = 'ai.onnx.preview.training';
 const n = (s: number[]) => s.reduce((a, b) => a * b, 1);
@@ -27,25 +28,6 @@ const run = (spec: Spec, feeds: Record<string, any>) => runAlloy(buildModel(spec
 
 // ----- losses
 
-/** log_softmax over axis 1 of (N, C, D), then the NLL of the ONNX definition. */
-function lossOracle(x: number[], t: number[], w: number[] | null, N: number, C: number, D: number, red: string, ii: number | undefined, softmax: boolean) {
-  const lp = [...x];
-  if (softmax) for (let a = 0; a < N; a++) for (let d = 0; d < D; d++) {
-    const v = Array.from({ length: C }, (_, c) => x[(a * C + c) * D + d]), m = Math.max(...v), s = Math.log(v.reduce((p, q) => p + Math.exp(q - m), 0));
-    v.forEach((q, c) => { lp[(a * C + c) * D + d] = q - m - s; });
-  }
-  const l: number[] = [];
-  let sw = 0;
-  for (let a = 0; a < N; a++) for (let d = 0; d < D; d++) {
-    const c = t[a * D + d];
-    if (c === ii) { l.push(0); continue; }
-    const wt = w ? w[c] : 1;
-    l.push(-lp[(a * C + c) * D + d] * wt); sw += wt;
-  }
-  const s = l.reduce((p, q) => p + q, 0);
-  return { loss: red === 'none' ? l : red === 'sum' ? [s] : [s / sw], lp };
-}
-
 test('NegativeLogLikelihoodLoss / SoftmaxCrossEntropyLoss: reductions, weights, ignore_index, trailing dims, log_prob, f32 / f64, i32 / i64 targets', async () => {
   for (const shape of [[3, 5], [2, 4, 3], [2, 3, 2, 5]]) for (const op of ['NegativeLogLikelihoodLoss', 'SoftmaxCrossEntropyLoss']) for (const red of ['none', 'sum', 'mean']) {
     for (const [weighted, ii, f64, i32] of [[false, undefined, false, false], [true, 1, false, true], [true, -1, true, false], [false, 2, true, true]] as [boolean, number | undefined, boolean, boolean][]) {
@@ -61,7 +43,7 @@ test('NegativeLogLikelihoodLoss / SoftmaxCrossEntropyLoss: reductions, weights, 
       };
       const A = f64 ? Float64Array : Float32Array;
       const out = await run(spec, { x: { data: A.from(x), shape }, t: { data: i32 ? Int32Array.from(t) : BigInt64Array.from(t.map(BigInt)), shape: ts }, ...(w ? { w: { data: A.from(w), shape: [C] } } : {}) });
-      const want = lossOracle(f64 ? x : x.map(Math.fround), t, w && (f64 ? w : w.map(Math.fround)), N, C, D, red, ii, op === 'SoftmaxCrossEntropyLoss');
+      const want = nllOracle(f64 ? x : x.map(Math.fround), t, w && (f64 ? w : w.map(Math.fround)), N, C, D, red, ii, op === 'SoftmaxCrossEntropyLoss');
       const what = `${op} ${JSON.stringify(shape)} ${red} w ${weighted} ii ${ii} f64 ${f64}`;
       assert.equal(out.y.shape, red === 'none' ? ts : [], what);
       close(out.y.data, want.loss, f64 ? 1e-12 : 1e-5, what);

@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildModel, importModel, runAlloy, type Spec } from '../import/onnx-helpers.ts';
 import { rng } from '../util.ts';
+import { naiveDft, windowOracle, WINDOW_FORMULAS, melOracle } from '../ref/signal.ts';
 
 const n = (s: number[]) => s.reduce((a, b) => a * b, 1);
 const rand = (count: number, seed: number) => { const r = rng(seed); return Float32Array.from({ length: count }, () => ((r() % 2001) - 1000) / 250); };
@@ -20,17 +21,6 @@ const fails = async (f: () => Promise<unknown>, code: string, re: RegExp) => {
 };
 const run = (spec: Spec, feeds: Record<string, any>) => runAlloy(buildModel(spec), feeds).then((r) => r.out as Record<string, { data: any; shape: number[] }>);
 const i64 = (name: string, v: number) => ({ name, shape: [], data: [v], type: 'int64' as const });
-/** One frame's DFT: n complex points (pairs) -> n complex bins, e^(-+2 pi i jk / n), inverse / n. */
-function dft1(x: number[], N: number, inverse = false): number[] {
-  const out: number[] = [], s = inverse ? 1 : -1;
-  for (let k = 0; k < N; k++) {
-    let re = 0, im = 0;
-    for (let j = 0; j < N; j++) { const a = (s * 2 * Math.PI * ((j * k) % N)) / N; re += x[2 * j] * Math.cos(a) - x[2 * j + 1] * Math.sin(a); im += x[2 * j] * Math.sin(a) + x[2 * j + 1] * Math.cos(a); }
-    out.push(inverse ? re / N : re, inverse ? im / N : im);
-  }
-  return out;
-}
-
 test('DFT: axis 1 / 2, real and complex, inverse, onesided, dft_length cutting and padding (a constant or fed)', async () => {
   for (const [shape, axis, inverse, onesided, len] of [[[2, 8, 3, 1], 1, 0, 0, undefined], [[1, 5, 4, 2], 2, 1, 0, undefined], [[2, 6, 1], 1, 0, 1, 9], [[3, 12, 2], 1, 0, 0, 7], [[1, 7, 3, 2], -3, 0, 0, 10]] as [number[], number, number, number, number | undefined][]) {
     for (const fed of len === undefined ? [false] : [false, true]) {
@@ -50,7 +40,7 @@ test('DFT: axis 1 / 2, real and complex, inverse, onesided, dft_length cutting a
       for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
         const line: number[] = [];
         for (let k = 0; k < N; k++) { const e = ((o * shape[a] + k) * inner + i) * cin, on = k < shape[a]; line.push(on ? x[e] : 0, on && cin === 2 ? x[e + 1] : 0); }
-        const y = dft1(line, N, !!inverse);
+        const y = naiveDft(line, N, !!inverse);
         for (let k = 0; k < outLen; k++) { const e = ((o * outLen + k) * inner + i) * 2; want[e] = y[2 * k]; want[e + 1] = y[2 * k + 1]; }
       }
       close(out.y.data, want, 1e-5, `DFT ${JSON.stringify(shape)} axis ${axis} inverse ${inverse} onesided ${onesided} len ${len} fed ${fed}`);
@@ -75,21 +65,17 @@ test('STFT with a window or a frame_length, onesided or not; windows with the si
     for (let b = 0; b < 2; b++) for (let f = 0; f < frames; f++) {
       const line: number[] = [];
       for (let k = 0; k < fl; k++) line.push(x[b * L + f * step + k] * (win ? w[k] : 1), 0);
-      want.push(...dft1(line, fl).slice(0, 2 * bins));
+      want.push(...naiveDft(line, fl).slice(0, 2 * bins));
     }
     close(out.y.data, want, 1e-5, `STFT ${[L, step, fl, win, onesided]}`);
   }
-  const F: Record<string, (a: number) => number> = {
-    HannWindow: (a) => 0.5 - 0.5 * Math.cos(a), HammingWindow: (a) => 25 / 46 - (21 / 46) * Math.cos(a), BlackmanWindow: (a) => 0.42 - 0.5 * Math.cos(a) + 0.08 * Math.cos(2 * a),
-  };
-  for (const [op, f] of Object.entries(F)) for (const periodic of [0, 1]) for (const f64 of [false, true]) {
+  for (const op of Object.keys(WINDOW_FORMULAS)) for (const periodic of [0, 1]) for (const f64 of [false, true]) {
     const spec: Spec = { opset: 17, inputs: [{ name: 'size', shape: [], type: 'int32' }], outputs: [{ name: 'y', type: f64 ? 'double' : 'float' }], nodes: [{ op, inputs: ['size'], outputs: ['y'], attrs: { periodic, ...(f64 ? { output_datatype: 11 } : {}) } }] };
     const m = buildModel(spec);
     for (const size of [1, 5, 12]) {
       const out = (await runAlloy(m, { size: { data: new Int32Array([size]), shape: [] } as any })).out as any;
-      const N = periodic ? size : size - 1;
       assert.ok(f64 ? out.y.data instanceof Float64Array : out.y.data instanceof Float32Array);
-      close(out.y.data, Array.from({ length: size }, (_, k) => f(N ? (2 * Math.PI * k) / N : 0)), f64 ? 1e-15 : 1e-7, `${op} ${size} periodic ${periodic}`);
+      close(out.y.data, windowOracle(op, size, !!periodic), f64 ? 1e-15 : 1e-7, `${op} ${size} periodic ${periodic}`);
     }
   }
 });
@@ -117,16 +103,7 @@ test('signal refusals: inverse onesided, onesided complex, bad axis, STFT withou
   };
   const ok = await run(mel, { hi: { data: new Float32Array([4000]), shape: [] } });
   assert.equal(ok.y.shape, [9, 4]);
-  // the definition: 6 points evenly spaced in mel over [mel(0), mel(4000)], to bins floor(17 * hz / 8000)
-  const melOf = (f: number) => 2595 * Math.log10(1 + f / 700), st = (melOf(4000) - melOf(0)) / 6;
-  const pt = Array.from({ length: 6 }, (_, i) => Math.floor((17 * 700 * (10 ** ((i * st) / 2595) - 1)) / 8000));
-  const want = new Array(36).fill(0);
-  for (let i = 0; i < 4; i++) {
-    const [l, c, h] = pt.slice(i, i + 3);
-    if (c === l) want[c * 4 + i] = 1; else for (let j = l; j <= c; j++) want[j * 4 + i] = (j - l) / (c - l);
-    for (let j = c; j < h; j++) want[j * 4 + i] = (h - j) / (h - c);
-  }
-  close(ok.y.data, want, 1e-7, 'MelWeightMatrix');
+  close(ok.y.data, melOracle(4, 16, 8000, 0, 4000), 1e-7, 'MelWeightMatrix');
   await fails(() => run(mel, { hi: { data: new Float32Array([8000]), shape: [] } }), 'BAD_INPUT', /MelWeightMatrix.*band edge lies past the last DFT bin/);
 });
 
