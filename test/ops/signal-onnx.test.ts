@@ -48,6 +48,25 @@ test('DFT: axis 1 / 2, real and complex, inverse, onesided, dft_length cutting a
   }
 });
 
+test('DFT from opset 20: the axis as input 2 (a constant), or by default -2', async () => {
+  const shape = [1, 3, 5, 1], x = rand(15, 99);
+  for (const axis of [undefined, 1]) {
+    const spec: Spec = {
+      opset: 20, inputs: [{ name: 'x', shape }], outputs: [{ name: 'y' }], inits: axis === undefined ? [] : [i64('a', axis)],
+      nodes: [{ op: 'DFT', inputs: axis === undefined ? ['x'] : ['x', '', 'a'], outputs: ['y'] }],
+    };
+    const out = await run(spec, { x: { data: x, shape } });
+    const a = axis ?? 2, len = shape[a], inner = a === 1 ? 5 : 1, outer = a === 1 ? 1 : 3, want: number[] = new Array(30);
+    for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
+      const line: number[] = [];
+      for (let k = 0; k < len; k++) line.push(x[(o * len + k) * inner + i], 0);
+      naiveDft(line, len).forEach((v, q) => { want[((o * len + (q >> 1)) * inner + i) * 2 + (q & 1)] = v; });
+    }
+    assert.equal(out.y.shape, [1, 3, 5, 2]);
+    close(out.y.data, want, 1e-5, `opset 20 DFT axis ${axis}`);
+  }
+});
+
 test('STFT with a window or a frame_length, onesided or not; windows with the size fed', async () => {
   for (const [L, step, fl, win, onesided] of [[64, 8, 16, true, 1], [50, 5, 9, false, 0], [33, 4, 12, true, 0]] as [number, number, number, boolean, number][]) {
     const x = rand(2 * L, L), w = rand(fl, fl + 2);

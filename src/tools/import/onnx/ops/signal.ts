@@ -1,10 +1,10 @@
 // Generic rows (../generic.ts) of the signal operators (opset 17): each becomes the runtime node
-// of the same name (src/runtime/ops/signal.ts). see: ONNX DFT 17 (opset 20: axis as input 2),
+// of the same name (src/runtime/ops/signal.ts). see: ONNX DFT 17 (opset 20: axis as input 2, default -2),
 // STFT 17, HannWindow / HammingWindow / BlackmanWindow 17, MelWeightMatrix 17. A size given by a
 // value known only at run time gives -1.
 
 import { unsupported } from '../../graph.js';
-import { need, type GenericRow } from '../generic.js';
+import { need, plainAttrs, type GenericRow } from '../generic.js';
 import { constScalar } from './indexing.js';
 import { dtypeOfId, type DType } from '../../../../runtime/dtype.js';
 import type { OnnxImporter } from '../importer.js';
@@ -26,7 +26,7 @@ export const GENERIC_SIGNAL: Record<string, GenericRow> = {
       floats(x.dtype, 'input');
       if (r < 2) unsupported(`input of rank ${r}`);
       const axisIn = ins[2];
-      const a0 = axisIn ? constScalar(axisIn) : m.at.i('axis', 1);
+      const a0 = axisIn ? constScalar(axisIn) : m.opset >= 20 ? -2 : m.at.i('axis', 1);
       if (a0 === undefined) return [{ dtype: x.dtype, shape: [...x.shape.slice(0, -1).map(() => -1), 2] }];
       const a = a0 < 0 ? a0 + r : a0;
       if (!(a >= 0 && a < r - 1)) unsupported(`axis ${a0} out of range for input of rank ${r}`);
@@ -34,6 +34,8 @@ export const GENERIC_SIGNAL: Record<string, GenericRow> = {
       const len = n < 0 ? -1 : m.at.i('onesided', 0) ? Math.floor(n / 2) + 1 : n;
       return [{ dtype: x.dtype, shape: [...x.shape.slice(0, a), len, ...x.shape.slice(a + 1, -1), 2] }];
     },
+    // from opset 20 the axis is input 2, by default -2 (the last signal axis)
+    attrs: (m) => (m.opset >= 20 && !m.node.input?.[2] ? { ...plainAttrs(m), axis: -2 } : plainAttrs(m)),
   },
   STFT: {
     infer: (ins, m) => {
