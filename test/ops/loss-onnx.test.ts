@@ -64,6 +64,7 @@ test('losses: a target out of range is BAD_INPUT; bad shapes, reduction and type
   assert.equal(Array.from(ok.y.data), [0]);
   await fails(() => run(spec({ reduction: 'avg' }), feeds([0n, 0n, 0n])), 'BAD_GRAPH', /reduction "avg" is not one of none, sum, mean/);
   await fails(() => run(spec({}, [2]), { x: { data: new Float32Array(12), shape: [3, 4] }, t: { data: new BigInt64Array(2), shape: [2] } }), 'SHAPE_MISMATCH', /target of shape \[2\] for input \[3,4\]/);
+  await fails(() => importModel(buildModel({ ...spec(), opset: 11 })), 'UNSUPPORTED_OP', /opset 11: NegativeLogLikelihoodLoss is defined from opset 12/);
   await fails(() => importModel(buildModel({ ...spec(), inputs: [{ name: 'x', shape: [3, 4], type: 'int32' }, { name: 't', shape: [3], type: 'int64' }] })), 'UNSUPPORTED_OP', /NegativeLogLikelihoodLoss.*element type i32/);
 });
 

@@ -114,6 +114,7 @@ test('signal refusals: inverse onesided, onesided complex, bad axis, STFT withou
   await fails(() => run(zero, { s: { data: new Float32Array(16), shape: [1, 16, 1] } }), 'BAD_INPUT', /frame_step 0 is outside \[1, 2\^31\)/);
   const win = (attrs: Record<string, any>): Spec => ({ opset: 17, inputs: [{ name: 'size', shape: [], type: 'int64' }], outputs: [{ name: 'y' }], nodes: [{ op: 'HannWindow', inputs: ['size'], outputs: ['y'], attrs }] });
   await fails(() => importModel(buildModel(win({ output_datatype: 7 }))), 'UNSUPPORTED_OP', /output_datatype 7/);
+  await fails(() => importModel(buildModel({ ...win({}), opset: 16 })), 'UNSUPPORTED_OP', /opset 16: HannWindow is defined from opset 17/);
   await fails(() => run(win({}), { size: { data: new BigInt64Array([-3n]), shape: [] } }), 'BAD_INPUT', /HannWindow.*size -3 is outside/);
   const mel: Spec = {
     opset: 17, inputs: [{ name: 'hi', shape: [] }], outputs: [{ name: 'y' }],

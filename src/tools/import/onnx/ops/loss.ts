@@ -16,6 +16,7 @@ function scores(ins: (In | undefined)[]): In {
 
 const lossRow = (logProb: boolean): GenericRow => ({
   infer: (ins, m) => {
+    if (m.opset < 12) unsupported(`opset ${m.opset}: ${m.node.op_type} is defined from opset 12`);
     const x = scores(ins), none = m.at.s('reduction', 'mean') === 'none';
     const y = { dtype: x.dtype, shape: none ? [x.shape[0], ...x.shape.slice(2)] : [] };
     return logProb && (m.node.output ?? []).length > 1 ? [y, { dtype: x.dtype, shape: [...x.shape] }] : [y];

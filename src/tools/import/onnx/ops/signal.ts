@@ -16,10 +16,12 @@ const outType = (m: OnnxImporter): DType => {
   return t;
 };
 const size = (v: number | undefined) => (v === undefined ? -1 : v);
+/** The row, refused before opset 17 (where these operators are not defined). */
+const from17 = (row: GenericRow): GenericRow => ({ ...row, infer: (ins, m) => (m.opset < 17 ? unsupported(`opset ${m.opset}: ${m.node.op_type} is defined from opset 17`) : row.infer(ins, m)) });
 
 const windowRow: GenericRow = { infer: (ins, m) => [{ dtype: outType(m), shape: [size(constScalar(need(ins, 0, 'size')))] }] };
 
-export const GENERIC_SIGNAL: Record<string, GenericRow> = {
+const ROWS: Record<string, GenericRow> = {
   DFT: {
     infer: (ins, m) => {
       const x = need(ins, 0, 'input'), r = x.shape.length;
@@ -58,3 +60,5 @@ export const GENERIC_SIGNAL: Record<string, GenericRow> = {
     },
   },
 };
+
+export const GENERIC_SIGNAL: Record<string, GenericRow> = Object.fromEntries(Object.entries(ROWS).map(([k, r]) => [k, from17(r)]));
