@@ -10,6 +10,8 @@ import { REDUCE_NAMES } from "./nd/reduce";
 import { SOFTMAX_NAMES } from "./nd/softmax";
 import { UNARY_NAMES } from "./nd/unary_ops";
 import { RECURRENT_ACT_NAMES } from "./nd/recurrent";
+import { LOSS_REDUCTION_NAMES } from "./nd/loss";
+import { WINDOW_NAMES } from "./nd/signal";
 
 export const enum Round { RNE = 0, RNA = 1, RTZ = 2, FLOOR = 3, CEIL = 4, STOCHASTIC = 5 }
 export const ROUND_NAMES: string = "rne rna rtz floor ceil stochastic";
@@ -50,7 +52,9 @@ export const LIST_REDUCE_OPS = 10;
 export const LIST_SOFTMAX_KINDS = 11;
 export const LIST_UNARY = 12;       // vunary_nd_any__simd128 op codes (nd/unary_ops.ts)
 export const LIST_RECURRENT_ACTS = 13; // RNN / GRU / LSTM activation codes (nd/recurrent.ts)
-export const LIST_COUNT = 14;
+export const LIST_LOSS_REDUCTIONS = 14;  // nll_loss_any__scalar reductions (nd/loss.ts)
+export const LIST_WINDOWS = 15;  // window_any__scalar kinds (nd/signal.ts)
+export const LIST_COUNT = 16;
 
 function list(t: i32): string {
   switch (t) {
@@ -68,6 +72,8 @@ function list(t: i32): string {
     case LIST_SOFTMAX_KINDS: return SOFTMAX_NAMES;
     case LIST_UNARY: return UNARY_NAMES;
     case LIST_RECURRENT_ACTS: return RECURRENT_ACT_NAMES;
+    case LIST_LOSS_REDUCTIONS: return LOSS_REDUCTION_NAMES;
+    case LIST_WINDOWS: return WINDOW_NAMES;
   }
   return "";
 }

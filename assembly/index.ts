@@ -75,3 +75,8 @@ export { nonzero_count_any__scalar, nonzero_any__scalar, compress_any__scalar } 
 export { unique_any__scalar } from "./nd/unique";
 export { tfidf_int_f32__scalar } from "./nd/tfidf";
 export { conv_x8_x8_i32__scalar } from "./nd/conv_int";
+// losses, training optimizers, signal ops (nd/loss.ts, nd/optim.ts, nd/fft.ts, nd/signal.ts)
+export { nll_loss_any__scalar } from "./nd/loss";
+export { adagrad_any__simd128, adagrad_any__scalar, adam_any__simd128, adam_any__scalar, momentum_any__simd128, momentum_any__scalar } from "./nd/optim";
+export { dft_any__simd128, dft_any__scalar, stft_any__simd128, stft_any__scalar, fft_scratch_bytes } from "./nd/fft";
+export { window_any__scalar, mel_weight_matrix_any__scalar } from "./nd/signal";

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url);
 const OUT = new URL('src/runtime/tables.gen.ts', root);
-const LISTS = ['FORMAT_NAMES', 'FORMAT_COLUMNS', 'KINDS', 'SPECIALS', 'ROUNDING', 'OVERFLOW', 'ACTIVATIONS', 'DENSE_ACTIVATIONS', 'DTYPE_NAMES', 'BINARY_OPS', 'REDUCE_OPS', 'SOFTMAX_KINDS', 'UNARY_OPS', 'RECURRENT_ACTS'];
+const LISTS = ['FORMAT_NAMES', 'FORMAT_COLUMNS', 'KINDS', 'SPECIALS', 'ROUNDING', 'OVERFLOW', 'ACTIVATIONS', 'DENSE_ACTIVATIONS', 'DTYPE_NAMES', 'BINARY_OPS', 'REDUCE_OPS', 'SOFTMAX_KINDS', 'UNARY_OPS', 'RECURRENT_ACTS', 'LOSS_REDUCTIONS', 'WINDOWS'];
 
 /** The generated file's text for a module's bytes. */
 export function generate(wasm) {

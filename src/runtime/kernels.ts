@@ -17,7 +17,8 @@ export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool'
   | 'pool_nd' | 'maxunpool' | 'roi_align' | 'max_roi_pool' | 'nms'
   | 'quantize_nd' | 'dequantize_nd' | 'dynamic_quantize' | 'requantize' | 'conv_int' | 'eyelike' | 'reverse_sequence' | 'det'
   | 'nonzero' | 'compress' | 'unique' | 'tfidf'
-  | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd' | 'vunary_nd';
+  | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd' | 'vunary_nd'
+  | 'nll_loss' | 'adagrad' | 'adam' | 'momentum' | 'dft' | 'stft' | 'window' | 'mel_weight_matrix';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
  *  are held in ('f32' also for float / MX weights decoded at load). */
@@ -164,6 +165,18 @@ export const KERNELS = [
   // N-d typed element-wise unary ops (assembly/nd/unary_ops.ts; SIMD128 for the f32 / f64 ops that are a few IEEE instructions)
   { name: 'vunary_nd_any__simd128', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [4], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary') },
   { name: 'vunary_nd_any__scalar', ops: ['vunary_nd'], w: '-', a: 'any', acc: 'any', tile: [], packer: null, ref: 'vunary_nd_any__scalar', test: T('nd/unary'), note: 'reference: one element at a time' },
+  // losses, training optimizers, signal ops (assembly/nd/loss.ts, optim.ts, fft.ts, signal.ts)
+  { ...S('nll_loss_any__scalar', 'nll_loss', 'nd/loss', 'scalar: its own reference (a gather; f64 sums)'), a: 'f32,f64', acc: 'f64' },
+  ...(['adagrad', 'adam', 'momentum'] as const).flatMap((k) => [
+    { name: `${k}_any__simd128`, ops: [k], w: '-', a: 'f32,f64', acc: 'any', tile: [4], packer: null, ref: `${k}_any__scalar`, test: T('nd/loss') },
+    { name: `${k}_any__scalar`, ops: [k], w: '-', a: 'f32,f64', acc: 'any', tile: [], packer: null, ref: `${k}_any__scalar`, test: T('nd/loss'), note: 'reference: one element at a time' },
+  ] as const),
+  { name: 'dft_any__simd128', ops: ['dft'], w: '-', a: 'f32,f64', acc: 'f64', tile: [2], packer: null, ref: 'dft_any__scalar', test: T('nd/fft'), note: 'radix-2 / Bluestein in f64, one complex per f64x2' },
+  { name: 'dft_any__scalar', ops: ['dft'], w: '-', a: 'f32,f64', acc: 'f64', tile: [], packer: null, ref: 'dft_any__scalar', test: T('nd/fft'), note: 'reference' },
+  { name: 'stft_any__simd128', ops: ['stft'], w: '-', a: 'f32,f64', acc: 'f64', tile: [2], packer: null, ref: 'stft_any__scalar', test: T('nd/fft'), note: 'radix-2 / Bluestein in f64, one complex per f64x2' },
+  { name: 'stft_any__scalar', ops: ['stft'], w: '-', a: 'f32,f64', acc: 'f64', tile: [], packer: null, ref: 'stft_any__scalar', test: T('nd/fft'), note: 'reference' },
+  { ...S('window_any__scalar', 'window', 'nd/fft'), a: 'f32,f64', acc: 'f64' },
+  { ...S('mel_weight_matrix_any__scalar', 'mel_weight_matrix', 'nd/fft'), a: 'f32,f64', acc: 'f64' },
   V('vclamp_f32__simd128', 'vclamp', 'vclamp_f32__scalar', 'kernels/eltwise'), S('vclamp_f32__scalar', 'vclamp', 'kernels/eltwise', 'reference'),
   V('vrelu_f32__simd128', 'vrelu', 'vrelu_f32__scalar', 'kernels/eltwise'), S('vrelu_f32__scalar', 'vrelu', 'kernels/eltwise', 'reference'),
   V('vrelu6_f32__simd128', 'vrelu6', 'vrelu6_f32__scalar', 'kernels/eltwise'), S('vrelu6_f32__scalar', 'vrelu6', 'kernels/eltwise', 'reference'),
@@ -218,7 +231,7 @@ export const HELPERS = [
   'alloc', 'alloc_uninit', 'free', 'memory_bytes', 'fmt_count', 'fmt_cols', 'fmt_table_ptr', 'names_count', 'names_ptr', 'names_len', 'fmt_max_code', 'fmt_nan_code',
   'fmt_inf_code', 'random_fill', 'pack4', 'unpack4', 'sext4', 'pack6', 'unpack6', 'packed_bytes', 'affine_params', 'pack_w_f32',
   'packed_f32_bytes', 'pack_w_q', 'packed_q_bytes', 'pack_wq_params', 'packed_wq_params_bytes', 'pack_w_i8_k2', 'packed_w8a8_bytes', 'pack_conv_w_f32', 'packed_conv_f32_bytes',
-  'conv_out_dim', 'conv_narrow_scratch_bytes', 'weights_fusable', 'canonicalize_nan', 'canonicalize_nan_f64', 'dtype_count', 'dtype_cols', 'dtype_table_ptr', 'pack_recurrent_f32', 'packed_recurrent_f32_bytes', 'recurrent_scratch_bytes', 'xxh32', 'xxh32_start', 'xxh32_update', 'xxh32_digest',
+  'conv_out_dim', 'conv_narrow_scratch_bytes', 'weights_fusable', 'canonicalize_nan', 'canonicalize_nan_f64', 'fft_scratch_bytes', 'dtype_count', 'dtype_cols', 'dtype_table_ptr', 'pack_recurrent_f32', 'packed_recurrent_f32_bytes', 'recurrent_scratch_bytes', 'xxh32', 'xxh32_start', 'xxh32_update', 'xxh32_digest',
 ] as const;
 export type HelperName = (typeof HELPERS)[number];
 

@@ -16,6 +16,8 @@ export const REDUCE_OPS = ['sum', 'mean', 'max', 'min', 'prod', 'l1', 'l2', 'log
 export const SOFTMAX_KINDS = ['softmax', 'logsoftmax', 'hardmax'] as const;
 export const UNARY_OPS = ['abs', 'neg', 'sign', 'floor', 'ceil', 'round', 'sqrt', 'reciprocal', 'exp', 'log', 'erf', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'relu', 'sigmoid', 'tanh', 'softplus', 'softsign', 'elu', 'selu', 'celu', 'mish', 'thresholdedrelu', 'hardsigmoid', 'hardswish', 'leakyrelu', 'gelu', 'gelu_tanh', 'isnan', 'isinf', 'not', 'bitwisenot', 'clip', 'shrink'] as const;
 export const RECURRENT_ACTS = ['relu', 'tanh', 'sigmoid', 'affine', 'leakyrelu', 'thresholdedrelu', 'scaledtanh', 'hardsigmoid', 'elu', 'softsign', 'softplus'] as const;
+export const LOSS_REDUCTIONS = ['none', 'sum', 'mean'] as const;
+export const WINDOWS = ['hann', 'hamming', 'blackman'] as const;
 
 /** The format table: one row per id (FORMAT_COLUMNS), kind -1 for an unassigned id. */
 export const FORMAT_TABLE: readonly (readonly number[])[] = [

@@ -3,10 +3,10 @@
 // scripts/gen-tables.mjs writes from the module itself. Pure data: no instance needed, so the
 // bundle reader runs without one. checkModule() proves at init that the instance holds the same.
 
-import { FORMAT_NAMES, FORMAT_COLUMNS, FORMAT_TABLE, KINDS, SPECIALS, ROUNDING, OVERFLOW, ACTIVATIONS, DENSE_ACTIVATIONS, DTYPE_NAMES, DTYPE_TABLE, BINARY_OPS, REDUCE_OPS, SOFTMAX_KINDS, UNARY_OPS, RECURRENT_ACTS } from './tables.gen.js';
+import { FORMAT_NAMES, FORMAT_COLUMNS, FORMAT_TABLE, KINDS, SPECIALS, ROUNDING, OVERFLOW, ACTIVATIONS, DENSE_ACTIVATIONS, DTYPE_NAMES, DTYPE_TABLE, BINARY_OPS, REDUCE_OPS, SOFTMAX_KINDS, UNARY_OPS, RECURRENT_ACTS, LOSS_REDUCTIONS, WINDOWS } from './tables.gen.js';
 import { fail } from './errors.js';
 
-export { FORMAT_NAMES, FORMAT_COLUMNS, FORMAT_TABLE, KINDS, SPECIALS, ROUNDING, OVERFLOW, ACTIVATIONS, DENSE_ACTIVATIONS, DTYPE_NAMES, DTYPE_TABLE, BINARY_OPS, REDUCE_OPS, SOFTMAX_KINDS, UNARY_OPS, RECURRENT_ACTS };
+export { FORMAT_NAMES, FORMAT_COLUMNS, FORMAT_TABLE, KINDS, SPECIALS, ROUNDING, OVERFLOW, ACTIVATIONS, DENSE_ACTIVATIONS, DTYPE_NAMES, DTYPE_TABLE, BINARY_OPS, REDUCE_OPS, SOFTMAX_KINDS, UNARY_OPS, RECURRENT_ACTS, LOSS_REDUCTIONS, WINDOWS };
 export type Rounding = (typeof ROUNDING)[number];
 export type OverflowPolicy = (typeof OVERFLOW)[number];
 export type Activation = (typeof ACTIVATIONS)[number];
@@ -32,7 +32,7 @@ export type DenseActivation = (typeof DENSE_ACTIVATIONS)[number];
 /** A Dense node's activation codes (gemm_f32_f32_emu_recompute__simd128_4x8's kact) by name. */
 export const DENSE_ACT = Object.fromEntries(DENSE_ACTIVATIONS.map((a, i) => [a, i])) as Record<DenseActivation, number>;
 
-const LISTS: readonly (readonly string[])[] = [FORMAT_NAMES, FORMAT_COLUMNS, KINDS, SPECIALS, ROUNDING, OVERFLOW, ACTIVATIONS, DENSE_ACTIVATIONS, DTYPE_NAMES, BINARY_OPS, REDUCE_OPS, SOFTMAX_KINDS, UNARY_OPS, RECURRENT_ACTS];
+const LISTS: readonly (readonly string[])[] = [FORMAT_NAMES, FORMAT_COLUMNS, KINDS, SPECIALS, ROUNDING, OVERFLOW, ACTIVATIONS, DENSE_ACTIVATIONS, DTYPE_NAMES, BINARY_OPS, REDUCE_OPS, SOFTMAX_KINDS, UNARY_OPS, RECURRENT_ACTS, LOSS_REDUCTIONS, WINDOWS];
 
 /** Fails with WASM_UNAVAILABLE unless the instance's tables are these (a module from another
  *  build would misread every id and code). One pass over ~300 ints and ~60 names. */

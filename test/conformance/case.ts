@@ -26,6 +26,9 @@ const SPEC_CHANGED: Record<string, { why: string; tol: { rtol: number; atol: num
   // onnx 1.12's generator truncates f32 to bfloat16; Alloy's Cast rounds to nearest even (as the
   // ONNX reference and onnxruntime do since): one bfloat16 step (2^-7 relative) apart at most
   test_cast_FLOAT_to_BFLOAT16: { why: 'onnx 1.12 data truncate f32 to bfloat16; Cast rounds to nearest even', tol: { rtol: 2 ** -7, atol: 0 } },
+  // onnx 1.12's generator computes test_adam_multiple with epsilon 1e-2 but leaves the node's
+  // epsilon unset (the spec default, 1e-6): 1e-2 / sqrt(H') of the update apart (< 0.5 % of X here)
+  test_adam_multiple: { why: 'onnx 1.12 data use epsilon 1e-2, the node has the default 1e-6', tol: { rtol: 5e-3, atol: 0 } },
 };
 
 let alloy: Alloy | null = null;

@@ -15,6 +15,8 @@ export interface Spec {
   inits?: (Init & { name: string })[];
   nodes: Node[];
   opset?: number;
+  /** the opset_import list (default: the default domain at `opset`) */
+  imports?: { domain: string; version: number }[];
 }
 
 function tensorProto(t: Init) {
@@ -58,7 +60,7 @@ export function buildModel(s: Spec): Uint8Array {
   const opset = s.opset ?? 17;
   const msg = {
     ir_version: opset >= 21 ? 10 : 8, producer_name: 'alloy-test', producer_version: '1.0',
-    opset_import: [{ domain: '', version: opset }],
+    opset_import: s.imports ?? [{ domain: '', version: opset }],
     graph: graphProto(s),
   };
   const err = T.verify(msg);

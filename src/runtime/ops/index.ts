@@ -43,6 +43,9 @@ import { tfIdfVectorizer } from './tfidf.js';
 import { qlinearMatMul, qlinearConv } from './qmatmul.js';
 import { convInteger } from './convint.js';
 import { quantizeLinear, dequantizeLinear, dynamicQuantizeLinear } from './qlinear.js';
+import { negativeLogLikelihoodLoss, softmaxCrossEntropyLoss } from './loss.js';
+import { adagrad, adam, momentum } from './optim.js';
+import { dft, stft, window, melWeightMatrix } from './signal.js';
 
 export const OPS: Record<string, Builder> = {
   Dense: dense,
@@ -110,6 +113,10 @@ export const OPS: Record<string, Builder> = {
   // data-dependent output shapes, counted at plan time (select.ts)
   NonZero: nonZero, Compress: compress, Unique: unique,
   TfIdfVectorizer: tfIdfVectorizer,
+  // losses (loss.ts), ai.onnx.preview.training optimizers (optim.ts), signal ops (signal.ts)
+  NegativeLogLikelihoodLoss: negativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss: softmaxCrossEntropyLoss,
+  Adagrad: adagrad, Adam: adam, Momentum: momentum,
+  DFT: dft, STFT: stft, HannWindow: window('hann'), HammingWindow: window('hamming'), BlackmanWindow: window('blackman'), MelWeightMatrix: melWeightMatrix,
 };
 
 export type { Builder, PreparedNode, OpContext, Weight } from './types.js';

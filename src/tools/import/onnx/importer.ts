@@ -32,6 +32,8 @@ export class OnnxImporter extends GraphBuilder<string, Val> {
   opset = 0;
   /** converts a graph's nodes (set by ./index.ts; subgraph bodies call it, ./ops/control.ts) */
   walk!: (im: OnnxImporter, g: GraphP) => void;
+  /** opset_import versions of the domains other than the default one */
+  domains = new Map<string, number>();
   node!: NodeP;
   at!: Attrs;
   constructor(readonly opts: ImportOptions) { super(); }

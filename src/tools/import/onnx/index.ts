@@ -31,6 +31,7 @@ import { OnnxImporter, type ImportOptions } from './importer.js';
 import { Attrs, constantNode, tensorConst, type Act } from './values.js';
 import { rewritePatterns } from './patterns.js';
 import { HANDLERS, GENERIC, TYPED } from './ops/index.js';
+import { TRAINING_DOMAIN, TRAINING_OPS } from './ops/loss.js';
 import { emitGeneric, plainInput } from './generic.js';
 import { dtypeOfId, type DType } from '../../../runtime/dtype.js';
 import { adaptLegacy, checkLegacy } from './legacy.js';
@@ -114,7 +115,11 @@ export function walk(im: OnnxImporter, g: NonNullable<ModelP['graph']>): void {
     const domain = n.domain ?? '';
     const label = `${n.op_type} (${im.nodeName})`;
     const poisoned = (n.input ?? []).some((x) => x && im.isPoison(x));
-    if (domain !== '' && domain !== 'ai.onnx') { im.refuse(`${label}: operator domain ${JSON.stringify(domain)}`, outs); continue; }
+    const std = domain === '' || domain === 'ai.onnx';
+    // see: ONNX ai.onnx.preview.training, version 1: its optimizers, and no other domain
+    if (!std && !(domain === TRAINING_DOMAIN && TRAINING_OPS.has(n.op_type) && im.domains.get(domain) === 1)) { im.refuse(`${label}: operator domain ${JSON.stringify(domain)}${im.domains.has(domain) ? ` version ${im.domains.get(domain)}` : ''}`, outs); continue; }
+    if (std && TRAINING_OPS.has(n.op_type)) { im.refuse(`${label}: not an operator of the default domain (${TRAINING_DOMAIN} has it)`, outs); continue; }
+    if (std && !im.opset) fail('BAD_GRAPH', `${im.where()}: a default-domain node, but the model has no default-domain opset_import`);
     const handler = Object.hasOwn(HANDLERS, n.op_type) ? HANDLERS[n.op_type] : undefined;
     const row = Object.hasOwn(GENERIC, n.op_type) ? GENERIC[n.op_type] : undefined;
     if (!handler && !row) { im.refuse(label, outs); continue; }
@@ -208,10 +213,14 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions = {}): BundleI
   const ops = model.opset_import ?? [];
   const main = ops.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx');
   const opset = Number(main?.version ?? (model.ir_version < 3 ? 1 : 0));
-  if (!opset) fail('BAD_GRAPH', 'ModelProto has no default-domain opset_import');
-  if (opset < 1 || opset > 22) fail('UNSUPPORTED_OP', `opset ${opset}: opsets 1 to 22 are supported`);
+  // a model of other domains only (the training optimizers) may have no default-domain import;
+  // its nodes are checked one by one (run())
+  const others = new Map(ops.filter((o) => o !== main && o.domain).map((o) => [o.domain!, Number(o.version ?? 0)]));
+  if (!opset && others.size === 0) fail('BAD_GRAPH', 'ModelProto has no default-domain opset_import');
+  if (opset && (opset < 1 || opset > 22)) fail('UNSUPPORTED_OP', `opset ${opset}: opsets 1 to 22 are supported`);
   const im = new OnnxImporter(opts);
   im.opset = opset;
+  im.domains = others;
   const about = {
     opset,
     irVersion: Number(model.ir_version),

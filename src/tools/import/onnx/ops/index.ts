@@ -15,6 +15,8 @@ import { GENERIC_RESIZE } from './resize.js';
 import { GENERIC_POOL } from './pool.js';
 import { GENERIC_QUANT } from './qlinear.js';
 import { GENERIC_SELECT } from './select.js';
+import { GENERIC_LOSS } from './loss.js';
+import { GENERIC_SIGNAL } from './signal.js';
 import * as conv from './conv.js';
 import * as data from './data.js';
 import * as math from './math.js';
@@ -112,6 +114,9 @@ export const GENERIC: Readonly<Record<string, GenericRow>> = Object.freeze({
   // EyeLike / ReverseSequence are in ./indexing.ts, Det in ./linalg.ts; output sizes that depend
   // on the data: NonZero, Compress, Unique (./select.ts)
   ...GENERIC_SELECT,
+  // losses and the ai.onnx.preview.training optimizers (./loss.ts); signal ops (./signal.ts)
+  ...GENERIC_LOSS,
+  ...GENERIC_SIGNAL,
 });
 
 /** Handlers that read any element type and any shape themselves (no f32 / known-dims check). */

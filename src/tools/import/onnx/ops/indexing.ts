@@ -9,7 +9,7 @@ import { dtypeOfId } from '../../../../runtime/dtype.js';
 
 const norm = (a: number, r: number) => { const x = a < 0 ? a + r : a; if (!(x >= 0 && x < r)) unsupported(`axis ${a} out of range for rank ${r}`); return x; };
 /** The one element of a constant numeric input (undefined: not a constant). */
-const constScalar = (x: In | undefined): number | undefined => {
+export const constScalar = (x: In | undefined): number | undefined => {
   if (!x?.c || x.dtype === 'bool' || x.dtype === 'f16' || x.dtype === 'bf16') return undefined;
   const d = x.c.data as ArrayLike<number | bigint>;
   return d.length === 1 ? Number(d[0]) : undefined;
