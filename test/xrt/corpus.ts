@@ -1,4 +1,5 @@
 import { seededMLP, seededInputs, MLP_LAYERS } from '../../scripts/seeded-mlp.ts';
+import { caseFamilies } from './families.ts';
 // The cross-runtime corpus: a fixed list of checks whose output bytes must be identical in Node,
 // Deno, Chromium and workerd. Runtime-agnostic ESM, bundled by esbuild for every leg (each leg
 // passes in its own loaded Alloy instance and writeBundle), SHA-256 through crypto.subtle, all test data from an
@@ -19,7 +20,7 @@ type WriteBundle = (input: any) => Uint8Array;
 
 
 /** xorshift32: exact in every JS engine (integer ops only). */
-function rng(seed: number) {
+export function rng(seed: number) {
   let s = seed >>> 0 || 1;
   return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
 }
@@ -31,11 +32,11 @@ function pow2(e: number): number {
 }
 
 /** uniform in [-a, a) with 24 significant bits: exact in f32 when a is a power of two */
-function symmetric(next: () => number, a: number): number {
+export function symmetric(next: () => number, a: number): number {
   return ((next() >>> 8) - 8388608) * pow2(-23) * a;
 }
 
-function bytesOf(a: ArrayBufferView): Uint8Array {
+export function bytesOf(a: ArrayBufferView): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
@@ -471,7 +472,7 @@ async function caseTyped(alloy: Alloy, writeBundle: WriteBundle): Promise<CaseRe
   }
 }
 
-export const CASES = ['mlp-784-512-256-128-64-10', 'casts', 'mx', 'ops', 'mixed-precision-mlp', 'recompute-mlp', 'conv-paths', 'typed'];
+export const CASES = ['mlp-784-512-256-128-64-10', 'casts', 'mx', 'ops', 'mixed-precision-mlp', 'recompute-mlp', 'conv-paths', 'typed', 'families'];
 
 /** Runs every case; a case that throws is reported with ok: false and no hash. */
 export async function runCorpus(alloy: Alloy, writeBundle: WriteBundle, quantize: Quantize): Promise<CaseResult[]> {
@@ -484,6 +485,7 @@ export async function runCorpus(alloy: Alloy, writeBundle: WriteBundle, quantize
     [CASES[5], () => caseRecompute(alloy, writeBundle)],
     [CASES[6], () => caseConvPaths(alloy, writeBundle, quantize)],
     [CASES[7], () => caseTyped(alloy, writeBundle)],
+    [CASES[8], () => caseFamilies(alloy, writeBundle)],
   ];
   const out: CaseResult[] = [];
   for (const [name, fn] of runs) {
