@@ -7,6 +7,7 @@
 // same way and its shapes measured from them in the module.
 
 import * as heap from './heap.js';
+import { xxh32 } from './bundle/hash.js';
 import { fail } from './errors.js';
 import { elements } from './bundle/layout.js';
 import { dtypeBytes, view, type DType, type TensorData } from './dtype.js';
@@ -177,17 +178,25 @@ export function analyse(g: Pick<Graph, 'nodes' | 'consts' | 'inputs'>): { planNo
   return { planNodes, keyInputs };
 }
 
+const sameBytes = (a: Uint8Array[], b: Uint8Array[]): boolean =>
+  a.length === b.length && a.every((x, k) => x.length === b[k].length && x.every((v, j) => v === b[k][j]));
+
 /** Plans kept per input-shape signature (key inputs' elements included), least recent dropped. */
 export class PlanCache {
   plans: Plan[] = [];
   constructor(private g: Graph, private size: number) {}
+  /** the key inputs' bytes each plan was made for (the key holds only their hashes) */
+  private bytes = new WeakMap<Plan, Uint8Array[]>();
   get(shapes: Map<string, number[]>, feeds: Map<string, Uint8Array>): Plan {
-    const keyVals = [...this.g.keyInputs].map((n) => Array.from(feeds.get(n)!));
-    const key = JSON.stringify([[...shapes.values()], keyVals]);
-    const i = this.plans.findIndex((p) => p.key === key);
+    // key inputs by length and XXH32, then compared byte for byte on a hit: a large key input
+    // (a NonZero's data, a fuzzed scales tensor) costs one pass, not a JSON array of its bytes
+    const keyBytes = [...this.g.keyInputs].map((n) => feeds.get(n)!);
+    const key = JSON.stringify([[...shapes.values()], keyBytes.map((b) => [b.length, xxh32(b)])]);
+    const i = this.plans.findIndex((p) => p.key === key && sameBytes(this.bytes.get(p)!, keyBytes));
     if (i >= 0) { const p = this.plans[i]; this.plans.splice(i, 1); this.plans.push(p); return p; }
     if (this.plans.length >= this.size) freePlan(this.plans.shift()!);
     const p = makePlan(this.g, key, shapes, feeds);
+    this.bytes.set(p, keyBytes.map((b) => b.slice()));
     this.plans.push(p);
     return p;
   }
