@@ -6,7 +6,7 @@
 // vbinary_nd_any__scalar computes each output element from its multi-index (no coalescing, no SIMD): the
 // reference vbinary_nd_any__simd128 must equal bit for bit. y may alias a or b when it has their shape.
 
-import { coalesce, cdim, cstride, MAX_RANK, refOffsets, refB, dimsTotal } from "./iter";
+import { coalesce, cdim, cstride, outerStart, outerOff, outerNext, refOffsets, refB, dimsTotal } from "./iter";
 import { arith, compare, isCompare, opAllowed, B_ADD, B_SUB, B_MUL, B_DIV, B_MIN, B_MAX, B_PRELU } from "./ops";
 import { DT_F32, DT_U8, DT_I8, DT_U16, DT_I16, DT_I32, DT_I64, DT_BOOL, DT_F64, DT_U32, DT_U64 } from "./dtype";
 
@@ -50,27 +50,20 @@ function runScalar<T, U>(op: i32, y: usize, a: usize, b: usize, n: i64, sa: i64,
   for (; i < n; i++) store<f32>(el<f32>(y, i), arith<f32>(op, load<f32>(el<f32>(a, i * sa)), load<f32>(el<f32>(b, i * sb))));
 }
 
-const IDX: StaticArray<i64> = new StaticArray<i64>(MAX_RANK);
 
 // Walks the coalesced dims (innermost first) and calls the run body once per innermost run.
 // @ts-ignore: decorator
 @inline function walk<T, U>(op: i32, simd: bool, y: usize, a: usize, b: usize, r: i32): void {
   if (r == 0) { if (simd) runF32(op, y, a, b, 1, 0, 0); else runScalar<T, U>(op, y, a, b, 1, 0, 0); return; }
   const n0 = cdim(0), sa0 = cstride(1, 0), sb0 = cstride(2, 0);
-  let outer: i64 = 1;
-  for (let k = 1; k < r; k++) { outer *= cdim(k); unchecked(IDX[k] = 0); }
-  let ao: i64 = 0, bo: i64 = 0, yo: i64 = 0;
+  const outer = outerStart(r);
+  let yo: i64 = 0;
   for (let o: i64 = 0; o < outer; o++) {
+    const ao = outerOff(1), bo = outerOff(2);
     if (simd) runF32(op, el<f32>(y, yo), el<f32>(a, ao), el<f32>(b, bo), n0, sa0, sb0);
     else runScalar<T, U>(op, el<U>(y, yo), el<T>(a, ao), el<T>(b, bo), n0, sa0, sb0);
     yo += n0;
-    for (let k = 1; k < r; k++) {
-      const v = unchecked(IDX[k]) + 1;
-      ao += cstride(1, k); bo += cstride(2, k);
-      if (v < cdim(k)) { unchecked(IDX[k] = v); break; }
-      unchecked(IDX[k] = 0);
-      ao -= cstride(1, k) * cdim(k); bo -= cstride(2, k) * cdim(k);
-    }
+    outerNext(r, 2);
   }
 }
 

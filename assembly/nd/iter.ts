@@ -57,6 +57,37 @@ export function coalesce(rank: i32, dims: usize, ops: i32): i32 {
   return w;
 }
 
+// ----- the fast paths' walk: innermost coalesced dim as a run, the outer dims as an odometer
+
+const IDX = new StaticArray<i64>(MAX_RANK);
+const OFF = new StaticArray<i64>(4);
+
+/** Starts the outer walk over coalesced dims 1..r-1: the multi-index and the operands' element
+ *  offsets (outerOff(1..3)) at 0. Returns how many innermost runs there are. */
+// @ts-ignore: decorator
+@inline export function outerStart(r: i32): i64 {
+  let n: i64 = 1;
+  for (let k = 1; k < r; k++) { n *= cdim(k); unchecked(IDX[k] = 0); }
+  for (let op = 0; op < 4; op++) unchecked(OFF[op] = 0);
+  return n;
+}
+
+/** Operand op's element offset at the current outer multi-index. */
+// @ts-ignore: decorator
+@inline export function outerOff(op: i32): i64 { return unchecked(OFF[op]); }
+
+/** The next outer multi-index (dim 1 fastest): operands 1..ops follow their strides. */
+// @ts-ignore: decorator
+@inline export function outerNext(r: i32, ops: i32): void {
+  for (let k = 1; k < r; k++) {
+    const v = unchecked(IDX[k]) + 1;
+    for (let op = 1; op <= ops; op++) unchecked(OFF[op] += cstride(op, k));
+    if (v < cdim(k)) { unchecked(IDX[k] = v); return; }
+    unchecked(IDX[k] = 0);
+    for (let op = 1; op <= ops; op++) unchecked(OFF[op] -= cstride(op, k) * cdim(k));
+  }
+}
+
 // ----- the references' reading of broadcasting: one output element at a time
 
 let refBOff: i64 = 0;

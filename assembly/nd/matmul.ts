@@ -8,7 +8,7 @@
 // k = 0..K-1 (separate multiply and add, never fused). The SIMD kernel packs each batch's B into
 // pack_w_f32 panels and runs gemm_f32_f32_f32__simd128_5x8, which sums in exactly that order.
 
-import { coalesce, cdim, cstride, MAX_RANK, refOffsets, refB, dimsTotal } from "./iter";
+import { coalesce, cdim, cstride, outerStart, outerOff, outerNext, refOffsets, refB, dimsTotal } from "./iter";
 import { NR } from "../kernels/pack";
 import { gemm_f32_f32_f32__simd128_5x8 } from "../kernels/dense_f32";
 
@@ -58,7 +58,6 @@ function product(y: usize, a: usize, b: usize, M: i32, K: i32, N: i32, flags: i3
   gemm_f32_f32_f32__simd128_5x8(x, M * bm, K, wp, 0, N, y, 0);
 }
 
-const IDX: StaticArray<i64> = new StaticArray<i64>(MAX_RANK);
 
 // @ts-ignore: decorator
 @inline function sizesOk(M: i32, K: i32, N: i32, flags: i32): bool {
@@ -77,23 +76,17 @@ export function matmul_f32_f32_f32__simd128_5x8(y: usize, a: usize, b: usize, M:
   let n0 = cdim(0), stack: i64 = 1;
   const sa0 = cstride(1, 0), sb0 = cstride(2, 0);
   if (sb0 == 0 && sa0 == 1 && (flags & MM_TRANS_A) == 0 && n0 * M <= <i64>i32.MAX_VALUE) { stack = n0; }
-  let outer: i64 = 1;
-  for (let k = 1; k < r; k++) { outer *= cdim(k); unchecked(IDX[k] = 0); }
-  let ao: i64 = 0, bo: i64 = 0, yo: i64 = 0, lastB: i64 = -1;
+  const outer = outerStart(r);
+  let yo: i64 = 0, lastB: i64 = -1;
   for (let o: i64 = 0; o < outer; o++) {
+    const ao = outerOff(1), bo = outerOff(2);
     for (let i: i64 = 0; i < n0; i += stack) {
       const bi = bo + i * sb0;
       product(el<f32>(y, (yo + i) * sy), el<f32>(a, (ao + i * sa0) * sa), el<f32>(b, bi * sb), M, K, N, flags, <i32>stack, bi == lastB);
       lastB = bi;
     }
     yo += n0;
-    for (let k = 1; k < r; k++) {
-      const v = unchecked(IDX[k]) + 1;
-      ao += cstride(1, k); bo += cstride(2, k);
-      if (v < cdim(k)) { unchecked(IDX[k] = v); break; }
-      unchecked(IDX[k] = 0);
-      ao -= cstride(1, k) * cdim(k); bo -= cstride(2, k) * cdim(k);
-    }
+    outerNext(r, 2);
   }
   return 0;
 }

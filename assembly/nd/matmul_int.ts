@@ -8,7 +8,7 @@
 // matmul_x8_x8_i32__simd128_4x8 (the same arguments) packs b - bzp as i32 panels of 8 columns
 // and runs a 4 x 8 tile of i32x4 multiply-adds; the scalar kernel is its reference.
 
-import { coalesce, cdim, cstride, MAX_RANK, refOffsets, refB, dimsTotal } from "./iter";
+import { coalesce, cdim, cstride, outerStart, outerOff, outerNext, refOffsets, refB, dimsTotal } from "./iter";
 import { DT_U8, DT_I8 } from "./dtype";
 
 // @ts-ignore: decorator
@@ -102,7 +102,6 @@ function product(y: usize, ap: usize, wp: usize, M: i32, K: i32, N: i32): void {
   }
 }
 
-const IDX: StaticArray<i64> = new StaticArray<i64>(MAX_RANK);
 
 export function matmul_x8_x8_i32__simd128_4x8(y: usize, a: usize, adt: i32, b: usize, bdt: i32, azp: usize, nazp: i32, bzp: usize, nbzp: i32,
   M: i32, K: i32, N: i32, rank: i32, dims: usize): i32 {
@@ -116,10 +115,10 @@ export function matmul_x8_x8_i32__simd128_4x8(y: usize, a: usize, adt: i32, b: u
   if (wBytes > bBytes) { bBuf = grow(bBuf, wBytes); bBytes = wBytes; }
   if (aB > aBytes) { aBuf = grow(aBuf, aB); aBytes = aB; }
   const n0 = r == 0 ? 1 : cdim(0), sa0 = r == 0 ? 0 : cstride(1, 0), sb0 = r == 0 ? 0 : cstride(2, 0);
-  let outer: i64 = 1;
-  for (let k = 1; k < r; k++) { outer *= cdim(k); unchecked(IDX[k] = 0); }
-  let ao: i64 = 0, bo: i64 = 0, yo: i64 = 0, lastA: i64 = -1, lastB: i64 = -1;
+  const outer = outerStart(r);
+  let yo: i64 = 0, lastA: i64 = -1, lastB: i64 = -1;
   for (let o: i64 = 0; o < outer; o++) {
+    const ao = outerOff(1), bo = outerOff(2);
     for (let i: i64 = 0; i < n0; i++) {
       const ai = ao + i * sa0, bi = bo + i * sb0;
       if (bi != lastB) { packB(b + <usize>(bi * K * N), sB, bzp, nbzp, K, N, bBuf); lastB = bi; }
@@ -134,13 +133,7 @@ export function matmul_x8_x8_i32__simd128_4x8(y: usize, a: usize, adt: i32, b: u
       product(y + (<usize>((yo + i) * M * N) << 2), aBuf, bBuf, M, K, N);
     }
     yo += n0;
-    for (let k = 1; k < r; k++) {
-      const v = unchecked(IDX[k]) + 1;
-      ao += cstride(1, k); bo += cstride(2, k);
-      if (v < cdim(k)) { unchecked(IDX[k] = v); break; }
-      unchecked(IDX[k] = 0);
-      ao -= cstride(1, k) * cdim(k); bo -= cstride(2, k) * cdim(k);
-    }
+    outerNext(r, 2);
   }
   return 0;
 }

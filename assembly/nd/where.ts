@@ -5,10 +5,9 @@
 // run takes v128.bitselect when every operand is contiguous and es is 1 or 4; the rest is scalar.
 // where_nd_any__scalar computes each element from its multi-index (the reference).
 
-import { coalesce, cdim, cstride, MAX_RANK } from "./iter";
+import { coalesce, cdim, cstride, outerStart, outerOff, outerNext } from "./iter";
 import { okEs, at, copyEl } from "./move";
 
-const IDX = new StaticArray<i64>(MAX_RANK);
 
 // @ts-ignore: decorator
 @inline function pick(es: i32, y: usize, c: usize, a: usize, b: usize, i: i64, sc: i64, sa: i64, sb: i64): void {
@@ -43,19 +42,12 @@ export function where_nd_any__simd128(es: i32, y: usize, cond: usize, a: usize, 
   if (r < 0) return 2;
   if (r == 0) { pick(es, y, cond, a, b, 0, 0, 0, 0); return 0; }
   const n0 = cdim(0);
-  let outer: i64 = 1;
-  for (let k = 1; k < r; k++) { outer *= cdim(k); unchecked(IDX[k] = 0); }
-  let co: i64 = 0, ao: i64 = 0, bo: i64 = 0, yo: i64 = 0;
+  const outer = outerStart(r);
+  let yo: i64 = 0;
   for (let o: i64 = 0; o < outer; o++) {
-    runW(es, at(y, yo, es), cond + <usize>co, at(a, ao, es), at(b, bo, es), n0, cstride(1, 0), cstride(2, 0), cstride(3, 0));
+    runW(es, at(y, yo, es), cond + <usize>outerOff(1), at(a, outerOff(2), es), at(b, outerOff(3), es), n0, cstride(1, 0), cstride(2, 0), cstride(3, 0));
     yo += n0;
-    for (let k = 1; k < r; k++) {
-      const v = unchecked(IDX[k]) + 1;
-      co += cstride(1, k); ao += cstride(2, k); bo += cstride(3, k);
-      if (v < cdim(k)) { unchecked(IDX[k] = v); break; }
-      unchecked(IDX[k] = 0);
-      co -= cstride(1, k) * cdim(k); ao -= cstride(2, k) * cdim(k); bo -= cstride(3, k) * cdim(k);
-    }
+    outerNext(r, 3);
   }
   return 0;
 }
