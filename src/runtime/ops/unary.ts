@@ -44,10 +44,11 @@ function params(ctx: OpContext, op: string): [number, number, number] {
 }
 
 const BOOL_OUT = new Set(['IsNaN', 'IsInf']);
-// Which ops each kind of type takes (as the kernel's unaryAllowed): checked at load.
+// Which ops each kind of type takes (as the kernel's unaryAllowed): checked at load, and by the
+// ONNX importer's rows (tools/import/onnx/ops/unary.ts) so a model is refused at import.
 const INT_OPS = new Set(['Abs', 'Neg', 'Sign', 'Relu', 'Clip', 'BitwiseNot']);
 const FLOATS = new Set<DType>(['f32', 'f64', 'f16', 'bf16']);
-function typeOk(op: string, t: DType): boolean {
+export function unaryTakes(op: string, t: DType): boolean {
   if (t === 'bool') return op === 'Not';
   if (FLOATS.has(t)) return op !== 'Not' && op !== 'BitwiseNot';
   return INT_OPS.has(op);
@@ -58,7 +59,7 @@ const unaryNd = (op: string): Builder => (ctx) => {
   const clipTensors = op === 'Clip' && ins.length > 1;
   if (ins.length < 1 || (ins.length > 1 && !clipTensors) || ins.length > 3) fail('BAD_GRAPH', `${ctx.where}: ${op} takes 1 input, the node has ${ins.length}`);
   const t = inType(ctx, 0);
-  if (!typeOk(op, t)) fail('BAD_GRAPH', `${ctx.where}: ${op} does not take ${t} values`);
+  if (!unaryTakes(op, t)) fail('BAD_GRAPH', `${ctx.where}: ${op} does not take ${t} values`);
   let name = CODE[op];
   if (op === 'Gelu') {
     const a = ctx.node.attrs?.approximate ?? 'none';

@@ -21,6 +21,10 @@ export interface ImportOptions {
 /** A Conv / DepthwiseConv / Dense node whose weights a following op may fold into. */
 export interface Producer { entry: NodeEntry; kind: 'conv' | 'dw' | 'dense'; w: string; b?: string; rows: number }
 
+/** The shape of a one-value constant broadcast onto activation x: [1], or [] for a rank-0 x (a
+ *  [1] would widen the result to rank 1 where ONNX keeps rank 0). */
+const scalarShape = (x: Act): Ints => (x.shape.length ? [1] : []);
+
 export class OnnxImporter extends GraphBuilder<string, Val> {
   consumers = new Map<string, number>();
   graphOutputs = new Set<string>();
@@ -108,6 +112,12 @@ export class OnnxImporter extends GraphBuilder<string, Val> {
 
   /** A float constant into alloy layout next to activation x (ONNX broadcasting), reduced to the
    *  trailing dims Alloy's binary ops broadcast along. */
+  /** An f32 scalar constant to combine with activation x in an f32 binary op (named
+   *  `<node>.<base>`). */
+  scalarFor(x: Act, base: string, v: number): string {
+    return this.f32Tensor(`${this.nodeName}.${base}`, new Float32Array([v]), scalarShape(x));
+  }
+
   constFor(x: Act, c: Const, what: string): { data: Float32Array; shape: Ints } {
     let cd = [...c.dims];
     let data = this.f32Of(c, what);
@@ -119,7 +129,7 @@ export class OnnxImporter extends GraphBuilder<string, Val> {
     if (x.nhwc) { data = permute(data, cd, NCHW_TO_NHWC); cd = NCHW_TO_NHWC.map((p) => cd[p]); xs = alloyShape(x.shape, true); }
     let k = 0;
     while (k < cd.length && cd[k] === 1) k++;
-    if (k === cd.length) return { data: data.subarray(0, 1), shape: x.shape.length ? [1] : [] };   // a scalar activation stays rank 0
+    if (k === cd.length) return { data: data.subarray(0, 1), shape: scalarShape(x) };
     const tail = cd.slice(k), want = xs.slice(k);
     if (want.some(isBatch)) unsupported(`${what} ${JSON.stringify(c.dims)} varies along the batch dimension`);
     if (tail.some((d, i) => d !== want[i])) data = broadcastTo(data, tail, want);

@@ -57,18 +57,13 @@ export const HardSigmoid: Handler = (m) => {
   const x = m.act(0);
   const alpha = Math.fround(m.at.f('alpha', 0.2)), beta = Math.fround(m.at.f('beta', 0.5));
   const a = m.tmp(`${x.name}.hs_mul`, x.shape, x.nhwc), b = m.tmp(`${x.name}.hs_add`, x.shape, x.nhwc);
-  m.emit('Mul', [x.name, m.f32Tensor(`${m.nodeName}.alpha`, new Float32Array([alpha]), [1])], a.name);
-  m.emit('Add', [a.name, m.f32Tensor(`${m.nodeName}.beta`, new Float32Array([beta]), [1])], b.name);
+  m.emit('Mul', [x.name, m.scalarFor(x, 'alpha', alpha)], a.name);
+  m.emit('Add', [a.name, m.scalarFor(x, 'beta', beta)], b.name);
   const y = m.out(m.output(), x.shape, x.nhwc);
   m.emit('Clip', [b.name], y.name, { min: 0, max: 1 });
   m.bind(m.output(), y);
 };
-export const Neg: Handler = (m) => {
-  const x = m.act(0);
-  const y = m.out(m.output(), x.shape, x.nhwc);
-  m.emit('Mul', [x.name, m.f32Tensor(`${m.nodeName}.minus_one`, new Float32Array([-1]), x.shape.length ? [1] : [])], y.name);
-  m.bind(m.output(), y);
-};
+export const Neg: Handler = (m) => m.bind(m.output(), negate(m, m.act(0)));
 
 export const PRelu: Handler = (m) => {
   const x = m.act(0);
@@ -90,7 +85,7 @@ export function binConst(m: OnnxImporter, op: string, x: Act, c: Const, out: str
 
 function negate(m: OnnxImporter, x: Act): Act {
   const y = m.out(m.output(), x.shape, x.nhwc);
-  m.emit('Mul', [x.name, m.f32Tensor(`${m.nodeName}.minus_one`, new Float32Array([-1]), x.shape.length ? [1] : [])], y.name);
+  m.emit('Mul', [x.name, m.scalarFor(x, 'minus_one', -1)], y.name);
   return y;
 }
 

@@ -5,21 +5,18 @@
 
 import { unsupported } from '../../graph.js';
 import { broadcastAll, need, type GenericRow } from '../generic.js';
+import { unaryTakes } from '../../../../runtime/ops/unary.js';
 
 const NAMES = ['Abs', 'Neg', 'Sign', 'Floor', 'Ceil', 'Round', 'Sqrt', 'Reciprocal', 'Exp', 'Log', 'Erf',
   'Sin', 'Cos', 'Tan', 'Asin', 'Acos', 'Atan', 'Sinh', 'Cosh', 'Asinh', 'Acosh', 'Atanh', 'Relu', 'Sigmoid',
   'Tanh', 'Softplus', 'Softsign', 'Elu', 'Selu', 'Celu', 'Mish', 'ThresholdedRelu', 'HardSigmoid', 'HardSwish',
   'LeakyRelu', 'Gelu', 'Not', 'BitwiseNot', 'Shrink', 'Clip'];
 
-// the element types each op is defined on (as the runtime's unary builder checks them)
-const INT_OPS = new Set(['Abs', 'Neg', 'Sign', 'Relu', 'Clip', 'BitwiseNot']);
-const FLOATS = new Set(['f32', 'f64', 'f16', 'bf16']);
-const takes = (op: string, t: string) => (t === 'bool' ? op === 'Not' : FLOATS.has(t) ? op !== 'Not' && op !== 'BitwiseNot' : INT_OPS.has(op));
 
 const same = (op: string, out?: 'bool'): GenericRow => ({
   infer: (ins) => {
     const x = need(ins, 0, 'X');
-    if (!takes(op, x.dtype)) unsupported(`${op} of ${x.dtype}`);
+    if (!unaryTakes(op, x.dtype)) unsupported(`${op} of ${x.dtype}`);
     return [{ dtype: out ?? x.dtype, shape: [...x.shape] }];
   },
 });
