@@ -94,7 +94,7 @@ export function makePlan(g: Graph, key: string, inShapes: Map<string, number[]>,
       const inS = ins.map((v) => shapes.get(v)!);
       const vals = ins.map((v, k) => (n.prep.valueArgs?.includes(k) ? valuesOf(v) : undefined));
       const measure = n.prep.measure && (() => {
-        const sb = n.prep.scratch ? n.prep.scratch(inS) : 0;
+        const sb = n.prep.scratch ? n.prep.scratch(inS, []) : 0;   // outputs not known yet
         return n.prep.measure!(ins.map(ptrOf), inS, sb ? block(sb) : 0);
       });
       const outS = inferNode(g, n, inS, vals, measure);
@@ -102,7 +102,7 @@ export function makePlan(g: Graph, key: string, inShapes: Map<string, number[]>,
       all.push(outS);
       if (g.planNodes.has(i)) {
         const outs = n.outs.map((o, k) => { const p = block(bytesOf(g, o, outS[k])); temp.set(o, p); return p; });
-        const sb = n.prep.scratch ? n.prep.scratch(inS) : 0;
+        const sb = n.prep.scratch ? n.prep.scratch(inS, outS) : 0;
         const scratch = sb ? block(sb) : 0;
         n.prep.run(ins.map(ptrOf), inS, outs[0], outS[0], scratch, outs, outS);
       }
@@ -138,7 +138,7 @@ function layout(g: Graph, key: string, shapes: Map<string, number[]>): Plan {
     top = Math.max(top, off + size);
   }
   let scratchBytes = 0;
-  for (const n of g.nodes) if (n.prep.scratch) scratchBytes = Math.max(scratchBytes, n.prep.scratch(n.prep.valueInputs.map((v) => shapes.get(v)!)));
+  for (const n of g.nodes) if (n.prep.scratch) scratchBytes = Math.max(scratchBytes, n.prep.scratch(n.prep.valueInputs.map((v) => shapes.get(v)!), n.outs.map((o) => shapes.get(o)!)));
   if (!(top + scratchBytes <= g.maxArenaBytes)) fail('LIMIT_EXCEEDED', `run(): these input shapes need an activation arena of ${top} bytes plus ${scratchBytes} bytes of scratch, above maxArenaBytes ${g.maxArenaBytes}`);
   const arena = heap.alloc(top);
   let scratch = 0;

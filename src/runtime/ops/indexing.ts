@@ -54,16 +54,16 @@ const dims = (s: number[]) => JSON.stringify(s);
 /** see: ONNX Gather, opset 13. attrs.axis (default 0). */
 export const gather: Builder = (ctx) => {
   const t = typeOf(ctx, 0, 'data'), it = indexType(ctx, 1), es = dtypeBytes(t);
-  let axis = 0;
+  const axisOf = (r: number) => normAxis(ctx, int(ctx, 'axis', 0), r);
   return {
     valueInputs: ctx.node.inputs.slice(0, 2),
     outTypes: [t],
     infer([d, q]) {
-      axis = normAxis(ctx, int(ctx, 'axis', 0), d.length);
+      const axis = axisOf(d.length);
       return [...d.slice(0, axis), ...q, ...d.slice(axis + 1)];
     },
     run([dp, ip], [d, q], yp) {
-      const A = d[axis];
+      const axis = axisOf(d.length), A = d[axis];
       check(ctx, ctx.kernels.gather_any__memcpy(es, yp, dp, ip, it, elements(d.slice(0, axis)), A, elements(d.slice(axis + 1)), elements(q)), `an index is outside [-${A}, ${A - 1}] (axis ${axis} of ${dims(d)})`);
     },
     dispose() {},
@@ -73,16 +73,17 @@ export const gather: Builder = (ctx) => {
 /** see: ONNX GatherElements, opset 13. attrs.axis (default 0). */
 export const gatherElements: Builder = (ctx) => {
   const t = typeOf(ctx, 0, 'data'), it = indexType(ctx, 1), es = dtypeBytes(t);
-  let axis = 0;
+  const axisOf = (r: number) => normAxis(ctx, int(ctx, 'axis', 0), r);
   return {
     valueInputs: ctx.node.inputs.slice(0, 2),
     outTypes: [t],
     infer([d, q]) {
-      axis = normAxis(ctx, int(ctx, 'axis', 0), d.length);
+      const axis = axisOf(d.length);
       if (q.length !== d.length || q.some((n, k) => k !== axis && n > d[k])) fail('SHAPE_MISMATCH', `${ctx.where}: indices ${dims(q)} do not fit data ${dims(d)} off axis ${axis}`);
       return q;
     },
     run([dp, ip], [d, q], yp) {
+      const axis = axisOf(d.length);
       check(ctx, withDims([...d, ...q], (p) => ctx.kernels.gather_elements_any__scalar(es, yp, dp, ip, it, d.length, axis, p)), `an index is outside [-${d[axis]}, ${d[axis] - 1}] (axis ${axis})`);
     },
     dispose() {},
@@ -127,16 +128,17 @@ function scatterTypes(ctx: OpContext): { t: DType; it: number; red: number } {
 /** see: ONNX ScatterElements, opset 18 (Scatter, opset 9-10, is the same). attrs.axis, reduction. */
 export const scatterElements: Builder = (ctx) => {
   const { t, it, red } = scatterTypes(ctx);
-  let axis = 0;
+  const axisOf = (r: number) => normAxis(ctx, int(ctx, 'axis', 0), r);
   return {
     valueInputs: ctx.node.inputs.slice(0, 3),
     outTypes: [t],
     infer([d, q, u]) {
-      axis = normAxis(ctx, int(ctx, 'axis', 0), d.length);
+      const axis = axisOf(d.length);
       if (!same(q, u) || q.length !== d.length || q.some((n, k) => k !== axis && n > d[k])) fail('SHAPE_MISMATCH', `${ctx.where}: indices ${dims(q)} / updates ${dims(u)} do not fit data ${dims(d)}`);
       return d;
     },
     run([dp, ip, up], [d, q], yp) {
+      const axis = axisOf(d.length);
       check(ctx, withDims([...d, ...q], (p) => ctx.kernels.scatter_elements_any__scalar(dtypeId(t), red, yp, dp, ip, up, it, d.length, axis, p)), `an index is outside [-${d[axis]}, ${d[axis] - 1}] (axis ${axis})`);
     },
     dispose() {},
@@ -165,7 +167,7 @@ export const scatterND: Builder = (ctx) => {
 /** see: ONNX OneHot, opset 11. Inputs indices, depth (a value argument), values [off, on]; attrs.axis (default -1). */
 export const oneHot: Builder = (ctx) => {
   const t = typeOf(ctx, 2, 'values'), itype = dtypeId(typeOf(ctx, 0, 'indices')), es = dtypeBytes(t);
-  let axis = 0;
+  const axisOf = (r: number) => normAxis(ctx, int(ctx, 'axis', -1), r);   // over the output's rank
   return {
     valueInputs: ctx.node.inputs.slice(0, 3),
     outTypes: [t],
@@ -176,12 +178,11 @@ export const oneHot: Builder = (ctx) => {
       const depth = Math.trunc(dv[0]);   // a float depth is truncated (ONNX: cast to int)
       if (!(depth >= 1 && depth <= 2 ** 31 - 1)) fail('BAD_INPUT', `${ctx.where}: depth ${dv[0]} is not a positive size`);
       if (elements(v) !== 2) fail('SHAPE_MISMATCH', `${ctx.where}: values must hold [off, on], not ${dims(v)}`);
-      const r = q.length + 1, a = int(ctx, 'axis', -1);
-      axis = a < 0 ? a + r : a;
-      if (!(axis >= 0 && axis < r)) fail('SHAPE_MISMATCH', `${ctx.where}: axis ${a} out of range for rank ${r}`);
+      const axis = axisOf(q.length + 1);
       return [...q.slice(0, axis), depth, ...q.slice(axis)];
     },
     run([ip, , vp], [q], yp, out) {
+      const axis = axisOf(q.length + 1);
       const st = ctx.kernels.onehot_any__scalar(es, yp, ip, itype, elements(q.slice(0, axis)), out[axis], elements(q.slice(axis)), vp);
       if (st !== 0) fail('BAD_GRAPH', `${ctx.where}: indices of type ${typeOf(ctx, 0, 'indices')} are not supported`);
     },
@@ -243,21 +244,22 @@ export const range: Builder = (ctx) => {
 export const topK: Builder = (ctx) => {
   const t = typeOf(ctx, 0, 'X'), id = dtypeId(t), largest = int(ctx, 'largest', 1) ? 1 : 0;
   if (t === 'bool') fail('UNSUPPORTED_OP', `${ctx.where}: TopK of bool`);
-  let axis = 0;
+  const axisOf = (r: number) => normAxis(ctx, int(ctx, 'axis', -1), r);
   return {
     valueInputs: ctx.node.inputs.slice(0, 2),
     outTypes: [t, 'i64'],
     valueArgs: [1],
     infer([x], values) {
-      axis = normAxis(ctx, int(ctx, 'axis', -1), x.length);
+      const axis = axisOf(x.length);
       const kv = values[1];
       if (!kv || kv.length !== 1) fail('SHAPE_MISMATCH', `${ctx.where}: K must hold one element`);
       if (!(kv[0] >= 0 && kv[0] <= x[axis])) fail('BAD_INPUT', `${ctx.where}: K ${kv[0]} is outside [0, ${x[axis]}] (axis ${axis} of ${dims(x)})`);
       const y = x.slice(); y[axis] = kv[0];
       return [y, y.slice()];
     },
-    scratch([x]) { return 16 * x[normAxis(ctx, int(ctx, 'axis', -1), x.length)]; },
+    scratch([x]) { return 16 * x[axisOf(x.length)]; },
     run([xp], [x], _y, out, scratch, outs) {
+      const axis = axisOf(x.length);
       check(ctx, ctx.kernels.topk_any__scalar(id, outs[0], outs[1], xp, elements(x.slice(0, axis)), x[axis], elements(x.slice(axis + 1)), out[axis], largest, scratch), 'bad shape');
     },
     dispose() {},

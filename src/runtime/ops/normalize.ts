@@ -90,18 +90,18 @@ export const groupNorm = (instance: boolean): Builder => (ctx) => {
     if (G < 1 || C % G !== 0) fail('SHAPE_MISMATCH', `${ctx.where}: ${C} channels in ${G} groups`);
     return { N: s[0], C, G, S: elements(s.slice(2)) };
   };
-  let perGroup = 0;
+  // GroupNormalization's scale / bias: one per group (opset 18) or one per channel (opset 21)
+  const perGroup = (C: number, G: number, scale: number[]) => (!instance && elements(scale) === G && G !== C ? 1 : 0);
   return {
     valueInputs: [xName, ...ab],
     infer(inputs) {
       const { C, G } = geo(inputs[0]);
       for (const [i, q] of inputs.slice(1).entries()) count(ctx, i ? 'bias' : 'scale', q, instance ? [C] : [C, G]);
-      perGroup = !instance && elements(inputs[1]) === G && G !== C ? 1 : 0;
       return [...inputs[0]];
     },
-    run(ptrs, [s], yp) {
+    run(ptrs, [s, scale], yp) {
       const { N, C, G, S } = geo(s);
-      status(ctx, ctx.kernels.groupnorm_f32__scalar(yp, ptrs[0], ptrs[1], ptrs[2], N, C, G, S, eps, perGroup), ctx.node.op);
+      status(ctx, ctx.kernels.groupnorm_f32__scalar(yp, ptrs[0], ptrs[1], ptrs[2], N, C, G, S, eps, perGroup(C, G, scale)), ctx.node.op);
     },
     dispose() {},
   };

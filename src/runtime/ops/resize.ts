@@ -94,8 +94,6 @@ export const resizeNd: Builder = (ctx) => {
     if (!sz && !sc) fail('BAD_GRAPH', `${ctx.where}: neither scales nor sizes is given`);
     return sz ? 'sizes' : 'scales';
   };
-  let lastOut: number[] = [];
-
   function outDims(x: number[], shapes: number[][], values: (number[] | undefined)[]): number[] {
     const r = x.length;
     if (r < 1) fail('SHAPE_MISMATCH', `${ctx.where}: Resize of a scalar`);
@@ -122,13 +120,9 @@ export const resizeNd: Builder = (ctx) => {
     valueInputs: roles.map((k) => names[inPos[k]]),
     outTypes: [t],
     valueArgs: [at(2), at(3)].filter((i) => i >= 0),
-    infer(shapes, values) {
-      lastOut = outDims(shapes[0], shapes, values);
-      return lastOut;
-    },
-    // the plan sizes the scratch right after infer() for the same shapes and values
-    // (an empty output runs nothing: no tables for a huge width beside a 0)
-    scratch: ([x]) => 16 + pad16(4 * (P0 + 3 * x.length)) + (lastOut.length === x.length && elements(lastOut) > 0 ? workBytes(mode, x, lastOut) : 0),
+    infer: (shapes, values) => outDims(shapes[0], shapes, values),
+    // an empty output runs nothing: no tables for a huge width beside a 0
+    scratch: ([x], [y]) => 16 + pad16(4 * (P0 + 3 * x.length)) + (y && y.length === x.length && elements(y) > 0 ? workBytes(mode, x, y) : 0),
     run(ptrs, shapes, yp, outShape, scratch) {
       const x = shapes[0], r = x.length;
       if (elements(outShape) === 0) return;

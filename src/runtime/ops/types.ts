@@ -58,8 +58,9 @@ export interface PreparedNode {
    *  several; `values[i]` holds valueInputs[i]'s elements (as numbers; i64 through Number) for
    *  each i in valueArgs */
   infer(inputs: number[][], values: (number[] | undefined)[]): number[] | number[][];
-  /** bytes of scratch the run needs for these input shapes (0 if none) */
-  scratch?(inputs: number[][]): number;
+  /** bytes of scratch the run needs for these input and output shapes (0 if none; a measure()
+   *  node is asked before its outputs are known, with outputs []) */
+  scratch?(inputs: number[][], outputs: number[][]): number;
   /** call the kernel: input/output pointers into the arena, and the scratch block; `outs` /
    *  `outShapes` list every output (output / outShape are the first) */
   run(inputs: number[], inShapes: number[][], output: number, outShape: number[], scratch: number, outs: number[], outShapes: number[][]): void;
