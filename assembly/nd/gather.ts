@@ -10,7 +10,7 @@
 // The __memcpy kernels copy whole rows (memory.copy); their __scalar references copy element by
 // element from each output element's multi-index.
 
-import { ST_OK, ST_TYPE, ST_DIMS, ST_RANGE, MAX_IRANK, okIndexType, okEsize, ldIndex, wrap, allInRange, cpEl, prod } from "./idx";
+import { ST_OK, ST_TYPE, ST_DIMS, ST_RANGE, MAX_IRANK, okIndexType, okEsize, ldIndex, wrap, allInRange, cpEl, prod, setStrides, elementOffset, tupleOffset } from "./idx";
 
 // @ts-ignore: decorator
 @inline function at(p: usize, i: i64, esize: i32): usize { return p + <usize>(i * <i64>esize); }
@@ -50,13 +50,6 @@ export function gather_any__scalar(esize: i32, y: usize, data: usize, idx: usize
   return ST_OK;
 }
 
-const DSTR: StaticArray<i64> = new StaticArray<i64>(MAX_IRANK);
-
-/** Element strides of the rank dims at p (row-major) into DSTR. */
-function strides(p: usize, rank: i32): void {
-  let s: i64 = 1;
-  for (let i = rank - 1; i >= 0; i--) { unchecked(DSTR[i] = s); s *= <i64>load<i32>(p + (<usize>i << 2)); }
-}
 
 // @ts-ignore: decorator
 @inline function dim(dims: usize, i: i32): i64 { return <i64>load<i32>(dims + (<usize>i << 2)); }
@@ -70,15 +63,9 @@ export function gather_elements_any__scalar(esize: i32, y: usize, data: usize, i
   }
   const total = prod(dims + (<usize>rank << 2), rank), A = dim(dims, axis);
   if (!allInRange(itype, idx, total, A)) return ST_RANGE;
-  strides(dims, rank);
+  setStrides(dims, rank, 1);
   for (let e: i64 = 0; e < total; e++) {
-    let rem = e, off: i64 = 0;
-    for (let k = rank - 1; k >= 0; k--) {
-      const q = dim(dims, rank + k), c = rem % q;
-      rem /= q;
-      off += (k == axis ? wrap(ldIndex(itype, idx, e), A) : c) * unchecked(DSTR[k]);
-    }
-    cpEl(esize, at(y, e, esize), at(data, off, esize));
+    cpEl(esize, at(y, e, esize), at(data, elementOffset(e, rank, axis, A, dims, itype, idx), esize));
   }
   return ST_OK;
 }
@@ -93,24 +80,11 @@ function gatherNdCheck(esize: i32, itype: i32, B: i32, N: i32, k: i32, inner: i3
   return ST_OK;
 }
 
-/** Element offset of index tuple t inside its batch's data (DSTR holds the strides times inner). */
-// @ts-ignore: decorator
-@inline function tupleOffset(itype: i32, idx: usize, t: i64, k: i32, dims: usize): i64 {
-  let off: i64 = 0;
-  for (let j = 0; j < k; j++) off += wrap(ldIndex(itype, idx, t * k + j), dim(dims, j)) * unchecked(DSTR[j]);
-  return off;
-}
-
-function ndStrides(dims: usize, k: i32, inner: i32): i64 {
-  let s = <i64>inner;
-  for (let j = k - 1; j >= 0; j--) { unchecked(DSTR[j] = s); s *= dim(dims, j); }
-  return s; // one batch's elements
-}
 
 export function gather_nd_any__memcpy(esize: i32, y: usize, data: usize, idx: usize, itype: i32, B: i32, N: i32, k: i32, inner: i32, dims: usize): i32 {
   const s = gatherNdCheck(esize, itype, B, N, k, inner, dims, idx);
   if (s != ST_OK) return s;
-  const batch = ndStrides(dims, k, inner), row = <i64>inner * esize;
+  const batch = setStrides(dims, k, inner), row = <i64>inner * esize;
   let d = y;
   for (let b: i64 = 0; b < B; b++) {
     for (let n: i64 = 0; n < N; n++) {
@@ -126,7 +100,7 @@ export function gather_nd_any__memcpy(esize: i32, y: usize, data: usize, idx: us
 export function gather_nd_any__scalar(esize: i32, y: usize, data: usize, idx: usize, itype: i32, B: i32, N: i32, k: i32, inner: i32, dims: usize): i32 {
   const s = gatherNdCheck(esize, itype, B, N, k, inner, dims, idx);
   if (s != ST_OK) return s;
-  const batch = ndStrides(dims, k, inner), total = <i64>B * N * inner;
+  const batch = setStrides(dims, k, inner), total = <i64>B * N * inner;
   for (let e: i64 = 0; e < total; e++) {
     const i = e % inner, t = e / inner, b = t / N;
     cpEl(esize, at(y, e, esize), at(data, b * batch + tupleOffset(itype, idx, t, k, dims) + i, esize));

@@ -51,3 +51,40 @@ export function prod(p: usize, n: i32): i64 {
   }
   return r;
 }
+
+// ----- data strides and index offsets (Gather* / Scatter*: one reading of the index tensors)
+
+const DSTR = new StaticArray<i64>(MAX_IRANK);
+
+// @ts-ignore: decorator
+@inline function dimAt(dims: usize, i: i32): i64 { return <i64>load<i32>(dims + (<usize>i << 2)); }
+
+/** Row-major element strides of the first `rank` dims (i32s at dims) into DSTR, the innermost
+ *  `inner`; returns all their elements times inner. */
+export function setStrides(dims: usize, rank: i32, inner: i64): i64 {
+  let s = inner;
+  for (let i = rank - 1; i >= 0; i--) { unchecked(DSTR[i] = s); s *= dimAt(dims, i); }
+  return s;
+}
+
+/** GatherElements / ScatterElements: the data offset of indices element e (indices of shape
+ *  dims[rank..2 rank)): e's own multi-index with the axis coordinate replaced by its index. */
+// @ts-ignore: decorator
+@inline export function elementOffset(e: i64, rank: i32, axis: i32, A: i64, dims: usize, itype: i32, idx: usize): i64 {
+  let rem = e, off: i64 = 0;
+  for (let k = rank - 1; k >= 0; k--) {
+    const q = dimAt(dims, rank + k), c = rem % q;
+    rem /= q;
+    off += (k == axis ? wrap(ldIndex(itype, idx, e), A) : c) * unchecked(DSTR[k]);
+  }
+  return off;
+}
+
+/** GatherND / ScatterND: the data offset of index tuple t (k indices into dims[0..k)). */
+// @ts-ignore: decorator
+@inline export function tupleOffset(itype: i32, idx: usize, t: i64, k: i32, dims: usize): i64 {
+  let off: i64 = 0;
+  for (let j = 0; j < k; j++) off += wrap(ldIndex(itype, idx, t * k + j), dimAt(dims, j)) * unchecked(DSTR[j]);
+  return off;
+}
+

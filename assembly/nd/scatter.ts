@@ -9,7 +9,7 @@
 //   scatter_nd_any__scalar(dtype, red, y, data, idx, upd, itype, M, k, rank, dims)
 //     see: ONNX ScatterND, opset 18. data: rank dims; idx [M, k]; upd [M, dims[k..rank)]
 
-import { ST_OK, ST_TYPE, ST_DIMS, ST_RANGE, MAX_IRANK, okIndexType, ldIndex, wrap, allInRange, prod } from "./idx";
+import { ST_OK, ST_TYPE, ST_DIMS, ST_RANGE, MAX_IRANK, okIndexType, ldIndex, wrap, allInRange, prod, setStrides, elementOffset, tupleOffset } from "./idx";
 import { arith, B_ADD, B_MUL, B_MAX, B_MIN } from "./ops";
 import { DT_F32, DT_U8, DT_I8, DT_U16, DT_I16, DT_I32, DT_I64, DT_BOOL, DT_F16, DT_F64, DT_U32, DT_U64, DT_BF16 } from "./dtype";
 
@@ -36,7 +36,6 @@ function okReduction(dtype: i32, red: i32): bool {
   store<T>(p, arith<T>(op, load<T>(p), u));
 }
 
-const DSTR: StaticArray<i64> = new StaticArray<i64>(MAX_IRANK);
 
 // @ts-ignore: decorator
 @inline function dim(dims: usize, i: i32): i64 { return <i64>load<i32>(dims + (<usize>i << 2)); }
@@ -44,12 +43,7 @@ const DSTR: StaticArray<i64> = new StaticArray<i64>(MAX_IRANK);
 function elementsTyped<T>(red: i32, y: usize, idx: usize, upd: usize, itype: i32, rank: i32, axis: i32, dims: usize, total: i64): void {
   const A = dim(dims, axis);
   for (let e: i64 = 0; e < total; e++) {
-    let rem = e, off: i64 = 0;
-    for (let k = rank - 1; k >= 0; k--) {
-      const q = dim(dims, rank + k), c = rem % q;
-      rem /= q;
-      off += (k == axis ? wrap(ldIndex(itype, idx, e), A) : c) * unchecked(DSTR[k]);
-    }
+    const off = elementOffset(e, rank, axis, A, dims, itype, idx);
     combine<T>(red, y + <usize>(off << alignof<T>()), load<T>(upd + <usize>(e << alignof<T>())));
   }
 }
@@ -65,8 +59,7 @@ export function scatter_elements_any__scalar(dtype: i32, red: i32, y: usize, dat
   const total = prod(dims + (<usize>rank << 2), rank);
   if (!allInRange(itype, idx, total, dim(dims, axis))) return ST_RANGE;
   if (y != data) memory.copy(y, data, <usize>(prod(dims, rank) * es));
-  let s: i64 = 1;
-  for (let i = rank - 1; i >= 0; i--) { unchecked(DSTR[i] = s); s *= dim(dims, i); }
+  setStrides(dims, rank, 1);
   if (dtype == DT_F32) elementsTyped<f32>(red, y, idx, upd, itype, rank, axis, dims, total);
   else if (dtype == DT_F64) elementsTyped<f64>(red, y, idx, upd, itype, rank, axis, dims, total);
   else if (dtype == DT_I32) elementsTyped<i32>(red, y, idx, upd, itype, rank, axis, dims, total);
@@ -82,8 +75,7 @@ export function scatter_elements_any__scalar(dtype: i32, red: i32, y: usize, dat
 
 function ndTyped<T>(red: i32, y: usize, idx: usize, upd: usize, itype: i32, M: i64, k: i32, inner: i64, dims: usize): void {
   for (let t: i64 = 0; t < M; t++) {
-    let off: i64 = 0;
-    for (let j = 0; j < k; j++) off += wrap(ldIndex(itype, idx, t * k + j), dim(dims, j)) * unchecked(DSTR[j]);
+    const off = tupleOffset(itype, idx, t, k, dims);
     const u = upd + <usize>((t * inner) << alignof<T>()), p = y + <usize>(off << alignof<T>());
     for (let i: i64 = 0; i < inner; i++) combine<T>(red, p + <usize>(i << alignof<T>()), load<T>(u + <usize>(i << alignof<T>())));
   }
@@ -98,8 +90,7 @@ export function scatter_nd_any__scalar(dtype: i32, red: i32, y: usize, data: usi
   }
   if (y != data) memory.copy(y, data, <usize>(prod(dims, rank) * es));
   const inner = prod(dims + (<usize>k << 2), rank - k);
-  let s = inner;
-  for (let j = k - 1; j >= 0; j--) { unchecked(DSTR[j] = s); s *= dim(dims, j); }
+  setStrides(dims, k, inner);
   if (dtype == DT_F32) ndTyped<f32>(red, y, idx, upd, itype, M, k, inner, dims);
   else if (dtype == DT_F64) ndTyped<f64>(red, y, idx, upd, itype, M, k, inner, dims);
   else if (dtype == DT_I32) ndTyped<i32>(red, y, idx, upd, itype, M, k, inner, dims);

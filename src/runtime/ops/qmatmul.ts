@@ -38,7 +38,7 @@ export const qlinearMatMul: Builder = (ctx) => {
       if (zy && elements(sh[nm + 3]) !== 1) fail('SHAPE_MISMATCH', `${ctx.where}: y_zero_point of shape ${JSON.stringify(sh[nm + 3])} (one value expected)`);
       return mm.infer(sh.slice(0, nm), []) as number[];
     },
-    scratch: (sh) => accBytes(sh) + (mm.scratch ? mm.scratch(sh.slice(0, nm)) : 0),
+    scratch: (sh, out) => accBytes(sh) + (mm.scratch ? mm.scratch(sh.slice(0, nm), out) : 0),
     run(p, sh, yp, yShape, scratch) {
       const s = matShapes(ctx, sh[0], sh[1]), acc = scratch;
       mm.run(p.slice(0, nm), sh.slice(0, nm), acc, s.out, scratch + accBytes(sh), [acc], [s.out]);
