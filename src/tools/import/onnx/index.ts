@@ -187,7 +187,10 @@ function dispatch(im: OnnxImporter, handler: ((m: OnnxImporter) => void) | undef
   }
   if (handler && TYPED.has(im.node.op_type!)) return handler(im);
   const typed = acts.find((a) => (a.dtype ?? 'f32') !== 'f32');
-  const open = acts.find((a) => a.shape.some((d, i) => d === -1 && i > 0));
+  // MatMul on a constant weight becomes a Dense, which reads its input as rows of the weight's K
+  // (checked at run time): its other dims may be unknown (a transformer's [B, S, H], dynamic B, S)
+  const rowsOnly = im.node.op_type === 'MatMul' && im.val(1)?.kind === 'const';
+  const open = rowsOnly ? undefined : acts.find((a) => a.shape.some((d, i) => d === -1 && i > 0));
   if (handler && !((typed || open) && row)) {
     if (typed) unsupported(`input ${JSON.stringify(typed.name)} is ${typed.dtype}; this operator takes f32`);
     if (open) unsupported(`input ${JSON.stringify(open.name)} has shape ${JSON.stringify(open.shape)}: a dimension other than the first is unknown at import (give it with --input-shape)`);

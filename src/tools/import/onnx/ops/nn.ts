@@ -91,7 +91,7 @@ export const MatMul: Handler = (m) => {
   if (B.dims.length !== 2) unsupported(`constant B of rank ${B.dims.length}`);
   if (a.shape.length < 2) unsupported('input A of rank 1');
   const { w, N, K } = denseWeight(m, B, false, 1);
-  if (a.shape.at(-1) !== K) fail('BAD_GRAPH', `${m.where()}: A ${JSON.stringify(a.shape)} and B ${JSON.stringify(B.dims)} do not match`);
+  if (a.shape.at(-1) !== K && a.shape.at(-1) !== -1) fail('BAD_GRAPH', `${m.where()}: A ${JSON.stringify(a.shape)} and B ${JSON.stringify(B.dims)} do not match`);
   const y = m.out(m.output(), [...a.shape.slice(0, -1), N], false);
   const e = m.emit('Dense', [m.nchw(a), w], y.name);
   registerDense(m, e, w, undefined, N);
