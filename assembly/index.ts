@@ -80,3 +80,5 @@ export { nll_loss_any__scalar } from "./nd/loss";
 export { adagrad_any__simd128, adagrad_any__scalar, adam_any__simd128, adam_any__scalar, momentum_any__simd128, momentum_any__scalar } from "./nd/optim";
 export { dft_any__simd128, dft_any__scalar, stft_any__simd128, stft_any__scalar, fft_scratch_bytes } from "./nd/fft";
 export { window_any__scalar, mel_weight_matrix_any__scalar } from "./nd/signal";
+// the planner's metrics (cosine, KL, NLL, weighted stats) and SmoothQuant statistics (kernels/metrics.ts)
+export { cosine_rows_f32__scalar, kl_rows_f32__scalar, nll_rows_f32__scalar, stats_f64__scalar, absmax_cols_f32__scalar, smooth_scales_f32__scalar } from "./kernels/metrics";

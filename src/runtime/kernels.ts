@@ -18,7 +18,8 @@ export type Op = 'gemm' | 'conv2d' | 'dwconv' | 'im2col' | 'maxpool' | 'avgpool'
   | 'quantize_nd' | 'dequantize_nd' | 'dynamic_quantize' | 'requantize' | 'conv_int' | 'eyelike' | 'reverse_sequence' | 'det'
   | 'nonzero' | 'compress' | 'unique' | 'tfidf'
   | 'mx_quantize' | 'mx_dequantize' | 'quant' | 'dequant' | 'round' | 'quant_rows' | 'kappa_act' | 'probe' | 'vbinary_nd' | 'vunary_nd'
-  | 'nll_loss' | 'adagrad' | 'adam' | 'momentum' | 'dft' | 'stft' | 'window' | 'mel_weight_matrix';
+  | 'nll_loss' | 'adagrad' | 'adam' | 'momentum' | 'dft' | 'stft' | 'window' | 'mel_weight_matrix'
+  | 'metric' | 'smooth';
 
 /** What selection looks at: the layer's precision and shapes. `weights` is the kind the weights
  *  are held in ('f32' also for float / MX weights decoded at load). */
@@ -177,6 +178,9 @@ export const KERNELS = [
   { name: 'stft_any__scalar', ops: ['stft'], w: '-', a: 'f32,f64', acc: 'f64', tile: [], packer: null, ref: 'stft_any__scalar', test: T('nd/fft'), note: 'reference' },
   { ...S('window_any__scalar', 'window', 'nd/fft'), a: 'f32,f64', acc: 'f64' },
   { ...S('mel_weight_matrix_any__scalar', 'mel_weight_matrix', 'nd/fft'), a: 'f32,f64', acc: 'f64' },
+  // the planner's metrics and SmoothQuant statistics (assembly/kernels/metrics.ts; f64 sums in row order)
+  ...(['cosine_rows_f32__scalar', 'kl_rows_f32__scalar', 'nll_rows_f32__scalar', 'stats_f64__scalar'] as const).map((k) => ({ ...S(k, 'metric', 'plan/module-metrics', 'scalar: its own reference (f64 sums)'), acc: 'f64' })),
+  S('absmax_cols_f32__scalar', 'smooth', 'plan/module-metrics'), S('smooth_scales_f32__scalar', 'smooth', 'plan/module-metrics'),
   V('vclamp_f32__simd128', 'vclamp', 'vclamp_f32__scalar', 'kernels/eltwise'), S('vclamp_f32__scalar', 'vclamp', 'kernels/eltwise', 'reference'),
   V('vrelu_f32__simd128', 'vrelu', 'vrelu_f32__scalar', 'kernels/eltwise'), S('vrelu_f32__scalar', 'vrelu', 'kernels/eltwise', 'reference'),
   V('vrelu6_f32__simd128', 'vrelu6', 'vrelu6_f32__scalar', 'kernels/eltwise'), S('vrelu6_f32__scalar', 'vrelu6', 'kernels/eltwise', 'reference'),

@@ -10,6 +10,10 @@ import { Evaluator, hutchinson, plan } from '../../src/tools/plan/planner.ts';
 import { WeightPatcher, type Host } from '../../src/tools/plan/host.ts';
 import { xorshift32, rademacher } from '../../src/tools/plan/rng.ts';
 import { seededMLP, seededInputs } from '../../scripts/seeded-mlp.ts';
+import { init as initSrc } from '../../src/runtime/wasm.ts';
+
+// the planner's cosine / KL run in the tools' instance of the module (src/tools/plan/modmetrics.ts)
+await initSrc(new URL('../../build/alloy.wasm', import.meta.url));
 
 const rand = (n: number, seed: number, a = 1) => { const r = rng(seed); return new Float32Array(n).map(() => ((r() >>> 8) - 8388608) * 2 ** -23 * a); };
 const host = async (): Promise<Host> => (planHost(await getAlloy()) as unknown as Host);

@@ -1,8 +1,12 @@
-// Planner metrics on hand-computed cases (src/tools/plan/metrics.ts: host-side statistics, no module).
+// Planner metrics on hand-computed cases (src/tools/plan/metrics.ts: host-side statistics; cosine
+// and kl run in the module, src/tools/plan/modmetrics.ts, so the source's instance is started).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { top1, crossEntropy, klDivergence, cosine, mse, nme, pck, metric, degradation, allowed, logProbs, classes } from '../../src/tools/plan/metrics.ts';
 import { spearman } from '../../src/tools/plan/rng.ts';
+import { init } from '../../src/runtime/wasm.ts';
+
+await init(new URL('../../build/alloy.wasm', import.meta.url));
 
 const close = (a: number, b: number, eps = 1e-9, m = '') => assert.ok(Math.abs(a - b) <= eps * Math.max(1, Math.abs(b)), `${m} ${a} vs ${b}`);
 const out = (rows: number[][]) => ({ data: Float32Array.from(rows.flat()), rows: rows.length, cols: rows[0].length });

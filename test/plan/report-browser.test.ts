@@ -11,6 +11,10 @@ import { plan } from '../../src/tools/plan/planner.ts';
 import { htmlReport } from '../../src/tools/plan/report.ts';
 import type { Host } from '../../src/tools/plan/host.ts';
 import { seededMLP, seededInputs } from '../../scripts/seeded-mlp.ts';
+import { init as initSrc } from '../../src/runtime/wasm.ts';
+
+// the planner's cosine / KL run in the tools' instance of the module (src/tools/plan/modmetrics.ts)
+await initSrc(new URL('../../build/alloy.wasm', import.meta.url));
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = new URL('../..', import.meta.url).pathname;

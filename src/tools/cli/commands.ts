@@ -70,7 +70,7 @@ export const COMMANDS: Record<string, Command> = {
     flags: Object.fromEntries([
       ...['calib', 'labels', 'metric', 'tolerance', 'formats', 'search', 'o', 'report', 'samples', 'seed', 'layout', 'size', 'channels', 'mean', 'std', 'scale', 'shape',
         'norm', 'landmark-dims', 'pck', 'output-kind', 'rank-by', 'hutchinson', 'h-rel', 'calib-method', 'calib-granularity', 'block', 'percentile', 'calib-out',
-        'bundle-out', 'pareto-points', 'batch', 'warmup-ms', 'runs', 'scheme', 'levels', 'error-min', 'error-max', 'mu'].map((k) => [k, 'value']),
+        'bundle-out', 'pareto-points', 'batch', 'warmup-ms', 'runs', 'scheme', 'levels', 'error-min', 'error-max', 'mu', 'pad-id'].map((k) => [k, 'value']),
       ...['relative', 'no-secant', 'asymmetric', 'no-calibration', 'no-latency'].map((k) => [k, 'switch']),
     ]) as Record<string, FlagKind>,
   },

@@ -6,6 +6,8 @@ import { readHeader } from '../../runtime/bundle/read.js';
 import { bundleInput, type Host } from '../plan/host.js';
 import { plan, type PlanOptions, type SensitivityKind } from '../plan/planner.js';
 import { loadInputs, loadLabels, subset, type ImageOptions } from '../plan/data.js';
+import { readTextRows, textDataset } from '../plan/text.js';
+import type { Dataset } from '../plan/planner.js';
 import { METRICS, type MetricName, type MetricOptions } from '../plan/metrics.js';
 import { htmlReport, layerTableRows, fmtNum } from '../plan/report.js';
 import type { CalibMethod, CalibGranularity } from '../plan/calibrate.js';
@@ -39,18 +41,27 @@ export function planCommand(alloy: Alloy, argv: string[]): number {
   const scheme = str('scheme', 'search');
   if (scheme !== 'search' && scheme !== 'radical') bad(`--scheme ${scheme}: search or radical`);
   const graphInputs = readHeader(bytes).header.graph.inputs; // plan() reads and checks the whole bundle
-  if (graphInputs.length !== 1) bad(`the model has ${graphInputs.length} inputs; calibration data feeds one`);
-  const inputShape = graphInputs[0].shape;
-
-  const size = str('size')?.split(/[x,]/).map(Number);
-  const img: ImageOptions & { shape?: number[] } = {
-    layout: str('layout') as any, height: size?.[0], width: size?.[1], channels: flags.channels ? num('channels', 1) : undefined,
-    mean: list('mean'), std: list('std'), scale: flags.scale ? num('scale', 1 / 255) : undefined, shape: list('shape'),
-  };
-  const all = loadInputs(calibPath, inputShape, img);
-  const labels = typeof flags.labels === 'string' ? loadLabels(flags.labels) : undefined;
   const samples = num('samples', 256), seed = num('seed', 1);
-  const data = subset(all.x, all.shape, labels, samples, seed);
+  // text models (integer inputs, e.g. ids + mask): token-id rows feed every input (../plan/text.ts)
+  let total = 0; // samples in the file (--norm FILE is subset alike)
+  const text = graphInputs.length > 1 || graphInputs.some((i) => i.format !== 'f32');
+  if (text && scheme === 'radical') bad('--scheme radical takes a model of one f32 input');
+  if (text && typeof flags.labels === 'string') bad('--labels: text data carries its labels as "labels" rows in the JSON (default: the next tokens)');
+  const data: Dataset = text ? textDataset(readTextRows(calibPath, graphInputs), graphInputs, { samples, seed, padId: num('pad-id', 0), where: calibPath }) : imageOrTensorData();
+  function imageOrTensorData(): Dataset {
+    if (graphInputs.length !== 1) bad(`the model has ${graphInputs.length} inputs; calibration data feeds one`);
+    const inputShape = graphInputs[0].shape;
+
+    const size = str('size')?.split(/[x,]/).map(Number);
+    const img: ImageOptions & { shape?: number[] } = {
+      layout: str('layout') as any, height: size?.[0], width: size?.[1], channels: flags.channels ? num('channels', 1) : undefined,
+      mean: list('mean'), std: list('std'), scale: flags.scale ? num('scale', 1 / 255) : undefined, shape: list('shape'),
+    };
+    const all = loadInputs(calibPath, inputShape, img);
+    const labels = typeof flags.labels === 'string' ? loadLabels(flags.labels) : undefined;
+    total = all.shape[0];
+    return subset(all.x, all.shape, labels, samples, seed);
+  }
 
   if (scheme === 'radical') {
     const levels = (str('levels', 'i4,i8,i16') as string).split(',') as Level[];
@@ -68,7 +79,7 @@ export function planCommand(alloy: Alloy, argv: string[]): number {
 
   const mo: MetricOptions = { landmarkDims: num('landmark-dims', 2), pckThreshold: num('pck', 0.1), outputKind: str('output-kind', 'auto') as any };
   const norm = str('norm');
-  if (norm !== undefined) mo.norm = Number.isFinite(Number(norm)) ? Number(norm) : Float64Array.from(subset(loadLabels(norm).data, [all.shape[0]], undefined, samples, seed).x);
+  if (norm !== undefined) mo.norm = Number.isFinite(Number(norm)) ? Number(norm) : Float64Array.from(subset(loadLabels(norm).data, [total], undefined, samples, seed).x);
 
   const bar = progress('plan');
   let phase = '';
@@ -94,6 +105,8 @@ export function planCommand(alloy: Alloy, argv: string[]): number {
   const chosen = r.layers.map((l) => `${l.layer}=${r.result.assign[l.layer] ?? 'f32'}`).join(' ');
   console.log(`${search}: ${chosen}`);
   console.log(`${metricName}: baseline ${fmtNum(r.baseline)}, planned ${fmtNum(r.after.metric)}, degradation ${fmtNum(r.after.degradation)} (allowed ${fmtNum(r.allowed)}) ${r.after.ok ? 'OK' : 'OUT OF TOLERANCE'}`);
+  if (r.cosine) console.log(`cosine to fp32: mean ${fmtNum(r.cosine.mean)}, min ${fmtNum(r.cosine.min)}`);
+  if (r.smooth?.length) console.log(`smoothed (SmoothQuant): ${r.smooth.map((x) => `${x.layer} alpha ${x.alpha} ${x.folded}`).join('; ')} — in the bundle --bundle-out writes (alloy pack of the map alone does not smooth)`);
   console.log(`size: ${kb(r.size.before)} -> ${kb(r.size.after)}${r.latency ? `; latency ${r.latency.beforeMs.toFixed(3)} -> ${r.latency.afterMs.toFixed(3)} ms` : ''}; ${r.evaluations} model runs in ${r.seconds.toFixed(1)} s`);
 
   const o = str('o');

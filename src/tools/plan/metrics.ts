@@ -6,8 +6,14 @@
 //   ce       -mean_i sum_j t_ij log p_ij; t = one-hot label, else the reference probabilities
 //                                                                                  lower better
 //   kl       mean_i sum_j r_ij log(r_ij / p_ij) (r = reference probabilities; r_ij = 0 terms are 0)
-//                                                                                  lower better
+//            over rows of the output's last axis (a decoder's [n, S, V]: per token, weighted by
+//            the attention mask: next-token KL)                                  lower better
 //   cosine   mean_i <y_i, r_i> / (|y_i| |r_i|) on raw outputs (1 when both are 0)  higher better
+//   cosine_min  min_i of the same (the worst sample: an encoder's pooled embedding)  higher better
+//   perplexity  exp(mean over labelled tokens of -log p(label)); labels [n, S] (-1: none), by
+//            default the next token of each row's ids (src/tools/plan/text.ts)     lower better
+// cosine, cosine_min, kl and perplexity are computed by the module (./modmetrics.ts); the others
+// are host statistics.
 //   mse      mean over all elements (y - r)^2                                     lower better
 //   nme      mean_i (1/K sum_k |y_ik - g_ik|_2) / d_i, landmarks [n, K, D]; d_i = the given norm
 //            (number or per-sample array), else the diagonal of the bounding box of g_i
@@ -17,9 +23,11 @@
 // Probabilities p: the outputs themselves when every row is >= 0 and sums to 1 (within 1e-3),
 // else softmax of the outputs (log-sum-exp). log p is clamped below at log(1e-12).
 
-export const METRICS = ['top1', 'ce', 'kl', 'cosine', 'mse', 'nme', 'pck'] as const;
+import { cosineRows, klRows, nllRows, stats } from './modmetrics.js';
+
+export const METRICS = ['top1', 'ce', 'kl', 'cosine', 'cosine_min', 'perplexity', 'mse', 'nme', 'pck'] as const;
 export type MetricName = (typeof METRICS)[number];
-export const HIGHER_BETTER: Record<MetricName, boolean> = { top1: true, ce: false, kl: false, cosine: true, mse: false, nme: false, pck: true };
+export const HIGHER_BETTER: Record<MetricName, boolean> = { top1: true, ce: false, kl: false, cosine: true, cosine_min: true, perplexity: false, mse: false, nme: false, pck: true };
 
 export interface MetricOptions {
   /** landmark dimensions D (default 2) */
@@ -30,9 +38,12 @@ export interface MetricOptions {
   pckThreshold?: number;
   /** how to read outputs as probabilities; default auto */
   outputKind?: 'auto' | 'probs' | 'logits';
+  /** weight of each row of the output's last axis (kl): a text model's attention mask [n, S] */
+  tokenWeights?: Float32Array;
 }
 
-export interface Outputs { data: Float32Array; rows: number; cols: number }
+/** rows = samples; last: the size of the output's last axis (default cols) */
+export interface Outputs { data: Float32Array; rows: number; cols: number; last?: number }
 /** labels: class indices [n], or a matrix [n, d] (one-hot / soft targets / landmarks) */
 export type Labels = { data: Float32Array; shape: number[] };
 
@@ -92,21 +103,34 @@ export function crossEntropy(y: Outputs, target: Int32Array | Float64Array, kind
   return s / y.rows;
 }
 
-export function klDivergence(y: Outputs, ref: Outputs, kind?: MetricOptions['outputKind']): number {
-  const lp = logProbs(y, kind), lr = logProbs(ref, kind);
-  let s = 0;
-  for (let k = 0; k < lp.length; k++) { const r = Math.exp(lr[k]); if (r > 1e-12) s += r * (lr[k] - lp[k]); }
-  return s / y.rows;
+/** rows of the last axis and their weights (when the weights have one per such row) */
+function tokenRows(y: Outputs, w?: Float32Array): { rows: number; cols: number; w?: Float32Array } {
+  const cols = y.last ?? y.cols, rows = y.data.length / cols;
+  return { rows, cols, w: w && w.length === rows ? w : undefined };
+}
+const isProbs = (y: Outputs, kind?: MetricOptions['outputKind']) => kind === 'probs' || ((kind ?? 'auto') === 'auto' && looksLikeProbs(y));
+
+/** mean KL(r || p) over the rows of the last axis, in the module (weighted by opts.tokenWeights) */
+export function klDivergence(y: Outputs, ref: Outputs, kind?: MetricOptions['outputKind'], w?: Float32Array): number {
+  const t = tokenRows(y, w);
+  return stats(klRows(y.data, ref.data, t.rows, t.cols, isProbs(ref, kind)), t.w).mean;
 }
 
-export function cosine(y: Outputs, ref: Outputs): number {
-  let total = 0;
-  for (let i = 0; i < y.rows; i++) {
-    let d = 0, a = 0, b = 0;
-    for (let j = 0; j < y.cols; j++) { const u = y.data[i * y.cols + j], v = ref.data[i * y.cols + j]; d += u * v; a += u * u; b += v * v; }
-    total += a === 0 && b === 0 ? 1 : a === 0 || b === 0 ? 0 : d / Math.sqrt(a * b);
-  }
-  return total / y.rows;
+/** cosine of each sample's output to the reference, in the module: mean and min over samples */
+export function cosineStats(y: Outputs, ref: Outputs): { mean: number; min: number } {
+  const s = stats(cosineRows(y.data, ref.data, y.rows, y.cols));
+  return { mean: s.mean, min: s.min };
+}
+export const cosine = (y: Outputs, ref: Outputs): number => cosineStats(y, ref).mean;
+
+/** exp(mean -log p(label)) over labelled rows of the last axis (label < 0: none), in the module */
+export function perplexity(y: Outputs, labels: Labels | undefined, kind?: MetricOptions['outputKind']): number {
+  if (!labels) throw new Error('perplexity needs labels: token ids [n, S] (text calibration data gives the next tokens)');
+  const t = tokenRows(y);
+  if (labels.data.length !== t.rows) throw new Error(`perplexity: ${labels.data.length} labels for ${t.rows} rows of ${t.cols} logits`);
+  const r = nllRows(y.data, Int32Array.from(labels.data), t.rows, t.cols, isProbs(y, kind));
+  if (r.count === 0) throw new Error('perplexity: no labelled token');
+  return stats(r.nll, Float32Array.from(labels.data, (v) => (v >= 0 ? 1 : 0))).expMean;
 }
 
 export function mse(y: Outputs, target: ArrayLike<number>): number {
@@ -166,8 +190,10 @@ export function metric(name: MetricName, y: Outputs, ref: Outputs, labels: Label
       if (labels) return crossEntropy(y, classes(y.rows, labels, ref), opts.outputKind);
       return crossEntropy(y, Float64Array.from(logProbs(ref, opts.outputKind), Math.exp), opts.outputKind);
     }
-    case 'kl': return klDivergence(y, ref, opts.outputKind);
+    case 'kl': return klDivergence(y, ref, opts.outputKind, opts.tokenWeights);
     case 'cosine': return cosine(y, ref);
+    case 'cosine_min': return cosineStats(y, ref).min;
+    case 'perplexity': return perplexity(y, labels, opts.outputKind);
     case 'mse': return mse(y, labels ? labels.data : ref.data);
     case 'nme': return nme(y, labels ? labels.data : ref.data, opts);
     case 'pck': return pck(y, labels ? labels.data : ref.data, opts);
@@ -175,11 +201,11 @@ export function metric(name: MetricName, y: Outputs, ref: Outputs, labels: Label
 }
 
 /** Smooth loss used by the Hessian and secant sensitivities, per metric: classification metrics
- *  (top1, ce, kl) use cross-entropy with labels, else KL to the reference; cosine uses 1 - cos;
+ *  (top1, ce) use cross-entropy with labels, else KL to the reference (kl, perplexity: KL); cosine uses 1 - cos;
  *  regression metrics (mse, nme, pck) use the mean squared error to labels / reference. */
 export function smoothLoss(name: MetricName, y: Outputs, ref: Outputs, labels: Labels | undefined, opts: MetricOptions = {}): number {
-  if (name === 'top1' || name === 'ce' || name === 'kl') return labels && name !== 'kl' ? metric('ce', y, ref, labels, opts) : klDivergence(y, ref, opts.outputKind);
-  if (name === 'cosine') return 1 - cosine(y, ref);
+  if (name === 'top1' || name === 'ce' || name === 'kl' || name === 'perplexity') return labels && (name === 'top1' || name === 'ce') ? metric('ce', y, ref, labels, opts) : klDivergence(y, ref, opts.outputKind, opts.tokenWeights);
+  if (name === 'cosine' || name === 'cosine_min') return 1 - cosine(y, ref);
   return mse(y, labels ? labels.data : ref.data);
 }
 

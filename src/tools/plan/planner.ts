@@ -4,13 +4,30 @@
 import type { PrecisionMap, LayerPrecision } from '../../runtime/index.js';
 import { WeightPatcher, withOutputs, type Host } from './host.js';
 import { weightInput, tensorEntry } from '../../runtime/bundle/layout.js';
-import { metric, smoothLoss, degradation, allowed, looksLikeProbs, HIGHER_BETTER, type MetricName, type MetricOptions, type Labels, type Outputs, type Tolerance } from './metrics.js';
+import { cosineStats, metric, smoothLoss, degradation, allowed, looksLikeProbs, HIGHER_BETTER, type MetricName, type MetricOptions, type Labels, type Outputs, type Tolerance } from './metrics.js';
 import { tensorRanges, qparams, type CalibOptions, type Range } from './calibrate.js';
 import { xorshift32, rademacher, spearman } from './rng.js';
 import { greedy, binary, pareto, type Assign, type SearchResult, type SearchProblem } from './search.js';
 import { elements } from '../../runtime/bundle/layout.js';
+import { splitSmooth, denseInputMax, smoothed } from './smoothplan.js';
+import type { SmoothReport } from '../bundle/smooth.js';
 
-export interface Dataset { x: Float32Array; shape: number[]; labels?: Labels }
+/** One graph input's values for every sample (the first dim): text models' int64 ids and mask. */
+export interface Feed { name: string; data: Float32Array | Int32Array | BigInt64Array; shape: number[] }
+/** x [n, ...] feeds the model's only input; or `feeds` give every input (text: ./text.ts), and
+ *  `tokenWeights` [n, S] the attention mask the token metrics weigh rows by. */
+export interface Dataset { x: Float32Array; shape: number[]; labels?: Labels; feeds?: Feed[]; tokenWeights?: Float32Array }
+
+/** The feeds of samples [s, s + b) (inputs whose first dim is fixed keep it). */
+export function batchFeeds(data: Dataset, inputs: { name: string; shape: number[] }[], s: number, b: number): Record<string, { data: Float32Array | Int32Array | BigInt64Array; shape: number[] }> {
+  if (!data.feeds) {
+    const inp = inputs[0], per = elements(data.shape.slice(1));
+    return { [inp.name]: { data: data.x.subarray(s * per, (s + b) * per), shape: [b, ...inp.shape.slice(1)] } };
+  }
+  const out: Record<string, { data: Float32Array | Int32Array | BigInt64Array; shape: number[] }> = {};
+  for (const f of data.feeds) { const per = elements(f.shape.slice(1)); out[f.name] = { data: f.data.subarray(s * per, (s + b) * per), shape: [b, ...f.shape.slice(1)] }; }
+  return out;
+}
 
 // ---- candidates -------------------------------------------------------------------------------
 
@@ -52,7 +69,6 @@ export class Evaluator {
     this.runs++;
     try {
       const inp = m.inputs[0];
-      const per = this.data.shape.slice(1).reduce((a, b) => a * b, 1);
       const fixed = inp.shape[0] !== -1;
       const bs = fixed ? inp.shape[0] : Math.max(1, this.opts.batch ?? 64);
       const want = names ?? [m.outputs[0].name];
@@ -61,7 +77,7 @@ export class Evaluator {
       for (let s = 0; s < this.n; s += bs) {
         const b = Math.min(bs, this.n - s);
         if (fixed && b !== bs) break;
-        const out = m.run({ [inp.name]: { data: this.data.x.subarray(s * per, (s + b) * per), shape: [b, ...inp.shape.slice(1)] } });
+        const out = m.run(batchFeeds(this.data, m.inputs, s, b) as any);
         for (const w of want) { if (!parts.has(w)) parts.set(w, []); parts.get(w)!.push(out[w].data); shapes.set(w, out[w].shape); }
       }
       const res = new Map<string, { data: Float32Array; shape: number[] }>();
@@ -80,7 +96,7 @@ export class Evaluator {
 
   output(bytes: Uint8Array): Outputs {
     const o = [...this.outputs(bytes).values()][0];
-    return { data: o.data, rows: o.shape[0], cols: o.data.length / o.shape[0] };
+    return { data: o.data, rows: o.shape[0], cols: o.data.length / o.shape[0], last: o.shape.length > 1 ? o.shape[o.shape.length - 1] : undefined };
   }
 
   setReference(bytes: Uint8Array): void {
@@ -99,7 +115,9 @@ export class Evaluator {
 
   score(y: Outputs): { metric: number; loss: number } {
     const L = this.labels(y.rows);
-    return { metric: metric(this.opts.metric, y, this.ref, L, this.mo), loss: smoothLoss(this.opts.metric, y, this.ref, L, this.mo) };
+    const tw = this.data.tokenWeights;
+    const mo = tw ? { ...this.mo, tokenWeights: tw.subarray(0, y.rows * (tw.length / this.n)) } : this.mo;
+    return { metric: metric(this.opts.metric, y, this.ref, L, mo), loss: smoothLoss(this.opts.metric, y, this.ref, L, mo) };
   }
 
   /** metric and loss of a bundle */
@@ -147,6 +165,10 @@ export interface PlanResult {
   latency?: { beforeMs: number; afterMs: number; runs: number; warmupMs: number };
   calibration?: Record<string, unknown>;
   evaluations: number;
+  /** the layers the final map smooths (SmoothQuant, candidates `+sq`): their folding and scales */
+  smooth?: SmoothReport[];
+  /** mean and min cosine of the final bundle's outputs to the FP32 ones (module kernels) */
+  cosine?: { mean: number; min: number };
   packed: Uint8Array;
   seconds: number;
 }
@@ -165,9 +187,7 @@ export function mergeMap(base: PrecisionMap | null, assign: Record<string, Layer
 export function medianLatency(host: Host, bytes: Uint8Array, data: Dataset, warmupMs: number, runs: number): number {
   const m = host.alloy.load(bytes);
   try {
-    const inp = m.inputs[0];
-    const per = elements(data.shape.slice(1));
-    const feeds = { [inp.name]: { data: data.x.slice(0, per), shape: [1, ...inp.shape.slice(1)] } };
+    const feeds = batchFeeds(data, m.inputs, 0, 1) as any;
     const t0 = performance.now();
     do m.run(feeds); while (performance.now() - t0 < warmupMs);
     const t: number[] = [];
@@ -228,7 +248,8 @@ export function plan(host: Host, bundle: Uint8Array, data: Dataset, o: PlanOptio
   const names = nodes.map((n) => n.name);
   const baseMap = b0.header.precision ? host.validatePrecisionMap(b0.header.precision, names) : null;
   const weighted = nodes.map((n, index) => ({ n, index })).filter(({ n }) => weightInput(n.op) !== undefined && tensorEntry(b0.header, n.inputs[weightInput(n.op)!]));
-  const cands = o.formats.map((f) => ({ id: f, entry: parseCandidate(f) }));
+  const cands = o.formats.map((f) => { const sq = splitSmooth(f); return { id: f, entry: parseCandidate(sq.base), alpha: sq.alpha }; });
+  const alphaOf = new Map(cands.map((c) => [c.id, c.alpha]));
   for (const c of cands) host.validatePrecisionMap({ version: 1, default: c.entry }, [], `--formats ${c.id}`);
 
   // The working bundle: every weighted layer's weights in f32 (decoded if stored otherwise), so
@@ -241,15 +262,20 @@ export function plan(host: Host, bundle: Uint8Array, data: Dataset, o: PlanOptio
   ev.setReference(work);
   const allowedDeg = allowed(o.tolerance, ev.m0);
 
-  const cache = new Map<string, { metric: number; loss: number; bytes: Uint8Array; report: { layer: string; bytesAfter: number }[] }>();
+  // SmoothQuant candidates: the smoothed layers' input maxima, measured once on the FP32 bundle
+  const sqLayers = cands.some((c) => c.alpha !== undefined) ? weighted.filter(({ n }) => n.op === 'Dense').map(({ n }) => n.name) : [];
+  const xmax = sqLayers.length ? denseInputMax(host, ev, work, sqLayers) : new Map<string, Float32Array>();
+  const cache = new Map<string, { metric: number; loss: number; bytes: Uint8Array; report: { layer: string; bytesAfter: number }[]; smooth?: SmoothReport[] }>();
   const build = (assign: Assign) => {
     const key = JSON.stringify(Object.entries(assign).sort());
     let r = cache.get(key);
     if (!r) {
-      const entries = Object.fromEntries(Object.entries(assign).map(([l, c]) => [l, parseCandidate(c)]));
-      const packed = host.packBundle(wb, mergeMap(baseMap, entries)); // wb: read and checked once
+      const entries = Object.fromEntries(Object.entries(assign).map(([l, c]) => [l, parseCandidate(splitSmooth(c).base)]));
+      const alphas = Object.fromEntries(Object.entries(assign).filter(([, c]) => alphaOf.get(c) !== undefined).map(([l, c]) => [l, alphaOf.get(c)!]));
+      const sm = Object.keys(alphas).length ? smoothed(host, work, alphas, xmax) : null;
+      const packed = host.packBundle(sm ? sm.bytes : wb, mergeMap(baseMap, entries)); // wb: read and checked once
       const bytes = host.writeBundle(packed.input);
-      r = { ...ev.measure(bytes), bytes, report: packed.report };
+      r = { ...ev.measure(bytes), bytes, report: packed.report, smooth: sm?.report };
       cache.set(key, r);
       if (cache.size > 16) cache.delete(cache.keys().next().value!);
     }
@@ -276,8 +302,10 @@ export function plan(host: Host, bundle: Uint8Array, data: Dataset, o: PlanOptio
       prog('sensitivity', ++done, total, `${n.name} ${c.id}`);
       const r = build({ [n.name]: c.id });
       const rep = r.report.find((x) => x.layer === n.name);
-      const f: LayerRow['byFormat'][string] = { bytes: rep ? rep.bytesAfter : bytes0, metric: r.metric, degradation: degradation(o.metric, r.metric, ev.m0) };
-      if (o.secant !== false || hs > 0) {
+      // a smoothed layer also stores 1 / s (K floats) when nothing before it takes the division
+      const extra = c.alpha !== undefined ? 4 * e.shape[1] : 0;
+      const f: LayerRow['byFormat'][string] = { bytes: (rep ? rep.bytesAfter : bytes0) + extra, metric: r.metric, degradation: degradation(o.metric, r.metric, ev.m0) };
+      if ((o.secant !== false || hs > 0) && c.alpha === undefined) {
         const wq = host.tensorValues(host.readBundle(r.bytes), wName);
         const dw = new Float32Array(w0.length);
         let e2 = 0;
@@ -329,7 +357,7 @@ export function plan(host: Host, bundle: Uint8Array, data: Dataset, o: PlanOptio
   };
   const result = o.search === 'greedy' ? greedy(problem) : o.search === 'binary' ? binary(problem) : pareto(problem, o.paretoPoints ?? 16);
 
-  const map = mergeMap(baseMap, Object.fromEntries(Object.entries(result.assign).map(([l, c]) => [l, parseCandidate(c)])));
+  const map = mergeMap(baseMap, Object.fromEntries(Object.entries(result.assign).map(([l, c]) => [l, parseCandidate(splitSmooth(c).base)])));
   host.validatePrecisionMap(map, names, 'planned map');
   const final = build(result.assign);
   const packed = final.bytes;
@@ -349,6 +377,7 @@ export function plan(host: Host, bundle: Uint8Array, data: Dataset, o: PlanOptio
     metric: o.metric, higherBetter: HIGHER_BETTER[o.metric], baseline: ev.m0, allowed: allowedDeg, tolerance: o.tolerance,
     formats: o.formats, search: o.search, rankBy, layers: rows, correlations, result, map, after,
     size: { before: bundle.length, after: packed.length, weightsBefore: wBefore, weightsAfter: wAfter },
-    latency, calibration, evaluations: ev.runs, packed, seconds: (performance.now() - t0) / 1000,
+    latency, calibration, evaluations: ev.runs, packed, seconds: (performance.now() - t0) / 1000, smooth: final.smooth,
+    cosine: cosineStats(ev.output(packed), ev.ref),
   };
 }
