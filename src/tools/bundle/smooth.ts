@@ -26,8 +26,14 @@ export interface SmoothLayer {
 }
 export interface SmoothReport { layer: string; folded: 'layernorm' | 'mul-add' | 'mul'; alpha: number; maxScale: number; minScale: number }
 
-const f32Of = (t: TensorInput | undefined, K: number): t is TensorInput & { data: Float32Array } =>
-  !!t && t.format === 'f32' && t.data instanceof Float32Array && t.data.length === K;
+/** an f32 tensor's values (a bundle read back holds them as bytes) */
+function values(t: TensorInput): Float32Array {
+  if (t.data instanceof Float32Array) return t.data;
+  const b = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength).slice();
+  return new Float32Array(b.buffer, 0, b.byteLength >> 2);
+}
+const f32Of = (t: TensorInput | undefined, K: number): t is TensorInput =>
+  !!t && t.format === 'f32' && t.data.byteLength === K * 4;
 
 /** A copy of the bundle input with the layers smoothed (the input's tensors are not changed). */
 export function smoothBundle(input: BundleInput, layers: SmoothLayer[]): { input: BundleInput; report: SmoothReport[] } {
@@ -44,17 +50,18 @@ export function smoothBundle(input: BundleInput, layers: SmoothLayer[]): { input
     const node = nodes[at];
     if (!node || node.op !== 'Dense') fail('BAD_GRAPH', `${where}: no Dense node of that name`);
     const w = tensors[node.inputs[1]];
-    if (!w || w.format !== 'f32' || !(w.data instanceof Float32Array) || w.shape.length !== 2) fail('BAD_TENSOR', `${where}: weight ${JSON.stringify(node.inputs[1])} must be f32 [N, K] (smooth before quantizing)`);
+    if (!w || w.format !== 'f32' || w.shape.length !== 2 || w.data.byteLength !== w.shape[0] * w.shape[1] * 4) fail('BAD_TENSOR', `${where}: weight ${JSON.stringify(node.inputs[1])} must be f32 [N, K] (smooth before quantizing)`);
     const [N, K] = w.shape;
     if (xmax.length !== K) fail('SHAPE_MISMATCH', `${where}: ${xmax.length} activation maxima for ${K} input channels`);
-    const s = smoothScales(xmax, absmaxCols(w.data, N, K), alpha);
+    const wv = values(w);
+    const s = smoothScales(xmax, absmaxCols(wv, N, K), alpha);
     const wName = fresh(`${node.inputs[1]}.smooth`);
-    tensors[wName] = { format: 'f32', shape: [N, K], data: M.binary(w.data, s, 'mul') };
+    tensors[wName] = { format: 'f32', shape: [N, K], data: M.binary(wv, s, 'mul') };
     replaced.add(node.inputs[1]);
     node.inputs[1] = wName;
     const x = node.inputs[0];
     const p = producer(x);
-    const divInto = (name: string) => { const t = tensors[name] as TensorInput & { data: Float32Array }; const k = fresh(`${name}.smooth`); replaced.add(name); tensors[k] = { format: 'f32', shape: t.shape, data: M.binary(t.data, s, 'div') }; return k; };
+    const divInto = (name: string) => { const t = tensors[name]; const k = fresh(`${name}.smooth`); replaced.add(name); tensors[k] = { format: 'f32', shape: t.shape, data: M.binary(values(t), s, 'div') }; return k; };
     let folded: SmoothReport['folded'] = 'mul';
     if (p && readers(x) === 1 && p.op === 'LayerNorm') {
       if (!p.inputs[1]) { const g = fresh(`${p.name}.scale`); tensors[g] = { format: 'f32', shape: [K], data: M.floats(K, where, 1) }; p.inputs[1] = g; }
