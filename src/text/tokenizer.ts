@@ -68,6 +68,8 @@ export interface TextTokenizer {
   readonly padId: number;
   encode(text: string, options?: EncodeOptions): Encoding;
   encodeBatch(texts: readonly string[], options?: BatchOptions): TextBatch;
+  /** Encodings (from encode()) padded into one batch, as encodeBatch() does */
+  pad(encodings: readonly Encoding[], options?: { padding?: 'longest' | 'max_length'; maxLength?: number }): TextBatch;
   decode(ids: ArrayLike<number | bigint>, options?: DecodeOptions): string;
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;
@@ -77,6 +79,11 @@ const MODELS = ['WordPiece', 'BPE'];
 const MAX_BATCH = 1 << 16;
 
 const bad = (message: string) => new AlloyError('BAD_ARGUMENT', message);
+function paddingOf(p: unknown): 'longest' | 'max_length' {
+  if (p === undefined) return 'longest';
+  if (p !== 'longest' && p !== 'max_length') throw bad(`padding ${JSON.stringify(p)} (known: "longest", "max_length")`);
+  return p;
+}
 const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Reads a tokenizer.json (its text or the parsed object). */
@@ -172,10 +179,20 @@ class Text implements TextTokenizer {
   encodeBatch(texts: readonly string[], options: BatchOptions = {}): TextBatch {
     if (!Array.isArray(texts) || texts.length === 0) throw bad('encodeBatch: texts must be a non-empty array of strings');
     if (texts.length > MAX_BATCH) throw bad(`encodeBatch: ${texts.length} texts, over the limit of ${MAX_BATCH}`);
-    const padding = options.padding ?? 'longest';
-    if (padding !== 'longest' && padding !== 'max_length') throw bad(`encodeBatch: padding ${JSON.stringify(padding)} (known: "longest", "max_length")`);
     const max = this.limit(options.maxLength);
+    paddingOf(options.padding);
     const enc = texts.map((t, i) => this.encode(t, { maxLength: max, truncation: options.truncation }, `encodeBatch: text ${i}`));
+    return this.pad(enc, { padding: options.padding, maxLength: max });
+  }
+
+  pad(enc: readonly Encoding[], options: { padding?: 'longest' | 'max_length'; maxLength?: number } = {}): TextBatch {
+    if (!Array.isArray(enc) || enc.length === 0 || enc.length > MAX_BATCH) throw bad(`pad: encodings must be a non-empty array of at most ${MAX_BATCH}`);
+    const padding = paddingOf(options.padding);
+    const max = this.limit(options.maxLength);
+    enc.forEach((e, i) => {
+      if (!e || !Array.isArray(e.ids) || !Array.isArray(e.tokenTypeIds) || e.ids.length !== e.tokenTypeIds.length || !e.ids.every(Number.isInteger) || !e.tokenTypeIds.every(Number.isInteger)) throw bad(`pad: encoding ${i} is not what encode() returns`);
+      if (padding === 'max_length' && e.ids.length > max) throw bad(`pad: encoding ${i} has ${e.ids.length} tokens, over maxLength ${max}`);
+    });
     const len = padding === 'max_length' ? max : Math.max(...enc.map((e) => e.ids.length));
     const b = enc.length;
     const ids = new BigInt64Array(b * len).fill(BigInt(this.padId));
