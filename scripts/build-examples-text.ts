@@ -16,7 +16,7 @@
 //
 // Without models/text/encoder.onnx nothing of this is built: text/assets.mjs exports null and the
 // API has no /v1/embed route (404 says why); the widget has no search page.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -54,6 +54,9 @@ export interface TextBuild { dims: number; verses: number; files: Record<string,
 export async function buildText(root: string, out: string, common: esbuild.BuildOptions): Promise<TextBuild | null> {
   const assets = join(out, 'text/assets.mjs');
   if (!hasTextModel(root)) {
+    // no stale text files from an earlier build: the servers and tests look for them
+    for (const f of ['models/text-f32.alloy', 'models/tokenizer.json', 'text/text-f32.alloy', 'text/tokenizer.json', 'worker/text-f32.alloy', 'deno/alloy-text.mjs',
+      'widget/text-f32.alloy', 'widget/tokenizer.json', 'widget/verses.json', 'widget/verses-scores.alloy', 'widget/search.html', 'widget/alloy-search.js']) rmSync(join(out, f), { force: true });
     put(assets, '// written by scripts/build-examples-text.ts: no encoder in models/text/, so no text model\nexport default null;\n');
     return null;
   }

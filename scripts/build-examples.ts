@@ -104,7 +104,7 @@ async function doBuild({ force = false, quiet = true }: { force?: boolean; quiet
   if (!force && existsSync(stampPath) && existsSync(join(OUT, 'sizes.json'))) {
     try {
       const stamp = JSON.parse(readFileSync(stampPath, 'utf8'));
-      if (stamp.inputs >= newest) return JSON.parse(readFileSync(join(OUT, 'sizes.json'), 'utf8'));
+      if (stamp.inputs >= newest && stamp.textDir === textDir(ROOT) && existsSync(textDir(ROOT)) === stamp.hasText) return JSON.parse(readFileSync(join(OUT, 'sizes.json'), 'utf8'));
     } catch { /* rebuild */ }
   }
   const t0 = performance.now();
@@ -184,7 +184,7 @@ async function doBuild({ force = false, quiet = true }: { force?: boolean; quiet
     } : {}),
   };
   writeAtomic(join(OUT, 'sizes.json'), JSON.stringify(sizes, null, 2) + '\n');
-  writeAtomic(stampPath, JSON.stringify({ inputs: newest, built: Date.now(), ms: Math.round(performance.now() - t0) }));
+  writeAtomic(stampPath, JSON.stringify({ inputs: newest, textDir: textDir(ROOT), hasText: existsSync(textDir(ROOT)), built: Date.now(), ms: Math.round(performance.now() - t0) }));
   if (!quiet) console.log(`build-examples: built build/examples/ in ${Math.round(performance.now() - t0)} ms`);
   return sizes;
 }
