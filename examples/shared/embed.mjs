@@ -62,7 +62,7 @@ export function createEmbed({ text, err, maxTexts = MAX_TEXTS, maxTextChars = MA
       if (typeof t !== 'string') throw err('BAD_ARGUMENT', `${where} is ${t === null ? 'null' : typeof t}, not a string`);
       if (t.length > maxTextChars) throw err('LIMIT_EXCEEDED', `${where} has ${t.length} characters, over ${maxTextChars}`);
       // counted without a limit first, so that an over-long text is a limit (413), not a bad argument
-      const e = state.tokenizer.encode(t, { maxLength: maxTextChars + 2 });
+      const e = state.tokenizer.encode(t, { maxLength: 4 * maxTextChars + 8 }); // a character is at most 4 tokens (UTF-8 bytes)
       if (e.ids.length <= maxTokens) return e;
       if (!msg.truncate) throw err('LIMIT_EXCEEDED', `${where} is ${e.ids.length} tokens long, over ${maxTokens} (send "truncate": true to cut it)`);
       return state.tokenizer.encode(t, { maxLength: maxTokens, truncation: true });
