@@ -6,6 +6,9 @@
 //   worker/  worker.mjs alloy.wasm mnist-f32.alloy mnist-mixed.alloy config.capnp   (workerd)
 //   widget/  index.html alloy-digit.js alloy.wasm mnist-f32-probs.alloy mnist-mixed-probs.alloy
 //            (the *-probs bundles end in a Softmax node: output "probs")
+//   models/text-f32.alloy, text/, deno/, widget/search.html ...   the text encoder, its tokenizer and
+//                                     the widget's search page (scripts/build-examples-text.ts; only
+//                                     when models/text/encoder.onnx is there)
 //   sizes.json                        raw and gzipped sizes
 //
 //   node --import tsx scripts/build-examples.ts [--quiet] [--force] [--measure]
@@ -16,12 +19,13 @@
 //
 // Also a library for the tests (test/examples/): buildExamples(), startWorkerd(), startDeno().
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { freePort, killGroup, workerdConfig } from './proc.ts';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { buildText, textDir } from './build-examples-text.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT = join(ROOT, 'build/examples');
@@ -65,7 +69,8 @@ function newestInput(): number {
     if (s.isDirectory()) for (const f of readdirSync(p)) walk(join(p, f));
     else t = Math.max(t, s.mtimeMs);
   };
-  for (const p of ['build/alloy.wasm', 'build/alloy.mjs', 'models/mnist-mlp.onnx', 'examples', 'scripts/build-examples.ts', 'src']) walk(join(ROOT, p));
+  for (const p of ['build/alloy.wasm', 'build/alloy.mjs', 'build/alloy-text.mjs', 'models/mnist-mlp.onnx', 'examples', 'scripts/build-examples.ts', 'scripts/build-examples-text.ts', 'src']) walk(join(ROOT, p));
+  walk(textDir(ROOT));
   return t;
 }
 
@@ -75,6 +80,8 @@ export function exampleWorkerdConfig(port = 8787): string {
     { name: 'alloy.wasm', kind: 'wasm', file: 'alloy.wasm' },
     { name: 'mnist-f32.alloy', kind: 'data', file: 'mnist-f32.alloy' },
     { name: 'mnist-mixed.alloy', kind: 'data', file: 'mnist-mixed.alloy' },
+    // the text encoder (scripts/build-examples-text.ts), when there is one
+    ...(existsSync(join(OUT, 'worker/text-f32.alloy')) ? [{ name: 'text-f32.alloy', kind: 'data' as const, file: 'text-f32.alloy' }] : []),
   ], port, `# workerd config for examples/worker (written by scripts/build-examples.ts).
 #   node_modules/.bin/workerd serve build/examples/worker/config.capnp [--socket-addr http=127.0.0.1:PORT]
 `);
@@ -97,7 +104,7 @@ async function doBuild({ force = false, quiet = true }: { force?: boolean; quiet
   if (!force && existsSync(stampPath) && existsSync(join(OUT, 'sizes.json'))) {
     try {
       const stamp = JSON.parse(readFileSync(stampPath, 'utf8'));
-      if (stamp.inputs >= newest) return JSON.parse(readFileSync(join(OUT, 'sizes.json'), 'utf8'));
+      if (stamp.inputs >= newest && stamp.textDir === textDir(ROOT) && existsSync(textDir(ROOT)) === stamp.hasText) return JSON.parse(readFileSync(join(OUT, 'sizes.json'), 'utf8'));
     } catch { /* rebuild */ }
   }
   const t0 = performance.now();
@@ -138,6 +145,9 @@ async function doBuild({ force = false, quiet = true }: { force?: boolean; quiet
     setup(b) { b.onResolve({ filter: /\.(wasm|alloy)$/ }, (a) => ({ path: `./${basename(a.path)}`, external: true })); },
   };
   const common = { bundle: true, format: 'esm' as const, target: 'es2022', logLevel: 'warning' as const, legalComments: 'none' as const, minify: true, external: ['node:*'] };
+  // the text encoder first: the Worker bundle imports build/examples/text/assets.mjs
+  rmSync(join(worker, 'text-f32.alloy'), { force: true });
+  const text = await buildText(ROOT, OUT, { ...common, plugins: [] });
   await esbuild.build({ ...common, entryPoints: [join(ROOT, 'examples/worker/worker.mjs')], outfile: join(worker, 'worker.mjs'), platform: 'neutral', mainFields: ['module', 'main'], plugins: [sideModules] });
   copyAtomic(join(ROOT, 'build/alloy.wasm'), join(worker, 'alloy.wasm'));
   writeAtomic(join(worker, 'mnist-f32.alloy'), f32);
@@ -167,9 +177,14 @@ async function doBuild({ force = false, quiet = true }: { force?: boolean; quiet
     'models/mnist-mixed.alloy': sizeOf(join(models, 'mnist-mixed.alloy')),
     'widget/alloy-digit.js': sizeOf(join(widget, 'alloy-digit.js')),
     'widget: page + script + wasm': sizeOf(...['index.html', 'alloy-digit.js', 'alloy.wasm'].map((f) => join(widget, f))),
+    ...(text ? {
+      'models/text-f32.alloy': sizeOf(text.files['models/text-f32.alloy']),
+      'widget/alloy-search.js': sizeOf(text.files['widget/alloy-search.js']),
+      'widget search: page + script + wasm + encoder + tokenizer + verses + scores': sizeOf(...['search.html', 'alloy-search.js', 'alloy.wasm', 'text-f32.alloy', 'tokenizer.json', 'verses.json', 'verses-scores.alloy'].map((f) => join(widget, f))),
+    } : {}),
   };
   writeAtomic(join(OUT, 'sizes.json'), JSON.stringify(sizes, null, 2) + '\n');
-  writeAtomic(stampPath, JSON.stringify({ inputs: newest, built: Date.now(), ms: Math.round(performance.now() - t0) }));
+  writeAtomic(stampPath, JSON.stringify({ inputs: newest, textDir: textDir(ROOT), hasText: existsSync(textDir(ROOT)), built: Date.now(), ms: Math.round(performance.now() - t0) }));
   if (!quiet) console.log(`build-examples: built build/examples/ in ${Math.round(performance.now() - t0)} ms`);
   return sizes;
 }

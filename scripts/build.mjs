@@ -34,6 +34,9 @@ await esbuild.build({
   entryPoints: {
     alloy: join(root, 'src/runtime/index.ts'), 'alloy-tools': join(root, 'src/tools/index.ts'),
     'alloy-internal': join(root, 'src/runtime/internal.ts'), 'alloy-cli': join(root, 'src/tools/cli/main.ts'),
+    // alloy-runtime/text: the tokenizer (src/text; string work, no wasm), its own entry so that the
+    // runtime entry does not carry it
+    'alloy-text': join(root, 'src/text/index.ts'),
   },
   outdir: join(root, 'build'), outExtension: { '.js': '.mjs' }, chunkNames: 'alloy-chunk-[hash]',
   external: ['node:*', ...Object.keys(pkg.dependencies).flatMap((d) => [d, `${d}/*`])],
@@ -62,7 +65,7 @@ rmSync(join(root, 'build/types'), { recursive: true, force: true });
 // the declarations it uses are wrong.
 const tsc = spawnSync(process.execPath, [bin('tsc'), '-p', 'scripts/tsconfig.types.json', '--pretty', 'false'], { cwd: root, encoding: 'utf8' });
 const typeErrors = (tsc.stdout.match(/error TS\d+/g) ?? []).length;
-for (const f of ['build/types/runtime/index.d.ts', 'build/types/tools/index.d.ts']) if (!existsSync(join(root, f))) { console.error(tsc.stdout + tsc.stderr); throw new Error(`build: tsc wrote no ${f}`); }
+for (const f of ['build/types/runtime/index.d.ts', 'build/types/tools/index.d.ts', 'build/types/text/index.d.ts']) if (!existsSync(join(root, f))) { console.error(tsc.stdout + tsc.stderr); throw new Error(`build: tsc wrote no ${f}`); }
 if (typeErrors && !quiet) console.warn(`types: ${typeErrors} TypeScript errors (declarations written anyway; node_modules/.bin/tsc -p scripts/tsconfig.types.json lists them)`);
 // The wasm is read next to the host file: keep a copy under build/ for bundled entries.
 

@@ -23,7 +23,20 @@ const bundles = {
   f32: await Deno.readFile(new URL('mnist-f32.alloy', models)),
   mixed: await Deno.readFile(new URL('mnist-mixed.alloy', models)),
 };
-const api = createApi({ host, bundles, runtime: `deno ${Deno.version.deno}` });
+// POST /v1/embed when the build made the text encoder (scripts/build-examples-text.ts). The tokenizer
+// is build/examples/deno/alloy-text.mjs: alloy-runtime/text bundled with @huggingface/tokenizers
+// (this server runs with --no-config, where bare npm imports do not resolve).
+const textBundle = new URL('text-f32.alloy', models);
+let text = null;
+try {
+  const [f32, tokenizer] = await Promise.all([Deno.readFile(textBundle), Deno.readTextFile(new URL('tokenizer.json', models))]);
+  // @ts-ignore: plain ESM without type declarations
+  const { loadTokenizer } = await import('../../build/examples/deno/alloy-text.mjs');
+  text = { loadTokenizer, tokenizer, bundles: { f32 }, maxTokens: 128 };
+} catch (e) {
+  if (!(e instanceof Deno.errors.NotFound)) throw e;
+}
+const api = createApi({ host, bundles, text, runtime: `deno ${Deno.version.deno}` });
 // Instantiate and load before listening unless --lazy (then the first request pays the cold start).
 if (!Deno.args.includes('--lazy')) await api.ready();
 

@@ -14,6 +14,10 @@
 //                    the weighted layers), sha256, equal, inferMs }
 //                    (x-alloy-check: equal | differ with a binary answer): a reproducibility
 //                    check in place, the fast kernels against their definition.
+//   POST /v1/embed   JSON {"text": "..." | ["...", ...], "precision": "f32", "truncate": false}: the
+//                    text encoder's L2-normalised embeddings, token counts and ids, and the SHA-256
+//                    of the output f32 bytes (examples/shared/embed.mjs; present when createApi gets
+//                    a `text` model)
 //
 // Errors are JSON `{ "error": { "code", "message" } }` with a 4xx status. `code` is an AlloyError
 // code (BAD_ARGUMENT, SHAPE_MISMATCH, BAD_OPTION, LIMIT_EXCEEDED, ...) whenever the problem is the
@@ -21,6 +25,8 @@
 //
 // Rule 1 of docs/ARCHITECTURE.md holds here too: the handler moves bytes and never computes on tensor values
 // (the only work on them is the JSON number -> f32 conversion and a finiteness check).
+
+import { createEmbed } from './embed.mjs';
 
 export const MAX_BODY_BYTES = 1 << 20; // 1 MiB
 export const MAX_BATCH = 256;
@@ -48,11 +54,15 @@ export async function sha256Hex(bytes) {
  * @param {any} [o.wasm]  what init() takes: a WebAssembly.Module in Workers, nothing in Deno
  * @param {Record<string, ArrayBuffer | Uint8Array>} o.bundles  precision name -> bundle bytes
  * @param {string} [o.runtime]  reported by GET /v1/model
+ * @param {{ loadTokenizer: Function, tokenizer: string | object, bundles: Record<string, ArrayBuffer | Uint8Array>, maxTokens?: number } | null} [o.text]
+ *        the text encoder behind POST /v1/embed: alloy-runtime/text's loadTokenizer, a tokenizer.json,
+ *        precision name -> encoder bundle bytes
  */
-export function createApi({ host, wasm, bundles, runtime = 'unknown', maxBodyBytes = MAX_BODY_BYTES, maxBatch = MAX_BATCH }) {
+export function createApi({ host, wasm, bundles, runtime = 'unknown', maxBodyBytes = MAX_BODY_BYTES, maxBatch = MAX_BATCH, text = null }) {
   const names = Object.keys(bundles);
   const defaultPrecision = names.includes('f32') ? 'f32' : names[0];
   const err = (code, message) => new host.AlloyError(code, message);
+  const embedder = text ? createEmbed({ text, err }) : null;
   let ready = null;
 
   // Cold start: instantiate the module and load every bundle, timed with performance.now() on the
@@ -69,11 +79,12 @@ export function createApi({ host, wasm, bundles, runtime = 'unknown', maxBodyByt
       loadMs[name] = performance.now() - s;
       info[name] = describeBundle(bytes, models[name]);
     }
-    const startup = { runtime, initMs: t1 - t0, loadMs, totalMs: performance.now() - t0 };
+    const textState = embedder ? embedder.start(alloy, describeBundle) : null;
+    const startup = { runtime, initMs: t1 - t0, loadMs, ...(textState ? { text: textState.startup } : {}), totalMs: performance.now() - t0 };
     // the same bundles on the scalar reference kernels, loaded on the first check request
     const refs = {};
     const reference = (name) => (refs[name] ??= alloy.load(bytesOf[name], { kernels: 'reference' }));
-    return { models, info, startup, reference };
+    return { models, info, startup, reference, text: textState };
   }
 
   function ensure() {
@@ -92,8 +103,36 @@ export function createApi({ host, wasm, bundles, runtime = 'unknown', maxBodyByt
       precisions: names,
       bundles: s.info,
       limits: { maxBodyBytes, maxBatch },
+      ...(s.text ? { text: s.text.describe() } : {}),
       startup: s.startup,
     });
+  }
+
+  async function handleEmbed(request, url) {
+    const t0 = performance.now();
+    const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
+      throw Object.assign(err('BAD_ARGUMENT', `content-type ${JSON.stringify(type)}: /v1/embed takes application/json`), { status: 415 });
+    }
+    const body = await readLimited(request, maxBodyBytes, err);
+    let msg;
+    try { msg = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body)); } catch (e) { throw err('BAD_ARGUMENT', `request body is not valid JSON: ${e.message}`); }
+    const s = await ensure();
+    const r = embedder.embed(msg, url.searchParams.get('precision'), s.text, merged);
+    const [batch, dims] = r.y.shape;
+    const bytes = new Uint8Array(r.y.data.buffer, r.y.data.byteOffset, r.y.data.byteLength);
+    const sha256 = await sha256Hex(bytes);
+    const rows = Array.from({ length: batch }, (_, i) => Array.from(r.y.data.subarray(i * dims, (i + 1) * dims)));
+    const timing = { tokenizeMs: r.tokenizeMs, inferMs: r.inferMs, totalMs: performance.now() - t0, ...(s.coldStart ? { startup: s.startup } : {}) };
+    return json(200, {
+      precision: r.precision,
+      dims,
+      ...(r.one ? { embedding: rows[0] } : { embeddings: rows }),
+      tokens: r.encodings.map((e) => e.ids.length),
+      ids: r.encodings.map((e) => e.ids),
+      sha256,
+      timing,
+    }, { 'server-timing': `tokenize;dur=${timing.tokenizeMs.toFixed(3)}, infer;dur=${timing.inferMs.toFixed(3)}, total;dur=${timing.totalMs.toFixed(3)}` });
   }
 
   async function handleInfer(request, url) {
@@ -234,7 +273,12 @@ export function createApi({ host, wasm, bundles, runtime = 'unknown', maxBodyByt
           if (request.method !== 'POST') return error(405, 'METHOD_NOT_ALLOWED', `${request.method} /v1/infer: use POST`, { allow: 'POST' });
           return await handleInfer(request, url);
         }
-        return error(404, 'NOT_FOUND', `no route ${url.pathname} (routes: GET /v1/model, POST /v1/infer)`);
+        if (url.pathname === '/v1/embed') {
+          if (!embedder) return error(404, 'NOT_FOUND', 'POST /v1/embed: this deployment has no text model (scripts/build-examples.ts builds one from models/text/encoder.onnx)');
+          if (request.method !== 'POST') return error(405, 'METHOD_NOT_ALLOWED', `${request.method} /v1/embed: use POST`, { allow: 'POST' });
+          return await handleEmbed(request, url);
+        }
+        return error(404, 'NOT_FOUND', `no route ${url.pathname} (routes: GET /v1/model, POST /v1/infer${embedder ? ', POST /v1/embed' : ''})`);
       } catch (e) {
         if (e && e.name === 'AlloyError' && typeof e.code === 'string') {
           return error(e.status ?? STATUS[e.code] ?? 400, e.code, e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message);

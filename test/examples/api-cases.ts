@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { getAlloy } from '../util.ts';
 import { buildExamples, mixedMap, OUT, type Server } from '../../scripts/build-examples.ts';
 import { loadMnist } from '../../scripts/mnist-data.ts';
+import { embedCases } from './embed-cases.ts';
 
 const REQUEST_TIMEOUT_MS = 5_000;
 
@@ -194,5 +195,6 @@ export function apiSuite(name: string, start: () => Promise<Server>, runtime: Re
     assert.is(ok.status, 200);
   });
 
+  embedCases(t);
   return t;
 }

@@ -43,10 +43,10 @@ test('npm pack: only what runs, and small', () => {
   packed = JSON.parse(r.stdout)[0];
   tarball = join(tmp, (packed as any).filename);
   const files = packed.files.map((f) => f.path).sort();
-  const allowed = [/^build\/alloy(-tools|-workerd|-cli)?\.mjs$/, /^build\/alloy-chunk-[A-Z0-9]+\.mjs$/, /^build\/alloy\.wasm$/, /^build\/types\/(runtime|tools)\/[\w/.-]+\.d\.ts$/,
+  const allowed = [/^build\/alloy(-tools|-text|-workerd|-cli)?\.mjs$/, /^build\/alloy-chunk-[A-Z0-9]+\.mjs$/, /^build\/alloy\.wasm$/, /^build\/types\/(runtime|tools|text)\/[\w/.-]+\.d\.ts$/,
     /^(README\.md|LICENSE|package\.json|docs\/PACKAGE\.md)$/];
   for (const f of files) assert.ok(allowed.some((re) => re.test(f)), `unexpected file in the tarball: ${f}`);
-  for (const f of ['build/alloy.mjs', 'build/alloy-tools.mjs', 'build/alloy-workerd.mjs', 'build/alloy-cli.mjs', 'build/alloy.wasm', 'build/types/runtime/index.d.ts', 'build/types/tools/index.d.ts', 'LICENSE', 'README.md'])
+  for (const f of ['build/alloy.mjs', 'build/alloy-tools.mjs', 'build/alloy-text.mjs', 'build/types/text/index.d.ts', 'build/alloy-workerd.mjs', 'build/alloy-cli.mjs', 'build/alloy.wasm', 'build/types/runtime/index.d.ts', 'build/types/tools/index.d.ts', 'LICENSE', 'README.md'])
     assert.ok(files.includes(f), `${f} missing from the tarball`);
   // every chunk is reached from a shipped entry, and every relative import of a shipped file is shipped
   const mjs = files.filter((f) => f.endsWith('.mjs'));
