@@ -1,6 +1,7 @@
 // `npm run bench [section...]`: sections peak, casts, conv, spatial (depthwise conv), checksum, mlp, ort
 // (Alloy vs onnxruntime-web; or ort:gemm, ort:mlp, ort:mlp-q, ort:cnn for one part), tfjs (Alloy vs
-// TensorFlow.js's wasm backend). Prints markdown tables with medians.
+// TensorFlow.js's wasm backend), encoder-q (a text encoder f32 / planned vs onnxruntime-web, seq 128,
+// batch 1 and 8: bench/encoder-q.ts). Prints markdown tables with medians.
 import { init } from './alloy.mjs';
 import { writeBundle, packBundle } from './alloy-tools.mjs';
 import { _exports, _heap } from './alloy-internal.mjs';
@@ -14,6 +15,7 @@ import { mlpFlops } from './models.ts';
 import { peakBench } from './peak.ts';
 import { convBench, convTable } from './conv.ts';
 import { benchDepthwise } from './spatial.ts';
+import { encoderBench, encoderTable } from './encoder-q.ts';
 
 const want = process.argv.slice(2);
 const on = (s: string) => want.length === 0 || want.includes(s);
@@ -95,6 +97,11 @@ const ortSections = want.filter((s) => s.startsWith('ort:')).map((s) => s.slice(
 if (on('ort') || ortSections.length) {
   console.log('## Alloy vs onnxruntime-web (wasm, 1 thread), same shapes and weights\n');
   console.log(ortTable(await ortBench(ortSections.length ? { sections: ortSections } : {})));
+}
+
+if (on('encoder-q')) {
+  console.log('## Text encoder, seq 128: Alloy f32 / planned vs onnxruntime-web f32 (wasm, 1 thread)\n');
+  console.log(encoderTable(await encoderBench(alloy)));
 }
 
 if (on('tfjs')) {
