@@ -5,32 +5,17 @@
 // test/artifacts/search.png (gitignored).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
+import { CHROMIUM, CHROMIUM_LAUNCH, staticServer } from './static-server.ts';
 import { getAlloy } from '../util.ts';
 import { loadTokenizer } from '../../build/alloy-text.mjs';
 import { buildExamples, OUT, ROOT } from '../../scripts/build-examples.ts';
 import { MAX_TOKENS, readVerses } from '../../scripts/build-examples-text.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const WIDGET = join(OUT, 'widget');
-const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.alloy': 'application/octet-stream', '.json': 'application/json' };
 const hex = (a: Float32Array) => createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
-
-async function staticServer(dir: string): Promise<{ server: Server; port: number }> {
-  const server = createServer((req, res) => {
-    const file = resolve(dir, '.' + decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    const ext = file.slice(file.lastIndexOf('.'));
-    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile() || !MIME[ext]) { res.writeHead(404).end('not found'); return; }
-    res.writeHead(200, { 'content-type': MIME[ext], 'cache-control': 'no-store' });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(0, '127.0.0.1', () => res()); });
-  return { server, port: (server.address() as AddressInfo).port };
-}
 
 /** Node: the query's ids, embedding hash, and the scores' hash, with the page's files. */
 async function nodeSearch(query: string) {
@@ -60,7 +45,7 @@ test('<alloy-search> in headless Chromium: a verse finds itself; ids and hashes 
   const { server, port } = await staticServer(WIDGET);
   let browser: any;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: 15_000, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    browser = await chromium.launch(CHROMIUM_LAUNCH);
     const page = await browser.newPage({ viewport: { width: 960, height: 720 } });
     const logs: string[] = [], foreign: string[] = [];
     page.on('console', (m: any) => { if (m.type() === 'error') logs.push(m.text()); });

@@ -4,35 +4,18 @@
 // Screenshot: test/artifacts/widget.png (gitignored).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
+import { CHROMIUM, CHROMIUM_LAUNCH, staticServer } from './static-server.ts';
 import { getAlloy } from '../util.ts';
 import { buildExamples, OUT, ROOT } from '../../scripts/build-examples.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const WIDGET = join(OUT, 'widget');
-const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.alloy': 'application/octet-stream' };
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let t: NodeJS.Timeout;
   return Promise.race([p.finally(() => clearTimeout(t)), new Promise<T>((_, rej) => { t = setTimeout(() => rej(new Error(`${what}: timed out after ${ms} ms`)), ms); })]);
-}
-
-/** A plain static file server for one folder (what "works from any static server" means). */
-async function staticServer(dir: string): Promise<{ server: Server; port: number }> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = resolve(dir, '.' + (path.endsWith('/') ? path + 'index.html' : path));
-    const ext = file.slice(file.lastIndexOf('.'));
-    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile() || !MIME[ext]) { res.writeHead(404).end('not found'); return; }
-    res.writeHead(200, { 'content-type': MIME[ext], 'cache-control': 'no-store' });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(0, '127.0.0.1', () => res()); });
-  return { server, port: (server.address() as AddressInfo).port };
 }
 
 const models = new Map<string, any>();
@@ -54,10 +37,7 @@ test('<alloy-digit> in headless Chromium: draw, predict, hashes equal Node', asy
   const { server, port } = await staticServer(WIDGET);
   let browser: any;
   try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true, timeout: 15_000,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await chromium.launch(CHROMIUM_LAUNCH);
     await withTimeout((async () => {
       const page = await browser.newPage({ viewport: { width: 960, height: 560 } });
       const logs: string[] = [];
