@@ -10,6 +10,7 @@
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { AlloyError, detail } from '../runtime/errors.js';
 import { bertNormalizer } from './normalizer.js';
+import { inputRole } from './roles.js';
 
 /** One text's tokens, with the special tokens of the tokenizer's post-processor ([CLS] ... [SEP]). */
 export interface Encoding {
@@ -30,8 +31,8 @@ export interface TextBatch {
   tokens: string[][];
   /** tokens per text (before padding): the number of ones in its mask row */
   lengths: number[];
-  /** The feeds for a model's inputs by name: a name containing "mask" gets attention_mask, one
-   *  containing "type" or "segment" token_type_ids, one containing "id" or "input" input_ids. */
+  /** The feeds for a model's inputs by name (./roles.ts): a name containing "mask" gets
+   *  attention_mask, "type" or "segment" token_type_ids, "id" or "input" input_ids. */
   feeds(names: readonly string[]): Record<string, IdFeed>;
 }
 
@@ -214,10 +215,10 @@ class Text implements TextTokenizer {
       lengths: enc.map((e) => e.ids.length),
       feeds(names) {
         const out: Record<string, IdFeed> = {};
+        const byRole = { mask: batch.attention_mask, type: batch.token_type_ids, ids: batch.input_ids };
         for (const n of names) {
-          if (/mask/i.test(n)) out[n] = batch.attention_mask;
-          else if (/type|segment/i.test(n)) out[n] = batch.token_type_ids;
-          else if (/id|input/i.test(n)) out[n] = batch.input_ids;
+          const role = inputRole(n);
+          if (role) out[n] = byRole[role];
           else throw bad(`feeds: model input ${JSON.stringify(n)} is none of ids / attention mask / token type ids (name it with "ids", "mask" or "type")`);
         }
         return out;

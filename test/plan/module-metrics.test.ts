@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { rng } from '../util.ts';
 import { init } from '../../src/runtime/wasm.ts';
 import { AlloyError } from '../../src/runtime/errors.ts';
-import { cosineRows, klRows, nllRows, stats, absmaxCols, smoothScales } from '../../src/tools/plan/modmetrics.ts';
+import { cosineRows, klRows, nllRows, stats } from '../../src/tools/plan/modmetrics.ts';
+import { absmaxCols, smoothScales } from '../../src/tools/import/math.ts';
 import { klDivergence, perplexity, cosineStats, metric } from '../../src/tools/plan/metrics.ts';
 import { readTextRows, textDataset } from '../../src/tools/plan/text.ts';
 

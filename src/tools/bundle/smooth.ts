@@ -14,7 +14,6 @@ import type { BundleInput, TensorInput } from './write.js';
 import type { NodeEntry } from '../../runtime/bundle/layout.js';
 import { fail } from '../../runtime/errors.js';
 import * as M from '../import/math.js';
-import { absmaxCols, smoothScales } from '../plan/modmetrics.js';
 
 export interface SmoothLayer {
   /** a Dense node's name */
@@ -54,7 +53,7 @@ export function smoothBundle(input: BundleInput, layers: SmoothLayer[]): { input
     const [N, K] = w.shape;
     if (xmax.length !== K) fail('SHAPE_MISMATCH', `${where}: ${xmax.length} activation maxima for ${K} input channels`);
     const wv = values(w);
-    const s = smoothScales(xmax, absmaxCols(wv, N, K), alpha);
+    const s = M.smoothScales(xmax, M.absmaxCols(wv, N, K), alpha);
     const wName = fresh(`${node.inputs[1]}.smooth`);
     tensors[wName] = { format: 'f32', shape: [N, K], data: M.binary(wv, s, 'mul') };
     replaced.add(node.inputs[1]);

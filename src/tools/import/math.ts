@@ -1,6 +1,6 @@
 // The importer's arithmetic on tensor values, done by the module (docs/ARCHITECTURE.md rule 1): f16 decode,
 // affine quantize / dequantize, and the f32 + - * / that fold BatchNormalization and Gemm's
-// alpha / beta. The one exception is the square root of BN's (var + eps): wasm has no exported
+// alpha / beta; the column abs-max and SmoothQuant scales of src/tools/bundle/smooth.ts. The one exception is the square root of BN's (var + eps): wasm has no exported
 // sqrt, so it is Math.fround(Math.sqrt(v)) of an f32 v: Math.sqrt is the IEEE 754 double square
 // root (correctly rounded), and rounding that double to f32 gives the correctly rounded f32 square
 // root (double rounding is innocuous for sqrt when 53 >= 2 * 24 + 2), i.e. the same bits as wasm's
@@ -13,7 +13,7 @@ import { roundCode } from '../../runtime/tables.js';
 import { fail } from '../../runtime/errors.js';
 import { DEFAULT_LIMITS } from '../../runtime/bundle/read.js';
 
-type Typed = Float32Array | Uint16Array | Int8Array | Uint8Array | Int32Array;
+type Typed = Float32Array | Float64Array | Uint16Array | Int8Array | Uint8Array | Int32Array;
 
 /** The largest constant an importer builds from an activation's shape (a scale broadcast to a
  *  normalised dimension, a constant expanded to trailing dims), checked before allocating: the
@@ -27,16 +27,19 @@ export function floats(n: number, where: string, v = 0): Float32Array {
   return Object.is(v, 0) ? new Float32Array(n) : new Float32Array(n).fill(v); // -0 is filled
 }
 
-function withPut<T>(arrays: Typed[], outBytes: number, f: (ptrs: number[], out: number) => T): T {
+/** Copies `arrays` into the module, allocates `outBytes` (and `scratchBytes`), runs f, frees
+ *  every block whatever happens. */
+export function withPut<T>(arrays: Typed[], outBytes: number, f: (ptrs: number[], out: number, scratch: number) => T, scratchBytes = 0): T {
   const ptrs: number[] = [];
-  let out = 0;
+  let out = 0, scratch = 0;
   try {
     for (const a of arrays) ptrs.push(a.byteLength ? heap.put(a) : heap.alloc(16));
     out = heap.alloc(Math.max(outBytes, 16));
-    return f(ptrs, out);
+    if (scratchBytes > 0) scratch = heap.alloc(scratchBytes);
+    return f(ptrs, out, scratch);
   } finally {
     for (const p of ptrs) heap.free(p);
-    heap.free(out);
+    heap.free(out); heap.free(scratch);
   }
 }
 
@@ -86,4 +89,28 @@ export function quant(fmt: 'i8' | 'u8', values: Float32Array, group: number, sca
   const out = fmt === 'i8' ? new Int8Array(n) : new Uint8Array(n);
   if (n === 0) return out;
   return withPut([values, scales, zps], n, ([vp, sp, zp], y) => { get().quant_f32_int__simd128(id, vp, y, n, group, sp, zp, roundCode('rne'), 0, 0, 0); out.set(heap.u8(y, n)); return out; });
+}
+
+/** SHAPE_MISMATCH unless a holds rows x cols values (cols >= 1). */
+export function checkRows(a: { length: number }, rows: number, cols: number, what: string): void {
+  if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(cols) || rows < 0 || cols < 1 || a.length !== rows * cols) fail('SHAPE_MISMATCH', `${what}: ${a.length} values are not ${rows} rows of ${cols}`);
+}
+
+/** max_i |x_ij| per column j; `acc` carries a running max over batches (absmax_cols_f32__scalar) */
+export function absmaxCols(x: Float32Array, rows: number, cols: number, acc?: Float32Array): Float32Array {
+  checkRows(x, rows, cols, 'absmax');
+  if (acc && acc.length !== cols) fail('SHAPE_MISMATCH', `absmax: ${acc.length} running values for ${cols} columns`);
+  return withPut([x], cols * 4, ([px], out) => {
+    if (acc) heap.f32(out, cols).set(acc);
+    get().absmax_cols_f32__scalar(px, rows, cols, acc ? 1 : 0, out);
+    return heap.f32(out, cols).slice();
+  });
+}
+
+/** s_j = xmax_j^alpha / wmax_j^(1 - alpha) (SmoothQuant: Xiao et al. 2023), smooth_scales_f32__scalar */
+export function smoothScales(xmax: Float32Array, wmax: Float32Array, alpha: number): Float32Array {
+  if (xmax.length !== wmax.length) fail('SHAPE_MISMATCH', `smooth scales: ${xmax.length} activation and ${wmax.length} weight channels`);
+  if (!(alpha >= 0 && alpha <= 1)) fail('BAD_OPTION', `smooth scales: alpha ${alpha} is not in [0, 1]`);
+  const n = xmax.length;
+  return withPut([xmax, wmax], n * 4, ([px, pw], out) => { get().smooth_scales_f32__scalar(px, pw, n, alpha, out); return heap.f32(out, n).slice(); });
 }

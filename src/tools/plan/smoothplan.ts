@@ -9,7 +9,7 @@ import type { Host } from './host.js';
 import { bundleInput, withOutputs } from './host.js';
 import type { Evaluator } from './planner.js';
 import { smoothBundle, type SmoothReport } from '../bundle/smooth.js';
-import { absmaxCols } from './modmetrics.js';
+import { absmaxCols } from '../import/math.js';
 import { fail } from '../../runtime/errors.js';
 
 /** `i8/i8+sq0.6` -> { base: 'i8/i8', alpha: 0.6 }; no suffix: alpha undefined */

@@ -4,8 +4,8 @@
 // integer matrix [n, S] of ids. Rows of unequal length are padded to the longest with `padId`
 // (default 0), their mask 0 there.
 //
-// Graph inputs are fed by role, from their name: /mask/ -> the attention mask (1 on tokens, 0
-// on padding), /type|segment/ -> zeros, any other integer input -> the ids. Labels for
+// Graph inputs are fed by role, from their name (src/text/roles.ts): the attention mask (1 on
+// tokens, 0 on padding), type ids (zeros), and any other integer input -> the ids. Labels for
 // perplexity, when not given: the next token of each row (label[s] = ids[s + 1] where that
 // token is not padding, else -1).
 
@@ -14,6 +14,7 @@ import { extname } from 'node:path';
 import { readNpy } from '../io/npy.js';
 import { AlloyError } from '../../runtime/errors.js';
 import { sampleIndices } from './rng.js';
+import { inputRole, type InputRole } from '../../text/roles.js';
 import type { Dataset, Feed } from './planner.js';
 
 const bad = (m: string): never => { throw new AlloyError('BAD_ARGUMENT', m); };
@@ -50,11 +51,8 @@ export function readTextRows(path: string, inputs: GraphInput[]): TextRows {
   return { ids: ids as number[][], mask: mask as number[][] | undefined, labels: o.labels as number[][] | undefined };
 }
 
-function role(name: string): 'mask' | 'type' | 'ids' {
-  if (/mask/i.test(name)) return 'mask';
-  if (/type|segment/i.test(name)) return 'type';
-  return 'ids';
-}
+// any integer input that is neither mask nor type ids is fed the ids
+const role = (name: string): InputRole => inputRole(name) ?? 'ids';
 
 /** The dataset of n rows (seeded subset, ascending) fed to every graph input by role. */
 export function textDataset(rows: TextRows, inputs: GraphInput[], o: { samples?: number; seed?: number; padId?: number; where?: string } = {}): Dataset {
