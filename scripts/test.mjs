@@ -27,8 +27,8 @@ const total = num('Total'), ok = num('Passed'), skip = num('Skipped');
 if (Number.isNaN(total)) { failed += 1; console.log('unit tests: the uvu run printed no summary (crashed?)'); }
 else {
   // A test that cannot run here (e.g. no Chromium) prints one `skip: why` line and returns: it is
-  // a skip, not a pass.
-  const said = (unit.stdout.match(/^skip: /gm) ?? []).length;
+  // a skip, not a pass. uvu's progress dots may stand before it on the same line.
+  const said = (unit.stdout.match(/(?:^|[ \t])skip: /gm) ?? []).length;
   passed += ok - said; skipped += skip + said; failed += total - ok - skip;
 }
 if (unit.status !== 0 && total === ok + skip) failed += 1;
